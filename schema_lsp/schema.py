@@ -1,0 +1,283 @@
+"""The schema model: what a database holds, as frozen, hashable, comparable values.
+
+Everything downstream (registry, diff, renderers, the language server) reads these types and
+nothing else; they never hold a connection, and ``snapshot`` turns them into JSON and back.
+Collections are tuples so two reads of an unchanged database compare equal.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy.types import TypeEngine
+
+Scalar = str | int | float | bool | None
+
+#: Modules a type may be rebuilt from; a snapshot file is input, so nothing else is imported.
+_TYPE_MODULE_PREFIX = "sqlalchemy."
+
+
+@dataclass(frozen=True)
+class TypeSpec:
+    """A SQLAlchemy type as data: its class and the constructor arguments that differ from
+    the defaults, so a type read from a live database survives a snapshot and can be rebuilt.
+
+    ``args`` holds positional arguments (enum labels), ``kwargs`` keyword arguments as
+    sorted ``(name, value)`` pairs of JSON scalars.
+    """
+
+    class_path: str  # "sqlalchemy.dialects.postgresql.types:TIMESTAMP"
+    args: tuple[Scalar, ...] = ()
+    kwargs: tuple[tuple[str, Scalar], ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The type's class name, e.g. ``VARCHAR``."""
+        return self.class_path.rpartition(":")[2]
+
+    def kwarg(self, key: str, default: Scalar = None) -> Scalar:
+        return dict(self.kwargs).get(key, default)
+
+    @classmethod
+    def of(cls, type_: TypeEngine[Any]) -> TypeSpec:
+        """Describe a SQLAlchemy type instance (reflected or built)."""
+        type_class = type(type_)
+        args: tuple[Scalar, ...] = ()
+        enums = getattr(type_, "enums", None)
+        if enums is not None:
+            args = tuple(enums)
+        kwargs = []
+        for param, default in _init_keywords(type_class):
+            if param == "enums" or (enums is not None and param == "length"):
+                continue
+            value = getattr(type_, param, default)
+            if param == "collation" and value is None:
+                continue
+            if value == default or not isinstance(value, (str, int, float, bool)):
+                continue
+            kwargs.append((param, value))
+        # Enum keeps its name/schema as attributes, not as __init__ keywords.
+        if enums is not None:
+            for attr in ("name", "schema"):
+                value = getattr(type_, attr, None)
+                if isinstance(value, str) and attr not in dict(kwargs):
+                    kwargs.append((attr, value))
+        return cls(
+            class_path=f"{type_class.__module__}:{type_class.__qualname__}",
+            args=args,
+            kwargs=tuple(sorted(kwargs)),
+        )
+
+    def build(self) -> TypeEngine[Any]:
+        """Rebuild the SQLAlchemy type; an unknown class gives ``NullType`` rather than fail."""
+        from sqlalchemy.types import NullType
+
+        module_name, _, qualname = self.class_path.partition(":")
+        if not module_name.startswith(_TYPE_MODULE_PREFIX):
+            return NullType()
+        try:
+            target: Any = importlib.import_module(module_name)
+            for part in qualname.split("."):
+                target = getattr(target, part)
+            return target(*self.args, **dict(self.kwargs))
+        except (ImportError, AttributeError, TypeError, ValueError):
+            return NullType()
+
+
+@cache
+def _init_keywords(type_class: type) -> tuple[tuple[str, Any], ...]:
+    """Keyword parameters (with defaults) across the class's ``__init__`` chain."""
+    seen: dict[str, Any] = {}
+    for klass in type_class.__mro__:
+        init = klass.__dict__.get("__init__")
+        if init is None:
+            continue
+        try:
+            signature = inspect.signature(init)
+        except (TypeError, ValueError):
+            continue
+        for param in signature.parameters.values():
+            if param.name == "self" or param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+                continue
+            if param.name not in seen:
+                default = None if param.default is param.empty else param.default
+                seen[param.name] = default
+    return tuple(seen.items())
+
+
+@dataclass(frozen=True)
+class IdentitySchema:
+    """An identity column's sequence options (PostgreSQL ``GENERATED ... AS IDENTITY``)."""
+
+    always: bool = False
+    start: int | None = None
+    increment: int | None = None
+
+
+@dataclass(frozen=True)
+class ComputedSchema:
+    """A generated column: its expression as the database prints it."""
+
+    sqltext: str
+    persisted: bool | None = None
+
+
+@dataclass(frozen=True)
+class ColumnSchema:
+    """One column. ``type`` is the database's spelling (the declared type on SQLite, where
+    types are free text); ``sa_type`` is the SQLAlchemy type the dialect maps it to."""
+
+    name: str
+    type: str
+    sa_type: TypeSpec
+    nullable: bool = True
+    default: str | None = None  # server default, as SQL text
+    autoincrement: bool = False
+    identity: IdentitySchema | None = None
+    computed: ComputedSchema | None = None
+    comment: str | None = None
+    enum_values: tuple[str, ...] | None = None
+    collation: str | None = None
+
+
+@dataclass(frozen=True)
+class PrimaryKeySchema:
+    """The primary key: its columns in key order (composite keys keep their order)."""
+
+    columns: tuple[str, ...]
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class IndexSchema:
+    """An index. ``columns`` names the plain columns in order; ``expressions`` holds the
+    SQL of every element, in order, when any element is an expression (else it is empty).
+
+    ``implicit`` says why the database made the index itself, if it did: ``"unique"``
+    (backs a unique constraint) or ``"foreign_key"`` (MySQL's index for a foreign key);
+    such indexes are not the user's to declare.
+    """
+
+    name: str | None
+    columns: tuple[str, ...]
+    unique: bool = False
+    expressions: tuple[str, ...] = ()
+    method: str | None = None  # btree, hash, gin, ... where the dialect reports one
+    where: str | None = None  # partial index predicate
+    implicit: str | None = None
+
+    @property
+    def has_expressions(self) -> bool:
+        return bool(self.expressions)
+
+
+@dataclass(frozen=True)
+class UniqueConstraintSchema:
+    name: str | None
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CheckConstraintSchema:
+    name: str | None
+    sqltext: str
+
+
+@dataclass(frozen=True)
+class ForeignKeySchema:
+    """A foreign key; composite keys pair ``columns[i]`` with ``referred_columns[i]``."""
+
+    name: str | None
+    columns: tuple[str, ...]
+    referred_table: str
+    referred_columns: tuple[str, ...]
+    referred_schema: str | None = None
+    on_delete: str | None = None
+    on_update: str | None = None
+    deferrable: bool | None = None
+    initially: str | None = None
+
+
+@dataclass(frozen=True)
+class EnumSchema:
+    """A named enum type (PostgreSQL ``CREATE TYPE ... AS ENUM``)."""
+
+    name: str
+    values: tuple[str, ...]
+    schema: str | None = None
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """A table or view. ``schema`` is None for the connection's default schema."""
+
+    name: str
+    columns: tuple[ColumnSchema, ...]
+    schema: str | None = None
+    primary_key: PrimaryKeySchema | None = None
+    indexes: tuple[IndexSchema, ...] = ()
+    unique_constraints: tuple[UniqueConstraintSchema, ...] = ()
+    foreign_keys: tuple[ForeignKeySchema, ...] = ()
+    check_constraints: tuple[CheckConstraintSchema, ...] = ()
+    comment: str | None = None
+    is_view: bool = False
+
+    @property
+    def key(self) -> str:
+        """``schema.name``, or ``name`` in the default schema: how the registry names it."""
+        return f"{self.schema}.{self.name}" if self.schema else self.name
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+    def column(self, name: str) -> ColumnSchema | None:
+        return next((column for column in self.columns if column.name == name), None)
+
+    def is_primary_key(self, column_name: str) -> bool:
+        return self.primary_key is not None and column_name in self.primary_key.columns
+
+
+@dataclass(frozen=True)
+class DatabaseSchema:
+    """Everything read from one database in one pass, and when and from what it was read."""
+
+    dialect: str  # SQLAlchemy dialect name: postgresql, mysql, mariadb, sqlite
+    server_version: str
+    read_at: str  # ISO 8601, UTC
+    tables: tuple[TableSchema, ...]
+    default_schema: str | None = None
+    schemas: tuple[str | None, ...] = (None,)
+    enums: tuple[EnumSchema, ...] = ()
+    _by_key: dict[str, TableSchema] = field(
+        init=False, repr=False, compare=False, hash=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        index = {table.key: table for table in self.tables}
+        object.__setattr__(self, "_by_key", index)
+
+    def __iter__(self) -> Iterator[TableSchema]:
+        return iter(self.tables)
+
+    def __len__(self) -> int:
+        return len(self.tables)
+
+    def table(self, name: str, schema: str | None = None) -> TableSchema | None:
+        """Find a table by name (``schema.name`` works too); the default schema may be
+        named explicitly, so ``public.users`` and ``users`` are the same table."""
+        if schema is None and name not in self._by_key and "." in name:
+            schema, _, name = name.rpartition(".")
+        if schema is not None and schema == self.default_schema:
+            schema = None
+        return self._by_key.get(f"{schema}.{name}" if schema else name)
+
+    @property
+    def table_keys(self) -> tuple[str, ...]:
+        return tuple(self._by_key)

@@ -1,0 +1,143 @@
+"""Database URLs that never show their password.
+
+``DatabaseUrl`` is the only form in which a URL travels through schema-lsp: its ``str`` and
+``repr`` are masked, and ``scrub`` removes the password from any text (driver error messages
+included) before it reaches a user, a log or an editor.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .errors import InvalidDatabaseUrl, MissingDriver
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
+#: Drivers our extras install, preferred when a URL names only the dialect.
+_PREFERRED_DRIVERS = {
+    "postgresql": ("psycopg", "psycopg"),
+    "mysql": ("pymysql", "pymysql"),
+    "mariadb": ("pymysql", "pymysql"),
+}
+#: Which ``pip install 'schema-lsp[extra]'`` brings a dialect's driver.
+_EXTRAS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql"}
+_MASK = "***"
+
+
+@dataclass(frozen=True)
+class DatabaseUrl:
+    """A parsed database URL; shows itself with the password replaced by ``***``."""
+
+    _url: URL = field(repr=False)
+
+    @classmethod
+    def parse(cls, text: str) -> DatabaseUrl:
+        """Parse and resolve the driver; errors never echo the password."""
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        text = text.strip()
+        try:
+            url = make_url(text)
+        except (ArgumentError, ValueError):
+            raise InvalidDatabaseUrl(
+                f"not a database URL: {mask_text(text)!r} "
+                "(expected e.g. postgresql://user@host/dbname or sqlite:///path.db)"
+            ) from None
+        return cls(_with_preferred_driver(url))
+
+    @property
+    def sqlalchemy_url(self) -> URL:
+        """The real URL, password included: only for handing to SQLAlchemy."""
+        return self._url
+
+    @property
+    def dialect(self) -> str:
+        return self._url.get_backend_name()
+
+    @property
+    def password(self) -> str | None:
+        password = self._url.password
+        return None if password is None else str(password)
+
+    @property
+    def masked(self) -> str:
+        return self._url.render_as_string(hide_password=True)
+
+    def describe(self) -> str:
+        """Short human name, e.g. ``app@localhost/shop`` or ``sqlite:examples/shop.db``."""
+        url = self._url
+        if self.dialect == "sqlite":
+            return f"sqlite:{url.database or ':memory:'}"
+        user = f"{url.username}@" if url.username else ""
+        host = url.host or "localhost"
+        port = f":{url.port}" if url.port else ""
+        return f"{user}{host}{port}/{url.database or ''}"
+
+    def scrub(self, text: str) -> str:
+        """Remove this URL's password (plain or URL-encoded) from any text."""
+        text = text.replace(self._url.render_as_string(hide_password=False), self.masked)
+        password = self.password
+        if password:
+            from urllib.parse import quote_plus
+
+            for form in {password, quote_plus(password)}:
+                text = text.replace(form, _MASK)
+        return mask_text(text)
+
+    def check_driver(self) -> None:
+        """Raise MissingDriver, naming the pip extra, when the DBAPI module is absent."""
+        from sqlalchemy.exc import NoSuchModuleError
+
+        try:
+            dialect_class = self._url.get_dialect()
+        except NoSuchModuleError:
+            raise InvalidDatabaseUrl(
+                f"unknown database dialect {self._url.drivername!r} in {self.masked}"
+            ) from None
+        try:
+            dialect_class.import_dbapi()
+        except ImportError as exc:
+            module = getattr(exc, "name", None) or self._url.get_driver_name()
+            extra = _EXTRAS.get(self.dialect)
+            hint = f"pip install 'schema-lsp[{extra}]'" if extra else f"pip install {module}"
+            raise MissingDriver(
+                f"the {self.dialect} driver {module!r} is not installed: {hint}"
+            ) from None
+
+    def __str__(self) -> str:
+        return self.masked
+
+    def __repr__(self) -> str:
+        return f"DatabaseUrl({self.masked!r})"
+
+
+_URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.\-]*://[^:/@\s]*:)(?P<password>[^@\s]*)@", re.I)
+_KEYWORD_PASSWORD = re.compile(
+    r"(?P<head>\bpassword\s*=\s*)(?P<password>'[^']*'|\"[^\"]*\"|\S+)", re.I
+)
+
+
+def mask_text(text: str) -> str:
+    """Mask anything shaped like a password in free text: ``scheme://user:secret@`` and
+    ``password=secret``. Used on every message that may quote a URL or DSN."""
+    text = _URL_PASSWORD.sub(lambda m: f"{m['head']}{_MASK}@", text)
+    return _KEYWORD_PASSWORD.sub(lambda m: f"{m['head']}{_MASK}", text)
+
+
+def _with_preferred_driver(url: URL) -> URL:
+    """``postgresql://`` means psycopg2 to SQLAlchemy; we ship psycopg 3 (and PyMySQL for
+    MySQL), so a URL without an explicit driver uses ours when it is installed."""
+    if "+" in url.drivername:
+        return url
+    preferred = _PREFERRED_DRIVERS.get(url.drivername)
+    if preferred is None:
+        return url
+    driver, module = preferred
+    if importlib.util.find_spec(module) is None:
+        return url
+    return url.set(drivername=f"{url.drivername}+{driver}")

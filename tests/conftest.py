@@ -1,0 +1,97 @@
+"""Real databases for tests: a fresh, empty database per test on each server.
+
+PostgreSQL (127.0.0.1:5432, user postgres) and MariaDB/MySQL (127.0.0.1:3306, root) are used
+for real. Outside CI a missing server skips its tests with the reason; with ``CI=true`` it
+fails them, so CI can never pass by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+import sqlalchemy as sa
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "SCHEMA_LSP_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+MYSQL_ADMIN_URL = os.environ.get(
+    "SCHEMA_LSP_TEST_MYSQL", "mysql+pymysql://root@127.0.0.1:3306/test"
+)
+IN_CI = os.environ.get("CI", "").lower() == "true"
+DIALECTS = ("sqlite", "postgresql", "mysql")
+
+
+@dataclass(frozen=True)
+class TestDatabase:
+    """A fresh database: its URL and an engine to set it up with (tests only)."""
+
+    __test__ = False  # not a test class for pytest
+
+    dialect: str
+    url: str
+    engine: sa.Engine
+
+    def execute(self, *statements: str) -> None:
+        with self.engine.begin() as connection:
+            for statement in statements:
+                connection.exec_driver_sql(statement)
+
+
+def _unavailable(what: str, error: Exception) -> None:
+    message = f"{what} is not reachable ({type(error).__name__}: {str(error).splitlines()[0]})"
+    if IN_CI:
+        pytest.fail(f"{message}; CI=true requires it")
+    pytest.skip(message)
+
+
+def _server_database(admin_url: str, dialect: str) -> Iterator[TestDatabase]:
+    name = f"sl_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"CREATE DATABASE {name}")
+    except sa.exc.OperationalError as error:
+        admin.dispose()
+        _unavailable(f"{dialect} at {sa.make_url(admin_url).host}", error)
+    url = sa.make_url(admin_url).set(database=name)
+    engine = sa.create_engine(url, poolclass=sa.NullPool)
+    try:
+        yield TestDatabase(dialect, url.render_as_string(hide_password=False), engine)
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            if dialect == "postgresql":
+                connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            else:
+                connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+                connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}_app")
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_db(tmp_path) -> Iterator[TestDatabase]:
+    url = f"sqlite:///{tmp_path / 'test.db'}"
+    engine = sa.create_engine(url, poolclass=sa.NullPool)
+    yield TestDatabase("sqlite", url, engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def postgres_db() -> Iterator[TestDatabase]:
+    yield from _server_database(POSTGRES_ADMIN_URL, "postgresql")
+
+
+@pytest.fixture
+def mysql_db() -> Iterator[TestDatabase]:
+    yield from _server_database(MYSQL_ADMIN_URL, "mysql")
+
+
+@pytest.fixture(params=DIALECTS)
+def any_db(request) -> TestDatabase:
+    """The same test on SQLite, PostgreSQL and MariaDB/MySQL."""
+    fixture = {"sqlite": "sqlite_db", "postgresql": "postgres_db", "mysql": "mysql_db"}
+    return request.getfixturevalue(fixture[request.param])
