@@ -1,0 +1,641 @@
+"""Read a live database into a DatabaseSchema, in one pass.
+
+SQLAlchemy's bulk reflection (``Inspector.get_multi_*``) reads every table of a schema with a
+handful of catalog queries; we never loop over tables (the seed's quadratic pattern). Reading
+is read-only: inside a read-only transaction where the dialect has one, with a statement
+timeout, on a connection that is closed afterwards (no idle sessions are left behind).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime, timezone
+from difflib import get_close_matches
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import DatabaseUnreachable, IntrospectionError, UnknownTable
+from .schema import (
+    CheckConstraintSchema,
+    ColumnSchema,
+    ComputedSchema,
+    DatabaseSchema,
+    EnumSchema,
+    ForeignKeySchema,
+    IdentitySchema,
+    IndexSchema,
+    PrimaryKeySchema,
+    TableSchema,
+    TypeSpec,
+    UniqueConstraintSchema,
+)
+from .url import DatabaseUrl
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Dialect, Engine, Inspector
+
+#: Schemas that belong to the server, never to the application.
+SYSTEM_SCHEMAS = frozenset(
+    {"information_schema", "pg_catalog", "pg_toast", "mysql", "performance_schema", "sys"}
+)
+ALL_SCHEMAS = "*"
+_UNRECOGNIZED_TYPE = re.compile(
+    r"Did not recognize type '(?P<type>[^']+)' of column '(?P<col>[^']+)'"
+)
+
+Key = tuple[str | None, str]
+
+
+class SchemaIntrospector:
+    """Reads the schema of one database. ``schemas`` lists the schemas to read (None is the
+    connection's default schema; ``"*"`` means every non-system schema)."""
+
+    def __init__(
+        self,
+        url: DatabaseUrl | str,
+        *,
+        schemas: Sequence[str | None] | None = None,
+        statement_timeout: float = 10.0,
+    ) -> None:
+        self.url = url if isinstance(url, DatabaseUrl) else DatabaseUrl.parse(url)
+        self.schemas: tuple[str | None, ...] = tuple(schemas) if schemas else (None,)
+        self.statement_timeout = statement_timeout
+        self._engine: Engine | None = None
+
+    def __repr__(self) -> str:
+        return f"SchemaIntrospector({self.url.masked!r}, schemas={self.schemas!r})"
+
+    def introspect(self) -> DatabaseSchema:
+        """The whole database (every configured schema) in one pass."""
+        with self._read_only_connection() as connection:
+            return _SchemaReader(connection, self.url).read(self.schemas)
+
+    def get_table_schema(self, name: str, schema: str | None = None) -> TableSchema:
+        """One table or view, read with the same bulk queries filtered to its name."""
+        if schema is None and "." in name:
+            schema, _, name = name.rpartition(".")
+        with self._read_only_connection() as connection:
+            reader = _SchemaReader(connection, self.url)
+            database = reader.read((schema,), filter_names=[name])
+            table = database.table(name, schema)
+            if table is None:
+                known = reader.table_names((schema,))
+                raise UnknownTable(name, get_close_matches(name, known, n=3), self.url.describe())
+            return table
+
+    def dispose(self) -> None:
+        """Close the engine; the introspector can be used again afterwards."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def _get_engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = _create_engine(self.url, self.statement_timeout)
+        return self._engine
+
+    @contextmanager
+    def _read_only_connection(self) -> Iterator[Connection]:
+        from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+        engine = self._get_engine()
+        try:
+            connection = engine.connect()
+        except DBAPIError as exc:
+            raise DatabaseUnreachable(
+                f"cannot connect to {self.url.describe()}: {self._reason(exc)}"
+            ) from None
+        try:
+            with connection.begin():
+                _make_read_only(connection, self.statement_timeout)
+                yield connection
+        except DBAPIError as exc:
+            if _is_timeout(exc):
+                raise IntrospectionError(
+                    f"reading the schema of {self.url.describe()} took longer than the "
+                    f"statement timeout ({self.statement_timeout:g} s)"
+                ) from None
+            raise IntrospectionError(
+                f"cannot read the schema of {self.url.describe()}: {self._reason(exc)}"
+            ) from None
+        except SQLAlchemyError as exc:
+            raise IntrospectionError(
+                f"cannot read the schema of {self.url.describe()}: {self.url.scrub(str(exc))}"
+            ) from None
+        finally:
+            connection.close()
+
+    def _reason(self, exc: Any) -> str:
+        """The driver's message, first line, without credentials."""
+        original = getattr(exc, "orig", None) or exc
+        text = str(original).strip().splitlines()
+        return self.url.scrub(text[0] if text else type(original).__name__)
+
+
+def introspect_database(url: DatabaseUrl | str, **options: Any) -> DatabaseSchema:
+    """Read a whole database once and close the connection."""
+    introspector = SchemaIntrospector(url, **options)
+    try:
+        return introspector.introspect()
+    finally:
+        introspector.dispose()
+
+
+def _create_engine(url: DatabaseUrl, statement_timeout: float) -> Engine:
+    import sqlalchemy
+
+    url.check_driver()
+    connect_args: dict[str, Any] = {}
+    dialect = url.dialect
+    if dialect == "sqlite":
+        database = url.sqlalchemy_url.database
+        on_disk = database and database != ":memory:" and not database.startswith("file:")
+        if on_disk and not Path(database).is_file():
+            # sqlite3 would silently create an empty database: a typo must not do that.
+            raise DatabaseUnreachable(f"SQLite database file not found: {database}")
+    elif dialect in ("postgresql", "mysql", "mariadb"):
+        connect_args["connect_timeout"] = max(1, int(statement_timeout))
+    return sqlalchemy.create_engine(
+        url.sqlalchemy_url, poolclass=sqlalchemy.NullPool, connect_args=connect_args
+    )
+
+
+def _make_read_only(connection: Connection, statement_timeout: float) -> None:
+    """Make this transaction read-only and bounded in time, per dialect."""
+    dialect = connection.dialect
+    milliseconds = max(1, int(statement_timeout * 1000))
+    if dialect.name == "postgresql":
+        connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+        connection.exec_driver_sql(f"SET LOCAL statement_timeout = {milliseconds}")
+    elif dialect.name in ("mysql", "mariadb"):
+        # The connection is never pooled (NullPool), so session settings die with it.
+        if getattr(dialect, "is_mariadb", False):
+            connection.exec_driver_sql(f"SET SESSION max_statement_time = {statement_timeout:g}")
+        else:
+            connection.exec_driver_sql(f"SET SESSION max_execution_time = {milliseconds}")
+    elif dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA query_only = ON")
+        raw = connection.connection.dbapi_connection
+        if isinstance(raw, sqlite3.Connection):
+            deadline = time.monotonic() + statement_timeout
+            raw.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+
+
+def _is_timeout(exc: Any) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return any(
+        marker in text
+        for marker in (
+            "statement timeout",
+            "max_statement_time",
+            "max_execution_time",
+            "interrupted",
+        )
+    )
+
+
+class _SchemaReader:
+    """One read of one connection: bulk reflection calls, then cheap model building."""
+
+    def __init__(self, connection: Connection, url: DatabaseUrl) -> None:
+        from sqlalchemy import inspect
+
+        self.connection = connection
+        self.url = url
+        self.dialect: Dialect = connection.dialect
+        self.inspector: Inspector = inspect(connection)
+        self.default_schema: str | None = self.inspector.default_schema_name
+        self._unrecognized: dict[str, str] = {}
+
+    def resolve_schemas(self, schemas: Iterable[str | None]) -> tuple[str | None, ...]:
+        resolved: list[str | None] = []
+        for schema in schemas:
+            if schema == ALL_SCHEMAS:
+                names = [
+                    name
+                    for name in self.inspector.get_schema_names()
+                    if name not in SYSTEM_SCHEMAS and not name.startswith("pg_")
+                ]
+                resolved.extend(names)
+            else:
+                resolved.append(schema)
+        normalized = [None if s == self.default_schema else s for s in resolved]
+        return tuple(dict.fromkeys(normalized))
+
+    def table_names(self, schemas: Iterable[str | None]) -> list[str]:
+        names: list[str] = []
+        for schema in self.resolve_schemas(schemas):
+            names += self.inspector.get_table_names(schema=schema)
+            names += self.inspector.get_view_names(schema=schema)
+        return names
+
+    def read(
+        self, schemas: Iterable[str | None], filter_names: Sequence[str] | None = None
+    ) -> DatabaseSchema:
+        resolved = self.resolve_schemas(schemas)
+        tables: list[TableSchema] = []
+        for schema in resolved:
+            tables.extend(self._read_schema(schema, filter_names))
+        tables.sort(key=lambda t: (t.schema or "", t.name))
+        return DatabaseSchema(
+            dialect=self.dialect.name,
+            server_version=_server_version(self.dialect),
+            read_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            tables=tuple(tables),
+            default_schema=self.default_schema,
+            schemas=resolved,
+            enums=self._read_enums(),
+        )
+
+    def _read_schema(
+        self, schema: str | None, filter_names: Sequence[str] | None
+    ) -> list[TableSchema]:
+        from sqlalchemy.engine.reflection import ObjectKind
+
+        inspector = self.inspector
+        options: dict[str, Any] = {"schema": schema, "filter_names": filter_names}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            columns = inspector.get_multi_columns(kind=ObjectKind.ANY, **options)
+            primary_keys = inspector.get_multi_pk_constraint(**options)
+            indexes = inspector.get_multi_indexes(**options)
+            uniques = inspector.get_multi_unique_constraints(**options)
+            foreign_keys = inspector.get_multi_foreign_keys(**options)
+            checks = inspector.get_multi_check_constraints(**options)
+            comments = self._table_comments(options)
+            views = set(inspector.get_view_names(schema=schema))
+            views |= set(self._materialized_views(schema))
+        for warning in caught:
+            match = _UNRECOGNIZED_TYPE.search(str(warning.message))
+            if match:
+                self._unrecognized[match["col"]] = match["type"]
+
+        sqlite_extras = (
+            _SqliteExtras.read(self.connection) if self.dialect.name == "sqlite" else None
+        )
+        tables = []
+        for key, reflected_columns in columns.items():
+            name = key[1]
+            tables.append(
+                self._build_table(
+                    name=name,
+                    schema=schema,
+                    columns=reflected_columns,
+                    primary_key=primary_keys.get(key),
+                    indexes=indexes.get(key, []),
+                    uniques=uniques.get(key, []),
+                    foreign_keys=foreign_keys.get(key, []),
+                    checks=checks.get(key, []),
+                    comment=(comments.get(key) or {}).get("text"),
+                    is_view=name in views,
+                    sqlite=sqlite_extras,
+                )
+            )
+        return tables
+
+    def _table_comments(self, options: Mapping[str, Any]) -> Mapping[Key, Any]:
+        if not self.dialect.supports_comments:
+            return {}
+        return self.inspector.get_multi_table_comment(**options)
+
+    def _materialized_views(self, schema: str | None) -> list[str]:
+        if self.dialect.name != "postgresql":
+            return []
+        return self.inspector.get_materialized_view_names(schema=schema)  # type: ignore[attr-defined]
+
+    def _read_enums(self) -> tuple[EnumSchema, ...]:
+        if self.dialect.name != "postgresql":
+            return ()
+        enums = self.inspector.get_enums(schema="*")  # type: ignore[attr-defined]
+        return tuple(
+            sorted(
+                (
+                    EnumSchema(
+                        name=enum["name"],
+                        values=tuple(enum["labels"]),
+                        schema=None if enum["schema"] == self.default_schema else enum["schema"],
+                    )
+                    for enum in enums
+                ),
+                key=lambda e: (e.schema or "", e.name),
+            )
+        )
+
+    def _build_table(
+        self,
+        *,
+        name: str,
+        schema: str | None,
+        columns: list[Any],
+        primary_key: Any,
+        indexes: list[Any],
+        uniques: list[Any],
+        foreign_keys: list[Any],
+        checks: list[Any],
+        comment: str | None,
+        is_view: bool,
+        sqlite: _SqliteExtras | None,
+    ) -> TableSchema:
+        pk = None
+        if primary_key and primary_key.get("constrained_columns"):
+            pk = PrimaryKeySchema(
+                columns=tuple(primary_key["constrained_columns"]), name=primary_key.get("name")
+            )
+        built_fks = tuple(
+            sorted(
+                (self._build_foreign_key(fk, name, sqlite) for fk in foreign_keys),
+                key=lambda fk: (fk.name or "", fk.columns),
+            )
+        )
+        built_indexes = [self._build_index(index, built_fks) for index in indexes]
+        if sqlite is not None:
+            built_indexes += sqlite.expression_indexes(name, {i.name for i in built_indexes})
+        built_columns = tuple(self._build_column(column, name, pk, sqlite) for column in columns)
+        return TableSchema(
+            name=name,
+            schema=schema,
+            columns=built_columns,
+            primary_key=pk,
+            indexes=tuple(sorted(built_indexes, key=lambda i: (i.name or "", i.columns))),
+            unique_constraints=tuple(
+                sorted(
+                    (
+                        UniqueConstraintSchema(name=u.get("name"), columns=tuple(u["column_names"]))
+                        for u in uniques
+                    ),
+                    key=lambda u: (u.name or "", u.columns),
+                )
+            ),
+            foreign_keys=built_fks,
+            check_constraints=tuple(
+                sorted(
+                    (
+                        CheckConstraintSchema(name=c.get("name"), sqltext=str(c["sqltext"]))
+                        for c in checks
+                    ),
+                    key=lambda c: (c.name or "", c.sqltext),
+                )
+            ),
+            comment=comment,
+            is_view=is_view,
+        )
+
+    def _build_column(
+        self,
+        column: Mapping[str, Any],
+        table: str,
+        pk: PrimaryKeySchema | None,
+        sqlite: _SqliteExtras | None,
+    ) -> ColumnSchema:
+        type_ = column["type"]
+        spec = TypeSpec.of(type_)
+        if sqlite is not None:
+            sql_type = sqlite.declared_type(table, column["name"])
+        else:
+            sql_type = self._compile_type(type_, column["name"])
+        identity = column.get("identity")
+        computed = column.get("computed")
+        enums = getattr(type_, "enums", None)
+        autoincrement = bool(column.get("autoincrement", False))
+        if sqlite is not None:
+            autoincrement = _sqlite_rowid_alias(column["name"], sql_type, pk)
+        default = column.get("default")
+        return ColumnSchema(
+            name=column["name"],
+            type=sql_type,
+            sa_type=spec,
+            nullable=bool(column["nullable"]),
+            default=None if default is None else str(default),
+            autoincrement=autoincrement,
+            identity=IdentitySchema(
+                always=bool(identity.get("always", False)),
+                start=identity.get("start"),
+                increment=identity.get("increment"),
+            )
+            if identity
+            else None,
+            computed=ComputedSchema(
+                sqltext=str(computed["sqltext"]), persisted=computed.get("persisted")
+            )
+            if computed
+            else None,
+            comment=column.get("comment"),
+            enum_values=tuple(enums) if enums is not None else None,
+            collation=getattr(type_, "collation", None),
+        )
+
+    def _compile_type(self, type_: Any, column_name: str) -> str:
+        from sqlalchemy.exc import CompileError
+        from sqlalchemy.types import NullType
+
+        if isinstance(type_, NullType):
+            return self._unrecognized.get(column_name, "NULL")
+        try:
+            return str(type_.compile(dialect=self.dialect))
+        except (CompileError, NotImplementedError, TypeError):
+            return type(type_).__name__.upper()
+
+    def _build_index(
+        self, index: Mapping[str, Any], fks: Sequence[ForeignKeySchema]
+    ) -> IndexSchema:
+        options = index.get("dialect_options") or {}
+        column_names = index.get("column_names") or []
+        expressions = index.get("expressions") or []
+        has_expression = any(name is None for name in column_names)
+        method = options.get("postgresql_using") or options.get("mysql_prefix")
+        method = method or options.get("mysql_using") or options.get("mariadb_using")
+        where = options.get("postgresql_where") or options.get("sqlite_where")
+        built = IndexSchema(
+            name=index.get("name"),
+            columns=tuple(name for name in column_names if name is not None),
+            unique=bool(index.get("unique")),
+            expressions=tuple(str(e) for e in expressions) if has_expression else (),
+            method=str(method).lower() if method else None,
+            where=str(where) if where is not None else None,
+        )
+        implicit = None
+        if index.get("duplicates_constraint"):
+            implicit = "unique"
+        elif self.dialect.name in ("mysql", "mariadb"):
+            implicit = _mysql_implicit(built, fks)
+        if implicit:
+            built = replace(built, implicit=implicit)
+        return built
+
+    def _build_foreign_key(
+        self, fk: Mapping[str, Any], table: str, sqlite: _SqliteExtras | None
+    ) -> ForeignKeySchema:
+        options = dict(fk.get("options") or {})
+        if sqlite is not None and not options:
+            options = sqlite.foreign_key_actions(
+                table, tuple(fk["constrained_columns"]), fk["referred_table"]
+            )
+        referred_schema = fk.get("referred_schema")
+        if referred_schema == self.default_schema:
+            referred_schema = None
+        deferrable = options.get("deferrable")
+        return ForeignKeySchema(
+            name=fk.get("name"),
+            columns=tuple(fk["constrained_columns"]),
+            referred_table=fk["referred_table"],
+            referred_columns=tuple(fk["referred_columns"]),
+            referred_schema=referred_schema,
+            on_delete=_action(options.get("ondelete")),
+            on_update=_action(options.get("onupdate")),
+            deferrable=bool(deferrable) if deferrable is not None else None,
+            initially=options.get("initially"),
+        )
+
+
+def _action(value: str | None) -> str | None:
+    """Referential actions in upper case; NO ACTION is every dialect's default, so None."""
+    if value is None:
+        return None
+    action = str(value).upper()
+    return None if action == "NO ACTION" else action
+
+
+def _mysql_implicit(index: IndexSchema, fks: Sequence[ForeignKeySchema]) -> str | None:
+    """InnoDB creates an index for a foreign key that has none, named after the constraint
+    (or its first column); unique indexes are also reported as unique constraints."""
+    if index.unique:
+        return "unique"
+    for fk in fks:
+        if index.columns == fk.columns and index.name in (fk.name, fk.columns[0]):
+            return "foreign_key"
+    return None
+
+
+def _sqlite_rowid_alias(name: str, declared: str, pk: PrimaryKeySchema | None) -> bool:
+    """On SQLite only a lone ``INTEGER PRIMARY KEY`` column is the auto-assigned rowid."""
+    return pk is not None and pk.columns == (name,) and declared.strip().upper() == "INTEGER"
+
+
+def _server_version(dialect: Dialect) -> str:
+    if dialect.name == "sqlite":
+        return sqlite3.sqlite_version
+    info = dialect.server_version_info or ()
+    return ".".join(str(part) for part in info if isinstance(part, int))
+
+
+class _SqliteExtras:
+    """What SQLite's reflection in SQLAlchemy leaves out, read with one query per kind for
+    the whole file: declared column types, actions of inline foreign keys, and expression
+    indexes (which SQLAlchemy skips)."""
+
+    def __init__(
+        self,
+        declared: dict[tuple[str, str], str],
+        actions: dict[tuple[str, tuple[str, ...], str], dict[str, str]],
+        index_sql: dict[str, list[tuple[str, str]]],
+    ) -> None:
+        self._declared = declared
+        self._actions = actions
+        self._index_sql = index_sql
+
+    @classmethod
+    def read(cls, connection: Connection) -> _SqliteExtras:
+        run: Callable[[str], Any] = connection.exec_driver_sql
+        declared = {
+            (table, column): declared_type
+            for table, column, declared_type in run(
+                "SELECT m.name, p.name, p.type FROM sqlite_master AS m "
+                "JOIN pragma_table_xinfo(m.name) AS p WHERE m.type IN ('table', 'view')"
+            )
+        }
+        grouped: dict[tuple[str, int], dict[str, Any]] = {}
+        for table, fk_id, referred, local, on_update, on_delete in run(
+            'SELECT m.name, f.id, f."table", f."from", f.on_update, f.on_delete '
+            "FROM sqlite_master AS m JOIN pragma_foreign_key_list(m.name) AS f "
+            "WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq"
+        ):
+            entry = grouped.setdefault(
+                (table, fk_id),
+                {"referred": referred, "columns": [], "ondelete": on_delete, "onupdate": on_update},
+            )
+            entry["columns"].append(local)
+        actions = {
+            (table, tuple(entry["columns"]), entry["referred"]): {
+                key: entry[key] for key in ("ondelete", "onupdate") if entry[key] != "NO ACTION"
+            }
+            for (table, _), entry in grouped.items()
+        }
+        index_sql: dict[str, list[tuple[str, str]]] = {}
+        for name, table, sql in run(
+            "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        ):
+            index_sql.setdefault(table, []).append((name, sql))
+        return cls(declared, actions, index_sql)
+
+    def declared_type(self, table: str, column: str) -> str:
+        return self._declared.get((table, column), "")
+
+    def foreign_key_actions(
+        self, table: str, columns: tuple[str, ...], referred: str
+    ) -> dict[str, str]:
+        return self._actions.get((table, columns, referred), {})
+
+    def expression_indexes(self, table: str, known: set[str | None]) -> list[IndexSchema]:
+        """Indexes SQLAlchemy skipped because an element is an expression."""
+        found = []
+        for name, sql in self._index_sql.get(table, []):
+            if name in known:
+                continue
+            parsed = _parse_sqlite_index(sql)
+            if parsed is None:
+                continue
+            unique, elements, where = parsed
+            found.append(
+                IndexSchema(
+                    name=name,
+                    columns=tuple(e for e in elements if _is_identifier(e)),
+                    unique=unique,
+                    expressions=tuple(elements),
+                    where=where,
+                )
+            )
+        return found
+
+
+def _parse_sqlite_index(sql: str) -> tuple[bool, list[str], str | None] | None:
+    """Split ``CREATE [UNIQUE] INDEX name ON table (e1, e2) [WHERE ...]`` at top level."""
+    head = re.match(r"\s*CREATE\s+(UNIQUE\s+)?INDEX\b", sql, re.I)
+    start = sql.find("(")
+    if head is None or start < 0:
+        return None
+    depth = 0
+    elements: list[str] = []
+    current = ""
+    end = -1
+    for position in range(start, len(sql)):
+        char = sql[position]
+        if char == "(":
+            depth += 1
+            if depth == 1:
+                continue
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                end = position
+                break
+        if char == "," and depth == 1:
+            elements.append(current.strip())
+            current = ""
+        else:
+            current += char
+    if end < 0:
+        return None
+    elements.append(current.strip())
+    rest = sql[end + 1 :].strip()
+    where_match = re.match(r"WHERE\s+(.*)$", rest, re.I | re.S)
+    return bool(head.group(1)), elements, where_match.group(1).strip() if where_match else None
+
+
+def _is_identifier(text: str) -> bool:
+    return re.fullmatch(r'[A-Za-z_][A-Za-z0-9_]*|"[^"]+"|`[^`]+`|\[[^\]]+\]', text) is not None
