@@ -1,0 +1,312 @@
+"""Settings: one typed, fully defaulted object, read once from wherever the user keeps them.
+
+The database URL comes from, in order: an explicit value (``--db``), the environment variable
+``SCHEMA_LSP_DATABASE_URL``, then ``[tool.schema-lsp]`` in the nearest ``pyproject.toml``.
+Any URL may be written ``env:NAME`` to read it from another variable, so a password never has
+to live in a committed file. Editors send the same keys in camelCase (``databaseUrl``);
+``Settings.from_mapping`` takes either spelling. Every error is a ``ConfigError`` naming the
+key and where it came from, and never shows a password.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError, InvalidDatabaseUrl
+from .url import DatabaseUrl, mask_text
+
+#: Environment variable that supplies the URL when ``--db`` is not given.
+DATABASE_URL_ENV = "SCHEMA_LSP_DATABASE_URL"
+#: Prefix of a URL value that names an environment variable instead.
+ENV_PREFIX = "env:"
+PYPROJECT = "pyproject.toml"
+TOOL_SECTION = "schema-lsp"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything schema-lsp can be told, with the defaults it uses when told nothing.
+
+    Paths are absolute once loaded from a file (relative ones are taken from the directory of
+    the ``pyproject.toml`` that names them). ``repr`` masks the database password.
+    """
+
+    database_url: DatabaseUrl | None = None
+    #: Schemas to read besides nothing: empty means the connection's default schema only.
+    schemas: tuple[str, ...] = ()
+    #: Seconds a cached schema stays fresh before the registry re-reads it.
+    ttl: float = 300.0
+    #: Seconds any one introspection statement may run.
+    statement_timeout: float = 10.0
+    #: A snapshot file to read the schema from (or keep it in) instead of a live database.
+    snapshot: Path | None = None
+    #: Globs (relative to ``project_root``) of the files that declare ORM models.
+    entities: tuple[str, ...] = ("**/models.py", "**/models/*.py")
+    #: Folder of Alembic migrations, relative to ``project_root``.
+    migrations: str = "migrations"
+    #: The directory of the pyproject.toml the settings came from, if any.
+    project_root: Path | None = None
+
+    @classmethod
+    def from_mapping(
+        cls,
+        options: Mapping[str, Any],
+        *,
+        source: str = "settings",
+        base_dir: Path | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> Settings:
+        """Settings from a plain mapping (pyproject table, editor initializationOptions):
+        snake_case or camelCase keys, missing keys defaulted, bad values a ConfigError."""
+        values = _parse_options(options, source=source, base_dir=base_dir)
+        raw_url = values.pop("database_url", None)
+        settings = cls(**values)
+        if raw_url is None or isinstance(raw_url, DatabaseUrl):
+            return dataclasses.replace(settings, database_url=raw_url)
+        url = resolve_database_url(raw_url, where=f"{source}: database_url", environ=environ)
+        return dataclasses.replace(settings, database_url=url)
+
+
+def load_settings(
+    *,
+    database_url: str | None = None,
+    schemas: tuple[str, ...] | list[str] | None = None,
+    statement_timeout: float | None = None,
+    snapshot: str | Path | None = None,
+    start: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Settings for a command run from ``start`` (default: the working directory).
+
+    Explicit arguments win over ``SCHEMA_LSP_DATABASE_URL`` (URL only), which wins over the
+    nearest pyproject.toml. A pyproject ``env:`` URL is only resolved when it is the one used.
+    """
+    environ = os.environ if environ is None else environ
+    pyproject = find_pyproject(Path.cwd() if start is None else Path(start))
+    options: dict[str, Any] = {}
+    source = "settings"
+    base_dir: Path | None = None
+    if pyproject is not None:
+        options = dict(read_pyproject_options(pyproject))
+        source = f"{pyproject} [tool.{TOOL_SECTION}]"
+        base_dir = pyproject.parent
+    values = _parse_options(options, source=source, base_dir=base_dir)
+    raw_url = values.pop("database_url", None)
+    settings = Settings(**values)
+    if pyproject is not None:
+        settings = dataclasses.replace(settings, project_root=pyproject.parent)
+
+    if database_url is not None:
+        url = resolve_database_url(database_url, where="--db", environ=environ)
+    elif environ.get(DATABASE_URL_ENV, "").strip():
+        url = resolve_database_url(
+            environ[DATABASE_URL_ENV], where=f"${DATABASE_URL_ENV}", environ=environ
+        )
+    elif raw_url is not None:
+        url = resolve_database_url(raw_url, where=f"{source}: database_url", environ=environ)
+    else:
+        url = None
+    settings = dataclasses.replace(settings, database_url=url)
+
+    overrides: dict[str, Any] = {}
+    if schemas:
+        overrides["schemas"] = _parse_schemas(list(schemas), "--schema", "")
+    if statement_timeout is not None:
+        overrides["statement_timeout"] = _parse_seconds(
+            statement_timeout, "--timeout", "", positive=True
+        )
+    if snapshot is not None:
+        overrides["snapshot"] = Path(snapshot).absolute()
+    return dataclasses.replace(settings, **overrides)
+
+
+def resolve_database_url(
+    text: str, *, where: str, environ: Mapping[str, str] | None = None
+) -> DatabaseUrl:
+    """Parse a URL value, following one ``env:NAME`` indirection."""
+    environ = os.environ if environ is None else environ
+    if not isinstance(text, str):
+        raise ConfigError(f"{where}: expected a database URL string, got {type(text).__name__}")
+    text = text.strip()
+    if text.startswith(ENV_PREFIX):
+        name = text[len(ENV_PREFIX) :].strip()
+        if not name:
+            raise ConfigError(f"{where}: 'env:' must be followed by an environment variable name")
+        value = environ.get(name, "").strip()
+        if not value:
+            raise ConfigError(
+                f"{where} reads the environment variable {name}, which is not set; "
+                f"export {name}=<database URL> or give --db"
+            )
+        where = f"{where} (from ${name})"
+        text = value
+    if not text:
+        raise ConfigError(f"{where}: the database URL is empty")
+    try:
+        return DatabaseUrl.parse(text)
+    except InvalidDatabaseUrl as exc:
+        raise InvalidDatabaseUrl(f"{where}: {exc}") from None
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml in ``start`` or a parent directory: the project's own."""
+    start = start.absolute()
+    for directory in (start, *start.parents):
+        candidate = directory / PYPROJECT
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_pyproject_options(path: Path) -> Mapping[str, Any]:
+    """The ``[tool.schema-lsp]`` table of a pyproject.toml (empty when absent)."""
+    toml = _toml_module(path)
+    try:
+        with path.open("rb") as stream:
+            document = toml.load(stream)
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+    except toml.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {mask_text(str(exc))}") from None
+    table = document.get("tool", {}).get(TOOL_SECTION, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.{TOOL_SECTION}] must be a table")
+    return table
+
+
+def _toml_module(path: Path) -> Any:
+    if sys.version_info >= (3, 11):
+        import tomllib
+
+        return tomllib
+    try:
+        import tomli  # type: ignore[import-not-found]
+    except ImportError:
+        raise ConfigError(
+            f"reading {path} on Python 3.10 needs the 'tomli' package: pip install tomli"
+        ) from None
+    return tomli
+
+
+# -- parsing and validation -------------------------------------------------------------
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+#: Keys a user may set (``project_root`` is where the file was found, not a setting).
+_KEYS = tuple(f.name for f in dataclasses.fields(Settings) if f.name != "project_root")
+_ALIASES = {**{key: key for key in _KEYS}, **{_camel(key): key for key in _KEYS}}
+
+
+def _parse_options(
+    options: Mapping[str, Any], *, source: str, base_dir: Path | None
+) -> dict[str, Any]:
+    """Validate each known key into its Settings type; the URL stays raw (see callers)."""
+    if not isinstance(options, Mapping):
+        raise ConfigError(f"{source}: expected a table of settings, got {type(options).__name__}")
+    values: dict[str, Any] = {}
+    spelled: dict[str, str] = {}
+    for key, value in options.items():
+        field_name = _ALIASES.get(key)
+        if field_name is None:
+            close = difflib.get_close_matches(str(key), list(_ALIASES), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ConfigError(f"{source}: unknown setting {key!r}{hint}")
+        if field_name in spelled:
+            raise ConfigError(f"{source}: {key!r} and {spelled[field_name]!r} are the same setting")
+        spelled[field_name] = key
+        if value is None:
+            continue  # an editor sending null means "use the default"
+        values[field_name] = _PARSERS[field_name](value, key, source, base_dir)
+    return values
+
+
+def _parse_url(value: Any, key: str, source: str, base_dir: Path | None) -> str | DatabaseUrl:
+    if isinstance(value, DatabaseUrl):
+        return value
+    if not isinstance(value, str):
+        raise ConfigError(
+            f"{source}: {key}: expected a database URL string, got {type(value).__name__}"
+        )
+    return value
+
+
+def _parse_schemas(value: Any, key: str, source: str, *_: Any) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)) or not all(
+        isinstance(item, str) and item.strip() for item in items
+    ):
+        raise ConfigError(_where(source, key) + "expected a list of schema names")
+    return tuple(dict.fromkeys(item.strip() for item in items))
+
+
+def _parse_seconds(value: Any, key: str, source: str, *_: Any, positive: bool = False) -> float:
+    bound = "> 0" if positive else ">= 0"
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ConfigError(_where(source, key) + f"expected a number of seconds {bound}")
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ConfigError(
+            _where(source, key) + f"expected a number of seconds {bound}, got {value!r}"
+        ) from None
+    if math.isnan(seconds) or seconds < 0 or (positive and seconds == 0):
+        raise ConfigError(
+            _where(source, key) + f"expected a number of seconds {bound}, got {value!r}"
+        )
+    return seconds
+
+
+def _parse_timeout(value: Any, key: str, source: str, *_: Any) -> float:
+    return _parse_seconds(value, key, source, positive=True)
+
+
+def _parse_path(value: Any, key: str, source: str, base_dir: Path | None) -> Path:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(_where(source, key) + "expected a file path")
+    path = Path(value.strip()).expanduser()
+    if not path.is_absolute() and base_dir is not None:
+        path = base_dir / path
+    return path.absolute()
+
+
+def _parse_globs(value: Any, key: str, source: str, *_: Any) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)) or not all(
+        isinstance(item, str) and item.strip() for item in items
+    ):
+        raise ConfigError(_where(source, key) + "expected a list of glob patterns")
+    return tuple(item.strip() for item in items)
+
+
+def _parse_folder(value: Any, key: str, source: str, *_: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(_where(source, key) + "expected a folder path")
+    return value.strip()
+
+
+def _where(source: str, key: str) -> str:
+    return f"{source}: {key}: " if source else f"{key}: "
+
+
+_PARSERS = {
+    "database_url": _parse_url,
+    "schemas": _parse_schemas,
+    "ttl": _parse_seconds,
+    "statement_timeout": _parse_timeout,
+    "snapshot": _parse_path,
+    "entities": _parse_globs,
+    "migrations": _parse_folder,
+}
+assert set(_PARSERS) == set(_KEYS), "every setting needs a parser"
