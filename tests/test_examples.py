@@ -1,0 +1,88 @@
+"""The committed example database is what examples/shop.sql says it is, and it still shows
+every feature the README promises (composite key, foreign key actions, checks, a view)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from schema_lsp.introspect import introspect_database
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+SHOP_SQL = EXAMPLES / "shop.sql"
+SHOP_DB = EXAMPLES / "shop.db"
+REBUILD = "rm -f examples/shop.db && sqlite3 examples/shop.db < examples/shop.sql"
+
+
+def build_from_sql(target: Path) -> Path:
+    with sqlite3.connect(target) as connection:
+        connection.executescript(SHOP_SQL.read_text(encoding="utf-8"))
+    connection.close()
+    return target
+
+
+@pytest.fixture(scope="module")
+def fresh_db(tmp_path_factory) -> Path:
+    return build_from_sql(tmp_path_factory.mktemp("shop") / "shop.db")
+
+
+def test_committed_db_has_the_schema_of_shop_sql(fresh_db):
+    committed = introspect_database(f"sqlite:///{SHOP_DB}")
+    rebuilt = introspect_database(f"sqlite:///{fresh_db}")
+    assert committed.table_keys == rebuilt.table_keys, f"stale examples/shop.db: {REBUILD}"
+    for table in rebuilt:
+        assert committed.table(table.name) == table, f"{table.name} differs: {REBUILD}"
+
+
+def test_committed_db_has_the_rows_of_shop_sql(fresh_db):
+    def rows(path: Path) -> dict[str, list[tuple]]:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+            names = [
+                name
+                for (name,) in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+                    "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                )
+            ]
+            result = {
+                name: connection.execute(f'SELECT * FROM "{name}" ORDER BY 1, 2').fetchall()
+                for name in names
+            }
+        connection.close()
+        return result
+
+    assert rows(SHOP_DB) == rows(fresh_db), f"stale examples/shop.db: {REBUILD}"
+
+
+def test_example_shows_the_features_the_readme_promises():
+    shop = introspect_database(f"sqlite:///{SHOP_DB}")
+    assert set(shop.table_keys) == {
+        "customers",
+        "products",
+        "orders",
+        "order_items",
+        "order_totals",
+    }
+    items = shop.table("order_items")
+    assert items.primary_key.columns == ("order_id", "product_id")
+    assert {fk.referred_table: fk.on_delete for fk in items.foreign_keys} == {
+        "orders": "CASCADE",
+        "products": "RESTRICT",
+    }
+    assert [c.name for c in items.check_constraints] == ["ck_order_items_quantity_positive"]
+    assert shop.table("orders").foreign_keys[0].on_delete == "CASCADE"
+    assert shop.table("orders").column("status").default == "'new'"
+    assert [u.columns for u in shop.table("customers").unique_constraints] == [("email",)]
+    assert [u.columns for u in shop.table("products").unique_constraints] == [("sku",)]
+    assert {i.name for i in shop.table("orders").indexes} == {
+        "ix_orders_customer_id",
+        "ix_orders_status_placed_at",
+    }
+    assert shop.table("customers").column("id").autoincrement
+    assert shop.table("order_totals").is_view
+
+
+def test_example_db_stays_tiny():
+    assert SHOP_DB.stat().st_size < 64 * 1024
