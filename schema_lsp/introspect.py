@@ -403,14 +403,17 @@ class _SchemaReader:
         computed = column.get("computed")
         enums = getattr(type_, "enums", None)
         autoincrement = bool(column.get("autoincrement", False))
+        nullable = bool(column["nullable"])
         if sqlite is not None:
             autoincrement = _sqlite_rowid_alias(column["name"], sql_type, pk)
+            # The rowid can never be NULL, though SQLite's pragma does not say NOT NULL.
+            nullable = nullable and not autoincrement
         default = column.get("default")
         return ColumnSchema(
             name=column["name"],
             type=sql_type,
             sa_type=spec,
-            nullable=bool(column["nullable"]),
+            nullable=nullable,
             default=None if default is None else str(default),
             autoincrement=autoincrement,
             identity=IdentitySchema(

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 Scalar = str | int | float | bool | None
 
+#: Constructor keywords that are plumbing, not part of what a type is (one is deprecated).
+_PLUMBING_KEYWORDS = frozenset({"inherit_schema", "metadata", "create_type", "validate_strings"})
+
 #: Modules a type may be rebuilt from; a snapshot file is input, so nothing else is imported.
 _TYPE_MODULE_PREFIX = "sqlalchemy."
 
@@ -55,6 +58,8 @@ class TypeSpec:
         kwargs = []
         for param, default in _init_keywords(type_class):
             if param == "enums" or (enums is not None and param == "length"):
+                continue
+            if param in _PLUMBING_KEYWORDS or param.startswith("_"):
                 continue
             value = getattr(type_, param, default)
             if param == "collation" and value is None:

@@ -67,8 +67,9 @@ def _server_database(admin_url: str, dialect: str) -> Iterator[TestDatabase]:
             if dialect == "postgresql":
                 connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
             else:
-                connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+                # A second schema (``<name>_app``) may hold keys into this one: drop it first.
                 connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}_app")
+                connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
         admin.dispose()
 
 
