@@ -83,9 +83,11 @@ class DatabaseUrl:
         text = text.replace(self._url.render_as_string(hide_password=False), self.masked)
         password = self.password
         if password:
-            from urllib.parse import quote_plus
+            from urllib.parse import quote, quote_plus
 
-            for form in {password, quote_plus(password)}:
+            for form in sorted(
+                {password, quote(password, safe=""), quote_plus(password)}, key=len, reverse=True
+            ):
                 text = text.replace(form, _MASK)
         return mask_text(text)
 
