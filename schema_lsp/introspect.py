@@ -242,7 +242,6 @@ class _SchemaReader:
         tables: list[TableSchema] = []
         for schema in resolved:
             tables.extend(self._read_schema(schema, filter_names))
-        tables.sort(key=lambda t: (t.schema or "", t.name))
         return DatabaseSchema(
             dialect=self.dialect.name,
             server_version=_server_version(self.dialect),

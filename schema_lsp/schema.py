@@ -251,7 +251,8 @@ class TableSchema:
 
 @dataclass(frozen=True)
 class DatabaseSchema:
-    """Everything read from one database in one pass, and when and from what it was read."""
+    """Everything read from one database in one pass, and when and from what it was read.
+    Tables are kept ordered by (schema, name)."""
 
     dialect: str  # SQLAlchemy dialect name: postgresql, mysql, mariadb, sqlite
     server_version: str
@@ -265,6 +266,9 @@ class DatabaseSchema:
     )
 
     def __post_init__(self) -> None:
+        # One canonical order, so equal databases compare equal however they were read.
+        ordered = tuple(sorted(self.tables, key=lambda t: (t.schema or "", t.name)))
+        object.__setattr__(self, "tables", ordered)
         index = {table.key: table for table in self.tables}
         object.__setattr__(self, "_by_key", index)
 

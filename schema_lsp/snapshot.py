@@ -22,10 +22,8 @@ VERSION = 1
 
 
 def to_json(schema: DatabaseSchema) -> str:
-    """Serialize; tables are ordered by (schema, name) whatever order they were read in."""
-    tables = sorted(schema.tables, key=lambda t: (t.schema or "", t.name))
-    ordered = dataclasses.replace(schema, tables=tuple(tables))
-    document = {"format": FORMAT, "version": VERSION, "database": _encode(ordered)}
+    """Serialize; DatabaseSchema already keeps its tables in (schema, name) order."""
+    document = {"format": FORMAT, "version": VERSION, "database": _encode(schema)}
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
