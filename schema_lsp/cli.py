@@ -1,0 +1,488 @@
+"""The ``schema-lsp`` command: inspect a database, write snapshots, generate code.
+
+Every command reads the schema through a SchemaRegistry (a live database, or a snapshot file
+with ``--snapshot``). Exit codes: 0 success, 2 error. An error is one line on stderr,
+``schema-lsp: error: ...``, credentials masked; ``--debug`` adds the traceback.
+
+``serve`` (the language server), ``check`` and ``diff`` (models against the database) are not
+here yet: they are registered in ``_build_parser`` when their modules exist.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from . import __version__
+from .config import Settings, load_settings
+from .errors import ConfigError, SchemaLspError
+from .url import mask_text
+
+if TYPE_CHECKING:
+    from .registry import SchemaRegistry
+    from .schema import (
+        ColumnSchema,
+        DatabaseSchema,
+        ForeignKeySchema,
+        IndexSchema,
+        TableSchema,
+    )
+
+PROG = "schema-lsp"
+EXIT_OK = 0
+EXIT_ERROR = 2
+
+Command = Callable[[argparse.Namespace, "Source"], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code instead of exiting (tests call this)."""
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help, --version, or a usage error argparse printed
+        return exit_.code if isinstance(exit_.code, int) else EXIT_ERROR
+    debug = bool(getattr(args, "debug", False))
+    if debug:
+        logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s")
+    source: Source | None = None
+    try:
+        settings = load_settings(
+            database_url=getattr(args, "db", None),
+            schemas=getattr(args, "schema", None),
+            statement_timeout=getattr(args, "timeout", None),
+            snapshot=getattr(args, "snapshot", None),
+        )
+        source = Source(settings, prefer_snapshot=getattr(args, "snapshot", None) is not None)
+        return int(args.run(args, source))
+    except SchemaLspError as exc:
+        return _report(exc, debug, source, expected=True)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader (``| head``) went away: not an error; keep Python from complaining.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as exc:
+        return _report(exc, debug, source, expected=False)
+    finally:
+        if source is not None:
+            source.close()
+
+
+def _report(exc: BaseException, debug: bool, source: Source | None, *, expected: bool) -> int:
+    """One line on stderr (plus the traceback with --debug), never a password."""
+    scrub = source.scrub if source is not None else mask_text
+    if debug:
+        text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        sys.stderr.write(scrub(text))
+    message = " ".join(str(exc).split()) or type(exc).__name__
+    if not expected:
+        message = f"unexpected {type(exc).__name__}: {message}"
+        if not debug:
+            message += " (rerun with --debug for the traceback)"
+    print(f"{PROG}: error: {scrub(message)}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+# -- where the schema comes from --------------------------------------------------------
+
+
+class Source:
+    """The registry the settings point at (a snapshot file or a live database), made on
+    first use so that commands and ``--help`` need no database."""
+
+    def __init__(self, settings: Settings, *, prefer_snapshot: bool = False) -> None:
+        self.settings = settings
+        self.prefer_snapshot = prefer_snapshot
+        self._registry: SchemaRegistry | None = None
+
+    @property
+    def from_snapshot(self) -> bool:
+        return self._snapshot_path is not None
+
+    @property
+    def _snapshot_path(self) -> Path | None:
+        """``--snapshot`` wins; a configured snapshot is used only when no URL is known."""
+        settings = self.settings
+        if settings.database_url is not None and not self.prefer_snapshot:
+            return None
+        return settings.snapshot
+
+    @property
+    def registry(self) -> SchemaRegistry:
+        if self._registry is None:
+            from .registry import SchemaRegistry
+
+            settings = self.settings
+            path = self._snapshot_path
+            if path is not None:
+                self._registry = SchemaRegistry.from_snapshot(path, ttl=settings.ttl)
+            elif settings.database_url is None:
+                raise ConfigError(
+                    "no database configured: give --db URL, set SCHEMA_LSP_DATABASE_URL, "
+                    "add database_url to [tool.schema-lsp] in pyproject.toml, "
+                    "or read a file with --snapshot"
+                )
+            else:
+                self._registry = SchemaRegistry(
+                    settings.database_url,
+                    ttl=settings.ttl,
+                    schemas=settings.schemas or None,
+                    statement_timeout=settings.statement_timeout,
+                )
+        return self._registry
+
+    def describe(self) -> str:
+        """What the schema is read from, for headers: never with a password."""
+        path = self._snapshot_path
+        if path is not None:
+            return f"snapshot {_display_path(path)}"
+        url = self.settings.database_url
+        return url.describe() if url is not None else "no database"
+
+    def database(self) -> DatabaseSchema:
+        return self.registry.get_database_schema()
+
+    def table(self, name: str) -> TableSchema:
+        return self.registry.get_table_schema(name)
+
+    def scrub(self, text: str) -> str:
+        url = self.settings.database_url
+        return url.scrub(text) if url is not None else mask_text(text)
+
+    def close(self) -> None:
+        if self._registry is not None:
+            self._registry.dispose()
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+# -- commands ----------------------------------------------------------------------------
+
+
+def _inspect(args: argparse.Namespace, source: Source) -> int:
+    out = sys.stdout
+    if args.table:
+        table = source.table(args.table)
+        database = source.database()
+        _print_table(out, table, database, source)
+    else:
+        _print_summary(out, source.database(), source)
+    return EXIT_OK
+
+
+def _snapshot(args: argparse.Namespace, source: Source) -> int:
+    from . import snapshot
+
+    database = source.database()
+    if args.output == "-":
+        sys.stdout.write(snapshot.to_json(database))
+        return EXIT_OK
+    target = Path(args.output)
+    try:
+        snapshot.save(database, target)
+    except OSError as exc:
+        raise ConfigError(f"cannot write {target}: {exc.strerror}") from None
+    print(
+        f"{PROG}: wrote {len(database)} tables of {source.describe()} to {target}",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def _write_output(text: str, output: str) -> int:
+    if output == "-":
+        sys.stdout.write(text)
+        return EXIT_OK
+    target = Path(output)
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write {target}: {exc.strerror}") from None
+    print(f"{PROG}: wrote {target}", file=sys.stderr)
+    return EXIT_OK
+
+
+# -- inspect output ----------------------------------------------------------------------
+
+
+def _print_summary(out: TextIO, database: DatabaseSchema, source: Source) -> None:
+    tables = sorted(database.tables, key=lambda t: (t.schema or "", t.name))
+    views = sum(1 for table in tables if table.is_view)
+    out.write(f"{source.describe()}  ({_server(database)})\n")
+    counts = f"{_plural(len(tables) - views, 'table')}, {_plural(views, 'view')}"
+    out.write(f"{counts}; read {database.read_at}\n\n")
+    if not tables:
+        out.write("(no tables)\n")
+        return
+    rows = [
+        (
+            table.key,
+            "view" if table.is_view else "table",
+            str(len(table.columns)),
+            ", ".join(table.primary_key.columns) if table.primary_key else "-",
+            str(len(table.indexes)),
+            str(len(table.foreign_keys)),
+        )
+        for table in tables
+    ]
+    header = ("NAME", "KIND", "COLUMNS", "PRIMARY KEY", "INDEXES", "FOREIGN KEYS")
+    _write_table(out, header, rows, right=(2, 4, 5))
+
+
+def _print_table(out: TextIO, table: TableSchema, database: DatabaseSchema, source: Source) -> None:
+    kind = "view" if table.is_view else "table"
+    out.write(f"{kind} {table.key}  ({source.describe()}, {_server(database)})\n")
+    if table.comment:
+        out.write(f"comment: {table.comment}\n")
+    out.write("\n")
+    rows = [
+        (
+            column.name,
+            _column_type(column),
+            "null" if column.nullable else "not null",
+            column.default if column.default is not None else "",
+            _column_extra(column, table),
+            column.comment or "",
+        )
+        for column in table.columns
+    ]
+    _write_table(out, ("COLUMN", "TYPE", "NULL", "DEFAULT", "EXTRA", "COMMENT"), rows)
+
+    if table.primary_key is not None:
+        name = f"{table.primary_key.name} " if table.primary_key.name else ""
+        out.write(f"\nprimary key: {name}({', '.join(table.primary_key.columns)})\n")
+    sections: list[tuple[str, list[str]]] = []
+    sections.append(("indexes", _aligned(_index_line(index) for index in table.indexes)))
+    sections.append(
+        (
+            "unique constraints",
+            _aligned(
+                (unique.name or "(unnamed)", f"({', '.join(unique.columns)})")
+                for unique in table.unique_constraints
+            ),
+        )
+    )
+    sections.append(
+        (
+            "foreign keys",
+            _aligned(
+                (
+                    fk.name or "(unnamed)",
+                    f"({', '.join(fk.columns)})",
+                    "->",
+                    f"{_qualified(fk.referred_schema, fk.referred_table)}"
+                    f"({', '.join(fk.referred_columns)})",
+                    _fk_actions(fk),
+                )
+                for fk in table.foreign_keys
+            ),
+        )
+    )
+    sections.append(
+        (
+            "check constraints",
+            _aligned(
+                (check.name or "(unnamed)", check.sqltext) for check in table.check_constraints
+            ),
+        )
+    )
+    for title, lines in sections:
+        if lines:
+            out.write(f"\n{title}:\n")
+            for line in lines:
+                out.write(f"  {line}\n")
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _server(database: DatabaseSchema) -> str:
+    return f"{database.dialect} {database.server_version}".strip()
+
+
+def _column_type(column: ColumnSchema) -> str:
+    text = column.type or column.sa_type.name
+    if text == "NullType":
+        return "(untyped)"
+    if column.collation and "COLLATE" not in text.upper():
+        text += f" COLLATE {column.collation}"
+    return text
+
+
+def _column_extra(column: ColumnSchema, table: TableSchema) -> str:
+    extras: list[str] = []
+    if table.is_primary_key(column.name):
+        extras.append("PK")
+    if column.identity is not None:
+        identity = column.identity
+        words = ["identity", "always" if identity.always else "by default"]
+        if identity.start is not None:
+            words.append(f"start {identity.start}")
+        if identity.increment is not None:
+            words.append(f"increment {identity.increment}")
+        extras.append(" ".join(words))
+    elif column.autoincrement:
+        extras.append("autoincrement")
+    if column.computed is not None:
+        stored = {True: " stored", False: " virtual"}.get(column.computed.persisted, "")  # type: ignore[arg-type]
+        extras.append(f"generated as ({column.computed.sqltext}){stored}")
+    if column.enum_values and not column.type.upper().startswith("ENUM"):
+        extras.append("enum(" + ", ".join(repr(value) for value in column.enum_values) + ")")
+    return ", ".join(extras)
+
+
+def _index_line(index: IndexSchema) -> tuple[str, ...]:
+    elements = index.expressions or index.columns
+    notes = []
+    if index.unique:
+        notes.append("unique")
+    if index.method:
+        notes.append(index.method)
+    if index.where:
+        notes.append(f"where {index.where}")
+    if index.implicit:
+        notes.append(f"[implicit: {index.implicit}]")
+    return (index.name or "(unnamed)", f"({', '.join(elements)})", " ".join(notes))
+
+
+def _fk_actions(fk: ForeignKeySchema) -> str:
+    words = []
+    if fk.on_delete:
+        words.append(f"ON DELETE {fk.on_delete.upper()}")
+    if fk.on_update:
+        words.append(f"ON UPDATE {fk.on_update.upper()}")
+    if fk.deferrable:
+        initially = f" INITIALLY {fk.initially.upper()}" if fk.initially else ""
+        words.append(f"DEFERRABLE{initially}")
+    return " ".join(words)
+
+
+def _qualified(schema: str | None, name: str) -> str:
+    return f"{schema}.{name}" if schema else name
+
+
+def _aligned(rows: Iterable[tuple[str, ...]]) -> list[str]:
+    """Rows of cells as lines with every column padded to its widest cell."""
+    rows = list(rows)
+    if not rows:
+        return []
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+
+
+def _write_table(
+    out: TextIO,
+    header: tuple[str, ...],
+    rows: list[tuple[str, ...]],
+    right: tuple[int, ...] = (),
+) -> None:
+    """A plain-text table: a header, a rule, aligned columns; empty columns are dropped."""
+    keep = [i for i in range(len(header)) if i == 0 or any(row[i] for row in rows)]
+    header = tuple(header[i] for i in keep)
+    rows = [tuple(row[i] for i in keep) for row in rows]
+    right_keep = {keep.index(i) for i in right if i in keep}
+    widths = [max(len(header[i]), *(len(row[i]) for row in rows)) for i in range(len(header))]
+
+    def line(cells: tuple[str, ...]) -> str:
+        padded = (
+            cell.rjust(width) if i in right_keep else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        )
+        return "  ".join(padded).rstrip() + "\n"
+
+    out.write(line(header))
+    out.write(line(tuple("-" * width for width in widths)))
+    for row in rows:
+        out.write(line(row))
+
+
+# -- argument parsing --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Option:
+    flags: tuple[str, ...]
+    kwargs: dict[str, object]
+
+
+_GLOBAL_OPTIONS = (
+    _Option(("--db",), {"metavar": "URL", "help": "database URL (or env:VARIABLE)"}),
+    _Option(
+        ("--schema",),
+        {
+            "metavar": "NAME",
+            "action": "append",
+            "help": "schema to read; repeatable (default: the connection's default schema)",
+        },
+    ),
+    _Option(
+        ("--timeout",),
+        {"metavar": "SECONDS", "type": float, "help": "statement timeout (default 10)"},
+    ),
+    _Option(
+        ("--snapshot",),
+        {"metavar": "FILE", "help": "read the schema from a snapshot file, not the database"},
+    ),
+    _Option(("--debug",), {"action": "store_true", "help": "show tracebacks and debug logs"}),
+)
+
+
+def _global_options() -> argparse.ArgumentParser:
+    """Options valid before or after the command (``schema-lsp inspect --db URL``); SUPPRESS
+    keeps a subcommand from resetting a value given before it."""
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group("global options")
+    for option in _GLOBAL_OPTIONS:
+        group.add_argument(*option.flags, default=argparse.SUPPRESS, **option.kwargs)  # type: ignore[arg-type]
+    return parent
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    common = _global_options()
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Read a database schema, snapshot it, and generate code from it.",
+        parents=[common],
+        epilog="exit status: 0 success, 2 error. The URL may also come from "
+        "SCHEMA_LSP_DATABASE_URL or [tool.schema-lsp] database_url in pyproject.toml.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    inspect = commands.add_parser(
+        "inspect", parents=[common], help="summarise the database, or show one table"
+    )
+    inspect.add_argument("table", nargs="?", metavar="TABLE", help="table or view (schema.name)")
+    inspect.set_defaults(run=_inspect)
+
+    snapshot = commands.add_parser(
+        "snapshot", parents=[common], help="write the schema as snapshot JSON"
+    )
+    snapshot.add_argument(
+        "-o", "--output", metavar="FILE", default="-", help="file to write, - for stdout"
+    )
+    snapshot.set_defaults(run=_snapshot)
+
+    # generate (entity, types) is wired when schema_lsp.generator lands.
+    # serve, check and diff come with the language server and the model comparison.
+    return parser
