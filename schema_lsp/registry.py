@@ -107,6 +107,7 @@ class SchemaRegistry:
         self._failed_at: float | None = None  # last failed refresh, for the retry delay
         self._last_error: BaseException | None = None
         self._flight: _Flight | None = None  # the read new callers join
+        self._running: set[_Flight] = set()  # every read not yet finished, joinable or not
         self._next_seq = 0
         self._stored_seq = -1  # seq of the read being served
         self._min_seq = 0  # reads started before clear_cache/load_snapshot are discarded
@@ -217,14 +218,13 @@ class SchemaRegistry:
             return self._schema is not None and not self._expired_locked()
 
     def wait_for_refresh(self, timeout: float | None = None) -> bool:
-        """Block until the read now running (if any) has finished and been recorded;
-        False if ``timeout`` ran out first. Lets tests and shutdown wait without sleeping."""
+        """Block until the reads now running have finished and been recorded (listeners
+        included); False if ``timeout`` ran out first. Lets tests and shutdown wait
+        without sleeping."""
         with self._lock:
-            flight = self._flight
-        if flight is None:
-            return True
-        wait_for_futures([flight.future], timeout=timeout)
-        return flight.future.done()
+            futures = [flight.future for flight in self._running]
+        _done, not_done = wait_for_futures(futures, timeout=timeout)
+        return not not_done
 
     # -- snapshots ----------------------------------------------------------------------
 
@@ -285,7 +285,7 @@ class SchemaRegistry:
     def is_refreshing(self) -> bool:
         """A read of the source is running."""
         with self._lock:
-            return self._flight is not None
+            return bool(self._running)
 
     @property
     def waiting_callers(self) -> int:
@@ -352,6 +352,7 @@ class SchemaRegistry:
         self._next_seq += 1
         self._read_count += 1
         self._flight = flight
+        self._running.add(flight)
         return flight
 
     def _store_locked(self, schema: DatabaseSchema, read_at: float) -> None:
@@ -405,6 +406,8 @@ class SchemaRegistry:
         else:
             assert schema is not None
             flight.future.set_result(schema)
+        with self._lock:
+            self._running.discard(flight)
 
     def _notify(
         self,

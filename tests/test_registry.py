@@ -29,25 +29,31 @@ SHOP_TABLES = {"users", "orders", "order_items"}
 
 class CountingIntrospector:
     """Reads the real database through SchemaIntrospector, counting the reads; ``hold()``
-    makes reads wait on an Event so a test can keep one open while others race it."""
+    makes reads wait on an Event so a test can keep one open while others race it
+    (``once=True``: only the next read waits)."""
 
     def __init__(self, url: str) -> None:
         self.inner = SchemaIntrospector(url)
         self.calls = 0
         self.entered = threading.Event()
         self.gate: threading.Event | None = None
+        self._once = False
         self._lock = threading.Lock()
 
-    def hold(self) -> threading.Event:
-        self.entered.clear()
-        self.gate = threading.Event()
-        return self.gate
+    def hold(self, once: bool = False) -> threading.Event:
+        gate = threading.Event()
+        with self._lock:
+            self.entered.clear()
+            self.gate, self._once = gate, once
+        return gate
 
     def introspect(self) -> DatabaseSchema:
         with self._lock:
             self.calls += 1
+            gate = self.gate
+            if self._once:
+                self.gate = None
         self.entered.set()
-        gate = self.gate
         if gate is not None and not gate.wait(timeout=30):
             raise AssertionError("the test never released the held read")
         return self.inner.introspect()
@@ -342,6 +348,39 @@ def test_clear_cache_forces_a_new_read(
     assert counting.calls == 2
 
 
+def test_read_running_during_clear_cache_is_not_cached(
+    registry: SchemaRegistry, counting: CountingIntrospector
+) -> None:
+    gate = counting.hold()
+    callers = Callers(1, registry.get_database_schema)
+    assert counting.entered.wait(timeout=10)
+    registry.clear_cache()
+    gate.set()
+
+    [result] = callers.join()
+    assert isinstance(result, DatabaseSchema)  # its caller still gets an answer
+    assert not registry.is_loaded
+    registry.get_database_schema()
+    assert counting.calls == 2
+
+
+def test_refresh_started_before_a_sync_never_replaces_its_result(
+    registry: SchemaRegistry, counting: CountingIntrospector, clock: FakeClock
+) -> None:
+    registry.get_database_schema()
+    clock.advance(TTL)
+    gate = counting.hold(once=True)
+    registry.get_database_schema()  # starts the background refresh, held open
+    assert counting.entered.wait(timeout=10)
+
+    synced = registry.sync_with_database()
+    assert registry.get_database_schema() is synced
+    gate.set()
+    assert registry.wait_for_refresh(timeout=10)
+    assert counting.calls == 3
+    assert registry.get_database_schema() is synced
+
+
 def test_sync_rereads_and_sees_a_table_added_by_ddl(
     registry: SchemaRegistry, counting: CountingIntrospector, shop: TestDatabase
 ) -> None:
@@ -401,6 +440,26 @@ def test_loaded_snapshot_is_served_as_fresh(
     registry.get_database_schema()
     assert registry.wait_for_refresh(timeout=10)
     assert registry.get_table_schema("reviews").name == "reviews"
+
+
+def test_loaded_snapshot_wins_over_a_read_already_running(
+    registry: SchemaRegistry, counting: CountingIntrospector, shop: TestDatabase, tmp_path: Path
+) -> None:
+    path = tmp_path / "shop.json"
+    registry.save_snapshot(path)
+    registry.clear_cache()
+    shop.execute("CREATE TABLE reviews (id INTEGER PRIMARY KEY)")
+    gate = counting.hold(once=True)
+    callers = Callers(1, registry.get_database_schema)
+    assert counting.entered.wait(timeout=10)
+
+    loaded = registry.load_snapshot(path)
+    gate.set()
+
+    [result] = callers.join()
+    assert isinstance(result, DatabaseSchema)
+    assert "reviews" in result.table_keys  # that caller gets the read it waited for
+    assert registry.get_database_schema() is loaded
 
 
 def test_registry_without_a_source_serves_only_loaded_snapshots(
