@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
 import sys
 import traceback
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
     )
 
 PROG = "schema-lsp"
+#: A command runs once: its registry never expires, so no background refresh races the exit
+#: (``settings.ttl`` is for the long-running server).
+_ONE_READ = math.inf
 EXIT_OK = 0
 EXIT_ERROR = 2
 
@@ -126,7 +130,7 @@ class Source:
             settings = self.settings
             path = self._snapshot_path
             if path is not None:
-                self._registry = SchemaRegistry.from_snapshot(path, ttl=settings.ttl)
+                self._registry = SchemaRegistry.from_snapshot(path, ttl=_ONE_READ)
             elif settings.database_url is None:
                 raise ConfigError(
                     "no database configured: give --db URL, set SCHEMA_LSP_DATABASE_URL, "
@@ -136,7 +140,7 @@ class Source:
             else:
                 self._registry = SchemaRegistry(
                     settings.database_url,
-                    ttl=settings.ttl,
+                    ttl=_ONE_READ,
                     schemas=settings.schemas or None,
                     statement_timeout=settings.statement_timeout,
                 )

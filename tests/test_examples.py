@@ -1,5 +1,6 @@
-"""The committed example database is what examples/shop.sql says it is, and it still shows
-every feature the README promises (composite key, foreign key actions, checks, a view)."""
+"""The committed example database is what examples/shop.sql says it is, it still shows
+every feature the README promises (composite key, foreign key actions, checks, a view), and
+the README's set-up commands are the ones CI runs."""
 
 from __future__ import annotations
 
@@ -13,6 +14,13 @@ from schema_lsp.introspect import introspect_database
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SHOP_SQL = EXAMPLES / "shop.sql"
 SHOP_DB = EXAMPLES / "shop.db"
+ROOT = EXAMPLES.parent
+#: The README's two set-up commands; .ci/run must run them verbatim.
+INSTALL_AND_INSPECT = (
+    "python3 -m venv .venv && .venv/bin/pip install -e '.[dev]' && "
+    ".venv/bin/schema-lsp inspect --db sqlite:///examples/shop.db"
+)
+TEST_COMMAND = ".venv/bin/python -m pytest"
 REBUILD = "rm -f examples/shop.db && sqlite3 examples/shop.db < examples/shop.sql"
 
 
@@ -86,3 +94,15 @@ def test_example_shows_the_features_the_readme_promises():
 
 def test_example_db_stays_tiny():
     assert SHOP_DB.stat().st_size < 64 * 1024
+
+
+def test_readme_set_up_is_exactly_the_two_commands_ci_runs():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    set_up = readme.split("## Set up", 1)[1].split("\n## ", 1)[0]
+    blocks = [block.split("\n", 1)[1].strip() for block in set_up.split("```sh")[1:]]
+    blocks = [block.split("```", 1)[0].strip() for block in blocks]
+    assert blocks == [INSTALL_AND_INSPECT, TEST_COMMAND]
+
+    ci_lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    assert INSTALL_AND_INSPECT in ci_lines
+    assert TEST_COMMAND in ci_lines
