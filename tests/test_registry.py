@@ -396,6 +396,18 @@ def test_sync_rereads_and_sees_a_table_added_by_ddl(
     assert counting.calls == 2
 
 
+def test_failing_listener_does_not_break_loading(
+    registry: SchemaRegistry, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*_args: object) -> None:
+        raise RuntimeError("listener bug")
+
+    registry.add_listener(broken)
+
+    assert set(registry.get_all_table_schemas()) == SHOP_TABLES
+    assert "listener" in caplog.text and "listener bug" in caplog.text
+
+
 def test_listener_can_be_removed(registry: SchemaRegistry) -> None:
     seen: list[DatabaseSchema | None] = []
     remove = registry.add_listener(lambda _registry, schema, _error: seen.append(schema))
@@ -536,20 +548,22 @@ def test_negative_ttl_is_rejected() -> None:
 # -- server databases -------------------------------------------------------------------
 
 
-@pytest.mark.postgres
-def test_registry_reads_a_postgres_database(postgres_db: TestDatabase) -> None:
-    postgres_db.execute(
-        "CREATE TABLE users (id SERIAL PRIMARY KEY, email VARCHAR(255) NOT NULL)",
-        "CREATE TABLE orders (id SERIAL PRIMARY KEY, user_id INTEGER REFERENCES users (id))",
+def test_registry_reads_every_dialect(any_db: TestDatabase) -> None:
+    any_db.execute(
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(255) NOT NULL)",
+        "CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER, "
+        "FOREIGN KEY (user_id) REFERENCES users (id))",
     )
-    registry = SchemaRegistry(postgres_db.url)
+    registry = SchemaRegistry(any_db.url)
     try:
         users = registry.get_table_schema("users")
-        assert registry.get_table_schema("public.users") is users
-        assert users.column("email") is not None
-        assert users.column("email").nullable is False  # type: ignore[union-attr]
+        default_schema = registry.get_database_schema().default_schema
+        assert registry.get_table_schema(f"{default_schema}.users") is users
+        email = users.column("email")
+        assert email is not None and email.nullable is False
         orders = registry.get_table_schema("orders")
         assert orders.foreign_keys[0].referred_table == "users"
+        assert set(registry.get_all_table_schemas()) == {"users", "orders"}
         assert registry.read_count == 1
     finally:
         registry.dispose()
