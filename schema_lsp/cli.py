@@ -17,7 +17,6 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -345,7 +344,8 @@ def _column_extra(column: ColumnSchema, table: TableSchema) -> str:
     elif column.autoincrement:
         extras.append("autoincrement")
     if column.computed is not None:
-        stored = {True: " stored", False: " virtual"}.get(column.computed.persisted, "")  # type: ignore[arg-type]
+        persisted = column.computed.persisted
+        stored = "" if persisted is None else " stored" if persisted else " virtual"
         extras.append(f"generated as ({column.computed.sqltext}){stored}")
     if column.enum_values and not column.type.upper().startswith("ENUM"):
         extras.append("enum(" + ", ".join(repr(value) for value in column.enum_values) + ")")
@@ -397,7 +397,7 @@ def _aligned(rows: Iterable[tuple[str, ...]]) -> list[str]:
 def _write_table(
     out: TextIO,
     header: tuple[str, ...],
-    rows: list[tuple[str, ...]],
+    rows: Sequence[tuple[str, ...]],
     right: tuple[int, ...] = (),
 ) -> None:
     """A plain-text table: a header, a rule, aligned columns; empty columns are dropped."""
@@ -423,41 +423,36 @@ def _write_table(
 # -- argument parsing --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Option:
-    flags: tuple[str, ...]
-    kwargs: dict[str, object]
-
-
-_GLOBAL_OPTIONS = (
-    _Option(("--db",), {"metavar": "URL", "help": "database URL (or env:VARIABLE)"}),
-    _Option(
-        ("--schema",),
-        {
-            "metavar": "NAME",
-            "action": "append",
-            "help": "schema to read; repeatable (default: the connection's default schema)",
-        },
-    ),
-    _Option(
-        ("--timeout",),
-        {"metavar": "SECONDS", "type": float, "help": "statement timeout (default 10)"},
-    ),
-    _Option(
-        ("--snapshot",),
-        {"metavar": "FILE", "help": "read the schema from a snapshot file, not the database"},
-    ),
-    _Option(("--debug",), {"action": "store_true", "help": "show tracebacks and debug logs"}),
-)
-
-
 def _global_options() -> argparse.ArgumentParser:
     """Options valid before or after the command (``schema-lsp inspect --db URL``); SUPPRESS
     keeps a subcommand from resetting a value given before it."""
     parent = argparse.ArgumentParser(add_help=False)
     group = parent.add_argument_group("global options")
-    for option in _GLOBAL_OPTIONS:
-        group.add_argument(*option.flags, default=argparse.SUPPRESS, **option.kwargs)  # type: ignore[arg-type]
+    unset = argparse.SUPPRESS
+    group.add_argument("--db", metavar="URL", default=unset, help="database URL (or env:NAME)")
+    group.add_argument(
+        "--schema",
+        metavar="NAME",
+        action="append",
+        default=unset,
+        help="schema to read; repeatable (default: the connection's default schema)",
+    )
+    group.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=float,
+        default=unset,
+        help="statement timeout for introspection (default 10)",
+    )
+    group.add_argument(
+        "--snapshot",
+        metavar="FILE",
+        default=unset,
+        help="read the schema from a snapshot file instead of the database",
+    )
+    group.add_argument(
+        "--debug", action="store_true", default=unset, help="show tracebacks and debug logs"
+    )
     return parent
 
 

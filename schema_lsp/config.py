@@ -15,7 +15,7 @@ import difflib
 import math
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -300,7 +300,8 @@ def _where(source: str, key: str) -> str:
     return f"{source}: {key}: " if source else f"{key}: "
 
 
-_PARSERS = {
+_Parser = Callable[[Any, str, str, Path | None], Any]
+_PARSERS: dict[str, _Parser] = {
     "database_url": _parse_url,
     "schemas": _parse_schemas,
     "ttl": _parse_seconds,
