@@ -53,8 +53,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:  # --help, --version, or a usage error argparse printed
         return exit_.code if isinstance(exit_.code, int) else EXIT_ERROR
     debug = bool(getattr(args, "debug", False))
+    masking = _MaskingFilter()
     if debug:
-        logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s")
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+        handler.addFilter(masking)
+        logging.getLogger("schema_lsp").addHandler(handler)
+        logging.getLogger("schema_lsp").setLevel(logging.DEBUG)
     source: Source | None = None
     try:
         settings = load_settings(
@@ -64,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             snapshot=getattr(args, "snapshot", None),
         )
         source = Source(settings, prefer_snapshot=getattr(args, "snapshot", None) is not None)
+        masking.scrub = source.scrub
         return int(args.run(args, source))
     except SchemaLspError as exc:
         return _report(exc, debug, source, expected=True)
@@ -80,6 +86,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if source is not None:
             source.close()
+        if debug:
+            logging.getLogger("schema_lsp").removeHandler(handler)
+
+
+class _MaskingFilter(logging.Filter):
+    """Debug log lines pass through the same password scrubbing as error messages."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scrub: Callable[[str], str] = mask_text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = self.scrub(record.getMessage())
+        record.args = None
+        return True
 
 
 def _report(exc: BaseException, debug: bool, source: Source | None, *, expected: bool) -> int:

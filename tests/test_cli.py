@@ -5,6 +5,7 @@ password, a traceback only with --debug)."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -313,6 +314,7 @@ def test_unexpected_error_is_one_line_and_masked(capsys, monkeypatch):
     """A bug (here: a registry that raises RuntimeError) still gives one masked line."""
 
     def broken(self):
+        logging.getLogger("schema_lsp.registry").debug("reading postgresql://u:%s@db/x", SECRET)
         raise RuntimeError(f"boom while talking to postgresql://u:{SECRET}@db/x")
 
     monkeypatch.setattr(SchemaRegistry, "get_database_schema", broken)
@@ -323,6 +325,7 @@ def test_unexpected_error_is_one_line_and_masked(capsys, monkeypatch):
     code, out, err = run(capsys, "--debug", "--db", SHOP_URL, "inspect")
     assert code == 2
     assert "Traceback (most recent call last)" in err
+    assert "schema_lsp.registry: reading postgresql://u:***@db/x" in err  # debug log, masked
     assert SECRET not in err
 
 
