@@ -154,8 +154,8 @@ def _create_engine(url: DatabaseUrl, statement_timeout: float) -> Engine:
     connect_args: dict[str, Any] = {}
     dialect = url.dialect
     if dialect == "sqlite":
-        database = url.sqlalchemy_url.database
-        on_disk = database and database != ":memory:" and not database.startswith("file:")
+        database = url.sqlalchemy_url.database or ":memory:"
+        on_disk = database != ":memory:" and not database.startswith("file:")
         if on_disk and not Path(database).is_file():
             # sqlite3 would silently create an empty database: a typo must not do that.
             raise DatabaseUnreachable(f"SQLite database file not found: {database}")

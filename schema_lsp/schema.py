@@ -50,7 +50,7 @@ class TypeSpec:
     @classmethod
     def of(cls, type_: TypeEngine[Any]) -> TypeSpec:
         """Describe a SQLAlchemy type instance (reflected or built)."""
-        type_class = type(type_)
+        type_class: type = type(type_)
         args: tuple[Scalar, ...] = ()
         enums = getattr(type_, "enums", None)
         if enums is not None:

@@ -87,7 +87,7 @@ def _decode(annotation: Any, data: Any) -> Any:
         if len(item_types) == 2 and item_types[1] is Ellipsis:
             return tuple(_decode(item_types[0], item) for item in data)
         return tuple(_decode(t, item) for t, item in zip(item_types, data, strict=True))
-    if dataclasses.is_dataclass(annotation):
+    if isinstance(annotation, type) and dataclasses.is_dataclass(annotation):
         hints = _hints(annotation)
         kwargs = {
             f.name: _decode(hints[f.name], data[f.name])
