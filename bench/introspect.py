@@ -19,6 +19,7 @@ This is a script, not a test: timings depend on the machine (see docs/benchmarks
 from __future__ import annotations
 
 import argparse
+import asyncio
 import gc
 import os
 import platform
@@ -32,6 +33,7 @@ import tracemalloc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -148,18 +150,27 @@ class BenchDatabase:
     created_in: float
 
 
-def create_database(admin: DatabaseUrl, name: str, script: str) -> BenchDatabase:
-    """Create ``name`` (replacing a leftover) and run the DDL script in one transaction."""
+def create_database(
+    admin: DatabaseUrl, name: str, script: str, *, reuse: bool = False
+) -> BenchDatabase:
+    """Create ``name`` (replacing a leftover) and run the DDL script in one transaction;
+    with ``reuse``, an existing database of that name is taken as it is."""
     started = time.perf_counter()
+    url = DatabaseUrl(admin.sqlalchemy_url.set(database=name))
     admin_engine = sa.create_engine(
         admin.sqlalchemy_url, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool
     )
     with admin_engine.connect() as connection:
+        exists = connection.exec_driver_sql(
+            "SELECT 1 FROM pg_database WHERE datname = %(name)s", {"name": name}
+        ).first()
+        if reuse and exists:
+            admin_engine.dispose()
+            return BenchDatabase(name, url, 0.0)
         quoted = connection.dialect.identifier_preparer.quote(name)
         connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
         connection.exec_driver_sql(f"CREATE DATABASE {quoted}")
     admin_engine.dispose()
-    url = DatabaseUrl(admin.sqlalchemy_url.set(database=name))
     engine = sa.create_engine(url.sqlalchemy_url, poolclass=sa.NullPool)
     with engine.begin() as connection:
         # psycopg 3 sends a parameterless query with the simple protocol: one round trip.
@@ -267,6 +278,124 @@ def read_pg_dump(url: DatabaseUrl) -> int:
     return 0
 
 
+# --- network latency --------------------------------------------------------------------
+
+
+class LatencyProxy:
+    """A TCP relay to the database server, in its own process (so it does not compete for the
+    benchmark's GIL), that holds every chunk for half of ``added_rtt`` in each direction and
+    counts round trips: the client's turns to speak after the server has spoken.
+
+    Used as ``with LatencyProxy(host, port, 0.001) as proxy: ... proxy.port``.
+    """
+
+    def __init__(self, host: str, port: int, added_rtt: float) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.host = host
+        self.target_port = port
+        self.added_rtt = added_rtt
+        self._turns = context.Value("q", 0)
+        self._port = context.Value("i", 0)
+        self._ready = context.Event()
+        self._process = context.Process(
+            target=_run_relay,
+            args=(host, port, added_rtt / 2, self._turns, self._port, self._ready),
+            daemon=True,
+        )
+        self.port = 0
+
+    @property
+    def round_trips(self) -> int:
+        return int(self._turns.value)
+
+    def __enter__(self) -> LatencyProxy:
+        self._process.start()
+        if not self._ready.wait(10):
+            raise SystemExit("the latency proxy did not start")
+        self.port = int(self._port.value)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._process.terminate()
+        self._process.join(5)
+
+
+def _run_relay(
+    host: str, port: int, one_way: float, turns: Any, bound_port: Any, ready: Any
+) -> None:
+    async def pipe(
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        from_client: bool,
+        last_speaker: list[bool],
+    ) -> None:
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[tuple[float, bytes] | None] = asyncio.Queue()
+
+        async def deliver() -> None:
+            while (item := await queue.get()) is not None:
+                due, data = item
+                if (wait := due - loop.time()) > 0:
+                    await asyncio.sleep(wait)
+                writer.write(data)
+                await writer.drain()
+            writer.close()
+
+        sender = asyncio.create_task(deliver())
+        try:
+            while data := await reader.read(1 << 16):
+                if from_client and not last_speaker[0]:
+                    with turns.get_lock():
+                        turns.value += 1
+                last_speaker[0] = from_client
+                queue.put_nowait((loop.time() + one_way, data))
+        except OSError:
+            pass
+        finally:
+            queue.put_nowait(None)
+            await asyncio.gather(sender, return_exceptions=True)
+
+    async def relay(client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter):
+        server_reader, server_writer = await asyncio.open_connection(host, port)
+        last_speaker = [False]
+        await asyncio.gather(
+            pipe(client_reader, server_writer, True, last_speaker),
+            pipe(server_reader, client_writer, False, last_speaker),
+            return_exceptions=True,
+        )
+
+    async def serve() -> None:
+        server = await asyncio.start_server(relay, "127.0.0.1", 0)
+        bound_port.value = server.sockets[0].getsockname()[1]
+        ready.set()
+        async with server:
+            await server.serve_forever()
+
+    asyncio.run(serve())
+
+
+def through(url: DatabaseUrl, proxy: LatencyProxy | None) -> DatabaseUrl:
+    if proxy is None:
+        return url
+    return DatabaseUrl(url.sqlalchemy_url.set(host="127.0.0.1", port=proxy.port))
+
+
+def measured_rtt(url: DatabaseUrl, samples: int = 50) -> float:
+    """Median seconds of ``SELECT 1`` on an open connection: the round trip as a query sees it."""
+    engine = sa.create_engine(url.sqlalchemy_url, poolclass=sa.NullPool)
+    runs = []
+    with engine.connect() as connection:
+        connection.exec_driver_sql("SELECT 1").scalar_one()
+        for _ in range(samples):
+            started = time.perf_counter()
+            connection.exec_driver_sql("SELECT 1").scalar_one()
+            runs.append(time.perf_counter() - started)
+    engine.dispose()
+    return statistics.median(runs)
+
+
 # --- timing -----------------------------------------------------------------------------
 
 
@@ -308,56 +437,131 @@ def peak_memory(action: Callable[[], object]) -> int:
         tracemalloc.stop()
 
 
+APPROACHES: dict[str, str] = {
+    "ours": "ours: `SchemaIntrospector(url).introspect()`",
+    "bulk": "bulk `get_multi_*` calls alone",
+    "loop": "per-table Inspector loop (seed pattern)",
+    "pg_dump": "`pg_dump --schema-only`",
+}
+
+
+def approach_actions(url: DatabaseUrl) -> dict[str, Callable[[], object]]:
+    return {
+        "ours": lambda: read_ours(url),
+        "bulk": lambda: read_bulk_calls(url),
+        "loop": lambda: read_per_table_loop(url),
+        "pg_dump": lambda: read_pg_dump(url),
+    }
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """The four approaches at one added round-trip time (0: straight to the server)."""
+
+    added_rtt: float
+    measured_rtt: float
+    timings: dict[str, Timing]
+
+
 @dataclass(frozen=True)
 class SizeResult:
     tables: int
     columns: int
     created_in: float
-    ours: Timing
-    bulk: Timing
-    loop: Timing
-    pg_dump: Timing
+    round_trips: dict[str, int]
     ours_peak_bytes: int | None
+    measurements: list[Measurement]
+
+
+def count_round_trips(url: DatabaseUrl) -> dict[str, int]:
+    """Round trips of one run of each approach, counted by a relay that adds no delay."""
+    parts = url.sqlalchemy_url
+    counts = {}
+    with LatencyProxy(parts.host or "127.0.0.1", parts.port or 5432, 0.0) as proxy:
+        for key, action in approach_actions(through(url, proxy)).items():
+            before = proxy.round_trips
+            action()
+            time.sleep(0.2)  # let the relay see the client's closing message
+            counts[key] = proxy.round_trips - before
+    return counts
+
+
+def measure_at(
+    url: DatabaseUrl, added_rtt: float, *, repeat: int, loop_repeat: int, label: str
+) -> Measurement:
+    parts = url.sqlalchemy_url
+    proxy = (
+        LatencyProxy(parts.host or "127.0.0.1", parts.port or 5432, added_rtt)
+        if added_rtt > 0
+        else None
+    )
+    with proxy or _nothing():
+        target = through(url, proxy)
+        rtt = measured_rtt(target)
+        actions = approach_actions(target)
+        timings = {}
+        for key, action in actions.items():
+            if key == "loop":
+                log(f"{label} per-table loop x{loop_repeat} (warm-up on 20 tables) ...")
+                # A full warm-up of the loop costs as much as a timed run: warm SQLAlchemy's
+                # compiled-statement cache and the server's catalog cache on 20 tables.
+                read_per_table_loop(target, limit=20)
+                timings[key] = measure(action, loop_repeat, warmup=0)
+            else:
+                log(f"{label} {key} x{repeat} ...")
+                timings[key] = measure(action, repeat)
+    return Measurement(added_rtt, rtt, timings)
+
+
+class _nothing:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
 
 
 def run_size(
     admin: DatabaseUrl,
     count: int,
     *,
+    added_rtts: Sequence[float],
     repeat: int,
     loop_repeat: int,
     memory: bool,
     keep: bool,
+    reuse: bool,
 ) -> SizeResult:
     name = f"schema_lsp_bench_{count}"
     script = ddl_script(build_metadata(count))
     log(f"[{count} tables] creating database {name} ...")
-    database = create_database(admin, name, script)
+    database = create_database(admin, name, script, reuse=reuse)
     log(f"[{count} tables] created in {database.created_in:.2f} s")
     try:
         url = database.url
         tables = read_ours(url)
         if tables != count:
-            raise SystemExit(f"expected {count} tables, introspect() read {tables}")
+            raise SystemExit(f"expected {count} tables in {name}, introspect() read {tables}")
         columns = read_bulk_calls(url)
-        log(f"[{count} tables] ours x{repeat} ...")
-        ours = measure(lambda: read_ours(url), repeat)
-        log(f"[{count} tables] bulk calls x{repeat} ...")
-        bulk = measure(lambda: read_bulk_calls(url), repeat)
-        log(f"[{count} tables] pg_dump x{repeat} ...")
-        dump = measure(lambda: read_pg_dump(url), repeat)
-        log(f"[{count} tables] per-table loop x{loop_repeat} (warm-up on 20 tables) ...")
-        # A full warm-up run of the loop would cost as much as a timed one: warm SQLAlchemy's
-        # compiled-statement cache and the server's catalog cache on 20 tables instead.
-        read_per_table_loop(url, limit=20)
-        loop = measure(lambda: read_per_table_loop(url), loop_repeat, warmup=0)
+        log(f"[{count} tables] counting round trips ...")
+        round_trips = count_round_trips(url)
         peak = peak_memory(lambda: read_ours(url)) if memory else None
+        measurements = [
+            measure_at(
+                url,
+                added_rtt,
+                repeat=repeat,
+                loop_repeat=loop_repeat,
+                label=f"[{count} tables, +{added_rtt * 1000:g} ms RTT]",
+            )
+            for added_rtt in added_rtts
+        ]
     finally:
         if keep:
             log(f"[{count} tables] kept database {name}")
         else:
             drop_database(admin, name)
-    return SizeResult(count, columns, database.created_in, ours, bulk, loop, dump, peak)
+    return SizeResult(count, columns, database.created_in, round_trips, peak, measurements)
 
 
 # --- report -----------------------------------------------------------------------------
@@ -403,40 +607,49 @@ def _psycopg_version() -> str:
 def render_markdown(results: Sequence[SizeResult], header: list[str]) -> str:
     lines = ["## Introspection benchmark", "", *header, ""]
     for result in results:
-        lines += [
-            f"### {result.tables} tables ({result.columns} columns)",
-            "",
-            f"Schema created in {result.created_in:.2f} s.",
-            "",
-            "| measurement | runs | median (s) | min (s) |",
-            "|---|---:|---:|---:|",
-        ]
-        rows = [
-            ("ours: `SchemaIntrospector(url).introspect()`", result.ours),
-            ("bulk `get_multi_*` calls alone", result.bulk),
-            ("per-table Inspector loop (seed pattern)", result.loop),
-            ("`pg_dump --schema-only`", result.pg_dump),
-        ]
-        for label, timing in rows:
-            lines.append(
-                f"| {label} | {len(timing.runs)} | {timing.median:.3f} | {timing.best:.3f} |"
-            )
-        lines += [
-            "",
-            "| ratio | median | min | target |",
-            "|---|---:|---:|---|",
-            _ratio_row("ours / pg_dump", result.ours, result.pg_dump, "<= 1.0 at 1000 tables"),
-            _ratio_row("loop / ours", result.loop, result.ours, ">= 15 at 1000 tables"),
-            _ratio_row("ours / bulk calls alone", result.ours, result.bulk, ""),
-        ]
-        if result.ours_peak_bytes is not None:
-            lines += [
-                "",
-                f"Peak Python memory of one `introspect()` (tracemalloc): "
-                f"{result.ours_peak_bytes / 1024 / 1024:.1f} MiB.",
-            ]
-        lines.append("")
+        for measurement in result.measurements:
+            lines += _render_measurement(result, measurement)
     return "\n".join(lines)
+
+
+def _render_measurement(result: SizeResult, measurement: Measurement) -> list[str]:
+    timings = measurement.timings
+    network = (
+        f"added round-trip time {measurement.added_rtt * 1000:g} ms"
+        if measurement.added_rtt
+        else "straight to the server"
+    )
+    lines = [
+        f"### {result.tables} tables ({result.columns} columns), {network}",
+        "",
+        f"`SELECT 1` round trip: {measurement.measured_rtt * 1000:.2f} ms."
+        + (f" Schema created in {result.created_in:.2f} s." if result.created_in else ""),
+        "",
+        "| measurement | round trips | runs | median (s) | min (s) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for key, label in APPROACHES.items():
+        timing = timings[key]
+        lines.append(
+            f"| {label} | {result.round_trips.get(key, '?')} | {len(timing.runs)} "
+            f"| {timing.median:.3f} | {timing.best:.3f} |"
+        )
+    lines += [
+        "",
+        "| ratio | median | min | target |",
+        "|---|---:|---:|---|",
+        _ratio_row("ours / pg_dump", timings["ours"], timings["pg_dump"], "<= 1.0 at 1000"),
+        _ratio_row("loop / ours", timings["loop"], timings["ours"], ">= 15 at 1000"),
+        _ratio_row("ours / bulk calls alone", timings["ours"], timings["bulk"], ""),
+    ]
+    if result.ours_peak_bytes is not None:
+        lines += [
+            "",
+            f"Peak Python memory of one `introspect()` (tracemalloc): "
+            f"{result.ours_peak_bytes / 1024 / 1024:.1f} MiB.",
+        ]
+    lines.append("")
+    return lines
 
 
 def _ratio_row(label: str, top: Timing, bottom: Timing, target: str) -> str:
@@ -461,8 +674,19 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--loop-repeat", type=int, default=3, help="timed runs of the per-table loop"
     )
+    parser.add_argument(
+        "--added-rtt-ms",
+        type=float,
+        nargs="+",
+        default=[0.0],
+        metavar="MS",
+        help="also measure through a relay adding this round-trip time (0: direct)",
+    )
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc run")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark databases")
+    parser.add_argument(
+        "--reuse", action="store_true", help="use an existing benchmark database as it is"
+    )
     parser.add_argument("--output", help="also write the Markdown report to this file")
     return parser.parse_args(argv)
 
@@ -477,10 +701,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         run_size(
             admin,
             count,
+            added_rtts=[milliseconds / 1000 for milliseconds in arguments.added_rtt_ms],
             repeat=arguments.repeat,
             loop_repeat=arguments.loop_repeat,
             memory=not arguments.no_memory,
             keep=arguments.keep,
+            reuse=arguments.reuse,
         )
         for count in arguments.tables
     ]
