@@ -1,0 +1,463 @@
+"""SQLAlchemy 2.0 typed declarative classes (``Mapped[...]`` / ``mapped_column``) for tables.
+
+The promise: ``Base.metadata.create_all()`` from the generated module makes tables that
+introspect to the same TableSchema values the module was generated from (names of
+constraints and indexes included), and the module is already ``ruff format``-clean.
+
+Rendering is a class of small steps (imports, class, column, table arguments, ...) so a
+caller can override one step without copying the rest. Choices worth knowing:
+
+* A table without a primary key cannot be a mapped class; it becomes a ``Table(...)``
+  on ``Base.metadata``, so ``create_all`` still makes it.
+* Views are not rendered (``create_all`` would create them as tables); a comment names them.
+* Indexes the database made itself (backing a unique constraint, MySQL's foreign key
+  indexes) are left out: the constraint makes them again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..schema import ColumnSchema, ForeignKeySchema, IndexSchema, TableSchema
+from .column_types import TypeSource, column_type
+from .names import NameAllocator, attribute_name, class_name
+from .python_types import python_type
+from .source import (
+    INDENT,
+    Atom,
+    Call,
+    Dict,
+    Expr,
+    Import,
+    Keyword,
+    List,
+    Pair,
+    Tuple,
+    import_lines,
+    string,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy import Column
+
+#: Names the declarative machinery owns inside a mapped class.
+_CLASS_RESERVED = frozenset(
+    {
+        "metadata",
+        "registry",
+        "__tablename__",
+        "__table__",
+        "__table_args__",
+        "__mapper__",
+        "__mapper_args__",
+        "__abstract__",
+    }
+)
+#: Builtins that annotations may use; a class attribute of that name would shadow them.
+_ANNOTATION_BUILTINS = frozenset({"int", "str", "float", "bool", "bytes", "dict", "list", "set"})
+_QUOTED_LITERAL = re.compile(r"'((?:[^']|'')*)'")
+_PG_IDENTIFIER_MAX = 63
+
+
+class EntityRenderer:
+    """Renders TableSchema values for one dialect into one Python module."""
+
+    def __init__(self, dialect: str, *, base_name: str = "Base") -> None:
+        self.dialect = dialect
+        self.base_name = base_name
+        self.imports: set[Import] = set()
+        self._module_names = NameAllocator()
+
+    # -- the module --------------------------------------------------------------------
+
+    def render(self, tables: Sequence[TableSchema]) -> str:
+        """The whole module: imports, the declarative base, then one class per table."""
+        # Render once to learn the imports, then again with names that avoid them.
+        self._render_definitions(tables, reserved=frozenset())
+        reserved = frozenset(i.bound_name for i in self.imports) | _ANNOTATION_BUILTINS
+        self.imports = set()
+        blocks = self._render_definitions(tables, reserved=reserved)
+        header = import_lines(self.imports)
+        return "\n\n\n".join(["\n".join(header), *("\n".join(b) for b in blocks)]) + "\n"
+
+    def _render_definitions(
+        self, tables: Sequence[TableSchema], reserved: frozenset[str]
+    ) -> list[list[str]]:
+        self._module_names = NameAllocator(reserved)
+        self._reserved = reserved
+        self._module_names.reserve(self.base_name)
+        blocks = [self.render_base()]
+        views = []
+        for table in tables:
+            if table.is_view:
+                views.append(table)
+            elif table.primary_key is None:
+                blocks.append(self.render_table(table, self.table_variable(table)))
+            else:
+                blocks.append(self.render_class(table, self.class_name(table)))
+        if views:
+            blocks.append(self.render_views(views))
+        return blocks
+
+    def use(self, module: str, name: str | None = None) -> str:
+        """Record an import; returns the name to write."""
+        item = Import(module, name)
+        self.imports.add(item)
+        return item.bound_name if name is None else name
+
+    def render_base(self) -> list[str]:
+        declarative_base = self.use("sqlalchemy.orm", "DeclarativeBase")
+        return [f"class {self.base_name}({declarative_base}):", f"{INDENT}pass"]
+
+    def render_views(self, views: Sequence[TableSchema]) -> list[str]:
+        names = ", ".join(view.key for view in views)
+        return [f"# Views, not mapped (create_all would make them tables): {names}"]
+
+    # -- names -------------------------------------------------------------------------
+
+    def class_name(self, table: TableSchema) -> str:
+        name = class_name(table.name)
+        if table.schema and self._module_names.is_taken(name):
+            name = class_name(f"{table.schema}_{table.name}")
+        return self._module_names.allocate(name)
+
+    def table_variable(self, table: TableSchema) -> str:
+        return self._module_names.allocate("t_" + attribute_name(table.name).lstrip("_"))
+
+    def attribute_names(self, table: TableSchema) -> dict[str, str]:
+        """Column name -> attribute name, valid and unique within the class."""
+        allocator = NameAllocator(self._reserved | _CLASS_RESERVED)
+        names = {}
+        for column in table.columns:
+            candidate = attribute_name(column.name)
+            if candidate.startswith("__") or candidate.startswith("_sa_"):
+                candidate = "col" + candidate  # no name mangling, nothing of SQLAlchemy's
+            names[column.name] = allocator.allocate(candidate)
+        return names
+
+    # -- a mapped class ----------------------------------------------------------------
+
+    def render_class(self, table: TableSchema, name: str) -> list[str]:
+        lines = [f"class {name}({self.base_name}):"]
+        lines.append(f"{INDENT}__tablename__ = {string(table.name)}")
+        table_args = self.table_args(table, in_class=True)
+        options = self.table_options(table)
+        if table_args or options:
+            items: list[Expr] = list(table_args)
+            if options:
+                items.append(Dict(options))
+            value: Expr = Tuple(items) if table_args else Dict(options)
+            lines += _node(value).lines(1, "__table_args__ = ")
+        lines.append("")
+        attributes = self.attribute_names(table)
+        for column in table.columns:
+            lines += self.render_column(table, column, attributes[column.name])
+        return lines
+
+    def render_column(self, table: TableSchema, column: ColumnSchema, attribute: str) -> list[str]:
+        """``attribute: Mapped[type] = mapped_column(...)``."""
+        mapped = self.use("sqlalchemy.orm", "Mapped")
+        function = self.use("sqlalchemy.orm", "mapped_column")
+        type_source = self.column_type(column)
+        annotation = self.annotation(column, type_source)
+        arguments: list[Expr] = []
+        if attribute != column.name:
+            arguments.append(string(column.name))
+        arguments += self.column_arguments(table, column, type_source, in_class=True)
+        prefix = f"{attribute}: {mapped}[{annotation}] = "
+        return Call(function, *arguments).lines(1, prefix)
+
+    def annotation(self, column: ColumnSchema, type_source: TypeSource) -> str:
+        python = python_type(type_source.type).optional(column.nullable)
+        self.imports.update(python.imports)
+        return python.annotation
+
+    def column_type(self, column: ColumnSchema) -> TypeSource:
+        source = column_type(column.sa_type, self.dialect)
+        self.imports.update(source.imports)
+        return source
+
+    # -- a table without a primary key -------------------------------------------------
+
+    def render_table(self, table: TableSchema, variable: str) -> list[str]:
+        """``t_name = Table("name", Base.metadata, Column(...), ...)``."""
+        function = self.use("sqlalchemy", "Table")
+        column_function = self.use("sqlalchemy", "Column")
+        items: list[Expr] = [string(table.name), f"{self.base_name}.metadata"]
+        for column in table.columns:
+            type_source = self.column_type(column)
+            arguments = self.column_arguments(table, column, type_source, in_class=False)
+            items.append(Call(column_function, string(column.name), *arguments))
+        items += self.table_args(table, in_class=False)
+        items += [Keyword(key, value) for key, value in self.table_options_pairs(table)]
+        return Call(function, *items).lines(0, f"{variable} = ")
+
+    # -- column arguments --------------------------------------------------------------
+
+    def column_arguments(
+        self, table: TableSchema, column: ColumnSchema, type_source: TypeSource, in_class: bool
+    ) -> list[Expr]:
+        """Type, foreign key, identity/computed, then keywords, in that order."""
+        arguments: list[Expr] = [type_source.expression]
+        for fk in table.foreign_keys:
+            if fk.columns == (column.name,):
+                arguments.append(self.foreign_key(fk))
+        if column.identity is not None:
+            arguments.append(self.identity(column))
+        if column.computed is not None:
+            arguments.append(self.computed(column))
+        if self.primary_key_inline(table) and table.is_primary_key(column.name):
+            arguments.append(Keyword("primary_key", "True"))
+        autoincrement = self.autoincrement(table, column)
+        if autoincrement is not None:
+            arguments.append(Keyword("autoincrement", repr(autoincrement)))
+        nullable = self.explicit_nullable(table, column, in_class)
+        if nullable is not None:
+            arguments.append(Keyword("nullable", repr(nullable)))
+        default = self.server_default(column)
+        if default is not None:
+            arguments.append(Keyword("server_default", default))
+        if column.comment is not None:
+            arguments.append(Keyword("comment", string(column.comment)))
+        return arguments
+
+    def explicit_nullable(
+        self, table: TableSchema, column: ColumnSchema, in_class: bool
+    ) -> bool | None:
+        """``nullable=`` only where the default would be wrong: in a class the annotation
+        decides (``X | None``), except that primary key columns are NOT NULL unless told;
+        a ``Column`` is nullable unless told."""
+        if table.is_primary_key(column.name):
+            return True if column.nullable else None
+        if in_class:
+            return None
+        return None if column.nullable else False
+
+    def foreign_key(self, fk: ForeignKeySchema) -> Expr:
+        name = self.use("sqlalchemy", "ForeignKey")
+        target = _target(fk, fk.referred_columns[0])
+        return Call(name, string(target), *self.foreign_key_options(fk))
+
+    def foreign_key_options(self, fk: ForeignKeySchema) -> list[Expr]:
+        options: list[Expr] = []
+        if fk.on_delete:
+            options.append(Keyword("ondelete", string(fk.on_delete)))
+        if fk.on_update:
+            options.append(Keyword("onupdate", string(fk.on_update)))
+        if fk.deferrable is not None:
+            options.append(Keyword("deferrable", repr(fk.deferrable)))
+        if fk.initially:
+            options.append(Keyword("initially", string(fk.initially)))
+        if fk.name:
+            options.append(Keyword("name", string(fk.name)))
+        return options
+
+    def identity(self, column: ColumnSchema) -> Expr:
+        identity = column.identity
+        assert identity is not None
+        name = self.use("sqlalchemy", "Identity")
+        options: list[Expr] = []
+        if identity.always:
+            options.append(Keyword("always", "True"))
+        increment = identity.increment
+        if identity.start is not None and not (identity.start == 1 and increment in (None, 1)):
+            options.append(Keyword("start", repr(identity.start)))
+        if increment is not None and increment != 1:
+            options.append(Keyword("increment", repr(increment)))
+        return Call(name, *options) if options else f"{name}()"
+
+    def computed(self, column: ColumnSchema) -> Expr:
+        computed = column.computed
+        assert computed is not None
+        name = self.use("sqlalchemy", "Computed")
+        options: list[Expr] = [string(computed.sqltext)]
+        if computed.persisted is not None:
+            options.append(Keyword("persisted", repr(computed.persisted)))
+        return Call(name, *options)
+
+    def autoincrement(self, table: TableSchema, column: ColumnSchema) -> bool | None:
+        """``autoincrement=`` where SQLAlchemy's own rule ("auto": the lone integer primary
+        key without a foreign key or default) would decide differently from the database."""
+        if column.identity is not None or column.computed is not None:
+            return None
+        automatic = _automatic_column(table, self._keeps_default) == column.name
+        if automatic and not column.autoincrement:
+            return False
+        if column.autoincrement and not automatic:
+            return True
+        return None
+
+    def server_default(self, column: ColumnSchema) -> Expr | None:
+        """A quoted literal as a plain string, anything else as ``text(...)``; a serial's
+        ``nextval(...)`` is left to SQLAlchemy, which makes the same sequence again."""
+        if not self._keeps_default(column):
+            return None
+        default = column.default
+        assert default is not None
+        literal = _QUOTED_LITERAL.fullmatch(default)
+        if literal is not None:
+            return string(literal.group(1).replace("''", "'"))
+        return Call(self.use("sqlalchemy", "text"), string(default))
+
+    def _keeps_default(self, column: ColumnSchema) -> bool:
+        if column.default is None:
+            return False
+        return not (column.autoincrement and column.default.startswith("nextval("))
+
+    # -- table arguments ---------------------------------------------------------------
+
+    def primary_key_inline(self, table: TableSchema) -> bool:
+        """``primary_key=True`` on the columns, unless the key's order differs from the
+        columns' order or its name is not the one the database would give it."""
+        pk = table.primary_key
+        if pk is None:
+            return False
+        in_column_order = tuple(c for c in table.column_names if c in pk.columns)
+        return in_column_order == pk.columns and not self._named_primary_key(table)
+
+    def _named_primary_key(self, table: TableSchema) -> bool:
+        pk = table.primary_key
+        if pk is None or pk.name is None:
+            return False
+        if self.dialect == "postgresql":
+            default = table.name[: _PG_IDENTIFIER_MAX - len("_pkey")] + "_pkey"
+            return pk.name != default
+        return pk.name != "PRIMARY"
+
+    def table_args(self, table: TableSchema, in_class: bool) -> list[Expr]:
+        """Constraints and indexes: primary key (when not inline), composite foreign keys,
+        unique and check constraints, then indexes."""
+        args: list[Expr] = []
+        pk = table.primary_key
+        if pk is not None and not self.primary_key_inline(table):
+            name = self.use("sqlalchemy", "PrimaryKeyConstraint")
+            options: list[Expr] = [string(c) for c in pk.columns]
+            if self._named_primary_key(table):
+                options.append(Keyword("name", string(pk.name or "")))
+            args.append(Call(name, *options))
+        for fk in table.foreign_keys:
+            if len(fk.columns) > 1:
+                args.append(self.foreign_key_constraint(fk))
+        for unique in table.unique_constraints:
+            name = self.use("sqlalchemy", "UniqueConstraint")
+            options = [string(c) for c in unique.columns]
+            if unique.name:
+                options.append(Keyword("name", string(unique.name)))
+            args.append(Call(name, *options))
+        for check in table.check_constraints:
+            name = self.use("sqlalchemy", "CheckConstraint")
+            options = [string(check.sqltext)]
+            if check.name:
+                options.append(Keyword("name", string(check.name)))
+            args.append(Call(name, *options))
+        for index in table.indexes:
+            if index.implicit is None:
+                args.append(self.index(table, index))
+        return args
+
+    def foreign_key_constraint(self, fk: ForeignKeySchema) -> Expr:
+        name = self.use("sqlalchemy", "ForeignKeyConstraint")
+        local = List([string(c) for c in fk.columns])
+        remote = List([string(_target(fk, c)) for c in fk.referred_columns])
+        return Call(name, local, remote, *self.foreign_key_options(fk))
+
+    def index(self, table: TableSchema, index: IndexSchema) -> Expr:
+        name = self.use("sqlalchemy", "Index")
+        elements: list[Expr] = []
+        if index.expressions:
+            for expression in index.expressions:
+                column = _column_reference(expression, table)
+                if column is not None:
+                    elements.append(string(column))
+                else:
+                    elements.append(Call(self.use("sqlalchemy", "text"), string(expression)))
+        else:
+            elements = [string(c) for c in index.columns]
+        options: list[Expr] = []
+        if index.unique:
+            options.append(Keyword("unique", "True"))
+        options += self.index_dialect_options(index)
+        return Call(name, string(index.name or ""), *elements, *options)
+
+    def index_dialect_options(self, index: IndexSchema) -> list[Expr]:
+        options: list[Expr] = []
+        prefix = "mysql" if self.dialect == "mariadb" else self.dialect
+        if index.method:
+            if prefix == "mysql" and index.method in ("fulltext", "spatial"):
+                options.append(Keyword("mysql_prefix", string(index.method.upper())))
+            else:
+                options.append(Keyword(f"{prefix}_using", string(index.method)))
+        if index.where:
+            text = self.use("sqlalchemy", "text")
+            options.append(Keyword(f"{prefix}_where", Call(text, string(index.where))))
+        return options
+
+    def table_options_pairs(self, table: TableSchema) -> list[tuple[str, str]]:
+        pairs = []
+        if table.comment is not None:
+            pairs.append(("comment", string(table.comment)))
+        if table.schema is not None:
+            pairs.append(("schema", string(table.schema)))
+        return pairs
+
+    def table_options(self, table: TableSchema) -> list[Expr]:
+        """The ``__table_args__`` dict entries: comment and schema."""
+        return [Pair(string(key), value) for key, value in self.table_options_pairs(table)]
+
+
+def render_entities(tables: Sequence[TableSchema], dialect: str, *, base_name: str = "Base") -> str:
+    """One importable module with a declarative base and a class per table."""
+    return EntityRenderer(dialect, base_name=base_name).render(tables)
+
+
+def render_entity(table: TableSchema, dialect: str) -> str:
+    """The module for a single table."""
+    return render_entities([table], dialect)
+
+
+def _node(value: Expr) -> Any:
+    return value if not isinstance(value, str) else Atom(value)
+
+
+def _target(fk: ForeignKeySchema, column: str) -> str:
+    table = f"{fk.referred_schema}.{fk.referred_table}" if fk.referred_schema else fk.referred_table
+    return f"{table}.{column}"
+
+
+def _column_reference(expression: str, table: TableSchema) -> str | None:
+    """The column an index element names, if it is a plain (maybe quoted) column."""
+    for candidate in (expression, expression[1:-1] if len(expression) > 1 else ""):
+        if candidate in table.column_names and (
+            candidate == expression or expression[0] + expression[-1] in ('""', "``", "[]")
+        ):
+            return candidate
+    return None
+
+
+def _automatic_column(table: TableSchema, keeps_default: Any) -> str | None:
+    """The column SQLAlchemy would make auto-incrementing for this table by its own rule,
+    asked of SQLAlchemy itself with a throwaway ``Table``."""
+    import sqlalchemy as sa
+
+    pk = table.primary_key
+    if pk is None or len(pk.columns) != 1:
+        return None
+    columns: list[Column[Any]] = []
+    for column in table.columns:
+        columns.append(
+            sa.Column(
+                column.name,
+                column.sa_type.build(),
+                primary_key=column.name in pk.columns,
+                server_default=sa.text(column.default) if keeps_default(column) else None,
+            )
+        )
+    constraints = [
+        sa.ForeignKeyConstraint(list(fk.columns), [_target(fk, c) for c in fk.referred_columns])
+        for fk in table.foreign_keys
+    ]
+    throwaway = sa.Table(table.name, sa.MetaData(), *columns, *constraints)
+    automatic = throwaway.autoincrement_column
+    return automatic.name if automatic is not None else None
