@@ -158,6 +158,18 @@ class Tuple(_Bracketed):
         inner = super().inner_flat()
         return inner + "," if len(self.items) == 1 else inner
 
+    def broken(self, indent: int, prefix: str, suffix: str) -> list[str]:
+        only = _node(self.items[0]) if len(self.items) == 1 else None
+        if only is None or not only.can_break():
+            return super().broken(indent, prefix, suffix)
+        # A one-element tuple's comma is not "magic": ruff would join the tuple again at a
+        # longer line length unless its element is itself held open by a magic comma.
+        return [
+            INDENT * indent + prefix + self.opening,
+            *only.broken(indent + 1, "", ","),
+            INDENT * indent + self.closing + suffix,
+        ]
+
 
 @dataclass(frozen=True)
 class List(_Bracketed):
