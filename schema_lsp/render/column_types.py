@@ -178,7 +178,7 @@ def _source(type_class: type, args: tuple[Scalar, ...], kwargs: dict[str, Scalar
 def _positional_names(type_class: type) -> tuple[str, ...]:
     """The leading parameters of the constructor that read well positionally."""
     try:
-        parameters = list(inspect.signature(type_class.__init__).parameters.values())[1:]
+        parameters = list(inspect.signature(type_class).parameters.values())
     except (TypeError, ValueError):
         return ()
     names = []

@@ -17,7 +17,7 @@ caller can override one step without copying the rest. Choices worth knowing:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..schema import ColumnSchema, ForeignKeySchema, IndexSchema, TableSchema
@@ -436,7 +436,9 @@ def _column_reference(expression: str, table: TableSchema) -> str | None:
     return None
 
 
-def _automatic_column(table: TableSchema, keeps_default: Any) -> str | None:
+def _automatic_column(
+    table: TableSchema, keeps_default: Callable[[ColumnSchema], bool]
+) -> str | None:
     """The column SQLAlchemy would make auto-incrementing for this table by its own rule,
     asked of SQLAlchemy itself with a throwaway ``Table``."""
     import sqlalchemy as sa
@@ -446,12 +448,13 @@ def _automatic_column(table: TableSchema, keeps_default: Any) -> str | None:
         return None
     columns: list[Column[Any]] = []
     for column in table.columns:
+        default = column.default if keeps_default(column) else None
         columns.append(
             sa.Column(
                 column.name,
                 column.sa_type.build(),
                 primary_key=column.name in pk.columns,
-                server_default=sa.text(column.default) if keeps_default(column) else None,
+                server_default=sa.text(default) if default is not None else None,
             )
         )
     constraints = [
