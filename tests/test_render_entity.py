@@ -14,7 +14,7 @@ from types import ModuleType
 import pytest
 import sqlalchemy as sa
 
-from schema_lsp.introspect import SchemaIntrospector
+from schema_lsp.introspect import SchemaIntrospector, introspect_database
 from schema_lsp.render.entity import EntityRenderer, render_entities, render_entity
 from schema_lsp.schema import (
     CheckConstraintSchema,
@@ -30,6 +30,7 @@ from schema_lsp.schema import (
     UniqueConstraintSchema,
 )
 
+from . import fixture_schema
 from .conftest import MYSQL_ADMIN_URL, POSTGRES_ADMIN_URL, TestDatabase, _server_database
 
 EXPECTED = Path(__file__).parent / "expected"
@@ -71,6 +72,7 @@ POSTGRESQL = [
     )""",
     "COMMENT ON TABLE users IS 'People who log in'",
     "COMMENT ON COLUMN users.email IS 'Login address'",
+    """COMMENT ON COLUMN users.display_name IS E'Shown "as is",\\nback\\\\slash'""",
     "CREATE INDEX ix_users_lower_email ON users (lower(email))",
     "CREATE INDEX ix_users_token ON users USING hash (token)",
     "CREATE UNIQUE INDEX ux_users_active_name ON users (display_name) WHERE active",
@@ -109,7 +111,7 @@ MYSQL = [
     """CREATE TABLE users (
         id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY,
         email varchar(255) NOT NULL COMMENT 'Login address',
-        display_name text,
+        display_name text COMMENT 'Shown "as is",\\nback\\\\slash',
         mood enum('happy', 'sad', 'in between') NOT NULL DEFAULT 'happy',
         balance decimal(10, 2) NOT NULL DEFAULT 0,
         ratio double,
@@ -273,6 +275,12 @@ def test_round_trip_through_create_all(any_db: TestDatabase, twin_db: TestDataba
     original = read(any_db)
     tables = [table for table in original.tables if not table.is_view]
     assert len(tables) == 5
+    if any_db.dialect != "sqlite":
+        users = original.table("users")
+        assert users is not None
+        display_name = users.column("display_name")
+        assert display_name is not None
+        assert display_name.comment == 'Shown "as is",\nback\\slash'
 
     source = render_entities(original.tables, original.dialect)
     module = load_module(source)
@@ -460,3 +468,142 @@ def test_a_step_can_be_overridden() -> None:
     assert "People who log in" not in source
     assert '"schema": "app"' not in source  # the Table form takes schema= as a keyword
     assert 'schema="app"' in source
+
+
+# -- the project's shared fixture schema, too ----------------------------------------------
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_round_trip_of_the_shared_fixture(dialect, request, tmp_path) -> None:
+    """tests/fixture_schema.py (gin, enum-typed partial index, cross-schema composite key).
+    MariaDB is left out: its second schema is a database named after the first one, so
+    the twin's tables would live under another schema name."""
+    db = request.getfixturevalue("sqlite_db" if dialect == "sqlite" else "postgres_db")
+    if dialect == "sqlite":
+        twin_url = f"sqlite:///{tmp_path / 'twin.db'}"
+        twin = TestDatabase("sqlite", twin_url, sa.create_engine(twin_url, poolclass=sa.NullPool))
+        twins: Iterator[TestDatabase] | None = None
+    else:
+        twins = _server_database(POSTGRES_ADMIN_URL, "postgresql")
+        twin = next(twins)
+    try:
+        db.execute(*fixture_schema.statements(dialect))
+        schemas = [None, "app"] if dialect == "postgresql" else None
+        original = introspect_database(db.url, schemas=schemas)
+        module = load_module(render_entities(original.tables, original.dialect))
+        if dialect == "postgresql":
+            twin.execute("CREATE SCHEMA app")
+        module.Base.metadata.create_all(twin.engine)
+        again = introspect_database(twin.url, schemas=schemas)
+    finally:
+        twin.engine.dispose()
+        if twins is not None:
+            twins.close()
+    tables = [table for table in original.tables if not table.is_view]
+    assert [t.key for t in again.tables] == [t.key for t in tables]
+    for before, after in zip(tables, again.tables, strict=True):
+        if dialect == "sqlite":
+            # SQLite keeps a declared type's text verbatim ("INT", "tier_name(12)"); the
+            # model declares SQLAlchemy's spelling of the same affinity type.
+            before = _declared_as(before, after)
+        assert after == before, before.key
+    assert again.enums == original.enums
+
+
+def _declared_as(table: TableSchema, spelled_like: TableSchema) -> TableSchema:
+    columns = tuple(
+        dataclasses.replace(column, type=other.type)
+        for column, other in zip(table.columns, spelled_like.columns, strict=True)
+    )
+    return dataclasses.replace(table, columns=columns)
+
+
+# -- type choice per dialect -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("dialect", "type_", "source", "annotation"),
+    [
+        ("postgresql", sa.VARCHAR(50, collation="C"), 'String(50, collation="C")', "str"),
+        ("postgresql", sa.NUMERIC(10, 2), "Numeric(10, 2)", "decimal.Decimal"),
+        ("postgresql", sa.DOUBLE_PRECISION(precision=53), "Double", "float"),
+        ("postgresql", sa.REAL(), "REAL", "float"),
+        ("postgresql", "postgresql.TIMESTAMP(timezone=True)", "DateTime(timezone=True)", None),
+        ("postgresql", "postgresql.TIMESTAMP(precision=3)", None, "datetime.datetime"),
+        ("postgresql", "postgresql.INTERVAL()", "Interval", "datetime.timedelta"),
+        ("postgresql", "postgresql.JSON()", "JSON", "Any"),
+        ("postgresql", "postgresql.JSONB()", "postgresql.JSONB", "Any"),
+        ("postgresql", "postgresql.INET()", "postgresql.INET", "str"),
+        ("postgresql", sa.UUID(), "Uuid", "uuid.UUID"),
+        ("postgresql", "postgresql.BYTEA()", "LargeBinary", "bytes"),
+        (
+            "postgresql",
+            "postgresql.ENUM('a', 'b c', name='m')",
+            'Enum("a", "b c", name="m")',
+            "str",
+        ),
+        ("mysql", "mysql.TINYINT(1)", "Boolean", "bool"),
+        ("mysql", "mysql.TINYINT(3, unsigned=True)", "mysql.TINYINT(unsigned=True)", "int"),
+        ("mysql", "mysql.INTEGER(10, unsigned=True)", "mysql.INTEGER(unsigned=True)", "int"),
+        ("mysql", "mysql.INTEGER(11)", "Integer", "int"),
+        ("mysql", "mysql.BIGINT(20)", "BigInteger", "int"),
+        ("mysql", "mysql.DECIMAL(10, 2)", "DECIMAL(10, 2)", "decimal.Decimal"),
+        ("mysql", "mysql.DOUBLE()", "Double", "float"),
+        ("mysql", "mysql.TIMESTAMP()", "TIMESTAMP", "datetime.datetime"),
+        ("mysql", "mysql.DATETIME(fsp=3)", "mysql.DATETIME(fsp=3)", "datetime.datetime"),
+        ("mysql", "mysql.LONGTEXT()", "mysql.LONGTEXT", "str"),
+        ("mysql", "mysql.ENUM('a', 'b')", 'Enum("a", "b")', "str"),
+        ("sqlite", sa.DATETIME(), "DateTime", "datetime.datetime"),
+        ("sqlite", sa.TIMESTAMP(), "TIMESTAMP", "datetime.datetime"),
+        ("sqlite", sa.BLOB(), "LargeBinary", "bytes"),
+        ("sqlite", sa.CHAR(3), "CHAR(3)", "str"),
+    ],
+)
+def test_generic_type_only_where_exact(dialect, type_, source, annotation) -> None:
+    from sqlalchemy.dialects import mysql, postgresql  # noqa: F401  (used by eval)
+
+    from schema_lsp.render.column_types import column_type, dialect_for
+    from schema_lsp.render.python_types import python_type
+
+    built = eval(type_) if isinstance(type_, str) else type_
+    chosen = column_type(TypeSpec.of(built), dialect)
+    if source is not None:
+        assert chosen.expression.flat() == source
+    if annotation is not None:
+        assert python_type(chosen.type).annotation == annotation
+    if dialect != "mysql":  # MySQL: BOOL for TINYINT(1), default display widths dropped
+        target = dialect_for(dialect)
+        assert chosen.type.compile(dialect=target) == built.compile(dialect=target)
+
+
+def test_names_are_valid_unique_and_shadow_nothing() -> None:
+    from schema_lsp.render.names import NameAllocator, attribute_name, class_name
+
+    assert class_name("order_items") == "OrderItems"
+    assert class_name("2fa codes") == "T2faCodes"
+    assert class_name("---") == "Table"
+    assert attribute_name("my col") == "my_col"
+    assert attribute_name("2fa") == "_2fa"
+    assert attribute_name("a-b") == "a_b"
+    names = NameAllocator({"text"})
+    assert [names.allocate(n) for n in ("text", "class", "x", "x", "None")] == [
+        "text_",
+        "class_",
+        "x",
+        "x_",
+        "None_",
+    ]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["plain", "it's", 'say "hi"', "both ' and \"", "new\nline\ttab", "back\\slash", "é\x00"],
+)
+def test_string_literals_read_back_and_are_ruff_normal(value, tmp_path) -> None:
+    from schema_lsp.render.source import string
+
+    literal = string(value)
+    assert eval(literal) == value
+    path = tmp_path / "literal.py"
+    path.write_text(f"x = {literal}\n")
+    assert_ruff_clean(path)
