@@ -76,7 +76,7 @@ def test_every_table_when_no_names_are_given(registry: SchemaRegistry) -> None:
     module = load_module(source)
     mapped = {mapper.local_table.name for mapper in module.Model.registry.mappers}
     # events has no primary key (a Table on the metadata), big_orders is a view.
-    assert mapped == {"users", "orders", "order_lines", "shipments"}
+    assert mapped == {"users", "orders", "order_lines", "shipments", "tags"}
     assert "events" in module.Model.metadata.tables
     assert "big_orders" not in module.Model.metadata.tables
 
@@ -84,7 +84,15 @@ def test_every_table_when_no_names_are_given(registry: SchemaRegistry) -> None:
 def test_database_types_list_every_table_and_view(registry: SchemaRegistry) -> None:
     module = load_module(SchemaGenerator(registry).generate_database_types())
     tables = module.Database.__annotations__
-    assert set(tables) == {"users", "orders", "order_lines", "shipments", "events", "big_orders"}
+    assert set(tables) == {
+        "users",
+        "orders",
+        "order_lines",
+        "shipments",
+        "events",
+        "tags",
+        "big_orders",
+    }
     assert list(tables["orders"].__annotations__) == ["id", "user_id", "total", "note"]
 
 
