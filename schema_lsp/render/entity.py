@@ -26,7 +26,6 @@ from .names import NameAllocator, attribute_name, class_name
 from .python_types import python_type
 from .source import (
     INDENT,
-    Atom,
     Call,
     Dict,
     Expr,
@@ -35,6 +34,7 @@ from .source import (
     List,
     Pair,
     Tuple,
+    as_node,
     import_lines,
     string,
 )
@@ -69,6 +69,7 @@ class EntityRenderer:
         self.base_name = base_name
         self.imports: set[Import] = set()
         self._module_names = NameAllocator()
+        self._reserved: frozenset[str] = frozenset()
 
     # -- the module --------------------------------------------------------------------
 
@@ -112,8 +113,8 @@ class EntityRenderer:
         return [f"class {self.base_name}({declarative_base}):", f"{INDENT}pass"]
 
     def render_views(self, views: Sequence[TableSchema]) -> list[str]:
-        names = ", ".join(view.key for view in views)
-        return [f"# Views, not mapped (create_all would make them tables): {names}"]
+        lines = ["# Views are not mapped: create_all would make them tables."]
+        return lines + [f"# view {string(view.key)}" for view in views]
 
     # -- names -------------------------------------------------------------------------
 
@@ -149,7 +150,7 @@ class EntityRenderer:
             if options:
                 items.append(Dict(options))
             value: Expr = Tuple(items) if table_args else Dict(options)
-            lines += _node(value).lines(1, "__table_args__ = ")
+            lines += as_node(value).lines(1, "__table_args__ = ")
         lines.append("")
         attributes = self.attribute_names(table)
         for column in table.columns:
@@ -415,10 +416,6 @@ def render_entities(tables: Sequence[TableSchema], dialect: str, *, base_name: s
 def render_entity(table: TableSchema, dialect: str) -> str:
     """The module for a single table."""
     return render_entities([table], dialect)
-
-
-def _node(value: Expr) -> Any:
-    return value if not isinstance(value, str) else Atom(value)
 
 
 def _target(fk: ForeignKeySchema, column: str) -> str:

@@ -70,7 +70,8 @@ class Node:
 Expr = Node | str
 
 
-def _node(value: Expr) -> Node:
+def as_node(value: Expr) -> Node:
+    """Plain source text is an unbreakable atom."""
     return value if isinstance(value, Node) else Atom(value)
 
 
@@ -92,10 +93,10 @@ class Keyword(Node):
     value: Expr
 
     def flat(self) -> str:
-        return f"{self.name}={_node(self.value).flat()}"
+        return f"{self.name}={as_node(self.value).flat()}"
 
     def lines(self, indent: int, prefix: str = "", suffix: str = "") -> list[str]:
-        return _node(self.value).lines(indent, prefix + self.name + "=", suffix)
+        return as_node(self.value).lines(indent, prefix + self.name + "=", suffix)
 
 
 @dataclass(frozen=True)
@@ -106,10 +107,10 @@ class Pair(Node):
     value: Expr
 
     def flat(self) -> str:
-        return f"{_node(self.key).flat()}: {_node(self.value).flat()}"
+        return f"{as_node(self.key).flat()}: {as_node(self.value).flat()}"
 
     def lines(self, indent: int, prefix: str = "", suffix: str = "") -> list[str]:
-        return _node(self.value).lines(indent, prefix + _node(self.key).flat() + ": ", suffix)
+        return as_node(self.value).lines(indent, prefix + as_node(self.key).flat() + ": ", suffix)
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ class _Bracketed(Node):
         return ""
 
     def inner_flat(self) -> str:
-        return ", ".join(_node(item).flat() for item in self.items)
+        return ", ".join(as_node(item).flat() for item in self.items)
 
     def flat(self) -> str:
         return f"{self.head()}{self.opening}{self.inner_flat()}{self.closing}"
@@ -133,7 +134,7 @@ class _Bracketed(Node):
     def broken(self, indent: int, prefix: str, suffix: str) -> list[str]:
         out = [INDENT * indent + prefix + self.head() + self.opening]
         for item in self.items:
-            out += _node(item).lines(indent + 1, "", ",")
+            out += as_node(item).lines(indent + 1, "", ",")
         out.append(INDENT * indent + self.closing + suffix)
         return out
 
@@ -159,7 +160,7 @@ class Tuple(_Bracketed):
         return inner + "," if len(self.items) == 1 else inner
 
     def broken(self, indent: int, prefix: str, suffix: str) -> list[str]:
-        only = _node(self.items[0]) if len(self.items) == 1 else None
+        only = as_node(self.items[0]) if len(self.items) == 1 else None
         if only is None or not only.can_break():
             return super().broken(indent, prefix, suffix)
         # A one-element tuple's comma is not "magic": ruff would join the tuple again at a
@@ -248,7 +249,7 @@ class _ImportNames(_Bracketed):
 
     def broken(self, indent: int, prefix: str, suffix: str) -> list[str]:
         # isort's (and ruff's I001) wrapped form: one name per line, trailing comma.
-        names = [INDENT * (indent + 1) + _node(item).flat() + "," for item in self.items]
+        names = [INDENT * (indent + 1) + as_node(item).flat() + "," for item in self.items]
         return [INDENT * indent + prefix + "(", *names, INDENT * indent + ")" + suffix]
 
     def __init__(self, names: Sequence[str]) -> None:

@@ -144,4 +144,5 @@ t_audit_log = Table(
 )
 
 
-# Views, not mapped (create_all would make them tables): active_users
+# Views are not mapped: create_all would make them tables.
+# view "active_users"
