@@ -229,6 +229,20 @@ def _snapshot(args: argparse.Namespace, source: Source) -> int:
     return EXIT_OK
 
 
+def _generate_entity(args: argparse.Namespace, source: Source) -> int:
+    from .generator import SchemaGenerator
+
+    generator = SchemaGenerator(source.registry)
+    return _write_output(generator.generate_entity_classes(args.tables), args.output)
+
+
+def _generate_types(args: argparse.Namespace, source: Source) -> int:
+    from .generator import SchemaGenerator
+
+    generator = SchemaGenerator(source.registry)
+    return _write_output(generator.generate_database_types(), args.output)
+
+
 def _write_output(text: str, output: str) -> int:
     if output == "-":
         sys.stdout.write(text)
@@ -503,6 +517,19 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     snapshot.set_defaults(run=_snapshot)
 
-    # generate (entity, types) is wired when schema_lsp.generator lands.
+    generate = commands.add_parser("generate", parents=[common], help="generate Python code")
+    kinds = generate.add_subparsers(dest="kind", metavar="KIND", required=True)
+    entity = kinds.add_parser(
+        "entity", parents=[common], help="SQLAlchemy 2.0 declarative classes for tables"
+    )
+    entity.add_argument("tables", nargs="+", metavar="TABLE", help="table (schema.name)")
+    entity.add_argument("-o", "--output", metavar="FILE", default="-", help="default: stdout")
+    entity.set_defaults(run=_generate_entity)
+    types = kinds.add_parser(
+        "types", parents=[common], help="TypedDict row types for every table and view"
+    )
+    types.add_argument("-o", "--output", metavar="FILE", default="-", help="default: stdout")
+    types.set_defaults(run=_generate_types)
+
     # serve, check and diff come with the language server and the model comparison.
     return parser

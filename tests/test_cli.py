@@ -4,12 +4,14 @@ password, a traceback only with --debug)."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -198,6 +200,53 @@ def test_usage_error_exits_2(capsys):
     assert main(["frobnicate"]) == 2
     assert "invalid choice" in capsys.readouterr().err
     assert main([]) == 2
+
+
+# -- generate ---------------------------------------------------------------------------
+
+
+def import_file(path: Path, monkeypatch) -> ModuleType:
+    """Import a generated module for real (SQLAlchemy resolves ``Mapped`` in its module)."""
+    name = f"generated_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, name, module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_generate_entity_module_creates_the_same_tables(capsys, tmp_path, sqlite_db, monkeypatch):
+    target = tmp_path / "models.py"
+    tables = ["customers", "products", "orders", "order_items"]
+    code, out, err = run(capsys, "--db", SHOP_URL, "generate", "entity", *tables, "-o", str(target))
+    assert (code, out) == (0, "")
+    assert f"wrote {target}" in err
+    metadata = import_file(target, monkeypatch).Base.metadata
+    assert set(metadata.tables) == set(tables)
+    metadata.create_all(sqlite_db.engine)
+    created = introspect_database(sqlite_db.url)
+    shop = introspect_database(SHOP_URL)
+    for name in tables:
+        assert created.table(name).primary_key == shop.table(name).primary_key
+        assert created.table(name).foreign_keys == shop.table(name).foreign_keys
+
+    code, stdout_text, _ = run(capsys, "--db", SHOP_URL, "generate", "entity", *tables)
+    assert code == 0
+    assert stdout_text == target.read_text(encoding="utf-8")
+
+
+def test_generate_entity_unknown_table(capsys):
+    code, out, err = run(capsys, "--db", SHOP_URL, "generate", "entity", "orders", "prodcts")
+    assert_one_line_error(code, out, err, "unknown table 'prodcts'", "'products'")
+
+
+def test_generate_types_from_a_snapshot(capsys, tmp_path):
+    snapshot.save(introspect_database(SHOP_URL), tmp_path / "shop.json")
+    code, out, err = run(capsys, "--snapshot", str(tmp_path / "shop.json"), "generate", "types")
+    assert (code, err) == (0, "")
+    compile(out, "types.py", "exec")
+    assert "class OrderItems(TypedDict):\n    order_id: int\n" in out
+    assert "phone: str | None" in out
 
 
 # -- error paths ------------------------------------------------------------------------
