@@ -40,7 +40,7 @@ class Settings:
     """
 
     database_url: DatabaseUrl | None = None
-    #: Schemas to read besides nothing: empty means the connection's default schema only.
+    #: Schemas to read; empty means the connection's default schema only.
     schemas: tuple[str, ...] = ()
     #: Seconds a cached schema stays fresh before the registry re-reads it.
     ttl: float = 300.0
