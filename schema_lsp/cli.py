@@ -470,7 +470,8 @@ def _global_options() -> argparse.ArgumentParser:
         metavar="NAME",
         action="append",
         default=unset,
-        help="schema to read; repeatable (default: the connection's default schema)",
+        help='schema to read, repeatable; "*" for every non-system schema '
+        "(default: the connection's default schema)",
     )
     group.add_argument(
         "--timeout",
