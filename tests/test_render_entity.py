@@ -77,16 +77,19 @@ POSTGRESQL = [
     "CREATE INDEX ix_users_token ON users USING hash (token)",
     "CREATE UNIQUE INDEX ux_users_active_name ON users (display_name) WHERE active",
     "CREATE INDEX ix_users_created ON users (created_at, id)",
+    "CREATE SEQUENCE invoice_numbers START 1000",
     """CREATE TABLE orders (
         id bigserial PRIMARY KEY,
         user_id integer NOT NULL REFERENCES users (id) ON DELETE CASCADE ON UPDATE RESTRICT,
         total numeric(10, 2) CHECK (total >= 0),
         doubled numeric GENERATED ALWAYS AS (total * 2) STORED,
+        ticket serial,
+        invoice_no bigint NOT NULL DEFAULT nextval('invoice_numbers'),
         note varchar(200) DEFAULT 'n/a'
     )""",
     """CREATE TABLE order_lines (
         order_id bigint NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
-        line_no smallint NOT NULL,
+        line_no smallserial NOT NULL,
         qty integer NOT NULL DEFAULT 1,
         CONSTRAINT pk_order_lines PRIMARY KEY (line_no, order_id),
         CONSTRAINT ck_qty CHECK (qty > 0)

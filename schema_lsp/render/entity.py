@@ -59,6 +59,9 @@ _CLASS_RESERVED = frozenset(
 _ANNOTATION_BUILTINS = frozenset({"int", "str", "float", "bool", "bytes", "dict", "list", "set"})
 _QUOTED_LITERAL = re.compile(r"'((?:[^']|'')*)'")
 _PG_IDENTIFIER_MAX = 63
+_NEXTVAL = re.compile(
+    r"nextval\('(?:(?P<schema>[A-Za-z_][\w$]*)\.)?(?P<name>[A-Za-z_][\w$]*)'::regclass\)"
+)
 
 
 class EntityRenderer:
@@ -205,6 +208,9 @@ class EntityRenderer:
         for fk in table.foreign_keys:
             if fk.columns == (column.name,):
                 arguments.append(self.foreign_key(fk))
+        sequence = self.sequence(table, column)
+        if sequence is not None:
+            arguments.append(sequence)
         if column.identity is not None:
             arguments.append(self.identity(column))
         if column.computed is not None:
@@ -217,7 +223,7 @@ class EntityRenderer:
         nullable = self.explicit_nullable(table, column, in_class)
         if nullable is not None:
             arguments.append(Keyword("nullable", repr(nullable)))
-        default = self.server_default(column)
+        default = self.server_default(table, column)
         if default is not None:
             arguments.append(Keyword("server_default", default))
         if column.comment is not None:
@@ -283,6 +289,8 @@ class EntityRenderer:
         key without a foreign key or default) would decide differently from the database."""
         if column.identity is not None or column.computed is not None:
             return None
+        if not table.is_primary_key(column.name):
+            return None  # SQLAlchemy only auto-increments primary key columns
         automatic = _automatic_column(table, self._keeps_default) == column.name
         if automatic and not column.autoincrement:
             return False
@@ -290,10 +298,10 @@ class EntityRenderer:
             return True
         return None
 
-    def server_default(self, column: ColumnSchema) -> Expr | None:
+    def server_default(self, table: TableSchema, column: ColumnSchema) -> Expr | None:
         """A quoted literal as a plain string, anything else as ``text(...)``; a serial's
         ``nextval(...)`` is left to SQLAlchemy, which makes the same sequence again."""
-        if not self._keeps_default(column):
+        if not self._keeps_default(table, column):
             return None
         default = column.default
         assert default is not None
@@ -302,10 +310,34 @@ class EntityRenderer:
             return string(literal.group(1).replace("''", "'"))
         return Call(self.use("sqlalchemy", "text"), string(default))
 
-    def _keeps_default(self, column: ColumnSchema) -> bool:
+    def sequence(self, table: TableSchema, column: ColumnSchema) -> Expr | None:
+        """``Sequence(name)`` for a ``nextval`` default that is not a serial's own, so
+        ``create_all`` makes the sequence before the table whose default uses it."""
+        if column.default is None or not self._keeps_default(table, column):
+            return None
+        match = _NEXTVAL.fullmatch(column.default)
+        if match is None:
+            return None
+        options: list[Expr] = [string(match["name"])]
+        if match["schema"]:
+            options.append(Keyword("schema", string(match["schema"])))
+        return Call(self.use("sqlalchemy", "Sequence"), *options)
+
+    def _keeps_default(self, table: TableSchema, column: ColumnSchema) -> bool:
+        """False for the ``nextval`` of the sequence PostgreSQL's SERIAL makes for an
+        auto-incrementing primary key column: SQLAlchemy declares that column SERIAL again
+        (the lone integer key by its own rule, a composite key's member when told)."""
         if column.default is None:
             return False
-        return not (column.autoincrement and column.default.startswith("nextval("))
+        match = _NEXTVAL.fullmatch(column.default)
+        if match is None or not column.autoincrement:
+            return True
+        serial = f"{table.name}_{column.name}_seq"
+        return not (
+            table.is_primary_key(column.name)
+            and match["name"] == serial
+            and match["schema"] in (None, table.schema)
+        )
 
     # -- table arguments ---------------------------------------------------------------
 
@@ -434,7 +466,7 @@ def _column_reference(expression: str, table: TableSchema) -> str | None:
 
 
 def _automatic_column(
-    table: TableSchema, keeps_default: Callable[[ColumnSchema], bool]
+    table: TableSchema, keeps_default: Callable[[TableSchema, ColumnSchema], bool]
 ) -> str | None:
     """The column SQLAlchemy would make auto-incrementing for this table by its own rule,
     asked of SQLAlchemy itself with a throwaway ``Table``."""
@@ -445,7 +477,7 @@ def _automatic_column(
         return None
     columns: list[Column[Any]] = []
     for column in table.columns:
-        default = column.default if keeps_default(column) else None
+        default = column.default if keeps_default(table, column) else None
         columns.append(
             sa.Column(
                 column.name,
