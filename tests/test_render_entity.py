@@ -155,7 +155,7 @@ MYSQL = [
         line_no smallint NOT NULL,
         qty int NOT NULL DEFAULT 1,
         PRIMARY KEY (line_no, order_id),
-        CONSTRAINT fk_lines_order FOREIGN KEY (order_id) REFERENCES orders (id)
+        FOREIGN KEY (order_id) REFERENCES orders (id)
             ON DELETE CASCADE
     )""",
     """CREATE TABLE shipments (

@@ -412,7 +412,8 @@ class EntityRenderer:
         if index.unique:
             options.append(Keyword("unique", "True"))
         options += self.index_dialect_options(index)
-        return Call(name, string(index.name or ""), *elements, *options)
+        index_name = string(index.name) if index.name is not None else "None"
+        return Call(name, index_name, *elements, *options)
 
     def index_dialect_options(self, index: IndexSchema) -> list[Expr]:
         options: list[Expr] = []
