@@ -1,0 +1,77 @@
+"""What a model file declares: a TableSchema per entity plus where each part was written.
+
+The parser fills the same TableSchema/ColumnSchema types the database side uses, so diff
+compares like with like and the renderers serve both sides. What cannot be known without
+running the code (a custom type, a default computed in Python) is listed in ``unresolved``
+and never compared; ``notes`` tell the user what was not checked and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..schema import TableSchema
+
+
+@dataclass(frozen=True, order=True)
+class SourceRange:
+    """A span of one file. Lines and columns are 0-based; columns count code points of the
+    line (the language server converts them to the client's position encoding)."""
+
+    path: str
+    start_line: int
+    start_column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something the parser could not check; shown as information, never as a difference."""
+
+    message: str
+    range: SourceRange
+
+
+def object_key(kind: str, name: str | None, columns: tuple[str, ...] = ()) -> str:
+    """The key of a table-level object in ``EntitySchema.ranges``: ``column:email``,
+    ``index:ix_users_email`` (or ``index:(email,name)`` when unnamed), ``unique:...``,
+    ``foreign_key:...``, ``check:...``, ``primary_key``, ``table``."""
+    if kind in ("primary_key", "table"):
+        return kind
+    if name:
+        return f"{kind}:{name}"
+    return f"{kind}:({','.join(columns)})"
+
+
+@dataclass(frozen=True)
+class EntitySchema:
+    """One mapped class or imperative ``Table(...)``: the table it declares and its sources.
+
+    ``table.columns[i].type`` is the type as written in the source (``String(50)``,
+    ``Mapped[int]``); ``sa_type`` is the SQLAlchemy type it resolves to. ``table.columns``
+    includes columns inherited from mixins and bases, in SQLAlchemy's order.
+    """
+
+    table: TableSchema
+    range: SourceRange  # the class name (or the Table(...) call): table-level diagnostics
+    class_name: str | None = None  # None for an imperative Table(...)
+    #: object_key(...) -> where it is declared; inherited columns point into the mixin.
+    ranges: tuple[tuple[str, SourceRange], ...] = ()
+    #: ``"<object_key>.<field>"`` for values the parser could not resolve statically,
+    #: e.g. ``"column:price.type"`` or ``"column:created.default"``: diff skips them.
+    unresolved: frozenset[str] = frozenset()
+    notes: tuple[Note, ...] = ()
+    _ranges: dict[str, SourceRange] = field(
+        init=False, repr=False, compare=False, hash=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_ranges", dict(self.ranges))
+
+    def range_of(self, key: str) -> SourceRange:
+        """Where an object is declared; falls back to the entity itself."""
+        return self._ranges.get(key, self.range)
+
+    def is_resolved(self, key: str, field_name: str) -> bool:
+        return f"{key}.{field_name}" not in self.unresolved
