@@ -68,6 +68,9 @@ POSTGRESQL = [
         "metadata" text,
         "text" text DEFAULT 'it''s',
         "int" integer,
+        tags text[],
+        slots varchar(20)[] NOT NULL DEFAULT '{}',
+        matrix integer[][],
         CONSTRAINT uq_users_email UNIQUE (email)
     )""",
     "COMMENT ON TABLE users IS 'People who log in'",
@@ -343,8 +346,10 @@ def assert_ruff_clean(path: Path) -> None:
 
 
 def col(name: str, type_: sa.types.TypeEngine, **options) -> ColumnSchema:
-    spec = TypeSpec.of(type_)
-    return ColumnSchema(name=name, type=spec.name, sa_type=spec, **options)
+    from sqlalchemy.dialects import postgresql
+
+    declared = str(type_.compile(dialect=postgresql.dialect()))
+    return ColumnSchema(name=name, type=declared, sa_type=TypeSpec.of(type_), **options)
 
 
 def hand_built_tables() -> list[TableSchema]:
@@ -371,6 +376,7 @@ def hand_built_tables() -> list[TableSchema]:
             col("text", sa.TEXT(), default="'it''s'::text"),
             col("Mapped", sa.INTEGER()),
             col("metadata", sa.TEXT()),
+            col("tags", postgresql.ARRAY(sa.VARCHAR(20)), nullable=False, default="'{}'"),
         ),
         primary_key=PrimaryKeySchema(("id",), "users_pkey"),
         indexes=(

@@ -24,8 +24,8 @@ MYPY = str(Path(sys.executable).parent / "mypy")
 
 
 def col(name: str, type_: sa.types.TypeEngine, nullable: bool = True) -> ColumnSchema:
-    spec = TypeSpec.of(type_)
-    return ColumnSchema(name=name, type=spec.name, sa_type=spec, nullable=nullable)
+    declared = str(type_.compile(dialect=postgresql.dialect()))
+    return ColumnSchema(name=name, type=declared, sa_type=TypeSpec.of(type_), nullable=nullable)
 
 
 def hand_built_database() -> DatabaseSchema:
@@ -46,7 +46,9 @@ def hand_built_database() -> DatabaseSchema:
             col("prefs", postgresql.JSONB()),
             col("mood", postgresql.ENUM("happy", "in between", name="mood"), nullable=False),
             col("address", postgresql.INET()),
-            col("tags", postgresql.ARRAY(sa.TEXT())),  # the model keeps no item type: Any
+            col("tags", postgresql.ARRAY(sa.TEXT())),
+            col("grid", postgresql.ARRAY(sa.INTEGER(), dimensions=2)),
+            col("moods", postgresql.ARRAY(postgresql.ENUM("a", "b", name="m"))),  # not rebuilt
         ),
     )
     awkward = TableSchema(

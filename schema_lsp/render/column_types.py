@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -86,15 +87,18 @@ def dialect_for(name: str) -> Dialect:
     return dialect
 
 
-def column_type(spec: TypeSpec, dialect: str) -> TypeSource:
-    """The simplest exact SQLAlchemy type for ``spec`` on ``dialect``, as source."""
+def column_type(spec: TypeSpec, dialect: str, declared: str | None = None) -> TypeSource:
+    """The simplest exact SQLAlchemy type for ``spec`` on ``dialect``, as source.
+    ``declared`` is the column's type as the database spells it; it restores what the
+    spec cannot hold (the element type of a PostgreSQL array)."""
     from sqlalchemy import Boolean
     from sqlalchemy.types import NullType
 
     target = dialect_for(dialect)
     original = spec.build()
     if isinstance(original, NullType):
-        return _source(NullType, (), {})
+        array = _array(spec, declared, dialect) if declared else None
+        return array if array is not None else _source(NullType, (), {})
     args = tuple(spec.args)
     kwargs = dict(spec.kwargs)
     name = spec.name
@@ -117,6 +121,52 @@ def column_type(spec: TypeSpec, dialect: str) -> TypeSource:
         kept = _minimal_kwargs(candidate, args, kwargs, ddl, target)
         return _source(candidate, args, kept)
     return _source(original_class, args, kwargs)
+
+
+_ARRAY_ELEMENT = re.compile(
+    r"(?P<name>[A-Z][A-Z_ ]*?)(?:\((?P<args>\d+(?:, \d+)*)\))?(?P<zone> WITH(?:OUT)? TIME ZONE)?"
+)
+
+
+def _array(spec: TypeSpec, declared: str, dialect: str) -> TypeSource | None:
+    """An ARRAY rebuilt from its declared type (``VARCHAR(20)[]``), used only if it
+    compiles back to exactly that text; the model's TypeSpec keeps no element type."""
+    import sqlalchemy
+
+    if spec.name != "ARRAY" or not declared.endswith("[]"):
+        return None
+    element_text = declared
+    dimensions = 0
+    while element_text.endswith("[]"):
+        element_text = element_text[:-2]
+        dimensions += 1
+    match = _ARRAY_ELEMENT.fullmatch(element_text)
+    if match is None:
+        return None
+    class_name = match["name"].replace(" ", "_")
+    types_module = importlib.import_module(f"sqlalchemy.dialects.{dialect_for(dialect).name}")
+    element_class = getattr(types_module, class_name, None) or getattr(sqlalchemy, class_name, None)
+    if not isinstance(element_class, type):
+        return None
+    numbers = [int(n) for n in match["args"].split(", ")] if match["args"] else []
+    kwargs: dict[str, Scalar] = {}
+    if match["zone"] is not None:
+        kwargs["timezone"] = match["zone"] == " WITH TIME ZONE"
+        if numbers:
+            kwargs["precision"] = numbers.pop()
+    try:
+        element = element_class(*numbers, **kwargs)
+    except (TypeError, ValueError):
+        return None
+    item = column_type(TypeSpec.of(element), dialect)
+    options: list[Expr] = [item.expression]
+    if dimensions > 1:
+        options.append(Keyword("dimensions", str(dimensions)))
+    built = sqlalchemy.ARRAY(item.type, dimensions=dimensions if dimensions > 1 else None)
+    if _compile(built, dialect_for(dialect)) != declared:
+        return None
+    reference, import_ = _reference(sqlalchemy.ARRAY)
+    return TypeSource(built, Call(reference, *options), item.imports | {import_})
 
 
 def _candidates(original: type) -> list[type]:

@@ -179,7 +179,7 @@ class EntityRenderer:
         return python.annotation
 
     def column_type(self, column: ColumnSchema) -> TypeSource:
-        source = column_type(column.sa_type, self.dialect)
+        source = column_type(column.sa_type, self.dialect, column.type)
         self.imports.update(source.imports)
         return source
 

@@ -74,11 +74,16 @@ _ANY = PythonType("Any", frozenset({ANY}))
 
 def python_type(type_: TypeEngine[Any]) -> PythonType:
     """The annotation for values of a SQLAlchemy type instance (not NULL-able)."""
-    from sqlalchemy import JSON, Enum, Numeric
+    from sqlalchemy import ARRAY, JSON, Enum, Numeric
     from sqlalchemy.types import NullType
 
     if isinstance(type_, (NullType, JSON)):
         return _ANY
+    if isinstance(type_, ARRAY):
+        element = python_type(type_.item_type)
+        for _ in range(type_.dimensions or 1):
+            element = PythonType(f"list[{element.annotation}]", element.imports)
+        return element
     if isinstance(type_, Enum):
         return _BY_CLASS[str]
     if isinstance(type_, Numeric):

@@ -50,7 +50,7 @@ class RowTypeRenderer:
         """(key, annotation) for each column, in column order."""
         out = []
         for column in table.columns:
-            python = python_type(column_type(column.sa_type, self.dialect).type)
+            python = python_type(column_type(column.sa_type, self.dialect, column.type).type)
             python = python.optional(column.nullable)
             self.imports.update(python.imports)
             out.append((column.name, python.annotation))

@@ -4,6 +4,7 @@ import uuid
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -90,6 +91,7 @@ class Users(Base):
     )
     Mapped_: Mapped[int | None] = mapped_column("Mapped", Integer)
     metadata_: Mapped[str | None] = mapped_column("metadata", Text)
+    tags: Mapped[list[str]] = mapped_column(ARRAY(String(20)), server_default="{}")
 
 
 class OrderItems(Base):

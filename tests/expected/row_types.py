@@ -39,7 +39,9 @@ class Users(TypedDict):
     prefs: Any | None
     mood: str
     address: str | None
-    tags: Any | None
+    tags: list[str] | None
+    grid: list[list[int]] | None
+    moods: Any | None
 
 
 class AppUsers(TypedDict):
