@@ -456,9 +456,9 @@ def approach_actions(url: DatabaseUrl) -> dict[str, Callable[[], object]]:
 
 @dataclass(frozen=True)
 class Measurement:
-    """The four approaches at one added round-trip time (0: straight to the server)."""
+    """The four approaches straight to the server (``added_rtt`` None) or through the relay."""
 
-    added_rtt: float
+    added_rtt: float | None
     measured_rtt: float
     timings: dict[str, Timing]
 
@@ -487,12 +487,12 @@ def count_round_trips(url: DatabaseUrl) -> dict[str, int]:
 
 
 def measure_at(
-    url: DatabaseUrl, added_rtt: float, *, repeat: int, loop_repeat: int, label: str
+    url: DatabaseUrl, added_rtt: float | None, *, repeat: int, loop_repeat: int, label: str
 ) -> Measurement:
     parts = url.sqlalchemy_url
     proxy = (
         LatencyProxy(parts.host or "127.0.0.1", parts.port or 5432, added_rtt)
-        if added_rtt > 0
+        if added_rtt is not None
         else None
     )
     with proxy or _nothing():
@@ -525,7 +525,7 @@ def run_size(
     admin: DatabaseUrl,
     count: int,
     *,
-    added_rtts: Sequence[float],
+    added_rtts: Sequence[float | None],
     repeat: int,
     loop_repeat: int,
     memory: bool,
@@ -552,7 +552,7 @@ def run_size(
                 added_rtt,
                 repeat=repeat,
                 loop_repeat=loop_repeat,
-                label=f"[{count} tables, +{added_rtt * 1000:g} ms RTT]",
+                label=f"[{count} tables, {_network(added_rtt)}]",
             )
             for added_rtt in added_rtts
         ]
@@ -614,11 +614,7 @@ def render_markdown(results: Sequence[SizeResult], header: list[str]) -> str:
 
 def _render_measurement(result: SizeResult, measurement: Measurement) -> list[str]:
     timings = measurement.timings
-    network = (
-        f"added round-trip time {measurement.added_rtt * 1000:g} ms"
-        if measurement.added_rtt
-        else "straight to the server"
-    )
+    network = _network(measurement.added_rtt)
     lines = [
         f"### {result.tables} tables ({result.columns} columns), {network}",
         "",
@@ -652,6 +648,12 @@ def _render_measurement(result: SizeResult, measurement: Measurement) -> list[st
     return lines
 
 
+def _network(added_rtt: float | None) -> str:
+    if added_rtt is None:
+        return "straight to the server"
+    return f"through the relay set to +{added_rtt * 1000:g} ms per round trip"
+
+
 def _ratio_row(label: str, top: Timing, bottom: Timing, target: str) -> str:
     return (
         f"| {label} | {top.median / bottom.median:.2f} | {top.best / bottom.best:.2f} | {target} |"
@@ -675,12 +677,13 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         "--loop-repeat", type=int, default=3, help="timed runs of the per-table loop"
     )
     parser.add_argument(
-        "--added-rtt-ms",
+        "--relay-rtt-ms",
         type=float,
         nargs="+",
-        default=[0.0],
+        default=[],
         metavar="MS",
-        help="also measure through a relay adding this round-trip time (0: direct)",
+        help="also measure through a TCP relay (like Docker's userland proxy) that holds "
+        "traffic for MS ms per round trip; 0 adds only the relay's own cost",
     )
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc run")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark databases")
@@ -701,7 +704,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         run_size(
             admin,
             count,
-            added_rtts=[milliseconds / 1000 for milliseconds in arguments.added_rtt_ms],
+            added_rtts=[None, *(milliseconds / 1000 for milliseconds in arguments.relay_rtt_ms)],
             repeat=arguments.repeat,
             loop_repeat=arguments.loop_repeat,
             memory=not arguments.no_memory,
