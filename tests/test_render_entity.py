@@ -140,6 +140,7 @@ MYSQL = [
         `my col` text,
         `2fa` tinyint(1),
         `text` varchar(20) DEFAULT 'it''s',
+        flags set('a', 'b c', 'it''s') DEFAULT 'a',
         CONSTRAINT uq_users_email UNIQUE (email)
     ) COMMENT 'People who log in'""",
     "CREATE INDEX ix_users_created ON users (created_at, id)",

@@ -95,6 +95,10 @@ def column_type(spec: TypeSpec, dialect: str, declared: str | None = None) -> Ty
     from sqlalchemy.types import NullType
 
     target = dialect_for(dialect)
+    if declared and spec.name == "SET" and not spec.args:
+        values = _set_values(declared)
+        if values:  # the spec has no labels: MySQL's SET keeps them as ``values``
+            spec = TypeSpec(spec.class_path, values)
     original = spec.build()
     if isinstance(original, NullType):
         array = _array(spec, declared, dialect) if declared else None
@@ -167,6 +171,14 @@ def _array(spec: TypeSpec, declared: str, dialect: str) -> TypeSource | None:
         return None
     reference, import_ = _reference(sqlalchemy.ARRAY)
     return TypeSource(built, Call(reference, *options), item.imports | {import_})
+
+
+def _set_values(declared: str) -> tuple[str, ...]:
+    """The labels of a declared ``SET('a','b')``."""
+    match = re.fullmatch(r"SET\((.*)\)", declared)
+    if match is None:
+        return ()
+    return tuple(v.replace("''", "'") for v in re.findall(r"'((?:[^']|'')*)'", match[1]))
 
 
 def _candidates(original: type) -> list[type]:

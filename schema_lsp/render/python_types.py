@@ -67,6 +67,7 @@ _BY_NAME: dict[str, PythonType] = {
     "TSVECTOR": PythonType("str"),
     "CITEXT": PythonType("str"),
     "HSTORE": PythonType("dict[str, str | None]"),
+    "SET": PythonType("set[str]"),  # MySQL SET: SQLAlchemy returns a set of labels
 }
 
 _ANY = PythonType("Any", frozenset({ANY}))
