@@ -112,6 +112,16 @@ POSTGRESQL = [
         happened_at timestamp with time zone NOT NULL DEFAULT now(),
         payload jsonb
     )""",
+    # Same name in two schemas, a name with a space, keyword and mixed-case columns.
+    """CREATE TABLE app.users (
+        id integer PRIMARY KEY,
+        "select" text,
+        "Mixed Case" integer REFERENCES public.users (id)
+    )""",
+    """CREATE TABLE "order details" (
+        "order" bigint PRIMARY KEY REFERENCES orders (id),
+        "import" text
+    )""",
     "CREATE VIEW big_orders AS SELECT id, total FROM orders WHERE total > 100",
 ]
 
@@ -285,7 +295,7 @@ def test_round_trip_through_create_all(any_db: TestDatabase, twin_db: TestDataba
     any_db.execute(*FIXTURE[any_db.dialect])
     original = read(any_db)
     tables = [table for table in original.tables if not table.is_view]
-    assert len(tables) == (6 if any_db.dialect == "sqlite" else 5)
+    assert len(tables) == {"sqlite": 6, "postgresql": 7, "mysql": 5}[any_db.dialect]
     if any_db.dialect != "sqlite":
         users = original.table("users")
         assert users is not None
