@@ -47,7 +47,8 @@ class SchemaGenerator:
                 table = self.registry.get_table_schema(name)
                 if table not in tables:
                     tables.append(table)
-        return EntityRenderer(database.dialect, base_name=self.base_name).render(tables)
+        renderer = EntityRenderer(database.dialect, base_name=self.base_name, enums=database.enums)
+        return renderer.render(tables)
 
     def generate_database_types(self) -> str:
         """TypedDict row types for every table and view, and the ``Database`` mapping."""

@@ -71,6 +71,7 @@ POSTGRESQL = [
         tags text[],
         slots varchar(20)[] NOT NULL DEFAULT '{}',
         matrix integer[][],
+        moods mood[],
         CONSTRAINT uq_users_email UNIQUE (email)
     )""",
     "COMMENT ON TABLE users IS 'People who log in'",
@@ -303,7 +304,7 @@ def test_round_trip_through_create_all(any_db: TestDatabase, twin_db: TestDataba
         assert display_name is not None
         assert display_name.comment == 'Shown "as is",\nback\\slash'
 
-    source = render_entities(original.tables, original.dialect)
+    source = render_entities(original.tables, original.dialect, enums=original.enums)
     module = load_module(source)
     if any_db.dialect == "postgresql":
         twin_db.execute("CREATE SCHEMA app")

@@ -14,11 +14,12 @@ from __future__ import annotations
 import importlib
 import inspect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from ..schema import Scalar, TypeSpec
+from ..schema import EnumSchema, Scalar, TypeSpec
 from .source import Atom, Call, Expr, Import, Keyword, string
 
 if TYPE_CHECKING:
@@ -87,10 +88,16 @@ def dialect_for(name: str) -> Dialect:
     return dialect
 
 
-def column_type(spec: TypeSpec, dialect: str, declared: str | None = None) -> TypeSource:
+def column_type(
+    spec: TypeSpec,
+    dialect: str,
+    declared: str | None = None,
+    enums: Sequence[EnumSchema] = (),
+) -> TypeSource:
     """The simplest exact SQLAlchemy type for ``spec`` on ``dialect``, as source.
-    ``declared`` is the column's type as the database spells it; it restores what the
-    spec cannot hold (the element type of a PostgreSQL array)."""
+    ``declared`` is the column's type as the database spells it, and ``enums`` the
+    database's named enums; they restore what the spec cannot hold (the element type
+    of a PostgreSQL array, the labels of a MySQL SET)."""
     from sqlalchemy import Boolean
     from sqlalchemy.types import NullType
 
@@ -101,7 +108,7 @@ def column_type(spec: TypeSpec, dialect: str, declared: str | None = None) -> Ty
             spec = TypeSpec(spec.class_path, values)
     original = spec.build()
     if isinstance(original, NullType):
-        array = _array(spec, declared, dialect) if declared else None
+        array = _array(spec, declared, dialect, enums) if declared else None
         return array if array is not None else _source(NullType, (), {})
     args = tuple(spec.args)
     kwargs = dict(spec.kwargs)
@@ -132,7 +139,9 @@ _ARRAY_ELEMENT = re.compile(
 )
 
 
-def _array(spec: TypeSpec, declared: str, dialect: str) -> TypeSource | None:
+def _array(
+    spec: TypeSpec, declared: str, dialect: str, enums: Sequence[EnumSchema]
+) -> TypeSource | None:
     """An ARRAY rebuilt from its declared type (``VARCHAR(20)[]``), used only if it
     compiles back to exactly that text; the model's TypeSpec keeps no element type."""
     import sqlalchemy
@@ -144,7 +153,29 @@ def _array(spec: TypeSpec, declared: str, dialect: str) -> TypeSource | None:
     while element_text.endswith("[]"):
         element_text = element_text[:-2]
         dimensions += 1
-    match = _ARRAY_ELEMENT.fullmatch(element_text)
+    element = _array_element(element_text, dialect, enums)
+    if element is None:
+        return None
+    item = column_type(TypeSpec.of(element), dialect)
+    options: list[Expr] = [item.expression]
+    if dimensions > 1:
+        options.append(Keyword("dimensions", str(dimensions)))
+    built = sqlalchemy.ARRAY(item.type, dimensions=dimensions if dimensions > 1 else None)
+    if _compile(built, dialect_for(dialect)) != declared:
+        return None
+    reference, import_ = _reference(sqlalchemy.ARRAY)
+    return TypeSource(built, Call(reference, *options), item.imports | {import_})
+
+
+def _array_element(text: str, dialect: str, enums: Sequence[EnumSchema]) -> Any:
+    """The element type an array's declared type names: a built-in type with its
+    arguments (``NUMERIC(10, 2)``, ``TIMESTAMP(3) WITH TIME ZONE``) or a named enum."""
+    import sqlalchemy
+
+    for enum in enums:
+        if text in (enum.name, f"{enum.schema}.{enum.name}"):
+            return sqlalchemy.Enum(*enum.values, name=enum.name, schema=enum.schema)
+    match = _ARRAY_ELEMENT.fullmatch(text)
     if match is None:
         return None
     class_name = match["name"].replace(" ", "_")
@@ -159,18 +190,9 @@ def _array(spec: TypeSpec, declared: str, dialect: str) -> TypeSource | None:
         if numbers:
             kwargs["precision"] = numbers.pop()
     try:
-        element = element_class(*numbers, **kwargs)
+        return element_class(*numbers, **kwargs)
     except (TypeError, ValueError):
         return None
-    item = column_type(TypeSpec.of(element), dialect)
-    options: list[Expr] = [item.expression]
-    if dimensions > 1:
-        options.append(Keyword("dimensions", str(dimensions)))
-    built = sqlalchemy.ARRAY(item.type, dimensions=dimensions if dimensions > 1 else None)
-    if _compile(built, dialect_for(dialect)) != declared:
-        return None
-    reference, import_ = _reference(sqlalchemy.ARRAY)
-    return TypeSource(built, Call(reference, *options), item.imports | {import_})
 
 
 def _set_values(declared: str) -> tuple[str, ...]:
