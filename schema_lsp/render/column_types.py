@@ -122,6 +122,8 @@ def column_type(
             original = type(original)(*args, **kwargs)
     ddl = _compile(original, target)
     original_class = type(original)
+    if ddl is None:  # nothing to prove a stand-in exact with
+        return _source(original_class, args, kwargs)
     for candidate in _candidates(original_class):
         try:
             built = candidate(*args, **kwargs)
