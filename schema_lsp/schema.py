@@ -73,6 +73,12 @@ class TypeSpec:
                 value = getattr(type_, attr, None)
                 if isinstance(value, str) and attr not in dict(kwargs):
                     kwargs.append((attr, value))
+            # Enum takes these through **kw, so the signature walk above cannot see them.
+            if getattr(type_, "native_enum", True) is False:
+                kwargs.append(("native_enum", False))
+            length = getattr(type_, "length", None)
+            if isinstance(length, int) and length != getattr(type_, "_default_length", length):
+                kwargs.append(("length", length))
         return cls(
             class_path=f"{type_class.__module__}:{type_class.__qualname__}",
             args=args,
