@@ -234,7 +234,7 @@ def describe_type(spec: TypeSpec) -> str:
     kwargs = dict(spec.kwargs)
     parts = [repr(arg) for arg in spec.args]
     if not spec.args:
-        for key in ("length", "precision", "scale"):
+        for key in ("length",) if "length" in kwargs else ("precision", "scale"):
             if key not in kwargs:
                 break
             parts.append(repr(kwargs.pop(key)))
@@ -247,10 +247,10 @@ def check_constraint_values(table: TableSchema, column: str) -> tuple[str, ...] 
     ``Enum(create_constraint=True)`` write it: ``col IN ('a', 'b')`` (SQLite, MariaDB) or
     PostgreSQL's ``col::text = ANY (ARRAY['a'::character varying, ...])``."""
     quoted = rf"(?:\"{re.escape(column)}\"|`{re.escape(column)}`|\b{re.escape(column)}\b)"
-    in_list = re.compile(rf"^\(*{quoted}\s+IN\s*\((?P<values>.*)\)\)*$", re.I | re.S)
+    literals = r"(?P<values>(?:'(?:[^']|'')*'(?:::[\w ]+)?|[\s,])*)"
+    in_list = re.compile(rf"^\(*{quoted}\s+IN\s*\({literals}\)\)*$", re.I)
     any_array = re.compile(
-        rf"^\(*\(*{quoted}\)?(?:::\w+(?: \w+)*)?\)?\s*=\s*ANY\s*\(\s*\(?ARRAY\[(?P<values>.*)\]",
-        re.I | re.S,
+        rf"^\(*{quoted}\)?(?:::\w+(?: \w+)*)?\)?\s*=\s*ANY\s*\(\s*\(?ARRAY\[{literals}\]", re.I
     )
     for check in table.check_constraints:
         text = check.sqltext.strip()
@@ -321,8 +321,9 @@ def _canonical(type_: TypeEngine[Any], dialect: Dialect) -> CanonicalType | None
 
     if isinstance(type_, sqltypes.Interval):
         # Native on PostgreSQL; elsewhere SQLAlchemy stores an epoch-based DATETIME.
-        family = "interval" if dialect.name == "postgresql" else "datetime"
-        return CanonicalType(family=family, ddl=_compile(type_, dialect))
+        if dialect.name == "postgresql":
+            return CanonicalType(family="interval", ddl=_compile(type_, dialect))
+        return _canonical(sqltypes.DateTime(), dialect)
     while isinstance(type_, TypeDecorator):
         type_ = type_.load_dialect_impl(dialect)
     if isinstance(type_, NullType):
@@ -387,6 +388,8 @@ def _canonical(type_: TypeEngine[Any], dialect: Dialect) -> CanonicalType | None
         if postgresql:
             return make("time", timezone=bool(type_.timezone), precision=_pg_fraction(type_))
         return make("time", precision=(getattr(type_, "fsp", None) or 0) if mysql else None)
+    if mysql and type(type_).__name__ == "YEAR":
+        return make("year")  # YEAR(4) is YEAR: the display width is all that differs
     if isinstance(type_, sqltypes._AbstractInterval):
         return make("interval", precision=getattr(type_, "precision", None))
     if isinstance(type_, sqltypes.JSON):
@@ -407,7 +410,7 @@ def _canonical(type_: TypeEngine[Any], dialect: Dialect) -> CanonicalType | None
         length = type_.length if sqlite else None
         return make(family, length=length, collation=collation)
     if isinstance(type_, sqltypes.String):
-        fixed = isinstance(type_, sqltypes.CHAR)
+        fixed = isinstance(type_, (sqltypes.CHAR, sqltypes.NCHAR))
         return make("char" if fixed else "string", length=type_.length, collation=collation)
     if isinstance(type_, sqltypes.LargeBinary) or (
         mysql and type(type_).__name__.upper() in _MYSQL_SIZE_CLASS
@@ -417,7 +420,7 @@ def _canonical(type_: TypeEngine[Any], dialect: Dialect) -> CanonicalType | None
             family = _MYSQL_SIZE_CLASS.get(type(type_).__name__.upper(), "blob")
             if family == "blob" and type_.length:
                 family = _size_class(type_.length, _MYSQL_BLOB_SIZES, "longblob")
-        return make(family, length=type_.length if sqlite else None)
+        return make(family)
     if isinstance(type_, (sqltypes.BINARY, sqltypes.VARBINARY)):
         family = "varbinary" if isinstance(type_, sqltypes.VARBINARY) else "binary"
         return make(family, length=type_.length)
