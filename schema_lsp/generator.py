@@ -47,7 +47,7 @@ class SchemaGenerator:
                 table = self.registry.get_table_schema(name)
                 if table not in tables:
                     tables.append(table)
-        renderer = EntityRenderer(database.dialect, base_name=self.base_name, enums=database.enums)
+        renderer = EntityRenderer(database.dialect, base_name=self.base_name)
         return renderer.render(tables)
 
     def generate_database_types(self) -> str:

@@ -31,13 +31,14 @@ class TypeSpec:
     """A SQLAlchemy type as data: its class and the constructor arguments that differ from
     the defaults, so a type read from a live database survives a snapshot and can be rebuilt.
 
-    ``args`` holds positional arguments (enum labels), ``kwargs`` keyword arguments as
-    sorted ``(name, value)`` pairs of JSON scalars.
+    ``args`` holds positional arguments (enum and SET labels), ``kwargs`` keyword arguments
+    as sorted ``(name, value)`` pairs of JSON scalars, ``item_type`` an ARRAY's element type.
     """
 
     class_path: str  # "sqlalchemy.dialects.postgresql.types:TIMESTAMP"
     args: tuple[Scalar, ...] = ()
     kwargs: tuple[tuple[str, Scalar], ...] = ()
+    item_type: TypeSpec | None = None
 
     @property
     def name(self) -> str:
@@ -55,9 +56,13 @@ class TypeSpec:
         enums = getattr(type_, "enums", None)
         if enums is not None:
             args = tuple(enums)
+        elif type_class.__name__ == "SET":  # MySQL SET(*values)
+            args = tuple(getattr(type_, "values", ()))
+        item = getattr(type_, "item_type", None)
+        item_type = cls.of(item) if item is not None and hasattr(item, "compile") else None
         kwargs = []
         for param, default in _init_keywords(type_class):
-            if param == "enums" or (enums is not None and param == "length"):
+            if param in ("enums", "item_type") or (args and param == "length"):
                 continue
             if param in _PLUMBING_KEYWORDS or param.startswith("_"):
                 continue
@@ -83,6 +88,7 @@ class TypeSpec:
             class_path=f"{type_class.__module__}:{type_class.__qualname__}",
             args=args,
             kwargs=tuple(sorted(kwargs)),
+            item_type=item_type,
         )
 
     def build(self) -> TypeEngine[Any]:
@@ -96,6 +102,8 @@ class TypeSpec:
             target: Any = importlib.import_module(module_name)
             for part in qualname.split("."):
                 target = getattr(target, part)
+            if self.item_type is not None:
+                return target(self.item_type.build(), *self.args, **dict(self.kwargs))
             return target(*self.args, **dict(self.kwargs))
         except (ImportError, AttributeError, TypeError, ValueError):
             return NullType()

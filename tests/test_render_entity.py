@@ -304,7 +304,7 @@ def test_round_trip_through_create_all(any_db: TestDatabase, twin_db: TestDataba
         assert display_name is not None
         assert display_name.comment == 'Shown "as is",\nback\\slash'
 
-    source = render_entities(original.tables, original.dialect, enums=original.enums)
+    source = render_entities(original.tables, original.dialect)
     module = load_module(source)
     if any_db.dialect == "postgresql":
         twin_db.execute("CREATE SCHEMA app")

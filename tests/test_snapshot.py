@@ -31,7 +31,10 @@ def sample() -> DatabaseSchema:
     posts = TableSchema(
         name="posts",
         schema="blog",
-        columns=(ColumnSchema("user_id", "INTEGER", TypeSpec.of(sa.Integer())),),
+        columns=(
+            ColumnSchema("user_id", "INTEGER", TypeSpec.of(sa.Integer())),
+            ColumnSchema("tags", "VARCHAR(20)[]", TypeSpec.of(sa.ARRAY(sa.String(20)))),
+        ),
         foreign_keys=(ForeignKeySchema("fk", ("user_id",), "users", ("id",), on_delete="CASCADE"),),
     )
     return DatabaseSchema("postgresql", "15.4", "2026-01-01T00:00:00+00:00", (posts, users))
@@ -85,3 +88,12 @@ def test_type_specs_never_import_outside_sqlalchemy():
     assert TypeSpec("os:system", ("echo hi",)).build().__class__.__name__ == "NullType"
     assert TypeSpec("sqlalchemy.types:NoSuchType").build().__class__.__name__ == "NullType"
     assert TypeSpec.of(sa.Numeric(10, 2)).build().compile() == "NUMERIC(10, 2)"
+
+
+def test_array_element_types_survive_a_snapshot():
+    from sqlalchemy.dialects import postgresql
+
+    loaded = snapshot.from_json(snapshot.to_json(sample()))
+    tags = loaded.table("blog.posts").column("tags")
+    assert tags.sa_type.item_type == TypeSpec.of(sa.String(20))
+    assert tags.sa_type.build().compile(dialect=postgresql.dialect()) == "VARCHAR(20)[]"

@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from ..schema import EnumSchema, Scalar, TypeSpec
+from ..schema import Scalar, TypeSpec
 from .source import Atom, Call, Expr, Import, Keyword, string
 
 if TYPE_CHECKING:
@@ -88,28 +86,17 @@ def dialect_for(name: str) -> Dialect:
     return dialect
 
 
-def column_type(
-    spec: TypeSpec,
-    dialect: str,
-    declared: str | None = None,
-    enums: Sequence[EnumSchema] = (),
-) -> TypeSource:
-    """The simplest exact SQLAlchemy type for ``spec`` on ``dialect``, as source.
-    ``declared`` is the column's type as the database spells it, and ``enums`` the
-    database's named enums; they restore what the spec cannot hold (the element type
-    of a PostgreSQL array, the labels of a MySQL SET)."""
+def column_type(spec: TypeSpec, dialect: str) -> TypeSource:
+    """The simplest exact SQLAlchemy type for ``spec`` on ``dialect``, as source."""
     from sqlalchemy import Boolean
     from sqlalchemy.types import NullType
 
     target = dialect_for(dialect)
-    if declared and spec.name == "SET" and not spec.args:
-        values = _set_values(declared)
-        if values:  # the spec has no labels: MySQL's SET keeps them as ``values``
-            spec = TypeSpec(spec.class_path, values)
+    if spec.item_type is not None:
+        return _array(spec, dialect)
     original = spec.build()
     if isinstance(original, NullType):
-        array = _array(spec, declared, dialect, enums) if declared else None
-        return array if array is not None else _source(NullType, (), {})
+        return _source(NullType, (), {})
     args = tuple(spec.args)
     kwargs = dict(spec.kwargs)
     name = spec.name
@@ -136,73 +123,21 @@ def column_type(
     return _source(original_class, args, kwargs)
 
 
-_ARRAY_ELEMENT = re.compile(
-    r"(?P<name>[A-Z][A-Z_ ]*?)(?:\((?P<args>\d+(?:, \d+)*)\))?(?P<zone> WITH(?:OUT)? TIME ZONE)?"
-)
-
-
-def _array(
-    spec: TypeSpec, declared: str, dialect: str, enums: Sequence[EnumSchema]
-) -> TypeSource | None:
-    """An ARRAY rebuilt from its declared type (``VARCHAR(20)[]``), used only if it
-    compiles back to exactly that text; the model's TypeSpec keeps no element type."""
+def _array(spec: TypeSpec, dialect: str) -> TypeSource:
+    """``ARRAY(<element>)``, the element chosen like any column type."""
     import sqlalchemy
 
-    if spec.name != "ARRAY" or not declared.endswith("[]"):
-        return None
-    element_text = declared
-    dimensions = 0
-    while element_text.endswith("[]"):
-        element_text = element_text[:-2]
-        dimensions += 1
-    element = _array_element(element_text, dialect, enums)
-    if element is None:
-        return None
-    item = column_type(TypeSpec.of(element), dialect)
+    assert spec.item_type is not None
+    item = column_type(spec.item_type, dialect)
+    dimensions = spec.kwarg("dimensions")
     options: list[Expr] = [item.expression]
-    if dimensions > 1:
+    if isinstance(dimensions, int) and dimensions > 1:
         options.append(Keyword("dimensions", str(dimensions)))
-    built = sqlalchemy.ARRAY(item.type, dimensions=dimensions if dimensions > 1 else None)
-    if _compile(built, dialect_for(dialect)) != declared:
-        return None
+    built = sqlalchemy.ARRAY(
+        item.type, dimensions=dimensions if isinstance(dimensions, int) else None
+    )
     reference, import_ = _reference(sqlalchemy.ARRAY)
     return TypeSource(built, Call(reference, *options), item.imports | {import_})
-
-
-def _array_element(text: str, dialect: str, enums: Sequence[EnumSchema]) -> Any:
-    """The element type an array's declared type names: a built-in type with its
-    arguments (``NUMERIC(10, 2)``, ``TIMESTAMP(3) WITH TIME ZONE``) or a named enum."""
-    import sqlalchemy
-
-    for enum in enums:
-        if text in (enum.name, f"{enum.schema}.{enum.name}"):
-            return sqlalchemy.Enum(*enum.values, name=enum.name, schema=enum.schema)
-    match = _ARRAY_ELEMENT.fullmatch(text)
-    if match is None:
-        return None
-    class_name = match["name"].replace(" ", "_")
-    types_module = importlib.import_module(f"sqlalchemy.dialects.{dialect_for(dialect).name}")
-    element_class = getattr(types_module, class_name, None) or getattr(sqlalchemy, class_name, None)
-    if not isinstance(element_class, type):
-        return None
-    numbers = [int(n) for n in match["args"].split(", ")] if match["args"] else []
-    kwargs: dict[str, Scalar] = {}
-    if match["zone"] is not None:
-        kwargs["timezone"] = match["zone"] == " WITH TIME ZONE"
-        if numbers:
-            kwargs["precision"] = numbers.pop()
-    try:
-        return element_class(*numbers, **kwargs)
-    except (TypeError, ValueError):
-        return None
-
-
-def _set_values(declared: str) -> tuple[str, ...]:
-    """The labels of a declared ``SET('a','b')``."""
-    match = re.fullmatch(r"SET\((.*)\)", declared)
-    if match is None:
-        return ()
-    return tuple(v.replace("''", "'") for v in re.findall(r"'((?:[^']|'')*)'", match[1]))
 
 
 def _candidates(original: type) -> list[type]:

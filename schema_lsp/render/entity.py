@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..schema import ColumnSchema, EnumSchema, ForeignKeySchema, IndexSchema, TableSchema
+from ..schema import ColumnSchema, ForeignKeySchema, IndexSchema, TableSchema
 from .column_types import TypeSource, column_type
 from .names import NameAllocator, attribute_name, class_name
 from .python_types import python_type
@@ -67,12 +67,9 @@ _NEXTVAL = re.compile(
 class EntityRenderer:
     """Renders TableSchema values for one dialect into one Python module."""
 
-    def __init__(
-        self, dialect: str, *, base_name: str = "Base", enums: Sequence[EnumSchema] = ()
-    ) -> None:
+    def __init__(self, dialect: str, *, base_name: str = "Base") -> None:
         self.dialect = dialect
         self.base_name = base_name
-        self.enums = tuple(enums)  # named enums an array column may be made of
         self.imports: set[Import] = set()
         self._module_names = NameAllocator()
         self._reserved: frozenset[str] = frozenset()
@@ -182,7 +179,7 @@ class EntityRenderer:
         return python.annotation
 
     def column_type(self, column: ColumnSchema) -> TypeSource:
-        source = column_type(column.sa_type, self.dialect, column.type, self.enums)
+        source = column_type(column.sa_type, self.dialect)
         self.imports.update(source.imports)
         return source
 
@@ -449,11 +446,9 @@ def render_entities(
     dialect: str,
     *,
     base_name: str = "Base",
-    enums: Sequence[EnumSchema] = (),
 ) -> str:
-    """One importable module with a declarative base and a class per table; ``enums``
-    (``DatabaseSchema.enums``) lets arrays of PostgreSQL enums be rebuilt."""
-    return EntityRenderer(dialect, base_name=base_name, enums=enums).render(tables)
+    """One importable module with a declarative base and a class per table."""
+    return EntityRenderer(dialect, base_name=base_name).render(tables)
 
 
 def render_entity(table: TableSchema, dialect: str) -> str:

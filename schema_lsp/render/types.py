@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..schema import DatabaseSchema, EnumSchema, TableSchema
+from ..schema import DatabaseSchema, TableSchema
 from .column_types import column_type
 from .names import NameAllocator, class_name
 from .python_types import python_type
@@ -26,9 +26,8 @@ _ANNOTATION_NAMES = frozenset({"int", "str", "float", "bool", "bytes", "dict", "
 class RowTypeRenderer:
     """Renders a DatabaseSchema into one module of TypedDicts; steps are overridable."""
 
-    def __init__(self, dialect: str, enums: Sequence[EnumSchema] = ()) -> None:
+    def __init__(self, dialect: str) -> None:
         self.dialect = dialect
-        self.enums = tuple(enums)
         self.imports: set[Import] = {Import("typing", "TypedDict")}
 
     def render(self, tables: Sequence[TableSchema]) -> str:
@@ -51,7 +50,7 @@ class RowTypeRenderer:
         """(key, annotation) for each column, in column order."""
         out = []
         for column in table.columns:
-            chosen = column_type(column.sa_type, self.dialect, column.type, self.enums)
+            chosen = column_type(column.sa_type, self.dialect)
             python = python_type(chosen.type)
             python = python.optional(column.nullable)
             self.imports.update(python.imports)
@@ -73,7 +72,7 @@ class RowTypeRenderer:
 
 def render_row_types(database: DatabaseSchema) -> str:
     """The TypedDict module for every table and view of ``database``."""
-    return RowTypeRenderer(database.dialect, database.enums).render(database.tables)
+    return RowTypeRenderer(database.dialect).render(database.tables)
 
 
 def _class_body_key(key: str) -> bool:

@@ -41,7 +41,7 @@ class Users(TypedDict):
     address: str | None
     tags: list[str] | None
     grid: list[list[int]] | None
-    moods: Any | None
+    moods: list[str] | None
 
 
 class AppUsers(TypedDict):
