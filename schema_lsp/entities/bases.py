@@ -1,0 +1,271 @@
+"""Declarative bases and metadata: what every mapped class under a base shares.
+
+A base brings a MetaData (naming convention, default schema) and, for SQLAlchemy 2.0, a
+``type_annotation_map`` that turns annotations into column types. Annotations resolve
+through a real (empty) ``sqlalchemy.orm.registry`` holding the base's map, so the rules are
+SQLAlchemy's own for the installed version.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..schema import TypeSpec
+from .columns import AnnotationInfo, is_placeholder, spec_of
+from .evaluate import Evaluator, Unresolvable
+from .naming import DEFAULT_CONVENTION, normalize_convention
+from .resolve import Definition, External
+from .source import ParsedFile
+
+#: A convention no object satisfies: names become unresolved when the real one is unknown.
+UNKNOWN_CONVENTION = {kind: "%(unknown)s" for kind in ("ix", "uq", "ck", "fk", "pk")}
+
+
+@dataclass
+class MetadataInfo:
+    convention: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_CONVENTION))
+    schema: str | None = None
+    schema_known: bool = True
+
+
+@dataclass
+class BaseInfo:
+    """A declarative base (``DeclarativeBase`` subclass, ``declarative_base()``,
+    ``registry().generate_base()``, or SQLModel)."""
+
+    kind: str  # "sqlalchemy" or "sqlmodel"
+    metadata: MetadataInfo = field(default_factory=MetadataInfo)
+    type_map: dict[Any, Any] = field(default_factory=dict)
+    unknown_keys: list[Any] = field(default_factory=list)
+    _registry: Any = None
+
+    def annotation_type(self, info: AnnotationInfo) -> TypeSpec | None:
+        """SQLAlchemy's type for a ``Mapped[...]`` annotation (raises Unresolvable)."""
+        if is_placeholder(info.plain):
+            raise Unresolvable(f"{info.plain.__sa_qualname__} has no SQL type in the type map")
+        for key in (info.lookup, info.plain):
+            if any(key == unknown for unknown in self.unknown_keys):
+                raise Unresolvable("its type_annotation_map entry could not be read")
+        if self._registry is None:
+            from sqlalchemy.orm import registry
+
+            try:
+                self._registry = registry(type_annotation_map=self.type_map)
+            except Exception:
+                self._registry = registry()
+        try:
+            resolved = self._registry._resolve_type(info.lookup)
+            if resolved is None and info.lookup is not info.plain:
+                resolved = self._registry._resolve_type(info.plain)
+        except Exception as exc:
+            raise Unresolvable(str(exc).split("\n")[0]) from exc
+        if resolved is None:
+            raise Unresolvable(f"{_type_name(info.plain)} has no SQL type in the type map")
+        return spec_of(resolved)
+
+
+def _type_name(value: Any) -> str:
+    return getattr(value, "__name__", None) or repr(value)
+
+
+def read_metadata(evaluator: Evaluator, file: ParsedFile, node: ast.expr | None) -> MetadataInfo:
+    """A ``MetaData(naming_convention=..., schema=...)`` call (or a name bound to one)."""
+    if node is None:
+        return MetadataInfo()
+    ref = None
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        ref = evaluator.resolver.resolve(file, node)
+        if isinstance(ref, Definition) and isinstance(ref.node, ast.Call):
+            return read_metadata(evaluator, ref.file, ref.node)
+        if isinstance(node, ast.Attribute) and node.attr == "metadata":
+            owner = evaluator.resolver.resolve(file, node.value)
+            if isinstance(owner, Definition):
+                found = metadata_of_base_node(evaluator, owner)
+                if found is not None:
+                    return found
+        if isinstance(ref, External) and ref.name.endswith("SQLModel.metadata"):
+            return MetadataInfo()
+        return MetadataInfo(dict(UNKNOWN_CONVENTION), schema_known=False)
+    if not isinstance(node, ast.Call):
+        return MetadataInfo(dict(UNKNOWN_CONVENTION), schema_known=False)
+    callee = evaluator.callee(file, node)
+    if not (isinstance(callee, External) and callee.is_sqlalchemy("MetaData")):
+        return MetadataInfo(dict(UNKNOWN_CONVENTION), schema_known=False)
+    info = MetadataInfo()
+    for keyword in node.keywords:
+        if keyword.arg == "naming_convention":
+            info.convention = read_convention(evaluator, file, keyword.value)
+        elif keyword.arg == "schema":
+            try:
+                value = evaluator.value(file, keyword.value)
+                info.schema = value if isinstance(value, str) else None
+            except Unresolvable:
+                info.schema_known = False
+        elif keyword.arg is None:
+            info.convention = dict(UNKNOWN_CONVENTION)
+            info.schema_known = False
+    return info
+
+
+def read_convention(evaluator: Evaluator, file: ParsedFile, node: ast.expr) -> dict[str, str]:
+    """A naming convention dict; entries that are not plain strings are left out (names
+    that need them become unresolved)."""
+    if isinstance(node, ast.Name):
+        ref = evaluator.resolver.resolve(file, node)
+        if isinstance(ref, Definition) and isinstance(ref.node, ast.Dict):
+            return read_convention(evaluator, ref.file, ref.node)
+    if isinstance(node, ast.Dict):
+        raw: dict[object, object] = {}
+        for key, value in zip(node.keys, node.values, strict=False):
+            if key is None:
+                continue
+            try:
+                raw[evaluator.value(file, key)] = evaluator.value(file, value)
+            except Unresolvable:
+                continue
+        return normalize_convention(raw)
+    try:
+        value = evaluator.value(file, node)
+    except Unresolvable:
+        return dict(UNKNOWN_CONVENTION)
+    return normalize_convention(value) if isinstance(value, dict) else dict(UNKNOWN_CONVENTION)
+
+
+def read_type_map(evaluator: Evaluator, file: ParsedFile, node: ast.expr) -> dict[Any, Any]:
+    """A ``type_annotation_map``: keys are annotations, values SQLAlchemy types; entries
+    that cannot be read are left out (those annotations then become unresolved)."""
+    from sqlalchemy.types import TypeEngine
+
+    if isinstance(node, ast.Name):
+        ref = evaluator.resolver.resolve(file, node)
+        if isinstance(ref, Definition) and isinstance(ref.node, ast.Dict):
+            return read_type_map(evaluator, ref.file, ref.node)
+    result: dict[Any, Any] = {}
+    if not isinstance(node, ast.Dict):
+        return result
+    for key, value in zip(node.keys, node.values, strict=False):
+        if key is None:
+            continue
+        try:
+            python_type = evaluator.python_type(file, key)
+            sql_type = evaluator.value(file, value)
+            if isinstance(sql_type, type) and issubclass(sql_type, TypeEngine):
+                sql_type = sql_type()
+            spec_of(sql_type)
+            hash(python_type)
+        except (Unresolvable, TypeError):
+            result[_poisoned(evaluator, file, key)] = _UNKNOWN_TYPE
+            continue
+        result[python_type] = sql_type
+    return result
+
+
+class _UnknownType:
+    """Marks a map entry we could not read; looking it up must not fall back silently."""
+
+
+_UNKNOWN_TYPE = _UnknownType()
+
+
+def _poisoned(evaluator: Evaluator, file: ParsedFile, key: ast.expr) -> Any:
+    try:
+        return evaluator.python_type(file, key)
+    except Unresolvable:
+        return object()
+
+
+def metadata_of_base_node(evaluator: Evaluator, definition: Definition) -> MetadataInfo | None:
+    """MetaData written on a base class body or in a ``declarative_base(...)`` call."""
+    node = definition.node
+    if isinstance(node, ast.ClassDef):
+        for statement in node.body:
+            target, value = _single_assignment(statement)
+            if target == "metadata" and value is not None:
+                return read_metadata(evaluator, definition.file, value)
+            if target == "registry" and isinstance(value, ast.Call):
+                for keyword in value.keywords:
+                    if keyword.arg == "metadata":
+                        return read_metadata(evaluator, definition.file, keyword.value)
+        return None
+    if isinstance(node, ast.Call):
+        for keyword in node.keywords:
+            if keyword.arg == "metadata":
+                return read_metadata(evaluator, definition.file, keyword.value)
+        return MetadataInfo()
+    return None
+
+
+def _single_assignment(statement: ast.stmt) -> tuple[str | None, ast.expr | None]:
+    if (
+        isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and isinstance(statement.targets[0], ast.Name)
+    ):
+        return statement.targets[0].id, statement.value
+    if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+        return statement.target.id, statement.value
+    return None, None
+
+
+def base_from_class(evaluator: Evaluator, definition: Definition) -> BaseInfo:
+    """A ``class Base(DeclarativeBase)`` body: metadata, type_annotation_map, registry."""
+    assert isinstance(definition.node, ast.ClassDef)
+    base = BaseInfo("sqlalchemy")
+    metadata = metadata_of_base_node(evaluator, definition)
+    if metadata is not None:
+        base.metadata = metadata
+    for statement in definition.node.body:
+        target, value = _single_assignment(statement)
+        if value is None:
+            continue
+        if target == "type_annotation_map":
+            base.type_map = read_type_map(evaluator, definition.file, value)
+        elif target == "registry" and isinstance(value, ast.Call):
+            for keyword in value.keywords:
+                if keyword.arg == "type_annotation_map":
+                    base.type_map = read_type_map(evaluator, definition.file, keyword.value)
+    _check_unknown(base)
+    return base
+
+
+def base_from_call(evaluator: Evaluator, file: ParsedFile, call: ast.Call) -> BaseInfo | None:
+    """``declarative_base(...)``, ``registry(...).generate_base()``, ``reg.generate_base()``."""
+    callee = evaluator.callee(file, call)
+    if isinstance(callee, External) and callee.is_sqlalchemy("declarative_base"):
+        base = BaseInfo("sqlalchemy")
+        for keyword in call.keywords:
+            if keyword.arg == "metadata":
+                base.metadata = read_metadata(evaluator, file, keyword.value)
+            elif keyword.arg == "type_annotation_map":
+                base.type_map = read_type_map(evaluator, file, keyword.value)
+        _check_unknown(base)
+        return base
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "generate_base":
+        registry_node = call.func.value
+        registry_file = file
+        if isinstance(registry_node, ast.Name):
+            ref = evaluator.resolver.resolve(file, registry_node)
+            if isinstance(ref, Definition) and isinstance(ref.node, ast.Call):
+                registry_node, registry_file = ref.node, ref.file
+        if isinstance(registry_node, ast.Call):
+            ref = evaluator.callee(registry_file, registry_node)
+            if isinstance(ref, External) and ref.is_sqlalchemy("registry"):
+                base = BaseInfo("sqlalchemy")
+                for keyword in registry_node.keywords:
+                    if keyword.arg == "metadata":
+                        base.metadata = read_metadata(evaluator, registry_file, keyword.value)
+                    elif keyword.arg == "type_annotation_map":
+                        base.type_map = read_type_map(evaluator, registry_file, keyword.value)
+                _check_unknown(base)
+                return base
+    return None
+
+
+def _check_unknown(base: BaseInfo) -> None:
+    """Drop entries we could not read; their annotations must then fail, not fall back."""
+    unknown = [key for key, value in base.type_map.items() if value is _UNKNOWN_TYPE]
+    for key in unknown:
+        del base.type_map[key]
+    base.unknown_keys = unknown

@@ -1,0 +1,441 @@
+"""Columns from ``mapped_column(...)``, ``Column(...)`` and annotations, as drafts.
+
+Arguments of ``mapped_column`` calls written inside ``Annotated[...]`` aliases are merged
+first and the attribute's own call wins, as in SQLAlchemy. Python-side ``default=`` and
+``onupdate=`` are not database defaults and only matter for the autoincrement rule.
+"""
+
+from __future__ import annotations
+
+import ast
+import types
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from ..schema import ComputedSchema, IdentitySchema, TypeSpec
+from .evaluate import ColumnMeta, Evaluator, Placeholder, Unresolvable
+from .model import Note, SourceRange
+from .resolve import Definition, External
+from .source import ParsedFile
+from .tables import ColumnDraft, ForeignKeyDraft
+
+#: Looks up a mapped class's table: (table name, schema) and an attribute's column name.
+TableLookup = Callable[[Definition], "tuple[str, str | None] | None"]
+ColumnNameLookup = Callable[[Definition, str], str]
+
+_SCHEMA_ITEMS = (
+    "ForeignKey",
+    "Sequence",
+    "Identity",
+    "Computed",
+    "CheckConstraint",
+    "FetchedValue",
+    "DefaultClause",
+    "UniqueConstraint",
+)
+NOT_COLUMNS = (
+    "relationship",
+    "relation",
+    "column_property",
+    "synonym",
+    "composite",
+    "query_expression",
+    "deferred",
+    "association_proxy",
+    "dynamic_loader",
+    "backref",
+    "Relationship",
+    "hybrid_property",
+)
+
+
+@dataclass
+class Argument:
+    """One argument as written, with the file it was written in (aliases live elsewhere)."""
+
+    file: ParsedFile
+    node: ast.expr
+
+
+@dataclass
+class ColumnCall:
+    """The merged arguments of column calls: positional schema items and keywords."""
+
+    name: Argument | None = None
+    type: Argument | None = None
+    items: list[Argument] = field(default_factory=list)
+    keywords: dict[str, Argument] = field(default_factory=dict)
+
+
+@dataclass
+class ColumnContext:
+    evaluator: Evaluator
+    table_of: TableLookup
+    column_name_of: ColumnNameLookup
+
+    def item_kind(self, argument: Argument) -> str | None:
+        """Which schema item a positional argument is (``ForeignKey``...), if any."""
+        node = argument.node
+        target = node.func if isinstance(node, ast.Call) else node
+        ref = self.evaluator.resolver.resolve(argument.file, target)
+        if isinstance(ref, External):
+            last = ref.name.rpartition(".")[2]
+            if last in _SCHEMA_ITEMS and (
+                ref.name.startswith("sqlalchemy") or ref.name.startswith("sqlmodel")
+            ):
+                return last
+        return None
+
+
+def read_call(context: ColumnContext, file: ParsedFile, call: ast.Call, into: ColumnCall) -> None:
+    """Add a ``mapped_column``/``Column`` call's arguments to ``into`` (later calls win)."""
+    positional = list(call.args)
+    first = positional[0] if positional else None
+    if isinstance(first, ast.Constant) and isinstance(first.value, str):
+        into.name = Argument(file, positional.pop(0))
+    for node in positional:
+        argument = Argument(file, node)
+        if isinstance(node, ast.Starred):
+            into.keywords["*"] = argument
+        elif context.item_kind(argument) is not None:
+            into.items.append(argument)
+        else:
+            into.type = argument
+    for keyword in call.keywords:
+        if keyword.arg is None:
+            into.keywords["**"] = Argument(file, keyword.value)
+        elif keyword.arg == "type_":
+            into.type = Argument(file, keyword.value)
+        else:
+            into.keywords[keyword.arg] = Argument(file, keyword.value)
+
+
+@dataclass
+class AnnotationInfo:
+    """What a ``Mapped[...]`` annotation says about a column."""
+
+    lookup: Any  # the type to look up (an ``Annotated`` alias kept whole)
+    plain: Any  # without ``Annotated``
+    optional: bool
+    metas: list[ColumnMeta]
+    mapped: bool
+
+
+def read_annotation(evaluator: Evaluator, file: ParsedFile, node: ast.expr) -> AnnotationInfo:
+    """Unwrap ``Mapped``, ``Optional``/``X | None`` and ``Annotated``; raises Unresolvable."""
+    value = evaluator.python_type(file, node)
+    mapped = False
+    origin = typing.get_origin(value)
+    if origin is not None and getattr(origin, "__name__", "") in (
+        "Mapped",
+        "WriteOnlyMapped",
+        "DynamicMapped",
+    ):
+        mapped = True
+        value = typing.get_args(value)[0]
+    optional = False
+    metas: list[ColumnMeta] = []
+    lookup = None
+    for _ in range(8):
+        if typing.get_origin(value) is typing.Annotated:
+            metas.extend(m for m in value.__metadata__ if isinstance(m, ColumnMeta))
+            if lookup is None:
+                lookup = value
+            value = value.__origin__
+            continue
+        if typing.get_origin(value) in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(value) if a is not type(None)]
+            if len(args) < len(typing.get_args(value)):
+                optional = True
+                value = args[0] if len(args) == 1 else typing.Union[tuple(args)]  # noqa: UP007
+                continue
+        break
+    return AnnotationInfo(lookup if lookup is not None else value, value, optional, metas, mapped)
+
+
+def type_spec(evaluator: Evaluator, argument: Argument) -> TypeSpec:
+    """The TypeSpec of an explicit type argument (``String(50)``, ``sa.Integer``)."""
+    from sqlalchemy.types import TypeEngine
+
+    value = evaluator.value(argument.file, argument.node)
+    if isinstance(value, type) and issubclass(value, TypeEngine):
+        try:
+            value = value()
+        except Exception as exc:
+            raise Unresolvable(f"{value.__name__}() needs arguments") from exc
+    if not isinstance(value, TypeEngine):
+        raise Unresolvable(f"{ast.unparse(argument.node)} is not a SQLAlchemy type")
+    return spec_of(value)
+
+
+def spec_of(value: Any) -> TypeSpec:
+    if type(value).__module__.split(".")[0] != "sqlalchemy":
+        raise Unresolvable(f"custom type {type(value).__name__}")
+    return TypeSpec.of(value)
+
+
+def build_column(
+    context: ColumnContext,
+    call: ColumnCall,
+    *,
+    key: str,
+    key_range: SourceRange,
+    statement_range: SourceRange | None,
+    annotation: AnnotationInfo | None,
+    annotation_type: Callable[[AnnotationInfo], TypeSpec | None] | None,
+    legacy: bool,
+) -> ColumnDraft:
+    """A column draft from merged call arguments and the annotation, if any."""
+    evaluator = context.evaluator
+    draft = ColumnDraft(key=key, name=key, range=key_range, statement_range=statement_range)
+
+    def note(message: str, where: Argument | None = None) -> None:
+        place = where.file.range(where.node) if where else key_range
+        draft.notes.append(Note(f"not checked: {message}", place))
+
+    def literal(name: str, default: Any = None) -> Any:
+        argument = call.keywords.get(name)
+        if argument is None:
+            return default
+        try:
+            return evaluator.value(argument.file, argument.node)
+        except Unresolvable as exc:
+            draft.unresolved.add(_FIELD_OF.get(name, name))
+            note(f"{name}= ({exc})", argument)
+            return default
+
+    if "**" in call.keywords or "*" in call.keywords:
+        note("arguments passed with * or ** are not read", call.keywords.get("**"))
+        draft.unresolved.update({"type", "nullable", "default", "autoincrement", "comment"})
+    if call.name is not None:
+        name_value = literal_string(evaluator, call.name)
+        if name_value:
+            draft.name = name_value
+    name_keyword = literal("name")
+    if isinstance(name_keyword, str):
+        draft.name = name_keyword
+
+    # Type: explicit argument, else the annotation, else the foreign key's target.
+    if call.type is not None:
+        draft.type_text = ast.unparse(call.type.node)
+        draft.type_range = call.type.file.range(call.type.node)
+        try:
+            draft.sa_type = type_spec(evaluator, call.type)
+        except Unresolvable as exc:
+            draft.unresolved.add("type")
+            note(f"the type of {key} ({exc})", call.type)
+    elif annotation is not None and annotation_type is not None:
+        try:
+            draft.sa_type = annotation_type(annotation)
+        except Unresolvable as exc:
+            draft.unresolved.add("type")
+            note(f"the type of {key} ({exc})")
+
+    primary_key = literal("primary_key", False) is True
+    draft.primary_key = primary_key
+    nullable = literal("nullable")
+    if isinstance(nullable, bool):
+        draft.nullable = nullable
+    elif annotation is not None and annotation.mapped and not legacy:
+        draft.nullable = annotation.optional
+    else:
+        draft.nullable = True
+    autoincrement = literal("autoincrement", "auto")
+    draft.autoincrement = (
+        autoincrement if autoincrement in (True, False, "auto", "ignore_fk") else "auto"
+    )
+    draft.python_default = "insert_default" in call.keywords or (
+        "default" in call.keywords and _is_non_none_default(call.keywords["default"])
+    )
+    draft.index = literal("index", False) is True
+    draft.unique = literal("unique", False) is True
+    comment = literal("comment")
+    draft.comment = comment if isinstance(comment, str) else None
+    server_default = call.keywords.get("server_default")
+    if server_default is not None:
+        try:
+            draft.server_default = server_default_sql(evaluator, server_default)
+        except Unresolvable as exc:
+            draft.unresolved.add("default")
+            note(f"the server default of {key} ({exc})", server_default)
+
+    for item in call.items:
+        kind = context.item_kind(item)
+        if kind == "ForeignKey" and isinstance(item.node, ast.Call):
+            fk = read_foreign_key(context, item, note)
+            if fk is not None:
+                draft.foreign_keys.append(fk)
+        elif kind == "Identity":
+            try:
+                identity = evaluator.value(item.file, item.node)
+                draft.identity = IdentitySchema(
+                    always=bool(identity.always),
+                    start=identity.start,
+                    increment=identity.increment,
+                )
+            except Unresolvable as exc:
+                draft.unresolved.add("identity")
+                note(f"Identity ({exc})", item)
+        elif kind == "Computed":
+            try:
+                computed = evaluator.value(item.file, item.node)
+                draft.computed = ComputedSchema(compile_sql(computed.sqltext), computed.persisted)
+            except Unresolvable as exc:
+                draft.unresolved.add("computed")
+                note(f"Computed ({exc})", item)
+        elif kind in ("FetchedValue", "DefaultClause"):
+            draft.unresolved.add("default")
+            note(f"{kind} of {key}", item)
+        elif kind == "Sequence":
+            pass  # a Python-side sequence: autoincrement stays possible
+        elif kind == "CheckConstraint":
+            note("a column-level CheckConstraint", item)
+    return draft
+
+
+_FIELD_OF = {"server_default": "default", "primary_key": "nullable"}
+
+
+def _is_non_none_default(argument: Argument) -> bool:
+    node = argument.node
+    return not (isinstance(node, ast.Constant) and node.value is None)
+
+
+def literal_string(evaluator: Evaluator, argument: Argument) -> str | None:
+    try:
+        value = evaluator.value(argument.file, argument.node)
+    except Unresolvable:
+        return None
+    return value if isinstance(value, str) else None
+
+
+def read_foreign_key(
+    context: ColumnContext,
+    argument: Argument,
+    note: Callable[[str, Argument | None], None],
+) -> ForeignKeyDraft | None:
+    """``ForeignKey("t.c")``, ``ForeignKey("s.t.c")``, ``ForeignKey(Model.col)``,
+    ``ForeignKey(Model.__table__.c.col)`` with ``ondelete``/``onupdate``/``name``."""
+    call = argument.node
+    assert isinstance(call, ast.Call)
+    file = argument.file
+    where = file.range(call)
+    if not call.args:
+        note("ForeignKey without a target", argument)
+        return None
+    target = resolve_column_target(context, file, call.args[0])
+    fk = ForeignKeyDraft(columns=[], referred_columns=[], referred_table=None, range=where)
+    if target is None:
+        fk.unresolved = True
+        note(f"the target of {ast.unparse(call)}", argument)
+    else:
+        fk.referred_schema, fk.referred_table, column = target
+        fk.referred_columns = [column]
+    read_foreign_key_options(context.evaluator, file, call, fk, note)
+    return fk
+
+
+def read_foreign_key_options(
+    evaluator: Evaluator,
+    file: ParsedFile,
+    call: ast.Call,
+    fk: ForeignKeyDraft,
+    note: Callable[[str, Argument | None], None],
+) -> None:
+    for keyword in call.keywords:
+        if keyword.arg not in ("ondelete", "onupdate", "name", "deferrable", "initially"):
+            continue
+        try:
+            value = evaluator.value(file, keyword.value)
+        except Unresolvable as exc:
+            note(f"{keyword.arg}= of a foreign key ({exc})", Argument(file, keyword.value))
+            fk.unresolved = True
+            continue
+        if keyword.arg == "ondelete":
+            fk.on_delete = value.upper() if isinstance(value, str) else None
+        elif keyword.arg == "onupdate":
+            fk.on_update = value.upper() if isinstance(value, str) else None
+        elif keyword.arg == "name":
+            fk.name = value if isinstance(value, str) else None
+        elif keyword.arg == "deferrable":
+            fk.deferrable = value if isinstance(value, bool) else None
+        elif keyword.arg == "initially":
+            fk.initially = value if isinstance(value, str) else None
+
+
+def resolve_column_target(
+    context: ColumnContext, file: ParsedFile, node: ast.expr
+) -> tuple[str | None, str, str] | None:
+    """(schema, table, column) a foreign key points at, or None when unknown."""
+    evaluator = context.evaluator
+    if isinstance(node, ast.Attribute):
+        column_key = node.attr
+        owner = node.value
+        # Model.__table__.c.col / Model.__table__.columns.col
+        if (
+            isinstance(owner, ast.Attribute)
+            and owner.attr in ("c", "columns")
+            and isinstance(owner.value, ast.Attribute)
+            and owner.value.attr == "__table__"
+        ):
+            owner = owner.value.value
+        ref = evaluator.resolver.resolve(file, owner)
+        if isinstance(ref, Definition) and isinstance(ref.node, ast.ClassDef):
+            table = context.table_of(ref)
+            if table is None:
+                return None
+            return table[1], table[0], context.column_name_of(ref, column_key)
+    try:
+        value = evaluator.value(file, node)
+    except Unresolvable:
+        return None
+    if isinstance(value, str):
+        parts = value.split(".")
+        if len(parts) == 2:
+            return None, parts[0], parts[1]
+        if len(parts) == 3:
+            return parts[0], parts[1], parts[2]
+    return None
+
+
+def server_default_sql(evaluator: Evaluator, argument: Argument) -> str:
+    """The SQL of a server default, spelled dialect-neutrally: ``"abc"`` -> ``'abc'``,
+    ``text("'x'")`` -> ``'x'``, ``func.now()`` -> ``now()``, ``sa.false()`` -> ``false``."""
+    value = evaluator.value(argument.file, argument.node)
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    from sqlalchemy.sql.elements import ClauseElement
+    from sqlalchemy.sql.schema import DefaultClause
+
+    if isinstance(value, DefaultClause):
+        value = value.arg
+        if isinstance(value, str):
+            return "'" + value.replace("'", "''") + "'"
+    if isinstance(value, ClauseElement):
+        return compile_sql(value)
+    raise Unresolvable(f"{type(value).__name__} is not a server default")
+
+
+def compile_sql(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    try:
+        return str(value.compile(dialect=_dialect(), compile_kwargs={"literal_binds": True}))
+    except Exception as exc:
+        raise Unresolvable(f"cannot render {type(value).__name__}") from exc
+
+
+@cache
+def _dialect() -> Any:
+    from sqlalchemy.engine.default import DefaultDialect
+
+    dialect = DefaultDialect()
+    dialect.supports_native_boolean = True  # true/false, not 1/0
+    return dialect
+
+
+def is_placeholder(value: Any) -> bool:
+    return isinstance(value, type) and issubclass(value, Placeholder)

@@ -1,0 +1,169 @@
+"""Table-level objects: ``Index``, ``UniqueConstraint``, ``CheckConstraint``,
+``ForeignKeyConstraint`` and ``PrimaryKeyConstraint`` calls, from ``__table_args__`` or
+an imperative ``Table(...)``."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+
+from .columns import Argument, ColumnContext, compile_sql, read_foreign_key_options
+from .evaluate import Unresolvable
+from .resolve import External
+from .source import ParsedFile
+from .tables import ConstraintDraft, ForeignKeyDraft, IndexDraft, TableDraft
+
+_KINDS = (
+    "Index",
+    "UniqueConstraint",
+    "CheckConstraint",
+    "ForeignKeyConstraint",
+    "PrimaryKeyConstraint",
+)
+
+#: Names a class body's own attributes (``Index("ix", email)``) to their column keys.
+LocalColumn = Callable[[ast.expr], "str | None"]
+
+
+def constraint_kind(context: ColumnContext, file: ParsedFile, node: ast.expr) -> str | None:
+    if not isinstance(node, ast.Call):
+        return None
+    ref = context.evaluator.resolver.resolve(file, node.func)
+    if isinstance(ref, External) and ref.is_sqlalchemy(*_KINDS):
+        return ref.name.rpartition(".")[2]
+    if isinstance(ref, External) and ref.is_from("sqlmodel", *_KINDS):
+        return ref.name.rpartition(".")[2]
+    return None
+
+
+def read_table_item(
+    context: ColumnContext,
+    file: ParsedFile,
+    node: ast.expr,
+    draft: TableDraft,
+    local_column: LocalColumn,
+) -> bool:
+    """Add one table-level object to the draft; False when ``node`` is not one."""
+    kind = constraint_kind(context, file, node)
+    if kind is None or not isinstance(node, ast.Call):
+        return False
+    evaluator = context.evaluator
+    where = file.range(node)
+    keywords = {k.arg: k.value for k in node.keywords if k.arg}
+
+    def literal(name: str) -> object:
+        value_node = keywords.get(name)
+        if value_node is None:
+            return None
+        try:
+            return evaluator.value(file, value_node)
+        except Unresolvable as exc:
+            draft.note(f"{name}= ({exc})", file.range(value_node))
+            return None
+
+    def columns_of(nodes: list[ast.expr], unresolved: set[str]) -> tuple[list[str], list[str]]:
+        names: list[str] = []
+        expressions: list[str] = []
+        for element in nodes:
+            name = _column_reference(context, file, element, local_column)
+            if name is not None:
+                names.append(name)
+                expressions.append(name)
+            else:
+                unresolved.add("expressions")
+                expressions.append(ast.unparse(element))
+        return names, expressions
+
+    args = list(node.args)
+    if kind == "Index":
+        name = _name_argument(evaluator, file, args.pop(0) if args else None, draft)
+        index = IndexDraft(name, [], where, unique=literal("unique") is True)
+        index.columns, expressions = columns_of(args, index.unresolved)
+        if index.unresolved:
+            index.expressions = expressions
+            draft.note("an expression index (its SQL is compared by the database side)", where)
+        for key in keywords:
+            if key.endswith("_where"):
+                index.unresolved.add("where")
+        draft.indexes.append(index)
+    elif kind in ("UniqueConstraint", "PrimaryKeyConstraint"):
+        constraint = ConstraintDraft(
+            "unique" if kind == "UniqueConstraint" else "primary_key",
+            _string(literal("name")),
+            [],
+            where,
+        )
+        constraint.columns, _ = columns_of(args, constraint.unresolved)
+        draft.constraints.append(constraint)
+    elif kind == "CheckConstraint":
+        constraint = ConstraintDraft("check", _string(literal("name")), [], where)
+        try:
+            constraint.sqltext = compile_sql(evaluator.value(file, args[0])) if args else ""
+        except Unresolvable as exc:
+            constraint.unresolved.add("sqltext")
+            draft.note(f"check constraint text ({exc})", where)
+        draft.constraints.append(constraint)
+    elif kind == "ForeignKeyConstraint":
+        fk = ForeignKeyDraft([], [], None, where)
+        local = args[0] if args else keywords.get("columns")
+        remote = args[1] if len(args) > 1 else keywords.get("refcolumns")
+        if isinstance(local, (ast.List, ast.Tuple)) and isinstance(remote, (ast.List, ast.Tuple)):
+            fk.columns, _ = columns_of(list(local.elts), set())
+            targets = [_remote(context, file, element) for element in remote.elts]
+            if all(targets) and len({(t[0], t[1]) for t in targets if t}) == 1:
+                first = targets[0]
+                assert first is not None
+                fk.referred_schema, fk.referred_table = first[0], first[1]
+                fk.referred_columns = [t[2] for t in targets if t]
+            else:
+                fk.unresolved = True
+        else:
+            fk.unresolved = True
+        if fk.unresolved:
+            draft.note("a ForeignKeyConstraint's columns", where)
+
+        def fk_note(message: str, argument: Argument | None) -> None:
+            draft.note(message, argument.file.range(argument.node) if argument else where)
+
+        read_foreign_key_options(evaluator, file, node, fk, fk_note)
+        if fk.columns:
+            draft.foreign_keys.append(fk)
+    return True
+
+
+def _remote(
+    context: ColumnContext, file: ParsedFile, node: ast.expr
+) -> tuple[str | None, str, str] | None:
+    from .columns import resolve_column_target
+
+    return resolve_column_target(context, file, node)
+
+
+def _column_reference(
+    context: ColumnContext, file: ParsedFile, node: ast.expr, local_column: LocalColumn
+) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    local = local_column(node)
+    if local is not None:
+        return local
+    if isinstance(node, ast.Attribute):
+        target = _remote(context, file, node)
+        if target is not None:
+            return target[2]
+    return None
+
+
+def _name_argument(evaluator, file: ParsedFile, node: ast.expr | None, draft: TableDraft):  # type: ignore[no-untyped-def]
+    if node is None:
+        return None
+    try:
+        value = evaluator.value(file, node)
+    except Unresolvable as exc:
+        draft.note(f"an index name ({exc})", file.range(node))
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _string(value: object) -> str | None:
+    return value if isinstance(value, str) else None

@@ -1,0 +1,662 @@
+"""Mapped classes: SQLAlchemy declarative (2.0 ``Mapped``/``mapped_column`` and legacy
+``Column``), SQLModel ``table=True`` models, mixins, abstract bases and inheritance.
+
+A class gets its own table when it (or a mixin's ``declared_attr``) names one; a subclass
+of a mapped class without a table name adds its columns to the parent's table (single-table
+inheritance). Columns come from the class body first, then from mixins and abstract bases
+in MRO order, each pointing at the line where it is written.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from .bases import BaseInfo, base_from_call, base_from_class
+from .columns import (
+    NOT_COLUMNS,
+    AnnotationInfo,
+    ColumnCall,
+    ColumnContext,
+    build_column,
+    read_annotation,
+    read_call,
+)
+from .constraints import read_table_item
+from .evaluate import Evaluator, Unresolvable
+from .model import Note
+from .resolve import Definition, External
+from .source import ParsedFile
+from .sqlmodel import field_column
+from .tables import ColumnDraft, TableDraft
+
+_DECLARATIVE_BASES = ("DeclarativeBase", "DeclarativeBaseNoMeta")
+_SKIPPED_ATTRIBUTES = frozenset(
+    {
+        "__tablename__",
+        "__table_args__",
+        "__mapper_args__",
+        "__abstract__",
+        "__table__",
+        "metadata",
+        "registry",
+        "type_annotation_map",
+        "model_config",
+        "__allow_unmapped__",
+        "__slots__",
+        "__sa_dataclass_metadata_key__",
+    }
+)
+
+
+@dataclass
+class Attribute:
+    """One attribute statement of a class body."""
+
+    key: str
+    file: ParsedFile
+    target: ast.AST
+    statement: ast.AST
+    annotation: ast.expr | None
+    value: ast.expr | None
+    declared_attr: bool = False
+
+
+@dataclass
+class ClassInfo:
+    definition: Definition
+    base: BaseInfo | None = None
+    is_base: bool = False
+    abstract: bool = False
+    #: (name, schema) of the table this class maps to (its own or, for single-table
+    #: inheritance, its parent's); None when not mapped or unknown.
+    table: tuple[str, str | None] | None = None
+    own_table: bool = False
+    parent: ClassInfo | None = None
+    attributes: list[Attribute] = field(default_factory=list)
+    unmapped_reason: str | None = None
+
+
+@dataclass
+class Extension:
+    """Columns a single-table-inheritance subclass adds to its parent's table."""
+
+    table: tuple[str, str | None]
+    draft: TableDraft
+
+
+class DeclarativeReader:
+    """Reads mapped classes; one instance per workspace build (it caches class facts)."""
+
+    def __init__(self, evaluator: Evaluator) -> None:
+        self.evaluator = evaluator
+        self.context = ColumnContext(evaluator, self.table_of, self.column_name_of)
+        self._infos: dict[Definition, ClassInfo] = {}
+        self._bases: dict[Definition, BaseInfo | None] = {}
+
+    # -- facts about classes ------------------------------------------------------------
+
+    def info(self, definition: Definition) -> ClassInfo:
+        if definition in self._infos:
+            return self._infos[definition]
+        info = ClassInfo(definition)
+        self._infos[definition] = info  # cycles end here
+        node = definition.node
+        assert isinstance(node, ast.ClassDef)
+        info.attributes = list(self._attributes(definition.file, node))
+        own = {a.key: a for a in info.attributes}
+        info.abstract = _is_true(own.get("__abstract__"))
+        is_sqlmodel_table = any(
+            k.arg == "table" and isinstance(k.value, ast.Constant) and k.value.value is True
+            for k in node.keywords
+        )
+        for base_node in node.bases:
+            ref = self.evaluator.resolver.resolve(definition.file, base_node)
+            if isinstance(ref, External):
+                if ref.is_sqlalchemy(*_DECLARATIVE_BASES):
+                    info.is_base = True
+                    info.base = self._base_of_class(definition)
+                elif ref.is_from("sqlmodel", "SQLModel"):
+                    info.base = info.base or BaseInfo("sqlmodel")
+            elif isinstance(ref, Definition):
+                if isinstance(ref.node, ast.ClassDef):
+                    parent = self.info(ref)
+                    if parent.base is not None and info.base is None:
+                        info.base = parent.base
+                    if parent.table is not None and info.parent is None:
+                        info.parent = parent
+                elif isinstance(ref.node, ast.Call):
+                    base = self._base_of_call(ref)
+                    if base is not None:
+                        info.base = base
+        for decorator in node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            ref = self.evaluator.resolver.resolve(definition.file, target)
+            if isinstance(ref, External) and ref.is_sqlalchemy("as_declarative"):
+                info.is_base = True
+                info.base = BaseInfo("sqlalchemy")
+        if info.base is None or info.is_base or info.abstract:
+            return info
+        if info.base.kind == "sqlmodel" and not is_sqlmodel_table:
+            return info
+        info.table = self._table_name(info, own, is_sqlmodel_table)
+        return info
+
+    def _table_name(
+        self, info: ClassInfo, own: dict[str, Attribute], sqlmodel_table: bool
+    ) -> tuple[str, str | None] | None:
+        node = info.definition.node
+        assert isinstance(node, ast.ClassDef)
+        schema = self._schema(info)
+        explicit = own.get("__tablename__")
+        if explicit is None and "__table__" in own:
+            info.unmapped_reason = "__table__ is read as an imperative Table"
+            return None
+        if explicit is not None:
+            name = self._tablename_value(explicit, node.name)
+            if name is None:
+                info.unmapped_reason = "its __tablename__ is computed"
+                return None
+            info.own_table = True
+            return name, schema
+        inherited = self._inherited_tablename(info.definition)
+        if inherited is not None:
+            attribute, from_mapped = inherited
+            if attribute.declared_attr or not from_mapped:
+                own_columns = [a for a in info.attributes if a.key not in _SKIPPED_ATTRIBUTES]
+                if info.parent is None or own_columns:
+                    name = self._tablename_value(attribute, node.name)
+                    if name is None:
+                        info.unmapped_reason = "its __tablename__ is computed"
+                        return None
+                    info.own_table = True
+                    return name, schema
+        if sqlmodel_table and info.parent is None:
+            info.own_table = True
+            return node.name.lower(), schema
+        if info.parent is not None:
+            return info.parent.table
+        info.unmapped_reason = "it has no __tablename__"
+        return None
+
+    def _inherited_tablename(self, definition: Definition) -> tuple[Attribute, bool] | None:
+        node = definition.node
+        assert isinstance(node, ast.ClassDef)
+        for base_node in node.bases:
+            ref = self.evaluator.resolver.resolve(definition.file, base_node)
+            if not (isinstance(ref, Definition) and isinstance(ref.node, ast.ClassDef)):
+                continue
+            parent = self.info(ref)
+            for attribute in parent.attributes:
+                if attribute.key == "__tablename__":
+                    return attribute, parent.table is not None
+            found = self._inherited_tablename(ref)
+            if found is not None:
+                return found[0], found[1] or parent.table is not None
+        return None
+
+    def _tablename_value(self, attribute: Attribute, class_name: str) -> str | None:
+        if attribute.declared_attr:
+            return _computed_tablename(attribute.value, class_name)
+        if attribute.value is None:
+            return None
+        try:
+            value = self.evaluator.value(attribute.file, attribute.value)
+        except Unresolvable:
+            return _computed_tablename(attribute.value, class_name)
+        return value if isinstance(value, str) else None
+
+    def _schema(self, info: ClassInfo) -> str | None:
+        options = self._table_options(info.definition)
+        if "schema" in options:
+            return options["schema"]
+        return info.base.metadata.schema if info.base else None
+
+    def _table_options(self, definition: Definition) -> dict[str, str | None]:
+        attribute = self._find_attribute(definition, "__table_args__")
+        if attribute is None or attribute.value is None:
+            return {}
+        value = attribute.value
+        if isinstance(value, (ast.Tuple, ast.List)) and value.elts:
+            value = value.elts[-1]
+        if not isinstance(value, ast.Dict):
+            return {}
+        options: dict[str, str | None] = {}
+        for key, item in zip(value.keys, value.values, strict=False):
+            if isinstance(key, ast.Constant) and key.value in ("schema", "comment"):
+                try:
+                    result = self.evaluator.value(attribute.file, item)
+                except Unresolvable:
+                    continue
+                options[key.value] = result if isinstance(result, str) else None
+        return options
+
+    def _find_attribute(self, definition: Definition, key: str) -> Attribute | None:
+        for current in self._mro(definition):
+            for attribute in self.info(current).attributes:
+                if attribute.key == key:
+                    return attribute
+        return None
+
+    def _mro(self, definition: Definition) -> list[Definition]:
+        """Workspace classes in (approximate, depth-first) method resolution order."""
+        order: list[Definition] = []
+        stack = [definition]
+        while stack and len(order) < 200:
+            current = stack.pop(0)
+            if current in order:
+                continue
+            order.append(current)
+            node = current.node
+            assert isinstance(node, ast.ClassDef)
+            parents = []
+            for base_node in node.bases:
+                ref = self.evaluator.resolver.resolve(current.file, base_node)
+                if isinstance(ref, Definition) and isinstance(ref.node, ast.ClassDef):
+                    parents.append(ref)
+            stack = parents + stack
+        return order
+
+    def _base_of_class(self, definition: Definition) -> BaseInfo:
+        if definition not in self._bases:
+            self._bases[definition] = base_from_class(self.evaluator, definition)
+        base = self._bases[definition]
+        assert base is not None
+        return base
+
+    def _base_of_call(self, definition: Definition) -> BaseInfo | None:
+        if definition not in self._bases:
+            assert isinstance(definition.node, ast.Call)
+            self._bases[definition] = base_from_call(
+                self.evaluator, definition.file, definition.node
+            )
+        return self._bases[definition]
+
+    def table_of(self, definition: Definition) -> tuple[str, str | None] | None:
+        if not isinstance(definition.node, ast.ClassDef):
+            return None
+        return self.info(definition).table
+
+    def column_name_of(self, definition: Definition, key: str) -> str:
+        attribute = self._find_attribute(definition, key)
+        if attribute is None or not isinstance(attribute.value, ast.Call):
+            return key
+        call = attribute.value
+        first = call.args[0] if call.args else None
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            return first.value
+        for keyword in call.keywords:
+            value = keyword.value
+            if keyword.arg == "name" and isinstance(value, ast.Constant):
+                return value.value if isinstance(value.value, str) else key
+        return key
+
+    # -- reading a file -------------------------------------------------------------------
+
+    def read_file(self, file: ParsedFile) -> list[TableDraft | Extension]:
+        results: list[TableDraft | Extension] = []
+        for name, node in file.classes.items():
+            definition = Definition(file, name, node)
+            info = self.info(definition)
+            if info.table is None:
+                continue
+            draft = self._read_class(info)
+            if info.own_table:
+                results.append(draft)
+            else:
+                results.append(Extension(info.table, draft))
+        return results
+
+    def _read_class(self, info: ClassInfo) -> TableDraft:
+        definition = info.definition
+        node = definition.node
+        assert isinstance(node, ast.ClassDef) and info.table is not None and info.base
+        file = definition.file
+        draft = TableDraft(
+            name=info.table[0],
+            range=file.class_name_range(node),
+            class_name=node.name,
+            schema=info.table[1],
+            convention=dict(info.base.metadata.convention),
+        )
+        if not info.base.metadata.schema_known:
+            draft.unresolved.add("table.schema")
+        sqlmodel = info.base.kind == "sqlmodel"
+        seen: set[str] = set()
+        sources = self._column_sources(info)
+        if sqlmodel:
+            sources = list(reversed(sources))
+        for source in sources:
+            for attribute in self.info(source).attributes:
+                if attribute.key in seen or attribute.key in _SKIPPED_ATTRIBUTES:
+                    continue
+                seen.add(attribute.key)
+                column = self._column(info.base, attribute, sqlmodel)
+                if column is not None:
+                    draft.add_column(column)
+        if sqlmodel:
+            # pydantic keeps the first position of a field a subclass redefines
+            pass
+        self._read_table_args(info, draft)
+        return draft
+
+    def _column_sources(self, info: ClassInfo) -> list[Definition]:
+        """The class, then unmapped ancestors (mixins, abstract bases, the base itself),
+        stopping at mapped parents whose columns live in their own table."""
+        result: list[Definition] = []
+        for current in self._mro(info.definition):
+            current_info = self.info(current)
+            if current is not info.definition and current_info.table is not None:
+                continue
+            if any(self._is_under_mapped(info, current, mapped) for mapped in result[:0]):
+                continue
+            result.append(current)
+        mapped_ancestors = {
+            d for d in self._mro(info.definition)[1:] if self.info(d).table is not None
+        }
+        excluded: set[Definition] = set()
+        for mapped in mapped_ancestors:
+            excluded.update(self._mro(mapped))
+        return [d for d in result if d is info.definition or d not in excluded]
+
+    @staticmethod
+    def _is_under_mapped(info: ClassInfo, current: Definition, mapped: Definition) -> bool:
+        return False
+
+    def _column(self, base: BaseInfo, attribute: Attribute, sqlmodel: bool) -> ColumnDraft | None:
+        file = attribute.file
+        value = attribute.value
+        key_range = file.range(attribute.target)
+        statement_range = file.range(attribute.statement)
+        callee = self.evaluator.callee(file, value) if isinstance(value, ast.Call) else None
+        if isinstance(callee, External) and callee.name.rpartition(".")[2] in NOT_COLUMNS:
+            return None
+        annotation: AnnotationInfo | None = None
+        annotation_error: str | None = None
+        if attribute.annotation is not None:
+            if _is_classvar(attribute.annotation):
+                return None
+            try:
+                annotation = read_annotation(self.evaluator, file, attribute.annotation)
+            except Unresolvable as exc:
+                annotation_error = str(exc)
+            if annotation is not None and self._is_relationship(annotation):
+                return None
+        if (sqlmodel and not isinstance(callee, External)) or (
+            sqlmodel and callee is not None and callee.is_from("sqlmodel", "Field")
+        ):
+            if attribute.annotation is None or attribute.declared_attr:
+                return None
+            if value is not None and isinstance(callee, Definition):
+                return None
+            column = field_column(
+                self.context,
+                file,
+                key=attribute.key,
+                annotation=annotation,
+                value=value,
+                key_range=key_range,
+                statement_range=statement_range,
+            )
+            if annotation is None and "type" not in column.unresolved and column.sa_type is None:
+                column.unresolved.add("type")
+                column.notes.append(
+                    Note(
+                        f"not checked: the type of {attribute.key} ({annotation_error})", key_range
+                    )
+                )
+            return column
+        is_column_call = isinstance(callee, External) and callee.is_sqlalchemy(
+            "mapped_column", "Column"
+        )
+        legacy = isinstance(callee, External) and callee.is_sqlalchemy("Column")
+        if not is_column_call:
+            if annotation is None or not annotation.mapped:
+                if annotation_error is not None and value is None and _looks_mapped(attribute):
+                    return self._unknown_column(attribute, annotation_error)
+                return None
+            if value is not None:
+                return self._unknown_column(attribute, f"made by {ast.unparse(value)[:60]}")
+        call = ColumnCall()
+        if annotation is not None and not legacy:
+            for meta in annotation.metas:
+                read_call(self.context, meta.file, meta.node, call)
+        if isinstance(value, ast.Call) and is_column_call:
+            read_call(self.context, file, value, call)
+        column = build_column(
+            self.context,
+            call,
+            key=attribute.key,
+            key_range=key_range,
+            statement_range=statement_range,
+            annotation=None if legacy else annotation,
+            annotation_type=base.annotation_type,
+            legacy=legacy,
+        )
+        if column.sa_type is None and annotation is None and not legacy and annotation_error:
+            column.unresolved.add("type")
+        if call.type is None and annotation is not None and not legacy and attribute.annotation:
+            column.type_text = ast.unparse(attribute.annotation)
+            column.type_range = file.range(attribute.annotation)
+        if annotation_error and not legacy and call.type is None:
+            column.unresolved.update({"type", "nullable"})
+            column.notes.append(
+                Note(
+                    f"not checked: the annotation of {attribute.key} ({annotation_error})",
+                    key_range,
+                )
+            )
+        return column
+
+    def _unknown_column(self, attribute: Attribute, reason: str) -> ColumnDraft:
+        file = attribute.file
+        column = ColumnDraft(
+            key=attribute.key,
+            name=attribute.key,
+            range=file.range(attribute.target),
+            statement_range=file.range(attribute.statement),
+        )
+        column.unresolved.update({"type", "nullable", "default", "autoincrement", "comment"})
+        column.notes.append(
+            Note(f"not checked: column {attribute.key} ({reason})", file.range(attribute.target))
+        )
+        return column
+
+    def _is_relationship(self, annotation: AnnotationInfo) -> bool:
+        """``Mapped[list["Child"]]``/``Mapped["Parent"]``: a relationship, not a column."""
+        import typing
+
+        from .evaluate import Placeholder
+
+        plain = annotation.plain
+        origin = typing.get_origin(plain)
+        if origin in (list, set, frozenset, dict, tuple) or getattr(origin, "__name__", "") in (
+            "List",
+            "Set",
+            "Dict",
+        ):
+            return True
+        if isinstance(plain, type) and issubclass(plain, Placeholder):
+            qualname = plain.__sa_qualname__
+            for definition, info in self._infos.items():
+                if definition.qualname == qualname and (info.table or info.base):
+                    return True
+        return False
+
+    def _read_table_args(self, info: ClassInfo, draft: TableDraft) -> None:
+        attribute = self._find_attribute(info.definition, "__table_args__")
+        if attribute is None or attribute.value is None:
+            return
+        value = attribute.value
+        file = attribute.file
+        if isinstance(value, ast.Name):
+            ref = self.evaluator.resolver.resolve(file, value)
+            if isinstance(ref, Definition) and not isinstance(ref.node, ast.ClassDef):
+                value, file = ref.node, ref.file
+        items: list[ast.expr] = []
+        options: ast.expr | None = None
+        if isinstance(value, (ast.Tuple, ast.List)):
+            items = list(value.elts)
+            if items and isinstance(items[-1], ast.Dict):
+                options = items.pop()
+        elif isinstance(value, ast.Dict):
+            options = value
+        else:
+            draft.note("__table_args__ (computed)", file.range(value))
+            draft.unresolved.update(_TABLE_LEVEL)
+            return
+        keys = {a.key for d in self._mro(info.definition) for a in self.info(d).attributes}
+
+        def local_column(node: ast.expr) -> str | None:
+            if isinstance(node, ast.Name) and node.id in keys:
+                return node.id
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "cls"
+                and node.attr in keys
+            ):
+                return node.attr
+            return None
+
+        for item in items:
+            if not read_table_item(self.context, file, item, draft, local_column):
+                draft.note(f"{ast.unparse(item)[:60]} in __table_args__", file.range(item))
+                draft.unresolved.update(_TABLE_LEVEL)
+        if isinstance(options, ast.Dict):
+            for key, item in zip(options.keys, options.values, strict=False):
+                if isinstance(key, ast.Constant) and key.value == "comment":
+                    try:
+                        comment = self.evaluator.value(file, item)
+                        draft.comment = comment if isinstance(comment, str) else None
+                    except Unresolvable:
+                        draft.unresolved.add("table.comment")
+                elif isinstance(key, ast.Constant) and key.value == "schema":
+                    try:
+                        self.evaluator.value(file, item)
+                    except Unresolvable:
+                        draft.unresolved.add("table.schema")
+                elif key is None:
+                    draft.unresolved.update(_TABLE_LEVEL)
+
+    # -- class bodies ---------------------------------------------------------------------
+
+    def _attributes(self, file: ParsedFile, node: ast.ClassDef) -> list[Attribute]:
+        attributes: list[Attribute] = []
+        for statement in node.body:
+            if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+                attributes.append(
+                    Attribute(
+                        statement.target.id,
+                        file,
+                        statement.target,
+                        statement,
+                        statement.annotation,
+                        statement.value,
+                    )
+                )
+            elif isinstance(statement, ast.Assign):
+                for target in statement.targets:
+                    if isinstance(target, ast.Name):
+                        attributes.append(
+                            Attribute(target.id, file, target, statement, None, statement.value)
+                        )
+            elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                if not any(_is_declared_attr(d) for d in statement.decorator_list):
+                    continue
+                returned = _returned(statement)
+                attributes.append(
+                    Attribute(
+                        statement.name,
+                        file,
+                        statement,
+                        statement,
+                        statement.returns,
+                        returned,
+                        declared_attr=True,
+                    )
+                )
+        # A later statement for the same name replaces an earlier one.
+        last: dict[str, Attribute] = {}
+        for attribute in attributes:
+            last.pop(attribute.key, None)
+            last[attribute.key] = attribute
+        return list(last.values())
+
+
+_TABLE_LEVEL = (
+    "table.indexes",
+    "table.unique_constraints",
+    "table.foreign_keys",
+    "table.check_constraints",
+    "table.primary_key",
+)
+
+
+def _is_true(attribute: Attribute | None) -> bool:
+    return (
+        attribute is not None
+        and isinstance(attribute.value, ast.Constant)
+        and attribute.value.value is True
+    )
+
+
+def _is_declared_attr(decorator: ast.expr) -> bool:
+    text = ast.unparse(decorator)
+    return "declared_attr" in text
+
+
+def _returned(function: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.expr | None:
+    for statement in reversed(function.body):
+        if isinstance(statement, ast.Return):
+            return statement.value
+    return None
+
+
+def _is_classvar(annotation: ast.expr) -> bool:
+    node = annotation.value if isinstance(annotation, ast.Subscript) else annotation
+    return ast.unparse(node).rpartition(".")[2] == "ClassVar"
+
+
+def _looks_mapped(attribute: Attribute) -> bool:
+    return attribute.annotation is not None and ast.unparse(attribute.annotation).startswith(
+        "Mapped"
+    )
+
+
+def _computed_tablename(node: ast.expr | None, class_name: str) -> str | None:
+    """The common ``declared_attr`` bodies: ``cls.__name__``, ``.lower()``, string
+    literals joined with ``+`` or in an f-string."""
+    if node is None:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Attribute) and node.attr == "__name__":
+        return class_name
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args:
+        inner = _computed_tablename(node.func.value, class_name)
+        if inner is None:
+            return None
+        if node.func.attr == "lower":
+            return inner.lower()
+        if node.func.attr == "upper":
+            return inner.upper()
+        return None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left = _computed_tablename(node.left, class_name)
+        right = _computed_tablename(node.right, class_name)
+        return None if left is None or right is None else left + right
+    if isinstance(node, ast.JoinedStr):
+        parts = []
+        for value in node.values:
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                parts.append(value.value)
+            elif isinstance(value, ast.FormattedValue) and value.conversion == -1:
+                inner = _computed_tablename(value.value, class_name)
+                if inner is None:
+                    return None
+                parts.append(inner)
+            else:
+                return None
+        return "".join(parts)
+    return None

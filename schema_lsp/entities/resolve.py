@@ -1,0 +1,133 @@
+"""Name resolution across the workspace: what a name in a model file stands for.
+
+A name is either defined in a workspace file (a class, a module-level assignment) or
+something outside the workspace, known only by its dotted name (``sqlalchemy.String``).
+Nothing is imported: outside names are compared as text, workspace names as syntax trees.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .source import ParsedFile
+
+_BUILTINS = frozenset(dir(builtins))
+_MAX_DEPTH = 24
+
+
+@dataclass(frozen=True)
+class External:
+    """A name from outside the workspace, e.g. ``sqlalchemy.orm.mapped_column``."""
+
+    name: str
+
+    def is_sqlalchemy(self, *names: str) -> bool:
+        """Whether this is one of ``names`` exported by SQLAlchemy (any submodule)."""
+        head, _, last = self.name.rpartition(".")
+        return last in names and (head == "sqlalchemy" or head.startswith("sqlalchemy."))
+
+    def is_from(self, package: str, *names: str) -> bool:
+        head, _, last = self.name.rpartition(".")
+        return last in names and (head == package or head.startswith(package + "."))
+
+
+@dataclass(frozen=True, eq=False)
+class Definition:
+    """A module-level class or assignment in a workspace file."""
+
+    file: ParsedFile
+    name: str
+    node: ast.ClassDef | ast.expr
+
+    @property
+    def qualname(self) -> str:
+        return f"{self.file.module}.{self.name}" if self.file.module else self.name
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Definition) and (self.file, self.name) == (
+            other.file,
+            other.name,
+        )
+
+    def __hash__(self) -> int:
+        return hash((id(self.file), self.name))
+
+
+@dataclass(frozen=True, eq=False)
+class ModuleRef:
+    """A workspace module used as a namespace (``import app.models as m``)."""
+
+    file: ParsedFile
+
+
+Ref = External | Definition | ModuleRef
+
+
+class Resolver:
+    """Resolves names through imports and aliases; records every workspace module it
+    looked for, so the workspace knows which files depend on which."""
+
+    def __init__(self, find_module: Callable[[str], ParsedFile | None]) -> None:
+        self._find_module = find_module
+        self.touched: set[str] = set()
+
+    def resolve(self, file: ParsedFile, expr: ast.AST, _depth: int = 0) -> Ref | None:
+        """What a ``Name`` or dotted ``Attribute`` expression refers to, or None."""
+        if _depth > _MAX_DEPTH:
+            return None
+        if isinstance(expr, ast.Name):
+            return self.resolve_name(file, expr.id, _depth + 1)
+        if isinstance(expr, ast.Attribute):
+            base = self.resolve(file, expr.value, _depth + 1)
+            if isinstance(base, External):
+                return External(f"{base.name}.{expr.attr}")
+            if isinstance(base, ModuleRef):
+                return self.resolve_name(base.file, expr.attr, _depth + 1)
+            return None
+        return None
+
+    def resolve_name(self, file: ParsedFile, name: str, _depth: int = 0) -> Ref | None:
+        if _depth > _MAX_DEPTH:
+            return None
+        if name in file.classes:
+            return Definition(file, name, file.classes[name])
+        if name in file.assignments:
+            value = file.assignments[name]
+            if isinstance(value, (ast.Name, ast.Attribute)):
+                aliased = self.resolve(file, value, _depth + 1)
+                if aliased is not None:
+                    return aliased
+            return Definition(file, name, value)
+        if name in file.imports:
+            return self.resolve_dotted(file.imports[name], _depth + 1)
+        if name in _BUILTINS:
+            return External(f"builtins.{name}")
+        return None
+
+    def resolve_dotted(self, dotted: str, _depth: int = 0) -> Ref | None:
+        """A dotted name: a workspace module, a name in one, or an outside name."""
+        if _depth > _MAX_DEPTH:
+            return None
+        parts = dotted.split(".")
+        for cut in range(len(parts), 0, -1):
+            module = ".".join(parts[:cut])
+            self.touched.add(module)
+            file = self._find_module(module)
+            if file is None:
+                continue
+            rest = parts[cut:]
+            if not rest:
+                return ModuleRef(file)
+            ref = self.resolve_name(file, rest[0], _depth + 1)
+            for attr in rest[1:]:
+                if isinstance(ref, External):
+                    ref = External(f"{ref.name}.{attr}")
+                elif isinstance(ref, ModuleRef):
+                    ref = self.resolve_name(ref.file, attr, _depth + 1)
+                else:
+                    return None
+            return ref
+        return External(dotted)

@@ -1,0 +1,181 @@
+"""One parsed model file: its syntax tree and the module-level names it defines or imports.
+
+Parsing is pure and per file, so the workspace can re-parse only what changed; everything
+that needs other files (bases, mixins, enums defined elsewhere) happens later, through a
+``Resolver``.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from .model import SourceRange
+
+
+@dataclass(frozen=True, eq=False)
+class ParsedFile:
+    """A model file's syntax tree and module-level bindings.
+
+    ``imports`` maps a local name to the dotted name it stands for (``sa`` ->
+    ``sqlalchemy``, ``S`` -> ``sqlalchemy.String``, ``Base`` -> ``app.models.base.Base``);
+    ``classes`` and ``assignments`` hold the last module-level definition of each name.
+    ``error`` is set (and the tree empty) when the text does not parse.
+    """
+
+    path: str
+    module: str
+    tree: ast.Module
+    imports: dict[str, str] = field(default_factory=dict)
+    classes: dict[str, ast.ClassDef] = field(default_factory=dict)
+    assignments: dict[str, ast.expr] = field(default_factory=dict)
+    #: module-level statements in order, for imperative ``Table(...)`` assignments
+    statements: tuple[ast.stmt, ...] = ()
+    error: str | None = None
+    lines: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def range(self, node: ast.AST) -> SourceRange:
+        """The span of a node (0-based lines; columns as code points of the line, where
+        ``ast`` counts UTF-8 bytes)."""
+        start_line = getattr(node, "lineno", 1) - 1
+        start_col = getattr(node, "col_offset", 0)
+        end_line = getattr(node, "end_lineno", None)
+        end_col = getattr(node, "end_col_offset", None)
+        end_line = start_line if end_line is None else end_line - 1
+        end_col = start_col if end_col is None else end_col
+        return SourceRange(
+            self.path,
+            start_line,
+            self._code_points(start_line, start_col),
+            end_line,
+            self._code_points(end_line, end_col),
+        )
+
+    def class_name_range(self, node: ast.ClassDef) -> SourceRange:
+        """The span of the name in ``class Name(...)``: where table diagnostics go."""
+        line_index = node.lineno - 1
+        line = self.lines[line_index] if line_index < len(self.lines) else ""
+        start = line.find(node.name, self._code_points(line_index, node.col_offset))
+        if start < 0:
+            return self.range(node)
+        return SourceRange(self.path, line_index, start, line_index, start + len(node.name))
+
+    def _code_points(self, line_index: int, byte_offset: int) -> int:
+        if 0 <= line_index < len(self.lines):
+            line = self.lines[line_index]
+            if not line.isascii():
+                return len(line.encode("utf-8")[:byte_offset].decode("utf-8", "replace"))
+        return byte_offset
+
+
+def module_name(path: str, roots: tuple[str, ...] = ()) -> str:
+    """The dotted module a file defines, relative to the first root that contains it
+    (``app/models/base.py`` -> ``app.models.base``; a package's ``__init__.py`` is the
+    package)."""
+    pure = PurePath(path)
+    for root in roots:
+        try:
+            relative = pure.relative_to(root)
+        except ValueError:
+            continue
+        return _dotted(relative)
+    return _dotted(PurePath(pure.name))
+
+
+def _dotted(relative: PurePath) -> str:
+    parts = list(relative.with_suffix("").parts)
+    if parts and parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def parse_source(text: str, path: str, module: str | None = None) -> ParsedFile:
+    """Parse one file without running it; never raises (a syntax error gives ``error``)."""
+    module = module if module is not None else module_name(path)
+    try:
+        tree = ast.parse(text, filename=path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        return ParsedFile(path, module, ast.Module(body=[], type_ignores=[]), error=str(exc))
+    is_package = PurePath(path).name == "__init__.py"
+    imports: dict[str, str] = {}
+    classes: dict[str, ast.ClassDef] = {}
+    assignments: dict[str, ast.expr] = {}
+    for statement in _module_statements(tree.body):
+        if isinstance(statement, ast.Import):
+            for alias in statement.names:
+                if alias.asname:
+                    imports[alias.asname] = alias.name
+                else:
+                    top = alias.name.partition(".")[0]
+                    imports[top] = top
+        elif isinstance(statement, ast.ImportFrom):
+            source = _absolute_module(module, is_package, statement.module, statement.level)
+            if source is None:
+                continue
+            for alias in statement.names:
+                if alias.name == "*":
+                    continue
+                imports[alias.asname or alias.name] = f"{source}.{alias.name}"
+        elif isinstance(statement, ast.ClassDef):
+            classes[statement.name] = statement
+            imports.pop(statement.name, None)
+            assignments.pop(statement.name, None)
+        elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            if statement.value is None:
+                continue
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    assignments[target.id] = statement.value
+                    classes.pop(target.id, None)
+                    imports.pop(target.id, None)
+        elif isinstance(statement, ast.TypeAlias if hasattr(ast, "TypeAlias") else ()):
+            name = statement.name  # type: ignore[attr-defined]
+            if isinstance(name, ast.Name):
+                assignments[name.id] = statement.value  # type: ignore[attr-defined]
+    return ParsedFile(
+        path,
+        module,
+        tree,
+        imports,
+        classes,
+        assignments,
+        tuple(_module_statements(tree.body)),
+        lines=tuple(text.splitlines()),
+    )
+
+
+def _module_statements(body: list[ast.stmt]) -> list[ast.stmt]:
+    """Top-level statements, looking into ``if TYPE_CHECKING:``/``try:`` blocks, where
+    imports of bases and enums often live."""
+    statements: list[ast.stmt] = []
+    for statement in body:
+        if isinstance(statement, ast.If):
+            statements.extend(_module_statements(statement.body))
+            statements.extend(_module_statements(statement.orelse))
+        elif isinstance(statement, ast.Try):
+            statements.extend(_module_statements(statement.body))
+            for handler in statement.handlers:
+                statements.extend(_module_statements(handler.body))
+        else:
+            statements.append(statement)
+    return statements
+
+
+def _absolute_module(module: str, is_package: bool, target: str | None, level: int) -> str | None:
+    if level == 0:
+        return target
+    package = module.split(".") if module else []
+    if not is_package:
+        package = package[:-1]
+    if level > 1:
+        if level - 1 > len(package):
+            return None
+        package = package[: len(package) - (level - 1)]
+    parts = [*package, *([target] if target else [])]
+    return ".".join(parts) if parts else None

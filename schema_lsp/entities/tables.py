@@ -1,0 +1,370 @@
+"""Table drafts: what a class or ``Table(...)`` declares, collected before names are final.
+
+Column flags (``index=True``, ``unique=True``, ``ForeignKey``) become table-level objects
+here, names come from the naming convention, and SQLAlchemy's autoincrement rule is
+applied, so every front end (declarative, imperative, SQLModel) finishes the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ..schema import (
+    CheckConstraintSchema,
+    ColumnSchema,
+    ComputedSchema,
+    ForeignKeySchema,
+    IdentitySchema,
+    IndexSchema,
+    PrimaryKeySchema,
+    TableSchema,
+    TypeSpec,
+    UniqueConstraintSchema,
+)
+from .model import EntitySchema, Note, SourceRange, object_key
+from .naming import DEFAULT_CONVENTION, NamingError, NamingTarget, convention_name
+
+NULL_TYPE = TypeSpec("sqlalchemy.sql.sqltypes:NullType")
+_INTEGER_TYPES = frozenset(
+    {"Integer", "INTEGER", "INT", "BigInteger", "BIGINT", "SmallInteger", "SMALLINT"}
+)
+
+
+@dataclass
+class ForeignKeyDraft:
+    """A foreign key; ``referred_table`` may still be a class to look up (``target_class``)."""
+
+    columns: list[str]
+    referred_columns: list[str]
+    referred_table: str | None
+    range: SourceRange
+    referred_schema: str | None = None
+    name: str | None = None
+    on_delete: str | None = None
+    on_update: str | None = None
+    deferrable: bool | None = None
+    initially: str | None = None
+    unresolved: bool = False
+
+
+@dataclass
+class ColumnDraft:
+    key: str  # the attribute name
+    name: str
+    range: SourceRange
+    type_text: str = ""
+    sa_type: TypeSpec | None = None  # None: unknown (unresolved unless a FK gives it)
+    type_range: SourceRange | None = None
+    statement_range: SourceRange | None = None
+    nullable: bool | None = None  # None: the default for the construct
+    primary_key: bool = False
+    autoincrement: bool | str = "auto"
+    python_default: bool = False  # default=/insert_default= (blocks "auto" autoincrement)
+    server_default: str | None = None
+    identity: IdentitySchema | None = None
+    computed: ComputedSchema | None = None
+    comment: str | None = None
+    index: bool = False
+    unique: bool = False
+    foreign_keys: list[ForeignKeyDraft] = field(default_factory=list)
+    unresolved: set[str] = field(default_factory=set)  # field names: type, default, ...
+    notes: list[Note] = field(default_factory=list)
+    enum_values: tuple[str, ...] | None = None
+
+
+@dataclass
+class IndexDraft:
+    name: str | None
+    columns: list[str]
+    range: SourceRange
+    unique: bool = False
+    expressions: list[str] = field(default_factory=list)
+    where: str | None = None
+    unresolved: set[str] = field(default_factory=set)
+
+
+@dataclass
+class ConstraintDraft:
+    """A unique, check or primary key constraint."""
+
+    kind: str  # unique, check, primary_key
+    name: str | None
+    columns: list[str]
+    range: SourceRange
+    sqltext: str | None = None
+    unresolved: set[str] = field(default_factory=set)
+
+
+@dataclass
+class TableDraft:
+    name: str
+    range: SourceRange
+    class_name: str | None = None
+    schema: str | None = None
+    comment: str | None = None
+    convention: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_CONVENTION))
+    columns: list[ColumnDraft] = field(default_factory=list)
+    indexes: list[IndexDraft] = field(default_factory=list)
+    constraints: list[ConstraintDraft] = field(default_factory=list)
+    foreign_keys: list[ForeignKeyDraft] = field(default_factory=list)
+    unresolved: set[str] = field(default_factory=set)  # full keys: "table.schema", ...
+    notes: list[Note] = field(default_factory=list)
+    extra_ranges: dict[str, SourceRange] = field(default_factory=dict)
+
+    def column(self, key_or_name: str) -> ColumnDraft | None:
+        for column in self.columns:
+            if column.key == key_or_name:
+                return column
+        for column in self.columns:
+            if column.name == key_or_name:
+                return column
+        return None
+
+    def add_column(self, column: ColumnDraft) -> None:
+        """A later declaration of the same attribute replaces the earlier one."""
+        self.columns = [c for c in self.columns if c.key != column.key]
+        self.columns.append(column)
+
+    def note(self, message: str, where: SourceRange) -> None:
+        self.notes.append(Note(f"not checked: {message}", where))
+
+
+def finish(draft: TableDraft) -> EntitySchema:
+    """The EntitySchema a draft declares, with SQLAlchemy's implicit objects and names."""
+    ranges: dict[str, SourceRange] = {"table": draft.range, **draft.extra_ranges}
+    unresolved = set(draft.unresolved)
+    notes = list(draft.notes)
+
+    def name_for(kind: str, target: NamingTarget, where: SourceRange) -> tuple[str | None, bool]:
+        try:
+            return convention_name(draft.convention, target), True
+        except NamingError as exc:
+            notes.append(Note(f"not checked: the name of this object ({exc})", where))
+            return target.name, False
+
+    def target(kind: str, name: str | None, columns: list[str], **extra: object) -> NamingTarget:
+        keys = [_key_of(draft, column) for column in columns]
+        return NamingTarget(kind, name, draft.name, draft.schema, columns, keys, **extra)  # type: ignore[arg-type]
+
+    # Primary key: a PrimaryKeyConstraint wins over column flags.
+    pk_constraint = next((c for c in draft.constraints if c.kind == "primary_key"), None)
+    pk_columns = (
+        [_column_name(draft, c) for c in pk_constraint.columns]
+        if pk_constraint
+        else [c.name for c in draft.columns if c.primary_key]
+    )
+    primary_key = None
+    if pk_columns:
+        pk_range = pk_constraint.range if pk_constraint else draft.range
+        pk_name, named = name_for(
+            "pk", target("pk", pk_constraint.name if pk_constraint else None, pk_columns), pk_range
+        )
+        primary_key = PrimaryKeySchema(tuple(pk_columns), pk_name)
+        if pk_constraint:
+            ranges["primary_key"] = pk_constraint.range
+        elif len(pk_columns) == 1:
+            column = draft.column(pk_columns[0])
+            ranges["primary_key"] = column.range if column else draft.range
+        if not named:
+            unresolved.add("primary_key.name")
+    pk_set = set(pk_columns)
+
+    foreign_keys = list(draft.foreign_keys)
+    for column in draft.columns:
+        for fk in column.foreign_keys:
+            fk.columns = [column.name]
+            foreign_keys.append(fk)
+    fk_columns = {name for fk in foreign_keys for name in fk.columns}
+    autoincrement_column = _autoincrement_column(draft, pk_columns, fk_columns)
+
+    columns: list[ColumnSchema] = []
+    for column in draft.columns:
+        key = object_key("column", column.name)
+        ranges[key] = column.range
+        if column.type_range is not None:
+            ranges[f"{key}.type"] = column.type_range
+        if column.statement_range is not None:
+            ranges[f"{key}.statement"] = column.statement_range
+        unresolved.update(f"{key}.{name}" for name in column.unresolved)
+        notes.extend(column.notes)
+        sa_type = column.sa_type
+        if sa_type is None:
+            sa_type = NULL_TYPE
+            unresolved.add(f"{key}.type")
+        nullable = column.nullable if column.nullable is not None else True
+        if column.name in pk_set:
+            nullable = False
+        columns.append(
+            ColumnSchema(
+                name=column.name,
+                type=column.type_text or sa_type.name,
+                sa_type=sa_type,
+                nullable=nullable,
+                default=column.server_default,
+                autoincrement=column is autoincrement_column,
+                identity=column.identity,
+                computed=column.computed,
+                comment=column.comment,
+                enum_values=_enum_values(sa_type),
+            )
+        )
+
+    indexes: list[IndexSchema] = []
+    for index in draft.indexes:
+        columns_ = [_column_name(draft, c) for c in index.columns]
+        name, named = name_for("ix", target("ix", index.name, columns_), index.range)
+        schema = IndexSchema(
+            name,
+            tuple(columns_),
+            unique=index.unique,
+            expressions=tuple(index.expressions),
+            where=index.where,
+        )
+        indexes.append(schema)
+        key = object_key("index", name, schema.columns)
+        ranges[key] = index.range
+        unresolved.update(f"{key}.{name_}" for name_ in index.unresolved)
+        if not named:
+            unresolved.add(f"{key}.name")
+    uniques: list[UniqueConstraintSchema] = []
+    checks: list[CheckConstraintSchema] = []
+    for constraint in draft.constraints:
+        if constraint.kind == "primary_key":
+            continue
+        columns_ = [_column_name(draft, c) for c in constraint.columns]
+        kind = "uq" if constraint.kind == "unique" else "ck"
+        name, named = name_for(kind, target(kind, constraint.name, columns_), constraint.range)
+        if constraint.kind == "unique":
+            uniques.append(UniqueConstraintSchema(name, tuple(columns_)))
+            key = object_key("unique", name, tuple(columns_))
+        else:
+            checks.append(CheckConstraintSchema(name, constraint.sqltext or ""))
+            key = object_key("check", name, tuple(columns_))
+        ranges[key] = constraint.range
+        unresolved.update(f"{key}.{name_}" for name_ in constraint.unresolved)
+        if not named:
+            unresolved.add(f"{key}.name")
+    # Column flags: index=True makes an index (unique when unique=True too), else
+    # unique=True makes an unnamed-by-default unique constraint.
+    for column in draft.columns:
+        if column.index:
+            name, named = name_for("ix", target("ix", None, [column.name]), column.range)
+            indexes.append(IndexSchema(name, (column.name,), unique=column.unique))
+            key = object_key("index", name, (column.name,))
+            ranges.setdefault(key, column.range)
+            if not named:
+                unresolved.add(f"{key}.name")
+        elif column.unique:
+            name, named = name_for("uq", target("uq", None, [column.name]), column.range)
+            uniques.append(UniqueConstraintSchema(name, (column.name,)))
+            key = object_key("unique", name, (column.name,))
+            ranges.setdefault(key, column.range)
+            if not named:
+                unresolved.add(f"{key}.name")
+
+    fks: list[ForeignKeySchema] = []
+    for fk in foreign_keys:
+        columns_ = [_column_name(draft, c) for c in fk.columns]
+        referred_table = fk.referred_table or ""
+        name, named = name_for(
+            "fk",
+            target(
+                "fk",
+                fk.name,
+                columns_,
+                referred_table=referred_table,
+                referred_columns=tuple(fk.referred_columns),
+            ),
+            fk.range,
+        )
+        schema = ForeignKeySchema(
+            name,
+            tuple(columns_),
+            referred_table,
+            tuple(fk.referred_columns),
+            referred_schema=fk.referred_schema,
+            on_delete=fk.on_delete,
+            on_update=fk.on_update,
+            deferrable=fk.deferrable,
+            initially=fk.initially,
+        )
+        fks.append(schema)
+        key = object_key("foreign_key", name, schema.columns)
+        ranges[key] = fk.range
+        if not named:
+            unresolved.add(f"{key}.name")
+        if fk.unresolved:
+            unresolved.add(f"{key}.referred_table")
+
+    table = TableSchema(
+        name=draft.name,
+        columns=tuple(columns),
+        schema=draft.schema,
+        primary_key=primary_key,
+        indexes=tuple(indexes),
+        unique_constraints=tuple(uniques),
+        foreign_keys=tuple(fks),
+        check_constraints=tuple(checks),
+        comment=draft.comment,
+    )
+    return EntitySchema(
+        table=table,
+        range=draft.range,
+        class_name=draft.class_name,
+        ranges=tuple(ranges.items()),
+        unresolved=frozenset(unresolved),
+        notes=tuple(notes),
+    )
+
+
+def _column_name(draft: TableDraft, key_or_name: str) -> str:
+    column = draft.column(key_or_name)
+    return column.name if column else key_or_name
+
+
+def _key_of(draft: TableDraft, name: str) -> str:
+    column = draft.column(name)
+    return column.key if column else name
+
+
+def _enum_values(sa_type: TypeSpec) -> tuple[str, ...] | None:
+    if sa_type.name in ("Enum", "ENUM") and all(isinstance(a, str) for a in sa_type.args):
+        return tuple(str(a) for a in sa_type.args)
+    return None
+
+
+def _autoincrement_column(
+    draft: TableDraft, pk_columns: list[str], fk_columns: set[str]
+) -> ColumnDraft | None:
+    """SQLAlchemy's ``Table.autoincrement_column``: an explicit ``autoincrement=True``
+    column, or the single integer primary key column without a Python or server default
+    and (unless ``"ignore_fk"``) without a foreign key."""
+    candidates = [draft.column(name) for name in pk_columns]
+    for column in candidates:
+        if column is not None and column.autoincrement is True:
+            return column
+    if len(candidates) != 1 or candidates[0] is None:
+        return None
+    column = candidates[0]
+    if column.autoincrement not in ("auto", "ignore_fk") or column.sa_type is None:
+        return None
+    if not _is_integer(column.sa_type):
+        return None
+    if column.python_default or (column.server_default is not None and column.identity is None):
+        return None
+    if column.name in fk_columns and column.autoincrement != "ignore_fk":
+        return None
+    return column
+
+
+def _is_integer(sa_type: TypeSpec) -> bool:
+    if sa_type.name in _INTEGER_TYPES:
+        return True
+    try:
+        from sqlalchemy import Integer
+
+        affinity = getattr(sa_type.build(), "_type_affinity", None)
+        return isinstance(affinity, type) and issubclass(affinity, Integer)
+    except Exception:
+        return False

@@ -1,0 +1,298 @@
+"""The workspace index: every model file's last good parse and the entities it declares.
+
+Files are parsed one at a time (``update``) and entities built lazily. A file's entities
+depend on the workspace modules its names resolve through (its base, mixins, enums, type
+aliases); ``dependents`` says which files to re-check after an edit. A file that stops
+parsing (a user mid-typing) keeps its last good parse.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .declarative import DeclarativeReader, Extension
+from .evaluate import Evaluator
+from .imperative import read_table, table_calls
+from .model import EntitySchema, Note, object_key
+from .resolve import Resolver
+from .source import ParsedFile, module_name, parse_source
+from .tables import TableDraft, finish
+
+#: Top-level packages never looked up in the workspace by suffix.
+_OUTSIDE = frozenset(
+    {"sqlalchemy", "sqlmodel", "typing_extensions", "alembic", "pydantic"}
+    | set(getattr(sys, "stdlib_module_names", ()))
+)
+
+
+@dataclass
+class _Built:
+    drafts: list[TableDraft | Extension]
+    touched: set[str]
+    entities: list[EntitySchema] = field(default_factory=list)
+
+
+class WorkspaceIndex:
+    """Parsed model files of a workspace and the entities they declare.
+
+    ``roots`` are the directories module names are relative to (``app/models/base.py``
+    under root ``.`` is ``app.models.base``); an import that matches no module exactly is
+    also looked up by its dotted suffix, for projects with a ``src/`` layout.
+    """
+
+    def __init__(self, roots: Iterable[str | Path] = ()) -> None:
+        self.roots = tuple(str(Path(root)) for root in roots)
+        self._files: dict[str, ParsedFile] = {}
+        self._modules: dict[str, str] = {}  # module -> path
+        self._errors: dict[str, str] = {}
+        self._built: dict[str, _Built] = {}
+        self._merged: list[EntitySchema] | None = None
+        self._extension_targets: dict[str, set[str]] = {}
+
+    # -- files ----------------------------------------------------------------------------
+
+    def update(self, path: str | Path, text: str) -> ParsedFile:
+        """Parse a file's new text; on a syntax error the last good parse stays in use."""
+        key = str(path)
+        parsed = parse_source(text, key, module_name(key, self.roots))
+        if not parsed.ok:
+            self._errors[key] = parsed.error or "syntax error"
+            previous = self._files.get(key)
+            if previous is not None:
+                return previous
+        else:
+            self._errors.pop(key, None)
+        old = self._files.get(key)
+        if old is not None:
+            self._modules.pop(old.module, None)
+        self._files[key] = parsed
+        self._modules[parsed.module] = key
+        self._invalidate(key, parsed.module)
+        return parsed
+
+    def load(self, paths: Iterable[str | Path]) -> None:
+        """Read and parse files from disk (unreadable files are skipped)."""
+        for path in paths:
+            try:
+                text = Path(path).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            self.update(path, text)
+
+    def remove(self, path: str | Path) -> None:
+        key = str(path)
+        parsed = self._files.pop(key, None)
+        self._errors.pop(key, None)
+        if parsed is not None:
+            if self._modules.get(parsed.module) == key:
+                del self._modules[parsed.module]
+            self._invalidate(key, parsed.module)
+
+    def parsed(self, path: str | Path) -> ParsedFile | None:
+        return self._files.get(str(path))
+
+    def syntax_error(self, path: str | Path) -> str | None:
+        """The current syntax error of a file whose last good parse is in use, if any."""
+        return self._errors.get(str(path))
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return tuple(self._files)
+
+    # -- entities -------------------------------------------------------------------------
+
+    def entities(self) -> list[EntitySchema]:
+        """Every entity in the workspace, single-table subclasses merged into their parent."""
+        if self._merged is None:
+            self._build()
+            self._merged = self._merge()
+        return list(self._merged)
+
+    def entities_in(self, path: str | Path) -> list[EntitySchema]:
+        """Entities whose table is declared in ``path``."""
+        key = str(path)
+        return [e for e in self.entities() if e.range.path == key]
+
+    def dependents(self, path: str | Path) -> set[str]:
+        """Files whose entities may change when ``path`` changes (``path`` included)."""
+        key = str(path)
+        self.entities()
+        parsed = self._files.get(key)
+        module = parsed.module if parsed else module_name(key, self.roots)
+        result = {key}
+        for other, built in self._built.items():
+            if module in built.touched:
+                result.add(other)
+        for source in list(result):
+            result.update(self._extension_targets.get(source, ()))
+        return result
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _invalidate(self, path: str, module: str) -> None:
+        self._built.pop(path, None)
+        for other, built in list(self._built.items()):
+            if module in built.touched:
+                del self._built[other]
+        self._merged = None
+
+    def _find_module(self, module: str) -> ParsedFile | None:
+        path = self._modules.get(module)
+        if path is not None:
+            return self._files.get(path)
+        if module.partition(".")[0] in _OUTSIDE:
+            return None
+        suffix = "." + module
+        matches = [m for m in self._modules if m.endswith(suffix)]
+        if len(matches) == 1:
+            return self._files.get(self._modules[matches[0]])
+        return None
+
+    def _build(self) -> None:
+        for path, parsed in self._files.items():
+            if path in self._built:
+                continue
+            self._built[path] = self._build_file(parsed)
+
+    def _build_file(self, parsed: ParsedFile) -> _Built:
+        resolver = Resolver(self._find_module)
+        evaluator = Evaluator(resolver)
+        reader = DeclarativeReader(evaluator)
+        drafts: list[TableDraft | Extension] = []
+        try:
+            drafts.extend(reader.read_file(parsed))
+            for call in table_calls(reader.context, parsed):
+                draft = read_table(reader.context, parsed, call)
+                if draft is not None:
+                    drafts.append(draft)
+        except RecursionError:
+            drafts = []
+        built = _Built(drafts, set(resolver.touched))
+        for draft in drafts:
+            if isinstance(draft, TableDraft):
+                try:
+                    built.entities.append(finish(draft))
+                except Exception as exc:
+                    note = Note(f"not checked: this table ({type(exc).__name__})", draft.range)
+                    _ = note
+        return built
+
+    def _merge(self) -> list[EntitySchema]:
+        entities: list[EntitySchema] = []
+        for built in self._built.values():
+            entities.extend(built.entities)
+        by_table = {(e.table.name, e.table.schema): i for i, e in enumerate(entities)}
+        self._extension_targets = {}
+        for path, built in self._built.items():
+            for draft in built.drafts:
+                if not isinstance(draft, Extension):
+                    continue
+                index = by_table.get(draft.table)
+                if index is None:
+                    continue
+                parent = entities[index]
+                draft.draft.convention = dict(draft.draft.convention)
+                try:
+                    extension = finish(draft.draft)
+                except Exception:
+                    continue
+                entities[index] = _extend(parent, extension)
+                self._extension_targets.setdefault(path, set()).add(parent.range.path)
+        return _fill_foreign_key_types(entities)
+
+
+def _extend(parent: EntitySchema, extension: EntitySchema) -> EntitySchema:
+    """A parent entity with a single-table subclass's columns and their objects."""
+    known = set(parent.table.column_names)
+    columns = parent.table.columns + tuple(
+        c for c in extension.table.columns if c.name not in known
+    )
+    table = dataclasses.replace(
+        parent.table,
+        columns=columns,
+        indexes=parent.table.indexes + extension.table.indexes,
+        unique_constraints=parent.table.unique_constraints + extension.table.unique_constraints,
+        foreign_keys=parent.table.foreign_keys + extension.table.foreign_keys,
+        check_constraints=parent.table.check_constraints + extension.table.check_constraints,
+    )
+    ranges = dict(parent.ranges)
+    for key, where in extension.ranges:
+        if key not in ("table", "primary_key"):
+            ranges.setdefault(key, where)
+    return dataclasses.replace(
+        parent,
+        table=table,
+        ranges=tuple(ranges.items()),
+        unresolved=parent.unresolved | extension.unresolved,
+        notes=parent.notes + extension.notes,
+    )
+
+
+def _fill_foreign_key_types(entities: list[EntitySchema]) -> list[EntitySchema]:
+    """A column declared only by its ``ForeignKey`` takes the referred column's type, as
+    SQLAlchemy does when it creates the table."""
+    by_table = {(e.table.name, e.table.schema): e for e in entities}
+    result: list[EntitySchema] = []
+    for entity in entities:
+        changed = False
+        columns = list(entity.table.columns)
+        unresolved = set(entity.unresolved)
+        for i, column in enumerate(columns):
+            key = object_key("column", column.name)
+            if f"{key}.type" not in unresolved:
+                continue
+            fk = next(
+                (
+                    fk
+                    for fk in entity.table.foreign_keys
+                    if fk.columns == (column.name,) and len(fk.referred_columns) == 1
+                ),
+                None,
+            )
+            if fk is None:
+                continue
+            target = by_table.get((fk.referred_table, fk.referred_schema))
+            referred = target.table.column(fk.referred_columns[0]) if target else None
+            if target is None or referred is None:
+                continue
+            if f"{object_key('column', referred.name)}.type" in target.unresolved:
+                continue
+            if _type_unknown_for_other_reason(entity, key):
+                continue
+            columns[i] = dataclasses.replace(
+                column,
+                type=referred.type,
+                sa_type=referred.sa_type,
+                enum_values=referred.enum_values,
+            )
+            unresolved.discard(f"{key}.type")
+            changed = True
+        if changed:
+            table = dataclasses.replace(entity.table, columns=tuple(columns))
+            entity = dataclasses.replace(entity, table=table, unresolved=frozenset(unresolved))
+        result.append(entity)
+    return result
+
+
+def _type_unknown_for_other_reason(entity: EntitySchema, key: str) -> bool:
+    """A type left unknown by a note (an unreadable type argument) stays unknown."""
+    column_range = entity.range_of(key)
+    return any(
+        note.range.start_line >= column_range.start_line
+        and note.range.end_line <= column_range.end_line
+        and "type" in note.message
+        for note in entity.notes
+    )
+
+
+def parse_entities(
+    paths: Iterable[str | Path], roots: Iterable[str | Path] = ()
+) -> list[EntitySchema]:
+    """Entities declared by the given files (a one-shot WorkspaceIndex)."""
+    index = WorkspaceIndex(roots)
+    index.load(paths)
+    return index.entities()
