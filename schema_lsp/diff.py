@@ -1,0 +1,720 @@
+"""Entities vs database: the seed's SchemaSynchronizer, made real.
+
+``compare`` turns what the models declare (EntitySchema) and what the database holds
+(DatabaseSchema) into SchemaDifference values. That list is the one intermediate form: the
+CLI prints it, the language server shows it, and ``render.migration`` turns it into SQL or
+an Alembic revision. Two rules keep users' trust:
+
+* No false positives. Objects are matched by structure (columns, target, options) before
+  names; what the database makes by itself (indexes backing keys) is never a difference;
+  whatever the parser or the type system could not resolve is reported as "not compared"
+  (info), never as a difference.
+* No misses. Types, lengths, enum values, timezones, defaults and referential actions are
+  compared by default, without configuration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal, TypeVar
+
+from .entities.model import EntitySchema, SourceRange, object_key
+from .schema import (
+    CheckConstraintSchema,
+    ColumnSchema,
+    DatabaseSchema,
+    ForeignKeySchema,
+    IndexSchema,
+    TableSchema,
+    UniqueConstraintSchema,
+)
+
+Severity = Literal["error", "warning", "info"]
+SchemaObject = (
+    TableSchema
+    | ColumnSchema
+    | IndexSchema
+    | UniqueConstraintSchema
+    | ForeignKeySchema
+    | CheckConstraintSchema
+    | None
+)
+T = TypeVar("T")
+D = TypeVar("D")
+
+
+@dataclass(frozen=True)
+class DifferenceKind:
+    """A kind of difference: its stable code, default severity and a one-line title."""
+
+    kind: str
+    code: str
+    severity: Severity
+    title: str
+
+
+_KINDS = (
+    DifferenceKind("not_checked", "SL001", "info", "part of a model could not be checked"),
+    DifferenceKind("table_missing", "SL100", "error", "table missing in the database"),
+    DifferenceKind("table_unmapped", "SL101", "info", "table has no entity"),
+    DifferenceKind("schema_not_read", "SL102", "info", "table's schema was not read"),
+    DifferenceKind("column_missing", "SL110", "error", "column missing in the database"),
+    DifferenceKind("column_unmapped", "SL111", "warning", "column missing in the model"),
+    DifferenceKind("type", "SL120", "error", "column type differs"),
+    DifferenceKind("type_not_compared", "SL121", "info", "column type not compared"),
+    DifferenceKind("nullable", "SL130", "error", "nullability differs"),
+    DifferenceKind("primary_key", "SL140", "error", "primary key differs"),
+    DifferenceKind("autoincrement", "SL141", "warning", "autoincrement differs"),
+    DifferenceKind("server_default", "SL150", "warning", "server default differs"),
+    DifferenceKind("index_missing", "SL160", "error", "index missing in the database"),
+    DifferenceKind("index_unmapped", "SL161", "warning", "index missing in the model"),
+    DifferenceKind("index_changed", "SL162", "error", "index differs"),
+    DifferenceKind("unique_missing", "SL170", "error", "unique constraint missing in the database"),
+    DifferenceKind("unique_unmapped", "SL171", "warning", "unique constraint missing in the model"),
+    DifferenceKind("foreign_key_missing", "SL180", "error", "foreign key missing in the database"),
+    DifferenceKind("foreign_key_unmapped", "SL181", "warning", "foreign key missing in the model"),
+    DifferenceKind("foreign_key_changed", "SL182", "error", "foreign key differs"),
+    DifferenceKind("name", "SL190", "info", "constraint or index name differs"),
+    DifferenceKind("comment", "SL191", "info", "comment differs"),
+    DifferenceKind("check_missing", "SL192", "warning", "check constraint missing in the database"),
+    DifferenceKind("check_unmapped", "SL193", "info", "check constraint missing in the model"),
+)
+KINDS: dict[str, DifferenceKind] = {kind.kind: kind for kind in _KINDS}
+CODES: dict[str, DifferenceKind] = {kind.code: kind for kind in _KINDS}
+
+
+@dataclass(frozen=True)
+class SchemaDifference:
+    """One divergence between a model and the database, located in the model's source.
+
+    ``declared`` is the model's object (None when only the database has it), ``actual`` the
+    database's (None when only the model has it); ``table`` is the table key
+    (``schema.name`` outside the default schema). ``range`` is where the model declares the
+    object, or the entity's class name for things the model lacks (None for a database
+    table that no entity maps).
+    """
+
+    kind: str
+    table: str
+    message: str
+    range: SourceRange | None
+    severity: Severity
+    column: str | None = None
+    name: str | None = None
+    declared: SchemaObject = None
+    actual: SchemaObject = None
+    declared_table: TableSchema | None = field(default=None, repr=False, compare=False)
+    actual_table: TableSchema | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def code(self) -> str:
+        return KINDS[self.kind].code
+
+    @property
+    def path(self) -> str | None:
+        return self.range.path if self.range else None
+
+    @property
+    def line(self) -> int | None:
+        """1-based line, as linters print it."""
+        return self.range.start_line + 1 if self.range else None
+
+
+@dataclass(frozen=True)
+class CompareOptions:
+    """What to compare beyond the defaults (tables without entities, comments and checks
+    are opt-in: many projects keep them only in the database)."""
+
+    unmapped_tables: bool = False
+    comments: bool = False
+    check_constraints: bool = False
+
+
+def compare(
+    entities: Iterable[EntitySchema],
+    database: DatabaseSchema,
+    options: CompareOptions | None = None,
+) -> list[SchemaDifference]:
+    """Every difference between the entities and the database, in source order."""
+    options = options or CompareOptions()
+    found: list[SchemaDifference] = []
+    mapped: set[str] = set()
+    for entity in entities:
+        comparison = _TableComparison(entity, database, options)
+        found.extend(comparison.run())
+        if comparison.actual is not None:
+            mapped.add(comparison.actual.key)
+    if options.unmapped_tables:
+        for table in database.tables:
+            if table.key not in mapped and not table.is_view:
+                found.append(
+                    SchemaDifference(
+                        "table_unmapped",
+                        table.key,
+                        f"table {table.key} has no entity",
+                        None,
+                        KINDS["table_unmapped"].severity,
+                        actual=table,
+                        actual_table=table,
+                    )
+                )
+    return sorted(found, key=_source_order)
+
+
+def _source_order(difference: SchemaDifference) -> tuple:
+    where = difference.range
+    if where is None:
+        return (1, "", 0, 0, difference.table)
+    return (0, where.path, where.start_line, where.start_column, difference.code)
+
+
+@dataclass(frozen=True)
+class _ColumnPair:
+    """A model column, its database column, where the model declares it, and its label."""
+
+    declared: ColumnSchema
+    actual: ColumnSchema
+    where: SourceRange
+    label: str
+
+
+class _TableComparison:
+    """Compares one entity with its table; a small object so each step reads alone."""
+
+    def __init__(
+        self, entity: EntitySchema, database: DatabaseSchema, options: CompareOptions
+    ) -> None:
+        self.entity = entity
+        self.declared = entity.table
+        self.database = database
+        self.options = options
+        self.dialect = database.dialect
+        self.actual = database.table(self.declared.name, self.declared.schema)
+        self.found: list[SchemaDifference] = []
+
+    def run(self) -> list[SchemaDifference]:
+        for note in self.entity.notes:
+            self.add("not_checked", note.message, range_=note.range)
+        if self.actual is None:
+            self._missing_table()
+            return self.found
+        self._columns()
+        if not self.actual.is_view:
+            self._primary_key()
+            self._indexes_and_uniques()
+            self._foreign_keys()
+            if self.options.check_constraints:
+                self._checks()
+        if self.options.comments and self.declared.comment != self.actual.comment:
+            self.add(
+                "comment",
+                f"table {self.key}: comment {self.declared.comment!r} in the model, "
+                f"{self.actual.comment!r} in the database",
+                range_=self.entity.range,
+            )
+        return self.found
+
+    @property
+    def key(self) -> str:
+        return self.actual.key if self.actual is not None else self.declared.key
+
+    def add(
+        self,
+        kind: str,
+        message: str,
+        *,
+        range_: SourceRange | None = None,
+        column: str | None = None,
+        name: str | None = None,
+        declared: SchemaObject = None,
+        actual: SchemaObject = None,
+        severity: Severity | None = None,
+    ) -> None:
+        self.found.append(
+            SchemaDifference(
+                kind=kind,
+                table=self.key,
+                message=message,
+                range=range_ or self.entity.range,
+                severity=severity or KINDS[kind].severity,
+                column=column,
+                name=name,
+                declared=declared,
+                actual=actual,
+                declared_table=self.declared,
+                actual_table=self.actual,
+            )
+        )
+
+    def add_column(
+        self, kind: str, pair: _ColumnPair, message: str, severity: Severity | None = None
+    ) -> None:
+        self.add(
+            kind,
+            f"{pair.label}: {message}",
+            range_=pair.where,
+            column=pair.declared.name,
+            declared=pair.declared,
+            actual=pair.actual,
+            severity=severity,
+        )
+
+    # -- tables ----------------------------------------------------------------------
+
+    def _missing_table(self) -> None:
+        schema = self.declared.schema
+        if (
+            schema is not None
+            and schema != self.database.default_schema
+            and (schema not in self.database.schemas)
+        ):
+            self.add(
+                "schema_not_read",
+                f"table {self.declared.key}: schema {schema!r} was not read from the database "
+                "(add it to the configured schemas); not checked",
+            )
+            return
+        self.add(
+            "table_missing",
+            f"table {self.declared.key} does not exist in the database",
+            declared=self.declared,
+        )
+
+    # -- columns ---------------------------------------------------------------------
+
+    def _columns(self) -> None:
+        assert self.actual is not None
+        for column in self.declared.columns:
+            key = object_key("column", column.name)
+            where = self.entity.range_of(key)
+            existing = self.actual.column(column.name)
+            if existing is None:
+                self.add(
+                    "column_missing",
+                    f"column {self.key}.{column.name} does not exist in the database",
+                    range_=where,
+                    column=column.name,
+                    declared=column,
+                )
+                continue
+            self._column(column, existing, key, where)
+        declared_names = set(self.declared.column_names)
+        for column in self.actual.columns:
+            if column.name not in declared_names:
+                self.add(
+                    "column_unmapped",
+                    f"column {self.key}.{column.name} ({column.type}) is in the database "
+                    "but not in the model",
+                    column=column.name,
+                    actual=column,
+                )
+
+    def _column(
+        self, declared: ColumnSchema, actual: ColumnSchema, key: str, where: SourceRange
+    ) -> None:
+        from .types import compare_types
+
+        assert self.actual is not None
+        label = f"column {self.key}.{declared.name}"
+        pair = _ColumnPair(declared, actual, where, label)
+        if self.entity.is_resolved(key, "type"):
+            outcome = compare_types(declared.sa_type, actual, self.dialect, table=self.actual)
+            if outcome.different:
+                self.add_column("type", pair, outcome.message, outcome.severity)
+            elif outcome.status == "not_compared":
+                self.add_column("type_not_compared", pair, outcome.message)
+        if self.entity.is_resolved(key, "nullable") and declared.nullable != actual.nullable:
+            self.add_column(
+                "nullable",
+                pair,
+                f"{_nullability(declared.nullable)} in the model, "
+                f"{_nullability(actual.nullable)} in the database",
+            )
+        if self.entity.is_resolved(key, "default"):
+            self._server_default(pair)
+        if self.entity.is_resolved(key, "autoincrement"):
+            self._autoincrement(pair)
+        if (
+            self.options.comments
+            and self.entity.is_resolved(key, "comment")
+            and declared.comment != actual.comment
+        ):
+            self.add_column(
+                "comment",
+                pair,
+                f"comment {declared.comment!r} in the model, {actual.comment!r} in the database",
+            )
+
+    def _server_default(self, pair: _ColumnPair) -> None:
+        declared, actual = pair.declared, pair.actual
+        from .defaults import compare_defaults, is_automatic_default
+
+        if declared.default is None and is_automatic_default(actual, self.actual):
+            return  # a SERIAL's sequence or an identity: the database's own machinery
+        outcome = compare_defaults(declared.default, actual.default, self.dialect, declared.sa_type)
+        if outcome.status == "different":
+            self.add_column("server_default", pair, outcome.message)
+
+    def _autoincrement(self, pair: _ColumnPair) -> None:
+        declared, actual = pair.declared, pair.actual
+        assert self.actual is not None
+        if not self.actual.is_primary_key(actual.name) or declared.autoincrement == (
+            actual.autoincrement
+        ):
+            return
+        if (
+            declared.autoincrement
+            and self.dialect == "sqlite"
+            and not _sqlite_can_autoincrement(actual)
+        ):
+            return  # SQLite only auto-assigns a lone INTEGER PRIMARY KEY (the rowid)
+        said = "autoincrement" if declared.autoincrement else "not autoincrement"
+        has = "autoincrement" if actual.autoincrement else "not autoincrement"
+        self.add_column("autoincrement", pair, f"{said} in the model, {has} in the database")
+
+    # -- keys, indexes and constraints -------------------------------------------------
+
+    def _primary_key(self) -> None:
+        assert self.actual is not None
+        mine = self.declared.primary_key.columns if self.declared.primary_key else ()
+        theirs = self.actual.primary_key.columns if self.actual.primary_key else ()
+        if mine == theirs:
+            return
+        where = self.entity.range_of(object_key("primary_key", None))
+        if set(mine) == set(theirs):
+            message = (
+                f"table {self.key}: primary key column order ({', '.join(mine)}) in the model, "
+                f"({', '.join(theirs)}) in the database"
+            )
+            self.add("primary_key", message, range_=where, severity="warning")
+            return
+        self.add(
+            "primary_key",
+            f"table {self.key}: primary key ({', '.join(mine) or 'none'}) in the model, "
+            f"({', '.join(theirs) or 'none'}) in the database",
+            range_=where,
+            declared=self.declared,
+            actual=self.actual,
+        )
+
+    def _indexes_and_uniques(self) -> None:
+        """Uniqueness may live in a unique constraint or a unique index on either side;
+        both are the same promise, so they are matched across kinds. Indexes the database
+        made itself (``IndexSchema.implicit``) are the constraints' own and never compared."""
+        assert self.actual is not None
+        primary = self.actual.primary_key.columns if self.actual.primary_key else None
+        indexes = [i for i in self.actual.indexes if i.implicit is None]
+        uniques = list(self.actual.unique_constraints)
+        used_indexes: set[int] = set()
+        used_uniques: set[int] = set()
+
+        def plain_unique_index(columns: tuple[str, ...]):  # type: ignore[no-untyped-def]
+            return lambda i: (
+                i.unique and not i.expressions and not i.where and (i.columns == columns)
+            )
+
+        for unique in self.declared.unique_constraints:
+            if unique.columns == primary:
+                continue  # the primary key already is that constraint
+            key = object_key("unique", unique.name, unique.columns)
+            match: UniqueConstraintSchema | IndexSchema | None
+            match = _take(uniques, used_uniques, _same_columns, unique)
+            match = match or _take(indexes, used_indexes, _plain_unique_index, unique)
+            if match is None:
+                self.add(
+                    "unique_missing",
+                    f"table {self.key}: unique constraint on ({', '.join(unique.columns)}) "
+                    "does not exist in the database",
+                    range_=self.entity.range_of(key),
+                    name=unique.name,
+                    declared=unique,
+                )
+            else:
+                self._name(unique.name, match.name, key, "unique constraint")
+
+        for index in self.declared.indexes:
+            key = object_key("index", index.name, index.columns)
+            where = self.entity.range_of(key)
+            if not self.entity.is_resolved(key, "expressions"):
+                # Not comparable, but it may well be there: take a same-named index so it
+                # is not reported as missing from the model either.
+                _take(indexes, used_indexes, _same_name, index)
+                continue
+            found: IndexSchema | UniqueConstraintSchema | None
+            same = _same_index if self.entity.is_resolved(key, "where") else _same_index_any_where
+            found = _take(indexes, used_indexes, same, index)
+            if found is None and index.unique and not index.expressions and not index.where:
+                found = _take(uniques, used_uniques, _same_columns, index)
+            if found is not None:
+                self._name(index.name, found.name, key, "index")
+                continue
+            renamed = _take(indexes, used_indexes, _same_name, index)
+            if renamed is not None:
+                self.add(
+                    "index_changed",
+                    f"table {self.key}: index {index.name} is {_describe_index(index)} in the "
+                    f"model, {_describe_index(renamed)} in the database",
+                    range_=where,
+                    name=index.name,
+                    declared=index,
+                    actual=renamed,
+                )
+                continue
+            self.add(
+                "index_missing",
+                f"table {self.key}: index {_describe_index(index)} does not exist in the database",
+                range_=where,
+                name=index.name,
+                declared=index,
+            )
+
+        for position, index in enumerate(indexes):
+            if position not in used_indexes and not (index.unique and index.columns == primary):
+                self.add(
+                    "index_unmapped",
+                    f"table {self.key}: index {index.name} {_describe_index(index)} is in the "
+                    "database but not in the model",
+                    name=index.name,
+                    actual=index,
+                )
+        for position, unique in enumerate(uniques):
+            if position not in used_uniques and unique.columns != primary:
+                self.add(
+                    "unique_unmapped",
+                    f"table {self.key}: unique constraint {unique.name or ''} on "
+                    f"({', '.join(unique.columns)}) is in the database but not in the model",
+                    name=unique.name,
+                    actual=unique,
+                )
+
+    def _foreign_keys(self) -> None:
+        assert self.actual is not None
+        available = list(self.actual.foreign_keys)
+        used: set[int] = set()
+        for fk in self.declared.foreign_keys:
+            key = object_key("foreign_key", fk.name, fk.columns)
+            where = self.entity.range_of(key)
+            match = _take(available, used, self._same_target, fk)
+            if match is None:
+                match = _take(available, used, _same_fk_columns, fk)
+                if match is not None:
+                    self.add(
+                        "foreign_key_changed",
+                        f"table {self.key}: foreign key ({', '.join(fk.columns)}) references "
+                        f"{_target(fk)} in the model, {_target(match)} in the database",
+                        range_=where,
+                        name=fk.name or match.name,
+                        declared=fk,
+                        actual=match,
+                    )
+                    continue
+                self.add(
+                    "foreign_key_missing",
+                    f"table {self.key}: foreign key ({', '.join(fk.columns)}) -> {_target(fk)} "
+                    "does not exist in the database",
+                    range_=where,
+                    name=fk.name,
+                    declared=fk,
+                )
+                continue
+            changes = []
+            for label, mine, theirs in (
+                ("ON DELETE", fk.on_delete, match.on_delete),
+                ("ON UPDATE", fk.on_update, match.on_update),
+            ):
+                if _action(mine, self.dialect) != _action(theirs, self.dialect):
+                    changes.append(
+                        f"{label} {mine or 'NO ACTION'} in the model, "
+                        f"{theirs or 'NO ACTION'} in the database"
+                    )
+            if changes:
+                self.add(
+                    "foreign_key_changed",
+                    f"table {self.key}: foreign key ({', '.join(fk.columns)}) -> "
+                    f"{_target(fk)}: {'; '.join(changes)}",
+                    range_=where,
+                    name=fk.name or match.name,
+                    declared=fk,
+                    actual=match,
+                )
+                continue
+            self._name(fk.name, match.name, key, "foreign key")
+        for position, fk in enumerate(available):
+            if position not in used:
+                self.add(
+                    "foreign_key_unmapped",
+                    f"table {self.key}: foreign key {fk.name or ''} ({', '.join(fk.columns)}) "
+                    f"-> {_target(fk)} is in the database but not in the model",
+                    name=fk.name,
+                    actual=fk,
+                )
+
+    def _same_target(self, declared: ForeignKeySchema, actual: ForeignKeySchema) -> bool:
+        if declared.columns != actual.columns or declared.referred_table != actual.referred_table:
+            return False
+        if declared.referred_columns != actual.referred_columns:
+            return False
+        return self._schema(declared.referred_schema) == self._schema(actual.referred_schema)
+
+    def _schema(self, schema: str | None) -> str | None:
+        return None if schema == self.database.default_schema else schema
+
+    def _checks(self) -> None:
+        assert self.actual is not None
+        available = list(self.actual.check_constraints)
+        used: set[int] = set()
+        for check in self.declared.check_constraints:
+            key = object_key("check", check.name, ())
+            match = _take(available, used, _same_check, check)
+            if match is None:
+                self.add(
+                    "check_missing",
+                    f"table {self.key}: check constraint {check.name or ''} "
+                    f"({check.sqltext}) does not exist in the database",
+                    range_=self.entity.range_of(key),
+                    name=check.name,
+                    declared=check,
+                )
+        for position, check in enumerate(available):
+            if position not in used:
+                self.add(
+                    "check_unmapped",
+                    f"table {self.key}: check constraint {check.name or ''} ({check.sqltext}) "
+                    "is in the database but not in the model",
+                    name=check.name,
+                    actual=check,
+                )
+
+    def _name(self, declared: str | None, actual: str | None, key: str, what: str) -> None:
+        """Same structure, other name: information only (never a drop and re-create)."""
+        if declared is None or actual is None or declared == actual:
+            return
+        if self.dialect in ("mysql", "mariadb") and what == "primary key":
+            return
+        self.add(
+            "name",
+            f"table {self.key}: {what} is named {declared!r} in the model, {actual!r} in the "
+            "database",
+            range_=self.entity.range_of(key),
+            name=declared,
+        )
+
+
+def _take(
+    candidates: Sequence[T], used: set[int], accept: Callable[[D, T], bool], declared: D
+) -> T | None:
+    """The first unused candidate that ``accept(declared, candidate)`` takes, marked used."""
+    for position, candidate in enumerate(candidates):
+        if position not in used and accept(declared, candidate):
+            used.add(position)
+            return candidate
+    return None
+
+
+def _same_columns(
+    declared: IndexSchema | UniqueConstraintSchema, actual: UniqueConstraintSchema
+) -> bool:
+    return declared.columns == actual.columns
+
+
+def _plain_unique_index(
+    declared: UniqueConstraintSchema | IndexSchema, actual: IndexSchema
+) -> bool:
+    return (
+        actual.unique
+        and not actual.expressions
+        and not actual.where
+        and (actual.columns == declared.columns)
+    )
+
+
+def _same_name(declared: IndexSchema, actual: IndexSchema) -> bool:
+    return declared.name is not None and actual.name == declared.name
+
+
+def _same_check(declared: CheckConstraintSchema, actual: CheckConstraintSchema) -> bool:
+    if _normalize_sql(actual.sqltext) == _normalize_sql(declared.sqltext):
+        return True
+    return declared.name is not None and actual.name == declared.name
+
+
+def _same_fk_columns(declared: ForeignKeySchema, actual: ForeignKeySchema) -> bool:
+    return declared.columns == actual.columns
+
+
+def _same_index(declared: IndexSchema, actual: IndexSchema) -> bool:
+    if declared.unique != actual.unique:
+        return False
+    if declared.expressions or actual.expressions:
+        mine = tuple(_normalize_sql(e) for e in (declared.expressions or declared.columns))
+        theirs = tuple(_normalize_sql(e) for e in (actual.expressions or actual.columns))
+        if mine != theirs:
+            return False
+    elif declared.columns != actual.columns:
+        return False
+    if declared.where is not None or actual.where is not None:
+        if declared.where is None or actual.where is None:
+            return False
+        if _normalize_sql(declared.where) != _normalize_sql(actual.where):
+            return False
+    return not declared.method or (actual.method or "btree") == declared.method.lower()
+
+
+def _same_index_any_where(declared: IndexSchema, actual: IndexSchema) -> bool:
+    """For a partial index whose predicate the parser could not read."""
+    return _same_index(replace(declared, where=actual.where), actual)
+
+
+def _describe_index(index: IndexSchema) -> str:
+    elements = index.expressions or index.columns
+    text = f"{'unique ' if index.unique else ''}({', '.join(elements)})"
+    if index.method:
+        text += f" using {index.method}"
+    if index.where:
+        text += f" where {index.where}"
+    return text
+
+
+def _target(fk: ForeignKeySchema) -> str:
+    table = f"{fk.referred_schema}.{fk.referred_table}" if fk.referred_schema else fk.referred_table
+    return f"{table}({', '.join(fk.referred_columns)})"
+
+
+def _action(action: str | None, dialect: str) -> str:
+    """Referential actions as each dialect enforces them: NO ACTION is everyone's default,
+    and MySQL treats RESTRICT exactly as NO ACTION."""
+    value = (action or "NO ACTION").upper()
+    if dialect in ("mysql", "mariadb") and value == "RESTRICT":
+        return "NO ACTION"
+    return value
+
+
+def _nullability(nullable: bool) -> str:
+    return "nullable" if nullable else "NOT NULL"
+
+
+def _sqlite_can_autoincrement(column: ColumnSchema) -> bool:
+    return column.type.strip().upper() == "INTEGER"
+
+
+def _normalize_sql(text: str) -> str:
+    """SQL text compared loosely: case, quotes, whitespace and redundant outer parentheses
+    do not matter (each database prints expressions its own way)."""
+    import re
+
+    normalized = re.sub(r"[\"`]", "", text).lower()
+    normalized = re.sub(r"::[a-z_ ]+(\[\])?", "", normalized)
+    normalized = re.sub(r"\s+", "", normalized)
+    while normalized.startswith("(") and normalized.endswith(")") and _balanced(normalized[1:-1]):
+        normalized = normalized[1:-1]
+    return normalized
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
