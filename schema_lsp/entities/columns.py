@@ -276,6 +276,8 @@ def build_column(
                     start=identity.start,
                     increment=identity.increment,
                 )
+                if not isinstance(nullable, bool):
+                    draft.nullable = False  # an identity column is NOT NULL by default
             except Unresolvable as exc:
                 draft.unresolved.add("identity")
                 note(f"Identity ({exc})", item)

@@ -1,0 +1,129 @@
+"""The parser against SQLAlchemy itself: for each model module in tests/models, the test
+(never the product) imports it and compares its MetaData with the statically parsed
+entities, field by field, skipping only what the parser reports as unresolved."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from schema_lsp.entities import EntitySchema, WorkspaceIndex, object_key
+from schema_lsp.entities.columns import compile_sql
+from schema_lsp.schema import TypeSpec
+
+ROOT = Path(__file__).resolve().parent.parent
+MODELS = ROOT / "tests" / "models"
+CORPUS = {
+    "tests.models.declarative_2_0": "Base",
+    "tests.models.legacy": "Base",
+    "tests.models.imperative": "metadata",
+    "tests.models.shop.models": "Base",
+}
+
+
+@pytest.fixture(scope="module")
+def index() -> WorkspaceIndex:
+    workspace = WorkspaceIndex([ROOT])
+    workspace.load(sorted(MODELS.rglob("*.py")))
+    return workspace
+
+
+def _metadata(module_name: str) -> sa.MetaData:
+    module = importlib.import_module(module_name)
+    holder: Any = getattr(module, CORPUS[module_name])
+    return holder if isinstance(holder, sa.MetaData) else holder.metadata
+
+
+def _name(value: Any) -> str | None:
+    if value is None or type(value).__name__ == "_NoneName":
+        return None
+    return str(value)
+
+
+def _default(column: sa.Column[Any]) -> str | None:
+    if column.server_default is None or isinstance(
+        column.server_default, (sa.Identity, sa.Computed)
+    ):
+        return None
+    arg = column.server_default.arg  # type: ignore[attr-defined]
+    if isinstance(arg, str):
+        return "'" + arg.replace("'", "''") + "'"
+    return compile_sql(arg)
+
+
+def _entity(index: WorkspaceIndex, table: sa.Table) -> EntitySchema:
+    found = [
+        e for e in index.entities() if e.table.name == table.name and e.table.schema == table.schema
+    ]
+    assert len(found) == 1, f"{table.fullname}: {len(found)} entities"
+    return found[0]
+
+
+def _tables() -> list[tuple[str, str]]:
+    return [(module, table) for module in CORPUS for table in _metadata(module).tables]
+
+
+@pytest.mark.parametrize(("module", "table_key"), _tables())
+def test_entity_matches_sqlalchemy_metadata(
+    index: WorkspaceIndex, module: str, table_key: str
+) -> None:
+    table = _metadata(module).tables[table_key]
+    entity = _entity(index, table)
+    parsed = entity.table
+    assert parsed.column_names == tuple(c.name for c in table.columns)
+    assert parsed.comment == table.comment
+    for column in table.columns:
+        key = object_key("column", column.name)
+        declared = parsed.column(column.name)
+        assert declared is not None
+        assert not {f"{key}.{f}" for f in ("type", "nullable", "default")} & entity.unresolved
+        assert declared.sa_type == TypeSpec.of(column.type), column.name
+        assert declared.nullable == column.nullable, column.name
+        assert declared.default == _default(column), column.name
+        assert declared.comment == column.comment, column.name
+        assert declared.autoincrement == (table.autoincrement_column is column), column.name
+        if column.identity is not None:
+            assert declared.identity is not None
+            assert declared.identity.start == column.identity.start
+        if column.computed is not None:
+            assert declared.computed is not None
+            assert declared.computed.sqltext == str(column.computed.sqltext)
+    assert parsed.primary_key is not None
+    assert parsed.primary_key.columns == tuple(c.name for c in table.primary_key.columns)
+    assert parsed.primary_key.name == _name(table.primary_key.name)
+    assert sorted((i.name, i.columns, i.unique) for i in parsed.indexes) == sorted(
+        (_name(i.name), tuple(c.name for c in i.columns), bool(i.unique)) for i in table.indexes
+    )
+    uniques = [c for c in table.constraints if isinstance(c, sa.UniqueConstraint)]
+    assert sorted((u.name or "", u.columns) for u in parsed.unique_constraints) == sorted(
+        (_name(u.name) or "", tuple(c.name for c in u.columns)) for u in uniques
+    )
+    checks = [c for c in table.constraints if isinstance(c, sa.CheckConstraint)]
+    assert sorted((c.name or "", c.sqltext) for c in parsed.check_constraints) == sorted(
+        (_name(c.name) or "", str(c.sqltext)) for c in checks
+    )
+    assert sorted(
+        (f.name or "", f.columns, f.referred_table, f.referred_columns, f.on_delete, f.on_update)
+        for f in parsed.foreign_keys
+    ) == sorted(
+        (
+            _name(f.name) or "",
+            tuple(c.name for c in f.columns),
+            f.elements[0].column.table.name,
+            tuple(e.column.name for e in f.elements),
+            f.ondelete.upper() if f.ondelete else None,
+            f.onupdate.upper() if f.onupdate else None,
+        )
+        for f in table.foreign_key_constraints
+    )
+    assert not entity.notes, entity.notes
+
+
+def test_every_parsed_entity_is_a_real_table(index: WorkspaceIndex) -> None:
+    real = {(t.name, t.schema) for module in CORPUS for t in _metadata(module).tables.values()}
+    parsed = {(e.table.name, e.table.schema) for e in index.entities()}
+    assert parsed == real
