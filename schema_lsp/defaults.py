@@ -1,0 +1,483 @@
+"""Server-default comparison: the model's default SQL against the database's, per dialect.
+
+Databases hand back a default in their own spelling: PostgreSQL adds casts
+(``'0'::numeric``, ``'new'::status``, ``NULL::character varying``), MariaDB prints
+``current_timestamp()`` and numbers unquoted (``0.00``), SQLite keeps the declared text
+minus one pair of parentheses. Both sides are tokenized (string literals kept intact) and
+reduced to a ``NormalizedDefault``: a literal, a number, a boolean, a function, a sequence,
+or, for anything else, an expression compared by its token text.
+
+Decisions the diff engine may rely on:
+
+* ``NULL`` and no default are the same (None).
+* Numbers compare by value in numeric columns (``'0'`` = ``0`` = ``0.00``); booleans compare
+  as truth values in boolean columns (``false`` = MySQL's ``0`` = ``'0'``); with no column
+  type, a quoted number equals the number and ``true``/``false`` equal ``1``/``0``.
+* The current-time spellings a dialect treats as one (``now()``, ``CURRENT_TIMESTAMP``,
+  MariaDB ``current_timestamp()``, PostgreSQL ``transaction_timestamp()``, SQLite
+  ``datetime('now')``) are one function; any other function is itself
+  (``clock_timestamp()`` is not ``now()``).
+* An expression that differs only in spelling from the other side cannot be judged: the
+  comparison is ``not_compared``, never a difference. Two different simple defaults (a
+  literal, number, function, sequence) are a difference.
+* MySQL's ``ON UPDATE ...`` is split off into ``on_update``; it is compared only when the
+  model's text has one too.
+* A serial column's ``nextval(...)`` is the database's own doing: ``is_automatic_default``
+  says so, and the diff should not ask the model to declare it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Literal
+
+from .schema import ColumnSchema, TableSchema, TypeSpec
+from .types import canonical_type
+
+Kind = Literal["literal", "number", "boolean", "function", "sequence", "expression"]
+Status = Literal["equal", "different", "not_compared"]
+
+#: Words that continue a multi-word type name after ``::`` (``character varying``).
+_TYPE_WORDS = frozenset(
+    {"varying", "precision", "with", "without", "time", "zone", "character", "double", "bit"}
+)
+_TRUE_TEXTS = frozenset({"true", "t", "1", "y", "yes", "on"})
+_FALSE_TEXTS = frozenset({"false", "f", "0", "n", "no", "off"})
+_NUMBER_FAMILIES = frozenset(
+    {"integer", "bigint", "smallint", "tinyint", "mediumint", "numeric", "float", "double", "year"}
+)
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<string>(?:[EeNn]|_[A-Za-z0-9]+)?'(?:[^'\\]|''|\\.)*')
+  | (?P<bits>[BbXx]'[0-9A-Fa-f]*')
+  | (?P<number>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)
+  | (?P<ident>[A-Za-z_][\w$]*)
+  | (?P<quoted>"(?:[^"]|"")*"|`(?:[^`]|``)*`)
+  | (?P<cast>::)
+  | (?P<op><=|>=|<>|!=|\|\||[-+*/%(),.\[\]=<>|&^~!])
+    """,
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class NormalizedDefault:
+    """A server default reduced to a comparable value.
+
+    ``kind`` says what ``value`` is: ``literal`` (the unquoted string), ``number`` (a
+    ``Decimal`` as text, e.g. ``"-1.5"``), ``boolean`` (``"true"``/``"false"``), ``function``
+    (``"current_timestamp"``, ``"gen_random_uuid()"``), ``sequence`` (the sequence name of a
+    ``nextval``), or ``expression`` (token text: casts dropped, keywords lower case).
+    ``text`` is the SQL as given; ``on_update`` MySQL's ``ON UPDATE`` clause, if any.
+    """
+
+    kind: Kind
+    value: str
+    text: str
+    on_update: str | None = None
+
+
+@dataclass(frozen=True)
+class DefaultComparison:
+    """Whether two server defaults are the same; ``message`` names both sides when they
+    differ, or says why they could not be compared."""
+
+    status: Status
+    declared: str | None
+    actual: str | None
+    message: str = ""
+
+    @property
+    def equal(self) -> bool:
+        return self.status == "equal"
+
+    @property
+    def different(self) -> bool:
+        return self.status == "different"
+
+
+def normalize_default(
+    sql: str | None, dialect: str, column_type: TypeSpec | None = None
+) -> NormalizedDefault | None:
+    """The comparable form of a server default on ``dialect``, or None for no default
+    (including ``NULL``). ``column_type`` lets quoted numbers and booleans be read as such."""
+    if sql is None or not sql.strip():
+        return None
+    text = sql.strip()
+    body, on_update = _split_on_update(text) if _is_mysql(dialect) else (text, None)
+    tokens = _tokenize(body)
+    if tokens is None:
+        return NormalizedDefault("expression", _squeeze(body), text, on_update)
+    tokens = _strip_parentheses(_drop_casts(tokens))
+    kind, value = _classify(tokens, dialect)
+    if kind is None:
+        return None
+    if kind in ("literal", "number", "boolean"):
+        kind, value = _in_domain(kind, value, _domain(column_type, dialect))
+    return NormalizedDefault(kind, value, text, on_update)
+
+
+def compare_defaults(
+    declared: str | None,
+    actual: str | None,
+    dialect: str,
+    column_type: TypeSpec | None = None,
+) -> DefaultComparison:
+    """Compare the model's server default (dialect-neutral SQL such as ``now()``,
+    ``'abc'``, ``false``) with the database's reflected one, for a column of
+    ``column_type`` (either side's type; it decides how quoted numbers are read)."""
+    mine = normalize_default(declared, dialect, column_type)
+    theirs = normalize_default(actual, dialect, column_type)
+    shown_declared = declared.strip() if declared else None
+    shown_actual = actual.strip() if actual else None
+    if mine is None and theirs is None:
+        return DefaultComparison("equal", shown_declared, shown_actual)
+    if mine is None:
+        message = f"database has default {shown_actual}, the model declares none"
+        return DefaultComparison("different", shown_declared, shown_actual, message)
+    if theirs is None and _is_mysql(dialect) and column_type and column_type.name == "BIT":
+        message = "SQLAlchemy does not read MySQL BIT defaults; not compared"
+        return DefaultComparison("not_compared", shown_declared, shown_actual, message)
+    if theirs is None:
+        message = f"declared default {shown_declared}, the database column has none"
+        return DefaultComparison("different", shown_declared, shown_actual, message)
+    same = _same(mine, theirs)
+    if same is None:
+        message = (
+            f"default expressions {shown_declared} and {shown_actual} differ in spelling; "
+            "not compared"
+        )
+        return DefaultComparison("not_compared", shown_declared, shown_actual, message)
+    if same and mine.on_update is not None:
+        same = _same_on_update(mine.on_update, theirs.on_update, dialect)
+    if same:
+        return DefaultComparison("equal", shown_declared, shown_actual)
+    message = f"declared default {shown_declared}, database has {shown_actual}"
+    return DefaultComparison("different", shown_declared, shown_actual, message)
+
+
+def is_automatic_default(column: ColumnSchema, table: TableSchema | None = None) -> bool:
+    """True when the column's default is the database's own auto-increment machinery: an
+    identity column, or the ``nextval`` of a PostgreSQL SERIAL's sequence (named
+    ``<table>_<column>_seq``, checked when ``table`` is given). A model need not declare it."""
+    if column.identity is not None:
+        return True
+    if column.default is None or not column.autoincrement:
+        return False
+    normalized = normalize_default(column.default, "postgresql")
+    if normalized is None or normalized.kind != "sequence":
+        return False
+    if table is None:
+        return True
+    schema, _, name = normalized.value.rpartition(".")
+    serial = f"{table.name}_{column.name}_seq"[:63]
+    return name == serial and schema in ("", table.schema or "", "public")
+
+
+# -- tokens ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str
+    text: str
+
+
+def _tokenize(text: str) -> list[_Token] | None:
+    tokens: list[_Token] = []
+    position = 0
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if match is None:
+            return None
+        kind = match.lastgroup or ""
+        if kind != "space":
+            tokens.append(_Token(kind, match.group()))
+        position = match.end()
+    return tokens
+
+
+def _split_on_update(text: str) -> tuple[str, str | None]:
+    """MariaDB reflects ``current_timestamp() ON UPDATE current_timestamp()`` as the
+    default; the ``ON UPDATE`` part is not a default."""
+    tokens = _tokenize(text)
+    if tokens is None:
+        return text, None
+    depth = 0
+    for index, token in enumerate(tokens[:-1]):
+        if token.text == "(":
+            depth += 1
+        elif token.text == ")":
+            depth -= 1
+        elif (
+            depth == 0
+            and token.kind == "ident"
+            and token.text.lower() == "on"
+            and tokens[index + 1].text.lower() == "update"
+        ):
+            match = re.search(r"\s+ON\s+UPDATE\s+", text, re.I)
+            if match is not None:
+                return text[: match.start()].strip(), text[match.end() :].strip()
+    return text, None
+
+
+def _drop_casts(tokens: list[_Token]) -> list[_Token]:
+    """Remove PostgreSQL casts (``::character varying``, ``::"Status"``, ``::app.status``,
+    ``::numeric(10,2)``, ``::text[]``) wherever they are."""
+    kept: list[_Token] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.kind != "cast":
+            kept.append(token)
+            index += 1
+            continue
+        index += 1
+        # the type name: identifiers joined by dots, multi-word names, (args), []
+        while index < len(tokens) and tokens[index].kind in ("ident", "quoted"):
+            index += 1
+            if index < len(tokens) and tokens[index].text == ".":
+                index += 1
+                continue
+            if (
+                index < len(tokens)
+                and tokens[index].kind == "ident"
+                and tokens[index].text.lower() in _TYPE_WORDS
+            ):
+                continue
+            break
+        if index < len(tokens) and tokens[index].text == "(":
+            close = _closing(tokens, index)
+            if close is not None:
+                index = close + 1
+        while (
+            index + 1 < len(tokens) and tokens[index].text == "[" and tokens[index + 1].text == "]"
+        ):
+            index += 2
+    return kept
+
+
+def _closing(tokens: list[_Token], start: int) -> int | None:
+    depth = 0
+    for index in range(start, len(tokens)):
+        if tokens[index].text == "(":
+            depth += 1
+        elif tokens[index].text == ")":
+            depth -= 1
+            if depth == 0:
+                return index
+    return None
+
+
+def _strip_parentheses(tokens: list[_Token]) -> list[_Token]:
+    """``((1))`` -> ``1``, ``(getdate())`` -> ``getdate()``; only parentheses around all."""
+    while len(tokens) >= 2 and tokens[0].text == "(" and _closing(tokens, 0) == len(tokens) - 1:
+        tokens = tokens[1:-1]
+    return tokens
+
+
+# -- classification ----------------------------------------------------------------------
+
+
+def _classify(tokens: list[_Token], dialect: str) -> tuple[Kind | None, str]:
+    """(kind, value), or (None, "") for NULL."""
+    if len(tokens) == 2 and tokens[0].text in ("-", "+") and tokens[1].kind == "number":
+        return "number", _number(tokens[0].text + tokens[1].text)
+    if len(tokens) == 1:
+        token = tokens[0]
+        if token.kind == "string":
+            return "literal", _unquote(token.text)
+        if token.kind == "number":
+            return "number", _number(token.text)
+        if token.kind == "bits":
+            digits = token.text[2:-1] or "0"
+            return "number", str(int(digits, 2 if token.text[0] in "Bb" else 16))
+        if token.kind == "ident":
+            word = token.text.lower()
+            if word == "null":
+                return None, ""
+            if word in ("true", "false"):
+                return "boolean", word
+            return "function", _function(word, dialect)
+    is_call = len(tokens) >= 3 and tokens[0].kind == "ident" and tokens[1].text == "("
+    if is_call and _closing(tokens, 1) == len(tokens) - 1:
+        name = tokens[0].text.lower()
+        arguments = tokens[2:-1]
+        if name == "nextval" and len(arguments) == 1 and arguments[0].kind == "string":
+            return "sequence", _unquote(arguments[0].text)
+        return "function", _function(f"{name}({_render(arguments)})", dialect)
+    return "expression", _render(tokens)
+
+
+def _render(tokens: list[_Token]) -> str:
+    """Token text with keywords lower case and spacing made uniform."""
+    parts: list[str] = []
+    for token in tokens:
+        if token.kind == "ident":
+            parts.append(token.text.lower())
+        elif token.kind == "number":
+            parts.append(_number(token.text))
+        elif token.kind == "quoted":
+            parts.append('"' + token.text[1:-1] + '"')
+        elif token.kind == "string":
+            parts.append("'" + _unquote(token.text).replace("'", "''") + "'")
+        else:
+            parts.append(token.text)
+    text = " ".join(parts)
+    text = re.sub(r"\s*([(),.\[\]])\s*", r"\1", text)
+    return text.replace(",", ", ")
+
+
+def _unquote(text: str) -> str:
+    """The value of a SQL string literal, with its prefix (``E``, ``N``, ``_utf8mb4``) gone."""
+    body = text[text.index("'") + 1 : -1]
+    body = body.replace("''", "'")
+    if text[0] in "Ee" or "\\" in body:
+        body = re.sub(r"\\(.)", r"\1", body)
+    return body
+
+
+def _number(text: str) -> str:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return text
+    if value == value.to_integral_value():
+        return str(value.quantize(Decimal(1)))
+    return str(value.normalize())
+
+
+#: The current-time spellings each dialect treats as one function.
+_NOW = {"now()", "current_timestamp", "current_timestamp()"}
+_NOW_BY_DIALECT = {
+    "postgresql": _NOW | {"transaction_timestamp()"},
+    "mysql": _NOW | {"localtimestamp", "localtimestamp()", "localtime", "localtime()"},
+    "sqlite": _NOW | {"datetime('now')"},
+}
+_TODAY_BY_DIALECT = {
+    "postgresql": {"current_date"},
+    "mysql": {"current_date", "current_date()", "curdate()"},
+    "sqlite": {"current_date", "date('now')"},
+}
+_MYSQL_PRECISE_NOW = re.compile(r"(?:now|current_timestamp|localtimestamp|localtime)\((\d+)\)")
+
+
+def _function(call: str, dialect: str) -> str:
+    family = "mysql" if _is_mysql(dialect) else dialect
+    if call in _NOW_BY_DIALECT.get(family, _NOW):
+        return "current_timestamp"
+    if call in _TODAY_BY_DIALECT.get(family, {"current_date"}):
+        return "current_date"
+    if family == "mysql":
+        match = _MYSQL_PRECISE_NOW.fullmatch(call)
+        if match is not None:
+            digits = int(match.group(1))
+            return "current_timestamp" if digits == 0 else f"current_timestamp({digits})"
+    return call
+
+
+# -- comparing values --------------------------------------------------------------------
+
+Domain = Literal["number", "boolean", "text", "unknown"]
+
+
+def _domain(column_type: TypeSpec | None, dialect: str) -> Domain:
+    if column_type is None:
+        return "unknown"
+    canonical = canonical_type(column_type, dialect)
+    if canonical is None:
+        return "unknown"
+    if canonical.family == "boolean":
+        return "boolean"
+    if canonical.family in _NUMBER_FAMILIES:
+        return "number"
+    return "text"
+
+
+def _in_domain(kind: Kind, value: str, domain: Domain) -> tuple[Kind, str]:
+    """Read a literal, number or boolean as the column's kind of value."""
+    if domain == "boolean":
+        truth = _truth(kind, value)
+        if truth is not None:
+            return "boolean", truth
+    elif domain == "number":
+        number = _as_number(kind, value)
+        if number is not None:
+            return "number", number
+    elif domain == "text" and kind == "number":
+        return "literal", value
+    return kind, value
+
+
+def _truth(kind: Kind, value: str) -> str | None:
+    text = value.lower()
+    if kind == "number":
+        text = _number(text)
+    if text in _TRUE_TEXTS:
+        return "true"
+    if text in _FALSE_TEXTS:
+        return "false"
+    return None
+
+
+def _as_number(kind: Kind, value: str) -> str | None:
+    if kind == "boolean":
+        return "1" if value == "true" else "0"
+    if kind == "literal":
+        try:
+            Decimal(value.strip())
+        except InvalidOperation:
+            return None
+        return _number(value.strip())
+    return value
+
+
+def _same(mine: NormalizedDefault, theirs: NormalizedDefault) -> bool | None:
+    """True/False, or None when the two cannot be judged (an expression on either side)."""
+    if mine.kind == theirs.kind and mine.value == theirs.value:
+        return True
+    if "expression" in (mine.kind, theirs.kind):
+        return None
+    if mine.kind == "sequence" and theirs.kind == "sequence":
+        return _same_sequence(mine.value, theirs.value)
+    kinds = {mine.kind, theirs.kind}
+    if kinds <= {"literal", "number", "boolean"} and kinds != {"literal"}:
+        # No column type to go by: compare as numbers where both read as numbers.
+        left, right = _as_number(mine.kind, mine.value), _as_number(theirs.kind, theirs.value)
+        if left is not None and right is not None:
+            return left == right
+    return False
+
+
+def _same_sequence(left: str, right: str) -> bool:
+    """``public.t_id_seq`` and ``t_id_seq`` are one sequence when one side omits the schema."""
+    left_schema, _, left_name = left.rpartition(".")
+    right_schema, _, right_name = right.rpartition(".")
+    schemas_agree = not left_schema or not right_schema or left_schema == right_schema
+    return left_name.strip('"') == right_name.strip('"') and schemas_agree
+
+
+def _same_on_update(declared: str, actual: str | None, dialect: str) -> bool:
+    left, right = normalize_default(declared, dialect), normalize_default(actual, dialect)
+    return left is not None and right is not None and _same(left, right) is True
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _is_mysql(dialect: str) -> bool:
+    return dialect in ("mysql", "mariadb")
+
+
+__all__ = [
+    "DefaultComparison",
+    "NormalizedDefault",
+    "compare_defaults",
+    "is_automatic_default",
+    "normalize_default",
+]
