@@ -1,0 +1,152 @@
+"""Static entity parsing: ranges, SQLModel, unresolved constructs, the workspace index."""
+
+from __future__ import annotations
+
+import textwrap
+
+from schema_lsp.entities import WorkspaceIndex, parse_source
+from schema_lsp.entities.model import SourceRange
+
+
+def _index(**files: str) -> WorkspaceIndex:
+    index = WorkspaceIndex(["/ws"])
+    for name, text in files.items():
+        index.update(f"/ws/app/{name}.py", textwrap.dedent(text))
+    return index
+
+
+BASE = """\
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention={"ix": "ix_%(table_name)s_%(column_0_name)s"})
+
+class Stamped:
+    stamp: Mapped[int] = mapped_column(server_default="0")
+"""
+
+MODELS = """\
+from typing import Optional
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+from app.base import Base, Stamped
+
+class User(Stamped, Base):
+    __tablename__ = "users"
+    __table_args__ = (Index(None, "email"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[Optional[str]] = mapped_column(String(50))
+    boss_id = mapped_column(ForeignKey("users.id"))
+"""
+
+
+def test_ranges_point_at_class_name_columns_objects_and_mixin_lines() -> None:
+    index = _index(base=BASE, models=MODELS)
+    (user,) = index.entities_in("/ws/app/models.py")
+    path = "/ws/app/models.py"
+    assert user.range == SourceRange(path, 5, 6, 5, 10)
+    assert user.range_of("column:id") == SourceRange(path, 8, 4, 8, 6)
+    assert user.range_of("column:email.type") == SourceRange(path, 9, 49, 9, 59)
+    assert user.range_of("column:email.statement") == SourceRange(path, 9, 4, 9, 60)
+    assert user.range_of("column:stamp") == SourceRange("/ws/app/base.py", 7, 4, 7, 9)
+    assert user.range_of("index:ix_users_email") == SourceRange(path, 7, 22, 7, 42)
+    assert user.range_of("foreign_key:(boss_id)") == SourceRange(path, 10, 28, 10, 50)
+    assert user.table.column_names == ("id", "email", "boss_id", "stamp")
+    boss = user.table.column("boss_id")
+    assert boss is not None and boss.sa_type.name == "Integer"  # from the referred column
+    assert user.table.column("stamp").default == "'0'"  # type: ignore[union-attr]
+    assert not user.notes and not user.unresolved
+
+
+def test_dependents_and_cross_file_update() -> None:
+    index = _index(base=BASE, models=MODELS)
+    assert index.dependents("/ws/app/base.py") == {"/ws/app/base.py", "/ws/app/models.py"}
+    assert index.dependents("/ws/app/models.py") == {"/ws/app/models.py"}
+    index.update("/ws/app/base.py", BASE.replace('server_default="0"', 'comment="c"'))
+    (user,) = index.entities_in("/ws/app/models.py")
+    stamp = user.table.column("stamp")
+    assert stamp is not None and stamp.default is None and stamp.comment == "c"
+
+
+def test_syntax_error_keeps_last_good_parse() -> None:
+    index = _index(base=BASE, models=MODELS)
+    index.update("/ws/app/models.py", MODELS + "\nclass Broken(Base:\n")
+    assert index.syntax_error("/ws/app/models.py") is not None
+    assert [e.table.name for e in index.entities_in("/ws/app/models.py")] == ["users"]
+    index.update("/ws/app/models.py", MODELS.replace('"users"', '"people"'))
+    assert index.syntax_error("/ws/app/models.py") is None
+    assert [e.table.name for e in index.entities_in("/ws/app/models.py")] == ["people"]
+
+
+def test_unresolvable_constructs_become_notes_not_claims() -> None:
+    index = _index(
+        base=BASE,
+        models="""\
+        from sqlalchemy import Column, Integer
+        from sqlalchemy.orm import Mapped, mapped_column
+        from app.base import Base
+        from app.types import MyType, helper_column
+
+        class Thing(Base):
+            __tablename__ = "thing"
+            id = Column(Integer, primary_key=True)
+            data: Mapped[dict]
+            custom = Column(MyType(), nullable=False)
+            made: Mapped[int] = helper_column()
+            default_made = Column(Integer, server_default=compute())
+        """,
+    )
+    (thing,) = index.entities()
+    assert thing.table.column_names == ("id", "data", "custom", "made", "default_made")
+    assert {
+        "column:data.type",
+        "column:custom.type",
+        "column:made.type",
+        "column:made.nullable",
+        "column:default_made.default",
+    } <= thing.unresolved
+    assert thing.table.column("custom").nullable is False  # type: ignore[union-attr]
+    assert all(note.message.startswith("not checked: ") for note in thing.notes)
+    assert len(thing.notes) >= 4
+
+
+def test_sqlmodel_fields() -> None:
+    index = _index(
+        models="""\
+        from typing import Optional
+        from sqlmodel import Field, SQLModel, Column, String
+
+        class HeroBase(SQLModel):
+            name: str = Field(index=True)
+
+        class Hero(HeroBase, table=True):
+            id: Optional[int] = Field(default=None, primary_key=True)
+            secret: str = Field(max_length=20, unique=True)
+            age: Optional[int] = None
+            team_id: Optional[int] = Field(default=None, foreign_key="team.id", ondelete="CASCADE")
+            bio: str = Field(sa_column=Column(String(300), server_default="none"))
+            power: float = Field(sa_column_kwargs={"server_default": "1.5"})
+        """
+    )
+    (hero,) = index.entities()
+    table = hero.table
+    assert table.name == "hero"
+    assert table.column_names == ("name", "id", "secret", "age", "team_id", "bio", "power")
+    columns = {c.name: c for c in table.columns}
+    assert columns["id"].nullable is False and columns["id"].autoincrement is True
+    assert columns["name"].nullable is False and columns["name"].type == "AutoString"
+    assert columns["secret"].sa_type.kwarg("length") == 20
+    assert columns["age"].nullable is True
+    assert columns["bio"].sa_type.kwarg("length") == 300 and columns["bio"].default == "'none'"
+    assert columns["power"].sa_type.name == "Float" and columns["power"].default == "'1.5'"
+    assert [(i.name, i.columns) for i in table.indexes] == [("ix_hero_name", ("name",))]
+    assert [u.columns for u in table.unique_constraints] == [("secret",)]
+    (fk,) = table.foreign_keys
+    assert (fk.referred_table, fk.referred_columns, fk.on_delete) == ("team", ("id",), "CASCADE")
+
+
+def test_parse_source_never_raises_and_reports_syntax_errors() -> None:
+    parsed = parse_source("class (:\n", "/x.py")
+    assert not parsed.ok and parsed.error
+    assert parse_source("x = 1\n", "/x.py").ok
