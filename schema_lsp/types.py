@@ -21,8 +21,11 @@ Decisions the diff engine may rely on:
   order are *info* (kind ``enum_order``).
 * A collation the model names must be the column's; a collation only the database has is a
   *warning* (the model does not say).
-* A type that cannot be known (a custom type, ``NullType``) or a PostgreSQL ``ARRAY`` (whose
-  element type is not kept) is ``not_compared`` with the reason, never a difference.
+* A collation the database does not report (MySQL prints one only where it differs from
+  the table's default; SQLite's reflection reads none) is *info*, never an error.
+* PostgreSQL ``VARCHAR`` without a length and ``TEXT`` are the same type: *info*.
+* Arrays compare by element type. A type that cannot be known (a custom type, ``NullType``,
+  an array without its element type) is ``not_compared`` with the reason, never a difference.
 """
 
 from __future__ import annotations
@@ -168,14 +171,7 @@ def compare_types(
     target = _dialect(dialect)
     built = declared.build()
     if declared.name == "ARRAY" or actual.sa_type.name == "ARRAY":
-        if declared.name == actual.sa_type.name:
-            reason = "array element types are not compared"
-            return TypeComparison("not_compared", declared_text, actual_text, reason)
-        if not isinstance(built, NullType):
-            message = f"declared {declared_text}, database has {actual_text}"
-            return TypeComparison(
-                "different", declared_text, actual_text, message, "family", "error", ("family",)
-            )
+        return _compare_arrays(declared, actual, dialect, declared_text, actual_text)
     if isinstance(built, NullType):
         reason = f"type {declared.name} is not known to SQLAlchemy here; not compared"
         return TypeComparison("not_compared", declared_text, actual_text, reason)
@@ -221,6 +217,30 @@ def compare_types(
         missing_values=missing,
         extra_values=extra,
     )
+
+
+def _compare_arrays(
+    declared: TypeSpec, actual: ColumnSchema, dialect: str, declared_text: str, actual_text: str
+) -> TypeComparison:
+    """PostgreSQL arrays compare by element type (dimensions are not enforced there)."""
+    if declared.name != actual.sa_type.name:
+        message = f"declared {declared_text}, database has {actual_text}"
+        return TypeComparison(
+            "different", declared_text, actual_text, message, "family", "error", ("family",)
+        )
+    mine, theirs = declared.item_type, actual.sa_type.item_type
+    if mine is None or theirs is None:
+        reason = "the array's element type is not known; not compared"
+        return TypeComparison("not_compared", declared_text, actual_text, reason)
+    element = ColumnSchema(name=actual.name, type=actual_text.rstrip("[]"), sa_type=theirs)
+    outcome = compare_types(mine, element, dialect)
+    if outcome.status == "different":
+        message = f"declared {declared_text}, database has {actual_text}"
+        details = outcome.message.partition(" (")[2].rstrip(")")
+        if details:
+            message += f" ({details})"
+        return replace(outcome, declared=declared_text, actual=actual_text, message=message)
+    return replace(outcome, declared=declared_text, actual=actual_text)
 
 
 def describe_type(spec: TypeSpec) -> str:
@@ -418,8 +438,9 @@ def _canonical(type_: TypeEngine[Any], dialect: Dialect) -> CanonicalType | None
         family = "blob"
         if mysql:
             family = _MYSQL_SIZE_CLASS.get(type(type_).__name__.upper(), "blob")
-            if family == "blob" and type_.length:
-                family = _size_class(type_.length, _MYSQL_BLOB_SIZES, "longblob")
+            length = getattr(type_, "length", None)
+            if family == "blob" and length:
+                family = _size_class(length, _MYSQL_BLOB_SIZES, "longblob")
         return make(family)
     if isinstance(type_, (sqltypes.BINARY, sqltypes.VARBINARY)):
         family = "varbinary" if isinstance(type_, sqltypes.VARBINARY) else "binary"
@@ -467,11 +488,13 @@ def _differences(
     mine: CanonicalType, theirs: CanonicalType, dialect: str, *, declared: Any
 ) -> list[_Finding]:
     findings: list[_Finding] = []
-    mysql = dialect in ("mysql", "mariadb")
     sqlite = dialect == "sqlite"
     if mine.family != theirs.family:
         if _equivalent_families(mine, theirs, dialect, declared):
             return []
+        if dialect == "postgresql" and _unbounded_text(mine) and _unbounded_text(theirs):
+            detail = "VARCHAR without a length and TEXT are the same in PostgreSQL"
+            return [_Finding("family", "info", detail)]
         if sqlite and _affinity(mine.family) == _affinity(theirs.family) is not None:
             detail = f"same {_affinity(mine.family)} affinity, which is all SQLite enforces"
             return [_Finding("affinity", "info", detail)]
@@ -492,7 +515,7 @@ def _differences(
             if left is not None and right is not None:
                 findings.append(_Finding("enum_name", "error", f"enum type {left} vs {right}"))
         elif name == "collation":
-            findings += _collation_findings(left, right, mysql=mysql, declared=declared)
+            findings += _collation_findings(left, right, dialect=dialect, declared=declared)
         elif name == "length" and mine.enum_values is not None and left is not None:
             if theirs.enum_values is None or right is None or left > right:
                 findings.append(_Finding("length", "error", f"length {left} vs {right}"))
@@ -539,15 +562,21 @@ def _enum_findings(
 
 
 def _collation_findings(
-    left: str | None, right: str | None, *, mysql: bool, declared: Any
+    left: str | None, right: str | None, *, dialect: str, declared: Any
 ) -> list[_Finding]:
     from sqlalchemy.sql import sqltypes
 
     if left is None:
         national = isinstance(declared, (sqltypes.NCHAR, sqltypes.NVARCHAR))
+        mysql = dialect in ("mysql", "mariadb")
         if mysql and national and right is not None and right.startswith("utf8mb3"):
             return []  # NCHAR/NVARCHAR are created in MySQL's national character set
         return [_Finding("collation_unspecified", "warning", f"the database collates {right}")]
+    if right is None and dialect in ("mysql", "mariadb", "sqlite"):
+        # MySQL prints a column's collation only where it differs from the table's default;
+        # SQLite's reflection does not read it at all. Nothing to confirm or deny.
+        detail = f"collation {left} is not reported by the database"
+        return [_Finding("collation", "info", detail)]
     if right is None:
         return [_Finding("collation", "error", f"collation {left} vs the database default")]
     return [_Finding("collation", "error", f"collation {left} vs {right}")]
@@ -573,6 +602,10 @@ def _equivalent_families(
             order = [name for name, _ in _MYSQL_TEXT_SIZES] + ["longtext"]
             return order.index(low) <= order.index(theirs.family) <= order.index(high)
     return False
+
+
+def _unbounded_text(canonical: CanonicalType) -> bool:
+    return canonical.family == "text" or (canonical.family == "string" and not canonical.length)
 
 
 def _affinity(family: str) -> str | None:
