@@ -220,7 +220,7 @@ def build_column(
 
     # Type: explicit argument, else the annotation, else the foreign key's target.
     if call.type is not None:
-        draft.type_text = ast.unparse(call.type.node)
+        draft.type_text = call.type.file.text(call.type.node)
         draft.type_range = call.type.file.range(call.type.node)
         try:
             draft.sa_type = type_spec(evaluator, call.type)

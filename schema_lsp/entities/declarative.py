@@ -93,6 +93,7 @@ class DeclarativeReader:
         self.context = ColumnContext(evaluator, self.table_of, self.column_name_of)
         self._infos: dict[Definition, ClassInfo] = {}
         self._bases: dict[Definition, BaseInfo | None] = {}
+        self._annotations: dict[tuple[int, str], AnnotationInfo | Unresolvable] = {}
 
     # -- facts about classes ------------------------------------------------------------
 
@@ -377,7 +378,7 @@ class DeclarativeReader:
             if _is_classvar(attribute.annotation):
                 return None
             try:
-                annotation = read_annotation(self.evaluator, file, attribute.annotation)
+                annotation = self._annotation(file, attribute.annotation)
             except Unresolvable as exc:
                 annotation_error = str(exc)
             if annotation is not None and self._is_relationship(annotation):
@@ -436,7 +437,7 @@ class DeclarativeReader:
         if column.sa_type is None and annotation is None and not legacy and annotation_error:
             column.unresolved.add("type")
         if call.type is None and annotation is not None and not legacy and attribute.annotation:
-            column.type_text = ast.unparse(attribute.annotation)
+            column.type_text = file.text(attribute.annotation)
             column.type_range = file.range(attribute.annotation)
         if annotation_error and not legacy and call.type is None:
             column.unresolved.update({"type", "nullable"})
@@ -447,6 +448,20 @@ class DeclarativeReader:
                 )
             )
         return column
+
+    def _annotation(self, file: ParsedFile, node: ast.expr) -> AnnotationInfo:
+        """Annotations mean the same wherever they appear in one module: read each once."""
+        key = (id(file), file.text(node))
+        cached = self._annotations.get(key)
+        if cached is None:
+            try:
+                cached = read_annotation(self.evaluator, file, node)
+            except Unresolvable as exc:
+                cached = exc
+            self._annotations[key] = cached
+        if isinstance(cached, Unresolvable):
+            raise cached
+        return cached
 
     def _unknown_column(self, attribute: Attribute, reason: str) -> ColumnDraft:
         file = attribute.file
@@ -615,7 +630,9 @@ def _returned(function: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.expr | No
 
 def _is_classvar(annotation: ast.expr) -> bool:
     node = annotation.value if isinstance(annotation, ast.Subscript) else annotation
-    return ast.unparse(node).rpartition(".")[2] == "ClassVar"
+    if isinstance(node, ast.Name):
+        return node.id == "ClassVar"
+    return isinstance(node, ast.Attribute) and node.attr == "ClassVar"
 
 
 def _looks_mapped(attribute: Attribute) -> bool:

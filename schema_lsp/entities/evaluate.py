@@ -121,6 +121,7 @@ class Evaluator:
         self.resolver = resolver
         self._enums: dict[str, type[enum.Enum] | None] = {}
         self._placeholders: dict[str, type] = {}
+        self._aliases: dict[Definition, Any] = {}
 
     # -- values -------------------------------------------------------------------------
 
@@ -291,9 +292,14 @@ class Evaluator:
             if isinstance(ref, Definition):
                 if isinstance(ref.node, ast.ClassDef):
                     return self.enum_class(ref) or self._class_placeholder(ref)
+                if ref in self._aliases:
+                    return self._aliases[ref]
                 if isinstance(ref.node, ast.Call):
-                    return self._call_type(ref.file, ref.node, depth + 1)
-                return self.python_type(ref.file, ref.node, depth + 1)
+                    alias = self._call_type(ref.file, ref.node, depth + 1)
+                else:
+                    alias = self.python_type(ref.file, ref.node, depth + 1)
+                self._aliases[ref] = alias
+                return alias
             raise Unresolvable(f"unknown name {ast.unparse(expr)}")
         if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
             left = self.python_type(file, expr.left, depth + 1)

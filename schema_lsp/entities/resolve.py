@@ -73,6 +73,8 @@ class Resolver:
     def __init__(self, find_module: Callable[[str], ParsedFile | None]) -> None:
         self._find_module = find_module
         self.touched: set[str] = set()
+        self._names: dict[tuple[int, str], Ref | None] = {}
+        self._dotted: dict[str, Ref | None] = {}
 
     def resolve(self, file: ParsedFile, expr: ast.AST, _depth: int = 0) -> Ref | None:
         """What a ``Name`` or dotted ``Attribute`` expression refers to, or None."""
@@ -90,6 +92,15 @@ class Resolver:
         return None
 
     def resolve_name(self, file: ParsedFile, name: str, _depth: int = 0) -> Ref | None:
+        key = (id(file), name)
+        if key in self._names:
+            return self._names[key]
+        result = self._resolve_name(file, name, _depth)
+        if _depth <= 1 or result is not None:
+            self._names[key] = result
+        return result
+
+    def _resolve_name(self, file: ParsedFile, name: str, _depth: int) -> Ref | None:
         if _depth > _MAX_DEPTH:
             return None
         if name in file.classes:
@@ -109,8 +120,15 @@ class Resolver:
 
     def resolve_dotted(self, dotted: str, _depth: int = 0) -> Ref | None:
         """A dotted name: a workspace module, a name in one, or an outside name."""
+        if dotted in self._dotted:
+            return self._dotted[dotted]
         if _depth > _MAX_DEPTH:
             return None
+        result = self._resolve_dotted(dotted, _depth)
+        self._dotted[dotted] = result
+        return result
+
+    def _resolve_dotted(self, dotted: str, _depth: int) -> Ref | None:
         parts = dotted.split(".")
         for cut in range(len(parts), 0, -1):
             module = ".".join(parts[:cut])

@@ -56,6 +56,16 @@ class ParsedFile:
             self._code_points(end_line, end_col),
         )
 
+    def text(self, node: ast.AST) -> str:
+        """The source text of a node as written (``ast.unparse`` for multi-line nodes)."""
+        line = getattr(node, "lineno", 0) - 1
+        if line == getattr(node, "end_lineno", -1) - 1 and 0 <= line < len(self.lines):
+            raw = self.lines[line].encode("utf-8")
+            start = getattr(node, "col_offset", 0)
+            end = getattr(node, "end_col_offset", 0)
+            return raw[start:end].decode("utf-8", "replace")
+        return ast.unparse(node)
+
     def class_name_range(self, node: ast.ClassDef) -> SourceRange:
         """The span of the name in ``class Name(...)``: where table diagnostics go."""
         line_index = node.lineno - 1
