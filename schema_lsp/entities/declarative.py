@@ -10,6 +10,7 @@ in MRO order, each pointing at the line where it is written.
 from __future__ import annotations
 
 import ast
+import logging
 from dataclasses import dataclass, field
 
 from .bases import BaseInfo, base_from_call, base_from_class
@@ -30,6 +31,7 @@ from .source import ParsedFile
 from .sqlmodel import field_column
 from .tables import ColumnDraft, TableDraft
 
+_log = logging.getLogger(__name__)
 _DECLARATIVE_BASES = ("DeclarativeBase", "DeclarativeBaseNoMeta")
 _SKIPPED_ATTRIBUTES = frozenset(
     {
@@ -301,7 +303,13 @@ class DeclarativeReader:
             info = self.info(definition)
             if info.table is None:
                 continue
-            draft = self._read_class(info)
+            try:
+                draft = self._read_class(info)
+            except Unresolvable:
+                continue
+            except Exception:  # a parser bug must cost one class, never the whole check
+                _log.exception("could not read class %s in %s", name, file.path)
+                continue
             if info.own_table:
                 results.append(draft)
             else:
@@ -383,12 +391,9 @@ class DeclarativeReader:
                 annotation_error = str(exc)
             if annotation is not None and self._is_relationship(annotation):
                 return None
-        if (sqlmodel and not isinstance(callee, External)) or (
-            sqlmodel and callee is not None and callee.is_from("sqlmodel", "Field")
-        ):
+        is_field = isinstance(callee, External) and callee.is_from("sqlmodel", "Field")
+        if sqlmodel and (callee is None or is_field):
             if attribute.annotation is None or attribute.declared_attr:
-                return None
-            if value is not None and isinstance(callee, Definition):
                 return None
             column = field_column(
                 self.context,

@@ -76,10 +76,10 @@ _IMPORT_CACHE: dict[str, Any] = {}
 
 def _import_cached(name: str) -> Any:
     if name in _IMPORT_CACHE:
-        value = _IMPORT_CACHE[name]
-        if value is _MISSING:
+        cached = _IMPORT_CACHE[name]
+        if cached is _MISSING:
             raise Unresolvable(f"{name} does not exist")
-        return value
+        return cached
     parts = name.split(".")
     value: Any = _MISSING
     for cut in range(len(parts), 0, -1):

@@ -144,10 +144,11 @@ def parse_source(text: str, path: str, module: str | None = None) -> ParsedFile:
                     assignments[target.id] = statement.value
                     classes.pop(target.id, None)
                     imports.pop(target.id, None)
-        elif isinstance(statement, ast.TypeAlias if hasattr(ast, "TypeAlias") else ()):
-            name = statement.name  # type: ignore[attr-defined]
-            if isinstance(name, ast.Name):
-                assignments[name.id] = statement.value  # type: ignore[attr-defined]
+        elif type(statement).__name__ == "TypeAlias":  # ``type X = ...`` (3.12)
+            name = getattr(statement, "name", None)
+            value = getattr(statement, "value", None)
+            if isinstance(name, ast.Name) and isinstance(value, ast.expr):
+                assignments[name.id] = value
     return ParsedFile(
         path,
         module,

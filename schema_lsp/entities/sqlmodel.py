@@ -128,12 +128,11 @@ def field_column(
     if foreign_key is not None:
         from .columns import read_foreign_key
 
+        ondelete = value.keywords if isinstance(value, ast.Call) else []
         fk_call = ast.Call(
             func=ast.Name("ForeignKey"),
             args=[foreign_key],
-            keywords=[k for k in value.keywords if k.arg == "ondelete"]  # type: ignore[union-attr]
-            if isinstance(value, ast.Call)
-            else [],
+            keywords=[k for k in ondelete if k.arg == "ondelete"],
         )
         ast.copy_location(fk_call, foreign_key)
         fk_call.end_lineno = foreign_key.end_lineno

@@ -278,7 +278,7 @@ def finish(draft: TableDraft) -> EntitySchema:
             ),
             fk.range,
         )
-        schema = ForeignKeySchema(
+        fk_schema = ForeignKeySchema(
             name,
             tuple(columns_),
             referred_table,
@@ -289,8 +289,8 @@ def finish(draft: TableDraft) -> EntitySchema:
             deferrable=fk.deferrable,
             initially=fk.initially,
         )
-        fks.append(schema)
-        key = object_key("foreign_key", name, schema.columns)
+        fks.append(fk_schema)
+        key = object_key("foreign_key", name, fk_schema.columns)
         ranges[key] = fk.range
         if not named:
             unresolved.add(f"{key}.name")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import logging
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,10 +19,12 @@ from pathlib import Path
 from .declarative import DeclarativeReader, Extension
 from .evaluate import Evaluator
 from .imperative import read_table, table_calls
-from .model import EntitySchema, Note, object_key
+from .model import EntitySchema, object_key
 from .resolve import Resolver
 from .source import ParsedFile, module_name, parse_source
 from .tables import TableDraft, finish
+
+_log = logging.getLogger(__name__)
 
 #: Top-level packages never looked up in the workspace by suffix.
 _OUTSIDE = frozenset(
@@ -186,19 +189,18 @@ class WorkspaceIndex:
         try:
             drafts.extend(reader.read_file(parsed))
             for call in table_calls(reader.context, parsed):
-                draft = read_table(reader.context, parsed, call)
-                if draft is not None:
-                    drafts.append(draft)
-        except RecursionError:
-            drafts = []
+                table = read_table(reader.context, parsed, call)
+                if table is not None:
+                    drafts.append(table)
+        except Exception:  # RecursionError on absurd nesting, or a parser bug
+            _log.exception("could not read entities of %s", parsed.path)
         built = _Built(drafts, set(resolver.touched))
         for draft in drafts:
             if isinstance(draft, TableDraft):
                 try:
                     built.entities.append(finish(draft))
-                except Exception as exc:
-                    note = Note(f"not checked: this table ({type(exc).__name__})", draft.range)
-                    _ = note
+                except Exception:
+                    _log.exception("could not finish table %s in %s", draft.name, parsed.path)
         return built
 
     def _merge(self) -> list[EntitySchema]:
