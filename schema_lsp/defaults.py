@@ -309,8 +309,25 @@ def _classify(tokens: list[_Token], dialect: str) -> tuple[Kind | None, str]:
         arguments = tokens[2:-1]
         if name == "nextval" and len(arguments) == 1 and arguments[0].kind == "string":
             return "sequence", _unquote(arguments[0].text)
+        if name == "cast":
+            operand = _cast_operand(arguments)
+            if operand is not None:
+                return _classify(_strip_parentheses(operand), dialect)
         return "function", _function(f"{name}({_render(arguments)})", dialect)
     return "expression", _render(tokens)
+
+
+def _cast_operand(arguments: list[_Token]) -> list[_Token] | None:
+    """The value inside ``CAST(value AS type)``: the same default as ``value::type``."""
+    depth = 0
+    for index, token in enumerate(arguments):
+        if token.text == "(":
+            depth += 1
+        elif token.text == ")":
+            depth -= 1
+        elif depth == 0 and token.kind == "ident" and token.text.lower() == "as" and index:
+            return arguments[:index]
+    return None
 
 
 def _render(tokens: list[_Token]) -> str:

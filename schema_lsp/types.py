@@ -149,7 +149,7 @@ class _Finding:
 def canonical_type(spec: TypeSpec, dialect: str) -> CanonicalType | None:
     """The canonical form of ``spec`` on ``dialect`` (``postgresql``, ``mysql``,
     ``mariadb``, ``sqlite``), or None when the type is not known (custom or NullType)."""
-    return _canonical(spec.build(), _dialect(dialect))
+    return _canonical(_build(spec, dialect), _dialect(dialect))
 
 
 def compare_types(
@@ -169,7 +169,7 @@ def compare_types(
     declared_text = describe_type(declared)
     actual_text = actual.type or actual.sa_type.name
     target = _dialect(dialect)
-    built = declared.build()
+    built = _build(declared, dialect)
     if declared.name == "ARRAY" or actual.sa_type.name == "ARRAY":
         return _compare_arrays(declared, actual, dialect, declared_text, actual_text)
     if isinstance(built, NullType):
@@ -295,6 +295,23 @@ def _string_literals(text: str) -> tuple[str, ...] | None:
         values.append(match.group(1).replace("''", "'"))
         position = match.end()
     return tuple(values) if values else None
+
+
+#: SQLModel's ``str`` type: a VARCHAR, 255 long on MySQL (which needs a length).
+_SQLMODEL_AUTOSTRING = "sqlmodel.sql.sqltypes:AutoString"
+
+
+def _build(spec: TypeSpec, dialect: str) -> TypeEngine[Any]:
+    """The SQLAlchemy type of a spec; SQLModel's AutoString (not importable from a
+    snapshot) is the String it becomes on ``dialect``."""
+    if spec.class_path == _SQLMODEL_AUTOSTRING:
+        from sqlalchemy import String
+
+        length = spec.kwarg("length")
+        if not isinstance(length, int):
+            length = 255 if dialect in ("mysql", "mariadb") else None
+        return String(length)
+    return spec.build()
 
 
 @cache

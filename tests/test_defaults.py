@@ -53,6 +53,7 @@ CASES = [
     Case("postgresql", "numeric(5, 2) DEFAULT 1.5", "1.25", sa.Numeric(5, 2), "different"),
     Case("postgresql", "varchar(10) DEFAULT 'x'", "'x'", sa.String(10)),
     Case("postgresql", "varchar(10) DEFAULT 'x'", "'y'", sa.String(10), "different"),
+    Case("postgresql", "varchar(10) DEFAULT 'x'", "CAST('x' AS VARCHAR)", sa.String(10)),
     Case("postgresql", "varchar(10) DEFAULT '0'", "'0'", sa.String(10)),
     Case("postgresql", "varchar(10) DEFAULT '0.0'", "'0'", sa.String(10), "different"),
     Case("postgresql", "text DEFAULT 'it''s'", "'it''s'", sa.Text()),
@@ -349,6 +350,9 @@ def test_mysql_auto_increment_has_no_default_to_declare(mysql_db) -> None:
         ("_utf8mb4'x'", "mysql", "literal", "x"),
         ("TRUE", "sqlite", "boolean", "true"),
         ("ARRAY[]::text[]", "postgresql", "expression", "array[]"),
+        ("CAST('x' AS VARCHAR(10))", "postgresql", "literal", "x"),
+        ("CAST(now() AS DATE)", "postgresql", "function", "current_timestamp"),
+        ("CAST(-1 AS INTEGER)", "sqlite", "number", "-1"),
     ],
 )
 def test_normalize_default(sql: str, dialect: str, kind: str, value: str | None) -> None:

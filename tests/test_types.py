@@ -34,18 +34,28 @@ class Case:
 
     dialect: str
     ddl: str
-    declared: sa.types.TypeEngine
+    declared: sa.types.TypeEngine | TypeSpec
     expected: str = "equal"
     severity: str | None = None
     setup: str | None = None
 
     @property
+    def spec(self) -> TypeSpec:
+        if isinstance(self.declared, TypeSpec):
+            return self.declared
+        return TypeSpec.of(self.declared)
+
+    @property
     def id(self) -> str:
-        return f"{self.dialect}-{self.ddl}-{self.declared!r}-{self.expected}"
+        return f"{self.dialect}-{self.ddl}-{describe_type(self.spec)}-{self.expected}"
 
 
 def _enum(*values: str, **options) -> sa.Enum:
     return sa.Enum(*values, **options)
+
+
+#: SQLModel's ``str`` column type, as the entity parser passes it through (not importable).
+AUTOSTRING = TypeSpec("sqlmodel.sql.sqltypes:AutoString")
 
 
 CASES = [
@@ -119,6 +129,8 @@ CASES = [
     Case("postgresql", "text", sa.String(), "family", "info"),
     Case("postgresql", "integer", sa.ARRAY(sa.Integer()), "family"),
     Case("postgresql", "inet", postgresql.INET()),
+    Case("postgresql", "varchar", AUTOSTRING),
+    Case("postgresql", "varchar(255)", AUTOSTRING, "length_unspecified", "warning"),
     Case("postgresql", "cidr", postgresql.INET(), "family"),
     Case("postgresql", "bit(3)", postgresql.BIT(3)),
     Case("postgresql", "status", _enum("new", "paid", name="status")),
@@ -214,6 +226,8 @@ CASES = [
     Case("mysql", "binary(16)", sa.BINARY(16)),
     Case("mysql", "binary(16)", sa.BINARY(20), "length"),
     Case("mysql", "year", mysql.YEAR()),
+    Case("mysql", "varchar(255)", AUTOSTRING),
+    Case("mysql", "varchar(100)", AUTOSTRING, "length", "error"),
     Case("mysql", "varchar(10) COLLATE utf8mb4_bin", sa.String(10, collation="utf8mb4_bin")),
     # MariaDB names a column's collation only where it is not the table's default.
     Case("mysql", "varchar(10)", sa.String(10, collation="utf8mb4_bin"), "collation", "info"),
@@ -249,6 +263,7 @@ CASES = [
     Case("sqlite", "bigint", sa.Integer(), "affinity", "info"),
     Case("sqlite", "text", sa.String(50), "affinity", "info"),
     Case("sqlite", "text", sa.Text()),
+    Case("sqlite", "varchar", AUTOSTRING),
     Case("sqlite", "text COLLATE NOCASE", sa.Text(collation="NOCASE"), "collation", "info"),
     Case("sqlite", "boolean", sa.Boolean()),
     Case("sqlite", "datetime", sa.DateTime()),
@@ -357,7 +372,7 @@ def test_declared_type_against_reflected_column(case: Case, servers) -> None:
     table = server.table(case)
     column = table.column("c")
     assert column is not None
-    result = compare_types(TypeSpec.of(case.declared), column, server.schema.dialect, table=table)
+    result = compare_types(case.spec, column, server.schema.dialect, table=table)
     if case.expected in ("equal", "not_compared"):
         assert result.status == case.expected, result.message
         return
@@ -365,7 +380,7 @@ def test_declared_type_against_reflected_column(case: Case, servers) -> None:
     assert result.kind == case.expected, result.message
     if case.severity:
         assert result.severity == case.severity, result.message
-    assert result.message.startswith(f"declared {describe_type(TypeSpec.of(case.declared))}")
+    assert result.message.startswith(f"declared {describe_type(case.spec)}")
     assert column.type in result.message
 
 
