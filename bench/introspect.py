@@ -463,6 +463,16 @@ class Measurement:
     timings: dict[str, Timing]
 
 
+def print_profile(action: Callable[[], object], lines: int) -> None:
+    """Where one call spends its time, by cumulative time, on stderr."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.runcall(action)
+    pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(lines)
+
+
 @dataclass(frozen=True)
 class SizeResult:
     tables: int
@@ -531,6 +541,7 @@ def run_size(
     memory: bool,
     keep: bool,
     reuse: bool,
+    profile_lines: int | None = None,
 ) -> SizeResult:
     name = f"schema_lsp_bench_{count}"
     script = ddl_script(build_metadata(count))
@@ -546,6 +557,9 @@ def run_size(
         log(f"[{count} tables] counting round trips ...")
         round_trips = count_round_trips(url)
         peak = peak_memory(lambda: read_ours(url)) if memory else None
+        if profile_lines:
+            log(f"[{count} tables] cProfile of one introspect():")
+            print_profile(lambda: read_ours(url), profile_lines)
         measurements = [
             measure_at(
                 url,
@@ -686,6 +700,14 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         "traffic for MS ms per round trip; 0 adds only the relay's own cost",
     )
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc run")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        metavar="LINES",
+        nargs="?",
+        const=30,
+        help="print a cProfile of one introspect() per size to stderr (top LINES by cumtime)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the benchmark databases")
     parser.add_argument(
         "--reuse", action="store_true", help="use an existing benchmark database as it is"
@@ -710,6 +732,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             memory=not arguments.no_memory,
             keep=arguments.keep,
             reuse=arguments.reuse,
+            profile_lines=arguments.profile,
         )
         for count in arguments.tables
     ]
