@@ -92,7 +92,8 @@ class CanonicalType:
     ``longtext`` too), ``numeric``, ``float`` (single precision), ``double``, ``boolean``,
     ``datetime``, ``timestamp`` (MySQL's own TIMESTAMP), ``date``, ``time``, ``interval``,
     ``json``, ``jsonb``, ``uuid``, ``blob`` (MySQL size classes as for text), ``binary``,
-    ``varbinary``, ``enum``, ``array``, or ``other``, compared by its DDL). Fields that the
+    ``varbinary``, ``enum``, ``set`` (MySQL), ``citext``, ``year``, or ``other``, compared by
+    its DDL). Fields that the
     dialect does not store are None. ``ddl`` is the dialect's spelling, for messages only.
     """
 
@@ -245,14 +246,16 @@ def _compare_arrays(
 
 def describe_type(spec: TypeSpec) -> str:
     """A type as a user writes it: ``String(50)``, ``Numeric(10, 2)``,
-    ``DateTime(timezone=True)``, ``Enum('a', 'b', name='status')``, ``postgresql.JSONB``."""
+    ``DateTime(timezone=True)``, ``Enum('a', 'b', name='status')``, ``postgresql.JSONB``,
+    ``ARRAY(String(10))``."""
     module = spec.class_path.partition(":")[0]
     name = spec.name
     match = re.match(r"sqlalchemy\.dialects\.(\w+)\.", module)
     if match:
         name = f"{match.group(1)}.{name}"
     kwargs = dict(spec.kwargs)
-    parts = [repr(arg) for arg in spec.args]
+    parts = [describe_type(spec.item_type)] if spec.item_type is not None else []
+    parts += [repr(arg) for arg in spec.args]
     if not spec.args:
         for key in ("length",) if "length" in kwargs else ("precision", "scale"):
             if key not in kwargs:
@@ -385,6 +388,11 @@ def _canonical(type_: TypeEngine[Any], dialect: Dialect) -> CanonicalType | None
         return make("string", length=type_.length, enum_values=values, collation=collation)
     if isinstance(type_, sqltypes.Boolean):
         return make("boolean")
+    class_name = type(type_).__name__.upper()
+    if mysql and class_name == "SET":
+        return make("set", enum_values=tuple(str(v) for v in getattr(type_, "values", ())))
+    if postgresql and class_name == "CITEXT":
+        return make("citext", collation=collation)  # case-insensitive: not TEXT
     if isinstance(type_, sqltypes.Integer):
         unsigned = bool(getattr(type_, "unsigned", False))
         name = type(type_).__name__.upper()

@@ -130,6 +130,12 @@ CASES = [
     Case("postgresql", "integer", sa.ARRAY(sa.Integer()), "family"),
     Case("postgresql", "inet", postgresql.INET()),
     Case("postgresql", "varchar", AUTOSTRING),
+    Case("postgresql", "money", postgresql.MONEY()),
+    Case("postgresql", "tsvector", postgresql.TSVECTOR()),
+    # Types SQLAlchemy does not reflect (xml, a domain, a composite): never a difference.
+    Case("postgresql", "xml", sa.Text(), "not_compared"),
+    Case("postgresql", "positive", sa.Integer(), "not_compared"),
+    Case("postgresql", "pair", sa.Text(), "not_compared"),
     Case("postgresql", "varchar(255)", AUTOSTRING, "length_unspecified", "warning"),
     Case("postgresql", "cidr", postgresql.INET(), "family"),
     Case("postgresql", "bit(3)", postgresql.BIT(3)),
@@ -227,6 +233,9 @@ CASES = [
     Case("mysql", "binary(16)", sa.BINARY(20), "length"),
     Case("mysql", "year", mysql.YEAR()),
     Case("mysql", "varchar(255)", AUTOSTRING),
+    Case("mysql", "set('a','b')", mysql.SET("a", "b")),
+    Case("mysql", "set('a','b','c')", mysql.SET("a", "b"), "enum_values"),
+    Case("mysql", "double(10,2)", mysql.DOUBLE(precision=10, scale=2)),
     Case("mysql", "varchar(100)", AUTOSTRING, "length", "error"),
     Case("mysql", "varchar(10) COLLATE utf8mb4_bin", sa.String(10, collation="utf8mb4_bin")),
     # MariaDB names a column's collation only where it is not the table's default.
@@ -297,7 +306,11 @@ CASES = [
     ),
 ]
 
-PG_SETUP = ["CREATE TYPE status AS ENUM ('new', 'paid')"]
+PG_SETUP = [
+    "CREATE TYPE status AS ENUM ('new', 'paid')",
+    "CREATE DOMAIN positive AS integer CHECK (VALUE > 0)",
+    "CREATE TYPE pair AS (value text)",
+]
 
 
 def _create(dialect: str, run) -> None:
@@ -547,6 +560,8 @@ def test_unknown_database_type_is_compared_by_its_text_or_not_at_all() -> None:
         (mysql.TINYINT(display_width=1), "mysql.TINYINT(display_width=1)"),
         (mysql.INTEGER(unsigned=True), "mysql.INTEGER(unsigned=True)"),
         (sa.String(20, collation="C"), "String(20, collation='C')"),
+        (sa.ARRAY(sa.String(10)), "ARRAY(String(10))"),
+        (postgresql.ARRAY(sa.Integer(), dimensions=2), "postgresql.ARRAY(Integer, dimensions=2)"),
     ],
 )
 def test_describe_type(type_: sa.types.TypeEngine, text: str) -> None:
@@ -571,6 +586,8 @@ def test_describe_type(type_: sa.types.TypeEngine, text: str) -> None:
         (sa.Uuid(), "sqlite", "char", {"length": 32}),
         (sa.JSON(), "postgresql", "json", {}),
         (postgresql.JSONB(), "postgresql", "jsonb", {}),
+        (postgresql.CITEXT(), "postgresql", "citext", {}),
+        (mysql.SET("a", "b"), "mysql", "set", {"enum_values": ("a", "b")}),
     ],
 )
 def test_canonical_type(type_, dialect: str, family: str, details: dict) -> None:
