@@ -1,0 +1,29 @@
+"""Every scenario of the suite, grouped by topic; names are unique test ids."""
+
+from __future__ import annotations
+
+from . import (
+    stories_clean,
+    stories_defaults,
+    stories_foreign_keys,
+    stories_indexes,
+    stories_options,
+    stories_parsing,
+    stories_tables,
+    stories_types,
+)
+from .scenario import Scenario
+
+SCENARIOS: tuple[Scenario, ...] = (
+    *stories_clean.SCENARIOS,
+    *stories_tables.SCENARIOS,
+    *stories_types.SCENARIOS,
+    *stories_defaults.SCENARIOS,
+    *stories_indexes.SCENARIOS,
+    *stories_foreign_keys.SCENARIOS,
+    *stories_options.SCENARIOS,
+    *stories_parsing.SCENARIOS,
+)
+
+_names = [s.name for s in SCENARIOS]
+assert len(_names) == len(set(_names)), "scenario names must be unique"

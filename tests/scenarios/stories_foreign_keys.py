@@ -1,0 +1,3 @@
+"""foreign_keys"""
+
+SCENARIOS = ()

@@ -1,0 +1,77 @@
+"""The scenario suite (tests/scenarios): every story on SQLite, PostgreSQL and MariaDB.
+
+Each run asserts two things: our differences are exactly the expected ones (code, table,
+column or name, line), and they agree with Alembic's ``compare_metadata`` on the same
+database except where the scenario documents why (an Alembic issue, or a comparison Alembic
+does not make).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections import Counter
+
+import pytest
+
+from tests.scenarios.catalog import SCENARIOS
+from tests.scenarios.runner import Outcome, app_schema, run
+from tests.scenarios.scenario import ALL, APP, DIALECTS, Scenario
+
+_FIXTURES = {"sqlite": "sqlite_db", "postgresql": "postgres_db", "mysql": "mysql_db"}
+
+
+def _cases():  # type: ignore[no-untyped-def]
+    for scenario in SCENARIOS:
+        for dialect in DIALECTS:
+            marks = []
+            reason = scenario.xfail_on.get(dialect) or scenario.xfail_on.get(ALL)
+            if reason:
+                marks.append(pytest.mark.xfail(strict=True, reason=reason))
+            if dialect == "postgresql":
+                marks.append(pytest.mark.postgres)
+            elif dialect == "mysql":
+                marks.append(pytest.mark.mysql)
+            yield pytest.param(scenario, dialect, id=f"{scenario.name}-{dialect}", marks=marks)
+
+
+def _explain(outcome: Outcome) -> str:
+    lines = [
+        f"  {d.code} {d.kind} {d.table} {d.column or d.name!r} L{d.line}: {d.message}"
+        for d in outcome.differences
+    ]
+    return "reported:\n" + ("\n".join(lines) or "  nothing")
+
+
+@pytest.mark.parametrize(("scenario", "dialect"), list(_cases()))
+def test_scenario(scenario: Scenario, dialect: str, request, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    skip = scenario.skip_on.get(dialect) or scenario.skip_on.get(ALL)
+    if skip:
+        pytest.skip(skip)
+    for module in scenario.needs:
+        if importlib.util.find_spec(module) is None:
+            pytest.skip(f"{module} is not installed (it belongs in the dev extra)")
+    db = request.getfixturevalue(_FIXTURES[dialect])
+    if APP in scenario.models and app_schema(dialect, db.url) is None:
+        pytest.skip(f"{dialect}: no second schema in this test setup")
+
+    outcome = run(scenario, db, tmp_path)
+
+    expected = Counter(
+        (e.code, e.table, e.subject, scenario.line(e.line)) for e in scenario.expected(dialect)
+    )
+    assert outcome.rows == expected, _explain(outcome)
+
+    documented = {
+        side: Counter(
+            (o.kind, o.table, o.subject)
+            for o in scenario.oracle
+            if o.side == side and dialect in o.dialects
+        )
+        for side in ("extra", "miss")
+    }
+    alembic_only = outcome.alembic - outcome.ours
+    ours_only = outcome.ours - outcome.alembic
+    assert (alembic_only, ours_only) == (documented["extra"], documented["miss"]), (
+        f"Alembic disagrees: Alembic only {dict(alembic_only)}, ours only {dict(ours_only)}; "
+        f"Alembic said {outcome.alembic_raw!r}\n{_explain(outcome)}"
+    )
