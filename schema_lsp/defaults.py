@@ -174,8 +174,24 @@ def is_automatic_default(column: ColumnSchema, table: TableSchema | None = None)
     if table is None:
         return True
     schema, _, name = normalized.value.rpartition(".")
-    serial = f"{table.name}_{column.name}_seq"[:63]
-    return name == serial and schema in ("", table.schema or "", "public")
+    if schema not in ("", table.schema or "", "public"):
+        return False
+    # PostgreSQL names a serial's sequence <table>_<column>_seq, shortened to 63 bytes,
+    # with a number after "seq" when the name was taken.
+    labels = ["seq"] + [f"seq{number}" for number in range(1, 10)]
+    return any(name == _pg_object_name(table.name, column.name, label) for label in labels)
+
+
+def _pg_object_name(first: str, second: str, label: str) -> str:
+    """PostgreSQL's ``makeObjectName``: shorten the longer part until the name fits."""
+    available = 63 - len(label.encode()) - 2
+    first_chars, second_chars = len(first), len(second)
+    while len(first[:first_chars].encode()) + len(second[:second_chars].encode()) > available:
+        if first_chars > second_chars:
+            first_chars -= 1
+        else:
+            second_chars -= 1
+    return f"{first[:first_chars]}_{second[:second_chars]}_{label}"
 
 
 # -- tokens ------------------------------------------------------------------------------

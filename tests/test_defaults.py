@@ -319,6 +319,26 @@ def test_serial_and_identity_defaults_are_automatic(postgres_db) -> None:
     assert compare_defaults("nextval('other_seq')", other.default, "postgresql").different
 
 
+def test_serial_sequence_names_shortened_by_postgresql_are_automatic(postgres_db) -> None:
+    table_name = "a_table_with_a_rather_long_name_for_orders_and_items"
+    column_name = "an_identifier_column_with_a_long_name"
+    postgres_db.execute(
+        f"CREATE TABLE {table_name} ({column_name} serial PRIMARY KEY)",
+        # a sequence already holding the name the next serial would get: PostgreSQL picks seq1
+        "CREATE SEQUENCE t_id_seq",
+        "CREATE TABLE t (id serial PRIMARY KEY)",
+    )
+    database = introspect_database(postgres_db.url)
+    long_table = _table(database, table_name)
+    long_column = long_table.columns[0]
+    # the name really was shortened
+    assert f"{table_name}_{column_name}_seq" not in (long_column.default or "")
+    assert is_automatic_default(long_column, long_table)
+    table = _table(database, "t")
+    assert table.columns[0].default == "nextval('t_id_seq1'::regclass)"
+    assert is_automatic_default(table.columns[0], table)
+
+
 def test_mysql_auto_increment_has_no_default_to_declare(mysql_db) -> None:
     mysql_db.execute("CREATE TABLE t (id int AUTO_INCREMENT PRIMARY KEY)")
     column = _table(introspect_database(mysql_db.url), "t").columns[0]
