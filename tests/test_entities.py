@@ -98,7 +98,8 @@ def test_unresolvable_constructs_become_notes_not_claims() -> None:
         """,
     )
     (thing,) = index.entities()
-    assert thing.table.column_names == ("id", "data", "custom", "made", "default_made")
+    # SQLAlchemy's order: vars(cls) merged with __annotations__ (merge_lists_w_ordering)
+    assert thing.table.column_names == ("id", "custom", "data", "made", "default_made")
     assert {
         "column:data.type",
         "column:custom.type",

@@ -227,7 +227,13 @@ def build_column(
         except Unresolvable as exc:
             draft.unresolved.add("type")
             note(f"the type of {key} ({exc})", call.type)
-    elif annotation is not None and annotation_type is not None:
+    elif (
+        annotation is not None
+        and annotation_type is not None
+        and not _has_foreign_key(context, call)
+    ):
+        # With a ForeignKey and no explicit type, SQLAlchemy ignores the annotation's type
+        # and copies the referred column's (filled in once every table is known).
         try:
             draft.sa_type = annotation_type(annotation)
         except Unresolvable as exc:
@@ -296,6 +302,10 @@ def build_column(
         elif kind == "CheckConstraint":
             note("a column-level CheckConstraint", item)
     return draft
+
+
+def _has_foreign_key(context: ColumnContext, call: ColumnCall) -> bool:
+    return any(context.item_kind(item) == "ForeignKey" for item in call.items)
 
 
 _FIELD_OF = {"server_default": "default", "primary_key": "nullable"}

@@ -336,7 +336,10 @@ class DeclarativeReader:
         if sqlmodel:
             sources = list(reversed(sources))
         for source in sources:
-            for attribute in self.info(source).attributes:
+            attributes = self.info(source).attributes
+            if not sqlmodel:
+                attributes = self._declaration_order(attributes)
+            for attribute in attributes:
                 if attribute.key in seen or attribute.key in _SKIPPED_ATTRIBUTES:
                     continue
                 seen.add(attribute.key)
@@ -596,12 +599,29 @@ class DeclarativeReader:
                         declared_attr=True,
                     )
                 )
-        # A later statement for the same name replaces an earlier one.
+        # A later statement for the same name replaces an earlier one in its first place,
+        # as in a class namespace.
         last: dict[str, Attribute] = {}
         for attribute in attributes:
-            last.pop(attribute.key, None)
             last[attribute.key] = attribute
         return list(last.values())
+
+    @staticmethod
+    def _declaration_order(attributes: list[Attribute]) -> list[Attribute]:
+        """SQLAlchemy's order: ``vars(cls)`` (attributes with a value) merged with
+        ``__annotations__`` by ``merge_lists_w_ordering``, so annotation-only columns may
+        move after assigned ones."""
+        from sqlalchemy.util import merge_lists_w_ordering
+
+        valued = [a.key for a in attributes if a.value is not None or a.declared_attr]
+        annotated = [a.key for a in attributes if a.annotation is not None and not a.declared_attr]
+        by_key = {a.key: a for a in attributes}
+        try:
+            order = merge_lists_w_ordering(valued, annotated)
+        except Exception:  # its internals changed: keep the source order
+            return attributes
+        result = [by_key[key] for key in dict.fromkeys(order) if key in by_key]
+        return result if len(result) == len(attributes) else attributes
 
 
 _TABLE_LEVEL = (

@@ -35,6 +35,10 @@ _IMPORTABLE = (
     "collections",
     "builtins",
 )
+#: Methods of SQLAlchemy objects that only derive another SQLAlchemy object.
+_SAFE_METHODS = frozenset(
+    {"with_variant", "evaluates_none", "asc", "desc", "nulls_first", "nulls_last", "collate"}
+)
 _ENUM_BASES = ("Enum", "IntEnum", "StrEnum", "Flag", "IntFlag")
 _MAX_DEPTH = 40
 
@@ -187,11 +191,27 @@ class Evaluator:
 
     def call(self, file: ParsedFile, expr: ast.Call, depth: int = 0) -> Any:
         ref = self.callee(file, expr)
-        if not isinstance(ref, External) or not (
+        function: Any
+        if (
+            ref is None
+            and isinstance(expr.func, ast.Attribute)
+            and expr.func.attr in _SAFE_METHODS
+            and isinstance(expr.func.value, ast.Call)
+        ):
+            # ``sa.BigInteger().with_variant(sa.Integer, "sqlite")``: a method of a
+            # SQLAlchemy object we built ourselves.
+            owner = self.value(file, expr.func.value, depth + 1)
+            if not type(owner).__module__.startswith("sqlalchemy."):
+                raise Unresolvable(f"call to {ast.unparse(expr.func)}")
+            function = getattr(owner, expr.func.attr, None)
+            if function is None:
+                raise Unresolvable(f"call to {ast.unparse(expr.func)}")
+        elif not isinstance(ref, External) or not (
             ref.name.startswith("sqlalchemy.") or ref.name.startswith("sqlmodel.")
         ):
             raise Unresolvable(f"call to {ast.unparse(expr.func)}")
-        function = import_external(ref.name)
+        else:
+            function = import_external(ref.name)
         args = []
         for arg in expr.args:
             if isinstance(arg, ast.Starred):
@@ -325,10 +345,13 @@ class Evaluator:
         raise Unresolvable(f"annotation {ast.unparse(expr)}")
 
     def _call_type(self, file: ParsedFile, call: ast.Call, depth: int) -> Any:
-        """``NewType("Name", base)`` is the only call that makes a type statically."""
+        """``NewType("Name", base)`` is the only call that makes a type statically; like
+        SQLAlchemy, a type map must name it (it does not fall back to its base)."""
         ref = self.callee(file, call)
         if isinstance(ref, External) and ref.is_from("typing", "NewType") and len(call.args) == 2:
-            return self.python_type(file, call.args[1], depth + 1)
+            name = self.value(file, call.args[0])
+            base = self.python_type(file, call.args[1], depth + 1)
+            return typing.NewType(str(name), base)
         raise Unresolvable(f"type made by {ast.unparse(call.func)}(...)")
 
     def _metadata(self, file: ParsedFile, expr: ast.expr) -> Any:
