@@ -525,6 +525,10 @@ def _differences(
             return [_Finding("affinity", "info", detail)]
         if "other" in (mine.family, theirs.family) and _same_text(mine.ddl, theirs.ddl):
             return []
+        precision = {"float": "single", "double": "double"}
+        if mine.family in precision and theirs.family in precision:
+            detail = f"{precision[mine.family]} vs {precision[theirs.family]} precision"
+            return [_Finding("family", "error", detail)]
         return [_Finding("family", "error", "")]
     if mine.family == "other":
         if _same_text(mine.ddl, theirs.ddl):
@@ -555,17 +559,22 @@ def _differences(
             findings.append(_Finding(name, severity, f"the database column has no {name}"))
         else:
             severity = "warning" if sqlite and name in ("length", "precision", "scale") else "error"
-            detail = f"{name} {_show(left)} vs {_show(right)}"
+            detail = _detail(name, left, right, mine.family)
             if severity == "warning":
                 detail += ", which SQLite does not enforce"
             findings.append(_Finding(name, severity, detail))
     return findings
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
+def _detail(name: str, left: Any, right: Any, family: str) -> str:
+    """One field's difference in words: ``length 50 vs 100``, ``with time zone vs without``."""
+    if name == "timezone":
+        return f"{'with' if left else 'without'} time zone vs {'with' if right else 'without'}"
+    if name == "unsigned":
+        return f"{'unsigned' if left else 'signed'} vs {'unsigned' if right else 'signed'}"
+    if name == "precision" and family in ("datetime", "timestamp", "time"):
+        return f"fractional second digits {left} vs {right}"
+    return f"{name} {left} vs {right}"
 
 
 def _enum_findings(

@@ -514,6 +514,22 @@ def test_message_names_both_sides_in_user_terms(postgres_db) -> None:
     assert (result.declared, result.actual) == ("String(50)", "VARCHAR(100)")
 
 
+@pytest.mark.parametrize(
+    ("ddl", "declared", "detail"),
+    [
+        ("timestamp", sa.DateTime(timezone=True), "(with time zone vs without)"),
+        ("timestamp(3)", sa.DateTime(), "(fractional second digits 6 vs 3)"),
+        ("real", sa.Double(), "(double vs single precision)"),
+        ("numeric(12, 2)", sa.Numeric(10, 2), "(precision 10 vs 12)"),
+    ],
+)
+def test_message_details(postgres_db, ddl: str, declared, detail: str) -> None:
+    postgres_db.execute(f"CREATE TABLE t (c {ddl})")
+    column = introspect_database(postgres_db.url).tables[0].columns[0]
+    result = compare_types(TypeSpec.of(declared), column, "postgresql")
+    assert result.message.endswith(detail), result.message
+
+
 def test_enum_difference_lists_missing_and_extra_values(mysql_db) -> None:
     mysql_db.execute("CREATE TABLE t (s enum('a','b','old'))")
     table = introspect_database(mysql_db.url).table("t")
