@@ -13,6 +13,8 @@ Decisions the diff engine may rely on:
 * Numbers compare by value in numeric columns (``'0'`` = ``0`` = ``0.00``); booleans compare
   as truth values in boolean columns (``false`` = MySQL's ``0`` = ``'0'``); with no column
   type, a quoted number equals the number and ``true``/``false`` equal ``1``/``0``.
+* Quoted dates, times, UUIDs and JSON compare by value in such columns
+  (``'2020-01-01'`` = ``'2020-01-01 00:00:00'``, ``'{"a":1}'`` = ``'{"a": 1}'``).
 * The current-time spellings a dialect treats as one (``now()``, ``CURRENT_TIMESTAMP``,
   MariaDB ``current_timestamp()``, PostgreSQL ``transaction_timestamp()``, SQLite
   ``datetime('now')``) are one function; any other function is itself
@@ -28,10 +30,14 @@ Decisions the diff engine may rely on:
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Literal
+from uuid import UUID
 
 from .schema import ColumnSchema, TableSchema, TypeSpec
 from .types import canonical_type
@@ -415,7 +421,18 @@ def _function(call: str, dialect: str) -> str:
 
 # -- comparing values --------------------------------------------------------------------
 
-Domain = Literal["number", "boolean", "text", "unknown"]
+Domain = Literal["number", "boolean", "datetime", "date", "time", "uuid", "json", "text", "unknown"]
+
+#: Column families whose quoted literals the database rewrites into one canonical spelling.
+_LITERAL_DOMAINS: dict[str, Domain] = {
+    "datetime": "datetime",
+    "timestamp": "datetime",
+    "date": "date",
+    "time": "time",
+    "uuid": "uuid",
+    "json": "json",
+    "jsonb": "json",
+}
 
 
 def _domain(column_type: TypeSpec | None, dialect: str) -> Domain:
@@ -428,7 +445,7 @@ def _domain(column_type: TypeSpec | None, dialect: str) -> Domain:
         return "boolean"
     if canonical.family in _NUMBER_FAMILIES:
         return "number"
-    return "text"
+    return _LITERAL_DOMAINS.get(canonical.family, "text")
 
 
 def _in_domain(kind: Kind, value: str, domain: Domain) -> tuple[Kind, str]:
@@ -441,9 +458,29 @@ def _in_domain(kind: Kind, value: str, domain: Domain) -> tuple[Kind, str]:
         number = _as_number(kind, value)
         if number is not None:
             return "number", number
-    elif domain == "text" and kind == "number":
+    elif kind == "number" and domain != "unknown":
         return "literal", value
+    elif kind == "literal" and domain in _LITERAL_READERS:
+        try:
+            return "literal", _LITERAL_READERS[domain](value.strip())
+        except ValueError:
+            pass
     return kind, value
+
+
+def _json(text: str) -> str:
+    return json.dumps(json.loads(text), sort_keys=True, separators=(",", ":"))
+
+
+#: How a database spells a literal of each domain once stored: PostgreSQL prints
+#: ``'2020-01-01 00:00:00'`` for ``'2020-01-01'``, lower-case UUIDs, jsonb re-spaced.
+_LITERAL_READERS: dict[str, Callable[[str], str]] = {
+    "datetime": lambda text: datetime.fromisoformat(text).isoformat(),
+    "date": lambda text: date.fromisoformat(text).isoformat(),
+    "time": lambda text: time.fromisoformat(text).isoformat(),
+    "uuid": lambda text: str(UUID(text)),
+    "json": _json,
+}
 
 
 def _truth(kind: Kind, value: str) -> str | None:

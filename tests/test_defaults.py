@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
+from sqlalchemy.dialects.postgresql import JSONB
 
 from schema_lsp.defaults import compare_defaults, is_automatic_default, normalize_default
 from schema_lsp.introspect import introspect_database
@@ -79,6 +80,21 @@ CASES = [
     Case("postgresql", "timestamp DEFAULT now()", "clock_timestamp()", None, "different"),
     Case("postgresql", "timestamp DEFAULT '2020-01-01'", "'2020-01-01 00:00:00'", sa.DateTime()),
     Case("postgresql", "date DEFAULT CURRENT_DATE", "CURRENT_DATE", sa.Date()),
+    # Literals the database rewrites into its own spelling compare by value.
+    Case("postgresql", "timestamp DEFAULT '2020-01-01'", "'2020-01-01'", sa.DateTime()),
+    Case(
+        "postgresql", "timestamp DEFAULT '2020-01-01'", "'2020-01-02'", sa.DateTime(), "different"
+    ),
+    Case("postgresql", "date DEFAULT '2020-01-31'", "'2020-01-31'", sa.Date()),
+    Case("postgresql", "time DEFAULT '12:00'", "'12:00:00'", sa.Time()),
+    Case(
+        "postgresql",
+        "uuid DEFAULT 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'",
+        "'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'",
+        sa.Uuid(),
+    ),
+    Case("postgresql", """jsonb DEFAULT '{"a":1,"b":[]}'""", """'{"b": [], "a": 1}'""", JSONB()),
+    Case("postgresql", """jsonb DEFAULT '{"a":1}'""", """'{"a": 2}'""", JSONB(), "different"),
     Case("postgresql", "uuid DEFAULT gen_random_uuid()", "gen_random_uuid()", sa.Uuid()),
     Case("postgresql", "varchar(10) DEFAULT NULL", None, sa.String(10)),
     Case("postgresql", "varchar(10) DEFAULT NULL", "NULL", sa.String(10)),
@@ -149,6 +165,8 @@ CASES = [
         "different",
     ),
     Case("mysql", "date DEFAULT curdate()", "CURRENT_DATE", sa.Date()),
+    Case("mysql", "datetime DEFAULT '2020-01-01'", "'2020-01-01'", sa.DateTime()),
+    Case("mysql", "time DEFAULT '7:30'", "'07:30:00'", sa.Time()),
     Case("mysql", "varchar(10) DEFAULT NULL", None, sa.String(10)),
     Case("mysql", "enum('new','paid') DEFAULT 'new'", "'new'", sa.Enum("new", "paid")),
     # SQLAlchemy reflects no default for BIT columns: never a false "database has none".
