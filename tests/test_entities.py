@@ -151,3 +151,98 @@ def test_parse_source_never_raises_and_reports_syntax_errors() -> None:
     parsed = parse_source("class (:\n", "/x.py")
     assert not parsed.ok and parsed.error
     assert parse_source("x = 1\n", "/x.py").ok
+
+
+def test_flask_sqlalchemy_models() -> None:
+    index = _index(
+        extensions="""\
+        from flask_sqlalchemy import SQLAlchemy
+        from sqlalchemy import MetaData
+
+        db = SQLAlchemy(metadata=MetaData(naming_convention={"pk": "pk_%(table_name)s"}))
+        """,
+        models="""\
+        from app.extensions import db
+
+        class UserAccount(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+            email = db.Column(db.String(120), unique=True, nullable=False)
+            kind = db.Column(db.String(10))
+            posts = db.relationship("Post", backref="author")
+
+        class AdminAccount(UserAccount):
+            level = db.Column(db.Integer)
+
+        class Post(db.Model):
+            __tablename__ = "post"
+            id = db.Column(db.Integer, primary_key=True)
+            author_id = db.Column(db.Integer, db.ForeignKey("user_account.id"), index=True)
+        """,
+    )
+    by_name = {e.table.name: e for e in index.entities()}
+    assert set(by_name) == {"user_account", "post"}
+    account = by_name["user_account"].table
+    assert account.column_names == ("id", "email", "kind", "level")  # AdminAccount: same table
+    assert account.primary_key is not None and account.primary_key.name == "pk_user_account"
+    assert account.column("email").nullable is False  # type: ignore[union-attr]
+    post = by_name["post"].table
+    assert [(f.referred_table, f.columns) for f in post.foreign_keys] == [
+        ("user_account", ("author_id",))
+    ]
+    assert [i.name for i in post.indexes] == [None]  # a custom convention without "ix"
+
+
+def test_base_outside_the_workspace_checks_what_is_explicit() -> None:
+    index = _index(
+        models="""\
+        from sqlalchemy import Column, Integer, String
+        from sqlalchemy.orm import Mapped, mapped_column
+        from company_lib.db import Base
+
+        class Thing(Base):
+            __tablename__ = "thing"
+            id = Column(Integer, primary_key=True)
+            name: Mapped[str] = mapped_column(String(20), unique=True)
+            size: Mapped[int]
+        """
+    )
+    (thing,) = index.entities()
+    assert thing.table.column("name").sa_type.kwarg("length") == 20  # type: ignore[union-attr]
+    assert "column:size.type" in thing.unresolved
+    assert "column:name.type" not in thing.unresolved
+    assert any("outside the workspace" in note.message for note in thing.notes)
+    (unique,) = thing.table.unique_constraints
+    assert unique.name is None and "unique:(name).name" in thing.unresolved
+
+
+def test_table_in_class_body_registry_mapped_and_index_options() -> None:
+    index = _index(
+        models="""\
+        import sqlalchemy as sa
+        from sqlalchemy.orm import registry
+
+        reg = registry()
+        metadata = sa.MetaData()
+
+        class Legacy(reg.generate_base()):
+            __table__ = sa.Table(
+                "legacy", metadata, sa.Column("id", sa.Integer, primary_key=True)
+            )
+
+        @reg.mapped
+        class Mapped:
+            __tablename__ = "mapped_t"
+            id = sa.Column(sa.Integer, primary_key=True)
+            doc = sa.Column(sa.Text)
+            __table_args__ = (
+                sa.Index(
+                    "ix_doc", "doc", postgresql_using="GIN", postgresql_where=sa.text("id > 1")
+                ),
+            )
+        """
+    )
+    by_name = {e.table.name: e for e in index.entities()}
+    assert by_name["legacy"].class_name == "Legacy"
+    assert by_name["legacy"].range.start_line == 6
+    (ix,) = by_name["mapped_t"].table.indexes
+    assert (ix.name, ix.method, ix.where) == ("ix_doc", "gin", "id > 1")

@@ -35,14 +35,18 @@ class BaseInfo:
     """A declarative base (``DeclarativeBase`` subclass, ``declarative_base()``,
     ``registry().generate_base()``, or SQLModel)."""
 
-    kind: str  # "sqlalchemy" or "sqlmodel"
+    kind: str  # "sqlalchemy", "sqlmodel" or "flask" (Flask-SQLAlchemy's db.Model)
     metadata: MetadataInfo = field(default_factory=MetadataInfo)
     type_map: dict[Any, Any] = field(default_factory=dict)
     unknown_keys: list[Any] = field(default_factory=list)
+    #: the base is outside the workspace: its type map (hence annotation types) is unknown
+    outside: bool = False
     _registry: Any = None
 
     def annotation_type(self, info: AnnotationInfo) -> TypeSpec | None:
         """SQLAlchemy's type for a ``Mapped[...]`` annotation (raises Unresolvable)."""
+        if self.outside:
+            raise Unresolvable("the base's type_annotation_map is outside the workspace")
         if is_placeholder(info.plain):
             raise Unresolvable(f"{info.plain.__sa_qualname__} has no SQL type in the type map")
         for key in (info.lookup, info.plain):
@@ -233,6 +237,15 @@ def base_from_class(evaluator: Evaluator, definition: Definition) -> BaseInfo:
 def base_from_call(evaluator: Evaluator, file: ParsedFile, call: ast.Call) -> BaseInfo | None:
     """``declarative_base(...)``, ``registry(...).generate_base()``, ``reg.generate_base()``."""
     callee = evaluator.callee(file, call)
+    if isinstance(callee, External) and callee.is_from("flask_sqlalchemy", "SQLAlchemy"):
+        base = BaseInfo("flask")
+        for keyword in call.keywords:
+            if keyword.arg == "metadata":
+                base.metadata = read_metadata(evaluator, file, keyword.value)
+            elif keyword.arg in ("model_class", None):  # a custom model class: unknown
+                base.metadata = unknown_metadata()
+                base.outside = True
+        return base
     if isinstance(callee, External) and callee.is_sqlalchemy("declarative_base"):
         base = BaseInfo("sqlalchemy")
         for keyword in call.keywords:
@@ -261,6 +274,25 @@ def base_from_call(evaluator: Evaluator, file: ParsedFile, call: ast.Call) -> Ba
                 _check_unknown(base)
                 return base
     return None
+
+
+def unknown_metadata() -> MetadataInfo:
+    return MetadataInfo(dict(UNKNOWN_CONVENTION), schema_known=False)
+
+
+def base_from_registry(evaluator: Evaluator, file: ParsedFile, call: ast.Call) -> BaseInfo | None:
+    """The base a ``registry(...)`` stands for (``@reg.mapped`` classes)."""
+    ref = evaluator.callee(file, call)
+    if not (isinstance(ref, External) and ref.is_sqlalchemy("registry")):
+        return None
+    base = BaseInfo("sqlalchemy")
+    for keyword in call.keywords:
+        if keyword.arg == "metadata":
+            base.metadata = read_metadata(evaluator, file, keyword.value)
+        elif keyword.arg == "type_annotation_map":
+            base.type_map = read_type_map(evaluator, file, keyword.value)
+    _check_unknown(base)
+    return base
 
 
 def _check_unknown(base: BaseInfo) -> None:

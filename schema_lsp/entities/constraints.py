@@ -82,9 +82,15 @@ def read_table_item(
         if index.unresolved:
             index.expressions = expressions
             draft.note("an expression index (its SQL is compared by the database side)", where)
-        for key in keywords:
-            if key.endswith("_where"):
-                index.unresolved.add("where")
+        for key, value_node in keywords.items():
+            if key.endswith("_using"):
+                method = literal(key)
+                index.method = method.lower() if isinstance(method, str) else None
+            elif key.endswith("_where"):
+                try:
+                    index.where = compile_sql(evaluator.value(file, value_node))
+                except Unresolvable:
+                    index.unresolved.add("where")
         draft.indexes.append(index)
     elif kind in ("UniqueConstraint", "PrimaryKeyConstraint"):
         constraint = ConstraintDraft(

@@ -13,7 +13,7 @@ import ast
 import logging
 from dataclasses import dataclass, field
 
-from .bases import BaseInfo, base_from_call, base_from_class
+from .bases import BaseInfo, base_from_call, base_from_class, base_from_registry, unknown_metadata
 from .columns import (
     NOT_COLUMNS,
     AnnotationInfo,
@@ -32,6 +32,17 @@ from .sqlmodel import field_column
 from .tables import ColumnDraft, TableDraft
 
 _log = logging.getLogger(__name__)
+#: Outside packages whose classes are never a model's unknown declarative base.
+_KNOWN_OUTSIDE = (
+    "sqlalchemy",
+    "sqlmodel",
+    "builtins",
+    "typing",
+    "abc",
+    "enum",
+    "dataclasses",
+    "pydantic",
+)
 _DECLARATIVE_BASES = ("DeclarativeBase", "DeclarativeBaseNoMeta")
 _SKIPPED_ATTRIBUTES = frozenset(
     {
@@ -77,6 +88,10 @@ class ClassInfo:
     parent: ClassInfo | None = None
     attributes: list[Attribute] = field(default_factory=list)
     unmapped_reason: str | None = None
+    #: ``__table__ = Table(...)`` in the class body: read as an imperative table
+    table_call: ast.Call | None = None
+    #: set when the base is outside the workspace: said once on the entity
+    base_note: str | None = None
 
 
 @dataclass
@@ -113,8 +128,13 @@ class DeclarativeReader:
             k.arg == "table" and isinstance(k.value, ast.Constant) and k.value.value is True
             for k in node.keywords
         )
+        unknown_bases: list[str] = []
         for base_node in node.bases:
             ref = self.evaluator.resolver.resolve(definition.file, base_node)
+            if ref is None or (
+                isinstance(ref, External) and not ref.name.startswith(_KNOWN_OUTSIDE)
+            ):
+                unknown_bases.append(ast.unparse(base_node))
             if isinstance(ref, External):
                 if ref.is_sqlalchemy(*_DECLARATIVE_BASES):
                     info.is_base = True
@@ -138,6 +158,29 @@ class DeclarativeReader:
             if isinstance(ref, External) and ref.is_sqlalchemy("as_declarative"):
                 info.is_base = True
                 info.base = BaseInfo("sqlalchemy")
+            elif (
+                isinstance(target, ast.Attribute)
+                and target.attr in ("mapped", "mapped_as_dataclass")
+                and info.base is None
+            ):
+                registry_ref = self.evaluator.resolver.resolve(definition.file, target.value)
+                if isinstance(registry_ref, Definition) and isinstance(registry_ref.node, ast.Call):
+                    info.base = base_from_registry(
+                        self.evaluator, registry_ref.file, registry_ref.node
+                    )
+        if (
+            info.base is None
+            and unknown_bases
+            and not info.abstract
+            and ("__tablename__" in own or "__table__" in own)
+        ):
+            # A model whose base lives outside the workspace: what is written explicitly
+            # is still checked; the base's conventions and type map are unknown.
+            info.base = BaseInfo("sqlalchemy", metadata=unknown_metadata(), outside=True)
+            info.base_note = (
+                f"the base class {', '.join(unknown_bases)} is outside the workspace: "
+                "constraint names and types from annotations"
+            )
         if info.base is None or info.is_base or info.abstract:
             return info
         if info.base.kind == "sqlmodel" and not is_sqlmodel_table:
@@ -152,7 +195,10 @@ class DeclarativeReader:
         assert isinstance(node, ast.ClassDef)
         schema = self._schema(info)
         explicit = own.get("__tablename__")
-        if explicit is None and "__table__" in own:
+        table_attribute = own.get("__table__")
+        if explicit is None and table_attribute is not None:
+            if isinstance(table_attribute.value, ast.Call):
+                info.table_call = table_attribute.value
             info.unmapped_reason = "__table__ is read as an imperative Table"
             return None
         if explicit is not None:
@@ -177,6 +223,16 @@ class DeclarativeReader:
         if sqlmodel_table and info.parent is None:
             info.own_table = True
             return node.name.lower(), schema
+        # Flask-SQLAlchemy names the table after the class unless the class only extends
+        # a mapped parent (no primary key of its own: single-table inheritance).
+        if (
+            info.base is not None
+            and info.base.kind == "flask"
+            and (inherited is None or (inherited[1] and not inherited[0].declared_attr))
+            and (info.parent is None or _declares_primary_key(info.attributes))
+        ):
+            info.own_table = True
+            return _snake_case(node.name), schema
         if info.parent is not None:
             return info.parent.table
         info.unmapped_reason = "it has no __tablename__"
@@ -301,6 +357,15 @@ class DeclarativeReader:
         for name, node in file.classes.items():
             definition = Definition(file, name, node)
             info = self.info(definition)
+            if info.table_call is not None:
+                from .imperative import read_table
+
+                table = read_table(self.context, file, info.table_call)
+                if table is not None:
+                    table.class_name = name
+                    table.range = file.class_name_range(node)
+                    results.append(table)
+                continue
             if info.table is None:
                 continue
             try:
@@ -330,6 +395,8 @@ class DeclarativeReader:
         )
         if not info.base.metadata.schema_known:
             draft.unresolved.add("table.schema")
+        if info.base_note is not None:
+            draft.note(info.base_note, draft.range)
         sqlmodel = info.base.kind == "sqlmodel"
         seen: set[str] = set()
         sources = self._column_sources(info)
@@ -664,6 +731,25 @@ def _looks_mapped(attribute: Attribute) -> bool:
     return attribute.annotation is not None and ast.unparse(attribute.annotation).startswith(
         "Mapped"
     )
+
+
+def _snake_case(name: str) -> str:
+    """Flask-SQLAlchemy's ``camel_to_snake_case``."""
+    import re
+
+    snake = re.sub(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))", r"_\1", name)
+    return snake.lower().lstrip("_")
+
+
+def _declares_primary_key(attributes: list[Attribute]) -> bool:
+    for attribute in attributes:
+        value = attribute.value
+        if isinstance(value, ast.Call) and any(
+            k.arg == "primary_key" and isinstance(k.value, ast.Constant) and k.value.value is True
+            for k in value.keywords
+        ):
+            return True
+    return False
 
 
 def _computed_tablename(node: ast.expr | None, class_name: str) -> str | None:

@@ -88,8 +88,20 @@ class Resolver:
                 return External(f"{base.name}.{expr.attr}")
             if isinstance(base, ModuleRef):
                 return self.resolve_name(base.file, expr.attr, _depth + 1)
+            if isinstance(base, Definition) and self.is_flask_db(base):
+                # Flask-SQLAlchemy's ``db`` re-exports SQLAlchemy (``db.Column``,
+                # ``db.String``...); ``db.Model`` is the declarative base the call makes.
+                return base if expr.attr == "Model" else External(f"sqlalchemy.{expr.attr}")
             return None
         return None
+
+    def is_flask_db(self, definition: Definition) -> bool:
+        """Whether a definition is ``db = SQLAlchemy(...)`` from Flask-SQLAlchemy."""
+        node = definition.node
+        if not isinstance(node, ast.Call):
+            return False
+        callee = self.resolve(definition.file, node.func)
+        return isinstance(callee, External) and callee.is_from("flask_sqlalchemy", "SQLAlchemy")
 
     def resolve_name(self, file: ParsedFile, name: str, _depth: int = 0) -> Ref | None:
         key = (id(file), name)

@@ -81,6 +81,7 @@ class IndexDraft:
     unique: bool = False
     expressions: list[str] = field(default_factory=list)
     where: str | None = None
+    method: str | None = None
     unresolved: set[str] = field(default_factory=set)
 
 
@@ -177,6 +178,12 @@ def finish(draft: TableDraft) -> EntitySchema:
             foreign_keys.append(fk)
     fk_columns = {name for fk in foreign_keys for name in fk.columns}
     autoincrement_column = _autoincrement_column(draft, pk_columns, fk_columns)
+    for pk_column in pk_columns:
+        column = draft.column(pk_column)
+        if column is not None and (
+            column.sa_type is None or {"type", "default", "identity"} & column.unresolved
+        ):
+            unresolved.add(f"{object_key('column', column.name)}.autoincrement")
 
     columns: list[ColumnSchema] = []
     for column in draft.columns:
@@ -220,6 +227,7 @@ def finish(draft: TableDraft) -> EntitySchema:
             unique=index.unique,
             expressions=tuple(index.expressions),
             where=index.where,
+            method=index.method,
         )
         indexes.append(schema)
         key = object_key("index", name, schema.columns)
