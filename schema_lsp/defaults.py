@@ -55,19 +55,25 @@ _NUMBER_FAMILIES = frozenset(
     {"integer", "bigint", "smallint", "tinyint", "mediumint", "numeric", "float", "double", "year"}
 )
 
-_TOKEN = re.compile(
-    r"""
+_TOKEN_PATTERN = r"""
     (?P<space>\s+)
-  | (?P<string>(?:[EeNn]|_[A-Za-z0-9]+)?'(?:[^'\\]|''|\\.)*')
+  | (?P<estring>[Ee]'(?:[^'\\]|''|\\.)*')
+  | (?P<string>(?:[Nn]|_[A-Za-z0-9]+)?'STRING_BODY')
   | (?P<bits>[BbXx]'[0-9A-Fa-f]*')
   | (?P<number>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)
   | (?P<ident>[A-Za-z_][\w$]*)
   | (?P<quoted>"(?:[^"]|"")*"|`(?:[^`]|``)*`)
   | (?P<cast>::)
   | (?P<op><=|>=|<>|!=|\|\||[-+*/%(),.\[\]=<>|&^~!])
-    """,
-    re.VERBOSE,
+"""
+#: Standard SQL strings (only ``''`` escapes a quote), and MySQL's, where a backslash
+#: escapes too: MariaDB prints a stored ``a\b`` as ``'a\\b'``.
+_TOKEN = re.compile(_TOKEN_PATTERN.replace("STRING_BODY", "(?:[^']|'')*"), re.VERBOSE)
+_MYSQL_TOKEN = re.compile(
+    _TOKEN_PATTERN.replace("STRING_BODY", "(?:[^'\\\\]|''|\\\\.)*"), re.VERBOSE
 )
+_C_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}  # PostgreSQL E''
+_MYSQL_ESCAPES = {"0": "\0", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a"}
 
 
 @dataclass(frozen=True)
@@ -107,15 +113,22 @@ class DefaultComparison:
 
 
 def normalize_default(
-    sql: str | None, dialect: str, column_type: TypeSpec | None = None
+    sql: str | None,
+    dialect: str,
+    column_type: TypeSpec | None = None,
+    *,
+    reflected: bool = False,
 ) -> NormalizedDefault | None:
     """The comparable form of a server default on ``dialect``, or None for no default
-    (including ``NULL``). ``column_type`` lets quoted numbers and booleans be read as such."""
+    (including ``NULL``). ``column_type`` lets quoted numbers and booleans be read as such.
+    ``reflected`` says the text came from the database: MySQL escapes backslashes in it,
+    while a model's text is standard SQL (only ``''`` escapes a quote)."""
     if sql is None or not sql.strip():
         return None
     text = sql.strip()
-    body, on_update = _split_on_update(text) if _is_mysql(dialect) else (text, None)
-    tokens = _tokenize(body)
+    backslashes = reflected and _is_mysql(dialect)
+    body, on_update = _split_on_update(text, backslashes) if _is_mysql(dialect) else (text, None)
+    tokens = _tokenize(body, backslashes)
     if tokens is None:
         return NormalizedDefault("expression", _squeeze(body), text, on_update)
     tokens = _strip_parentheses(_drop_casts(tokens))
@@ -137,7 +150,7 @@ def compare_defaults(
     ``'abc'``, ``false``) with the database's reflected one, for a column of
     ``column_type`` (either side's type; it decides how quoted numbers are read)."""
     mine = normalize_default(declared, dialect, column_type)
-    theirs = normalize_default(actual, dialect, column_type)
+    theirs = normalize_default(actual, dialect, column_type, reflected=True)
     shown_declared = declared.strip() if declared else None
     shown_actual = actual.strip() if actual else None
     if mine is None and theirs is None:
@@ -207,26 +220,32 @@ def _pg_object_name(first: str, second: str, label: str) -> str:
 class _Token:
     kind: str
     text: str
+    escapes: str = ""  # for strings: "" (standard), "e" (PostgreSQL E''), "mysql"
 
 
-def _tokenize(text: str) -> list[_Token] | None:
+def _tokenize(text: str, backslashes: bool = False) -> list[_Token] | None:
+    pattern = _MYSQL_TOKEN if backslashes else _TOKEN
     tokens: list[_Token] = []
     position = 0
     while position < len(text):
-        match = _TOKEN.match(text, position)
+        match = pattern.match(text, position)
         if match is None:
             return None
         kind = match.lastgroup or ""
-        if kind != "space":
+        if kind == "estring":
+            tokens.append(_Token("string", match.group(), "e"))
+        elif kind == "string":
+            tokens.append(_Token(kind, match.group(), "mysql" if backslashes else ""))
+        elif kind != "space":
             tokens.append(_Token(kind, match.group()))
         position = match.end()
     return tokens
 
 
-def _split_on_update(text: str) -> tuple[str, str | None]:
+def _split_on_update(text: str, backslashes: bool) -> tuple[str, str | None]:
     """MariaDB reflects ``current_timestamp() ON UPDATE current_timestamp()`` as the
     default; the ``ON UPDATE`` part is not a default."""
-    tokens = _tokenize(text)
+    tokens = _tokenize(text, backslashes)
     if tokens is None:
         return text, None
     depth = 0
@@ -312,7 +331,7 @@ def _classify(tokens: list[_Token], dialect: str) -> tuple[Kind | None, str]:
     if len(tokens) == 1:
         token = tokens[0]
         if token.kind == "string":
-            return "literal", _unquote(token.text)
+            return "literal", _unquote(token)
         if token.kind == "number":
             return "number", _number(token.text)
         if token.kind == "bits":
@@ -330,7 +349,7 @@ def _classify(tokens: list[_Token], dialect: str) -> tuple[Kind | None, str]:
         name = tokens[0].text.lower()
         arguments = tokens[2:-1]
         if name == "nextval" and len(arguments) == 1 and arguments[0].kind == "string":
-            return "sequence", _unquote(arguments[0].text)
+            return "sequence", _unquote(arguments[0])
         if name == "cast":
             operand = _cast_operand(arguments)
             if operand is not None:
@@ -363,7 +382,7 @@ def _render(tokens: list[_Token]) -> str:
         elif token.kind == "quoted":
             parts.append('"' + token.text[1:-1] + '"')
         elif token.kind == "string":
-            parts.append("'" + _unquote(token.text).replace("'", "''") + "'")
+            parts.append("'" + _unquote(token).replace("'", "''") + "'")
         else:
             parts.append(token.text)
     text = " ".join(parts)
@@ -371,13 +390,18 @@ def _render(tokens: list[_Token]) -> str:
     return text.replace(",", ", ")
 
 
-def _unquote(text: str) -> str:
+def _unquote(token: _Token) -> str:
     """The value of a SQL string literal, with its prefix (``E``, ``N``, ``_utf8mb4``) gone."""
+    text = token.text
     body = text[text.index("'") + 1 : -1]
-    body = body.replace("''", "'")
-    if text[0] in "Ee" or "\\" in body:
-        body = re.sub(r"\\(.)", r"\1", body)
-    return body
+    if not token.escapes:
+        return body.replace("''", "'")
+    table = _MYSQL_ESCAPES if token.escapes == "mysql" else _C_ESCAPES
+    return re.sub(
+        r"''|\\(.)",
+        lambda m: "'" if m.group(1) is None else table.get(m.group(1), m.group(1)),
+        body,
+    )
 
 
 def _number(text: str) -> str:
@@ -532,7 +556,8 @@ def _same_sequence(left: str, right: str) -> bool:
 
 
 def _same_on_update(declared: str, actual: str | None, dialect: str) -> bool:
-    left, right = normalize_default(declared, dialect), normalize_default(actual, dialect)
+    left = normalize_default(declared, dialect)
+    right = normalize_default(actual, dialect, reflected=True)
     return left is not None and right is not None and _same(left, right) is True
 
 

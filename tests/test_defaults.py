@@ -60,6 +60,7 @@ CASES = [
     Case("postgresql", "text DEFAULT 'it''s'", "'it''s'", sa.Text()),
     Case("postgresql", "text DEFAULT E'it\\'s'", "'it''s'", sa.Text()),
     Case("postgresql", "text DEFAULT ''", "''", sa.Text()),
+    Case("postgresql", r"text DEFAULT 'C:\'", r"'C:\'", sa.Text()),
     Case("postgresql", "text DEFAULT 'a::b'", "'a::b'", sa.Text()),
     Case("postgresql", "status DEFAULT 'new'", "'new'", sa.Enum("new", "paid", name="status")),
     Case(
@@ -140,6 +141,10 @@ CASES = [
     Case("mysql", "varchar(10) DEFAULT 'x'", "'x'", sa.String(10)),
     Case("mysql", "varchar(20) DEFAULT 'it''s'", "'it''s'", sa.String(20)),
     Case("mysql", "varchar(10) DEFAULT ''", "''", sa.String(10)),
+    # MariaDB prints a stored backslash escaped; the model's text is standard SQL.
+    Case("mysql", r"varchar(10) DEFAULT 'a\\b'", r"'a\b'", sa.String(10)),
+    Case("mysql", r"varchar(10) DEFAULT 'x\"y'", """'x"y'""", sa.String(10)),
+    Case("mysql", r"varchar(10) DEFAULT 'a\\b'", r"'a\\b'", sa.String(10), "different"),
     Case("mysql", "varchar(10) DEFAULT 'x'", "'y'", sa.String(10), "different"),
     Case("mysql", "datetime DEFAULT CURRENT_TIMESTAMP", "now()", sa.DateTime()),
     Case("mysql", "datetime DEFAULT now()", "CURRENT_TIMESTAMP", sa.DateTime()),
@@ -255,7 +260,9 @@ def test_declared_default_against_reflected_default(case: Case, servers) -> None
         assert str(column.default or "none") in result.message
     # The comparison is symmetric in outcome.
     flipped = compare_defaults(column.default, case.declared, schema.dialect, type_spec)
-    one_sided = "ON UPDATE" in f"{case.declared} {column.default}".upper()
+    both = f"{case.declared} {column.default}"
+    # ON UPDATE is compared only when the model has one; MySQL escapes only its own side.
+    one_sided = "ON UPDATE" in both.upper() or "\\" in both
     if not one_sided and column.default is not None:
         assert flipped.status == result.status
 
