@@ -9,6 +9,9 @@ dropped afterwards unless ``--keep``), then times, in one run:
                 single-table calls (columns, pk, indexes, foreign keys, uniques, checks);
 * ``pg_dump``   ``pg_dump --schema-only`` of the same database to /dev/null.
 
+Round trips of each are counted by a TCP relay; ``--relay-rtt-ms`` also times them through
+that relay with added latency, since round trips are what separates them over a network.
+
 Usage::
 
     .venv/bin/python bench/introspect.py [--tables 100 1000] [--repeat 5] [--output FILE]
@@ -31,6 +34,7 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -505,7 +509,7 @@ def measure_at(
         if added_rtt is not None
         else None
     )
-    with proxy or _nothing():
+    with proxy or nullcontext():
         target = through(url, proxy)
         rtt = measured_rtt(target)
         actions = approach_actions(target)
@@ -521,14 +525,6 @@ def measure_at(
                 log(f"{label} {key} x{repeat} ...")
                 timings[key] = measure(action, repeat)
     return Measurement(added_rtt, rtt, timings)
-
-
-class _nothing:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc_info: object) -> None:
-        return None
 
 
 def run_size(
