@@ -553,9 +553,9 @@ def _differences(
             if not any(f.kind == kind for f in findings):
                 findings.append(_Finding(kind, "warning", f"the model gives no {name}"))
         elif right is None and name in ("length", "precision", "scale"):
-            severity: Severity = (
-                "info" if name == "precision" and mine.family != "numeric" else "error"
-            )
+            severity: Severity = "warning" if sqlite else "error"
+            if name == "precision" and mine.family != "numeric":
+                severity = "info"
             findings.append(_Finding(name, severity, f"the database column has no {name}"))
         else:
             severity = "warning" if sqlite and name in ("length", "precision", "scale") else "error"

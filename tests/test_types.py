@@ -266,6 +266,8 @@ CASES = [
     Case("sqlite", "VARCHAR(50)", sa.VARCHAR(50)),
     Case("sqlite", "varchar(100)", sa.String(50), "length", "warning"),
     Case("sqlite", "varchar", sa.String()),
+    Case("sqlite", "varchar", sa.String(20), "length", "warning"),
+    Case("sqlite", "varchar(20)", sa.String(), "length_unspecified", "warning"),
     Case("sqlite", "integer", sa.Integer()),
     Case("sqlite", "INT", sa.Integer()),
     Case("sqlite", "bigint", sa.BigInteger()),
