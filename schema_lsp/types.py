@@ -92,9 +92,9 @@ class CanonicalType:
     ``longtext`` too), ``numeric``, ``float`` (single precision), ``double``, ``boolean``,
     ``datetime``, ``timestamp`` (MySQL's own TIMESTAMP), ``date``, ``time``, ``interval``,
     ``json``, ``jsonb``, ``uuid``, ``blob`` (MySQL size classes as for text), ``binary``,
-    ``varbinary``, ``enum``, ``set`` (MySQL), ``citext``, ``year``, or ``other``, compared by
-    its DDL). Fields that the
-    dialect does not store are None. ``ddl`` is the dialect's spelling, for messages only.
+    ``varbinary``, ``enum``, ``set`` (MySQL), ``citext``, ``year``, or ``other``: any other
+    type, compared by its DDL). Fields the dialect does not store are None. ``ddl`` is the
+    dialect's spelling of the type.
     """
 
     family: str
@@ -395,11 +395,10 @@ def _canonical(type_: TypeEngine[Any], dialect: Dialect) -> CanonicalType | None
         return make("citext", collation=collation)  # case-insensitive: not TEXT
     if isinstance(type_, sqltypes.Integer):
         unsigned = bool(getattr(type_, "unsigned", False))
-        name = type(type_).__name__.upper()
-        if mysql and name == "TINYINT" and getattr(type_, "display_width", None) == 1:
-            return make("boolean")
-        if name in ("TINYINT", "MEDIUMINT"):
-            return make(name.lower(), unsigned=unsigned)
+        if mysql and class_name == "TINYINT" and getattr(type_, "display_width", None) == 1:
+            return make("boolean")  # MySQL's BOOL is TINYINT(1)
+        if class_name in ("TINYINT", "MEDIUMINT"):
+            return make(class_name.lower(), unsigned=unsigned)
         if isinstance(type_, sqltypes.BigInteger):
             return make("bigint", unsigned=unsigned)
         if isinstance(type_, sqltypes.SmallInteger):
@@ -433,12 +432,12 @@ def _canonical(type_: TypeEngine[Any], dialect: Dialect) -> CanonicalType | None
         if postgresql:
             return make("time", timezone=bool(type_.timezone), precision=_pg_fraction(type_))
         return make("time", precision=(getattr(type_, "fsp", None) or 0) if mysql else None)
-    if mysql and type(type_).__name__ == "YEAR":
+    if mysql and class_name == "YEAR":
         return make("year")  # YEAR(4) is YEAR: the display width is all that differs
     if isinstance(type_, sqltypes._AbstractInterval):
         return make("interval", precision=getattr(type_, "precision", None))
     if isinstance(type_, sqltypes.JSON):
-        if postgresql and type(type_).__name__ == "JSONB":
+        if postgresql and class_name == "JSONB":
             return make("jsonb")
         return make("json")
     if isinstance(type_, sqltypes.Uuid):
@@ -446,23 +445,21 @@ def _canonical(type_: TypeEngine[Any], dialect: Dialect) -> CanonicalType | None
             return make("uuid")
         return make("char", length=32)
     if isinstance(type_, (sqltypes.Text, sqltypes.CLOB)) or (
-        isinstance(type_, sqltypes.String) and type(type_).__name__.upper() in _MYSQL_SIZE_CLASS
+        isinstance(type_, sqltypes.String) and class_name in _MYSQL_SIZE_CLASS
     ):
         family = "text"
         if mysql:
             # Text(n) stays "text": the server picks the size class from n characters.
-            family = _MYSQL_SIZE_CLASS.get(type(type_).__name__.upper(), "text")
+            family = _MYSQL_SIZE_CLASS.get(class_name, "text")
         length = type_.length if sqlite else None
         return make(family, length=length, collation=collation)
     if isinstance(type_, sqltypes.String):
         fixed = isinstance(type_, (sqltypes.CHAR, sqltypes.NCHAR))
         return make("char" if fixed else "string", length=type_.length, collation=collation)
-    if isinstance(type_, sqltypes.LargeBinary) or (
-        mysql and type(type_).__name__.upper() in _MYSQL_SIZE_CLASS
-    ):
+    if isinstance(type_, sqltypes.LargeBinary) or (mysql and class_name in _MYSQL_SIZE_CLASS):
         family = "blob"
         if mysql:
-            family = _MYSQL_SIZE_CLASS.get(type(type_).__name__.upper(), "blob")
+            family = _MYSQL_SIZE_CLASS.get(class_name, "blob")
             length = getattr(type_, "length", None)
             if family == "blob" and length:
                 family = _size_class(length, _MYSQL_BLOB_SIZES, "longblob")
