@@ -23,6 +23,7 @@ CORPUS = {
     "tests.models.imperative": "metadata",
     "tests.models.shop.models": "Base",
     "tests.models.advanced": "Base",
+    "tests.models.namespace_tables": "Model.metadata",
 }
 
 
@@ -35,8 +36,9 @@ def index() -> WorkspaceIndex:
 
 
 def _metadata(module_name: str) -> sa.MetaData:
-    module = importlib.import_module(module_name)
-    holder: Any = getattr(module, CORPUS[module_name])
+    holder: Any = importlib.import_module(module_name)
+    for attribute in CORPUS[module_name].split("."):
+        holder = getattr(holder, attribute)
     return holder if isinstance(holder, sa.MetaData) else holder.metadata
 
 

@@ -21,6 +21,7 @@ from .model import Note, SourceRange
 from .resolve import Definition, External
 from .source import ParsedFile
 from .tables import ColumnDraft, ForeignKeyDraft
+from .wrappers import Wrapper, sqlalchemy_callee
 
 #: Looks up a mapped class's table: (table name, schema) and an attribute's column name.
 TableLookup = Callable[[Definition], "tuple[str, str | None] | None"]
@@ -75,6 +76,8 @@ class ColumnContext:
     evaluator: Evaluator
     table_of: TableLookup
     column_name_of: ColumnNameLookup
+    #: names assigned in the class body being read (tables kept as class attributes)
+    local_names: dict[str, ast.expr] = field(default_factory=dict)
 
     def item_kind(self, argument: Argument) -> str | None:
         """Which schema item a positional argument is (``ForeignKey``...), if any."""
@@ -90,8 +93,26 @@ class ColumnContext:
         return None
 
 
-def read_call(context: ColumnContext, file: ParsedFile, call: ast.Call, into: ColumnCall) -> None:
-    """Add a ``mapped_column``/``Column`` call's arguments to ``into`` (later calls win)."""
+def read_call(
+    context: ColumnContext,
+    file: ParsedFile,
+    call: ast.Call,
+    into: ColumnCall,
+    wrapper: Wrapper | None = None,
+) -> None:
+    """Add a ``mapped_column``/``Column`` call's arguments to ``into`` (later calls win);
+    a forwarding ``wrapper``'s keywords are applied as the wrapper would."""
+    _read_arguments(context, file, call, into)
+    if wrapper is not None:
+        for name, value in wrapper.defaults.items():
+            into.keywords.setdefault(name, Argument(wrapper.file, value))
+        for name, value in wrapper.forced.items():
+            into.keywords[name] = Argument(wrapper.file, value)
+
+
+def _read_arguments(
+    context: ColumnContext, file: ParsedFile, call: ast.Call, into: ColumnCall
+) -> None:
     positional = list(call.args)
     first = positional[0] if positional else None
     if isinstance(first, ast.Constant) and isinstance(first.value, str):
@@ -386,6 +407,22 @@ def resolve_column_target(
     if isinstance(node, ast.Attribute):
         column_key = node.attr
         owner = node.value
+        # table.c.col / table.columns.col of an imperative Table(...)
+        if isinstance(owner, ast.Attribute) and owner.attr in ("c", "columns"):
+            local = (
+                context.local_names.get(owner.value.id)
+                if isinstance(owner.value, ast.Name)
+                else None
+            )
+            if isinstance(local, ast.Call):
+                table = imperative_table_name(context, file, local)
+                if table is not None:
+                    return table[1], table[0], column_key
+            table_ref = evaluator.resolver.resolve(file, owner.value)
+            if isinstance(table_ref, Definition) and isinstance(table_ref.node, ast.Call):
+                table = imperative_table_name(context, table_ref.file, table_ref.node)
+                if table is not None:
+                    return table[1], table[0], column_key
         # Model.__table__.c.col / Model.__table__.columns.col
         if (
             isinstance(owner, ast.Attribute)
@@ -411,6 +448,23 @@ def resolve_column_target(
         if len(parts) == 3:
             return parts[0], parts[1], parts[2]
     return None
+
+
+def imperative_table_name(
+    context: ColumnContext, file: ParsedFile, call: ast.Call
+) -> tuple[str, str | None] | None:
+    """(name, schema) of a ``Table("name", metadata, ..., schema=...)`` call."""
+    callee = sqlalchemy_callee(context.evaluator.resolver, file, call)
+    if callee is None or not callee[0].is_sqlalchemy("Table") or not call.args:
+        return None
+    name = literal_string(context.evaluator, Argument(file, call.args[0]))
+    if name is None:
+        return None
+    schema = None
+    for keyword in call.keywords:
+        if keyword.arg == "schema":
+            schema = literal_string(context.evaluator, Argument(file, keyword.value))
+    return name, schema
 
 
 def server_default_sql(evaluator: Evaluator, argument: Argument) -> str:

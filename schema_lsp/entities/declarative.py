@@ -30,6 +30,7 @@ from .resolve import Definition, External
 from .source import ParsedFile
 from .sqlmodel import field_column
 from .tables import ColumnDraft, TableDraft
+from .wrappers import sqlalchemy_callee
 
 _log = logging.getLogger(__name__)
 #: Outside packages whose classes are never a model's unknown declarative base.
@@ -448,6 +449,11 @@ class DeclarativeReader:
         key_range = file.range(attribute.target)
         statement_range = file.range(attribute.statement)
         callee = self.evaluator.callee(file, value) if isinstance(value, ast.Call) else None
+        wrapper = None
+        if isinstance(value, ast.Call) and isinstance(callee, Definition):
+            through = sqlalchemy_callee(self.evaluator.resolver, file, value)
+            if through is not None:
+                callee, wrapper = through
         if isinstance(callee, External) and callee.name.rpartition(".")[2] in NOT_COLUMNS:
             return None
         annotation: AnnotationInfo | None = None
@@ -498,7 +504,7 @@ class DeclarativeReader:
             for meta in annotation.metas:
                 read_call(self.context, meta.file, meta.node, call)
         if isinstance(value, ast.Call) and is_column_call:
-            read_call(self.context, file, value, call)
+            read_call(self.context, file, value, call, wrapper)
         column = build_column(
             self.context,
             call,
@@ -581,7 +587,7 @@ class DeclarativeReader:
         file = attribute.file
         if isinstance(value, ast.Name):
             ref = self.evaluator.resolver.resolve(file, value)
-            if isinstance(ref, Definition) and not isinstance(ref.node, ast.ClassDef):
+            if isinstance(ref, Definition) and isinstance(ref.node, ast.expr):
                 value, file = ref.node, ref.file
         items: list[ast.expr] = []
         options: ast.expr | None = None

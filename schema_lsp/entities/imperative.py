@@ -1,45 +1,132 @@
-"""Imperative tables: ``name = Table("t", metadata, Column(...), Index(...), schema=...)``."""
+"""Imperative tables: ``name = Table("t", metadata, Column(...), Index(...), schema=...)``
+at module level or as class attributes (a namespace class), through forwarding wrappers
+too, plus standalone ``Index("ix", name.c.col)`` statements next to them."""
 
 from __future__ import annotations
 
 import ast
+import dataclasses
+from dataclasses import dataclass, field
 
 from .bases import read_metadata
-from .columns import ColumnCall, ColumnContext, build_column, literal_string, read_call
-from .constraints import read_table_item
+from .columns import Argument, ColumnCall, ColumnContext, build_column, literal_string, read_call
+from .constraints import constraint_kind, read_table_item
 from .evaluate import Unresolvable
-from .resolve import External
 from .source import ParsedFile
 from .tables import TableDraft
+from .wrappers import sqlalchemy_callee
 
 
-def table_calls(context: ColumnContext, file: ParsedFile) -> list[ast.Call]:
-    """Module-level ``Table(...)`` calls, assigned or not."""
-    calls: list[ast.Call] = []
+@dataclass
+class Scope:
+    """Statements of a module or a class body, with the names they assign there."""
+
+    statements: list[ast.stmt]
+    names: dict[str, ast.expr] = field(default_factory=dict)
+
+
+def scopes(file: ParsedFile) -> list[Scope]:
+    """The module and every class body (tables are often class attributes)."""
+    result = [Scope(list(file.statements))]
     for statement in file.statements:
-        value = getattr(statement, "value", None)
-        if isinstance(value, ast.Call) and _is_table(context, file, value):
-            calls.append(value)
-    return calls
+        if isinstance(statement, ast.ClassDef):
+            scope = Scope(list(statement.body))
+            for item in statement.body:
+                if isinstance(item, ast.Assign):
+                    for target in item.targets:
+                        if isinstance(target, ast.Name):
+                            scope.names[target.id] = item.value
+            result.append(scope)
+    return result
 
 
-def _is_table(context: ColumnContext, file: ParsedFile, call: ast.Call) -> bool:
-    ref = context.evaluator.callee(file, call)
-    return isinstance(ref, External) and (
-        ref.is_sqlalchemy("Table") or ref.is_from("sqlmodel", "Table")
+def read_tables(context: ColumnContext, file: ParsedFile) -> list[TableDraft]:
+    """Every imperative table of a file with the standalone indexes that name it."""
+    drafts: list[TableDraft] = []
+    for scope in scopes(file):
+        by_variable: dict[str, TableDraft] = {}
+        for statement in scope.statements:
+            targets = _targets(statement)
+            value = getattr(statement, "value", None)
+            if "__table__" in targets or not isinstance(value, ast.Call):
+                continue
+            if not is_table_call(context, file, value):
+                continue
+            draft = read_table(context, file, value, scope.names)
+            if draft is None:
+                continue
+            drafts.append(draft)
+            for target in targets:
+                by_variable[target] = draft
+        for statement in scope.statements:
+            if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+                _standalone_index(context, file, statement.value, by_variable)
+    return drafts
+
+
+def _targets(statement: ast.stmt) -> list[str]:
+    if isinstance(statement, ast.Assign):
+        return [t.id for t in statement.targets if isinstance(t, ast.Name)]
+    if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+        return [statement.target.id]
+    return []
+
+
+def is_table_call(context: ColumnContext, file: ParsedFile, call: ast.Call) -> bool:
+    callee = sqlalchemy_callee(context.evaluator.resolver, file, call)
+    return callee is not None and (
+        callee[0].is_sqlalchemy("Table") or callee[0].is_from("sqlmodel", "Table")
     )
 
 
-def read_table(context: ColumnContext, file: ParsedFile, call: ast.Call) -> TableDraft | None:
-    """A draft of one ``Table(...)`` call; None when its name is not a literal."""
-    from .columns import Argument
+def _standalone_index(
+    context: ColumnContext, file: ParsedFile, call: ast.Call, tables: dict[str, TableDraft]
+) -> None:
+    """``Index("ix", users.c.email)`` outside the Table call: it joins ``users``."""
+    if constraint_kind(context, file, call) != "Index":
+        return
+    for argument in call.args[1:]:
+        if (
+            isinstance(argument, ast.Attribute)
+            and isinstance(argument.value, ast.Attribute)
+            and argument.value.attr in ("c", "columns")
+            and isinstance(argument.value.value, ast.Name)
+            and argument.value.value.id in tables
+        ):
+            draft = tables[argument.value.value.id]
 
+            def column_of(node: ast.expr) -> str | None:
+                if (
+                    isinstance(node, ast.Attribute)
+                    and isinstance(node.value, ast.Attribute)
+                    and node.value.attr in ("c", "columns")
+                ):
+                    return node.attr
+                return None
+
+            read_table_item(context, file, call, draft, column_of)
+            return
+
+
+def read_table(
+    context: ColumnContext,
+    file: ParsedFile,
+    call: ast.Call,
+    local_names: dict[str, ast.expr] | None = None,
+) -> TableDraft | None:
+    """A draft of one ``Table(...)`` call; None when its name is not a literal.
+    ``local_names`` are the class-body names a class-attribute table may use."""
     if not call.args:
         return None
+    if local_names:
+        context = dataclasses.replace(context, local_names=local_names)
     name = literal_string(context.evaluator, Argument(file, call.args[0]))
     if name is None:
         return None
-    metadata = read_metadata(context.evaluator, file, call.args[1] if len(call.args) > 1 else None)
+    metadata_node = call.args[1] if len(call.args) > 1 else None
+    if isinstance(metadata_node, ast.Name) and local_names and metadata_node.id in local_names:
+        metadata_node = local_names[metadata_node.id]
+    metadata = read_metadata(context.evaluator, file, metadata_node)
     draft = TableDraft(
         name=name,
         range=file.range(call.args[0]),
@@ -56,35 +143,16 @@ def read_table(context: ColumnContext, file: ParsedFile, call: ast.Call) -> Tabl
                 draft.unresolved.add(f"table.{keyword.arg}")
                 continue
             setattr(draft, keyword.arg, value if isinstance(value, str) else None)
+        elif keyword.arg is None:
+            draft.note("Table(**...) options", file.range(keyword.value))
+            draft.unresolved.update(("table.schema", "table.comment"))
     for item in call.args[2:]:
         if isinstance(item, ast.Call):
-            ref = context.evaluator.callee(file, item)
-            if isinstance(ref, External) and (
-                ref.is_sqlalchemy("Column") or ref.is_from("sqlmodel", "Column")
+            callee = sqlalchemy_callee(context.evaluator.resolver, file, item)
+            if callee is not None and (
+                callee[0].is_sqlalchemy("Column") or callee[0].is_from("sqlmodel", "Column")
             ):
-                column_call = ColumnCall()
-                read_call(context, file, item, column_call)
-                column_name = (
-                    literal_string(context.evaluator, column_call.name)
-                    if column_call.name
-                    else None
-                )
-                if column_name is None:
-                    draft.note("a column without a literal name", file.range(item))
-                    draft.unresolved.add("table.columns")
-                    continue
-                assert column_call.name is not None
-                column = build_column(
-                    context,
-                    column_call,
-                    key=column_name,
-                    key_range=file.range(column_call.name.node),
-                    statement_range=file.range(item),
-                    annotation=None,
-                    annotation_type=None,
-                    legacy=True,
-                )
-                draft.add_column(column)
+                _read_column(context, file, item, callee[1], draft)
                 continue
         if not read_table_item(context, file, item, draft, lambda node: None):
             draft.note(f"{ast.unparse(item)[:60]} in Table(...)", file.range(item))
@@ -92,3 +160,32 @@ def read_table(context: ColumnContext, file: ParsedFile, call: ast.Call) -> Tabl
                 ("table.columns", "table.indexes", "table.unique_constraints", "table.foreign_keys")
             )
     return draft
+
+
+def _read_column(
+    context: ColumnContext,
+    file: ParsedFile,
+    item: ast.Call,
+    wrapper: object,
+    draft: TableDraft,
+) -> None:
+    from .wrappers import Wrapper
+
+    column_call = ColumnCall()
+    read_call(context, file, item, column_call, wrapper if isinstance(wrapper, Wrapper) else None)
+    column_name = literal_string(context.evaluator, column_call.name) if column_call.name else None
+    if column_name is None or column_call.name is None:
+        draft.note("a column without a literal name", file.range(item))
+        draft.unresolved.add("table.columns")
+        return
+    column = build_column(
+        context,
+        column_call,
+        key=column_name,
+        key_range=file.range(column_call.name.node),
+        statement_range=file.range(item),
+        annotation=None,
+        annotation_type=None,
+        legacy=True,
+    )
+    draft.add_column(column)

@@ -40,7 +40,7 @@ class Definition:
 
     file: ParsedFile
     name: str
-    node: ast.ClassDef | ast.expr
+    node: ast.ClassDef | ast.FunctionDef | ast.expr
 
     @property
     def qualname(self) -> str:
@@ -117,6 +117,8 @@ class Resolver:
             return None
         if name in file.classes:
             return Definition(file, name, file.classes[name])
+        if name in file.functions:
+            return Definition(file, name, file.functions[name])
         if name in file.assignments:
             value = file.assignments[name]
             if isinstance(value, (ast.Name, ast.Attribute)):

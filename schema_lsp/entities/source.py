@@ -34,6 +34,8 @@ class ParsedFile:
     statements: tuple[ast.stmt, ...] = ()
     error: str | None = None
     lines: tuple[str, ...] = ()
+    #: module-level functions (wrappers such as ``def Table(*args, **kwargs)``)
+    functions: dict[str, ast.FunctionDef] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -115,6 +117,7 @@ def parse_source(text: str, path: str, module: str | None = None) -> ParsedFile:
     imports: dict[str, str] = {}
     classes: dict[str, ast.ClassDef] = {}
     assignments: dict[str, ast.expr] = {}
+    functions: dict[str, ast.FunctionDef] = {}
     for statement in _module_statements(tree.body):
         if isinstance(statement, ast.Import):
             for alias in statement.names:
@@ -135,6 +138,12 @@ def parse_source(text: str, path: str, module: str | None = None) -> ParsedFile:
             classes[statement.name] = statement
             imports.pop(statement.name, None)
             assignments.pop(statement.name, None)
+            functions.pop(statement.name, None)
+        elif isinstance(statement, ast.FunctionDef):
+            functions[statement.name] = statement
+            classes.pop(statement.name, None)
+            imports.pop(statement.name, None)
+            assignments.pop(statement.name, None)
         elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
             targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
             if statement.value is None:
@@ -144,6 +153,7 @@ def parse_source(text: str, path: str, module: str | None = None) -> ParsedFile:
                     assignments[target.id] = statement.value
                     classes.pop(target.id, None)
                     imports.pop(target.id, None)
+                    functions.pop(target.id, None)
         elif type(statement).__name__ == "TypeAlias":  # ``type X = ...`` (3.12)
             name = getattr(statement, "name", None)
             value = getattr(statement, "value", None)
@@ -158,6 +168,7 @@ def parse_source(text: str, path: str, module: str | None = None) -> ParsedFile:
         assignments,
         tuple(_module_statements(tree.body)),
         lines=tuple(text.splitlines()),
+        functions=functions,
     )
 
 

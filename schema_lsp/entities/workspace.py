@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .declarative import DeclarativeReader, Extension
 from .evaluate import Evaluator
-from .imperative import read_table, table_calls
+from .imperative import read_tables
 from .model import EntitySchema, object_key
 from .resolve import Resolver
 from .source import ParsedFile, module_name, parse_source
@@ -188,10 +188,7 @@ class WorkspaceIndex:
         drafts: list[TableDraft | Extension] = []
         try:
             drafts.extend(reader.read_file(parsed))
-            for call in table_calls(reader.context, parsed):
-                table = read_table(reader.context, parsed, call)
-                if table is not None:
-                    drafts.append(table)
+            drafts.extend(read_tables(reader.context, parsed))
         except Exception:  # RecursionError on absurd nesting, or a parser bug
             _log.exception("could not read entities of %s", parsed.path)
         built = _Built(drafts, set(resolver.touched))
