@@ -7,13 +7,13 @@ import sqlalchemy as sa
 NAME_LENGTH = 64
 
 
-def Table(*args: Any, **kwargs: Any) -> sa.Table:  # noqa: N802 - mirrors sa.Table
+def Table(*args: Any, **kwargs: Any) -> sa.Table:
     """Adds a dialect option, as projects do for MySQL character sets."""
     kwargs["mysql_character_set"] = "utf8"
     return sa.Table(*args, **kwargs)
 
 
-def NotNullColumn(*args: Any, **kwargs: Any) -> sa.Column[Any]:  # noqa: N802
+def NotNullColumn(*args: Any, **kwargs: Any) -> sa.Column[Any]:
     kwargs.setdefault("nullable", False)
     return sa.Column(*args, **kwargs)
 
