@@ -92,6 +92,7 @@ CASES = [
     Case("postgresql", "jsonb", sa.JSON(), "family", "error"),
     Case("postgresql", "json", postgresql.JSONB(), "family", "error"),
     Case("postgresql", "varchar(50)", postgresql.JSONB(), "family", "error"),
+    Case("postgresql", "varchar(50)", sa.Integer(), "family", "error"),  # Mapped[int]
     Case("postgresql", "uuid", sa.Uuid()),
     Case("postgresql", "uuid", postgresql.UUID()),
     Case("postgresql", "uuid", sa.Uuid(as_uuid=False)),
