@@ -8,11 +8,12 @@ timeout, on a connection that is closed afterwards (no idle sessions are left be
 
 from __future__ import annotations
 
+import gc
 import re
 import sqlite3
 import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -73,14 +74,14 @@ class SchemaIntrospector:
 
     def introspect(self) -> DatabaseSchema:
         """The whole database (every configured schema) in one pass."""
-        with self._read_only_connection() as connection:
+        with self._read_only_connection() as connection, _collector_paused():
             return _SchemaReader(connection, self.url).read(self.schemas)
 
     def get_table_schema(self, name: str, schema: str | None = None) -> TableSchema:
         """One table or view, read with the same bulk queries filtered to its name."""
         if schema is None and "." in name:
             schema, _, name = name.rpartition(".")
-        with self._read_only_connection() as connection:
+        with self._read_only_connection() as connection, _collector_paused():
             reader = _SchemaReader(connection, self.url)
             database = reader.read((schema,), filter_names=[name])
             table = database.table(name, schema)
@@ -212,6 +213,7 @@ class _SchemaReader:
         self.inspector: Inspector = inspect(connection)
         self.default_schema: str | None = self.inspector.default_schema_name
         self._unrecognized: dict[str, str] = {}
+        self._types: dict[Hashable, tuple[TypeSpec, str]] = {}
 
     def resolve_schemas(self, schemas: Iterable[str | None]) -> tuple[str | None, ...]:
         resolved: list[str | None] = []
@@ -393,11 +395,11 @@ class _SchemaReader:
         sqlite: _SqliteExtras | None,
     ) -> ColumnSchema:
         type_ = column["type"]
-        spec = TypeSpec.of(type_)
         if sqlite is not None:
+            spec = TypeSpec.of(type_)
             sql_type = sqlite.declared_type(table, column["name"])
         else:
-            sql_type = self._compile_type(type_, column["name"])
+            spec, sql_type = self._describe_type(type_, column["name"])
         identity = column.get("identity")
         computed = column.get("computed")
         enums = getattr(type_, "enums", None)
@@ -431,6 +433,17 @@ class _SchemaReader:
             enum_values=tuple(enums) if enums is not None else None,
             collation=getattr(type_, "collation", None),
         )
+
+    def _describe_type(self, type_: Any, column_name: str) -> tuple[TypeSpec, str]:
+        """TypeSpec and DDL spelling of a reflected type, worked out once per distinct type
+        (a thousand tables have a few dozen)."""
+        key = _type_key(type_)
+        if key is not None and key in self._types:
+            return self._types[key]
+        described = (TypeSpec.of(type_), self._compile_type(type_, column_name))
+        if key is not None:
+            self._types[key] = described
+        return described
 
     def _compile_type(self, type_: Any, column_name: str) -> str:
         from sqlalchemy.exc import CompileError
@@ -493,6 +506,34 @@ class _SchemaReader:
             deferrable=bool(deferrable) if deferrable is not None else None,
             initially=options.get("initially"),
         )
+
+
+def _type_key(type_: Any) -> Hashable | None:
+    """A key equal for equal reflected types, or None where the type cannot be keyed
+    (unhashable attributes such as an enum's labels list, or an unrecognized type)."""
+    from sqlalchemy.types import NullType
+
+    if isinstance(type_, NullType):
+        return None
+    try:
+        key = (type(type_), tuple(sorted(vars(type_).items())))
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """A full read allocates ~15 objects per column and none in cycles; left on, the cyclic
+    garbage collector walks the whole heap several times mid-read (a sixth of the time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _action(value: str | None) -> str | None:
