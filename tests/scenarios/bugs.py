@@ -12,3 +12,25 @@ SQLITE_AUTOINCREMENT_FALSE = (
     "autoincrement on, yet a database made by create_all of the same model gives SL141 "
     "'not autoincrement in the model, autoincrement in the database'; expected nothing"
 )
+
+DIALECT_WHERE = (
+    "entities/constraints.py (Index branch of the constraint reader): every "
+    "'<dialect>_where=' keyword is stored in the one IndexSchema.where, whatever the "
+    "dialect, so Index(..., postgresql_where=text('done = false'), sqlite_where=text('done = "
+    "0')) compares 'done = 0' with PostgreSQL's '(done = false)' -> SL162 index_changed on a "
+    "database made from the same model; expected nothing (keep only the compared dialect's "
+    "predicate, or mark 'where' unresolved when they differ)"
+)
+FOREIGN_DIALECT_WHERE = (
+    "entities/constraints.py (Index branch): a postgresql_where= predicate is kept on "
+    "SQLite/MariaDB, where SQLAlchemy ignores it and creates a plain index, so a database made "
+    "from the same model gives SL162 'where ... in the model, (owner) in the database'; "
+    "expected nothing (a dialect keyword applies to its dialect only)"
+)
+MYSQL_UNIQUE_INDEX_CHANGED = (
+    "diff.py _TableComparison._indexes_and_uniques: on MariaDB a unique index is reflected as "
+    "a unique constraint (its index marked implicit), so Index('ix', 'name', 'city') in the "
+    "model vs the same-named UNIQUE index in the database gives SL160 index_missing + SL171 "
+    "unique_unmapped instead of one SL162 index_changed (uniqueness differs) as on "
+    "PostgreSQL and SQLite; the index is not missing"
+)

@@ -62,7 +62,7 @@ SAME = Database()
 
 def changed(*pairs: tuple[str, str], **ddl: tuple[str, ...]) -> Database:
     """The database made from the models with each ``old -> new`` text replacement."""
-    return Database(replace=pairs, after=ddl)
+    return Database(replace=pairs, after={(ALL if k == "all" else k): v for k, v in ddl.items()})
 
 
 def then(**ddl: tuple[str, ...]) -> Database:
