@@ -246,3 +246,58 @@ def test_table_in_class_body_registry_mapped_and_index_options() -> None:
     assert by_name["legacy"].range.start_line == 6
     (ix,) = by_name["mapped_t"].table.indexes
     assert (ix.name, ix.method, ix.where) == ("ix_doc", "gin", "id > 1")
+
+
+def test_computed_names_type_checking_blocks_and_project_registries() -> None:
+    index = _index(
+        base="""\
+        import re
+        from typing import TYPE_CHECKING
+        from sqlalchemy.orm import DeclarativeBase, declared_attr
+        from app.registry import make_registry
+
+        SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
+
+        class Base(DeclarativeBase):
+            if TYPE_CHECKING:
+                __tablename__: str
+            else:
+
+                @declared_attr.directive
+                def __tablename__(cls) -> str:
+                    return SNAKE.sub("_", cls.__name__).lower()
+
+        class ProjectBase(DeclarativeBase):
+            registry = make_registry()
+        """,
+        models="""\
+        from sqlalchemy import String
+        from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+        from app.base import Base, ProjectBase
+
+        class OrderLine(Base):
+            id: Mapped[int] = mapped_column(primary_key=True)
+
+        class Widget(ProjectBase):
+            __tablename__ = "widget"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            name: Mapped[str] = mapped_column(String(10))
+
+        class Odd(Base):
+            @declared_attr.directive
+            def __tablename__(cls) -> str:
+                return lookup(cls)
+
+            id: Mapped[int] = mapped_column(primary_key=True)
+        """,
+    )
+    by_name = {e.table.name: e for e in index.entities()}
+    assert set(by_name) == {"order_line", "widget"}
+    widget = by_name["widget"]
+    # The registry is project code: annotation types and names are not claimed.
+    assert {"column:id.type", "primary_key.name"} <= widget.unresolved
+    assert widget.table.column("name").sa_type.kwarg("length") == 10  # type: ignore[union-attr]
+    notes = index.notes_in("/ws/app/models.py")
+    assert any(n.message == "not checked: class Odd (its __tablename__ is computed)" for n in notes)
+    odd_note = next(n for n in notes if "class Odd" in n.message)
+    assert odd_note.range == SourceRange("/ws/app/models.py", 12, 6, 12, 9)

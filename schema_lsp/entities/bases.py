@@ -15,12 +15,12 @@ from typing import Any
 from ..schema import TypeSpec
 from .columns import AnnotationInfo, is_placeholder, spec_of
 from .evaluate import Evaluator, Unresolvable
-from .naming import DEFAULT_CONVENTION, normalize_convention
+from .naming import DEFAULT_CONVENTION, UNREADABLE_TEMPLATE, normalize_convention
 from .resolve import Definition, External
 from .source import ParsedFile
 
 #: A convention no object satisfies: names become unresolved when the real one is unknown.
-UNKNOWN_CONVENTION = {kind: "%(unknown)s" for kind in ("ix", "uq", "ck", "fk", "pk")}
+UNKNOWN_CONVENTION = {kind: UNREADABLE_TEMPLATE for kind in ("ix", "uq", "ck", "fk", "pk")}
 
 
 @dataclass
@@ -137,9 +137,10 @@ def read_convention(evaluator: Evaluator, file: ParsedFile, node: ast.expr) -> d
     return normalize_convention(value) if isinstance(value, dict) else dict(UNKNOWN_CONVENTION)
 
 
-def read_type_map(evaluator: Evaluator, file: ParsedFile, node: ast.expr) -> dict[Any, Any]:
+def read_type_map(evaluator: Evaluator, file: ParsedFile, node: ast.expr) -> dict[Any, Any] | None:
     """A ``type_annotation_map``: keys are annotations, values SQLAlchemy types; entries
-    that cannot be read are left out (those annotations then become unresolved)."""
+    that cannot be read are marked unknown (those annotations then become unresolved).
+    None when the map itself cannot be read."""
     from sqlalchemy.types import TypeEngine
 
     if isinstance(node, ast.Name):
@@ -148,7 +149,7 @@ def read_type_map(evaluator: Evaluator, file: ParsedFile, node: ast.expr) -> dic
             return read_type_map(evaluator, ref.file, ref.node)
     result: dict[Any, Any] = {}
     if not isinstance(node, ast.Dict):
-        return result
+        return None
     for key, value in zip(node.keys, node.values, strict=False):
         if key is None:
             continue
@@ -225,13 +226,44 @@ def base_from_class(evaluator: Evaluator, definition: Definition) -> BaseInfo:
         if value is None:
             continue
         if target == "type_annotation_map":
-            base.type_map = read_type_map(evaluator, definition.file, value)
-        elif target == "registry" and isinstance(value, ast.Call):
-            for keyword in value.keywords:
+            _set_type_map(base, read_type_map(evaluator, definition.file, value))
+        elif target == "registry":
+            found = _registry_call(evaluator, definition.file, value)
+            if found is None:
+                # a registry made by project code: its map and metadata are unknown
+                base.metadata = unknown_metadata()
+                base.outside = True
+                continue
+            registry_file, call = found
+            for keyword in call.keywords:
                 if keyword.arg == "type_annotation_map":
-                    base.type_map = read_type_map(evaluator, definition.file, keyword.value)
+                    _set_type_map(base, read_type_map(evaluator, registry_file, keyword.value))
+                elif keyword.arg == "metadata":
+                    base.metadata = read_metadata(evaluator, registry_file, keyword.value)
     _check_unknown(base)
     return base
+
+
+def _set_type_map(base: BaseInfo, type_map: dict[Any, Any] | None) -> None:
+    if type_map is None:
+        base.outside = True
+    else:
+        base.type_map = type_map
+
+
+def _registry_call(
+    evaluator: Evaluator, file: ParsedFile, node: ast.expr
+) -> tuple[ParsedFile, ast.Call] | None:
+    """The ``registry(...)`` call an expression is, directly or through a name."""
+    if isinstance(node, ast.Name):
+        ref = evaluator.resolver.resolve(file, node)
+        if isinstance(ref, Definition) and isinstance(ref.node, ast.Call):
+            file, node = ref.file, ref.node
+    if isinstance(node, ast.Call):
+        callee = evaluator.callee(file, node)
+        if isinstance(callee, External) and callee.is_sqlalchemy("registry"):
+            return file, node
+    return None
 
 
 def base_from_call(evaluator: Evaluator, file: ParsedFile, call: ast.Call) -> BaseInfo | None:
@@ -252,7 +284,7 @@ def base_from_call(evaluator: Evaluator, file: ParsedFile, call: ast.Call) -> Ba
             if keyword.arg == "metadata":
                 base.metadata = read_metadata(evaluator, file, keyword.value)
             elif keyword.arg == "type_annotation_map":
-                base.type_map = read_type_map(evaluator, file, keyword.value)
+                _set_type_map(base, read_type_map(evaluator, file, keyword.value))
         _check_unknown(base)
         return base
     if isinstance(call.func, ast.Attribute) and call.func.attr == "generate_base":
@@ -270,7 +302,7 @@ def base_from_call(evaluator: Evaluator, file: ParsedFile, call: ast.Call) -> Ba
                     if keyword.arg == "metadata":
                         base.metadata = read_metadata(evaluator, registry_file, keyword.value)
                     elif keyword.arg == "type_annotation_map":
-                        base.type_map = read_type_map(evaluator, registry_file, keyword.value)
+                        _set_type_map(base, read_type_map(evaluator, registry_file, keyword.value))
                 _check_unknown(base)
                 return base
     return None
@@ -290,7 +322,7 @@ def base_from_registry(evaluator: Evaluator, file: ParsedFile, call: ast.Call) -
         if keyword.arg == "metadata":
             base.metadata = read_metadata(evaluator, file, keyword.value)
         elif keyword.arg == "type_annotation_map":
-            base.type_map = read_type_map(evaluator, file, keyword.value)
+            _set_type_map(base, read_type_map(evaluator, file, keyword.value))
     _check_unknown(base)
     return base
 

@@ -112,6 +112,8 @@ class DeclarativeReader:
         self._infos: dict[Definition, ClassInfo] = {}
         self._bases: dict[Definition, BaseInfo | None] = {}
         self._annotations: dict[tuple[int, str], AnnotationInfo | Unresolvable] = {}
+        #: classes that look mapped but could not be read (no entity to attach them to)
+        self.notes: list[Note] = []
 
     # -- facts about classes ------------------------------------------------------------
 
@@ -257,13 +259,13 @@ class DeclarativeReader:
 
     def _tablename_value(self, attribute: Attribute, class_name: str) -> str | None:
         if attribute.declared_attr:
-            return _computed_tablename(attribute.value, class_name)
+            return _computed_tablename(self.evaluator, attribute.file, attribute.value, class_name)
         if attribute.value is None:
             return None
         try:
             value = self.evaluator.value(attribute.file, attribute.value)
         except Unresolvable:
-            return _computed_tablename(attribute.value, class_name)
+            return _computed_tablename(self.evaluator, attribute.file, attribute.value, class_name)
         return value if isinstance(value, str) else None
 
     def _schema(self, info: ClassInfo) -> str | None:
@@ -368,6 +370,19 @@ class DeclarativeReader:
                     results.append(table)
                 continue
             if info.table is None:
+                if (
+                    info.base is not None
+                    and not info.is_base
+                    and not info.abstract
+                    and info.unmapped_reason is not None
+                    and info.table_call is None
+                ):
+                    self.notes.append(
+                        Note(
+                            f"not checked: class {name} ({info.unmapped_reason})",
+                            file.class_name_range(node),
+                        )
+                    )
                 continue
             try:
                 draft = self._read_class(info)
@@ -639,7 +654,7 @@ class DeclarativeReader:
 
     def _attributes(self, file: ParsedFile, node: ast.ClassDef) -> list[Attribute]:
         attributes: list[Attribute] = []
-        for statement in node.body:
+        for statement in _runtime_statements(node.body):
             if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
                 attributes.append(
                     Attribute(
@@ -758,7 +773,75 @@ def _declares_primary_key(attributes: list[Attribute]) -> bool:
     return False
 
 
-def _computed_tablename(node: ast.expr | None, class_name: str) -> str | None:
+def _runtime_statements(body: list[ast.stmt]) -> list[ast.stmt]:
+    """A class body as it runs: ``if TYPE_CHECKING:`` keeps its ``else`` branch; other
+    ``if`` statements contribute both branches (the later definition wins)."""
+    result: list[ast.stmt] = []
+    for statement in body:
+        if isinstance(statement, ast.If):
+            test = statement.test
+            name = test.id if isinstance(test, ast.Name) else getattr(test, "attr", None)
+            if name == "TYPE_CHECKING":
+                result.extend(_runtime_statements(statement.orelse))
+            else:
+                result.extend(_runtime_statements(statement.body))
+                result.extend(_runtime_statements(statement.orelse))
+        else:
+            result.append(statement)
+    return result
+
+
+def _regex_sub(
+    evaluator: Evaluator, file: ParsedFile, call: ast.Call, class_name: str
+) -> str | None:
+    """``PATTERN.sub(r"_\1", cls.__name__)`` with ``PATTERN = re.compile("...")``, or
+    ``re.sub("...", r"_\1", cls.__name__)``: the snake-case idiom of table names."""
+    import re
+
+    func = call.func
+    if not isinstance(func, ast.Attribute) or func.attr != "sub":
+        return None
+    args = list(call.args)
+    pattern: str | None = None
+    owner = evaluator.resolver.resolve(file, func.value)
+    if isinstance(owner, External) and owner.name == "re" and len(args) == 3:
+        pattern_node = args.pop(0)
+        try:
+            value = evaluator.value(file, pattern_node)
+        except Unresolvable:
+            return None
+        pattern = value if isinstance(value, str) else None
+    elif isinstance(owner, Definition) and isinstance(owner.node, ast.Call):
+        compile_ref = evaluator.callee(owner.file, owner.node)
+        if (
+            isinstance(compile_ref, External)
+            and compile_ref.name == "re.compile"
+            and len(owner.node.args) == 1
+            and not owner.node.keywords
+        ):
+            try:
+                value = evaluator.value(owner.file, owner.node.args[0])
+            except Unresolvable:
+                return None
+            pattern = value if isinstance(value, str) else None
+    if pattern is None or len(args) != 2 or call.keywords:
+        return None
+    try:
+        replacement = evaluator.value(file, args[0])
+    except Unresolvable:
+        return None
+    subject = _computed_tablename(evaluator, file, args[1], class_name)
+    if not isinstance(replacement, str) or subject is None:
+        return None
+    try:
+        return re.sub(pattern, replacement, subject)
+    except re.error:
+        return None
+
+
+def _computed_tablename(
+    evaluator: Evaluator, file: ParsedFile, node: ast.expr | None, class_name: str
+) -> str | None:
     """The common ``declared_attr`` bodies: ``cls.__name__``, ``.lower()``, string
     literals joined with ``+`` or in an f-string."""
     if node is None:
@@ -767,8 +850,10 @@ def _computed_tablename(node: ast.expr | None, class_name: str) -> str | None:
         return node.value
     if isinstance(node, ast.Attribute) and node.attr == "__name__":
         return class_name
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
+        return _regex_sub(evaluator, file, node, class_name)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args:
-        inner = _computed_tablename(node.func.value, class_name)
+        inner = _computed_tablename(evaluator, file, node.func.value, class_name)
         if inner is None:
             return None
         if node.func.attr == "lower":
@@ -777,8 +862,8 @@ def _computed_tablename(node: ast.expr | None, class_name: str) -> str | None:
             return inner.upper()
         return None
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left = _computed_tablename(node.left, class_name)
-        right = _computed_tablename(node.right, class_name)
+        left = _computed_tablename(evaluator, file, node.left, class_name)
+        right = _computed_tablename(evaluator, file, node.right, class_name)
         return None if left is None or right is None else left + right
     if isinstance(node, ast.JoinedStr):
         parts = []
@@ -786,7 +871,7 @@ def _computed_tablename(node: ast.expr | None, class_name: str) -> str | None:
             if isinstance(value, ast.Constant) and isinstance(value.value, str):
                 parts.append(value.value)
             elif isinstance(value, ast.FormattedValue) and value.conversion == -1:
-                inner = _computed_tablename(value.value, class_name)
+                inner = _computed_tablename(evaluator, file, value.value, class_name)
                 if inner is None:
                     return None
                 parts.append(inner)

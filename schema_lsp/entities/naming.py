@@ -25,6 +25,11 @@ _TOKEN = re.compile(r"%\((\w+)\)s")
 _COLUMN_TOKEN = re.compile(r"^(referred_)?column_(\d+)(_N|N)?_(name|key|label)$")
 
 
+#: The template of every kind when the convention itself could not be read.
+UNREADABLE_TEMPLATE = "%(unreadable_naming_convention)s"
+UNREADABLE_MESSAGE = "constraint and index names (the naming convention could not be read)"
+
+
 class NamingError(Exception):
     """The convention needs something the object does not give (e.g. no name for
     ``%(constraint_name)s``); SQLAlchemy would fail at DDL time."""
@@ -69,6 +74,8 @@ def convention_name(convention: Mapping[str, str], target: NamingTarget) -> str 
 
 
 def _token_value(token: str, target: NamingTarget, convention: Mapping[str, str]) -> str:
+    if token == "unreadable_naming_convention":
+        raise NamingError(UNREADABLE_MESSAGE)
     if token == "table_name":
         return target.table
     if token == "constraint_name":

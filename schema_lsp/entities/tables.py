@@ -23,7 +23,13 @@ from ..schema import (
     UniqueConstraintSchema,
 )
 from .model import EntitySchema, Note, SourceRange, object_key
-from .naming import DEFAULT_CONVENTION, NamingError, NamingTarget, convention_name
+from .naming import (
+    DEFAULT_CONVENTION,
+    UNREADABLE_MESSAGE,
+    NamingError,
+    NamingTarget,
+    convention_name,
+)
 
 NULL_TYPE = TypeSpec("sqlalchemy.sql.sqltypes:NullType")
 _INTEGER_TYPES = frozenset(
@@ -141,7 +147,12 @@ def finish(draft: TableDraft) -> EntitySchema:
         try:
             return convention_name(draft.convention, target), True
         except NamingError as exc:
-            notes.append(Note(f"not checked: the name of this object ({exc})", where))
+            if str(exc) == UNREADABLE_MESSAGE:  # said once, on the table
+                note = Note(f"not checked: {exc}", draft.range)
+                if note not in notes:
+                    notes.append(note)
+            else:
+                notes.append(Note(f"not checked: the name of this object ({exc})", where))
             return target.name, False
 
     def target(kind: str, name: str | None, columns: list[str], **extra: object) -> NamingTarget:

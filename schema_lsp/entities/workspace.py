@@ -19,7 +19,7 @@ from pathlib import Path
 from .declarative import DeclarativeReader, Extension
 from .evaluate import Evaluator
 from .imperative import read_tables
-from .model import EntitySchema, object_key
+from .model import EntitySchema, Note, object_key
 from .resolve import Resolver
 from .source import ParsedFile, module_name, parse_source
 from .tables import TableDraft, finish
@@ -38,6 +38,7 @@ class _Built:
     drafts: list[TableDraft | Extension]
     touched: set[str]
     entities: list[EntitySchema] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
 
 class WorkspaceIndex:
@@ -122,6 +123,15 @@ class WorkspaceIndex:
         key = str(path)
         return [e for e in self.entities() if e.range.path == key]
 
+    def notes_in(self, path: str | Path) -> list[Note]:
+        """Notes about a file that belong to no entity (a class that looks mapped but
+        whose table could not be determined), plus the notes of its entities."""
+        key = str(path)
+        self.entities()
+        built = self._built.get(key)
+        own = list(built.notes) if built else []
+        return own + [n for e in self.entities() for n in e.notes if n.range.path == key]
+
     def dependents(self, path: str | Path) -> set[str]:
         """Files whose entities may change when ``path`` changes (``path`` included)."""
         key = str(path)
@@ -191,7 +201,7 @@ class WorkspaceIndex:
             drafts.extend(read_tables(reader.context, parsed))
         except Exception:  # RecursionError on absurd nesting, or a parser bug
             _log.exception("could not read entities of %s", parsed.path)
-        built = _Built(drafts, set(resolver.touched))
+        built = _Built(drafts, set(resolver.touched), notes=list(reader.notes))
         for draft in drafts:
             if isinstance(draft, TableDraft):
                 try:
