@@ -1,0 +1,774 @@
+"""Migrations that make the database match the models, rendered from SchemaDifference values.
+
+The Alembic autogenerate shape: ``operations_for`` turns differences into one intermediate
+tree of Alembic operations (``UpgradeOps``), and two renderers read it. ``render_sql`` runs
+the tree through Alembic's ``Operations`` in offline (``as_sql``) mode, so every statement
+is the dialect's own DDL with identifiers quoted by SQLAlchemy; ``render_alembic_revision``
+renders the same tree as a revision file with ``upgrade()`` and ``downgrade()``.
+
+What callers may rely on:
+
+* Data is never dropped unless asked: a column or table only the database has is dropped
+  with ``include_drops=True``; otherwise a comment says it was skipped and why.
+* Nothing is dropped without a name. An unnamed constraint is dropped on SQLite by
+  rebuilding the table without it; elsewhere a comment says so.
+* SQLite gets one table rebuild per table (Alembic batch mode, ``copy_from`` the cached
+  database definition, which offline mode needs); MySQL's ``MODIFY`` gets the full column
+  definition from the cached database column; PostgreSQL type changes carry ``USING``.
+* Information-only kinds (``name``, ``not_checked``, ``type_not_compared``,
+  ``schema_not_read``, ``table_unmapped`` without drops...) produce nothing. Primary key
+  and autoincrement changes are not rendered (a comment says so): they need a hand-written
+  migration that moves data.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from alembic.autogenerate import renderers
+from alembic.autogenerate.api import AutogenContext
+from alembic.autogenerate.render import render_op
+from alembic.operations import MigrateOperation, Operations, ops
+from alembic.runtime.migration import MigrationContext
+
+from ..diff import SchemaDifference
+from ..schema import (
+    ColumnSchema,
+    ForeignKeySchema,
+    IndexSchema,
+    TableSchema,
+    UniqueConstraintSchema,
+)
+from .column_types import dialect_for
+from .python_layout import layout_statements
+from .source import string
+from .sqlalchemy_tables import (
+    build_column,
+    build_foreign_key,
+    build_index,
+    build_table,
+    build_unique,
+    ensure_referred_table,
+)
+
+#: Kinds that describe, never change: no statement is rendered for them.
+INFORMATION_ONLY = frozenset(
+    {"not_checked", "type_not_compared", "schema_not_read", "name", "comment"}
+)
+#: Kinds the renderer declines with a comment (moving data needs a human).
+NOT_RENDERED = frozenset({"primary_key", "autoincrement"})
+
+# Phases: the order statements must run in across tables.
+_DROP_FOREIGN_KEYS = 0
+_DROP_INDEXES = 1
+_CREATE_TABLES = 2
+_ADD_COLUMNS = 3
+_ALTER_COLUMNS = 4
+_CREATE_INDEXES = 5
+_CREATE_FOREIGN_KEYS = 6
+_DROP_COLUMNS = 7
+_DROP_TABLES = 8
+
+
+class SkippedOperation(MigrateOperation):
+    """A difference deliberately left alone; rendered as a comment in SQL and Python."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def reverse(self) -> SkippedOperation:
+        return self
+
+
+@Operations.implementation_for(SkippedOperation, replace=True)
+def _write_skipped(operations: Operations, operation: SkippedOperation) -> None:
+    for line in operation.reason.splitlines():
+        operations.migration_context.impl.static_output(f"-- {line}")
+
+
+@renderers.dispatch_for(SkippedOperation, replace=True)
+def _render_skipped(autogen_context: AutogenContext, operation: SkippedOperation) -> list[str]:
+    import textwrap
+
+    lines = textwrap.wrap(operation.reason, 80, break_long_words=False, break_on_hyphens=False)
+    return [f"# {line}" for line in lines]
+
+
+class AlterColumnOp(ops.AlterColumnOp):
+    """Alembic's ALTER COLUMN, rendered in Python with the dialect keywords Alembic's own
+    renderer leaves out (``postgresql_using``, MySQL's ``existing_autoincrement``)."""
+
+
+_RENDERED_KEYWORDS = ("postgresql_using", "existing_autoincrement")
+
+
+@renderers.dispatch_for(AlterColumnOp, replace=True)
+def _render_alter_column(autogen_context: AutogenContext, operation: AlterColumnOp) -> str:
+    text: str = renderers.dispatch(ops.AlterColumnOp)(autogen_context, operation)
+    extra = [f"{key}={operation.kw[key]!r}" for key in _RENDERED_KEYWORDS if operation.kw.get(key)]
+    return text[:-1] + "".join(f", {item}" for item in extra) + ")" if extra else text
+
+
+@dataclass
+class _TablePlan:
+    """The operations for one table and what a SQLite rebuild of it needs."""
+
+    key: str
+    name: str
+    schema: str | None
+    actual: TableSchema | None
+    steps: list[tuple[int, MigrateOperation]] = field(default_factory=list)
+    #: id()s of unnamed database constraints to drop: a SQLite rebuild leaves them out.
+    rebuild_without: set[int] = field(default_factory=set)
+
+
+class _Planner:
+    """Differences -> per-table operations, one step per difference."""
+
+    def __init__(self, dialect: str, include_drops: bool) -> None:
+        self.dialect = dialect
+        self.include_drops = include_drops
+        self.tables: dict[str, _TablePlan] = {}
+        self.top: list[tuple[int, MigrateOperation]] = []
+        self._actual_tables: dict[str, sa.Table] = {}
+        self._declared_tables: dict[str, sa.Table] = {}
+        self._altered: dict[tuple[str, str], ops.AlterColumnOp] = {}
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def plan(self, difference: SchemaDifference) -> _TablePlan:
+        table = difference.actual_table or difference.declared_table
+        assert table is not None
+        found = self.tables.get(difference.table)
+        if found is None:
+            found = _TablePlan(difference.table, table.name, table.schema, difference.actual_table)
+            self.tables[difference.table] = found
+        return found
+
+    def add(self, difference: SchemaDifference, phase: int, operation: MigrateOperation) -> None:
+        self.plan(difference).steps.append((phase, operation))
+
+    def skip(self, phase: int, reason: str) -> None:
+        self.top.append((phase, SkippedOperation(reason)))
+
+    def actual_table(self, difference: SchemaDifference) -> sa.Table:
+        """The database's table as SQLAlchemy objects (reverse operations read it)."""
+        assert difference.actual_table is not None
+        key = difference.table
+        if key not in self._actual_tables:
+            built = build_table(difference.actual_table, sa.MetaData(), dialect=self.dialect)
+            self._actual_tables[key] = built
+        return self._actual_tables[key]
+
+    def declared_table(self, difference: SchemaDifference) -> sa.Table:
+        assert difference.declared_table is not None
+        key = difference.table
+        if key not in self._declared_tables:
+            built = build_table(difference.declared_table, sa.MetaData(), dialect=self.dialect)
+            self._declared_tables[key] = built
+        return self._declared_tables[key]
+
+    # -- one difference ----------------------------------------------------------------
+
+    def add_difference(self, difference: SchemaDifference) -> None:
+        kind = difference.kind
+        if kind in INFORMATION_ONLY:
+            return
+        handler = getattr(self, f"_{kind}", None)
+        if kind in NOT_RENDERED or handler is None:
+            self.skip(
+                _ALTER_COLUMNS,
+                f"not rendered ({difference.code} {kind}): {difference.message}; "
+                "this change needs a hand-written migration",
+            )
+            return
+        handler(difference)
+
+    def _table_missing(self, difference: SchemaDifference) -> None:
+        declared = difference.declared_table
+        assert declared is not None
+        metadata = sa.MetaData()
+        table = build_table(declared, metadata, dialect=self.dialect)
+        indexes = sorted(table.indexes, key=lambda i: str(i.name))
+        for index in indexes:
+            table.indexes.discard(index)
+        steps: list[MigrateOperation] = [ops.CreateTableOp.from_table(table)]
+        steps += [ops.CreateIndexOp.from_index(index) for index in indexes]
+        for step in steps:
+            self.top.append((_CREATE_TABLES, step))
+
+    def _table_unmapped(self, difference: SchemaDifference) -> None:
+        if not self.include_drops:
+            self.skip(
+                _DROP_TABLES,
+                f"skipped: DROP TABLE {difference.table} (no entity maps it; dropping it "
+                "deletes its data, pass include_drops=True to drop it)",
+            )
+            return
+        table = self.actual_table(difference)
+        self.top.append((_DROP_TABLES, ops.DropTableOp.from_table(table)))
+
+    def _column_missing(self, difference: SchemaDifference) -> None:
+        declared = difference.declared
+        assert isinstance(declared, ColumnSchema)
+        plan = self.plan(difference)
+        column = build_column(declared)
+        self.add(difference, _ADD_COLUMNS, ops.AddColumnOp(plan.name, column, schema=plan.schema))
+
+    def _column_unmapped(self, difference: SchemaDifference) -> None:
+        actual = difference.actual
+        assert isinstance(actual, ColumnSchema)
+        if not self.include_drops:
+            self.skip(
+                _DROP_COLUMNS,
+                f"skipped: drop column {difference.table}.{actual.name} (not in the model; "
+                "dropping it deletes its data, pass include_drops=True to drop it)",
+            )
+            return
+        plan = self.plan(difference)
+        column = self.actual_table(difference).c[actual.name]
+        operation = ops.DropColumnOp.from_column_and_tablename(
+            plan.schema, plan.name, _detached(column)
+        )
+        self.add(difference, _DROP_COLUMNS, operation)
+
+    def _alter(self, difference: SchemaDifference) -> ops.AlterColumnOp:
+        """One ALTER per column, however many of its attributes differ."""
+        actual = difference.actual
+        assert isinstance(actual, ColumnSchema)
+        plan = self.plan(difference)
+        key = (difference.table, actual.name)
+        found = self._altered.get(key)
+        if found is None:
+            existing_default = sa.text(actual.default) if actual.default is not None else None
+            extra: dict[str, Any] = {}
+            if self.dialect in ("mysql", "mariadb"):
+                extra["existing_autoincrement"] = actual.autoincrement
+            found = AlterColumnOp(
+                plan.name,
+                actual.name,
+                schema=plan.schema,
+                existing_type=actual.sa_type.build(),
+                existing_nullable=actual.nullable,
+                existing_server_default=existing_default,
+                existing_comment=actual.comment,
+                **extra,
+            )
+            self._altered[key] = found
+            self.add(difference, _ALTER_COLUMNS, found)
+        return found
+
+    def _type(self, difference: SchemaDifference) -> None:
+        declared = difference.declared
+        assert isinstance(declared, ColumnSchema)
+        operation = self._alter(difference)
+        operation.modify_type = declared.sa_type.build()
+        if self.dialect == "postgresql":
+            operation.kw["postgresql_using"] = _using(
+                operation.column_name, operation.modify_type, self.dialect
+            )
+
+    def _nullable(self, difference: SchemaDifference) -> None:
+        declared = difference.declared
+        assert isinstance(declared, ColumnSchema)
+        self._alter(difference).modify_nullable = declared.nullable
+
+    def _server_default(self, difference: SchemaDifference) -> None:
+        declared, actual = difference.declared, difference.actual
+        assert isinstance(declared, ColumnSchema) and isinstance(actual, ColumnSchema)
+        if declared.default is None and _sequence_default(actual):
+            self.skip(
+                _ALTER_COLUMNS,
+                f"kept: the sequence default of {difference.table}.{actual.name} "
+                f"({actual.default}); dropping it would stop the column auto-incrementing",
+            )
+            return
+        default = sa.text(declared.default) if declared.default is not None else None
+        self._alter(difference).modify_server_default = default
+
+    def _index_missing(self, difference: SchemaDifference) -> None:
+        declared = difference.declared
+        assert isinstance(declared, IndexSchema)
+        index = build_index(declared, self.declared_table(difference), self.dialect)
+        self.add(difference, _CREATE_INDEXES, ops.CreateIndexOp.from_index(index))
+
+    def _index_unmapped(self, difference: SchemaDifference) -> None:
+        actual = difference.actual
+        assert isinstance(actual, IndexSchema)
+        if actual.name is None:
+            self.skip(_DROP_INDEXES, f"skipped: {difference.message} (it has no name to drop)")
+            return
+        index = _find_index(self.actual_table(difference), actual, self.dialect)
+        self.add(difference, _DROP_INDEXES, ops.DropIndexOp.from_index(index))
+
+    def _index_changed(self, difference: SchemaDifference) -> None:
+        self._index_unmapped(difference)
+        self._index_missing(difference)
+
+    def _unique_missing(self, difference: SchemaDifference) -> None:
+        declared = difference.declared
+        assert isinstance(declared, UniqueConstraintSchema)
+        name = declared.name or _constraint_name("uq", difference.table, declared.columns)
+        table = self.declared_table(difference)
+        constraint = build_unique(UniqueConstraintSchema(name, declared.columns))
+        table.append_constraint(constraint)
+        operation = ops.CreateUniqueConstraintOp.from_constraint(constraint)
+        self.add(difference, _CREATE_INDEXES, operation)
+
+    def _unique_unmapped(self, difference: SchemaDifference) -> None:
+        actual = difference.actual
+        assert isinstance(actual, UniqueConstraintSchema)
+        self._drop_constraint(difference, actual, _DROP_INDEXES, "unique")
+
+    def _foreign_key_missing(self, difference: SchemaDifference) -> None:
+        declared = difference.declared
+        assert isinstance(declared, ForeignKeySchema)
+        name = declared.name or (
+            difference.actual.name if isinstance(difference.actual, ForeignKeySchema) else None
+        )
+        name = name or _constraint_name(
+            "fk", difference.table, (*declared.columns, declared.referred_table)
+        )
+        table = sa.Table(
+            self.plan(difference).name,
+            sa.MetaData(),
+            *(sa.Column(c, sa.types.NullType()) for c in declared.columns),
+            schema=self.plan(difference).schema,
+        )
+        ensure_referred_table(declared, table.metadata)
+        constraint = build_foreign_key(_renamed(declared, name))
+        table.append_constraint(constraint)
+        operation = ops.CreateForeignKeyOp.from_constraint(constraint)
+        self.add(difference, _CREATE_FOREIGN_KEYS, operation)
+
+    def _foreign_key_unmapped(self, difference: SchemaDifference) -> None:
+        actual = difference.actual
+        assert isinstance(actual, ForeignKeySchema)
+        dropped = self._drop_constraint(difference, actual, _DROP_FOREIGN_KEYS, "foreignkey")
+        if dropped and self.dialect in ("mysql", "mariadb") and difference.kind.endswith("mapped"):
+            # InnoDB keeps the index it made for the key; it is nobody's once the key goes.
+            assert difference.actual_table is not None
+            for index in difference.actual_table.indexes:
+                if index.implicit == "foreign_key" and index.columns == actual.columns:
+                    found = _find_index(self.actual_table(difference), index, self.dialect)
+                    self.add(difference, _DROP_FOREIGN_KEYS, ops.DropIndexOp.from_index(found))
+
+    def _foreign_key_changed(self, difference: SchemaDifference) -> None:
+        self._foreign_key_unmapped(difference)
+        self._foreign_key_missing(difference)
+
+    def _check_missing(self, difference: SchemaDifference) -> None:
+        from ..schema import CheckConstraintSchema
+
+        declared = difference.declared
+        assert isinstance(declared, CheckConstraintSchema)
+        name = declared.name or _constraint_name("ck", difference.table, ("check",))
+        plan = self.plan(difference)
+        operation = ops.CreateCheckConstraintOp(
+            name, plan.name, sa.text(declared.sqltext), schema=plan.schema
+        )
+        self.add(difference, _CREATE_INDEXES, operation)
+
+    def _check_unmapped(self, difference: SchemaDifference) -> None:
+        from ..schema import CheckConstraintSchema
+
+        actual = difference.actual
+        assert isinstance(actual, CheckConstraintSchema)
+        self._drop_constraint(difference, actual, _DROP_INDEXES, "check")
+
+    def _drop_constraint(
+        self, difference: SchemaDifference, actual: Any, phase: int, type_: str
+    ) -> bool:
+        """Drop a database constraint by its reflected name; an unnamed one only through a
+        SQLite rebuild. Returns whether a drop was planned."""
+        if actual.name is None:
+            if self.dialect == "sqlite":
+                self.plan(difference).rebuild_without.add(id(actual))
+                return True
+            self.skip(
+                phase,
+                f"skipped: {difference.message} (the database gives it no name, so it cannot "
+                "be dropped by name; drop it by hand)",
+            )
+            return False
+        table = self.actual_table(difference)
+        constraint = next(
+            (c for c in table.constraints if c.name == actual.name),
+            None,
+        )
+        if constraint is None:  # e.g. a MySQL unique constraint seen only as an index
+            operation = ops.DropConstraintOp(actual.name, table.name, type_, schema=table.schema)
+        else:
+            operation = ops.DropConstraintOp.from_constraint(constraint)
+        self.add(difference, phase, operation)
+        return True
+
+    # -- the tree ----------------------------------------------------------------------
+
+    def upgrade_ops(self) -> ops.UpgradeOps:
+        steps: list[tuple[int, int, MigrateOperation]] = [
+            (phase, position, op) for position, (phase, op) in enumerate(self.top)
+        ]
+        if self.dialect == "sqlite":
+            # One rebuild per table: all of a table's operations in one batch.
+            for plan in self.tables.values():
+                if plan.steps:
+                    ordered = [op for _, op in sorted(plan.steps, key=lambda s: s[0])]
+                    first = min(phase for phase, _ in plan.steps)
+                    steps.append(
+                        (max(first, _ADD_COLUMNS), len(steps), _batch(plan, ordered, self))
+                    )
+                elif plan.rebuild_without:
+                    steps.append((_ADD_COLUMNS, len(steps), _batch(plan, [], self)))
+        else:
+            for plan in self.tables.values():
+                by_phase: dict[int, list[MigrateOperation]] = {}
+                for phase, op in plan.steps:
+                    by_phase.setdefault(phase, []).append(op)
+                for phase, grouped in by_phase.items():
+                    container = ops.ModifyTableOps(plan.name, grouped, schema=plan.schema)
+                    steps.append((phase, len(steps), container))
+        steps.sort(key=lambda step: (step[0], step[1]))
+        return ops.UpgradeOps([op for _, _, op in _tables_in_dependency_order(steps)])
+
+
+class RebuildTableOps(ops.ModifyTableOps):
+    """A table's operations applied by one SQLite rebuild, copying from the cached database
+    definition (``copy_from``: offline mode cannot reflect)."""
+
+    def __init__(
+        self,
+        table_name: str,
+        operations: Sequence[MigrateOperation],
+        *,
+        schema: str | None,
+        copy_from: sa.Table,
+        recreate: str,
+    ) -> None:
+        super().__init__(table_name, operations, schema=schema)
+        self.copy_from = copy_from
+        self.recreate = recreate
+
+    def reverse(self) -> RebuildTableOps:
+        return RebuildTableOps(
+            self.table_name,
+            list(reversed([op.reverse() for op in self.ops])),
+            schema=self.schema,
+            copy_from=self.copy_from,
+            recreate=self.recreate,
+        )
+
+
+def _batch(
+    plan: _TablePlan, operations: list[MigrateOperation], planner: _Planner
+) -> MigrateOperation:
+    assert plan.actual is not None
+    without = frozenset(plan.rebuild_without)
+    copy_from = build_table(plan.actual, sa.MetaData(), dialect="sqlite", without=without)
+    return RebuildTableOps(
+        plan.name,
+        operations,
+        schema=plan.schema,
+        copy_from=copy_from,
+        recreate="always" if without else "auto",
+    )
+
+
+def _tables_in_dependency_order(
+    steps: list[tuple[int, int, MigrateOperation]],
+) -> list[tuple[int, int, MigrateOperation]]:
+    """New tables before the new tables whose foreign keys point at them; dropped tables
+    after the tables that point at them."""
+    creates = [s for s in steps if isinstance(s[2], ops.CreateTableOp)]
+    if len(creates) < 2:
+        return steps
+    by_name = {op.table_name: op for _, _, op in creates if isinstance(op, ops.CreateTableOp)}
+    ordered: list[ops.CreateTableOp] = []
+    visiting: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in visiting or by_name[name] in ordered:
+            return
+        visiting.add(name)
+        for item in by_name[name].columns:
+            if isinstance(item, sa.ForeignKeyConstraint):
+                target = item.elements[0].target_fullname.split(".")[-2]
+                if target in by_name:
+                    visit(target)
+        ordered.append(by_name[name])
+
+    for name in by_name:
+        visit(name)
+    slots = iter(ordered)
+    return [(p, i, next(slots) if isinstance(op, ops.CreateTableOp) else op) for p, i, op in steps]
+
+
+def operations_for(
+    differences: Iterable[SchemaDifference], dialect: str, *, include_drops: bool = False
+) -> ops.UpgradeOps:
+    """The Alembic operations that make the database match the models, in a safe order:
+    drop foreign keys and indexes, create tables, add and alter columns, create indexes,
+    constraints and foreign keys, then (only with ``include_drops``) drop columns and
+    tables. ``UpgradeOps.reverse()`` gives the downgrade."""
+    planner = _Planner(_dialect_name(dialect), include_drops)
+    for difference in differences:
+        planner.add_difference(difference)
+    return planner.upgrade_ops()
+
+
+# -- SQL ---------------------------------------------------------------------------------
+
+
+class _StatementBuffer:
+    """Collects what Alembic writes in offline mode: one write per statement or comment."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def write(self, text: str) -> None:
+        self.items.append(text.strip())
+
+    def flush(self) -> None:
+        pass
+
+
+def sql_statements(
+    differences: Iterable[SchemaDifference], dialect: str, *, include_drops: bool = False
+) -> list[str]:
+    """The migration as single-line SQL statements (each ending with ``;``) and ``--``
+    comments, in order."""
+    upgrade = operations_for(differences, dialect, include_drops=include_drops)
+    return _run_offline(upgrade, _dialect_name(dialect))
+
+
+def _run_offline(container: ops.OpContainer, dialect: str) -> list[str]:
+    buffer = _StatementBuffer()
+    context = MigrationContext.configure(
+        dialect=dialect_for(dialect),
+        opts={"as_sql": True, "output_buffer": buffer, "literal_binds": True},
+    )
+    operations = Operations(context)
+    for operation in container.ops:
+        if isinstance(operation, RebuildTableOps):
+            with operations.batch_alter_table(
+                operation.table_name,
+                schema=operation.schema,
+                copy_from=operation.copy_from,
+                recreate=operation.recreate,  # type: ignore[arg-type]
+            ) as batch:
+                for inner in operation.ops:
+                    batch.invoke(inner)
+        elif isinstance(operation, ops.ModifyTableOps):
+            for inner in operation.ops:
+                operations.invoke(inner)
+        else:
+            operations.invoke(operation)
+    return [_one_line(item) for item in buffer.items if item]
+
+
+def _one_line(statement: str) -> str:
+    """SQLAlchemy lays CREATE TABLE out over lines; one statement per line reads and splits
+    better. Only line breaks SQLAlchemy put between elements are joined."""
+    if statement.startswith("--"):
+        return statement
+    lines = [line.strip() for line in statement.split("\n")]
+    joined = lines[0]
+    for line in lines[1:]:
+        if not line:
+            continue
+        joined += line if joined.endswith("(") or line.startswith(")") else " " + line
+    return joined
+
+
+def render_sql(
+    differences: Sequence[SchemaDifference], dialect: str, *, include_drops: bool = False
+) -> str:
+    """A SQL script for ``dialect``: a header naming each difference it fixes, then one
+    statement per line."""
+    name = _dialect_name(dialect)
+    lines = [f"-- schema-lsp: make the {name} database match the models"]
+    for difference in differences:
+        if difference.kind not in INFORMATION_ONLY:
+            first = difference.message.splitlines()[0] if difference.message else ""
+            lines.append(f"-- {difference.code} {first}")
+    statements = sql_statements(differences, name, include_drops=include_drops)
+    if not statements:
+        lines.append("-- nothing to change")
+    return "\n".join(lines + statements) + "\n"
+
+
+# -- Alembic revision ----------------------------------------------------------------------
+
+_REVISION = '''"""{message}
+
+Revision ID: {revision}
+Revises: {down_revision}
+Generated by schema-lsp for {dialect}.
+"""
+
+{imports}
+
+# revision identifiers, used by Alembic.
+revision: str = {revision_value}
+down_revision: str | None = {down_revision_value}
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+{upgrade}
+
+
+def downgrade() -> None:
+{downgrade}
+'''
+
+
+def render_alembic_revision(
+    differences: Sequence[SchemaDifference],
+    dialect: str,
+    *,
+    message: str,
+    revision_id: str | None = None,
+    down_revision: str | None = None,
+    include_drops: bool = False,
+) -> str:
+    """A complete Alembic revision file whose ``upgrade()`` makes the database match the
+    models and whose ``downgrade()`` puts the database's state back. On SQLite operations
+    are rendered in batch mode (Alembic reflects the table when it runs online)."""
+    name = _dialect_name(dialect)
+    upgrade = operations_for(differences, name, include_drops=include_drops)
+    downgrade = upgrade.reverse()
+    _fix_using(downgrade, name)
+    context = AutogenContext(
+        MigrationContext.configure(dialect=dialect_for(name)),
+        opts={
+            "sqlalchemy_module_prefix": "sa.",
+            "alembic_module_prefix": "op.",
+            "render_as_batch": name == "sqlite",
+            "user_module_prefix": None,
+            "render_item": _render_item,
+        },
+    )
+    context.imports = set()
+    upgrade_body = _python_body(upgrade, context)
+    downgrade_body = _python_body(downgrade, context)
+    imports = ["from collections.abc import Sequence", ""]
+    imports += ["import sqlalchemy as sa", "from alembic import op"]
+    imports += sorted(context.imports)
+    revision = revision_id or uuid.uuid4().hex[:12]
+    return _REVISION.format(
+        message=message.replace('"""', "'''"),
+        revision=revision,
+        down_revision=down_revision,
+        revision_value=string(revision),
+        down_revision_value=string(down_revision) if down_revision else "None",
+        dialect=name,
+        imports="\n".join(_sorted_imports(imports)),
+        upgrade=upgrade_body,
+        downgrade=downgrade_body,
+    )
+
+
+def _python_body(container: ops.OpContainer, context: AutogenContext) -> str:
+    """The function body: each operation as Alembic renders it, laid out again as
+    ``ruff format`` would (comments for skipped differences kept as they are)."""
+    from mako.pygen import PythonPrinter  # type: ignore[import-untyped]
+
+    lines: list[str] = []
+    for operation in container.ops:
+        if isinstance(operation, SkippedOperation):
+            lines += [f"    {line}" for line in _render_skipped(context, operation)]
+            continue
+        buffer = io.StringIO()
+        printer = PythonPrinter(buffer)
+        for line in render_op(context, operation):
+            printer.writeline(line)
+        printer.close()
+        lines += layout_statements(buffer.getvalue(), 1)
+    if not any(not line.lstrip().startswith("#") for line in lines):
+        lines.append("    pass")
+    return "\n".join(lines)
+
+
+def _sorted_imports(lines: list[str]) -> list[str]:
+    """Standard library, a blank line, then third-party imports, as ruff's isort wants."""
+    third_party = sorted(
+        {line for line in lines if line and not line.startswith("from collections")},
+        key=lambda line: (line.startswith("from "), line.split()[1]),
+    )
+    return ["from collections.abc import Sequence", "", *third_party]
+
+
+def _render_item(kind: str, item: Any, context: AutogenContext) -> str | bool:
+    """Server defaults as ``sa.text("...")``: Alembic prints a bare text clause of an
+    ALTER as its SQL, which Python reads as a number or a name."""
+    if kind != "server_default":
+        return False
+    if isinstance(item, sa.DefaultClause):
+        item = item.arg
+    if isinstance(item, sa.TextClause):
+        return f"sa.text({item.text!r})"
+    return False
+
+
+def _fix_using(container: ops.OpContainer, dialect: str) -> None:
+    """A reversed ALTER keeps the forward ``USING``; give it its own cast."""
+    if dialect != "postgresql":
+        return
+    for operation in container.ops:
+        inner = operation.ops if isinstance(operation, ops.OpContainer) else [operation]
+        for item in inner:
+            if isinstance(item, ops.AlterColumnOp) and item.modify_type is not None:
+                item.kw["postgresql_using"] = _using(item.column_name, item.modify_type, dialect)
+
+
+# -- small pieces ----------------------------------------------------------------------
+
+
+def _dialect_name(dialect: str) -> str:
+    return "mysql" if dialect == "mariadb" else dialect
+
+
+def _using(column: str, type_: Any, dialect: str) -> str:
+    """``"col"::NEW_TYPE``: an explicit cast, so PostgreSQL accepts any castable change."""
+    compiled = dialect_for(dialect)
+    quoted = compiled.identifier_preparer.quote(column)
+    return f"{quoted}::{type_.compile(dialect=compiled)}"
+
+
+def _sequence_default(column: ColumnSchema) -> bool:
+    """PostgreSQL's ``nextval(...)`` on an auto-incrementing column: the database's own."""
+    return column.autoincrement and (column.default or "").startswith("nextval(")
+
+
+def _detached(column: sa.Column[Any]) -> sa.Column[Any]:
+    copy = column._copy()
+    return copy
+
+
+def _find_index(table: sa.Table, index: IndexSchema, dialect: str) -> sa.Index:
+    """The cached table's index of that name (one the database made itself is built)."""
+    for candidate in table.indexes:
+        if candidate.name == index.name:
+            return candidate
+    return build_index(index, table, dialect)
+
+
+def _renamed(fk: ForeignKeySchema, name: str) -> ForeignKeySchema:
+    from dataclasses import replace
+
+    return replace(fk, name=name)
+
+
+def _constraint_name(prefix: str, table: str, parts: Sequence[str]) -> str:
+    """A name for a constraint the model leaves unnamed, so it can be dropped by name later;
+    cut to PostgreSQL's 63-character limit."""
+    name = re.sub(r"\W+", "_", "_".join((prefix, table, *parts))).strip("_")
+    return name[:63]

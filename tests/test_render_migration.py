@@ -1,0 +1,584 @@
+"""Migration rendering, proven on real databases in both directions.
+
+The story: a database was built from an older version of ``tests/models/drift.py`` (the
+``drifted`` tables below) and has drifted from the models in every way diff knows. Then
+
+* the SQL ``render_sql`` prints is applied statement by statement, and diff finds nothing;
+* the Alembic revision ``render_alembic_revision`` prints runs in a real Alembic
+  environment: after ``upgrade head`` diff finds nothing, after ``downgrade -1`` the
+  database is the drifted one again;
+* the model edits ``model_edit`` proposes are applied to a copy of the models file, and diff
+  finds nothing left of the kinds it covers.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from schema_lsp.diff import KINDS, CompareOptions, SchemaDifference, compare
+from schema_lsp.entities import parse_entities
+from schema_lsp.entities.model import SourceRange
+from schema_lsp.introspect import introspect_database
+from schema_lsp.render.migration import (
+    operations_for,
+    render_alembic_revision,
+    render_sql,
+    sql_statements,
+)
+from schema_lsp.render.model_edit import ModelEdit, apply_edits, model_edit
+from schema_lsp.schema import (
+    ColumnSchema,
+    TableSchema,
+    TypeSpec,
+    UniqueConstraintSchema,
+)
+
+MODELS = Path(__file__).parent / "models" / "drift.py"
+OPTIONS = CompareOptions(unmapped_tables=True)
+#: Every kind the drifted database shows, each of which render_sql must fix.
+DRIFT_KINDS = {
+    "table_missing",
+    "table_unmapped",
+    "column_missing",
+    "column_unmapped",
+    "type",
+    "nullable",
+    "server_default",
+    "index_missing",
+    "index_unmapped",
+    "index_changed",
+    "unique_missing",
+    "unique_unmapped",
+    "foreign_key_missing",
+    "foreign_key_unmapped",
+    "foreign_key_changed",
+}
+#: What model_edit fixes on the model side.
+MODEL_EDIT_KINDS = {
+    "type",
+    "nullable",
+    "server_default",
+    "column_missing",
+    "column_unmapped",
+    "foreign_key_changed",
+}
+
+
+def drifted_metadata() -> sa.MetaData:
+    """The tables as an older version of the models made them."""
+    metadata = sa.MetaData()
+    sa.Table("legacy_refs", metadata, sa.Column("code", sa.String(40), primary_key=True))
+    sa.Table(
+        "customers",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("email", sa.String(100), nullable=False),
+        sa.Column("name", sa.String(50), nullable=False),
+        sa.Column("nickname", sa.String(30), nullable=False),
+        sa.Column("status", sa.String(20), nullable=False, server_default="old"),
+        sa.Column("score", sa.Integer, nullable=False),
+        sa.Column("legacy_code", sa.String(10)),
+        sa.UniqueConstraint("nickname", name="uq_customers_nickname"),
+        sa.Index("ix_customers_status", "status"),
+        sa.Index("ix_customers_email_name", "email", "name"),
+        sa.Index("ix_customers_legacy_code", "legacy_code"),
+    )
+    sa.Table(
+        "orders",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column(
+            "customer_id",
+            sa.Integer,
+            sa.ForeignKey("customers.id", name="fk_orders_customer"),
+            nullable=False,
+        ),
+        sa.Column("total", sa.String(20), nullable=False),
+        sa.Column(
+            "reference",
+            sa.String(40),
+            sa.ForeignKey("legacy_refs.code", name="fk_orders_reference"),
+        ),
+    )
+    sa.Table(
+        "Order Items",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("order_id", sa.Integer, nullable=False, index=True),
+        sa.Column("select", sa.String(10), nullable=False),
+    )
+    return metadata
+
+
+def _known_false_positive(difference: SchemaDifference, dialect: str) -> bool:
+    """defaults.is_automatic_default keeps the double quotes PostgreSQL puts around the
+    sequence of a SERIAL in a table whose name needs quoting ("Order Items_id_seq"), so the
+    sequence default is reported (see test_serial_of_quoted_table_is_automatic)."""
+    actual = difference.actual
+    return (
+        dialect == "postgresql"
+        and difference.kind == "server_default"
+        and isinstance(actual, ColumnSchema)
+        and (actual.default or "").startswith("nextval('\"")
+    )
+
+
+def differences(url: str, dialect: str, models: Path = MODELS) -> list[SchemaDifference]:
+    found = compare(parse_entities([models]), introspect_database(url), OPTIONS)
+    return [
+        d for d in found if d.table != "alembic_version" and not _known_false_positive(d, dialect)
+    ]
+
+
+def errors_and_warnings(found: list[SchemaDifference]) -> list[str]:
+    return [f"{d.code} {d.message}" for d in found if d.severity != "info"]
+
+
+def apply_sql(engine: sa.Engine, script: str) -> int:
+    """Run a rendered script one line (one statement) at a time; returns how many ran."""
+    ran = 0
+    with engine.begin() as connection:
+        for line in script.splitlines():
+            if line.strip() and not line.startswith("--"):
+                connection.exec_driver_sql(line)
+                ran += 1
+    return ran
+
+
+def shape(url: str) -> dict[str, tuple]:
+    """The database's tables, order-insensitive (a SQLite rebuild may reorder columns)."""
+    database = introspect_database(url)
+    return {
+        table.key: (
+            sorted(table.columns, key=lambda c: c.name),
+            table.primary_key,
+            sorted(table.indexes, key=lambda i: str(i.name)),
+            sorted(table.unique_constraints, key=lambda u: str(u.name)),
+            sorted(table.foreign_keys, key=lambda f: str(f.name)),
+        )
+        for table in database.tables
+        if table.name != "alembic_version"
+    }
+
+
+@pytest.fixture
+def drifted(any_db):
+    drifted_metadata().create_all(any_db.engine)
+    return any_db
+
+
+# -- database to models: SQL -------------------------------------------------------------
+
+
+def test_the_drifted_database_shows_every_kind(drifted):
+    found = differences(drifted.url, drifted.dialect)
+    assert {d.kind for d in found} == DRIFT_KINDS
+
+
+def test_sql_makes_the_database_match_the_models(drifted):
+    before = differences(drifted.url, drifted.dialect)
+    script = render_sql(before, drifted.dialect, include_drops=True)
+
+    assert script.startswith(f"-- schema-lsp: make the {drifted.dialect} database match")
+    for difference in before:
+        assert f"-- {difference.code} {difference.message}" in script
+    statements = [line for line in script.splitlines() if line and not line.startswith("--")]
+    assert statements and all(line.endswith(";") for line in statements)
+
+    assert apply_sql(drifted.engine, script) == len(statements)
+    assert errors_and_warnings(differences(drifted.url, drifted.dialect)) == []
+
+
+def test_sql_keeps_data_unless_drops_are_asked_for(drifted):
+    before = differences(drifted.url, drifted.dialect)
+    script = render_sql(before, drifted.dialect)
+
+    assert "-- skipped: drop column customers.legacy_code" in script
+    assert "-- skipped: DROP TABLE legacy_refs" in script
+    assert "DROP TABLE legacy_refs" not in script.replace("-- skipped: DROP TABLE legacy_refs", "")
+    apply_sql(drifted.engine, script)
+    left = {(d.kind, d.table, d.column) for d in differences(drifted.url, drifted.dialect)}
+    assert left == {
+        ("column_unmapped", "customers", "legacy_code"),
+        ("table_unmapped", "legacy_refs", None),
+    }
+
+
+def test_dialect_statements(drifted):
+    """PostgreSQL casts with USING, MySQL restates the whole column in MODIFY, SQLite
+    rebuilds the table from the cached definition."""
+    script = render_sql(differences(drifted.url, drifted.dialect), drifted.dialect)
+    lines = script.splitlines()
+    if drifted.dialect == "postgresql":
+        assert (
+            "ALTER TABLE orders ALTER COLUMN total TYPE NUMERIC(10, 2) "
+            "USING total::NUMERIC(10, 2);" in lines
+        )
+        assert "ALTER TABLE customers ALTER COLUMN nickname DROP NOT NULL;" in lines
+    elif drifted.dialect == "mysql":
+        assert "ALTER TABLE customers MODIFY name VARCHAR(80) NOT NULL;" in lines
+        assert "ALTER TABLE customers MODIFY nickname VARCHAR(30) NULL;" in lines
+        # InnoDB's index for the dropped foreign key goes with it.
+        assert "DROP INDEX fk_orders_reference ON orders;" in lines
+    else:
+        assert any(line.startswith("CREATE TABLE _alembic_tmp_customers (") for line in lines)
+        assert "ALTER TABLE _alembic_tmp_customers RENAME TO customers;" in lines
+        assert not any("ALTER COLUMN" in line for line in lines)
+
+
+# -- quoting -------------------------------------------------------------------------------
+
+
+def _column(name: str, length: int, nullable: bool = False) -> ColumnSchema:
+    spec = TypeSpec("sqlalchemy.sql.sqltypes:String", kwargs=(("length", length),))
+    return ColumnSchema(name, f"VARCHAR({length})", spec, nullable=nullable)
+
+
+def _order_items(*columns: ColumnSchema) -> TableSchema:
+    integer = TypeSpec("sqlalchemy.sql.sqltypes:Integer")
+    key = ColumnSchema("id", "INTEGER", integer, nullable=False, autoincrement=True)
+    from schema_lsp.schema import PrimaryKeySchema
+
+    return TableSchema("Order Items", (key, *columns), primary_key=PrimaryKeySchema(("id",)))
+
+
+@pytest.mark.parametrize(
+    ("dialect", "table", "column"),
+    [
+        ("postgresql", '"Order Items"', '"select"'),
+        ("sqlite", '"Order Items"', '"select"'),
+        ("mysql", "`Order Items`", "`select`"),
+        ("mariadb", "`Order Items`", "`select`"),
+    ],
+)
+def test_identifiers_are_quoted_by_the_dialect(dialect, table, column):
+    declared_table = _order_items(_column("select", 20), _column("Mixed Case", 5, True))
+    actual_table = _order_items(_column("select", 10))
+    found = [
+        SchemaDifference(
+            "type",
+            "Order Items",
+            "type differs",
+            None,
+            "error",
+            column="select",
+            declared=declared_table.columns[1],
+            actual=actual_table.columns[1],
+            declared_table=declared_table,
+            actual_table=actual_table,
+        ),
+        SchemaDifference(
+            "column_missing",
+            "Order Items",
+            "missing",
+            None,
+            "error",
+            column="Mixed Case",
+            declared=declared_table.columns[2],
+            declared_table=declared_table,
+            actual_table=actual_table,
+        ),
+    ]
+    statements = sql_statements(found, dialect)
+    assert statements
+    assert all("Order Items" in statement for statement in statements)
+    assert any(table in statement for statement in statements)
+    unquoted = re.compile(r"(?<![\w\"`])Order Items|Order Items(?![\"`])")
+    assert not [statement for statement in statements if unquoted.search(statement)]
+    assert any(column in statement for statement in statements)
+    mixed = "`Mixed Case`" if table.startswith("`") else '"Mixed Case"'
+    assert any(mixed in statement for statement in statements)
+
+
+# -- drops need names ----------------------------------------------------------------------
+
+
+def _unnamed_unique_difference() -> SchemaDifference:
+    unique = UniqueConstraintSchema(None, ("code",))
+    table = TableSchema("codes", (_column("code", 10),), unique_constraints=(unique,))
+    return SchemaDifference(
+        "unique_unmapped",
+        "codes",
+        "unique constraint on (code) is in the database but not in the model",
+        None,
+        "warning",
+        actual=unique,
+        actual_table=table,
+        declared_table=replace(table, unique_constraints=()),
+    )
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mysql"])
+def test_an_unnamed_constraint_is_never_dropped_by_no_name(dialect):
+    statements = sql_statements([_unnamed_unique_difference()], dialect)
+    assert statements == [
+        "-- skipped: unique constraint on (code) is in the database but not in the model "
+        "(the database gives it no name, so it cannot be dropped by name; drop it by hand)"
+    ]
+
+
+def test_sqlite_drops_an_unnamed_constraint_by_rebuilding_without_it(sqlite_db):
+    sqlite_db.execute(
+        "CREATE TABLE parents (id INTEGER PRIMARY KEY)",
+        "CREATE TABLE children (id INTEGER PRIMARY KEY, code VARCHAR(10), "
+        "parent_id INTEGER, UNIQUE (code), FOREIGN KEY (parent_id) REFERENCES parents (id))",
+    )
+    models = sqlite_db.url.replace("sqlite:///", "")
+    path = Path(models).with_name("plain_models.py")
+    path.write_text(
+        "from sqlalchemy import Integer, String\n"
+        "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\n"
+        "class Base(DeclarativeBase):\n    pass\n\n\n"
+        "class Parent(Base):\n    __tablename__ = 'parents'\n"
+        "    id: Mapped[int] = mapped_column(Integer, primary_key=True)\n\n\n"
+        "class Child(Base):\n    __tablename__ = 'children'\n"
+        "    id: Mapped[int] = mapped_column(Integer, primary_key=True)\n"
+        "    code: Mapped[str | None] = mapped_column(String(10))\n"
+        "    parent_id: Mapped[int | None] = mapped_column(Integer)\n"
+    )
+    before = differences(sqlite_db.url, "sqlite", path)
+    assert {d.kind for d in before} == {"unique_unmapped", "foreign_key_unmapped"}
+    assert all(getattr(d.actual, "name", "") is None for d in before)
+    script = render_sql(before, "sqlite")
+    assert "DROP CONSTRAINT" not in script and "drop_constraint" not in script
+    apply_sql(sqlite_db.engine, script)
+    assert differences(sqlite_db.url, "sqlite", path) == []
+
+
+def test_information_is_not_a_migration():
+    found = [
+        SchemaDifference(
+            "name", "t", "index is named a in the model, b in the database", None, "info"
+        ),
+        SchemaDifference("not_checked", "t", "custom type", None, "info"),
+    ]
+    assert render_sql(found, "postgresql").endswith("-- nothing to change\n")
+    assert operations_for(found, "postgresql").ops == []
+    assert set(KINDS) >= {d.kind for d in found}
+
+
+# -- database to models: Alembic revision --------------------------------------------------
+
+_ENV = """from alembic import context
+from sqlalchemy import engine_from_config, pool
+
+config = context.config
+engine = engine_from_config(
+    config.get_section(config.config_ini_section), prefix="sqlalchemy.", poolclass=pool.NullPool
+)
+with engine.connect() as connection:
+    context.configure(connection=connection, target_metadata=None)
+    with context.begin_transaction():
+        context.run_migrations()
+"""
+
+
+def alembic_config(directory: Path, url: str, revision: str):
+    from alembic.config import Config
+
+    versions = directory / "migrations" / "versions"
+    versions.mkdir(parents=True)
+    (directory / "migrations" / "env.py").write_text(_ENV)
+    (versions / "0001_fix_drift.py").write_text(revision)
+    ini = directory / "alembic.ini"
+    ini.write_text(
+        "[alembic]\n"
+        "script_location = %(here)s/migrations\n"
+        f"sqlalchemy.url = {url.replace('%', '%%')}\n"
+    )
+    return Config(str(ini))
+
+
+def test_alembic_revision_upgrades_and_downgrades(drifted, tmp_path):
+    from alembic import command
+
+    drifted_shape = shape(drifted.url)
+    before = differences(drifted.url, drifted.dialect)
+    revision = render_alembic_revision(
+        before, drifted.dialect, message="fix drift", revision_id="0001", include_drops=True
+    )
+    compile(revision, "0001_fix_drift.py", "exec")
+    config = alembic_config(tmp_path / "alembic", drifted.url, revision)
+
+    command.upgrade(config, "head")
+    assert errors_and_warnings(differences(drifted.url, drifted.dialect)) == []
+
+    command.downgrade(config, "-1")
+    assert shape(drifted.url) == drifted_shape
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql", "mysql"])
+def test_alembic_revision_is_ruff_clean(dialect, tmp_path):
+    ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
+    if not Path(ruff).exists():
+        pytest.skip("ruff is not installed")
+    actual = TableSchema("customers", (_column("name", 50), _column("legacy", 10)))
+    declared = TableSchema("customers", (_column("name", 80, nullable=True),))
+    found = [
+        SchemaDifference(
+            kind,
+            "customers",
+            "m",
+            None,
+            "error",
+            column="name",
+            declared=declared.columns[0],
+            actual=actual.columns[0],
+            declared_table=declared,
+            actual_table=actual,
+        )
+        for kind in ("type", "nullable")
+    ]
+    found.append(
+        SchemaDifference(
+            "column_unmapped",
+            "customers",
+            "m",
+            None,
+            "warning",
+            column="legacy",
+            actual=actual.columns[1],
+            declared_table=declared,
+            actual_table=actual,
+        )
+    )
+    path = tmp_path / "0001_fix.py"
+    path.write_text(render_alembic_revision(found, dialect, message="fix", revision_id="0001"))
+    config = Path(__file__).parents[1] / "pyproject.toml"
+    check = subprocess.run(
+        [ruff, "check", "--config", str(config), str(path)], capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stdout
+    formatted = subprocess.run(
+        [ruff, "format", "--check", "--config", str(config), str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert formatted.returncode == 0, formatted.stdout
+    assert "# skipped: drop column customers.legacy" in path.read_text()
+
+
+# -- models to database: source edits --------------------------------------------------------
+
+
+def test_model_edits_make_the_models_match_the_database(drifted, tmp_path):
+    models = tmp_path / "models.py"
+    models.write_text(MODELS.read_text())
+    before = differences(drifted.url, drifted.dialect, models)
+    expected_left = {
+        (d.kind, d.table, d.column, d.name) for d in before if d.kind not in MODEL_EDIT_KINDS
+    }
+
+    applied = 0
+    for _ in range(50):  # one edit at a time: positions move after each one
+        fix = None
+        for difference in differences(drifted.url, drifted.dialect, models):
+            fix = model_edit(difference, models.read_text(), drifted.dialect)
+            if fix is not None:
+                break
+        if fix is None:
+            break
+        models.write_text(apply_edits(models.read_text(), fix.edits))
+        compile(models.read_text(), str(models), "exec")
+        applied += 1
+
+    after = differences(drifted.url, drifted.dialect, models)
+    assert applied >= len([d for d in before if d.kind in MODEL_EDIT_KINDS])
+    assert {(d.kind, d.table, d.column, d.name) for d in after} == expected_left
+
+
+def _first(found: list[SchemaDifference], kind: str, column: str | None = None):
+    return next(d for d in found if d.kind == kind and (column is None or d.column == column))
+
+
+def _edited_lines(fix: ModelEdit | None, source: str) -> list[str]:
+    assert fix is not None
+    before = source.splitlines()
+    return [line for line in apply_edits(source, fix.edits).splitlines() if line not in before]
+
+
+def test_model_edits_keep_the_users_layout(sqlite_db, tmp_path):
+    drifted_metadata().create_all(sqlite_db.engine)
+    models = tmp_path / "models.py"
+    source = MODELS.read_text()
+    models.write_text(source)
+    found = differences(sqlite_db.url, "sqlite", models)
+
+    def edit(kind: str, column: str | None = None) -> list[str]:
+        return _edited_lines(model_edit(_first(found, kind, column), source, "sqlite"), source)
+
+    assert edit("type", "name") == ["    name: Mapped[str] = mapped_column(String(50))"]
+    assert edit("nullable", "nickname") == ["    nickname: Mapped[str] = mapped_column(String(30))"]
+    assert edit("server_default", "status") == [
+        '    status: Mapped[str] = mapped_column(String(20), server_default="old")'
+    ]
+    assert edit("server_default", "score") == ["    score: Mapped[int] = mapped_column(Integer)"]
+    assert edit("column_unmapped", "legacy_code") == [
+        "    legacy_code: Mapped[str | None] = mapped_column(String(10))"
+    ]
+    assert edit("foreign_key_changed") == [
+        '        ForeignKey("customers.id", name="fk_orders_customer")'
+    ]
+    removed = model_edit(_first(found, "column_missing", "notes"), source, "sqlite")
+    assert removed is not None
+    after = apply_edits(source, removed.edits)
+    assert "notes" not in after
+    assert len(after.splitlines()) == len(source.splitlines()) - 1
+    assert model_edit(_first(found, "index_missing"), source, "sqlite") is None
+
+
+def test_model_edit_adds_the_import_a_new_type_needs(tmp_path):
+    source = (
+        "import sqlalchemy as sa\n"
+        "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\n"
+        "class Base(DeclarativeBase):\n    pass\n\n\n"
+        "class Thing(Base):\n    __tablename__ = 'things'\n"
+        "    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)\n"
+        "    size: Mapped[int] = mapped_column(sa.Integer)\n"
+    )
+    jsonb = TypeSpec("sqlalchemy.dialects.postgresql.json:JSONB")
+    text = TypeSpec("sqlalchemy.sql.sqltypes:TEXT")
+    where = SourceRange("m.py", 11, 4, 11, 8)
+    for spec, expected in ((text, "sa.Text"), (jsonb, "postgresql.JSONB")):
+        difference = SchemaDifference(
+            "type",
+            "things",
+            "m",
+            where,
+            "error",
+            column="size",
+            declared=ColumnSchema("size", "Integer", TypeSpec("sqlalchemy.sql.sqltypes:Integer")),
+            actual=ColumnSchema("size", spec.name, spec),
+        )
+        fix = model_edit(difference, source, "postgresql")
+        assert fix is not None
+        edited = apply_edits(source, fix.edits)
+        assert f"    size: Mapped[int] = mapped_column({expected})\n" in edited
+        compile(edited, "m.py", "exec")
+    assert "from sqlalchemy.dialects import postgresql\n" in edited
+
+
+# -- a bug found on the way (owned by defaults.py) ---------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="defaults.is_automatic_default compares the sequence name with its double quotes "
+    '("Order Items_id_seq"), so a SERIAL in a table whose name needs quoting is reported '
+    "as a server default the model lacks",
+)
+def test_serial_of_quoted_table_is_automatic(postgres_db):
+    from schema_lsp.defaults import is_automatic_default
+
+    postgres_db.execute('CREATE TABLE "Order Items" (id SERIAL PRIMARY KEY)')
+    table = introspect_database(postgres_db.url).table("Order Items")
+    assert table is not None
+    assert is_automatic_default(table.columns[0], table)
