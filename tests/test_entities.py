@@ -244,8 +244,15 @@ def test_table_in_class_body_registry_mapped_and_index_options() -> None:
     by_name = {e.table.name: e for e in index.entities()}
     assert by_name["legacy"].class_name == "Legacy"
     assert by_name["legacy"].range.start_line == 6
-    (ix,) = by_name["mapped_t"].table.indexes
+    mapped = by_name["mapped_t"]
+    (neutral,) = mapped.table.indexes  # one dialect keyword each: carried, resolved
+    assert (neutral.method, neutral.where) == ("gin", "id > 1")
+    (ix,) = mapped.for_dialect("postgresql").table.indexes
     assert (ix.name, ix.method, ix.where) == ("ix_doc", "gin", "id > 1")
+    assert mapped.for_dialect("postgresql").is_resolved("index:ix_doc", "where")
+    (plain,) = mapped.for_dialect("sqlite").table.indexes
+    assert (plain.method, plain.where) == (None, None)  # SQLAlchemy ignores postgresql_*
+    assert mapped.for_dialect("sqlite").is_resolved("index:ix_doc", "where")
 
 
 def test_computed_names_type_checking_blocks_and_project_registries() -> None:
@@ -301,3 +308,36 @@ def test_computed_names_type_checking_blocks_and_project_registries() -> None:
     assert any(n.message == "not checked: class Odd (its __tablename__ is computed)" for n in notes)
     odd_note = next(n for n in notes if "class Odd" in n.message)
     assert odd_note.range == SourceRange("/ws/app/models.py", 12, 6, 12, 9)
+
+
+def test_dialect_keywords_apply_to_their_dialect_only() -> None:
+    index = _index(
+        models="""\
+        import sqlalchemy as sa
+        from sqlalchemy.orm import DeclarativeBase
+
+        class Base(DeclarativeBase):
+            pass
+
+        class Task(Base):
+            __tablename__ = "task"
+            id = sa.Column(sa.Integer, primary_key=True)
+            done = sa.Column(sa.Boolean)
+            __table_args__ = (
+                sa.Index(
+                    "ix_open",
+                    "id",
+                    postgresql_where=sa.text("done = false"),
+                    sqlite_where=sa.text("done = 0"),
+                    mysql_using="BTREE",
+                ),
+            )
+        """
+    )
+    (task,) = index.entities()
+    assert not task.is_resolved("index:ix_open", "where")  # two predicates: per dialect only
+    where = {d: task.for_dialect(d).table.indexes[0].where for d in ("postgresql", "sqlite")}
+    assert where == {"postgresql": "done = false", "sqlite": "done = 0"}
+    assert task.for_dialect("mysql").table.indexes[0].where is None
+    assert task.for_dialect("mariadb").table.indexes[0].method == "btree"
+    assert task.for_dialect("postgresql").table.indexes[0].method is None

@@ -82,15 +82,23 @@ def read_table_item(
         if index.unresolved:
             index.expressions = expressions
             draft.note("an expression index (its SQL is compared by the database side)", where)
+        # Dialect keywords apply to their dialect only (EntitySchema.for_dialect).
         for key, value_node in keywords.items():
-            if key.endswith("_using"):
-                method = literal(key)
-                index.method = method.lower() if isinstance(method, str) else None
-            elif key.endswith("_where"):
-                try:
-                    index.where = compile_sql(evaluator.value(file, value_node))
-                except Unresolvable:
-                    index.unresolved.add("where")
+            dialect, _, option = key.rpartition("_")
+            if not dialect or option not in ("using", "where"):
+                continue
+            value: str | None
+            try:
+                raw = evaluator.value(file, value_node)
+                if option == "using":
+                    value = raw.lower() if isinstance(raw, str) else None
+                else:
+                    value = compile_sql(raw)
+            except Unresolvable:
+                value = None
+            index.dialect_options.append(
+                ("method" if option == "using" else "where", dialect, value)
+            )
         draft.indexes.append(index)
     elif kind in ("UniqueConstraint", "PrimaryKeyConstraint"):
         constraint = ConstraintDraft(

@@ -8,7 +8,7 @@ and never compared; ``notes`` tell the user what was not checked and why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..schema import TableSchema
 
@@ -62,6 +62,11 @@ class EntitySchema:
     #: e.g. ``"column:price.type"`` or ``"column:created.default"``: diff skips them.
     unresolved: frozenset[str] = frozenset()
     notes: tuple[Note, ...] = ()
+    #: Values that apply to one dialect only, from ``postgresql_where=``-style keywords:
+    #: ``(object_key, field, dialect, value)``; value None when it could not be read.
+    #: The neutral entity carries a value when all such keywords agree (else the field is
+    #: unresolved); ``for_dialect`` gives the exact value for one dialect.
+    dialect_options: tuple[tuple[str, str, str, str | None], ...] = ()
     _ranges: dict[str, SourceRange] = field(
         init=False, repr=False, compare=False, hash=False, default_factory=dict
     )
@@ -75,3 +80,38 @@ class EntitySchema:
 
     def is_resolved(self, key: str, field_name: str) -> bool:
         return f"{key}.{field_name}" not in self.unresolved
+
+    def for_dialect(self, dialect: str) -> EntitySchema:
+        """This entity as created on ``dialect`` (a SQLAlchemy dialect name): index
+        predicates and methods written for that dialect apply, other dialects' are absent
+        (SQLAlchemy ignores them there). Compare with this, not the neutral entity."""
+        if not self.dialect_options:
+            return self
+        accepted = {"mysql", "mariadb"} if dialect in ("mysql", "mariadb") else {dialect}
+        written = {(key, name) for key, name, _, _ in self.dialect_options}
+        chosen = {
+            (key, name): value
+            for key, name, option_dialect, value in self.dialect_options
+            if option_dialect in accepted
+        }
+        unresolved = set(self.unresolved)
+        indexes = []
+        for index in self.table.indexes:
+            key = object_key("index", index.name, index.columns)
+            changes: dict[str, str | None] = {}
+            for name in ("where", "method"):
+                if (key, name) not in written:
+                    continue
+                value = chosen.get((key, name))
+                changes[name] = value
+                if value is not None or (key, name) not in chosen:
+                    unresolved.discard(f"{key}.{name}")
+            indexes.append(
+                replace(
+                    index,
+                    where=changes.get("where", index.where),
+                    method=changes.get("method", index.method),
+                )
+            )
+        table = replace(self.table, indexes=tuple(indexes))
+        return replace(self, table=table, unresolved=frozenset(unresolved), dialect_options=())

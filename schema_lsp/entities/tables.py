@@ -89,6 +89,8 @@ class IndexDraft:
     where: str | None = None
     method: str | None = None
     unresolved: set[str] = field(default_factory=set)
+    #: (field, dialect, value) from ``<dialect>_where=`` / ``<dialect>_using=``
+    dialect_options: list[tuple[str, str, str | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -229,6 +231,7 @@ def finish(draft: TableDraft) -> EntitySchema:
         )
 
     indexes: list[IndexSchema] = []
+    dialect_options: list[tuple[str, str, str, str | None]] = []
     for index in draft.indexes:
         columns_ = [_column_name(draft, c) for c in index.columns]
         name, named = name_for("ix", target("ix", index.name, columns_), index.range)
@@ -237,13 +240,20 @@ def finish(draft: TableDraft) -> EntitySchema:
             tuple(columns_),
             unique=index.unique,
             expressions=tuple(index.expressions),
-            where=index.where,
-            method=index.method,
+            where=_single(index, "where") or index.where,
+            method=_single(index, "method") or index.method,
         )
         indexes.append(schema)
         key = object_key("index", name, schema.columns)
         ranges[key] = index.range
         unresolved.update(f"{key}.{name_}" for name_ in index.unresolved)
+        for field_name, dialect, value in index.dialect_options:
+            dialect_options.append((key, field_name, dialect, value))
+        for field_name in ("where", "method"):
+            values = {v for f, _, v in index.dialect_options if f == field_name}
+            if len(values) > 1 or None in values:
+                unresolved.add(f"{key}.{field_name}")  # only for_dialect can say
+
         if not named:
             unresolved.add(f"{key}.name")
     uniques: list[UniqueConstraintSchema] = []
@@ -334,7 +344,15 @@ def finish(draft: TableDraft) -> EntitySchema:
         ranges=tuple(ranges.items()),
         unresolved=frozenset(unresolved),
         notes=tuple(notes),
+        dialect_options=tuple(dialect_options),
     )
+
+
+def _single(index: IndexDraft, field_name: str) -> str | None:
+    """The one value every dialect keyword gives a field (``postgresql_where=`` alone):
+    the neutral entity carries it; ``EntitySchema.for_dialect`` drops it elsewhere."""
+    values = {v for f, _, v in index.dialect_options if f == field_name}
+    return next(iter(values)) if len(values) == 1 else None
 
 
 def _column_name(draft: TableDraft, key_or_name: str) -> str:
