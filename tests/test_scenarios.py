@@ -55,9 +55,11 @@ def test_scenario(scenario: Scenario, dialect: str, request, tmp_path) -> None: 
         pytest.skip(f"{dialect}: no second schema in this test setup")
 
     outcome = run(scenario, db, tmp_path)
+    app = outcome.app or APP
 
     expected = Counter(
-        (e.code, e.table, e.subject, scenario.line(e.line)) for e in scenario.expected(dialect)
+        (e.code, e.table.replace(APP, app), e.subject, scenario.line(e.line))
+        for e in scenario.expected(dialect)
     )
     assert outcome.rows == expected, _explain(outcome)
 
@@ -70,7 +72,7 @@ def test_scenario(scenario: Scenario, dialect: str, request, tmp_path) -> None: 
 
     documented = {
         side: Counter(
-            (o.kind, o.table, o.subject)
+            (o.kind, o.table.replace(APP, app), o.subject)
             for o in scenario.oracle
             if o.side == side and dialect in o.dialects
         )

@@ -64,6 +64,7 @@ class Outcome:
     alembic: Counter[Fact]
     alembic_raw: list[Any]
     alembic_error: Exception | None = None
+    app: str | None = None  # the second schema's name on this server
 
 
 def app_schema(dialect: str, database_url: str) -> str | None:
@@ -111,11 +112,12 @@ def run(scenario: Scenario, db: Any, workdir: Path) -> Outcome:
         Counter(_alembic_facts(raw, database.default_schema, scenario)),
         raw,
         error,
+        app,
     )
 
 
 def _prepare_schema(db: Any, scenario: Scenario, app: str | None) -> None:
-    if app is None or not any(s for s in scenario.schemas):
+    if app is None or (APP not in scenario.models and not any(scenario.schemas)):
         return
     if db.dialect == "postgresql":
         db.execute(f"CREATE SCHEMA {app}")
@@ -190,6 +192,8 @@ def _our_facts(differences: Iterable[SchemaDifference], scenario: Scenario) -> I
             continue
         if d.kind == "comment" or d.kind == "table_unmapped" or d.kind in _COLUMN_KINDS:
             yield (d.kind, d.table, d.column)
+        elif d.kind.startswith("check_"):
+            yield (d.kind, d.table, None)
         elif d.kind in _OBJECT_KINDS:
             obj: Any = d.declared if d.declared is not None else d.actual
             yield (d.kind, d.table, ",".join(obj.columns) if obj is not None else None)
