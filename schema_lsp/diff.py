@@ -355,6 +355,8 @@ class _TableComparison:
         outcome = compare_defaults(declared.default, actual.default, self.dialect, declared.sa_type)
         if outcome.status == "different":
             self.add_column("server_default", pair, outcome.message)
+        elif outcome.status == "not_compared":
+            self.add_column("not_checked", pair, f"server default not compared: {outcome.message}")
 
     def _autoincrement(self, pair: _ColumnPair) -> None:
         declared, actual = pair.declared, pair.actual
