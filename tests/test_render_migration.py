@@ -28,6 +28,7 @@ from schema_lsp.entities import parse_entities
 from schema_lsp.entities.model import SourceRange
 from schema_lsp.introspect import introspect_database
 from schema_lsp.render.migration import (
+    migration_dialect,
     operations_for,
     render_alembic_revision,
     render_sql,
@@ -169,10 +170,19 @@ def shape(url: str) -> dict[str, tuple]:
     }
 
 
+def dialect_of(db) -> str:
+    """What to render for the test database (``mariadb`` for the MariaDB server)."""
+    return migration_dialect(introspect_database(db.url))
+
+
 @pytest.fixture
 def drifted(any_db):
     drifted_metadata().create_all(any_db.engine)
     return any_db
+
+
+def test_the_mysql_fixture_is_mariadb(mysql_db):
+    assert dialect_of(mysql_db) == "mariadb"
 
 
 # -- database to models: SQL -------------------------------------------------------------
@@ -185,9 +195,10 @@ def test_the_drifted_database_shows_every_kind(drifted):
 
 def test_sql_makes_the_database_match_the_models(drifted):
     before = differences(drifted.url, drifted.dialect)
-    script = render_sql(before, drifted.dialect, include_drops=True)
+    dialect = dialect_of(drifted)
+    script = render_sql(before, dialect, include_drops=True)
 
-    assert script.startswith(f"-- schema-lsp: make the {drifted.dialect} database match")
+    assert script.startswith(f"-- schema-lsp: make the {dialect} database match")
     for difference in before:
         assert f"-- {difference.code} {difference.message}" in script
     statements = [line for line in script.splitlines() if line and not line.startswith("--")]
@@ -199,7 +210,7 @@ def test_sql_makes_the_database_match_the_models(drifted):
 
 def test_sql_keeps_data_unless_drops_are_asked_for(drifted):
     before = differences(drifted.url, drifted.dialect)
-    script = render_sql(before, drifted.dialect)
+    script = render_sql(before, dialect_of(drifted))
 
     assert "-- skipped: drop column customers.legacy_code" in script
     assert "-- skipped: DROP TABLE legacy_refs" in script
@@ -215,7 +226,7 @@ def test_sql_keeps_data_unless_drops_are_asked_for(drifted):
 def test_dialect_statements(drifted):
     """PostgreSQL casts with USING, MySQL restates the whole column in MODIFY, SQLite
     rebuilds the table from the cached definition."""
-    script = render_sql(differences(drifted.url, drifted.dialect), drifted.dialect)
+    script = render_sql(differences(drifted.url, drifted.dialect), dialect_of(drifted))
     lines = script.splitlines()
     if drifted.dialect == "postgresql":
         assert (
@@ -232,6 +243,92 @@ def test_dialect_statements(drifted):
         assert any(line.startswith("CREATE TABLE _alembic_tmp_customers (") for line in lines)
         assert "ALTER TABLE _alembic_tmp_customers RENAME TO customers;" in lines
         assert not any("ALTER COLUMN" in line for line in lines)
+
+
+EXTRAS_MODELS = """\
+from sqlalchemy import CheckConstraint, ForeignKey, Integer
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Child(Base):
+    __tablename__ = "a_children"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("b_owners.id"))
+
+
+class Owner(Base):
+    __tablename__ = "b_owners"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class Person(Base):
+    __tablename__ = "people"
+    __table_args__ = (CheckConstraint("age >= 0", name="ck_people_age"), {"comment": "everyone"})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    age: Mapped[int] = mapped_column(Integer, comment="in years")
+"""
+
+
+def test_checks_comments_and_tables_that_need_each_other(any_db, tmp_path):
+    """Opt-in kinds (check constraints, comments) are fixed too, and a new table is created
+    after the new table its foreign key points at, whatever the source order."""
+    sa.Table(
+        "people",
+        sa.MetaData(),
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("age", sa.Integer, nullable=False),
+        sa.CheckConstraint("age < 200", name="ck_people_old"),
+    ).create(any_db.engine)
+    models = tmp_path / "extras.py"
+    models.write_text(EXTRAS_MODELS)
+    options = CompareOptions(unmapped_tables=True, comments=True, check_constraints=True)
+    database = introspect_database(any_db.url)
+    before = compare(parse_entities([models]), database, options)
+    kinds = {d.kind for d in before}
+    assert {"table_missing", "check_missing", "check_unmapped"} <= kinds
+    dialect = migration_dialect(database)
+
+    script = render_sql(before, dialect)
+    creates = [line for line in script.splitlines() if line.startswith("CREATE TABLE")]
+    assert [line.split()[2] for line in creates][:2] == ["b_owners", "a_children"]
+    apply_sql(any_db.engine, script)
+
+    after = compare(parse_entities([models]), introspect_database(any_db.url), options)
+    if any_db.dialect == "sqlite":
+        assert "comment" in kinds  # the model has comments, SQLite keeps none
+        assert "(SQLite keeps no comments)" in script
+        assert {d.kind for d in after} == {"comment"}
+    else:
+        assert "comment" in kinds
+        assert after == []
+
+
+def test_primary_key_and_autoincrement_changes_are_left_to_a_human():
+    table = _order_items(_column("code", 5))
+    found = [
+        SchemaDifference(
+            kind,
+            "Order Items",
+            f"{kind} differs",
+            None,
+            "error",
+            declared_table=table,
+            actual_table=table,
+        )
+        for kind in ("primary_key", "autoincrement")
+    ]
+    assert sql_statements(found, "postgresql") == [
+        f"-- not rendered ({KINDS[kind].code} {kind}): {kind} differs; this change needs a "
+        "hand-written migration"
+        for kind in ("primary_key", "autoincrement")
+    ]
 
 
 # -- quoting -------------------------------------------------------------------------------
@@ -287,7 +384,7 @@ def test_identifiers_are_quoted_by_the_dialect(dialect, table, column):
             actual_table=actual_table,
         ),
     ]
-    statements = sql_statements(found, dialect)
+    statements = [s for s in sql_statements(found, dialect) if not s.startswith("--")]
     assert statements
     assert all("Order Items" in statement for statement in statements)
     assert any(table in statement for statement in statements)
@@ -403,10 +500,10 @@ def test_alembic_revision_upgrades_and_downgrades(drifted, tmp_path):
     drifted_shape = shape(drifted.url)
     before = differences(drifted.url, drifted.dialect)
     revision = render_alembic_revision(
-        before, drifted.dialect, message="fix drift", revision_id="0001", include_drops=True
+        before, dialect_of(drifted), message="fix drift", revision_id="0001", include_drops=True
     )
-    compile(revision, "0001_fix_drift.py", "exec")
     config = alembic_config(tmp_path / "alembic", drifted.url, revision)
+    assert_ruff_clean(tmp_path / "alembic" / "migrations" / "versions" / "0001_fix_drift.py")
 
     command.upgrade(config, "head")
     assert errors_and_warnings(differences(drifted.url, drifted.dialect)) == []
@@ -415,11 +512,21 @@ def test_alembic_revision_upgrades_and_downgrades(drifted, tmp_path):
     assert shape(drifted.url) == drifted_shape
 
 
-@pytest.mark.parametrize("dialect", ["sqlite", "postgresql", "mysql"])
-def test_alembic_revision_is_ruff_clean(dialect, tmp_path):
+def assert_ruff_clean(path: Path) -> None:
+    """``ruff check`` and ``ruff format --check`` with the project's settings."""
     ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
     if not Path(ruff).exists():
         pytest.skip("ruff is not installed")
+    config = str(Path(__file__).parents[1] / "pyproject.toml")
+    for command in (["check"], ["format", "--check"]):
+        run = subprocess.run(
+            [ruff, *command, "--config", config, str(path)], capture_output=True, text=True
+        )
+        assert run.returncode == 0, run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql", "mysql", "mariadb"])
+def test_alembic_revision_is_ruff_clean(dialect, tmp_path):
     actual = TableSchema("customers", (_column("name", 50), _column("legacy", 10)))
     declared = TableSchema("customers", (_column("name", 80, nullable=True),))
     found = [
@@ -452,17 +559,7 @@ def test_alembic_revision_is_ruff_clean(dialect, tmp_path):
     )
     path = tmp_path / "0001_fix.py"
     path.write_text(render_alembic_revision(found, dialect, message="fix", revision_id="0001"))
-    config = Path(__file__).parents[1] / "pyproject.toml"
-    check = subprocess.run(
-        [ruff, "check", "--config", str(config), str(path)], capture_output=True, text=True
-    )
-    assert check.returncode == 0, check.stdout
-    formatted = subprocess.run(
-        [ruff, "format", "--check", "--config", str(config), str(path)],
-        capture_output=True,
-        text=True,
-    )
-    assert formatted.returncode == 0, formatted.stdout
+    assert_ruff_clean(path)
     assert "# skipped: drop column customers.legacy" in path.read_text()
 
 
@@ -481,7 +578,7 @@ def test_model_edits_make_the_models_match_the_database(drifted, tmp_path):
     for _ in range(50):  # one edit at a time: positions move after each one
         fix = None
         for difference in differences(drifted.url, drifted.dialect, models):
-            fix = model_edit(difference, models.read_text(), drifted.dialect)
+            fix = model_edit(difference, models.read_text(), dialect_of(drifted))
             if fix is not None:
                 break
         if fix is None:
@@ -547,7 +644,10 @@ def test_model_edit_adds_the_import_a_new_type_needs(tmp_path):
     jsonb = TypeSpec("sqlalchemy.dialects.postgresql.json:JSONB")
     text = TypeSpec("sqlalchemy.sql.sqltypes:TEXT")
     where = SourceRange("m.py", 11, 4, 11, 8)
-    for spec, expected in ((text, "sa.Text"), (jsonb, "postgresql.JSONB")):
+    for spec, expected in (
+        (text, "str] = mapped_column(sa.Text"),
+        (jsonb, "Any] = mapped_column(postgresql.JSONB"),
+    ):
         difference = SchemaDifference(
             "type",
             "things",
@@ -561,9 +661,9 @@ def test_model_edit_adds_the_import_a_new_type_needs(tmp_path):
         fix = model_edit(difference, source, "postgresql")
         assert fix is not None
         edited = apply_edits(source, fix.edits)
-        assert f"    size: Mapped[int] = mapped_column({expected})\n" in edited
+        assert f"    size: Mapped[{expected})\n" in edited
         compile(edited, "m.py", "exec")
-    assert "from sqlalchemy.dialects import postgresql\n" in edited
+    assert "from sqlalchemy.dialects import postgresql\nfrom typing import Any\n" in edited
 
 
 # -- a bug found on the way (owned by defaults.py) ---------------------------------------------

@@ -39,7 +39,9 @@ from alembic.runtime.migration import MigrationContext
 
 from ..diff import SchemaDifference
 from ..schema import (
+    CheckConstraintSchema,
     ColumnSchema,
+    DatabaseSchema,
     ForeignKeySchema,
     IndexSchema,
     TableSchema,
@@ -58,9 +60,7 @@ from .sqlalchemy_tables import (
 )
 
 #: Kinds that describe, never change: no statement is rendered for them.
-INFORMATION_ONLY = frozenset(
-    {"not_checked", "type_not_compared", "schema_not_read", "name", "comment"}
-)
+INFORMATION_ONLY = frozenset({"not_checked", "type_not_compared", "schema_not_read", "name"})
 #: Kinds the renderer declines with a comment (moving data needs a human).
 NOT_RENDERED = frozenset({"primary_key", "autoincrement"})
 
@@ -76,24 +76,25 @@ _DROP_COLUMNS = 7
 _DROP_TABLES = 8
 
 
-class SkippedOperation(MigrateOperation):
-    """A difference deliberately left alone; rendered as a comment in SQL and Python."""
+class CommentOperation(MigrateOperation):
+    """A comment in the migration: a difference deliberately left alone, or something the
+    person running it must know. Rendered as ``--`` in SQL and ``#`` in Python."""
 
     def __init__(self, reason: str) -> None:
         self.reason = reason
 
-    def reverse(self) -> SkippedOperation:
+    def reverse(self) -> CommentOperation:
         return self
 
 
-@Operations.implementation_for(SkippedOperation, replace=True)
-def _write_skipped(operations: Operations, operation: SkippedOperation) -> None:
+@Operations.implementation_for(CommentOperation, replace=True)
+def _write_skipped(operations: Operations, operation: CommentOperation) -> None:
     for line in operation.reason.splitlines():
         operations.migration_context.impl.static_output(f"-- {line}")
 
 
-@renderers.dispatch_for(SkippedOperation, replace=True)
-def _render_skipped(autogen_context: AutogenContext, operation: SkippedOperation) -> list[str]:
+@renderers.dispatch_for(CommentOperation, replace=True)
+def _render_skipped(autogen_context: AutogenContext, operation: CommentOperation) -> list[str]:
     import textwrap
 
     lines = textwrap.wrap(operation.reason, 80, break_long_words=False, break_on_hyphens=False)
@@ -155,7 +156,7 @@ class _Planner:
         self.plan(difference).steps.append((phase, operation))
 
     def skip(self, phase: int, reason: str) -> None:
-        self.top.append((phase, SkippedOperation(reason)))
+        self.top.append((phase, CommentOperation(reason)))
 
     def actual_table(self, difference: SchemaDifference) -> sa.Table:
         """The database's table as SQLAlchemy objects (reverse operations read it)."""
@@ -292,6 +293,31 @@ class _Planner:
         default = sa.text(declared.default) if declared.default is not None else None
         self._alter(difference).modify_server_default = default
 
+    def _comment(self, difference: SchemaDifference) -> None:
+        """Column comments through ALTER COLUMN (MySQL restates the column), table
+        comments through COMMENT ON / ALTER TABLE; SQLite keeps no comments."""
+        if self.dialect == "sqlite":
+            self.skip(_ALTER_COLUMNS, f"skipped: {difference.message} (SQLite keeps no comments)")
+            return
+        declared = difference.declared
+        if isinstance(declared, ColumnSchema):
+            self._alter(difference).modify_comment = declared.comment
+            return
+        assert difference.declared_table is not None and difference.actual_table is not None
+        plan = self.plan(difference)
+        wanted = difference.declared_table.comment
+        existing = difference.actual_table.comment
+        operation: MigrateOperation
+        if wanted is None:
+            operation = ops.DropTableCommentOp(
+                plan.name, schema=plan.schema, existing_comment=existing
+            )
+        else:
+            operation = ops.CreateTableCommentOp(
+                plan.name, wanted, schema=plan.schema, existing_comment=existing
+            )
+        self.add(difference, _ALTER_COLUMNS, operation)
+
     def _index_missing(self, difference: SchemaDifference) -> None:
         declared = difference.declared
         assert isinstance(declared, IndexSchema)
@@ -364,8 +390,6 @@ class _Planner:
         self._foreign_key_missing(difference)
 
     def _check_missing(self, difference: SchemaDifference) -> None:
-        from ..schema import CheckConstraintSchema
-
         declared = difference.declared
         assert isinstance(declared, CheckConstraintSchema)
         name = declared.name or _constraint_name("ck", difference.table, ("check",))
@@ -376,8 +400,6 @@ class _Planner:
         self.add(difference, _CREATE_INDEXES, operation)
 
     def _check_unmapped(self, difference: SchemaDifference) -> None:
-        from ..schema import CheckConstraintSchema
-
         actual = difference.actual
         assert isinstance(actual, CheckConstraintSchema)
         self._drop_constraint(difference, actual, _DROP_INDEXES, "check")
@@ -421,11 +443,9 @@ class _Planner:
                 if plan.steps:
                     ordered = [op for _, op in sorted(plan.steps, key=lambda s: s[0])]
                     first = min(phase for phase, _ in plan.steps)
-                    steps.append(
-                        (max(first, _ADD_COLUMNS), len(steps), _batch(plan, ordered, self))
-                    )
+                    steps.append((max(first, _ADD_COLUMNS), len(steps), _batch(plan, ordered)))
                 elif plan.rebuild_without:
-                    steps.append((_ADD_COLUMNS, len(steps), _batch(plan, [], self)))
+                    steps.append((_ADD_COLUMNS, len(steps), _batch(plan, [])))
         else:
             for plan in self.tables.values():
                 by_phase: dict[int, list[MigrateOperation]] = {}
@@ -434,6 +454,13 @@ class _Planner:
                 for phase, grouped in by_phase.items():
                     container = ops.ModifyTableOps(plan.name, grouped, schema=plan.schema)
                     steps.append((phase, len(steps), container))
+        if self.dialect == "sqlite" and any(isinstance(op, RebuildTableOps) for *_, op in steps):
+            note = CommentOperation(
+                "note: SQLite tables are rebuilt below (copy, drop, rename); run this with "
+                "PRAGMA foreign_keys=OFF (SQLite's default) so that foreign keys pointing at a "
+                "rebuilt table do not stop the drop"
+            )
+            steps.append((-1, -1, note))
         steps.sort(key=lambda step: (step[0], step[1]))
         return ops.UpgradeOps([op for _, _, op in _tables_in_dependency_order(steps)])
 
@@ -465,18 +492,25 @@ class RebuildTableOps(ops.ModifyTableOps):
         )
 
 
-def _batch(
-    plan: _TablePlan, operations: list[MigrateOperation], planner: _Planner
-) -> MigrateOperation:
+def _batch(plan: _TablePlan, operations: list[MigrateOperation]) -> MigrateOperation:
+    """Alembic decides whether the table must be rebuilt ("auto"), except that leaving out
+    an unnamed constraint, or adding a NOT NULL column without a default (which SQLite's
+    ADD COLUMN refuses), needs the rebuild."""
     assert plan.actual is not None
     without = frozenset(plan.rebuild_without)
     copy_from = build_table(plan.actual, sa.MetaData(), dialect="sqlite", without=without)
+    strict_add = any(
+        isinstance(op, ops.AddColumnOp)
+        and not op.column.nullable
+        and op.column.server_default is None
+        for op in operations
+    )
     return RebuildTableOps(
         plan.name,
         operations,
         schema=plan.schema,
         copy_from=copy_from,
-        recreate="always" if without else "auto",
+        recreate="always" if without or strict_add else "auto",
     )
 
 
@@ -550,7 +584,7 @@ def sql_statements(
 def _run_offline(container: ops.OpContainer, dialect: str) -> list[str]:
     buffer = _StatementBuffer()
     context = MigrationContext.configure(
-        dialect=dialect_for(dialect),
+        dialect_name=dialect,
         opts={"as_sql": True, "output_buffer": buffer, "literal_binds": True},
     )
     operations = Operations(context)
@@ -647,7 +681,7 @@ def render_alembic_revision(
     downgrade = upgrade.reverse()
     _fix_using(downgrade, name)
     context = AutogenContext(
-        MigrationContext.configure(dialect=dialect_for(name)),
+        MigrationContext.configure(dialect_name=name),
         opts={
             "sqlalchemy_module_prefix": "sa.",
             "alembic_module_prefix": "op.",
@@ -683,7 +717,7 @@ def _python_body(container: ops.OpContainer, context: AutogenContext) -> str:
 
     lines: list[str] = []
     for operation in container.ops:
-        if isinstance(operation, SkippedOperation):
+        if isinstance(operation, CommentOperation):
             lines += [f"    {line}" for line in _render_skipped(context, operation)]
             continue
         buffer = io.StringIO()
@@ -733,7 +767,19 @@ def _fix_using(container: ops.OpContainer, dialect: str) -> None:
 
 
 def _dialect_name(dialect: str) -> str:
-    return "mysql" if dialect == "mariadb" else dialect
+    """SQLAlchemy's dialect name; ``mariadb`` stays itself (it drops a CHECK differently)."""
+    return dialect.lower()
+
+
+def migration_dialect(database: DatabaseSchema) -> str:
+    """The dialect to render for a database read by ``introspect``: ``mariadb`` for a
+    MariaDB server reached through a ``mysql://`` URL (its versions start at 10; MySQL's
+    are 5, 8 and 9), else the database's own dialect name."""
+    if database.dialect == "mysql":
+        major = database.server_version.partition(".")[0]
+        if major.isdigit() and int(major) >= 10:
+            return "mariadb"
+    return database.dialect
 
 
 def _using(column: str, type_: Any, dialect: str) -> str:

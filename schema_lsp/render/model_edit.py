@@ -21,12 +21,14 @@ import ast
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..diff import SchemaDifference
 from ..entities.model import SourceRange
 from ..schema import ColumnSchema, ForeignKeySchema, TableSchema
 from .entity import EntityRenderer
 from .names import attribute_name
+from .python_types import python_type
 from .source import Import, as_node, string
 
 #: Calls that declare a column, by the name they are written with (last dotted part).
@@ -187,9 +189,18 @@ class _Editor:
             edits.append(TextEdit(self.at(line, 0), "".join(f"{a}\n" for a in added)))
         return text, edits
 
-    def fixed(self, title: str, edit: TextEdit, imports: Iterable[Import] = ()) -> ModelEdit:
-        text, import_edits = self.references(edit.new_text, imports)
-        return ModelEdit(title, (*import_edits, TextEdit(edit.range, text)))
+    def fixed(
+        self, title: str, edit: TextEdit | Sequence[TextEdit], imports: Iterable[Import] = ()
+    ) -> ModelEdit:
+        """The fix with its names written the file's way and the imports it lacks."""
+        edits = [edit] if isinstance(edit, TextEdit) else list(edit)
+        imports = set(imports)
+        written = []
+        import_edits: list[TextEdit] = []
+        for one in edits:
+            text, import_edits = self.references(one.new_text, imports)
+            written.append(TextEdit(one.range, text))
+        return ModelEdit(title, (*import_edits, *written))
 
     # -- kinds ------------------------------------------------------------------------------
 
@@ -199,25 +210,49 @@ class _Editor:
             return None
         statement = self.statement()
         call = self.column_call(statement) if statement is not None else None
-        if call is None:
+        if statement is None or call is None:
             return None
         self.renderer.imports = set()
         source = self.renderer.column_type(actual)
         text = as_node(source.expression).flat()
         title = f"Change the type of {actual.name} to {text} (as in the database)"
         existing = _type_argument(call)
+        edits: list[TextEdit] = []
         if existing is not None:
-            return self.fixed(title, self.edit(existing, text), self.renderer.imports)
-        # No type argument (the annotation implies it): write one after the name, if any.
-        first = call.args[0] if call.args else None
-        if isinstance(first, ast.Constant) and isinstance(first.value, str):
-            end = self.span(first)
-            insert = TextEdit(self.at(end.end_line, end.end_column), f", {text}")
+            edits.append(self.edit(existing, text))
+        elif _called_name(call) == "Field":
+            return None  # SQLModel's Field takes its default first: no type to replace
         else:
-            start = self.position(call.func.end_lineno or 0, call.func.end_col_offset or 0)
-            separator = ", " if call.args or call.keywords else ""
-            insert = TextEdit(self.at(start[0], start[1] + 1), f"{text}{separator}")
-        return self.fixed(title, insert, self.renderer.imports)
+            # No type argument (the annotation implies it): write one after the name.
+            first = call.args[0] if call.args else None
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                end = self.span(first)
+                edits.append(TextEdit(self.at(end.end_line, end.end_column), f", {text}"))
+            else:
+                start = self.position(call.func.end_lineno or 0, call.func.end_col_offset or 0)
+                separator = ", " if call.args or call.keywords else ""
+                edits.append(TextEdit(self.at(start[0], start[1] + 1), f"{text}{separator}"))
+        annotation = self.python_type_edit(statement, call, source.type)
+        if annotation is not None:
+            edits.append(annotation)
+        return self.fixed(title, edits, self.renderer.imports)
+
+    def python_type_edit(
+        self, statement: ast.AnnAssign | ast.Assign, call: ast.Call, new_type: Any
+    ) -> TextEdit | None:
+        """The annotation's Python type, when the new column type's values are of another
+        Python type (``Mapped[Decimal]`` to ``Mapped[str]``); ``Optional`` is kept."""
+        declared = self.difference.declared
+        inner = _value_annotation(statement, call)
+        if inner is None or not isinstance(declared, ColumnSchema):
+            return None
+        old = python_type(declared.sa_type.build())
+        new = python_type(new_type)
+        if old.annotation == new.annotation:
+            return None
+        self.renderer.imports.update(new.imports)
+        target = _unwrap_optional(inner) or inner
+        return self.edit(target, new.annotation)
 
     def fix_nullable(self) -> ModelEdit | None:
         actual = self.difference.actual
@@ -232,9 +267,9 @@ class _Editor:
         keyword = _keyword(call, "nullable")
         if keyword is not None:
             return self.fixed(title, self.edit(keyword.value, repr(wanted)))
-        mapped = _mapped_argument(statement)
-        if mapped is not None:
-            return self.nullable_annotation(title, mapped, wanted)
+        annotated = _value_annotation(statement, call)
+        if annotated is not None:
+            return self.nullable_annotation(title, annotated, wanted)
         return self.fixed(title, self.insert_keyword(call, "nullable", repr(wanted)))
 
     def nullable_annotation(self, title: str, inner: ast.expr, wanted: bool) -> ModelEdit | None:
@@ -259,8 +294,8 @@ class _Editor:
             return None
         statement = self.statement()
         call = self.column_call(statement) if statement is not None else None
-        if call is None:
-            return None
+        if call is None or _called_name(call) == "Field":
+            return None  # SQLModel passes it through sa_column_kwargs: not edited here
         keyword = _keyword(call, "server_default")
         self.renderer.imports = set()
         value = self.renderer.server_default(self.table, actual) if actual.default else None
@@ -344,8 +379,11 @@ class _Editor:
                 or (isinstance(node, ast.AnnAssign) and _mapped_argument(node) is not None)
             )
         ]
-        if not columns:
-            return None
+        if not columns or any(
+            (call := self.column_call(node)) is not None and _called_name(call) == "Field"
+            for node in columns
+        ):
+            return None  # a SQLModel class: its fields are not written like mapped columns
         last = columns[-1]
         taken = {
             target.id
@@ -457,6 +495,17 @@ def _mapped_argument(statement: ast.AnnAssign | ast.Assign) -> ast.expr | None:
         name = value.attr if isinstance(value, ast.Attribute) else getattr(value, "id", "")
         if name == "Mapped":
             return annotation.slice
+    return None
+
+
+def _value_annotation(statement: ast.AnnAssign | ast.Assign, call: ast.Call) -> ast.expr | None:
+    """The annotation that states the values' Python type: ``X`` of ``Mapped[X]``, or a
+    SQLModel field's whole annotation."""
+    mapped = _mapped_argument(statement)
+    if mapped is not None:
+        return mapped
+    if isinstance(statement, ast.AnnAssign) and _called_name(call) == "Field":
+        return statement.annotation
     return None
 
 
