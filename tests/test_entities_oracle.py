@@ -119,6 +119,12 @@ def test_entity_matches_sqlalchemy_metadata(
         (_name(u.name) or "", tuple(c.name for c in u.columns)) for u in uniques
     )
     checks = [c for c in table.constraints if isinstance(c, sa.CheckConstraint)]
+    checks += [
+        c
+        for column in table.columns
+        for c in column.constraints
+        if isinstance(c, sa.CheckConstraint)
+    ]
     assert sorted((c.name or "", c.sqltext) for c in parsed.check_constraints) == sorted(
         (_name(c.name) or "", str(c.sqltext)) for c in checks
     )

@@ -20,7 +20,7 @@ from .evaluate import ColumnMeta, Evaluator, Placeholder, Unresolvable
 from .model import Note, SourceRange
 from .resolve import Definition, External
 from .source import ParsedFile
-from .tables import ColumnDraft, ForeignKeyDraft
+from .tables import ColumnDraft, ConstraintDraft, ForeignKeyDraft
 from .wrappers import Wrapper, sqlalchemy_callee
 
 #: Looks up a mapped class's table: (table name, schema) and an attribute's column name.
@@ -321,7 +321,20 @@ def build_column(
         elif kind == "Sequence":
             pass  # a Python-side sequence: autoincrement stays possible
         elif kind == "CheckConstraint":
-            note("a column-level CheckConstraint", item)
+            try:
+                check = evaluator.value(item.file, item.node)
+                draft.checks.append(
+                    ConstraintDraft(
+                        "check",
+                        check.name if isinstance(check.name, str) else None,
+                        [key],
+                        item.file.range(item.node),
+                        sqltext=compile_sql(check.sqltext),
+                    )
+                )
+            except Unresolvable as exc:
+                draft.table_unresolved.add("table.check_constraints")
+                note(f"a column-level CheckConstraint ({exc})", item)
     return draft
 
 

@@ -55,6 +55,18 @@ class ForeignKeyDraft:
 
 
 @dataclass
+class ConstraintDraft:
+    """A unique, check or primary key constraint."""
+
+    kind: str  # unique, check, primary_key
+    name: str | None
+    columns: list[str]
+    range: SourceRange
+    sqltext: str | None = None
+    unresolved: set[str] = field(default_factory=set)
+
+
+@dataclass
 class ColumnDraft:
     key: str  # the attribute name
     name: str
@@ -77,6 +89,10 @@ class ColumnDraft:
     unresolved: set[str] = field(default_factory=set)  # field names: type, default, ...
     notes: list[Note] = field(default_factory=list)
     enum_values: tuple[str, ...] | None = None
+    #: column-level ``CheckConstraint(...)`` arguments: table constraints in SQLAlchemy
+    checks: list[ConstraintDraft] = field(default_factory=list)
+    #: table-level keys this column makes unknown (e.g. an unreadable column check)
+    table_unresolved: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -91,18 +107,6 @@ class IndexDraft:
     unresolved: set[str] = field(default_factory=set)
     #: (field, dialect, value) from ``<dialect>_where=`` / ``<dialect>_using=``
     dialect_options: list[tuple[str, str, str | None]] = field(default_factory=list)
-
-
-@dataclass
-class ConstraintDraft:
-    """A unique, check or primary key constraint."""
-
-    kind: str  # unique, check, primary_key
-    name: str | None
-    columns: list[str]
-    range: SourceRange
-    sqltext: str | None = None
-    unresolved: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -258,7 +262,10 @@ def finish(draft: TableDraft) -> EntitySchema:
             unresolved.add(f"{key}.name")
     uniques: list[UniqueConstraintSchema] = []
     checks: list[CheckConstraintSchema] = []
-    for constraint in draft.constraints:
+    for column in draft.columns:
+        unresolved.update(column.table_unresolved)
+    column_checks = [check for column in draft.columns for check in column.checks]
+    for constraint in [*draft.constraints, *column_checks]:
         if constraint.kind == "primary_key":
             continue
         columns_ = [_column_name(draft, c) for c in constraint.columns]

@@ -65,6 +65,7 @@ class User(Timestamps, Base):
     day: Mapped[datetime.date]
     span: Mapped[Optional[datetime.timedelta]]
     forced: Mapped[Optional[int]] = mc(nullable=False)
+    qty: Mapped[int] = mc(sa.CheckConstraint("qty >= 0", name="qty_nonneg"), server_default="0")
 
 
 class Post(Base):
