@@ -341,3 +341,34 @@ def test_dialect_keywords_apply_to_their_dialect_only() -> None:
     assert task.for_dialect("mysql").table.indexes[0].where is None
     assert task.for_dialect("mariadb").table.indexes[0].method == "btree"
     assert task.for_dialect("postgresql").table.indexes[0].method is None
+
+
+def test_relationships_are_not_columns_but_json_collections_are() -> None:
+    index = _index(
+        models="""\
+        from typing import Any
+        import sqlalchemy as sa
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+        from app.helpers import make_relation
+
+        class Base(DeclarativeBase):
+            type_annotation_map = {dict[str, Any]: sa.JSON}
+
+        class Parent(Base):
+            __tablename__ = "parent"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            data: Mapped[dict[str, Any]]
+            children: Mapped[list["Child"]] = make_relation("Child")
+            favourite: Mapped["Child"] = make_relation("Child")
+
+        class Child(Base):
+            __tablename__ = "child"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            parent: Mapped[Parent] = relationship()
+        """
+    )
+    by_name = {e.table.name: e for e in index.entities()}
+    parent = by_name["parent"].table
+    assert parent.column_names == ("id", "data")
+    assert parent.column("data").sa_type.name == "JSON"  # type: ignore[union-attr]
+    assert by_name["child"].table.column_names == ("id",)

@@ -274,8 +274,10 @@ def build_column(
     draft.autoincrement = (
         autoincrement if autoincrement in (True, False, "auto", "ignore_fk") else "auto"
     )
-    draft.python_default = "insert_default" in call.keywords or (
-        "default" in call.keywords and _is_non_none_default(call.keywords["default"])
+    draft.python_default = (
+        "insert_default" in call.keywords
+        or "default_factory" in call.keywords
+        or ("default" in call.keywords and _is_non_none_default(call.keywords["default"]))
     )
     draft.index = literal("index", False) is True
     draft.unique = literal("unique", False) is True

@@ -581,17 +581,19 @@ class DeclarativeReader:
 
         plain = annotation.plain
         origin = typing.get_origin(plain)
-        if origin in (list, set, frozenset, dict, tuple) or getattr(origin, "__name__", "") in (
+        if origin in (list, set, frozenset) or getattr(origin, "__name__", "") in (
             "List",
             "Set",
-            "Dict",
+            "FrozenSet",
         ):
-            return True
-        if isinstance(plain, type) and issubclass(plain, Placeholder):
-            qualname = plain.__sa_qualname__
-            for definition, info in self._infos.items():
-                if definition.qualname == qualname and (info.table or info.base):
-                    return True
+            args = typing.get_args(plain)
+            plain = args[0] if args else None
+        if not (isinstance(plain, type) and issubclass(plain, Placeholder)):
+            return False
+        ref = self.evaluator.resolver.resolve_dotted(plain.__sa_qualname__)
+        if isinstance(ref, Definition) and isinstance(ref.node, ast.ClassDef):
+            info = self.info(ref)
+            return info.base is not None or info.table is not None
         return False
 
     def _read_table_args(self, info: ClassInfo, draft: TableDraft) -> None:
