@@ -372,3 +372,41 @@ def test_relationships_are_not_columns_but_json_collections_are() -> None:
     assert parent.column_names == ("id", "data")
     assert parent.column("data").sa_type.name == "JSON"  # type: ignore[union-attr]
     assert by_name["child"].table.column_names == ("id",)
+
+
+def test_naming_convention_assigned_to_a_metadata_elsewhere() -> None:
+    index = _index(
+        db="""\
+        from sqlmodel import SQLModel
+        from app.base import Base
+
+        SQLModel.metadata.naming_convention = {"pk": "pk_%(table_name)s"}
+        Base.metadata.naming_convention = {"uq": "uq_%(table_name)s_%(column_0_name)s"}
+        """,
+        base="""\
+        from sqlalchemy.orm import DeclarativeBase
+
+        class Base(DeclarativeBase):
+            pass
+        """,
+        models="""\
+        from typing import Optional
+        from sqlmodel import Field, SQLModel
+        from sqlalchemy import Column, Integer, String
+        from app.base import Base
+
+        class Team(SQLModel, table=True):
+            id: Optional[int] = Field(default=None, primary_key=True)
+
+        class Tag(Base):
+            __tablename__ = "tag"
+            id = Column(Integer, primary_key=True)
+            name = Column(String(20), unique=True)
+        """,
+    )
+    by_name = {e.table.name: e.table for e in index.entities()}
+    assert by_name["team"].primary_key.name == "pk_team"  # type: ignore[union-attr]
+    assert [u.name for u in by_name["tag"].unique_constraints] == ["uq_tag_name"]
+    assert index.dependents("/ws/app/db.py") == set(index.paths)
+    index.update("/ws/app/db.py", "from sqlmodel import SQLModel\n")
+    assert {e.table.name: e.table for e in index.entities()}["team"].primary_key.name is None  # type: ignore[union-attr]

@@ -11,9 +11,18 @@ from __future__ import annotations
 
 import ast
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .bases import BaseInfo, base_from_call, base_from_class, base_from_registry, unknown_metadata
+from .bases import (
+    BaseInfo,
+    base_from_call,
+    base_from_class,
+    base_from_registry,
+    read_convention,
+    read_metadata,
+    unknown_metadata,
+)
 from .columns import (
     NOT_COLUMNS,
     AnnotationInfo,
@@ -106,11 +115,19 @@ class Extension:
 class DeclarativeReader:
     """Reads mapped classes; one instance per workspace build (it caches class facts)."""
 
-    def __init__(self, evaluator: Evaluator) -> None:
+    def __init__(
+        self,
+        evaluator: Evaluator,
+        metadata_assignments: Sequence[tuple[ParsedFile, ast.expr, ast.expr, bool]] = (),
+    ) -> None:
+        """``metadata_assignments`` are the workspace's module-level
+        ``X.metadata.naming_convention = ...`` statements (they change X's metadata)."""
         self.evaluator = evaluator
         self.context = ColumnContext(evaluator, self.table_of, self.column_name_of)
         self._infos: dict[Definition, ClassInfo] = {}
         self._bases: dict[Definition, BaseInfo | None] = {}
+        self._metadata_assignments = metadata_assignments
+        self._sqlmodel_base: BaseInfo | None = None
         self._annotations: dict[tuple[int, str], AnnotationInfo | Unresolvable] = {}
         #: classes that look mapped but could not be read (no entity to attach them to)
         self.notes: list[Note] = []
@@ -143,7 +160,7 @@ class DeclarativeReader:
                     info.is_base = True
                     info.base = self._base_of_class(definition)
                 elif ref.is_from("sqlmodel", "SQLModel"):
-                    info.base = info.base or BaseInfo("sqlmodel")
+                    info.base = info.base or self._sqlmodel()
             elif isinstance(ref, Definition):
                 if isinstance(ref.node, ast.ClassDef):
                     parent = self.info(ref)
@@ -321,18 +338,43 @@ class DeclarativeReader:
 
     def _base_of_class(self, definition: Definition) -> BaseInfo:
         if definition not in self._bases:
-            self._bases[definition] = base_from_class(self.evaluator, definition)
-        base = self._bases[definition]
-        assert base is not None
-        return base
+            base = base_from_class(self.evaluator, definition)
+            self._apply_metadata_assignments(base, definition)
+            self._bases[definition] = base
+        found = self._bases[definition]
+        assert found is not None
+        return found
 
     def _base_of_call(self, definition: Definition) -> BaseInfo | None:
         if definition not in self._bases:
             assert isinstance(definition.node, ast.Call)
-            self._bases[definition] = base_from_call(
-                self.evaluator, definition.file, definition.node
-            )
+            base = base_from_call(self.evaluator, definition.file, definition.node)
+            if base is not None:
+                self._apply_metadata_assignments(base, definition)
+            self._bases[definition] = base
         return self._bases[definition]
+
+    def _sqlmodel(self) -> BaseInfo:
+        if self._sqlmodel_base is None:
+            self._sqlmodel_base = BaseInfo("sqlmodel")
+            self._apply_metadata_assignments(self._sqlmodel_base, None)
+        return self._sqlmodel_base
+
+    def _apply_metadata_assignments(self, base: BaseInfo, owner: Definition | None) -> None:
+        """``Base.metadata.naming_convention = {...}`` anywhere in the workspace (``owner``
+        None: SQLModel's own metadata)."""
+        for file, target, value, whole in self._metadata_assignments:
+            ref = self.evaluator.resolver.resolve(file, target)
+            if owner is None:
+                matches = isinstance(ref, External) and ref.is_from("sqlmodel", "SQLModel")
+            else:
+                matches = ref == owner
+            if not matches:
+                continue
+            if whole:
+                base.metadata = read_metadata(self.evaluator, file, value)
+            else:
+                base.metadata.convention = read_convention(self.evaluator, file, value)
 
     def table_of(self, definition: Definition) -> tuple[str, str | None] | None:
         if not isinstance(definition.node, ast.ClassDef):

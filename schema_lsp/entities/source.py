@@ -36,6 +36,9 @@ class ParsedFile:
     lines: tuple[str, ...] = ()
     #: module-level functions (wrappers such as ``def Table(*args, **kwargs)``)
     functions: dict[str, ast.FunctionDef] = field(default_factory=dict)
+    #: ``X.metadata.naming_convention = {...}`` / ``X.metadata = MetaData(...)`` statements:
+    #: (X, the assigned value, whether the value is a whole MetaData)
+    metadata_assignments: tuple[tuple[ast.expr, ast.expr, bool], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -118,6 +121,7 @@ def parse_source(text: str, path: str, module: str | None = None) -> ParsedFile:
     classes: dict[str, ast.ClassDef] = {}
     assignments: dict[str, ast.expr] = {}
     functions: dict[str, ast.FunctionDef] = {}
+    metadata_assignments: list[tuple[ast.expr, ast.expr, bool]] = []
     for statement in _module_statements(tree.body):
         if isinstance(statement, ast.Import):
             for alias in statement.names:
@@ -149,6 +153,9 @@ def parse_source(text: str, path: str, module: str | None = None) -> ParsedFile:
             if statement.value is None:
                 continue
             for target in targets:
+                found = _metadata_assignment(target, statement.value)
+                if found is not None:
+                    metadata_assignments.append(found)
                 if isinstance(target, ast.Name):
                     assignments[target.id] = statement.value
                     classes.pop(target.id, None)
@@ -169,7 +176,23 @@ def parse_source(text: str, path: str, module: str | None = None) -> ParsedFile:
         tuple(_module_statements(tree.body)),
         lines=tuple(text.splitlines()),
         functions=functions,
+        metadata_assignments=tuple(metadata_assignments),
     )
+
+
+def _metadata_assignment(
+    target: ast.expr, value: ast.expr
+) -> tuple[ast.expr, ast.expr, bool] | None:
+    if (
+        isinstance(target, ast.Attribute)
+        and target.attr == "naming_convention"
+        and isinstance(target.value, ast.Attribute)
+        and target.value.attr == "metadata"
+    ):
+        return target.value.value, value, False
+    if isinstance(target, ast.Attribute) and target.attr == "metadata":
+        return target.value, value, True
+    return None
 
 
 def _module_statements(body: list[ast.stmt]) -> list[ast.stmt]:

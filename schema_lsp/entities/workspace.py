@@ -8,6 +8,7 @@ parsing (a user mid-typing) keeps its last good parse.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import gc
 import logging
@@ -78,6 +79,8 @@ class WorkspaceIndex:
         self._files[key] = parsed
         self._modules[parsed.module] = key
         self._invalidate(key, parsed.module)
+        if parsed.metadata_assignments or (old is not None and old.metadata_assignments):
+            self._built.clear()  # a base's metadata changed: every model may be affected
         return parsed
 
     def load(self, paths: Iterable[str | Path]) -> None:
@@ -97,6 +100,8 @@ class WorkspaceIndex:
             if self._modules.get(parsed.module) == key:
                 del self._modules[parsed.module]
             self._invalidate(key, parsed.module)
+            if parsed.metadata_assignments:
+                self._built.clear()
 
     def parsed(self, path: str | Path) -> ParsedFile | None:
         return self._files.get(str(path))
@@ -138,6 +143,8 @@ class WorkspaceIndex:
         self.entities()
         parsed = self._files.get(key)
         module = parsed.module if parsed else module_name(key, self.roots)
+        if parsed is not None and parsed.metadata_assignments:
+            return set(self._files)
         result = {key}
         names = _suffixes(module)
         for other, built in self._built.items():
@@ -148,6 +155,13 @@ class WorkspaceIndex:
         return result
 
     # -- internals ------------------------------------------------------------------------
+
+    def _metadata_assignments(self) -> list[tuple[ParsedFile, ast.expr, ast.expr, bool]]:
+        return [
+            (parsed, target, value, whole)
+            for parsed in self._files.values()
+            for target, value, whole in parsed.metadata_assignments
+        ]
 
     def _invalidate(self, path: str, module: str) -> None:
         """Drop the builds of ``path`` and of every file that looked ``module`` up (by its
@@ -194,7 +208,7 @@ class WorkspaceIndex:
     def _build_file(self, parsed: ParsedFile) -> _Built:
         resolver = Resolver(self._find_module)
         evaluator = Evaluator(resolver)
-        reader = DeclarativeReader(evaluator)
+        reader = DeclarativeReader(evaluator, self._metadata_assignments())
         drafts: list[TableDraft | Extension] = []
         try:
             drafts.extend(reader.read_file(parsed))
