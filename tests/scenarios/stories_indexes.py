@@ -4,7 +4,7 @@ every spelling of "these columns are unique" treated as the same promise."""
 
 from __future__ import annotations
 
-from .bugs import DIALECT_WHERE, FOREIGN_DIALECT_WHERE, MYSQL_UNIQUE_INDEX_CHANGED
+from .bugs import FOREIGN_DIALECT_WHERE, MYSQL_UNIQUE_INDEX_CHANGED
 from .scenario import Expect, Scenario, alembic_fp, alembic_miss, changed, orm, then
 
 ACCOUNTS = orm(
@@ -261,7 +261,6 @@ SCENARIOS = (
             """
         ),
         skip_on=NOT_MYSQL_PARTIAL,
-        xfail_on={"postgresql": DIALECT_WHERE},
     ),
     Scenario(
         "partial_index_postgres_only_clean",
