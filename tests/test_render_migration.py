@@ -395,6 +395,32 @@ def test_identifiers_are_quoted_by_the_dialect(dialect, table, column):
     assert any(mixed in statement for statement in statements)
 
 
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_a_not_null_column_without_default_comes_with_a_warning(dialect):
+    declared_table = _order_items(_column("sku", 12))
+    actual_table = _order_items()
+    found = SchemaDifference(
+        "column_missing",
+        "Order Items",
+        "missing",
+        None,
+        "error",
+        column="sku",
+        declared=declared_table.columns[1],
+        declared_table=declared_table,
+        actual_table=actual_table,
+    )
+    statements = sql_statements([found], dialect)
+    assert any(
+        s.startswith("-- note: Order Items.sku is added NOT NULL without a server default")
+        for s in statements
+    )
+    if dialect == "sqlite":  # SQLite's ADD COLUMN refuses it: the table is rebuilt
+        assert 'CREATE TABLE "_alembic_tmp_Order Items" (' in " ".join(statements)
+    else:
+        assert statements[-1] == 'ALTER TABLE "Order Items" ADD COLUMN sku VARCHAR(12) NOT NULL;'
+
+
 # -- drops need names ----------------------------------------------------------------------
 
 
@@ -682,3 +708,79 @@ def test_serial_of_quoted_table_is_automatic(postgres_db):
     table = introspect_database(postgres_db.url).table("Order Items")
     assert table is not None
     assert is_automatic_default(table.columns[0], table)
+
+
+# -- PostgreSQL enum types ---------------------------------------------------------------------
+
+ENUM_MODELS = """\
+import enum
+
+from sqlalchemy import Enum, Integer
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Mood(enum.Enum):
+    happy = "happy"
+    sad = "sad"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Person(Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mood: Mapped[Mood] = mapped_column(Enum(Mood, name="mood"))
+    level: Mapped[str] = mapped_column(Enum("low", "high", name="level"))
+    color: Mapped[str | None] = mapped_column(Enum("red", "blue", name="color"))
+
+
+class Diary(Base):
+    __tablename__ = "diaries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mood: Mapped[Mood] = mapped_column(Enum(Mood, name="mood"))
+"""
+
+
+def test_postgresql_enum_types_are_created_when_missing(postgres_db, tmp_path):
+    """A new column and a type change create their enum types first; a new table using an
+    existing type does not create it again; the downgrade drops only what it created."""
+    from alembic import command
+
+    postgres_db.execute(
+        "CREATE TYPE mood AS ENUM ('happy', 'sad')",
+        "CREATE TABLE people (id SERIAL PRIMARY KEY, mood mood NOT NULL, "
+        "level VARCHAR(10) NOT NULL)",
+    )
+    models = tmp_path / "enums.py"
+    models.write_text(ENUM_MODELS)
+    database = introspect_database(postgres_db.url)
+    before = compare(parse_entities([models]), database)
+    assert {d.kind for d in before} == {"type", "column_missing", "table_missing"}
+
+    script = render_sql(before, "postgresql", database=database)
+    creates = [line for line in script.splitlines() if line.startswith("CREATE TYPE")]
+    assert sorted(creates) == [
+        "CREATE TYPE color AS ENUM ('red', 'blue');",
+        "CREATE TYPE level AS ENUM ('low', 'high');",
+    ]
+    assert "ALTER TABLE people ALTER COLUMN level TYPE level USING level::level;" in script
+
+    revision = render_alembic_revision(
+        before, "postgresql", message="enums", revision_id="0001", database=database
+    )
+    config = alembic_config(tmp_path / "alembic", postgres_db.url, revision)
+    command.upgrade(config, "head")
+    after = introspect_database(postgres_db.url)
+    assert compare(parse_entities([models]), after) == []
+    assert {e.name for e in after.enums} == {"mood", "level", "color"}
+
+    command.downgrade(config, "-1")
+    assert {e.name for e in introspect_database(postgres_db.url).enums} == {"mood"}
+
+    # The SQL script, applied to the same (downgraded) database, does as well.
+    apply_sql(postgres_db.engine, script)
+    assert compare(parse_entities([models]), introspect_database(postgres_db.url)) == []

@@ -15,10 +15,12 @@ What callers may rely on:
 * SQLite gets one table rebuild per table (Alembic batch mode, ``copy_from`` the cached
   database definition, which offline mode needs); MySQL's ``MODIFY`` gets the full column
   definition from the cached database column; PostgreSQL type changes carry ``USING``.
+* PostgreSQL enum types a new column, table or type change needs are created first
+  (``CREATE TYPE``), unless the database has them (``database=``, or a cached table that
+  uses them); a changed list of labels is left to a human, with a comment.
 * Information-only kinds (``name``, ``not_checked``, ``type_not_compared``,
-  ``schema_not_read``, ``table_unmapped`` without drops...) produce nothing. Primary key
-  and autoincrement changes are not rendered (a comment says so): they need a hand-written
-  migration that moves data.
+  ``schema_not_read``) produce nothing. Primary key and autoincrement changes are not
+  rendered (a comment says so): they need a hand-written migration that moves data.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from __future__ import annotations
 import io
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,6 +59,7 @@ from .sqlalchemy_tables import (
     build_table,
     build_unique,
     ensure_referred_table,
+    postgresql_enum,
 )
 
 #: Kinds that describe, never change: no statement is rendered for them.
@@ -67,13 +70,14 @@ NOT_RENDERED = frozenset({"primary_key", "autoincrement"})
 # Phases: the order statements must run in across tables.
 _DROP_FOREIGN_KEYS = 0
 _DROP_INDEXES = 1
-_CREATE_TABLES = 2
-_ADD_COLUMNS = 3
-_ALTER_COLUMNS = 4
-_CREATE_INDEXES = 5
-_CREATE_FOREIGN_KEYS = 6
-_DROP_COLUMNS = 7
-_DROP_TABLES = 8
+_CREATE_TYPES = 2
+_CREATE_TABLES = 3
+_ADD_COLUMNS = 4
+_ALTER_COLUMNS = 5
+_CREATE_INDEXES = 6
+_CREATE_FOREIGN_KEYS = 7
+_DROP_COLUMNS = 8
+_DROP_TABLES = 9
 
 
 class CommentOperation(MigrateOperation):
@@ -88,17 +92,54 @@ class CommentOperation(MigrateOperation):
 
 
 @Operations.implementation_for(CommentOperation, replace=True)
-def _write_skipped(operations: Operations, operation: CommentOperation) -> None:
+def _write_comment(operations: Operations, operation: CommentOperation) -> None:
     for line in operation.reason.splitlines():
         operations.migration_context.impl.static_output(f"-- {line}")
 
 
 @renderers.dispatch_for(CommentOperation, replace=True)
-def _render_skipped(autogen_context: AutogenContext, operation: CommentOperation) -> list[str]:
+def _render_comment(autogen_context: AutogenContext, operation: CommentOperation) -> list[str]:
     import textwrap
 
     lines = textwrap.wrap(operation.reason, 80, break_long_words=False, break_on_hyphens=False)
     return [f"# {line}" for line in lines]
+
+
+class EnumTypeOp(MigrateOperation):
+    """``CREATE TYPE ... AS ENUM`` (or, reversed, ``DROP TYPE``) on PostgreSQL, through
+    SQLAlchemy's own DDL constructs."""
+
+    def __init__(
+        self, name: str, labels: Sequence[str], schema: str | None = None, *, drop: bool = False
+    ) -> None:
+        self.name = name
+        self.labels = tuple(labels)
+        self.schema = schema
+        self.drop = drop
+
+    def reverse(self) -> EnumTypeOp:
+        return EnumTypeOp(self.name, self.labels, self.schema, drop=not self.drop)
+
+    def construct(self) -> Any:
+        from sqlalchemy.dialects import postgresql
+
+        enum = postgresql.ENUM(*self.labels, name=self.name, schema=self.schema)
+        return postgresql.DropEnumType(enum) if self.drop else postgresql.CreateEnumType(enum)
+
+
+@Operations.implementation_for(EnumTypeOp, replace=True)
+def _write_enum_type(operations: Operations, operation: EnumTypeOp) -> None:
+    operations.execute(operation.construct())
+
+
+@renderers.dispatch_for(EnumTypeOp, replace=True)
+def _render_enum_type(autogen_context: AutogenContext, operation: EnumTypeOp) -> str:
+    autogen_context.imports.add("from sqlalchemy.dialects import postgresql")
+    arguments = [repr(label) for label in operation.labels] + [f"name={operation.name!r}"]
+    if operation.schema:
+        arguments.append(f"schema={operation.schema!r}")
+    construct = "DropEnumType" if operation.drop else "CreateEnumType"
+    return f"op.execute(postgresql.{construct}(postgresql.ENUM({', '.join(arguments)})))"
 
 
 class AlterColumnOp(ops.AlterColumnOp):
@@ -132,9 +173,19 @@ class _TablePlan:
 class _Planner:
     """Differences -> per-table operations, one step per difference."""
 
-    def __init__(self, dialect: str, include_drops: bool) -> None:
+    #: kind -> the method that plans it (filled in below the class).
+    handlers: dict[str, Callable[[_Planner, SchemaDifference], None]] = {}
+
+    def __init__(
+        self, dialect: str, include_drops: bool, database: DatabaseSchema | None = None
+    ) -> None:
         self.dialect = dialect
         self.include_drops = include_drops
+        #: (schema, name) of the enum types the database has, and those planned here.
+        self.enum_types: set[tuple[str | None, str]] = set()
+        if database is not None:
+            self.enum_types = {(e.schema, e.name) for e in database.enums}
+        self._knows_enums = database is not None
         self.tables: dict[str, _TablePlan] = {}
         self.top: list[tuple[int, MigrateOperation]] = []
         self._actual_tables: dict[str, sa.Table] = {}
@@ -177,11 +228,32 @@ class _Planner:
 
     # -- one difference ----------------------------------------------------------------
 
+    def require_enums(self, columns: Iterable[ColumnSchema]) -> None:
+        """Create the PostgreSQL enum types these columns use that the database lacks."""
+        if self.dialect != "postgresql":
+            return
+        for column in columns:
+            enum = postgresql_enum(column.sa_type.build())
+            if enum is None or (enum.schema, enum.name) in self.enum_types:
+                continue
+            self.enum_types.add((enum.schema, enum.name))
+            self.top.append((_CREATE_TYPES, EnumTypeOp(enum.name, enum.enums, enum.schema)))
+
+    def learn_enums(self, differences: Sequence[SchemaDifference]) -> None:
+        """Without the database's list of types, a type a cached table uses exists."""
+        if self._knows_enums:
+            return
+        for difference in differences:
+            for column in difference.actual_table.columns if difference.actual_table else ():
+                enum = postgresql_enum(column.sa_type.build())
+                if enum is not None:
+                    self.enum_types.add((enum.schema, enum.name))
+
     def add_difference(self, difference: SchemaDifference) -> None:
         kind = difference.kind
         if kind in INFORMATION_ONLY:
             return
-        handler = getattr(self, f"_{kind}", None)
+        handler = self.handlers.get(kind)
         if kind in NOT_RENDERED or handler is None:
             self.skip(
                 _ALTER_COLUMNS,
@@ -189,11 +261,12 @@ class _Planner:
                 "this change needs a hand-written migration",
             )
             return
-        handler(difference)
+        handler(self, difference)
 
     def _table_missing(self, difference: SchemaDifference) -> None:
         declared = difference.declared_table
         assert declared is not None
+        self.require_enums(declared.columns)
         metadata = sa.MetaData()
         table = build_table(declared, metadata, dialect=self.dialect)
         indexes = sorted(table.indexes, key=lambda i: str(i.name))
@@ -219,7 +292,15 @@ class _Planner:
         declared = difference.declared
         assert isinstance(declared, ColumnSchema)
         plan = self.plan(difference)
-        column = build_column(declared)
+        self.require_enums([declared])
+        column = build_column(declared, dialect=self.dialect)
+        if not declared.nullable and declared.default is None and declared.computed is None:
+            self.skip(
+                _ADD_COLUMNS,
+                f"note: {difference.table}.{declared.name} is added NOT NULL without a server "
+                "default: this fails on a table that has rows (add it nullable, fill it, "
+                "then make it NOT NULL)",
+            )
         self.add(difference, _ADD_COLUMNS, ops.AddColumnOp(plan.name, column, schema=plan.schema))
 
     def _column_unmapped(self, difference: SchemaDifference) -> None:
@@ -266,10 +347,22 @@ class _Planner:
         return found
 
     def _type(self, difference: SchemaDifference) -> None:
-        declared = difference.declared
-        assert isinstance(declared, ColumnSchema)
+        declared, actual = difference.declared, difference.actual
+        assert isinstance(declared, ColumnSchema) and isinstance(actual, ColumnSchema)
+        new, old = declared.sa_type.build(), actual.sa_type.build()
+        if self.dialect == "postgresql":
+            new_enum, old_enum = postgresql_enum(new), postgresql_enum(old)
+            if new_enum is not None and old_enum is not None and new_enum.name == old_enum.name:
+                self.skip(
+                    _ALTER_COLUMNS,
+                    f"not rendered: {difference.message}; change the labels of enum type "
+                    f"{new_enum.name} by hand (ALTER TYPE ... ADD VALUE / RENAME VALUE)",
+                )
+                return
+            self.require_enums([declared])
+            new = new_enum or new
         operation = self._alter(difference)
-        operation.modify_type = declared.sa_type.build()
+        operation.modify_type = new
         if self.dialect == "postgresql":
             operation.kw["postgresql_using"] = _using(
                 operation.column_name, operation.modify_type, self.dialect
@@ -465,6 +558,28 @@ class _Planner:
         return ops.UpgradeOps([op for _, _, op in _tables_in_dependency_order(steps)])
 
 
+_Planner.handlers = {
+    "table_missing": _Planner._table_missing,
+    "table_unmapped": _Planner._table_unmapped,
+    "column_missing": _Planner._column_missing,
+    "column_unmapped": _Planner._column_unmapped,
+    "type": _Planner._type,
+    "nullable": _Planner._nullable,
+    "server_default": _Planner._server_default,
+    "comment": _Planner._comment,
+    "index_missing": _Planner._index_missing,
+    "index_unmapped": _Planner._index_unmapped,
+    "index_changed": _Planner._index_changed,
+    "unique_missing": _Planner._unique_missing,
+    "unique_unmapped": _Planner._unique_unmapped,
+    "foreign_key_missing": _Planner._foreign_key_missing,
+    "foreign_key_unmapped": _Planner._foreign_key_unmapped,
+    "foreign_key_changed": _Planner._foreign_key_changed,
+    "check_missing": _Planner._check_missing,
+    "check_unmapped": _Planner._check_unmapped,
+}
+
+
 class RebuildTableOps(ops.ModifyTableOps):
     """A table's operations applied by one SQLite rebuild, copying from the cached database
     definition (``copy_from``: offline mode cannot reflect)."""
@@ -544,13 +659,20 @@ def _tables_in_dependency_order(
 
 
 def operations_for(
-    differences: Iterable[SchemaDifference], dialect: str, *, include_drops: bool = False
+    differences: Iterable[SchemaDifference],
+    dialect: str,
+    *,
+    include_drops: bool = False,
+    database: DatabaseSchema | None = None,
 ) -> ops.UpgradeOps:
     """The Alembic operations that make the database match the models, in a safe order:
-    drop foreign keys and indexes, create tables, add and alter columns, create indexes,
-    constraints and foreign keys, then (only with ``include_drops``) drop columns and
-    tables. ``UpgradeOps.reverse()`` gives the downgrade."""
-    planner = _Planner(_dialect_name(dialect), include_drops)
+    drop foreign keys and indexes, create enum types and tables, add and alter columns,
+    create indexes, constraints and foreign keys, then (only with ``include_drops``) drop
+    columns and tables. ``UpgradeOps.reverse()`` gives the downgrade. ``database`` (the
+    cached schema the differences came from) tells which PostgreSQL enum types exist."""
+    differences = list(differences)
+    planner = _Planner(_dialect_name(dialect), include_drops, database)
+    planner.learn_enums(differences)
     for difference in differences:
         planner.add_difference(difference)
     return planner.upgrade_ops()
@@ -573,11 +695,15 @@ class _StatementBuffer:
 
 
 def sql_statements(
-    differences: Iterable[SchemaDifference], dialect: str, *, include_drops: bool = False
+    differences: Iterable[SchemaDifference],
+    dialect: str,
+    *,
+    include_drops: bool = False,
+    database: DatabaseSchema | None = None,
 ) -> list[str]:
     """The migration as single-line SQL statements (each ending with ``;``) and ``--``
     comments, in order."""
-    upgrade = operations_for(differences, dialect, include_drops=include_drops)
+    upgrade = operations_for(differences, dialect, include_drops=include_drops, database=database)
     return _run_offline(upgrade, _dialect_name(dialect))
 
 
@@ -621,7 +747,11 @@ def _one_line(statement: str) -> str:
 
 
 def render_sql(
-    differences: Sequence[SchemaDifference], dialect: str, *, include_drops: bool = False
+    differences: Sequence[SchemaDifference],
+    dialect: str,
+    *,
+    include_drops: bool = False,
+    database: DatabaseSchema | None = None,
 ) -> str:
     """A SQL script for ``dialect``: a header naming each difference it fixes, then one
     statement per line."""
@@ -631,7 +761,7 @@ def render_sql(
         if difference.kind not in INFORMATION_ONLY:
             first = difference.message.splitlines()[0] if difference.message else ""
             lines.append(f"-- {difference.code} {first}")
-    statements = sql_statements(differences, name, include_drops=include_drops)
+    statements = sql_statements(differences, name, include_drops=include_drops, database=database)
     if not statements:
         lines.append("-- nothing to change")
     return "\n".join(lines + statements) + "\n"
@@ -672,12 +802,13 @@ def render_alembic_revision(
     revision_id: str | None = None,
     down_revision: str | None = None,
     include_drops: bool = False,
+    database: DatabaseSchema | None = None,
 ) -> str:
     """A complete Alembic revision file whose ``upgrade()`` makes the database match the
     models and whose ``downgrade()`` puts the database's state back. On SQLite operations
     are rendered in batch mode (Alembic reflects the table when it runs online)."""
     name = _dialect_name(dialect)
-    upgrade = operations_for(differences, name, include_drops=include_drops)
+    upgrade = operations_for(differences, name, include_drops=include_drops, database=database)
     downgrade = upgrade.reverse()
     _fix_using(downgrade, name)
     context = AutogenContext(
@@ -718,7 +849,7 @@ def _python_body(container: ops.OpContainer, context: AutogenContext) -> str:
     lines: list[str] = []
     for operation in container.ops:
         if isinstance(operation, CommentOperation):
-            lines += [f"    {line}" for line in _render_skipped(context, operation)]
+            lines += [f"    {line}" for line in _render_comment(context, operation)]
             continue
         buffer = io.StringIO()
         printer = PythonPrinter(buffer)

@@ -23,9 +23,13 @@ from ..schema import (
 )
 
 
-def build_column(column: ColumnSchema, *, primary_key: bool = False) -> sa.Column[Any]:
+def build_column(
+    column: ColumnSchema, *, primary_key: bool = False, dialect: str | None = None
+) -> sa.Column[Any]:
     """A detached ``Column`` with the column's type, nullability, server default, comment,
-    identity and generated expression."""
+    identity and generated expression. On PostgreSQL a named enum never creates or drops
+    its type with the table (``create_type=False``): the migration does that explicitly,
+    knowing which types exist."""
     items: list[Any] = []
     if column.identity is not None:
         identity = column.identity
@@ -35,9 +39,12 @@ def build_column(column: ColumnSchema, *, primary_key: bool = False) -> sa.Colum
     if column.computed is not None:
         items.append(sa.Computed(sa.text(column.computed.sqltext), column.computed.persisted))
     default = column.default
+    type_ = column.sa_type.build()
+    if dialect == "postgresql":
+        type_ = postgresql_enum(type_) or type_
     return sa.Column(
         column.name,
-        column.sa_type.build(),
+        type_,
         *items,
         primary_key=primary_key,
         nullable=column.nullable,
@@ -60,7 +67,9 @@ def build_table(
     constraint by copying the table without it."""
     pk = table.primary_key
     pk_columns = set(pk.columns) if pk is not None else set()
-    columns = [build_column(c, primary_key=c.name in pk_columns) for c in table.columns]
+    columns = [
+        build_column(c, primary_key=c.name in pk_columns, dialect=dialect) for c in table.columns
+    ]
     items: list[Any] = []
     if pk is not None and pk.name and not _default_pk_name(table, dialect):
         # An explicit constraint keeps the key's name (and its column order).
@@ -78,6 +87,15 @@ def build_table(
         if index.implicit is None and id(index) not in without:
             build_index(index, built, dialect)
     return built
+
+
+def postgresql_enum(type_: Any) -> Any:
+    """A named native enum as ``postgresql.ENUM(..., create_type=False)``, else None."""
+    from sqlalchemy.dialects import postgresql
+
+    if not isinstance(type_, sa.Enum) or not type_.native_enum or not type_.name:
+        return None
+    return postgresql.ENUM(*type_.enums, name=type_.name, schema=type_.schema, create_type=False)
 
 
 def build_unique(unique: UniqueConstraintSchema) -> sa.UniqueConstraint:
