@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -11,7 +12,22 @@ from schema_lsp.entities import WorkspaceIndex
 
 MODELS = Path(__file__).parent / "models"
 SOURCES = [p.read_text() for p in sorted(MODELS.rglob("*.py")) if p.stat().st_size > 50]
-TOKENS = ["(", ")", "[", "]", ":", "=", ",", "Mapped[", "mapped_column(", "None", "'", '"', "|"]
+TOKENS = [
+    *("(", ")", "[", "]", ":", "=", ",", "'", '"', "|", "*", "**", "None", "sa.", "lambda: 1"),
+    *("Mapped[", "mapped_column(", "Optional[", "ForeignKey(", "Index(", "Column("),
+    *("class X(Base):", "__tablename__ = "),
+]
+
+
+class _Errors(logging.Handler):
+    """Counts what the parser logs when it trips: it must never trip."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
 
 
 @st.composite
@@ -38,16 +54,25 @@ def edited(draw: st.DrawFn) -> str:
     return "\n".join(lines) + "\n"
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edited())
 def test_random_edits_never_raise(text: str) -> None:
-    index = WorkspaceIndex(["/ws"])
-    index.update("/ws/app/base.py", (MODELS / "shop" / "base.py").read_text())
-    index.update("/ws/app/models.py", text)
-    for entity in index.entities():
-        assert entity.table.name
-        for column in entity.table.columns:
-            assert column.name
+    errors = _Errors()
+    logger = logging.getLogger("schema_lsp.entities")
+    logger.addHandler(errors)
+    try:
+        index = WorkspaceIndex(["/ws"])
+        index.update("/ws/app/base.py", (MODELS / "shop" / "base.py").read_text())
+        index.update("/ws/app/models.py", text)
+        for entity in index.entities():
+            assert entity.table.name
+            for column in entity.table.columns:
+                assert column.name
+        index.notes_in("/ws/app/models.py")
+        index.dependents("/ws/app/models.py")
+    finally:
+        logger.removeHandler(errors)
+    assert not errors.records, [r.getMessage() for r in errors.records]
 
 
 def test_large_file_parses() -> None:

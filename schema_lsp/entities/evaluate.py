@@ -47,6 +47,20 @@ class Unresolvable(Exception):
     """An expression whose value cannot be known without running the code."""
 
 
+#: Errors evaluating an expression can raise (``*1``, ``{}[0]``, ``"a" + 1``...).
+_PYTHON_ERRORS = (
+    TypeError,
+    ValueError,
+    AttributeError,
+    KeyError,
+    IndexError,
+    OverflowError,
+    RecursionError,
+    LookupError,
+    ArithmeticError,
+)
+
+
 @dataclass(frozen=True)
 class ColumnMeta:
     """A ``mapped_column(...)`` written inside ``Annotated[...]``: kept as syntax so the
@@ -131,6 +145,12 @@ class Evaluator:
 
     def value(self, file: ParsedFile, expr: ast.AST, depth: int = 0) -> Any:
         """The value of a literal, a constant name, or a SQLAlchemy call."""
+        try:
+            return self._value(file, expr, depth)
+        except _PYTHON_ERRORS as exc:  # what the code would raise when run: unknown here
+            raise Unresolvable(f"{ast.unparse(expr)[:60]} ({type(exc).__name__})") from exc
+
+    def _value(self, file: ParsedFile, expr: ast.AST, depth: int = 0) -> Any:
         if depth > _MAX_DEPTH:
             raise Unresolvable("expression too deep")
         if isinstance(expr, ast.Constant):
@@ -290,6 +310,12 @@ class Evaluator:
     def python_type(self, file: ParsedFile, expr: ast.AST, depth: int = 0) -> Any:
         """The typing object an annotation spells (``Mapped[Optional[str]]``, aliases,
         ``Annotated[...]`` with ``mapped_column`` metadata kept as ``ColumnMeta``)."""
+        try:
+            return self._python_type(file, expr, depth)
+        except _PYTHON_ERRORS as exc:
+            raise Unresolvable(f"annotation {ast.unparse(expr)[:60]}") from exc
+
+    def _python_type(self, file: ParsedFile, expr: ast.AST, depth: int = 0) -> Any:
         if depth > _MAX_DEPTH:
             raise Unresolvable("annotation too deep")
         if isinstance(expr, ast.Constant):

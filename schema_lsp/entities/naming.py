@@ -70,7 +70,10 @@ def convention_name(convention: Mapping[str, str], target: NamingTarget) -> str 
     values: dict[str, str] = {}
     for token in _TOKEN.findall(template):
         values[token] = _token_value(token, target, convention)
-    return template % values
+    try:
+        return template % values
+    except (KeyError, ValueError, TypeError) as exc:  # SQLAlchemy would fail the same way
+        raise NamingError(f"the naming convention {template!r} is not valid") from exc
 
 
 def _token_value(token: str, target: NamingTarget, convention: Mapping[str, str]) -> str:
