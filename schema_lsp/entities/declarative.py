@@ -292,7 +292,7 @@ class DeclarativeReader:
         return info.base.metadata.schema if info.base else None
 
     def _table_options(self, definition: Definition) -> dict[str, str | None]:
-        attribute = self._find_attribute(definition, "__table_args__")
+        attribute = self._table_args(definition)
         if attribute is None or attribute.value is None:
             return {}
         value = attribute.value
@@ -309,6 +309,18 @@ class DeclarativeReader:
                     continue
                 options[key.value] = result if isinstance(result, str) else None
         return options
+
+    def _table_args(self, definition: Definition) -> Attribute | None:
+        """``__table_args__`` as SQLAlchemy finds it: on the class or an unmapped ancestor
+        (mixin, abstract base); a mapped parent's counts only as a ``declared_attr``."""
+        for current in self._mro(definition):
+            mapped_parent = current is not definition and self.info(current).table is not None
+            for attribute in self.info(current).attributes:
+                if attribute.key == "__table_args__" and (
+                    not mapped_parent or attribute.declared_attr
+                ):
+                    return attribute
+        return None
 
     def _find_attribute(self, definition: Definition, key: str) -> Attribute | None:
         for current in self._mro(definition):
@@ -639,7 +651,7 @@ class DeclarativeReader:
         return False
 
     def _read_table_args(self, info: ClassInfo, draft: TableDraft) -> None:
-        attribute = self._find_attribute(info.definition, "__table_args__")
+        attribute = self._table_args(info.definition)
         if attribute is None or attribute.value is None:
             return
         value = attribute.value

@@ -33,6 +33,7 @@ class Company(Abstract):
 
 class Employee(Base):
     __tablename__ = "employee"
+    __table_args__ = (UniqueConstraint("type", "company_id", name="uq_employee_kind"),)
     id = Column(Integer, primary_key=True)
     type = Column(String(20))
     company_id = Column(ForeignKey("company.id"))
