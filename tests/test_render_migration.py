@@ -784,3 +784,60 @@ def test_postgresql_enum_types_are_created_when_missing(postgres_db, tmp_path):
     # The SQL script, applied to the same (downgraded) database, does as well.
     apply_sql(postgres_db.engine, script)
     assert compare(parse_entities([models]), introspect_database(postgres_db.url)) == []
+
+
+LEGACY_MODELS = """\
+# a legacy model\f (with a form feed, which is not a line break)
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Mapped, declarative_base, mapped_column
+
+Base = declarative_base()
+
+
+class Stamped:
+    legacy: Mapped[str | None] = mapped_column(String(5))
+
+
+class Item(Stamped, Base):
+    __tablename__ = "items"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(20))
+    code = Column(String(5), nullable=False)
+"""
+
+
+def test_model_edits_on_legacy_columns(sqlite_db, tmp_path):
+    """``Column(...)`` attributes get keywords, an added column is written as a
+    ``Column``, and a column declared in a mixin is not removed (other entities share it)."""
+    sqlite_db.execute(
+        "CREATE TABLE items (id INTEGER PRIMARY KEY, name VARCHAR(20) NOT NULL, "
+        "code VARCHAR(5), price INTEGER DEFAULT 3)"
+    )
+    models = tmp_path / "legacy.py"
+    models.write_text(LEGACY_MODELS)
+    found = differences(sqlite_db.url, "sqlite", models)
+    assert {(d.kind, d.column) for d in found} == {
+        ("nullable", "name"),
+        ("nullable", "code"),
+        ("column_unmapped", "price"),
+        ("column_missing", "legacy"),
+    }
+    source = models.read_text()
+    missing = _first(found, "column_missing")
+    assert model_edit(missing, source, "sqlite") is None
+
+    for kind, column in (("nullable", "name"), ("nullable", "code"), ("column_unmapped", None)):
+        fresh = differences(sqlite_db.url, "sqlite", models)
+        fix = model_edit(_first(fresh, kind, column), models.read_text(), "sqlite")
+        assert fix is not None
+        models.write_text(apply_edits(models.read_text(), fix.edits))
+    edited = models.read_text()
+    assert "    name = Column(String(20), nullable=False)\n" in edited
+    assert "    code = Column(String(5), nullable=True)\n" in edited
+    assert '    price = Column(Integer, server_default=text("3"))\n' in edited
+    imports = "from sqlalchemy.orm import Mapped, declarative_base, mapped_column\n"
+    assert imports + "from sqlalchemy import text\n" in edited
+    assert [(d.kind, d.column) for d in differences(sqlite_db.url, "sqlite", models)] == [
+        ("column_missing", "legacy")
+    ]

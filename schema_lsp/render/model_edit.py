@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,18 +66,16 @@ def model_edit(difference: SchemaDifference, source_text: str, dialect: str) -> 
         tree = ast.parse(source_text)
     except SyntaxError:
         return None
-    editor = _Editor(difference, source_text, tree, dialect)
-    handler = getattr(editor, f"fix_{difference.kind}", None)
+    handler = _FIXES.get(difference.kind)
     if handler is None:
         return None
-    result: ModelEdit | None = handler()
-    return result
+    return handler(_Editor(difference, source_text, tree, dialect))
 
 
 def apply_edits(source_text: str, edits: Iterable[TextEdit]) -> str:
     """The text after the edits (non-overlapping; applied from the end so earlier
     positions stay valid)."""
-    lines = source_text.splitlines(keepends=True)
+    lines = _lines(source_text)
     offsets = [0]
     for line in lines:
         offsets.append(offsets[-1] + len(line))
@@ -104,7 +102,7 @@ class _Editor:
     ) -> None:
         self.difference = difference
         self.source = source
-        self.lines = source.splitlines(keepends=True)
+        self.lines = _lines(source)
         self.tree = tree
         self.where = difference.range
         assert self.where is not None
@@ -166,6 +164,20 @@ class _Editor:
             if isinstance(node, ast.ClassDef) and node.lineno - 1 == where.start_line:
                 return node
         return None
+
+    def in_own_class(self, statement: ast.stmt) -> bool:
+        """The statement is in the class that names the table (not in a mixin or base
+        other entities share: removing it there would change them too)."""
+        table = self.difference.declared_table
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.ClassDef) and statement in node.body:
+                return table is not None and any(
+                    isinstance(item, (ast.Assign, ast.AnnAssign))
+                    and _assigned_names(item) == ["__tablename__"]
+                    and _literal(item.value) == table.name  # type: ignore[arg-type]
+                    for item in node.body
+                )
+        return False
 
     # -- names and imports ------------------------------------------------------------------
 
@@ -351,7 +363,7 @@ class _Editor:
             self.column_call(statement) is None and not isinstance(statement, ast.AnnAssign)
         ):
             return None
-        if _shares_lines(self.tree, statement):
+        if _shares_lines(self.tree, statement) or not self.in_own_class(statement):
             return None
         column = self.difference.column
         end_line = statement.end_lineno or statement.lineno
@@ -462,6 +474,22 @@ class _Editor:
         return TextEdit(here, "")
 
 
+_FIXES: dict[str, Callable[[_Editor], ModelEdit | None]] = {
+    "type": _Editor.fix_type,
+    "nullable": _Editor.fix_nullable,
+    "server_default": _Editor.fix_server_default,
+    "foreign_key_changed": _Editor.fix_foreign_key_changed,
+    "column_missing": _Editor.fix_column_missing,
+    "column_unmapped": _Editor.fix_column_unmapped,
+}
+
+
+def _lines(text: str) -> list[str]:
+    """Lines as Python and the language server count them: ``\\n``, ``\\r\\n`` or ``\\r``
+    ends a line (``str.splitlines`` would also split at form feeds and the like)."""
+    return [line for line in re.split(r"(?<=\n)|(?<=\r)(?!\n)", text) if line]
+
+
 def _called_name(call: ast.Call) -> str:
     func = call.func
     if isinstance(func, ast.Attribute):
@@ -523,7 +551,12 @@ def _unwrap_optional(node: ast.expr) -> ast.expr | None:
     return None
 
 
-def _literal(node: ast.expr) -> str | None:
+def _assigned_names(statement: ast.Assign | ast.AnnAssign) -> list[str]:
+    targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+    return [target.id for target in targets if isinstance(target, ast.Name)]
+
+
+def _literal(node: ast.expr | None) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
