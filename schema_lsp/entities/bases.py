@@ -100,7 +100,10 @@ def read_metadata(evaluator: Evaluator, file: ParsedFile, node: ast.expr | None)
     info = MetadataInfo()
     for keyword in node.keywords:
         if keyword.arg == "naming_convention":
-            info.convention = read_convention(evaluator, file, keyword.value)
+            # MetaData() keeps its default convention when given an empty one
+            info.convention = read_convention(evaluator, file, keyword.value) or dict(
+                DEFAULT_CONVENTION
+            )
         elif keyword.arg == "schema":
             try:
                 value = evaluator.value(file, keyword.value)
@@ -129,7 +132,10 @@ def read_convention(evaluator: Evaluator, file: ParsedFile, node: ast.expr) -> d
                 raw[evaluator.value(file, key)] = evaluator.value(file, value)
             except Unresolvable:
                 continue
-        return normalize_convention(raw)
+        convention = normalize_convention(raw)
+        if node.keys and not convention:
+            return dict(UNKNOWN_CONVENTION)  # entries, none readable: not "no convention"
+        return convention
     try:
         value = evaluator.value(file, node)
     except Unresolvable:
