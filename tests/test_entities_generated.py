@@ -154,6 +154,19 @@ def models(draw: st.DrawFn) -> str:
             lines.append(f"    __table_args__ = ({', '.join(extras)},)")
         text_ += "\n\n" + "\n".join(lines) + "\n"
         tables.append(name)
+        inheritance = draw(st.sampled_from(["", "single", "joined"]))
+        if inheritance == "single":
+            text_ += (
+                f"\n\nclass T{t}Single(T{t}):\n"
+                f"    extra_{t}: Mapped[Optional[int]] = mapped_column(index=True)\n"
+            )
+        elif inheritance == "joined":
+            text_ += (
+                f"\n\nclass T{t}Joined(T{t}):\n"
+                f'    __tablename__ = "{name}_joined"\n'
+                f'    id: Mapped[int] = mapped_column(ForeignKey("{name}.id"), primary_key=True)\n'
+                f"    more: Mapped[str] = mapped_column(sa.String(5))\n"
+            )
     return text_
 
 
