@@ -296,7 +296,7 @@ class _Editor:
             return None
         text = self.text_of(inner)
         optional = _local_name(self.tree, Import("typing", "Optional"))
-        if optional is not None and "Optional[" in self.source:
+        if optional is not None and f"{optional}[" in self.source:
             return self.fixed(title, self.edit(inner, f"{optional}[{text}]"))
         return self.fixed(title, self.edit(inner, f"{text} | None"))
 
@@ -420,6 +420,14 @@ class _Editor:
         else:
             lines = self.renderer.render_column(self.table, actual, attribute)
             lines = [line.removeprefix("    ") for line in lines]
+            optional = _local_name(self.tree, Import("typing", "Optional"))
+            if optional is not None and f"{optional}[" in self.source:
+                # The file spells nullable columns Optional[...]: so does the new one.
+                lines[0] = re.sub(
+                    r"^(\w+): Mapped\[(.*?) \| None\] = ",
+                    rf"\1: Mapped[{optional}[\2]] = ",
+                    lines[0],
+                )
         indent = " " * last.col_offset
         text = "".join(f"{indent}{line}\n" for line in lines)
         end_line = last.end_lineno or last.lineno

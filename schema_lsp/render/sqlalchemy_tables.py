@@ -76,11 +76,11 @@ def build_table(
         items.append(sa.PrimaryKeyConstraint(*pk.columns, name=pk.name))
     items += [build_unique(u) for u in table.unique_constraints if id(u) not in without]
     items += [build_check(c) for c in table.check_constraints if id(c) not in without]
-    for fk in table.foreign_keys:
-        if id(fk) not in without:
-            ensure_referred_table(fk, metadata)
-            items.append(build_foreign_key(fk))
     built = sa.Table(table.name, metadata, *columns, *items, schema=table.schema)
+    for fk in table.foreign_keys:
+        if id(fk) not in without:  # after the table: a key may point at its own table
+            ensure_referred_table(fk, metadata)
+            built.append_constraint(build_foreign_key(fk))
     if table.comment is not None:
         built.comment = table.comment
     for index in table.indexes:
