@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
-from schema_lsp.entities import WorkspaceIndex, parse_source
+from schema_lsp.entities import WorkspaceIndex, parse_entities, parse_source
 from schema_lsp.entities.model import SourceRange
 
 
@@ -410,3 +411,13 @@ def test_naming_convention_assigned_to_a_metadata_elsewhere() -> None:
     assert index.dependents("/ws/app/db.py") == set(index.paths)
     index.update("/ws/app/db.py", "from sqlmodel import SQLModel\n")
     assert {e.table.name: e.table for e in index.entities()}["team"].primary_key.name is None  # type: ignore[union-attr]
+
+
+def test_without_roots_modules_are_named_as_python_imports_them(tmp_path: Path) -> None:
+    package = tmp_path / "shop"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "base.py").write_text(textwrap.dedent(BASE))
+    (package / "models.py").write_text(MODELS.replace("from app.base", "from shop.base"))
+    (entity,) = parse_entities([package / "base.py", package / "models.py"])
+    assert entity.table.column_names == ("id", "email", "boss_id", "stamp")

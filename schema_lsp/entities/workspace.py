@@ -65,7 +65,7 @@ class WorkspaceIndex:
     def update(self, path: str | Path, text: str) -> ParsedFile:
         """Parse a file's new text; on a syntax error the last good parse stays in use."""
         key = str(path)
-        parsed = parse_source(text, key, module_name(key, self.roots))
+        parsed = parse_source(text, key, self._module_of(key))
         if not parsed.ok:
             self._errors[key] = parsed.error or "syntax error"
             previous = self._files.get(key)
@@ -142,7 +142,7 @@ class WorkspaceIndex:
         key = str(path)
         self.entities()
         parsed = self._files.get(key)
-        module = parsed.module if parsed else module_name(key, self.roots)
+        module = parsed.module if parsed else self._module_of(key)
         if parsed is not None and parsed.metadata_assignments:
             return set(self._files)
         result = {key}
@@ -155,6 +155,20 @@ class WorkspaceIndex:
         return result
 
     # -- internals ------------------------------------------------------------------------
+
+    def _module_of(self, path: str) -> str:
+        """Relative to a root when the file is under one; else as Python would import it:
+        from the first parent directory that is not a package (no ``__init__.py``)."""
+        if any(_is_under(path, root) for root in self.roots):
+            return module_name(path, self.roots)
+        directory = Path(path).parent
+        parts = [Path(path).stem] if Path(path).name != "__init__.py" else []
+        for _ in range(32):
+            if not (directory / "__init__.py").is_file():
+                break
+            parts.insert(0, directory.name)
+            directory = directory.parent
+        return ".".join(parts)
 
     def _metadata_assignments(self) -> list[tuple[ParsedFile, ast.expr, ast.expr, bool]]:
         return [
@@ -246,6 +260,14 @@ class WorkspaceIndex:
                 entities[index] = _extend(parent, extension)
                 self._extension_targets.setdefault(path, set()).add(parent.range.path)
         return _fill_foreign_key_types(entities)
+
+
+def _is_under(path: str, root: str) -> bool:
+    try:
+        Path(path).relative_to(root)
+    except ValueError:
+        return False
+    return True
 
 
 def _suffixes(module: str) -> set[str]:
