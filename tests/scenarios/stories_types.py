@@ -376,3 +376,74 @@ class Event(Base):
         ),
     ),
 )
+
+CUSTOM_TYPE = orm(
+    """
+    class Lowercase(sa.types.TypeDecorator):
+        impl = sa.String(50)
+        cache_ok = True
+
+        def process_bind_param(self, value, dialect):
+            return value.lower() if value is not None else None
+
+
+    class Handle(Base):
+        __tablename__ = "handles"
+
+        id: Mapped[int] = mapped_column(primary_key=True)
+        name: Mapped[str] = mapped_column(Lowercase)  # [name]
+    """
+)
+
+SCENARIOS += (
+    Scenario(
+        "custom_type_decorator_clean",
+        "A project's own TypeDecorator (impl String(50)) from create_all: never a type "
+        "error; compared through its impl or noted as not compared (sqlalchemy-utils PR "
+        "233, websauna issue 162).",
+        CUSTOM_TYPE,
+        expect=(Expect("SL001", "handles", None, "name"),),
+    ),
+    Scenario(
+        "custom_type_decorator_changed_impl",
+        "The database column is VARCHAR(80) while the decorator's impl says 50: not "
+        "claimed (the parser does not run the class), only the parser's info note.",
+        CUSTOM_TYPE,
+        expect=(Expect("SL001", "handles", None, "name"),),
+        database=changed(("impl = sa.String(50)", "impl = sa.String(80)")),
+        oracle=(
+            alembic_fp(
+                "type",
+                "handles",
+                "name",
+                "Alembic imports the model and compares the impl: a real difference we "
+                "leave as 'not compared' rather than guess",
+            ),
+        ),
+    ),
+)
+
+SCENARIOS += (
+    Scenario(
+        "database_type_not_comparable",
+        "The database column is an XML column (a type SQLAlchemy cannot reflect); the model "
+        "says Text: an info SL121 'not compared', never a type error.",
+        orm(
+            """
+            class Feed(Base):
+                __tablename__ = "feeds"
+
+                id: Mapped[int] = mapped_column(primary_key=True)
+                body: Mapped[str] = mapped_column(sa.Text)  # [body]
+            """
+        ),
+        expect=(Expect("SL121", "feeds", "body", "body"),),
+        database=Database(
+            create_all=False,
+            after={
+                "postgresql": ("CREATE TABLE feeds (id SERIAL PRIMARY KEY, body XML NOT NULL)",)
+            },
+        ),
+        skip_on={"sqlite": "PostgreSQL's XML type", "mysql": "PostgreSQL's XML type"},
+    ),
+)
