@@ -883,3 +883,46 @@ def test_tables_in_another_schema(postgres_db, tmp_path):
     assert 'CREATE INDEX ix_accounts_name ON app."Accounts" (name);' in script
     apply_sql(postgres_db.engine, script)
     assert found() == []
+
+
+def test_a_serial_sequence_default_is_never_dropped():
+    """Even if diff reports the ``nextval`` of an auto-incrementing column (see the known
+    false positive above), the migration keeps it and says so."""
+    integer = TypeSpec("sqlalchemy.sql.sqltypes:Integer")
+    actual = ColumnSchema(
+        "id",
+        "INTEGER",
+        integer,
+        nullable=False,
+        default="nextval('\"Order Items_id_seq\"'::regclass)",
+        autoincrement=True,
+    )
+    declared = replace(actual, default=None)
+    found = SchemaDifference(
+        "server_default",
+        "Order Items",
+        "m",
+        None,
+        "warning",
+        column="id",
+        declared=declared,
+        actual=actual,
+        declared_table=_order_items(),
+        actual_table=_order_items(),
+    )
+    assert sql_statements([found], "postgresql") == [
+        "-- kept: the sequence default of Order Items.id "
+        "(nextval('\"Order Items_id_seq\"'::regclass)); dropping it would stop the column "
+        "auto-incrementing"
+    ]
+
+
+def test_an_empty_revision_passes(tmp_path):
+    path = tmp_path / "0001_empty.py"
+    path.write_text(
+        render_alembic_revision([], "postgresql", message="nothing", revision_id="0001")
+    )
+    text = path.read_text()
+    assert "def upgrade() -> None:\n    pass\n" in text
+    assert "def downgrade() -> None:\n    pass\n" in text
+    assert_ruff_clean(path)

@@ -824,8 +824,15 @@ def render_alembic_revision(
     context.imports = set()
     upgrade_body = _python_body(upgrade, context)
     downgrade_body = _python_body(downgrade, context)
+    code = "\n".join(
+        line
+        for line in (upgrade_body + "\n" + downgrade_body).splitlines()
+        if not line.lstrip().startswith("#")
+    )
     imports = ["from collections.abc import Sequence", ""]
-    imports += ["import sqlalchemy as sa", "from alembic import op"]
+    for name, statement in (("sa", "import sqlalchemy as sa"), ("op", "from alembic import op")):
+        if re.search(rf"\b{name}\.", code):  # an unused import would fail ruff's F401
+            imports.append(statement)
     imports += sorted(context.imports)
     revision = revision_id or uuid.uuid4().hex[:12]
     return _REVISION.format(
@@ -868,7 +875,7 @@ def _sorted_imports(lines: list[str]) -> list[str]:
         {line for line in lines if line and not line.startswith("from collections")},
         key=lambda line: (line.startswith("from "), line.split()[1]),
     )
-    return ["from collections.abc import Sequence", "", *third_party]
+    return ["from collections.abc import Sequence", *([""] if third_party else []), *third_party]
 
 
 def _render_item(kind: str, item: Any, context: AutogenContext) -> str | bool:
