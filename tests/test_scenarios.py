@@ -104,6 +104,15 @@ def test_scenario(scenario: Scenario, dialect: str, request, tmp_path) -> None: 
         for e in scenario.expected(dialect)
     )
     assert outcome.rows == expected, _explain(outcome)
+    for e in scenario.expected(dialect):
+        if e.severity is not None:
+            found = [
+                d
+                for d in outcome.differences
+                if (d.code, d.table, d.column or d.name)
+                == (e.code, e.table.replace(APP, app), e.subject)
+            ]
+            assert {d.severity for d in found} == {e.severity}, _explain(outcome)
 
     failure = scenario.alembic_fails.get(dialect)
     if failure:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import sys
+import warnings
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -81,22 +82,27 @@ def run(scenario: Scenario, db: Any, workdir: Path) -> Outcome:
     substitute = (lambda text: text.replace(APP, app)) if app else (lambda text: text)
     models_path = workdir / f"models_{scenario.name}.py"
     models_path.write_text(substitute(scenario.source()))
+    _write_files(workdir, scenario.file_sources(), substitute)
 
     if scenario.database.create_all or scenario.database.statements("before", db.dialect):
         _prepare_schema(db, scenario, app)
     db.execute(*(substitute(s) for s in scenario.database.statements("before", db.dialect)))
     if scenario.database.create_all:
-        database_path = workdir / f"database_{scenario.name}.py"
+        variant = workdir / "database"
+        variant.mkdir()
+        database_path = variant / f"database_{scenario.name}.py"
         database_path.write_text(substitute(scenario.database_source()))
+        _write_files(variant, scenario.file_sources(database=True), substitute)
         for metadata in _metadatas(_import(database_path, scenario)):
             metadata.create_all(db.engine)
     db.execute(*(substitute(s) for s in scenario.database.statements("after", db.dialect)))
 
     schemas = [substitute(s) if s else s for s in scenario.schemas]
-    entities = parse_entities([models_path], roots=[workdir])
+    paths = [models_path, *(workdir / name for name in scenario.files)]
+    entities = parse_entities(paths, roots=[workdir])
     database = introspect_database(db.url, schemas=schemas)
     differences = compare(entities, database, scenario.options)
-    rows = Counter((d.code, d.table, d.column or d.name, d.line) for d in differences)
+    rows = Counter((d.code, d.table, d.column or d.name, _where(d, workdir)) for d in differences)
 
     module = _import(models_path, scenario)
     error: Exception | None = None
@@ -114,6 +120,26 @@ def run(scenario: Scenario, db: Any, workdir: Path) -> Outcome:
         error,
         app,
     )
+
+
+def _where(difference: SchemaDifference, workdir: Path) -> int | str | None:
+    """The 1-based line; ``"file.py:line"`` when it is in another file of the scenario."""
+    if difference.range is None or difference.path is None:
+        return None
+    path = Path(difference.path)
+    if path.name.startswith("models_") and path.parent == workdir:
+        return difference.line
+    return f"{path.relative_to(workdir).as_posix()}:{difference.line}"
+
+
+def _write_files(root: Path, files: dict[str, str], substitute: Any) -> None:
+    for name, text in files.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(substitute(text))
+        for package in target.relative_to(root).parents:
+            if package != Path("."):
+                (root / package / "__init__.py").touch()
 
 
 def _prepare_schema(db: Any, scenario: Scenario, app: str | None) -> None:
@@ -136,10 +162,18 @@ def _import(path: Path, scenario: Scenario) -> ModuleType:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
+    # The scenario's other files import as top-level modules from the file's folder;
+    # forget them afterwards so the database variant and the models get their own copies.
+    tops = {Path(f).parts[0].removesuffix(".py") for f in scenario.files}
+    sys.path.insert(0, str(path.parent))
     try:
         spec.loader.exec_module(module)
     finally:
         del sys.modules[name]
+        sys.path.remove(str(path.parent))
+        for loaded in list(sys.modules):
+            if loaded.split(".")[0] in tops:
+                del sys.modules[loaded]
     return module
 
 
@@ -176,7 +210,10 @@ def _alembic_diffs(
         "include_schemas": len(schemas) > 1,
         "include_name": include_name,
     }
-    with engine.connect() as connection:
+    with engine.connect() as connection, warnings.catch_warnings():
+        # Alembic's and SQLAlchemy's reflection warnings (expression indexes, unknown
+        # types) are the oracle's business; its answers are checked, not its chatter.
+        warnings.simplefilter("ignore")
         context = MigrationContext.configure(connection, opts=opts)
         target = metadatas[0] if len(metadatas) == 1 else metadatas
         return list(compare_metadata(context, target))  # type: ignore[arg-type]

@@ -30,6 +30,7 @@ class Expect:
     table: str
     subject: str | None
     line: int | str | None  # None: nowhere in the models (a table no entity maps)
+    severity: str | None = None  # when given, the difference's severity is asserted too
 
     def __post_init__(self) -> None:
         assert self.code in CODES, f"unknown code {self.code}"
@@ -118,6 +119,8 @@ class Scenario:
     #: dialect -> why Alembic's compare_metadata raises here (then only that is asserted)
     alembic_fails: Mapping[str, str] = field(default_factory=dict)
     needs: tuple[str, ...] = ()  # importable modules the models need (e.g. "sqlmodel")
+    #: other files of the workspace ("shared/base.py": source), importable by the models
+    files: Mapping[str, str] = field(default_factory=dict)
 
     def source(self) -> str:
         return textwrap.dedent(self.models).lstrip("\n")
@@ -126,24 +129,39 @@ class Scenario:
         if self.database.models is not None:
             return textwrap.dedent(self.database.models).lstrip("\n")
         text = self.source()
+        others = self.file_sources().values()
         for old, new in self.database.replace:
-            assert old in text, f"{self.name}: {old!r} is not in the models"
+            found = old in text or any(old in other for other in others)
+            assert found, f"{self.name}: {old!r} is not in the models"
             text = text.replace(old, new)
         return text
+
+    def file_sources(self, database: bool = False) -> dict[str, str]:
+        """The other files; for the database variant with ``replace`` applied where found."""
+        sources = {name: textwrap.dedent(text).lstrip("\n") for name, text in self.files.items()}
+        if database:
+            for name, text in sources.items():
+                for old, new in self.database.replace:
+                    text = text.replace(old, new)
+                sources[name] = text
+        return sources
 
     def expected(self, dialect: str) -> tuple[Expect, ...]:
         return self.expect_on.get(dialect, self.expect)
 
-    def tags(self) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for number, line in enumerate(self.source().splitlines(), start=1):
-            match = _TAG.search(line)
-            if match:
-                assert match[1] not in found, f"{self.name}: tag [{match[1]}] used twice"
-                found[match[1]] = number
+    def tags(self) -> dict[str, int | str]:
+        """Tag -> line; in another file of the scenario, ``"path:line"``."""
+        found: dict[str, int | str] = {}
+        texts = [(None, self.source()), *self.file_sources().items()]
+        for name, text in texts:
+            for number, line in enumerate(text.splitlines(), start=1):
+                match = _TAG.search(line)
+                if match:
+                    assert match[1] not in found, f"{self.name}: tag [{match[1]}] used twice"
+                    found[match[1]] = number if name is None else f"{name}:{number}"
         return found
 
-    def line(self, where: int | str | None) -> int | None:
+    def line(self, where: int | str | None) -> int | str | None:
         if where is None or isinstance(where, int):
             return where
         tags = self.tags()
