@@ -61,6 +61,7 @@ from .sqlalchemy_tables import (
     ensure_referred_table,
     postgresql_enum,
 )
+from .sqlite_rebuild import RebuildTableOps, apply_offline, needs_rebuild, rebuild
 
 #: Kinds that describe, never change: no statement is rendered for them.
 INFORMATION_ONLY = frozenset({"not_checked", "type_not_compared", "schema_not_read", "name"})
@@ -166,8 +167,8 @@ class _TablePlan:
     schema: str | None
     actual: TableSchema | None
     steps: list[tuple[int, MigrateOperation]] = field(default_factory=list)
-    #: id()s of unnamed database constraints to drop: a SQLite rebuild leaves them out.
-    rebuild_without: set[int] = field(default_factory=set)
+    #: Unnamed database constraints to drop: a SQLite rebuild leaves them out.
+    unnamed: list[Any] = field(default_factory=list)
 
 
 class _Planner:
@@ -504,7 +505,7 @@ class _Planner:
         SQLite rebuild. Returns whether a drop was planned."""
         if actual.name is None:
             if self.dialect == "sqlite":
-                self.plan(difference).rebuild_without.add(id(actual))
+                self.plan(difference).unnamed.append(actual)
                 return True
             self.skip(
                 phase,
@@ -530,23 +531,21 @@ class _Planner:
         steps: list[tuple[int, int, MigrateOperation]] = [
             (phase, position, op) for position, (phase, op) in enumerate(self.top)
         ]
-        if self.dialect == "sqlite":
-            # One rebuild per table: all of a table's operations in one batch.
-            for plan in self.tables.values():
-                if plan.steps:
-                    ordered = [op for _, op in sorted(plan.steps, key=lambda s: s[0])]
-                    first = min(phase for phase, _ in plan.steps)
-                    steps.append((max(first, _ADD_COLUMNS), len(steps), _batch(plan, ordered)))
-                elif plan.rebuild_without:
-                    steps.append((_ADD_COLUMNS, len(steps), _batch(plan, [])))
-        else:
-            for plan in self.tables.values():
-                by_phase: dict[int, list[MigrateOperation]] = {}
-                for phase, op in plan.steps:
-                    by_phase.setdefault(phase, []).append(op)
-                for phase, grouped in by_phase.items():
-                    container = ops.ModifyTableOps(plan.name, grouped, schema=plan.schema)
-                    steps.append((phase, len(steps), container))
+        for plan in self.tables.values():
+            ordered = [op for _, op in sorted(plan.steps, key=lambda s: s[0])]
+            if self.dialect == "sqlite" and (plan.unnamed or any(map(needs_rebuild, ordered))):
+                # One rebuild per table, with all of the table's operations.
+                assert plan.actual is not None
+                first = min((phase for phase, _ in plan.steps), default=_ALTER_COLUMNS)
+                operation = rebuild(plan.actual, ordered, plan.unnamed)
+                steps.append((max(first, _ADD_COLUMNS), len(steps), operation))
+                continue
+            by_phase: dict[int, list[MigrateOperation]] = {}
+            for phase, op in plan.steps:
+                by_phase.setdefault(phase, []).append(op)
+            for phase, grouped in by_phase.items():
+                container = ops.ModifyTableOps(plan.name, grouped, schema=plan.schema)
+                steps.append((phase, len(steps), container))
         if self.dialect == "sqlite" and any(isinstance(op, RebuildTableOps) for *_, op in steps):
             note = CommentOperation(
                 "note: SQLite tables are rebuilt below (copy, drop, rename); run this with "
@@ -578,55 +577,6 @@ _Planner.handlers = {
     "check_missing": _Planner._check_missing,
     "check_unmapped": _Planner._check_unmapped,
 }
-
-
-class RebuildTableOps(ops.ModifyTableOps):
-    """A table's operations applied by one SQLite rebuild, copying from the cached database
-    definition (``copy_from``: offline mode cannot reflect)."""
-
-    def __init__(
-        self,
-        table_name: str,
-        operations: Sequence[MigrateOperation],
-        *,
-        schema: str | None,
-        copy_from: sa.Table,
-        recreate: str,
-    ) -> None:
-        super().__init__(table_name, operations, schema=schema)
-        self.copy_from = copy_from
-        self.recreate = recreate
-
-    def reverse(self) -> RebuildTableOps:
-        return RebuildTableOps(
-            self.table_name,
-            list(reversed([op.reverse() for op in self.ops])),
-            schema=self.schema,
-            copy_from=self.copy_from,
-            recreate=self.recreate,
-        )
-
-
-def _batch(plan: _TablePlan, operations: list[MigrateOperation]) -> MigrateOperation:
-    """Alembic decides whether the table must be rebuilt ("auto"), except that leaving out
-    an unnamed constraint, or adding a NOT NULL column without a default (which SQLite's
-    ADD COLUMN refuses), needs the rebuild."""
-    assert plan.actual is not None
-    without = frozenset(plan.rebuild_without)
-    copy_from = build_table(plan.actual, sa.MetaData(), dialect="sqlite", without=without)
-    strict_add = any(
-        isinstance(op, ops.AddColumnOp)
-        and not op.column.nullable
-        and op.column.server_default is None
-        for op in operations
-    )
-    return RebuildTableOps(
-        plan.name,
-        operations,
-        schema=plan.schema,
-        copy_from=copy_from,
-        recreate="always" if without or strict_add else "auto",
-    )
 
 
 def _tables_in_dependency_order(
@@ -716,14 +666,7 @@ def _run_offline(container: ops.OpContainer, dialect: str) -> list[str]:
     operations = Operations(context)
     for operation in container.ops:
         if isinstance(operation, RebuildTableOps):
-            with operations.batch_alter_table(
-                operation.table_name,
-                schema=operation.schema,
-                copy_from=operation.copy_from,
-                recreate=operation.recreate,  # type: ignore[arg-type]
-            ) as batch:
-                for inner in operation.ops:
-                    batch.invoke(inner)
+            apply_offline(operations, operation)
         elif isinstance(operation, ops.ModifyTableOps):
             for inner in operation.ops:
                 operations.invoke(inner)

@@ -140,7 +140,10 @@ def build_index(index: IndexSchema, table: sa.Table, dialect: str) -> sa.Index:
             options[f"{prefix}_using"] = index.method
     if index.where and prefix in ("postgresql", "sqlite"):
         options[f"{prefix}_where"] = sa.text(index.where)
-    return sa.Index(index.name, *elements, unique=index.unique, **options)
+    built = sa.Index(index.name, *elements, unique=index.unique, **options)
+    if built.table is None:  # only SQL text: nothing told the index which table it is on
+        table.append_constraint(built)
+    return built
 
 
 def ensure_referred_table(fk: ForeignKeySchema, metadata: sa.MetaData) -> None:
