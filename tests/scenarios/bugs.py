@@ -56,3 +56,12 @@ WITH_VARIANT = (
     "same model gives SL120 'declared BigInteger, database has INTEGER'; expected nothing "
     "(keep per-dialect variants, as for <dialect>_where, or mark the type unresolved)"
 )
+
+QUOTED_SERIAL_SEQUENCE = (
+    "defaults.py normalize_default/is_automatic_default: a SERIAL of a mixed-case table "
+    "reflects as nextval('\"UserAccounts_ID_seq\"'::regclass); normalize_default keeps the "
+    "double quotes in the sequence value ('\"UserAccounts_ID_seq\"'), so it never equals "
+    "_pg_object_name('UserAccounts', 'ID', 'seq') and the key gets SL150 'database has "
+    "default nextval(...), the model declares none' on a database made from the same model; "
+    "expected nothing (unquote the identifier, and split schema.name on the unquoted dot)"
+)

@@ -11,6 +11,7 @@ from . import (
     stories_parsing,
     stories_tables,
     stories_types,
+    stories_workspace,
 )
 from .scenario import Scenario
 
@@ -23,6 +24,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     *stories_foreign_keys.SCENARIOS,
     *stories_options.SCENARIOS,
     *stories_parsing.SCENARIOS,
+    *stories_workspace.SCENARIOS,
 )
 
 _names = [s.name for s in SCENARIOS]
