@@ -421,3 +421,30 @@ def test_without_roots_modules_are_named_as_python_imports_them(tmp_path: Path) 
     (package / "models.py").write_text(MODELS.replace("from app.base", "from shop.base"))
     (entity,) = parse_entities([package / "base.py", package / "models.py"])
     assert entity.table.column_names == ("id", "email", "boss_id", "stamp")
+
+
+def test_with_variant_types_apply_per_dialect_and_follow_foreign_keys() -> None:
+    index = _index(
+        models="""\
+        import sqlalchemy as sa
+
+        metadata = sa.MetaData()
+        events = sa.Table(
+            "events",
+            metadata,
+            sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+        )
+        logs = sa.Table("logs", metadata, sa.Column("event_id", sa.ForeignKey("events.id")))
+        """
+    )
+    by_name = {e.table.name: e for e in index.entities()}
+    for name, column in (("events", "id"), ("logs", "event_id")):
+        entity = by_name[name]
+        assert not entity.is_resolved(f"column:{column}", "type")  # depends on the dialect
+        types = {
+            d: entity.for_dialect(d).table.column(column).sa_type.name  # type: ignore[union-attr]
+            for d in ("sqlite", "postgresql")
+        }
+        assert types == {"sqlite": "Integer", "postgresql": "BigInteger"}
+        assert entity.for_dialect("sqlite").is_resolved(f"column:{column}", "type")
+    assert by_name["events"].table.column("id").autoincrement  # type: ignore[union-attr]

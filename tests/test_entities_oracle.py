@@ -76,7 +76,8 @@ def test_entity_matches_sqlalchemy_metadata(
     index: WorkspaceIndex, module: str, table_key: str
 ) -> None:
     table = _metadata(module).tables[table_key]
-    assert_same_table(_entity(index, table), table)
+    # SQLAlchemy's MetaData holds the base types (with_variant types aside)
+    assert_same_table(_entity(index, table).for_dialect("postgresql"), table)
 
 
 def assert_same_table(entity: EntitySchema, table: sa.Table) -> None:

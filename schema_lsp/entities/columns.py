@@ -179,6 +179,12 @@ def read_annotation(evaluator: Evaluator, file: ParsedFile, node: ast.expr) -> A
 
 def type_spec(evaluator: Evaluator, argument: Argument) -> TypeSpec:
     """The TypeSpec of an explicit type argument (``String(50)``, ``sa.Integer``)."""
+    return type_specs(evaluator, argument)[0]
+
+
+def type_specs(evaluator: Evaluator, argument: Argument) -> tuple[TypeSpec, dict[str, TypeSpec]]:
+    """The TypeSpec of an explicit type argument and of its ``with_variant`` types by
+    dialect name."""
     from sqlalchemy.types import TypeEngine
 
     value = evaluator.value(argument.file, argument.node)
@@ -189,7 +195,11 @@ def type_spec(evaluator: Evaluator, argument: Argument) -> TypeSpec:
             raise Unresolvable(f"{value.__name__}() needs arguments") from exc
     if not isinstance(value, TypeEngine):
         raise Unresolvable(f"{ast.unparse(argument.node)} is not a SQLAlchemy type")
-    return spec_of(value)
+    variants = {
+        dialect: spec_of(variant)
+        for dialect, variant in (getattr(value, "_variant_mapping", None) or {}).items()
+    }
+    return spec_of(value), variants
 
 
 def spec_of(value: Any) -> TypeSpec:
@@ -244,7 +254,7 @@ def build_column(
         draft.type_text = call.type.file.text(call.type.node)
         draft.type_range = call.type.file.range(call.type.node)
         try:
-            draft.sa_type = type_spec(evaluator, call.type)
+            draft.sa_type, draft.type_variants = type_specs(evaluator, call.type)
         except Unresolvable as exc:
             draft.unresolved.add("type")
             note(f"the type of {key} ({exc})", call.type)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from ..schema import TableSchema
+from ..schema import TableSchema, TypeSpec
 
 
 @dataclass(frozen=True, order=True)
@@ -67,6 +67,9 @@ class EntitySchema:
     #: The neutral entity carries a value when all such keywords agree (else the field is
     #: unresolved); ``for_dialect`` gives the exact value for one dialect.
     dialect_options: tuple[tuple[str, str, str, str | None], ...] = ()
+    #: ``with_variant`` types: ``(column name, dialect, type)``; the column's ``sa_type`` is
+    #: the type on other dialects, its type unresolved here and resolved by ``for_dialect``.
+    dialect_types: tuple[tuple[str, str, TypeSpec], ...] = ()
     _ranges: dict[str, SourceRange] = field(
         init=False, repr=False, compare=False, hash=False, default_factory=dict
     )
@@ -85,7 +88,7 @@ class EntitySchema:
         """This entity as created on ``dialect`` (a SQLAlchemy dialect name): index
         predicates and methods written for that dialect apply, other dialects' are absent
         (SQLAlchemy ignores them there). Compare with this, not the neutral entity."""
-        if not self.dialect_options:
+        if not self.dialect_options and not self.dialect_types:
             return self
         accepted = {"mysql", "mariadb"} if dialect in ("mysql", "mariadb") else {dialect}
         written = {(key, name) for key, name, _, _ in self.dialect_options}
@@ -113,5 +116,24 @@ class EntitySchema:
                     method=changes.get("method", index.method),
                 )
             )
-        table = replace(self.table, indexes=tuple(indexes))
-        return replace(self, table=table, unresolved=frozenset(unresolved), dialect_options=())
+        columns = []
+        variants = {(name, d): spec for name, d, spec in self.dialect_types}
+        varied = {name for name, _, _ in self.dialect_types}
+        for column in self.table.columns:
+            if column.name not in varied:
+                columns.append(column)
+                continue
+            spec = variants.get((column.name, dialect)) or next(
+                (variants[(column.name, d)] for d in accepted if (column.name, d) in variants),
+                column.sa_type,
+            )
+            columns.append(replace(column, sa_type=spec))
+            unresolved.discard(f"{object_key('column', column.name)}.type")
+        table = replace(self.table, indexes=tuple(indexes), columns=tuple(columns))
+        return replace(
+            self,
+            table=table,
+            unresolved=frozenset(unresolved),
+            dialect_options=(),
+            dialect_types=(),
+        )

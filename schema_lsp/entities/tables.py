@@ -89,6 +89,8 @@ class ColumnDraft:
     unresolved: set[str] = field(default_factory=set)  # field names: type, default, ...
     notes: list[Note] = field(default_factory=list)
     enum_values: tuple[str, ...] | None = None
+    #: ``with_variant`` types by dialect name
+    type_variants: dict[str, TypeSpec] = field(default_factory=dict)
     #: column-level ``CheckConstraint(...)`` arguments: table constraints in SQLAlchemy
     checks: list[ConstraintDraft] = field(default_factory=list)
     #: table-level keys this column makes unknown (e.g. an unreadable column check)
@@ -203,6 +205,7 @@ def finish(draft: TableDraft) -> EntitySchema:
             unresolved.add(f"{object_key('column', column.name)}.autoincrement")
 
     columns: list[ColumnSchema] = []
+    dialect_types: list[tuple[str, str, TypeSpec]] = []
     for column in draft.columns:
         key = object_key("column", column.name)
         ranges[key] = column.range
@@ -216,6 +219,11 @@ def finish(draft: TableDraft) -> EntitySchema:
         if sa_type is None:
             sa_type = NULL_TYPE
             unresolved.add(f"{key}.type")
+        if column.type_variants:
+            unresolved.add(f"{key}.type")  # only for_dialect knows which type applies
+            dialect_types.extend(
+                (column.name, dialect, variant) for dialect, variant in column.type_variants.items()
+            )
         nullable = column.nullable if column.nullable is not None else True
         if column.name in pk_set:
             nullable = False
@@ -352,6 +360,7 @@ def finish(draft: TableDraft) -> EntitySchema:
         unresolved=frozenset(unresolved),
         notes=tuple(notes),
         dialect_options=tuple(dialect_options),
+        dialect_types=tuple(dialect_types),
     )
 
 

@@ -40,6 +40,8 @@ class _Built:
     touched: set[str]
     entities: list[EntitySchema] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    #: (table, schema, column) written without a type: SQLAlchemy takes the FK target's
+    untyped: set[tuple[str, str | None, str]] = field(default_factory=set)
 
 
 class WorkspaceIndex:
@@ -231,6 +233,20 @@ class WorkspaceIndex:
             _log.exception("could not read entities of %s", parsed.path)
         built = _Built(drafts, set(resolver.touched), notes=list(reader.notes))
         for draft in drafts:
+            table = draft.draft if isinstance(draft, Extension) else draft
+            table_name, schema = (
+                draft.table
+                if isinstance(draft, Extension)
+                else (
+                    draft.name,
+                    draft.schema,
+                )
+            )
+            built.untyped.update(
+                (table_name, schema, column.name)
+                for column in table.columns
+                if column.sa_type is None and "type" not in column.unresolved
+            )
             if isinstance(draft, TableDraft):
                 try:
                     built.entities.append(finish(draft))
@@ -259,7 +275,8 @@ class WorkspaceIndex:
                     continue
                 entities[index] = _extend(parent, extension)
                 self._extension_targets.setdefault(path, set()).add(parent.range.path)
-        return _fill_foreign_key_types(entities)
+        untyped = {key for built in self._built.values() for key in built.untyped}
+        return _fill_foreign_key_types(entities, untyped)
 
 
 def _is_under(path: str, root: str) -> bool:
@@ -303,15 +320,19 @@ def _extend(parent: EntitySchema, extension: EntitySchema) -> EntitySchema:
     )
 
 
-def _fill_foreign_key_types(entities: list[EntitySchema]) -> list[EntitySchema]:
-    """A column declared only by its ``ForeignKey`` takes the referred column's type, as
-    SQLAlchemy does when it creates the table."""
+def _fill_foreign_key_types(
+    entities: list[EntitySchema], untyped: set[tuple[str, str | None, str]]
+) -> list[EntitySchema]:
+    """A column declared only by its ``ForeignKey`` (``untyped``: table, schema, column)
+    takes the referred column's type and variants, as SQLAlchemy does when it creates the
+    table."""
     by_table = {(e.table.name, e.table.schema): e for e in entities}
     result: list[EntitySchema] = []
     for entity in entities:
         changed = False
         columns = list(entity.table.columns)
         unresolved = set(entity.unresolved)
+        dialect_types = list(entity.dialect_types)
         for i, column in enumerate(columns):
             key = object_key("column", column.name)
             if f"{key}.type" not in unresolved:
@@ -330,9 +351,14 @@ def _fill_foreign_key_types(entities: list[EntitySchema]) -> list[EntitySchema]:
             referred = target.table.column(fk.referred_columns[0]) if target else None
             if target is None or referred is None:
                 continue
-            if f"{object_key('column', referred.name)}.type" in target.unresolved:
-                continue
-            if _type_unknown_for_other_reason(entity, key):
+            if (entity.table.name, entity.table.schema, column.name) not in untyped:
+                continue  # a type was written but could not be read: it stays unknown
+            variants = [
+                (column.name, dialect, spec)
+                for name, dialect, spec in target.dialect_types
+                if name == referred.name
+            ]
+            if f"{object_key('column', referred.name)}.type" in target.unresolved and not variants:
                 continue
             columns[i] = dataclasses.replace(
                 column,
@@ -340,24 +366,20 @@ def _fill_foreign_key_types(entities: list[EntitySchema]) -> list[EntitySchema]:
                 sa_type=referred.sa_type,
                 enum_values=referred.enum_values,
             )
-            unresolved.discard(f"{key}.type")
+            if not variants:
+                unresolved.discard(f"{key}.type")
+            dialect_types.extend(variants)
             changed = True
         if changed:
             table = dataclasses.replace(entity.table, columns=tuple(columns))
-            entity = dataclasses.replace(entity, table=table, unresolved=frozenset(unresolved))
+            entity = dataclasses.replace(
+                entity,
+                table=table,
+                unresolved=frozenset(unresolved),
+                dialect_types=tuple(dialect_types),
+            )
         result.append(entity)
     return result
-
-
-def _type_unknown_for_other_reason(entity: EntitySchema, key: str) -> bool:
-    """A type left unknown by a note (an unreadable type argument) stays unknown."""
-    column_range = entity.range_of(key)
-    return any(
-        note.range.start_line >= column_range.start_line
-        and note.range.end_line <= column_range.end_line
-        and "type" in note.message
-        for note in entity.notes
-    )
 
 
 def parse_entities(
