@@ -13,7 +13,8 @@ import dataclasses
 import gc
 import logging
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +43,8 @@ class _Built:
     notes: list[Note] = field(default_factory=list)
     #: (table, schema, column) written without a type: SQLAlchemy takes the FK target's
     untyped: set[tuple[str, str | None, str]] = field(default_factory=set)
+    #: single-table subclasses' columns, finished: (parent table key, entity)
+    extensions: list[tuple[tuple[str, str | None], EntitySchema]] = field(default_factory=list)
 
 
 class WorkspaceIndex:
@@ -61,13 +64,16 @@ class WorkspaceIndex:
         self._merged: list[EntitySchema] | None = None
         self._extension_targets: dict[str, set[str]] = {}
         self._lookups: dict[str, str | None] = {}  # module -> path, cleared on any change
+        #: id(entity) -> (entity, its FK target entities, the entity with FK types filled)
+        self._filled: dict[int, tuple[EntitySchema, tuple[object, ...], EntitySchema]] = {}
 
     # -- files ----------------------------------------------------------------------------
 
     def update(self, path: str | Path, text: str) -> ParsedFile:
         """Parse a file's new text; on a syntax error the last good parse stays in use."""
         key = str(path)
-        parsed = parse_source(text, key, self._module_of(key))
+        with _cyclic_gc_paused():
+            parsed = parse_source(text, key, self._module_of(key))
         if not parsed.ok:
             self._errors[key] = parsed.error or "syntax error"
             previous = self._files.get(key)
@@ -210,16 +216,9 @@ class WorkspaceIndex:
         stale = [(p, f) for p, f in self._files.items() if p not in self._built]
         if not stale:
             return
-        # Building allocates many small objects that all live until the build ends; the
-        # cyclic collector would rescan every syntax tree repeatedly (a 2-3x slowdown).
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with _cyclic_gc_paused():
             for path, parsed in stale:
                 self._built[path] = self._build_file(parsed)
-        finally:
-            if collecting:
-                gc.enable()
 
     def _build_file(self, parsed: ParsedFile) -> _Built:
         resolver = Resolver(self._find_module)
@@ -247,6 +246,13 @@ class WorkspaceIndex:
                 for column in table.columns
                 if column.sa_type is None and "type" not in column.unresolved
             )
+            if isinstance(draft, Extension):
+                try:
+                    built.extensions.append((draft.table, finish(draft.draft)))
+                except Exception:
+                    _log.exception(
+                        "could not finish a subclass of %s in %s", draft.table, parsed.path
+                    )
             if isinstance(draft, TableDraft):
                 try:
                     built.entities.append(finish(draft))
@@ -261,22 +267,61 @@ class WorkspaceIndex:
         by_table = {(e.table.name, e.table.schema): i for i, e in enumerate(entities)}
         self._extension_targets = {}
         for path, built in self._built.items():
-            for draft in built.drafts:
-                if not isinstance(draft, Extension):
-                    continue
-                index = by_table.get(draft.table)
+            for table_key, extension in built.extensions:
+                index = by_table.get(table_key)
                 if index is None:
                     continue
                 parent = entities[index]
-                draft.draft.convention = dict(draft.draft.convention)
-                try:
-                    extension = finish(draft.draft)
-                except Exception:
-                    continue
                 entities[index] = _extend(parent, extension)
                 self._extension_targets.setdefault(path, set()).add(parent.range.path)
         untyped = {key for built in self._built.values() for key in built.untyped}
-        return _fill_foreign_key_types(entities, untyped)
+        return self._fill_foreign_key_types(entities, untyped)
+
+    def _fill_foreign_key_types(
+        self, entities: list[EntitySchema], untyped: set[tuple[str, str | None, str]]
+    ) -> list[EntitySchema]:
+        """``_fill_foreign_key_types`` for the entities whose referred tables changed; the
+        others keep their last result (a one-file edit re-fills only what it touches)."""
+        by_table = {(e.table.name, e.table.schema): e for e in entities}
+        cache: dict[int, tuple[EntitySchema, tuple[object, ...], EntitySchema]] = {}
+        result = []
+        for entity in entities:
+            targets = tuple(
+                by_table.get((fk.referred_table, fk.referred_schema))
+                for fk in entity.table.foreign_keys
+                if len(fk.columns) == 1
+                and (entity.table.name, entity.table.schema, fk.columns[0]) in untyped
+            )
+            if not targets:
+                result.append(entity)
+                continue
+            previous = self._filled.get(id(entity))
+            if (
+                previous is not None
+                and previous[0] is entity
+                and len(previous[1]) == len(targets)
+                and all(a is b for a, b in zip(previous[1], targets, strict=True))
+            ):
+                filled = previous[2]
+            else:
+                filled = _fill_foreign_key_types([entity], untyped, by_table)[0]
+            cache[id(entity)] = (entity, targets, filled)
+            result.append(filled)
+        self._filled = cache
+        return result
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Parsing and building allocate many small objects that all live on; the cyclic
+    collector would rescan every syntax tree of the workspace repeatedly (2-3x slower)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _is_under(path: str, root: str) -> bool:
@@ -321,12 +366,13 @@ def _extend(parent: EntitySchema, extension: EntitySchema) -> EntitySchema:
 
 
 def _fill_foreign_key_types(
-    entities: list[EntitySchema], untyped: set[tuple[str, str | None, str]]
+    entities: list[EntitySchema],
+    untyped: set[tuple[str, str | None, str]],
+    by_table: dict[tuple[str, str | None], EntitySchema],
 ) -> list[EntitySchema]:
     """A column declared only by its ``ForeignKey`` (``untyped``: table, schema, column)
     takes the referred column's type and variants, as SQLAlchemy does when it creates the
     table."""
-    by_table = {(e.table.name, e.table.schema): e for e in entities}
     result: list[EntitySchema] = []
     for entity in entities:
         changed = False
