@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import (
     stories_clean,
     stories_defaults,
+    stories_edges,
     stories_foreign_keys,
     stories_indexes,
     stories_options,
@@ -25,6 +26,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     *stories_options.SCENARIOS,
     *stories_parsing.SCENARIOS,
     *stories_workspace.SCENARIOS,
+    *stories_edges.SCENARIOS,
 )
 
 _names = [s.name for s in SCENARIOS]

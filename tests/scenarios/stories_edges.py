@@ -1,0 +1,218 @@
+# ruff: noqa: E501  (model source lines are kept as users write them)
+"""Edges where tools usually stumble: computed columns, prefix and descending indexes,
+FetchedValue, primary keys declared Optional, index methods, and FK columns MariaDB indexes
+with the model's own index."""
+
+from __future__ import annotations
+
+from .bugs import MARIADB_COMPUTED_NULLABLE
+from .scenario import Expect, Scenario, alembic_fp, alembic_miss, changed, orm
+
+PG_ONLY = {"sqlite": "PostgreSQL index methods", "mysql": "PostgreSQL index methods"}
+
+COMPUTED = orm(
+    """
+    class Rectangle(Base):
+        __tablename__ = "rectangles"
+
+        id: Mapped[int] = mapped_column(primary_key=True)
+        width: Mapped[int]
+        height: Mapped[int]
+        area: Mapped[int] = mapped_column(sa.Computed("width * height"))  # [area]
+    """
+)
+
+SCENARIOS = (
+    Scenario(
+        "computed_column_clean",
+        "A Computed('width * height') column from create_all: nothing, whatever spelling "
+        "each database reflects (Alembic issue 1837).",
+        COMPUTED,
+        xfail_on={"mysql": MARIADB_COMPUTED_NULLABLE},
+    ),
+    Scenario(
+        "optional_primary_key_clean",
+        "Mapped[Optional[int]] on a primary key: a key is never nullable (SQLAlchemy makes "
+        "it NOT NULL), so nothing.",
+        orm(
+            """
+            class Slot(Base):
+                __tablename__ = "slots"
+
+                id: Mapped[Optional[int]] = mapped_column(primary_key=True)
+                label: Mapped[str] = mapped_column(sa.String(10))
+            """
+        ),
+        oracle=(
+            alembic_fp(
+                "nullable",
+                "slots",
+                "id",
+                "Alembic compares Column.nullable (True from Optional) although the "
+                "primary key makes the column NOT NULL in every DDL it emits",
+                "postgresql",
+                "mysql",
+            ),
+        ),
+    ),
+    Scenario(
+        "fetched_value_clean",
+        "server_default=FetchedValue(): the model says 'the database fills this in', with "
+        "a trigger-made default the model cannot know; nothing.",
+        orm(
+            """
+            class Stamp(Base):
+                __tablename__ = "stamps"
+
+                id: Mapped[int] = mapped_column(primary_key=True)
+                token: Mapped[str] = mapped_column(sa.String(20), server_default=sa.FetchedValue())  # [token]
+            """
+        ),
+        expect=(Expect("SL001", "stamps", None, "token"),),
+        database=changed(("server_default=sa.FetchedValue()", 'server_default="abc"')),
+    ),
+    Scenario(
+        "fk_column_with_own_index_clean",
+        "A foreign key column with index=True: MariaDB uses the model's index for the key "
+        "(no implicit one); nothing.",
+        orm(
+            """
+            class Team(Base):
+                __tablename__ = "teams"
+
+                id: Mapped[int] = mapped_column(primary_key=True)
+
+
+            class Player(Base):
+                __tablename__ = "players"
+
+                id: Mapped[int] = mapped_column(primary_key=True)
+                team_id: Mapped[int] = mapped_column(sa.ForeignKey("teams.id"), index=True)
+                mentor_team_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("teams.id"), unique=True)
+            """
+        ),
+    ),
+    Scenario(
+        "index_method_differs",
+        "A GIN index in the model, a btree index of the same name in the database.",
+        orm(
+            """
+            from sqlalchemy.dialects import postgresql as pg
+
+
+            class Doc(Base):
+                __tablename__ = "docs"
+                __table_args__ = (sa.Index("ix_docs_tags", "tags", postgresql_using="gin"),)  # [tags]
+
+                id: Mapped[int] = mapped_column(primary_key=True)
+                tags = mapped_column(pg.JSONB, nullable=False)
+            """
+        ),
+        expect=(Expect("SL162", "docs", "ix_docs_tags", "tags"),),
+        database=changed(
+            (
+                'sa.Index("ix_docs_tags", "tags", postgresql_using="gin")',
+                'sa.Index("ix_docs_tags", "tags")',
+            )
+        ),
+        skip_on=PG_ONLY,
+        oracle=(
+            alembic_miss(
+                "index_changed",
+                "docs",
+                "tags",
+                "Alembic does not compare index methods (postgresql_using; issue 1098 family)",
+                "postgresql",
+            ),
+        ),
+    ),
+    Scenario(
+        "mysql_prefix_index_clean",
+        "A prefix index on a TEXT column (mysql_length=20), as MariaDB requires: nothing.",
+        orm(
+            """
+            class Page(Base):
+                __tablename__ = "pages"
+                __table_args__ = (sa.Index("ix_pages_body", "body", mysql_length=20),)
+
+                id: Mapped[int] = mapped_column(primary_key=True)
+                body: Mapped[str] = mapped_column(sa.Text)
+            """
+        ),
+    ),
+    Scenario(
+        "descending_index_clean",
+        "Index('ix_events_at', desc('at')): a descending index from create_all; the "
+        "parser treats it as an expression (info note), never a difference.",
+        orm(
+            """
+            import datetime
+
+
+            class Event(Base):
+                __tablename__ = "events"
+                __table_args__ = (sa.Index("ix_events_at", sa.desc("at")),)  # [at]
+
+                id: Mapped[int] = mapped_column(primary_key=True)
+                at: Mapped[datetime.datetime]
+            """
+        ),
+        expect=(Expect("SL001", "events", None, "at"),),
+        oracle=(
+            alembic_fp(
+                "index_changed",
+                "events",
+                "at DESC",
+                "Alembic compares the model's desc('at') with a reflected plain (at) on "
+                "SQLite and MariaDB and re-creates the index every run",
+                "sqlite",
+                "mysql",
+            ),
+        ),
+    ),
+    Scenario(
+        "numeric_without_precision_clean",
+        "Numeric() and Float() without arguments, from create_all: nothing.",
+        orm(
+            """
+            class Measure(Base):
+                __tablename__ = "measures"
+
+                id: Mapped[int] = mapped_column(primary_key=True)
+                amount = mapped_column(sa.Numeric(), nullable=True)
+                ratio = mapped_column(sa.Float(), nullable=True)
+                exact = mapped_column(sa.Numeric(10), nullable=True)
+            """
+        ),
+    ),
+    Scenario(
+        "unique_and_index_on_same_column_clean",
+        "unique=True and index=True on the same column (one unique index in SQLAlchemy's "
+        "DDL): nothing.",
+        orm(
+            """
+            class Badge(Base):
+                __tablename__ = "badges"
+
+                id: Mapped[int] = mapped_column(primary_key=True)
+                code: Mapped[str] = mapped_column(sa.String(12), unique=True, index=True)  # [code]
+            """
+        ),
+    ),
+    Scenario(
+        "unique_index_missing_in_database",
+        "unique=True, index=True on code, the database has a plain index: the index is "
+        "not unique there.",
+        orm(
+            """
+            class Badge(Base):
+                __tablename__ = "badges"
+
+                id: Mapped[int] = mapped_column(primary_key=True)
+                code: Mapped[str] = mapped_column(sa.String(12), unique=True, index=True)  # [code]
+            """
+        ),
+        expect=(Expect("SL162", "badges", "ix_badges_code", "code"),),
+        database=changed(("unique=True, index=True", "index=True")),
+    ),
+)
