@@ -17,27 +17,31 @@ from schema_lsp.schema import TypeSpec
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "tests" / "models"
-CORPUS = {
-    "tests.models.declarative_2_0": "Base",
-    "tests.models.legacy": "Base",
-    "tests.models.imperative": "metadata",
-    "tests.models.shop.models": "Base",
-    "tests.models.advanced": "Base",
-    "tests.models.namespace_tables": "Model.metadata",
-}
+#: (module, the attribute holding its MetaData: a base, a MetaData, a dotted path)
+CORPUS = [
+    ("tests.models.declarative_2_0", "Base"),
+    ("tests.models.legacy", "Base"),
+    ("tests.models.legacy", "AutoBase"),
+    ("tests.models.imperative", "metadata"),
+    ("tests.models.shop.models", "Base"),
+    ("tests.models.advanced", "Base"),
+    ("tests.models.namespace_tables", "Model.metadata"),
+]
+MODULES = sorted(
+    {module for module, _ in CORPUS} | {"tests.models.shop.base", "tests.models.shop.enums"}
+)
 
 
 @pytest.fixture(scope="module")
 def index() -> WorkspaceIndex:
     workspace = WorkspaceIndex([ROOT])
-    modules = [*CORPUS, "tests.models.shop.base", "tests.models.shop.enums"]
-    workspace.load(ROOT / (module.replace(".", "/") + ".py") for module in modules)
+    workspace.load(ROOT / (module.replace(".", "/") + ".py") for module in MODULES)
     return workspace
 
 
-def _metadata(module_name: str) -> sa.MetaData:
+def _metadata(module_name: str, holder_path: str) -> sa.MetaData:
     holder: Any = importlib.import_module(module_name)
-    for attribute in CORPUS[module_name].split("."):
+    for attribute in holder_path.split("."):
         holder = getattr(holder, attribute)
     return holder if isinstance(holder, sa.MetaData) else holder.metadata
 
@@ -67,15 +71,19 @@ def _entity(index: WorkspaceIndex, table: sa.Table) -> EntitySchema:
     return found[0]
 
 
-def _tables() -> list[tuple[str, str]]:
-    return [(module, table) for module in CORPUS for table in _metadata(module).tables]
+def _tables() -> list[tuple[str, str, str]]:
+    return [
+        (module, holder, table)
+        for module, holder in CORPUS
+        for table in _metadata(module, holder).tables
+    ]
 
 
-@pytest.mark.parametrize(("module", "table_key"), _tables())
+@pytest.mark.parametrize(("module", "holder", "table_key"), _tables())
 def test_entity_matches_sqlalchemy_metadata(
-    index: WorkspaceIndex, module: str, table_key: str
+    index: WorkspaceIndex, module: str, holder: str, table_key: str
 ) -> None:
-    table = _metadata(module).tables[table_key]
+    table = _metadata(module, holder).tables[table_key]
     # SQLAlchemy's MetaData holds the base types (with_variant types aside)
     assert_same_table(_entity(index, table).for_dialect("postgresql"), table)
 
@@ -152,6 +160,10 @@ def assert_same_table(entity: EntitySchema, table: sa.Table) -> None:
 
 
 def test_every_parsed_entity_is_a_real_table(index: WorkspaceIndex) -> None:
-    real = {(t.name, t.schema) for module in CORPUS for t in _metadata(module).tables.values()}
+    real = {
+        (t.name, t.schema)
+        for module, holder in CORPUS
+        for t in _metadata(module, holder).tables.values()
+    }
     parsed = {(e.table.name, e.table.schema) for e in index.entities()}
     assert parsed == real

@@ -259,12 +259,7 @@ class DeclarativeReader:
         return None
 
     def _inherited_tablename(self, definition: Definition) -> tuple[Attribute, bool] | None:
-        node = definition.node
-        assert isinstance(node, ast.ClassDef)
-        for base_node in node.bases:
-            ref = self.evaluator.resolver.resolve(definition.file, base_node)
-            if not (isinstance(ref, Definition) and isinstance(ref.node, ast.ClassDef)):
-                continue
+        for ref in self._parents(definition):
             parent = self.info(ref)
             for attribute in parent.attributes:
                 if attribute.key == "__tablename__":
@@ -338,15 +333,29 @@ class DeclarativeReader:
             if current in order:
                 continue
             order.append(current)
-            node = current.node
-            assert isinstance(node, ast.ClassDef)
-            parents = []
-            for base_node in node.bases:
-                ref = self.evaluator.resolver.resolve(current.file, base_node)
-                if isinstance(ref, Definition) and isinstance(ref.node, ast.ClassDef):
-                    parents.append(ref)
-            stack = parents + stack
+            stack = self._parents(current) + stack
         return order
+
+    def _parents(self, definition: Definition) -> list[Definition]:
+        """Workspace classes a class derives from, including the ``cls=`` class of a
+        ``declarative_base(cls=...)`` base (its attributes reach every model)."""
+        node = definition.node
+        assert isinstance(node, ast.ClassDef)
+        parents: list[Definition] = []
+        for base_node in node.bases:
+            ref = self.evaluator.resolver.resolve(definition.file, base_node)
+            if not isinstance(ref, Definition):
+                continue
+            if isinstance(ref.node, ast.ClassDef):
+                parents.append(ref)
+            elif isinstance(ref.node, ast.Call):
+                for keyword in ref.node.keywords:
+                    if keyword.arg != "cls":
+                        continue
+                    mixin = self.evaluator.resolver.resolve(ref.file, keyword.value)
+                    if isinstance(mixin, Definition) and isinstance(mixin.node, ast.ClassDef):
+                        parents.append(mixin)
+        return parents
 
     def _base_of_class(self, definition: Definition) -> BaseInfo:
         if definition not in self._bases:

@@ -12,7 +12,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
-from sqlalchemy.orm import declarative_base
+from sqlalchemy.orm import declarative_base, declared_attr
 
 Base = declarative_base()
 
@@ -64,3 +64,18 @@ class Assignment(Base):
     employee_id = Column(Integer)
     company_id = Column(Integer, ForeignKey("company.id"))
     role = Column(String(10), server_default="dev")
+
+
+class CustomBase:
+    @declared_attr
+    def __tablename__(cls):
+        return cls.__name__.lower()
+
+    id = Column(Integer, primary_key=True)
+
+
+AutoBase = declarative_base(cls=CustomBase)
+
+
+class Widget(AutoBase):
+    label = Column(String(15), nullable=False)
