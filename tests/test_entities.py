@@ -448,3 +448,33 @@ def test_with_variant_types_apply_per_dialect_and_follow_foreign_keys() -> None:
         assert types == {"sqlite": "Integer", "postgresql": "BigInteger"}
         assert entity.for_dialect("sqlite").is_resolved(f"column:{column}", "type")
     assert by_name["events"].table.column("id").autoincrement  # type: ignore[union-attr]
+
+
+def test_reflected_tables_are_not_checked() -> None:
+    index = _index(
+        models="""\
+        import sqlalchemy as sa
+        from sqlalchemy.ext.declarative import DeferredReflection
+        from sqlalchemy.orm import DeclarativeBase
+
+        engine = sa.create_engine("sqlite://")
+        metadata = sa.MetaData()
+        legacy = sa.Table("legacy", metadata, autoload_with=engine)
+
+        class Base(DeclarativeBase):
+            pass
+
+        class Reflected(DeferredReflection):
+            __abstract__ = True
+
+        class Report(Reflected, Base):
+            __tablename__ = "report"
+            id = sa.Column(sa.Integer, primary_key=True)
+        """
+    )
+    assert index.entities() == []
+    messages = sorted(n.message for n in index.notes_in("/ws/app/models.py"))
+    assert messages == [
+        "not checked: table legacy (Table(autoload_with=...) reads it from the database)",
+        "not checked: table report (it uses DeferredReflection)",
+    ]

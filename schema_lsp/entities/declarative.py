@@ -305,6 +305,25 @@ class DeclarativeReader:
                 options[key.value] = result if isinstance(result, str) else None
         return options
 
+    def _reflected(self, info: ClassInfo) -> str | None:
+        """Why a class's table is read from the database, if it is."""
+        for current in self._mro(info.definition):
+            node = current.node
+            assert isinstance(node, ast.ClassDef)
+            for base_node in node.bases:
+                ref = self.evaluator.resolver.resolve(current.file, base_node)
+                if isinstance(ref, External) and ref.is_sqlalchemy("DeferredReflection"):
+                    return "it uses DeferredReflection"
+        attribute = self._table_args(info.definition)
+        value = attribute.value if attribute else None
+        if isinstance(value, (ast.Tuple, ast.List)) and value.elts:
+            value = value.elts[-1]
+        if isinstance(value, ast.Dict):
+            for key in value.keys:
+                if isinstance(key, ast.Constant) and key.value in ("autoload_with", "autoload"):
+                    return f"__table_args__ has {key.value}"
+        return None
+
     def _table_args(self, definition: Definition) -> Attribute | None:
         """``__table_args__`` as SQLAlchemy finds it: on the class or an unmapped ancestor
         (mixin, abstract base); a mapped parent's counts only as a ``declared_attr``."""
@@ -474,6 +493,7 @@ class DeclarativeReader:
         )
         if not info.base.metadata.schema_known:
             draft.unresolved.add("table.schema")
+        draft.reflected = self._reflected(info)
         if info.base_note is not None:
             draft.note(info.base_note, draft.range)
         sqlmodel = info.base.kind == "sqlmodel"

@@ -143,6 +143,8 @@ def read_table(
                 draft.unresolved.add(f"table.{keyword.arg}")
                 continue
             setattr(draft, keyword.arg, value if isinstance(value, str) else None)
+        elif keyword.arg in ("autoload_with", "autoload"):
+            draft.reflected = f"Table({keyword.arg}=...) reads it from the database"
         elif keyword.arg is None:
             draft.note("Table(**...) options", file.range(keyword.value))
             draft.unresolved.update(("table.schema", "table.comment"))

@@ -126,6 +126,9 @@ class TableDraft:
     unresolved: set[str] = field(default_factory=set)  # full keys: "table.schema", ...
     notes: list[Note] = field(default_factory=list)
     extra_ranges: dict[str, SourceRange] = field(default_factory=dict)
+    #: why the table's definition comes from the database itself (``autoload_with=``,
+    #: ``DeferredReflection``): then nothing written here says what it holds
+    reflected: str | None = None
 
     def column(self, key_or_name: str) -> ColumnDraft | None:
         for column in self.columns:

@@ -233,16 +233,14 @@ class WorkspaceIndex:
         built = _Built(drafts, set(resolver.touched), notes=list(reader.notes))
         for draft in drafts:
             table = draft.draft if isinstance(draft, Extension) else draft
-            table_name, schema = (
-                draft.table
-                if isinstance(draft, Extension)
-                else (
-                    draft.name,
-                    draft.schema,
+            if table.reflected is not None:
+                built.notes.append(
+                    Note(f"not checked: table {table.name} ({table.reflected})", table.range)
                 )
-            )
+                continue
+            table_key = draft.table if isinstance(draft, Extension) else (table.name, table.schema)
             built.untyped.update(
-                (table_name, schema, column.name)
+                (*table_key, column.name)
                 for column in table.columns
                 if column.sa_type is None and "type" not in column.unresolved
             )
@@ -251,7 +249,7 @@ class WorkspaceIndex:
                     built.extensions.append((draft.table, finish(draft.draft)))
                 except Exception:
                     _log.exception(
-                        "could not finish a subclass of %s in %s", draft.table, parsed.path
+                        "could not finish a subclass of %s in %s", table_key, parsed.path
                     )
             if isinstance(draft, TableDraft):
                 try:
