@@ -1,0 +1,632 @@
+"""Parse + diff benchmark: the full check and a one-file re-check, next to ``ast.parse``.
+
+Generates a realistic SQLAlchemy 2.0 models workspace (N entities, default 300: typed
+``Mapped``/``mapped_column``, ``Optional``, server defaults, foreign keys to earlier entities,
+``__table_args__`` with ``Index``/``UniqueConstraint``/``CheckConstraint``, mixins, an enum,
+relationships), once as a single file and once split into a base module plus files of 10
+entities. The database is built for real: the single file is imported (it is our own
+generated code) and ``create_all`` runs on a SQLite file, then ``SchemaIntrospector`` reads
+it once and the ``DatabaseSchema`` is kept in memory, as the server caches it. Then, in one
+run:
+
+* ``ast.parse``   of the single file's text: the baseline;
+* full check      a fresh ``WorkspaceIndex``, ``update`` of the single file, ``entities()``,
+                  ``compare`` of every entity against the cached schema;
+* cold workspace  the same over the split workspace (what the server does on start-up);
+* re-check        the split workspace warm, then per edit (one column's type changed in one
+                  file): ``update`` + ``dependents`` + ``entities_in`` of each + ``compare``;
+* base re-check   the same for an edit of the base module (every file depends on it).
+
+It also checks that the generated models show zero differences against their own database.
+
+Usage::
+
+    .venv/bin/python bench/diff.py [--entities 300] [--repeat 15] [--edits 50] [--output FILE]
+
+This is a script, not a test: timings depend on the machine (see docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import cProfile
+import gc
+import importlib.util
+import io
+import platform
+import pstats
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from schema_lsp.diff import CompareOptions, SchemaDifference, compare
+from schema_lsp.entities import WorkspaceIndex
+from schema_lsp.introspect import SchemaIntrospector
+from schema_lsp.schema import DatabaseSchema
+
+FULL_CHECK_TARGET = 3.0  # x ast.parse
+RECHECK_TARGET_MS = 20.0
+PER_FILE = 10
+
+# --- the generated models -----------------------------------------------------------------
+
+NOUNS = [
+    "account",
+    "customer",
+    "invoice",
+    "order",
+    "product",
+    "shipment",
+    "warehouse",
+    "supplier",
+    "payment",
+    "refund",
+    "ticket",
+    "project",
+    "task",
+    "comment",
+    "attachment",
+    "tag",
+    "category",
+    "review",
+    "coupon",
+    "campaign",
+    "employee",
+    "department",
+    "contract",
+    "vendor",
+    "asset",
+    "license",
+    "device",
+    "session",
+    "address",
+    "region",
+]
+
+HEADER = """\
+import datetime
+import decimal
+import enum
+import uuid
+from typing import Any, Optional
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+    true,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+"""
+
+BASE_BODY = '''
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Status(enum.Enum):
+    draft = "draft"
+    active = "active"
+    archived = "archived"
+
+
+class TimestampMixin:
+    """Creation and update times, set by the database."""
+
+    created_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    updated_at: Mapped[Optional[datetime.datetime]] = mapped_column(DateTime(timezone=True))
+
+
+class AuditMixin:
+    created_by: Mapped[Optional[str]] = mapped_column(String(64))
+    deleted_at: Mapped[Optional[datetime.datetime]]
+'''
+
+SPLIT_IMPORT = "from app.models.base import AuditMixin, Base, Status, TimestampMixin\n"
+
+
+def class_name(number: int) -> str:
+    return f"{NOUNS[number % len(NOUNS)].capitalize()}{number:04d}"
+
+
+def table_name(number: int) -> str:
+    return f"{NOUNS[number % len(NOUNS)]}_{number:04d}"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The same entities as one file and as a base module plus files of PER_FILE entities."""
+
+    single: str  # the whole models file
+    base: str  # app/models/base.py
+    parts: tuple[str, ...]  # app/models/part_NN.py
+    entities: int
+
+
+def entity_source(number: int, chooser: random.Random) -> str:
+    """One mapped class of 10-15 columns (mixins included), deterministic for the chooser."""
+    name, table = class_name(number), table_name(number)
+    mixins = []
+    if number % 2 == 0:
+        mixins.append("TimestampMixin")
+    if number % 5 == 0:
+        mixins.append("AuditMixin")
+    lines = [f"class {name}({', '.join([*mixins, 'Base'])}):", f'    __tablename__ = "{table}"']
+    args = [f'Index("ix_{table}_code_name", "code", "name")']
+    if number % 3 == 0:
+        args.append(f'UniqueConstraint("tenant", "code", name="uq_{table}_tenant_code")')
+    if number % 7 == 0:
+        args.append(f'CheckConstraint("quantity >= 0", name="ck_{table}_quantity")')
+    lines.append("    __table_args__ = (" + ", ".join(args) + ",)")
+    lines.append("")
+    lines.append("    id: Mapped[int] = mapped_column(primary_key=True)")
+    relationship_line = None
+    if number >= 1:
+        target = number - 1
+        same_file = target // PER_FILE == number // PER_FILE
+        reference = f"{class_name(target)}.id" if same_file else f'"{table_name(target)}.id"'
+        on_delete = ('ondelete="CASCADE"', None, 'ondelete="SET NULL"')[number % 3]
+        fk = ", ".join(filter(None, [reference, on_delete]))
+        lines.append(
+            f"    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey({fk}), index=True)"
+        )
+        relationship_line = (
+            f'    parent: Mapped[Optional["{class_name(target)}"]] = '
+            "relationship(foreign_keys=[parent_id])"
+        )
+    if number >= 2:
+        target = chooser.randrange(0, number - 1)
+        lines.append(
+            "    owner_id: Mapped[Optional[int]] = mapped_column(\n"
+            f'        BigInteger, ForeignKey("{table_name(target)}.id", ondelete="SET NULL")\n'
+            "    )"
+        )
+    lines += [
+        '    tenant: Mapped[int] = mapped_column(server_default=text("0"))',
+        "    code: Mapped[str] = mapped_column(String(32))",
+        '    name: Mapped[str] = mapped_column(String(200), server_default="")',
+    ]
+    optional = [
+        "    description: Mapped[Optional[str]] = mapped_column(Text)",
+        '    amount: Mapped[decimal.Decimal] = mapped_column(Numeric(12, 2), server_default="0")',
+        '    quantity: Mapped[int] = mapped_column(server_default=text("0"))',
+        "    is_active: Mapped[bool] = mapped_column(server_default=true())",
+        "    status: Mapped[Status] = mapped_column(default=Status.draft)",
+        "    score: Mapped[Optional[float]]",
+        "    payload: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)",
+        "    external_id: Mapped[uuid.UUID] = mapped_column(unique=True, default=uuid.uuid4)",
+        "    starts_on: Mapped[Optional[datetime.date]] = mapped_column(Date)",
+        "    email: Mapped[Optional[str]] = mapped_column(String(320), index=True)",
+        '    weight: Mapped[Optional[int]] = mapped_column(BigInteger, comment="grams")',
+    ]
+    picked = set(chooser.sample(range(len(optional)), chooser.randint(5, 8)))
+    if number % 7 == 0:
+        picked.add(2)  # the CHECK constraint needs the quantity column
+    lines += [optional[i] for i in sorted(picked)]
+    if relationship_line:
+        lines.append("")
+        lines.append(relationship_line)
+    return "\n".join(lines) + "\n"
+
+
+def generate(count: int, seed: int = 20261126) -> Workspace:
+    chooser = random.Random(seed)
+    classes = [entity_source(number, chooser) for number in range(count)]
+    single = HEADER + BASE_BODY + "".join("\n\n" + source for source in classes)
+    base = HEADER + BASE_BODY
+    parts = []
+    for start in range(0, count, PER_FILE):
+        body = "".join("\n\n" + source for source in classes[start : start + PER_FILE])
+        parts.append(HEADER + SPLIT_IMPORT + body)
+    return Workspace(single, base, tuple(parts), count)
+
+
+def write_workspace(root: Path, workspace: Workspace) -> tuple[Path, Path, list[Path]]:
+    """``root/single/models.py``, and ``root/split/app/models/{base,part_NN}.py``."""
+    single = root / "single" / "models.py"
+    single.parent.mkdir(parents=True)
+    single.write_text(workspace.single)
+    package = root / "split" / "app" / "models"
+    package.mkdir(parents=True)
+    (package.parent / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    base = package / "base.py"
+    base.write_text(workspace.base)
+    parts = []
+    for number, text in enumerate(workspace.parts):
+        path = package / f"part_{number:02d}.py"
+        path.write_text(text)
+        parts.append(path)
+    return single, base, parts
+
+
+def build_database(models: Path, database: Path) -> DatabaseSchema:
+    """Import the generated file, ``create_all`` it into SQLite, read it back once."""
+    spec = importlib.util.spec_from_file_location("schema_lsp_bench_models", models)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    sa.orm.configure_mappers()  # the generated relationships are valid SQLAlchemy
+    url = f"sqlite:///{database}"
+    engine = sa.create_engine(url)
+    module.Base.metadata.create_all(engine)
+    engine.dispose()
+    introspector = SchemaIntrospector(url)
+    try:
+        return introspector.introspect()
+    finally:
+        introspector.dispose()
+
+
+# --- what is measured ---------------------------------------------------------------------
+
+
+def full_check(path: Path, text: str, root: Path, schema: DatabaseSchema) -> list[float]:
+    """Seconds of update (parse), entities() (build) and compare, in a fresh index."""
+    started = time.perf_counter()
+    index = WorkspaceIndex([root])
+    index.update(path, text)
+    parsed = time.perf_counter()
+    entities = index.entities()
+    built = time.perf_counter()
+    compare(entities, schema, CompareOptions())
+    done = time.perf_counter()
+    return [parsed - started, built - parsed, done - built]
+
+
+def cold_workspace(files: dict[Path, str], root: Path, schema: DatabaseSchema) -> int:
+    index = WorkspaceIndex([root])
+    for path, text in files.items():
+        index.update(path, text)
+    return len(compare(index.entities(), schema, CompareOptions()))
+
+
+def recheck(
+    index: WorkspaceIndex, path: Path, text: str, schema: DatabaseSchema
+) -> list[SchemaDifference]:
+    """What the server does after a didChange: re-parse one file, re-check it and the
+    files that depend on it."""
+    index.update(path, text)
+    entities = [
+        entity for other in sorted(index.dependents(path)) for entity in index.entities_in(other)
+    ]
+    return compare(entities, schema, CompareOptions())
+
+
+def edited_part(text: str, generation: int) -> str:
+    """One column's type changed: ``code`` becomes String(33 + generation)."""
+    old = "    code: Mapped[str] = mapped_column(String(32))"
+    assert old in text
+    return text.replace(old, old.replace("String(32)", f"String({33 + generation})"), 1)
+
+
+def edited_base(text: str, generation: int) -> str:
+    old = "created_by: Mapped[Optional[str]] = mapped_column(String(64))"
+    assert old in text
+    return text.replace(old, old.replace("String(64)", f"String({65 + generation})"), 1)
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Wall-clock seconds of the measured repetitions (warm-up excluded)."""
+
+    runs: tuple[float, ...]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.runs)
+
+    @property
+    def best(self) -> float:
+        return min(self.runs)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.runs)
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def measure(action: Callable[[], object], repeat: int, warmup: int = 2) -> Timing:
+    for _ in range(warmup):
+        action()
+    runs = []
+    for _ in range(repeat):
+        gc.collect()
+        started = time.perf_counter()
+        action()
+        runs.append(time.perf_counter() - started)
+    return Timing(tuple(runs))
+
+
+def profile_table(action: Callable[[], object], lines: int) -> str:
+    """The top entries of one profiled call, by own time and by cumulative time."""
+    profiler = cProfile.Profile()
+    profiler.runcall(action)
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.strip_dirs()
+    stats.sort_stats("tottime").print_stats(lines)
+    stats.sort_stats("cumulative").print_stats(lines)
+    return "\n".join(
+        line.rstrip()
+        for line in out.getvalue().splitlines()
+        if line.strip() and not line.startswith(("   Ordered by", "   List reduced"))
+    )
+
+
+# --- the run ------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    entities: int
+    lines: int
+    parts: int
+    tables: int
+    columns: int
+    differences: list[SchemaDifference]
+    all_options: list[SchemaDifference]
+    split_differences: int
+    ast_parse: Timing
+    full: Timing
+    phases: list[Timing]
+    cold: Timing
+    recheck: Timing
+    recheck_counts: list[int]
+    base_recheck: Timing
+    base_counts: list[int]
+    profiles: dict[str, str]
+
+
+def run(count: int, repeat: int, edits: int, profile_lines: int, force_profile: bool) -> Result:
+    workspace = generate(count)
+    with tempfile.TemporaryDirectory(prefix="schema_lsp_bench_diff_") as directory:
+        root = Path(directory)
+        single, base, parts = write_workspace(root, workspace)
+        log(f"{count} entities, {workspace.single.count(chr(10))} lines; building the database")
+        schema = build_database(single, root / "bench.sqlite")
+        text = workspace.single
+        split_root = root / "split"
+        files = {base: workspace.base} | dict(zip(parts, workspace.parts, strict=True))
+
+        # Correctness first: the generated models against their own database.
+        index = WorkspaceIndex([root / "single"])
+        index.update(single, text)
+        entities = index.entities()
+        differences = compare(entities, schema, CompareOptions())
+        everything = CompareOptions(unmapped_tables=True, comments=True, check_constraints=True)
+        all_options = compare(entities, schema, everything)
+        split_differences = cold_workspace(files, split_root, schema)
+        log(
+            f"differences: {len(differences)} (all options: {len(all_options)}; "
+            f"split workspace: {split_differences})"
+        )
+        if len(entities) != count:
+            log(f"warning: the parser found {len(entities)} entities, expected {count}")
+
+        log(f"ast.parse x{repeat}")
+        ast_parse = measure(lambda: ast.parse(text), repeat)
+        log(f"full check x{repeat}")
+        phase_runs: list[list[float]] = []
+        full = measure(
+            lambda: phase_runs.append(full_check(single, text, root / "single", schema)), repeat
+        )
+        phases = [Timing(tuple(run[i] for run in phase_runs[2:])) for i in range(3)]
+        log(f"cold split workspace x{repeat}")
+        cold = measure(lambda: cold_workspace(files, split_root, schema), repeat)
+
+        log(f"one-file re-check x{edits}")
+        warm = WorkspaceIndex([split_root])
+        for path, source in files.items():
+            warm.update(path, source)
+        warm.entities()
+        recheck_counts: list[int] = []
+        runs = []
+        for generation in range(-3, edits):  # three warm-up edits
+            path = parts[generation % len(parts)]
+            edited = edited_part(workspace.parts[generation % len(parts)], generation + 3)
+            gc.collect()
+            started = time.perf_counter()
+            found = recheck(warm, path, edited, schema)
+            elapsed = time.perf_counter() - started
+            if generation >= 0:
+                runs.append(elapsed)
+                recheck_counts.append(len(found))
+        recheck_timing = Timing(tuple(runs))
+
+        base_runs, base_counts = [], []
+        base_edits = max(5, edits // 5)
+        log(f"base-module re-check x{base_edits}")
+        for generation in range(-1, base_edits):
+            gc.collect()
+            started = time.perf_counter()
+            found = recheck(warm, base, edited_base(workspace.base, generation + 1), schema)
+            elapsed = time.perf_counter() - started
+            if generation >= 0:
+                base_runs.append(elapsed)
+                base_counts.append(len(found))
+
+        full_ratio = full.median / ast_parse.median
+        profiles = {}
+        if force_profile or full_ratio > FULL_CHECK_TARGET:
+            profiles["full check"] = profile_table(
+                lambda: full_check(single, text, root / "single", schema), profile_lines
+            )
+        if force_profile or recheck_timing.median * 1000 > RECHECK_TARGET_MS:
+
+            def ten_edits() -> None:
+                for generation in range(10):
+                    path = parts[generation % len(parts)]
+                    recheck(warm, path, edited_part(workspace.parts[generation], 100), schema)
+
+            profiles["10 one-file re-checks"] = profile_table(ten_edits, profile_lines)
+
+        return Result(
+            entities=len(entities),
+            lines=text.count("\n"),
+            parts=len(parts),
+            tables=len(schema.tables),
+            columns=sum(len(table.columns) for table in schema.tables),
+            differences=differences,
+            all_options=all_options,
+            split_differences=split_differences,
+            ast_parse=ast_parse,
+            full=full,
+            phases=phases,
+            cold=cold,
+            recheck=recheck_timing,
+            recheck_counts=recheck_counts,
+            base_recheck=Timing(tuple(base_runs)),
+            base_counts=base_counts,
+            profiles=profiles,
+        )
+
+
+# --- the report ---------------------------------------------------------------------------
+
+
+def machine_summary() -> str:
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        f"{now}; {platform.machine()}, {platform.system()}, Python "
+        f"{platform.python_version()}, SQLAlchemy {sa.__version__}"
+    )
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f}"
+
+
+def _listed(differences: list[SchemaDifference], limit: int = 8) -> list[str]:
+    return [f"  - `{d.code}` {d.path}:{d.line}: {d.message}" for d in differences[:limit]]
+
+
+def render_markdown(result: Result, repeat: int) -> str:
+    full_ratio = result.full.median / result.ast_parse.median
+    full_best = result.full.best / result.ast_parse.best
+    recheck_ms = result.recheck.median * 1000
+    lines = [
+        f"**{result.entities} entities** in one file of {result.lines} lines "
+        f"({result.tables} tables, {result.columns} columns in the SQLite database); "
+        f"split workspace: base module + {result.parts} files of {PER_FILE} entities. "
+        f"{machine_summary()}.",
+        "",
+        "| measurement | runs | median (ms) | min (ms) | p95 (ms) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    rows = [
+        ("(a) `ast.parse` of the file (baseline)", result.ast_parse),
+        ("(b) full check: fresh index, parse + build + `compare`", result.full),
+        ("&nbsp;&nbsp;of which `update` (parse)", result.phases[0]),
+        ("&nbsp;&nbsp;of which `entities()` (build)", result.phases[1]),
+        ("&nbsp;&nbsp;of which `compare`", result.phases[2]),
+        (f"cold split workspace ({result.parts + 1} files)", result.cold),
+        ("(c) one-file re-check after an edit", result.recheck),
+        ("base-module edit (every file re-checked)", result.base_recheck),
+    ]
+    for label, timing in rows:
+        lines.append(
+            f"| {label} | {len(timing.runs)} | {_ms(timing.median)} | {_ms(timing.best)} "
+            f"| {_ms(timing.p95)} |"
+        )
+    verdict_full = "met" if full_ratio <= FULL_CHECK_TARGET else "**missed**"
+    verdict_recheck = "met" if recheck_ms <= RECHECK_TARGET_MS else "**missed**"
+    lines += [
+        "",
+        "| target | median | min | target | verdict |",
+        "|---|---:|---:|---:|---|",
+        f"| full check / `ast.parse` | {full_ratio:.1f}x | {full_best:.1f}x "
+        f"| <= {FULL_CHECK_TARGET:g}x | {verdict_full} |",
+        f"| one-file re-check | {recheck_ms:.1f} ms (p95 {_ms(result.recheck.p95)}) "
+        f"| {_ms(result.recheck.best)} ms | <= {RECHECK_TARGET_MS:g} ms | {verdict_recheck} |",
+        "",
+        "Differences of the generated models against their own `create_all` database: "
+        f"**{len(result.differences)}** with the default options, "
+        f"{len(result.all_options)} with every option on (unmapped tables, comments, checks), "
+        f"{result.split_differences} for the split workspace.",
+    ]
+    if result.differences or result.all_options:
+        lines.append("")
+        lines += _listed(result.differences or result.all_options)
+    expected = {1}
+    if set(result.recheck_counts) != expected:
+        lines.append(
+            f"\nA one-file edit should give exactly one type difference; got counts "
+            f"{sorted(set(result.recheck_counts))}."
+        )
+    lines.append(
+        f"\nEach re-check found {sorted(set(result.recheck_counts))} difference(s); each "
+        f"base-module re-check {sorted(set(result.base_counts))} (one per entity using the "
+        "edited mixin)."
+    )
+    for label, table in result.profiles.items():
+        lines += ["", f"cProfile of one {label} (top entries by own time, then cumulative):", ""]
+        lines += ["```", table, "```"]
+    lines.append("")
+    return "\n".join(lines)
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--entities", type=int, default=300, help="entities to generate")
+    parser.add_argument("--repeat", type=int, default=15, help="timed runs after 2 warm-ups")
+    parser.add_argument("--edits", type=int, default=50, help="timed one-file re-checks")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        nargs="?",
+        const=25,
+        default=None,
+        metavar="LINES",
+        help="always include cProfile tables (by default only when a target is missed)",
+    )
+    parser.add_argument("--output", help="also write the Markdown report to this file")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = parse_arguments(argv)
+    result = run(
+        arguments.entities,
+        arguments.repeat,
+        arguments.edits,
+        arguments.profile or 25,
+        arguments.profile is not None,
+    )
+    report = render_markdown(result, arguments.repeat)
+    print(report)
+    if arguments.output:
+        Path(arguments.output).write_text(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
