@@ -478,3 +478,26 @@ def test_reflected_tables_are_not_checked() -> None:
         "not checked: table legacy (Table(autoload_with=...) reads it from the database)",
         "not checked: table report (it uses DeferredReflection)",
     ]
+
+
+def test_star_imports_of_sqlalchemy_and_of_workspace_modules() -> None:
+    index = _index(
+        types="""\
+        from sqlalchemy.types import *
+        """,
+        models="""\
+        from sqlalchemy import *
+        from app import types
+
+        metadata = MetaData()
+        package = Table(
+            "package",
+            metadata,
+            Column("id", types.UnicodeText, primary_key=True),
+            Column("name", String(100), nullable=False, unique=True),
+        )
+        """,
+    )
+    (package,) = index.entities()
+    assert [c.sa_type.name for c in package.table.columns] == ["UnicodeText", "String"]
+    assert not package.unresolved

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import ast
 import builtins
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from .source import ParsedFile
 
@@ -64,6 +66,18 @@ class ModuleRef:
 
 
 Ref = External | Definition | ModuleRef
+
+
+@cache
+def _sqlalchemy_names(module: str) -> frozenset[str]:
+    """What ``from <sqlalchemy module> import *`` binds (SQLAlchemy is ours to import)."""
+    try:
+        imported = importlib.import_module(module)
+    except ImportError:
+        return frozenset()
+    exported = getattr(imported, "__all__", None)
+    names = exported if exported is not None else [n for n in dir(imported) if n[:1] != "_"]
+    return frozenset(names)
 
 
 class Resolver:
@@ -128,8 +142,26 @@ class Resolver:
             return Definition(file, name, value)
         if name in file.imports:
             return self.resolve_dotted(file.imports[name], _depth + 1)
+        for module in reversed(file.star_imports):
+            found = self._star_name(module, name, _depth + 1)
+            if found is not None:
+                return found
         if name in _BUILTINS:
             return External(f"builtins.{name}")
+        return None
+
+    def _star_name(self, module: str, name: str, _depth: int) -> Ref | None:
+        """A name a ``from module import *`` may have bound: looked up in the workspace
+        module, or, for SQLAlchemy itself, in its real namespace."""
+        if name.startswith("_"):
+            return None
+        self.touched.add(module)
+        file = self._find_module(module)
+        if file is not None:
+            return self.resolve_name(file, name, _depth)
+        is_sqlalchemy = module == "sqlalchemy" or module.startswith("sqlalchemy.")
+        if is_sqlalchemy and name in _sqlalchemy_names(module):
+            return External(f"{module}.{name}")
         return None
 
     def resolve_dotted(self, dotted: str, _depth: int = 0) -> Ref | None:

@@ -39,6 +39,8 @@ class ParsedFile:
     #: ``X.metadata.naming_convention = {...}`` / ``X.metadata = MetaData(...)`` statements:
     #: (X, the assigned value, whether the value is a whole MetaData)
     metadata_assignments: tuple[tuple[ast.expr, ast.expr, bool], ...] = ()
+    #: modules imported with ``from module import *``, in order
+    star_imports: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -122,6 +124,7 @@ def parse_source(text: str, path: str, module: str | None = None) -> ParsedFile:
     assignments: dict[str, ast.expr] = {}
     functions: dict[str, ast.FunctionDef] = {}
     metadata_assignments: list[tuple[ast.expr, ast.expr, bool]] = []
+    star_imports: list[str] = []
     for statement in _module_statements(tree.body):
         if isinstance(statement, ast.Import):
             for alias in statement.names:
@@ -136,6 +139,7 @@ def parse_source(text: str, path: str, module: str | None = None) -> ParsedFile:
                 continue
             for alias in statement.names:
                 if alias.name == "*":
+                    star_imports.append(source)
                     continue
                 imports[alias.asname or alias.name] = f"{source}.{alias.name}"
         elif isinstance(statement, ast.ClassDef):
@@ -177,6 +181,7 @@ def parse_source(text: str, path: str, module: str | None = None) -> ParsedFile:
         lines=tuple(text.splitlines()),
         functions=functions,
         metadata_assignments=tuple(metadata_assignments),
+        star_imports=tuple(star_imports),
     )
 
 
