@@ -12,15 +12,6 @@ SQLITE_AUTOINCREMENT_FALSE = (
     "autoincrement on, yet a database made by create_all of the same model gives SL141 "
     "'not autoincrement in the model, autoincrement in the database'; expected nothing"
 )
-
-DIALECT_WHERE = (
-    "entities/constraints.py (Index branch of the constraint reader): every "
-    "'<dialect>_where=' keyword is stored in the one IndexSchema.where, whatever the "
-    "dialect, so Index(..., postgresql_where=text('done = false'), sqlite_where=text('done = "
-    "0')) compares 'done = 0' with PostgreSQL's '(done = false)' -> SL162 index_changed on a "
-    "database made from the same model; expected nothing (keep only the compared dialect's "
-    "predicate, or mark 'where' unresolved when they differ)"
-)
 FOREIGN_DIALECT_WHERE = (
     "entities/constraints.py (Index branch): a postgresql_where= predicate is kept on "
     "SQLite/MariaDB, where SQLAlchemy ignores it and creates a plain index, so a database made "
@@ -48,13 +39,6 @@ MARIADB_COLUMN_CHECK = (
     "column-level CHECK inline in the column definition, so mapped_column(sa.CheckConstraint("
     "'weight < 1000')) from create_all is reported SL192 check_missing; expected nothing "
     "(read information_schema.CHECK_CONSTRAINTS, which lists LEVEL='Column' checks too)"
-)
-
-WITH_VARIANT = (
-    "entities (column type reader): sa.BigInteger().with_variant(sa.Integer, 'sqlite') is "
-    "read as BigInteger on every dialect, so on SQLite, where create_all makes INTEGER, the "
-    "same model gives SL120 'declared BigInteger, database has INTEGER'; expected nothing "
-    "(keep per-dialect variants, as for <dialect>_where, or mark the type unresolved)"
 )
 
 QUOTED_SERIAL_SEQUENCE = (

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from schema_lsp.diff import CompareOptions
 
-from .bugs import WITH_VARIANT
 from .scenario import Scenario, alembic_fp
 
 RICH = """\
@@ -234,7 +233,6 @@ events = sa.Table(
     sa.Column("name", sa.String(30), nullable=False),
 )
 """,
-        xfail_on={"sqlite": WITH_VARIANT},
     ),
     Scenario(
         "golden_postgres_types",
