@@ -501,3 +501,25 @@ def test_star_imports_of_sqlalchemy_and_of_workspace_modules() -> None:
     (package,) = index.entities()
     assert [c.sa_type.name for c in package.table.columns] == ["UnicodeText", "String"]
     assert not package.unresolved
+
+
+def test_unreadable_table_args_mark_table_level_collections_incomplete() -> None:
+    index = _index(
+        models="""\
+        import sqlalchemy as sa
+        from sqlalchemy.orm import DeclarativeBase
+        from app.helpers import standard_indexes
+
+        class Base(DeclarativeBase):
+            pass
+
+        class Item(Base):
+            __tablename__ = "item"
+            __table_args__ = standard_indexes("item")
+            id = sa.Column(sa.Integer, primary_key=True)
+        """
+    )
+    (item,) = index.entities()
+    assert {"table.indexes", "table.unique_constraints", "table.foreign_keys"} <= item.unresolved
+    assert [n.message for n in item.notes] == ["not checked: __table_args__ (computed)"]
+    assert item.notes[0].range.start_line == 9
