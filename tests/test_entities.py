@@ -523,3 +523,26 @@ def test_unreadable_table_args_mark_table_level_collections_incomplete() -> None
     assert {"table.indexes", "table.unique_constraints", "table.foreign_keys"} <= item.unresolved
     assert [n.message for n in item.notes] == ["not checked: __table_args__ (computed)"]
     assert item.notes[0].range.start_line == 9
+
+
+def test_sqlmodel_subclass_redefinition_wins_in_the_inherited_place() -> None:
+    index = _index(
+        models="""\
+        from typing import Optional
+        from sqlmodel import Field, SQLModel
+
+        class ItemBase(SQLModel):
+            title: str = Field(max_length=50)
+            note: Optional[str] = None
+
+        class Item(ItemBase, table=True):
+            id: Optional[int] = Field(default=None, primary_key=True)
+            title: str = Field(max_length=80, index=True)
+        """
+    )
+    (item,) = index.entities()
+    assert item.table.column_names == ("title", "note", "id")
+    title = item.table.column("title")
+    assert title is not None and title.sa_type.kwarg("length") == 80
+    assert [i.columns for i in item.table.indexes] == [("title",)]
+    assert item.range_of("column:title").start_line == 9  # the subclass's line

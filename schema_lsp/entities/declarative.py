@@ -497,24 +497,24 @@ class DeclarativeReader:
         if info.base_note is not None:
             draft.note(info.base_note, draft.range)
         sqlmodel = info.base.kind == "sqlmodel"
-        seen: set[str] = set()
+        chosen: dict[str, Attribute] = {}
         sources = self._column_sources(info)
         if sqlmodel:
-            sources = list(reversed(sources))
-        for source in sources:
-            attributes = self.info(source).attributes
-            if not sqlmodel:
-                attributes = self._declaration_order(attributes)
-            for attribute in attributes:
-                if attribute.key in seen or attribute.key in _SKIPPED_ATTRIBUTES:
-                    continue
-                seen.add(attribute.key)
-                column = self._column(info.base, attribute, sqlmodel)
-                if column is not None:
-                    draft.add_column(column)
-        if sqlmodel:
-            # pydantic keeps the first position of a field a subclass redefines
-            pass
+            # pydantic: inherited fields first; a subclass's redefinition wins in place
+            for source in reversed(sources):
+                for attribute in self.info(source).attributes:
+                    chosen[attribute.key] = attribute
+        else:
+            # SQLAlchemy: the class's own attributes, then mixins'; the first one wins
+            for source in sources:
+                for attribute in self._declaration_order(self.info(source).attributes):
+                    chosen.setdefault(attribute.key, attribute)
+        for key, attribute in chosen.items():
+            if key in _SKIPPED_ATTRIBUTES:
+                continue
+            column = self._column(info.base, attribute, sqlmodel)
+            if column is not None:
+                draft.add_column(column)
         self._read_table_args(info, draft)
         return draft
 
