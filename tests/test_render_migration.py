@@ -232,7 +232,7 @@ def test_dialect_statements(drifted):
     if drifted.dialect == "postgresql":
         assert (
             "ALTER TABLE orders ALTER COLUMN total TYPE NUMERIC(10, 2) "
-            "USING total::NUMERIC(10, 2);" in lines
+            "USING CAST(total AS NUMERIC(10, 2));" in lines
         )
         assert "ALTER TABLE customers ALTER COLUMN nickname DROP NOT NULL;" in lines
     elif drifted.dialect == "mysql":
@@ -309,6 +309,26 @@ def test_checks_comments_and_tables_that_need_each_other(any_db, tmp_path):
     else:
         assert "comment" in kinds
         assert after == []
+
+
+def test_tables_are_dropped_before_the_tables_they_reference(any_db, tmp_path):
+    """Dependency order, not name order (reverse name order would drop z_base first)."""
+    any_db.execute(
+        "CREATE TABLE z_base (id INTEGER PRIMARY KEY)",
+        "CREATE TABLE m_child (id INTEGER PRIMARY KEY, base_id INTEGER, "
+        "FOREIGN KEY (base_id) REFERENCES z_base (id))",
+        "CREATE TABLE a_grandchild (id INTEGER PRIMARY KEY, child_id INTEGER, "
+        "FOREIGN KEY (child_id) REFERENCES m_child (id))",
+    )
+    models = tmp_path / "none.py"
+    models.write_text("from sqlalchemy.orm import DeclarativeBase\n")
+    before = differences(any_db.url, any_db.dialect, models)
+    assert sorted(d.table for d in before) == ["a_grandchild", "m_child", "z_base"]
+    script = render_sql(before, dialect_of(any_db), include_drops=True)
+    drops = [line for line in script.splitlines() if line.startswith("DROP TABLE")]
+    assert drops == ["DROP TABLE a_grandchild;", "DROP TABLE m_child;", "DROP TABLE z_base;"]
+    apply_sql(any_db.engine, script)
+    assert introspect_database(any_db.url).tables == ()
 
 
 def test_primary_key_and_autoincrement_changes_are_left_to_a_human():
@@ -821,7 +841,7 @@ def test_postgresql_enum_types_are_created_when_missing(postgres_db, tmp_path):
         "CREATE TYPE color AS ENUM ('red', 'blue');",
         "CREATE TYPE level AS ENUM ('low', 'high');",
     ]
-    assert "ALTER TABLE people ALTER COLUMN level TYPE level USING level::level;" in script
+    assert "ALTER TABLE people ALTER COLUMN level TYPE level USING CAST(level AS level);" in script
 
     revision = render_alembic_revision(
         before, "postgresql", message="enums", revision_id="0001", database=database

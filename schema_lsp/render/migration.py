@@ -57,6 +57,7 @@ from .sqlalchemy_tables import (
     build_foreign_key,
     build_index,
     build_table,
+    build_tables,
     build_unique,
     ensure_referred_table,
     postgresql_enum,
@@ -187,6 +188,8 @@ class _Planner:
         if database is not None:
             self.enum_types = {(e.schema, e.name) for e in database.enums}
         self._knows_enums = database is not None
+        self.new_tables: list[TableSchema] = []
+        self.dropped_tables: list[TableSchema] = []
         self.tables: dict[str, _TablePlan] = {}
         self.top: list[tuple[int, MigrateOperation]] = []
         self._actual_tables: dict[str, sa.Table] = {}
@@ -268,15 +271,7 @@ class _Planner:
         declared = difference.declared_table
         assert declared is not None
         self.require_enums(declared.columns)
-        metadata = sa.MetaData()
-        table = build_table(declared, metadata, dialect=self.dialect)
-        indexes = sorted(table.indexes, key=lambda i: str(i.name))
-        for index in indexes:
-            table.indexes.discard(index)
-        steps: list[MigrateOperation] = [ops.CreateTableOp.from_table(table)]
-        steps += [ops.CreateIndexOp.from_index(index) for index in indexes]
-        for step in steps:
-            self.top.append((_CREATE_TABLES, step))
+        self.new_tables.append(declared)
 
     def _table_unmapped(self, difference: SchemaDifference) -> None:
         if not self.include_drops:
@@ -286,8 +281,8 @@ class _Planner:
                 "deletes its data, pass include_drops=True to drop it)",
             )
             return
-        table = self.actual_table(difference)
-        self.top.append((_DROP_TABLES, ops.DropTableOp.from_table(table)))
+        assert difference.actual_table is not None
+        self.dropped_tables.append(difference.actual_table)
 
     def _column_missing(self, difference: SchemaDifference) -> None:
         declared = difference.declared
@@ -531,6 +526,9 @@ class _Planner:
         steps: list[tuple[int, int, MigrateOperation]] = [
             (phase, position, op) for position, (phase, op) in enumerate(self.top)
         ]
+        creates, drops = self.table_operations()
+        steps += [(_CREATE_TABLES, len(steps) + n, op) for n, op in enumerate(creates)]
+        steps += [(_DROP_TABLES, len(steps) + n, op) for n, op in enumerate(drops)]
         for plan in self.tables.values():
             ordered = [op for _, op in sorted(plan.steps, key=lambda s: s[0])]
             if self.dialect == "sqlite" and (plan.unnamed or any(map(needs_rebuild, ordered))):
@@ -554,7 +552,25 @@ class _Planner:
             )
             steps.append((-1, -1, note))
         steps.sort(key=lambda step: (step[0], step[1]))
-        return ops.UpgradeOps([op for _, _, op in _tables_in_dependency_order(steps)])
+        return ops.UpgradeOps([op for _, _, op in steps])
+
+    def table_operations(self) -> tuple[list[MigrateOperation], list[MigrateOperation]]:
+        """CREATE TABLE (with its indexes) for new tables, referenced tables first, and DROP
+        TABLE for dropped ones, referencing tables first: SQLAlchemy's own dependency sort
+        (``MetaData.sorted_tables``) decides."""
+        creates: list[MigrateOperation] = []
+        metadata = sa.MetaData()
+        new = build_tables(self.new_tables, metadata, dialect=self.dialect)
+        for table in metadata.sorted_tables:
+            if table in new:
+                indexes = sorted(table.indexes, key=lambda i: str(i.name))
+                creates.append(ops.CreateTableOp.from_table(table))
+                creates += [ops.CreateIndexOp.from_index(index) for index in indexes]
+        metadata = sa.MetaData()
+        dropped = build_tables(self.dropped_tables, metadata, dialect=self.dialect)
+        ordered = [t for t in reversed(metadata.sorted_tables) if t in dropped]
+        drops: list[MigrateOperation] = [ops.DropTableOp.from_table(t) for t in ordered]
+        return creates, drops
 
 
 _Planner.handlers = {
@@ -577,35 +593,6 @@ _Planner.handlers = {
     "check_missing": _Planner._check_missing,
     "check_unmapped": _Planner._check_unmapped,
 }
-
-
-def _tables_in_dependency_order(
-    steps: list[tuple[int, int, MigrateOperation]],
-) -> list[tuple[int, int, MigrateOperation]]:
-    """New tables before the new tables whose foreign keys point at them; dropped tables
-    after the tables that point at them."""
-    creates = [s for s in steps if isinstance(s[2], ops.CreateTableOp)]
-    if len(creates) < 2:
-        return steps
-    by_name = {op.table_name: op for _, _, op in creates if isinstance(op, ops.CreateTableOp)}
-    ordered: list[ops.CreateTableOp] = []
-    visiting: set[str] = set()
-
-    def visit(name: str) -> None:
-        if name in visiting or by_name[name] in ordered:
-            return
-        visiting.add(name)
-        for item in by_name[name].columns:
-            if isinstance(item, sa.ForeignKeyConstraint):
-                target = item.elements[0].target_fullname.split(".")[-2]
-                if target in by_name:
-                    visit(target)
-        ordered.append(by_name[name])
-
-    for name in by_name:
-        visit(name)
-    slots = iter(ordered)
-    return [(p, i, next(slots) if isinstance(op, ops.CreateTableOp) else op) for p, i, op in steps]
 
 
 def operations_for(
@@ -864,10 +851,9 @@ def migration_dialect(database: DatabaseSchema) -> str:
 
 
 def _using(column: str, type_: Any, dialect: str) -> str:
-    """``"col"::NEW_TYPE``: an explicit cast, so PostgreSQL accepts any castable change."""
-    compiled = dialect_for(dialect)
-    quoted = compiled.identifier_preparer.quote(column)
-    return f"{quoted}::{type_.compile(dialect=compiled)}"
+    """``CAST(col AS NEW_TYPE)`` compiled by the dialect: an explicit cast, so PostgreSQL
+    accepts any castable change (it refuses ``varchar`` to ``numeric`` without one)."""
+    return str(sa.cast(sa.column(column), type_).compile(dialect=dialect_for(dialect)))
 
 
 def _sequence_default(column: ColumnSchema) -> bool:

@@ -9,6 +9,7 @@ stubs holding only the referred columns, as Alembic does for its own operations.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -65,27 +66,50 @@ def build_table(
     indexes (not the ones the database made itself). ``without`` holds ``id()`` s of
     constraint/index schema objects to leave out: a SQLite rebuild drops an unnamed
     constraint by copying the table without it."""
+    return build_tables([table], metadata, dialect=dialect, without=without)[0]
+
+
+def build_tables(
+    tables: Sequence[TableSchema],
+    metadata: sa.MetaData,
+    *,
+    dialect: str,
+    without: frozenset[int] = frozenset(),
+) -> list[sa.Table]:
+    """Several tables in one MetaData, so foreign keys between them resolve to each other
+    (``metadata.sorted_tables`` then orders them by dependency)."""
+    built = [_table_without_keys(table, metadata, dialect, without) for table in tables]
+    for table, sa_table in zip(tables, built, strict=True):
+        for fk in table.foreign_keys:
+            if id(fk) not in without:  # after all tables: a key may point at any of them
+                ensure_referred_table(fk, metadata)
+                sa_table.append_constraint(build_foreign_key(fk))
+        for index in table.indexes:
+            if index.implicit is None and id(index) not in without:
+                build_index(index, sa_table, dialect)
+    return built
+
+
+def _table_without_keys(
+    table: TableSchema, metadata: sa.MetaData, dialect: str, without: frozenset[int]
+) -> sa.Table:
     pk = table.primary_key
     pk_columns = set(pk.columns) if pk is not None else set()
     columns = [
         build_column(c, primary_key=c.name in pk_columns, dialect=dialect) for c in table.columns
     ]
     items: list[Any] = []
-    if pk is not None and pk.name and not _default_pk_name(table, dialect):
-        # An explicit constraint keeps the key's name (and its column order).
+    if pk is not None and (
+        (pk.name and not _default_pk_name(table, dialect))
+        or pk.columns != tuple(c for c in table.column_names if c in pk_columns)
+    ):
+        # An explicit constraint keeps the key's name and its column order.
         items.append(sa.PrimaryKeyConstraint(*pk.columns, name=pk.name))
     items += [build_unique(u) for u in table.unique_constraints if id(u) not in without]
     items += [build_check(c) for c in table.check_constraints if id(c) not in without]
     built = sa.Table(table.name, metadata, *columns, *items, schema=table.schema)
-    for fk in table.foreign_keys:
-        if id(fk) not in without:  # after the table: a key may point at its own table
-            ensure_referred_table(fk, metadata)
-            built.append_constraint(build_foreign_key(fk))
     if table.comment is not None:
         built.comment = table.comment
-    for index in table.indexes:
-        if index.implicit is None and id(index) not in without:
-            build_index(index, built, dialect)
     return built
 
 
