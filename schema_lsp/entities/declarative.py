@@ -519,27 +519,15 @@ class DeclarativeReader:
         return draft
 
     def _column_sources(self, info: ClassInfo) -> list[Definition]:
-        """The class, then unmapped ancestors (mixins, abstract bases, the base itself),
-        stopping at mapped parents whose columns live in their own table."""
-        result: list[Definition] = []
-        for current in self._mro(info.definition):
-            current_info = self.info(current)
-            if current is not info.definition and current_info.table is not None:
-                continue
-            if any(self._is_under_mapped(info, current, mapped) for mapped in result[:0]):
-                continue
-            result.append(current)
-        mapped_ancestors = {
-            d for d in self._mro(info.definition)[1:] if self.info(d).table is not None
-        }
+        """The class, then its unmapped ancestors (mixins, abstract bases, the base itself)
+        in MRO order, leaving out mapped parents and everything above them: their columns
+        live in the parent's table."""
+        order = self._mro(info.definition)
         excluded: set[Definition] = set()
-        for mapped in mapped_ancestors:
-            excluded.update(self._mro(mapped))
-        return [d for d in result if d is info.definition or d not in excluded]
-
-    @staticmethod
-    def _is_under_mapped(info: ClassInfo, current: Definition, mapped: Definition) -> bool:
-        return False
+        for ancestor in order[1:]:
+            if self.info(ancestor).table is not None:
+                excluded.update(self._mro(ancestor))
+        return [d for d in order if d is info.definition or d not in excluded]
 
     def _column(self, base: BaseInfo, attribute: Attribute, sqlmodel: bool) -> ColumnDraft | None:
         file = attribute.file

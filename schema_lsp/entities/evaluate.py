@@ -10,7 +10,6 @@ Anything else raises ``Unresolvable`` with the reason, which the caller turns in
 from __future__ import annotations
 
 import ast
-import builtins
 import enum
 import importlib
 import sys
@@ -441,6 +440,3 @@ def _values_callable(expr: ast.Lambda) -> Any:
 
         return values
     raise Unresolvable("a lambda")
-
-
-_ = builtins  # builtins names resolve through import_external("builtins.x")

@@ -22,7 +22,6 @@ from .columns import (
     is_placeholder,
     read_call,
     spec_of,
-    type_spec,
 )
 from .evaluate import Unresolvable
 from .model import SourceRange
@@ -59,10 +58,8 @@ def field_column(
 ) -> ColumnDraft:
     """The column SQLModel's ``get_column_from_field`` makes for one field."""
     keywords: dict[str, ast.expr] = {}
-    has_default = value is not None
     if isinstance(value, ast.Call) and is_field_call(context, file, value):
         keywords = {k.arg: k.value for k in value.keywords if k.arg}
-        has_default = bool(value.args) or "default" in keywords or "default_factory" in keywords
         default_node = value.args[0] if value.args else keywords.get("default")
         sa_column = keywords.get("sa_column")
         if isinstance(sa_column, ast.Call):
@@ -140,7 +137,6 @@ def field_column(
         fk = read_foreign_key(context, Argument(file, fk_call), lambda m, a: None)
         if fk is not None:
             draft.foreign_keys.append(fk)
-    _ = has_default
     return draft
 
 
@@ -198,6 +194,3 @@ def _sqlmodel_type(
     if issubclass(type_, uuid.UUID):
         return spec_of(Uuid())
     raise Unresolvable(f"{type_.__name__} has no SQLModel column type")
-
-
-_ = type_spec
