@@ -8,6 +8,7 @@ from . import (
     stories_edges,
     stories_foreign_keys,
     stories_indexes,
+    stories_more,
     stories_options,
     stories_parsing,
     stories_tables,
@@ -27,6 +28,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     *stories_parsing.SCENARIOS,
     *stories_workspace.SCENARIOS,
     *stories_edges.SCENARIOS,
+    *stories_more.SCENARIOS,
 )
 
 _names = [s.name for s in SCENARIOS]
