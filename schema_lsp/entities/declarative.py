@@ -32,7 +32,7 @@ from .columns import (
     read_annotation,
     read_call,
 )
-from .constraints import read_table_item
+from .constraints import constraint_kind, read_table_item
 from .evaluate import Evaluator, Unresolvable
 from .model import Note
 from .resolve import Definition, External
@@ -477,7 +477,60 @@ class DeclarativeReader:
                 results.append(draft)
             else:
                 results.append(Extension(info.table, draft))
+        results.extend(self._standalone_indexes(file))
         return results
+
+    def _standalone_indexes(self, file: ParsedFile) -> list[Extension]:
+        """``Index("ix", User.email)`` (or ``User.__table__.c.email``) written after the
+        class, at module level: it joins the class's table, wherever the class is."""
+        extensions: list[Extension] = []
+        for statement in file.statements:
+            call = getattr(statement, "value", None)
+            if not isinstance(statement, (ast.Expr, ast.Assign)) or not isinstance(call, ast.Call):
+                continue
+            if constraint_kind(self.context, file, call) not in ("Index", "UniqueConstraint"):
+                continue
+            owner = next(
+                (d for d in map(lambda a: self._mapped_owner(file, a), call.args) if d), None
+            )
+            if owner is None:
+                continue
+            info = self.info(owner)
+            if info.table is None or info.base is None:
+                continue
+            draft = TableDraft(
+                name=info.table[0],
+                range=file.range(call),
+                schema=info.table[1],
+                convention=dict(info.base.metadata.convention),
+            )
+
+            def local_column(node: ast.expr) -> str | None:
+                found = self._mapped_owner(file, node)
+                if found is None or not isinstance(node, ast.Attribute):
+                    return None
+                return self.column_name_of(found, node.attr)
+
+            read_table_item(self.context, file, call, draft, local_column)
+            extensions.append(Extension(info.table, draft))
+        return extensions
+
+    def _mapped_owner(self, file: ParsedFile, node: ast.expr) -> Definition | None:
+        """The mapped class of ``Model.attr`` / ``Model.__table__.c.attr``."""
+        if not isinstance(node, ast.Attribute):
+            return None
+        owner = node.value
+        if (
+            isinstance(owner, ast.Attribute)
+            and owner.attr in ("c", "columns")
+            and isinstance(owner.value, ast.Attribute)
+            and owner.value.attr == "__table__"
+        ):
+            owner = owner.value.value
+        ref = self.evaluator.resolver.resolve(file, owner)
+        if isinstance(ref, Definition) and isinstance(ref.node, ast.ClassDef):
+            return ref
+        return None
 
     def _read_class(self, info: ClassInfo) -> TableDraft:
         definition = info.definition

@@ -92,3 +92,6 @@ class Named:
 class Tag(Named, Base):
     id: Mapped[int] = mc(primary_key=True)
     post_id: Mapped[int] = mc(ForeignKey(Post.__table__.c.id), primary_key=True)
+
+
+Index("ix_posts_title_body", Post.title, Post.__table__.c.body)
