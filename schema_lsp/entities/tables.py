@@ -242,6 +242,7 @@ def finish(draft: TableDraft) -> EntitySchema:
                 computed=column.computed,
                 comment=column.comment,
                 enum_values=_enum_values(sa_type),
+                collation=_collation(sa_type),
             )
         )
 
@@ -382,6 +383,12 @@ def _column_name(draft: TableDraft, key_or_name: str) -> str:
 def _key_of(draft: TableDraft, name: str) -> str:
     column = draft.column(name)
     return column.key if column else name
+
+
+def _collation(sa_type: TypeSpec) -> str | None:
+    """Where introspection keeps a type's collation too (``String(collation="C")``)."""
+    value = sa_type.kwarg("collation")
+    return value if isinstance(value, str) else None
 
 
 def _enum_values(sa_type: TypeSpec) -> tuple[str, ...] | None:
