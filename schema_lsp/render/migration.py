@@ -25,11 +25,13 @@ What callers may rely on:
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
+import textwrap
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -101,8 +103,6 @@ def _write_comment(operations: Operations, operation: CommentOperation) -> None:
 
 @renderers.dispatch_for(CommentOperation, replace=True)
 def _render_comment(autogen_context: AutogenContext, operation: CommentOperation) -> list[str]:
-    import textwrap
-
     lines = textwrap.wrap(operation.reason, 80, break_long_words=False, break_on_hyphens=False)
     return [f"# {line}" for line in lines]
 
@@ -310,10 +310,9 @@ class _Planner:
             )
             return
         plan = self.plan(difference)
-        column = self.actual_table(difference).c[actual.name]
-        operation = ops.DropColumnOp.from_column_and_tablename(
-            plan.schema, plan.name, _detached(column)
-        )
+        # The column as the database has it, so the downgrade adds it back the same.
+        column = build_column(actual, dialect=self.dialect)
+        operation = ops.DropColumnOp.from_column_and_tablename(plan.schema, plan.name, column)
         self.add(difference, _DROP_COLUMNS, operation)
 
     def _alter(self, difference: SchemaDifference) -> ops.AlterColumnOp:
@@ -457,7 +456,7 @@ class _Planner:
             schema=self.plan(difference).schema,
         )
         ensure_referred_table(declared, table.metadata)
-        constraint = build_foreign_key(_renamed(declared, name))
+        constraint = build_foreign_key(replace(declared, name=name))
         table.append_constraint(constraint)
         operation = ops.CreateForeignKeyOp.from_constraint(constraint)
         self.add(difference, _CREATE_FOREIGN_KEYS, operation)
@@ -481,7 +480,8 @@ class _Planner:
     def _check_missing(self, difference: SchemaDifference) -> None:
         declared = difference.declared
         assert isinstance(declared, CheckConstraintSchema)
-        name = declared.name or _constraint_name("ck", difference.table, ("check",))
+        digest = hashlib.sha1(declared.sqltext.encode()).hexdigest()[:8]
+        name = declared.name or _constraint_name("ck", difference.table, (digest,))
         plan = self.plan(difference)
         operation = ops.CreateCheckConstraintOp(
             name, plan.name, sa.text(declared.sqltext), schema=plan.schema
@@ -861,23 +861,12 @@ def _sequence_default(column: ColumnSchema) -> bool:
     return column.autoincrement and (column.default or "").startswith("nextval(")
 
 
-def _detached(column: sa.Column[Any]) -> sa.Column[Any]:
-    copy = column._copy()
-    return copy
-
-
 def _find_index(table: sa.Table, index: IndexSchema, dialect: str) -> sa.Index:
     """The cached table's index of that name (one the database made itself is built)."""
     for candidate in table.indexes:
         if candidate.name == index.name:
             return candidate
     return build_index(index, table, dialect)
-
-
-def _renamed(fk: ForeignKeySchema, name: str) -> ForeignKeySchema:
-    from dataclasses import replace
-
-    return replace(fk, name=name)
 
 
 def _constraint_name(prefix: str, table: str, parts: Sequence[str]) -> str:
