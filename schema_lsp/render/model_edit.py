@@ -8,11 +8,18 @@ Everything around them is left as the user wrote it. New names are written the w
 already imports them (``sa.String`` after ``import sqlalchemy as sa``); a name the file
 does not import yet gets an import line after the file's last top-level import.
 
-Covered kinds: ``type``, ``nullable``, ``server_default``, ``column_missing`` (the column is
-removed from the model), ``column_unmapped`` (an attribute is added, declarative classes
-only) and ``foreign_key_changed`` when only the referential actions differ. Anything else
-gives None: indexes, constraints and tables are better fixed by the migration, and an
-edit this module cannot place exactly is never guessed.
+Covered kinds: ``type`` (the annotation's Python type follows), ``nullable``,
+``server_default``, ``column_missing`` (the attribute is removed, never from a mixin other
+entities share), ``column_unmapped`` (an attribute is added after the class's last column,
+as ``Mapped``/``mapped_column`` or as ``Column`` like its neighbours) and
+``foreign_key_changed`` when only the referential actions differ. Anything else gives None:
+indexes, constraints and tables are better fixed by the migration, imperative ``Table(...)``
+and SQLModel fields are only partly covered, and an edit this module cannot place exactly
+is never guessed.
+
+``model_edit`` returns a ``ModelEdit`` (a title and the ``TextEdit`` values to apply together:
+the change itself and, when needed, an import line) rather than a single ``TextEdit``, so a
+type whose name the file does not import yet still gives code that runs.
 """
 
 from __future__ import annotations
