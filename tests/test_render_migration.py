@@ -999,3 +999,35 @@ def test_an_empty_revision_passes(tmp_path):
     assert "def upgrade() -> None:\n    pass\n" in text
     assert "def downgrade() -> None:\n    pass\n" in text
     assert_ruff_clean(path)
+
+
+def test_mysql_modify_keeps_what_it_does_not_change(mysql_db, tmp_path):
+    """MODIFY restates the whole column: the default and comment the type change does not
+    touch come from the cached database column, so they survive it."""
+    mysql_db.execute(
+        "CREATE TABLE things (id INTEGER AUTO_INCREMENT PRIMARY KEY, "
+        "name VARCHAR(20) NOT NULL DEFAULT 'x' COMMENT 'the name')"
+    )
+    models = tmp_path / "things.py"
+    models.write_text(
+        "from sqlalchemy import Integer, String\n"
+        "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\n"
+        "class Base(DeclarativeBase):\n    pass\n\n\n"
+        "class Thing(Base):\n"
+        '    __tablename__ = "things"\n\n'
+        "    id: Mapped[int] = mapped_column(Integer, primary_key=True)\n"
+        '    name: Mapped[str] = mapped_column(String(40), server_default="x", '
+        'comment="the name")\n'
+    )
+    before = differences(mysql_db.url, "mysql", models)
+    assert [d.kind for d in before] == ["type"]
+    script = render_sql(before, dialect_of(mysql_db))
+    assert (
+        "ALTER TABLE things MODIFY name VARCHAR(40) NOT NULL DEFAULT 'x' COMMENT 'the name';"
+        in script.splitlines()
+    )
+    apply_sql(mysql_db.engine, script)
+    assert differences(mysql_db.url, "mysql", models) == []
+    column = introspect_database(mysql_db.url).tables[0].column("name")
+    assert column is not None
+    assert (column.default, column.comment) == ("'x'", "the name")
