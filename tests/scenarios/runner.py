@@ -60,7 +60,7 @@ class Outcome:
     """What one run produced: our differences (as comparable rows) and the oracle's facts."""
 
     differences: list[SchemaDifference]
-    rows: Counter[tuple[str, str, str | None, int | None]]
+    rows: Counter[tuple[str, str, str | None, int | str | None]]
     ours: Counter[Fact]
     alembic: Counter[Fact]
     alembic_raw: list[Any]
@@ -154,7 +154,7 @@ def _prepare_schema(db: Any, scenario: Scenario, app: str | None) -> None:
 def _import(path: Path, scenario: Scenario) -> ModuleType:
     """Import a models file under a unique name (tests only: the product never imports)."""
     if "sqlmodel" in scenario.needs:
-        from sqlmodel import SQLModel
+        from sqlmodel import SQLModel  # type: ignore[import-not-found,unused-ignore]
 
         SQLModel.metadata.clear()  # one global MetaData: forget the previous scenario's
     name = f"_scenario_{path.stem}_{next(_counter)}"
@@ -289,8 +289,8 @@ def _alembic_facts(raw: list[Any], default_schema: str | None, scenario: Scenari
             if family == "check" and not scenario.options.check_constraints:
                 continue  # our check comparison is opt-in
             kind = f"{family}_missing" if op == "add_constraint" else f"{family}_unmapped"
-            columns = ",".join(c.name for c in constraint.columns) if family == "unique" else None
-            facts.append((kind, table, columns))
+            subject = ",".join(c.name for c in constraint.columns) if family == "unique" else None
+            facts.append((kind, table, subject))
         elif op in ("add_fk", "remove_fk"):
             fk = item[1]
             table = _key(fk.table.schema, fk.table.name, default_schema)
@@ -304,11 +304,14 @@ def _alembic_facts(raw: list[Any], default_schema: str | None, scenario: Scenari
                 facts.append(("comment", _key(table.schema, table.name, default_schema), None))
         else:
             raise AssertionError(f"unmapped Alembic op {op}: {item!r}")
-    for pairs, changed in ((added_index, "index_changed"), (added_fk, "foreign_key_changed")):
-        removed = removed_index if changed == "index_changed" else removed_fk
-        for key, fact in pairs.items():
-            if key in removed:
-                del removed[key]
+    pairs = (
+        (added_index, removed_index, "index_changed"),
+        (added_fk, removed_fk, "foreign_key_changed"),
+    )
+    for added, removed, changed in pairs:
+        for pair_key, fact in added.items():
+            if pair_key in removed:
+                del removed[pair_key]
                 facts.append((changed, fact[1], fact[2]))
             else:
                 facts.append(fact)

@@ -35,7 +35,7 @@ MYSQL_FALSE = (
     "reports modify_default on every run (Alembic issue 1777)"
 )
 
-SCENARIOS = (
+SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "types_clean",
         "create_all of a products model: String, Numeric, Integer, Text, a native Enum and "
