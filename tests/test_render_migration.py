@@ -440,6 +440,10 @@ def test_a_not_null_column_without_default_comes_with_a_warning(dialect):
         assert 'CREATE TABLE "_alembic_tmp_Order Items" (' in " ".join(statements)
     else:
         assert statements[-1] == 'ALTER TABLE "Order Items" ADD COLUMN sku VARCHAR(12) NOT NULL;'
+    revision = render_alembic_revision([found], dialect, message="m", revision_id="1")
+    upgrade, _, downgrade = revision.partition("def downgrade")
+    assert "# note: Order Items.sku is added NOT NULL" in upgrade
+    assert "NOT NULL" not in downgrade  # the downgrade drops the column: no note there
 
 
 # -- drops need names ----------------------------------------------------------------------

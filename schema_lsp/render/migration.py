@@ -88,8 +88,10 @@ class CommentOperation(MigrateOperation):
     """A comment in the migration: a difference deliberately left alone, or something the
     person running it must know. Rendered as ``--`` in SQL and ``#`` in Python."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, upgrade_only: bool = False) -> None:
         self.reason = reason
+        #: Says something about the upgrade only (a downgrade leaves it out).
+        self.upgrade_only = upgrade_only
 
     def reverse(self) -> CommentOperation:
         return self
@@ -210,8 +212,8 @@ class _Planner:
     def add(self, difference: SchemaDifference, phase: int, operation: MigrateOperation) -> None:
         self.plan(difference).steps.append((phase, operation))
 
-    def skip(self, phase: int, reason: str) -> None:
-        self.top.append((phase, CommentOperation(reason)))
+    def skip(self, phase: int, reason: str, *, upgrade_only: bool = False) -> None:
+        self.top.append((phase, CommentOperation(reason, upgrade_only=upgrade_only)))
 
     def actual_table(self, difference: SchemaDifference) -> sa.Table:
         """The database's table as SQLAlchemy objects (reverse operations read it)."""
@@ -296,6 +298,7 @@ class _Planner:
                 f"note: {difference.table}.{declared.name} is added NOT NULL without a server "
                 "default: this fails on a table that has rows (add it nullable, fill it, "
                 "then make it NOT NULL)",
+                upgrade_only=True,
             )
         self.add(difference, _ADD_COLUMNS, ops.AddColumnOp(plan.name, column, schema=plan.schema))
 
@@ -741,6 +744,10 @@ def render_alembic_revision(
     upgrade = operations_for(differences, name, include_drops=include_drops, database=database)
     downgrade = upgrade.reverse()
     _fix_using(downgrade, name)
+    # Notes to the reader stay at the top, where the upgrade has them.
+    kept = [op for op in downgrade.ops if not getattr(op, "upgrade_only", False)]
+    notes = [op for op in kept if _is_note(op)]
+    downgrade.ops[:] = notes + [op for op in kept if not _is_note(op)]
     context = AutogenContext(
         MigrationContext.configure(dialect_name=name),
         opts={
@@ -818,6 +825,10 @@ def _render_item(kind: str, item: Any, context: AutogenContext) -> str | bool:
     if isinstance(item, sa.TextClause):
         return f"sa.text({item.text!r})"
     return False
+
+
+def _is_note(operation: MigrateOperation) -> bool:
+    return isinstance(operation, CommentOperation) and operation.reason.startswith("note:")
 
 
 def _fix_using(container: ops.OpContainer, dialect: str) -> None:
