@@ -447,3 +447,62 @@ SCENARIOS += (
         skip_on={"sqlite": "PostgreSQL's XML type", "mysql": "PostgreSQL's XML type"},
     ),
 )
+
+ENUM_NAMES = orm(
+    """
+    import enum
+
+
+    class Level(enum.Enum):
+        LOW = "low"
+        HIGH = "high-priority"
+
+
+    class Alert(Base):
+        __tablename__ = "alerts"
+
+        id: Mapped[int] = mapped_column(primary_key=True)
+        level: Mapped[Level]  # [level]
+        by_value: Mapped[Level] = mapped_column(sa.Enum(Level, name="level_by_value", values_callable=lambda e: [m.value for m in e]))  # [by_value]
+    """
+)
+
+SCENARIOS += (
+    Scenario(
+        "enum_names_and_values_clean",
+        "A Python enum whose names differ from its values: Mapped[Level] stores the names "
+        "(LOW, HIGH), values_callable stores the values; create_all: nothing.",
+        ENUM_NAMES,
+    ),
+    Scenario(
+        "enum_values_callable_differs",
+        "values_callable in the model, the database enum made from the names: a difference "
+        "(SQLite: VARCHAR(13) vs VARCHAR(4)).",
+        ENUM_NAMES,
+        expect=(Expect("SL120", "alerts", "by_value", "by_value"),),
+        database=changed((", values_callable=lambda e: [m.value for m in e]", "")),
+        oracle=(
+            alembic_miss(
+                "type", "alerts", "by_value",
+                "Alembic core does not compare PostgreSQL enum values (Hyperion issue 403)",
+                "postgresql",
+            ),
+        ),
+    ),
+    Scenario(
+        "literal_annotation_clean",
+        "Mapped[Literal['draft', 'final']]: SQLAlchemy makes a non-native Enum; nothing.",
+        orm(
+            """
+            from typing import Literal
+
+
+            class Draft(Base):
+                __tablename__ = "drafts"
+
+                id: Mapped[int] = mapped_column(primary_key=True)
+                stage: Mapped[Literal["draft", "final"]]
+            """
+        ),
+    ),
+)
