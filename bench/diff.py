@@ -50,9 +50,10 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from schema_lsp.diff import CompareOptions, SchemaDifference, compare
-from schema_lsp.entities import WorkspaceIndex
+from schema_lsp.entities import EntitySchema, WorkspaceIndex
 from schema_lsp.introspect import SchemaIntrospector
 from schema_lsp.schema import DatabaseSchema
+from schema_lsp.url import DatabaseUrl
 
 FULL_CHECK_TARGET = 3.0  # x ast.parse
 RECHECK_TARGET_MS = 20.0
@@ -202,7 +203,7 @@ def entity_source(number: int, chooser: random.Random) -> str:
         target = chooser.randrange(0, number - 1)
         lines.append(
             "    owner_id: Mapped[Optional[int]] = mapped_column(\n"
-            f'        BigInteger, ForeignKey("{table_name(target)}.id", ondelete="SET NULL")\n'
+            f'        ForeignKey("{table_name(target)}.id", ondelete="SET NULL"), comment="owner"\n'
             "    )"
         )
     lines += [
@@ -264,23 +265,83 @@ def write_workspace(root: Path, workspace: Workspace) -> tuple[Path, Path, list[
     return single, base, parts
 
 
-def build_database(models: Path, database: Path) -> DatabaseSchema:
-    """Import the generated file, ``create_all`` it into SQLite, read it back once."""
+def load_models(models: Path) -> sa.MetaData:
+    """Import the generated file (our own generated code, never a user's) for its metadata."""
     spec = importlib.util.spec_from_file_location("schema_lsp_bench_models", models)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     sa.orm.configure_mappers()  # the generated relationships are valid SQLAlchemy
-    url = f"sqlite:///{database}"
-    engine = sa.create_engine(url)
-    module.Base.metadata.create_all(engine)
-    engine.dispose()
+    metadata: sa.MetaData = module.Base.metadata
+    return metadata
+
+
+def read_schema(url: str | DatabaseUrl) -> DatabaseSchema:
     introspector = SchemaIntrospector(url)
     try:
         return introspector.introspect()
     finally:
         introspector.dispose()
+
+
+def build_sqlite(metadata: sa.MetaData, database: Path) -> DatabaseSchema:
+    """``create_all`` into a new SQLite file, read back once (the cached schema)."""
+    url = f"sqlite:///{database}"
+    engine = sa.create_engine(url)
+    metadata.create_all(engine)
+    engine.dispose()
+    return read_schema(url)
+
+
+BENCH_DATABASE = "schema_lsp_bench_diff"
+
+
+def build_on_server(metadata: sa.MetaData, admin: DatabaseUrl) -> DatabaseSchema:
+    """``create_all`` into a database created for the purpose beside ``admin``'s (dropped
+    again by ``drop_on_server``), read back once."""
+    engine = sa.create_engine(admin.sqlalchemy_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        quoted = connection.dialect.identifier_preparer.quote(BENCH_DATABASE)
+        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {quoted}")
+        connection.exec_driver_sql(f"CREATE DATABASE {quoted}")
+    engine.dispose()
+    url = DatabaseUrl(admin.sqlalchemy_url.set(database=BENCH_DATABASE))
+    engine = sa.create_engine(url.sqlalchemy_url)
+    metadata.create_all(engine)
+    engine.dispose()
+    return read_schema(url)
+
+
+def drop_on_server(admin: DatabaseUrl) -> None:
+    engine = sa.create_engine(admin.sqlalchemy_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        quoted = connection.dialect.identifier_preparer.quote(BENCH_DATABASE)
+        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {quoted}")
+    engine.dispose()
+
+
+@dataclass(frozen=True)
+class SelfCheck:
+    """The generated models against their own ``create_all`` database on one dialect."""
+
+    dialect: str
+    server_version: str
+    default: list[SchemaDifference]
+    everything: list[SchemaDifference]
+
+
+EVERYTHING = CompareOptions(unmapped_tables=True, comments=True, check_constraints=True)
+
+
+def self_check(entities: list[EntitySchema], schema: DatabaseSchema) -> SelfCheck:
+    entities = [entity.for_dialect(schema.dialect) for entity in entities]
+    return SelfCheck(
+        schema.dialect,
+        schema.server_version,
+        compare(entities, schema, CompareOptions()),
+        compare(entities, schema, EVERYTHING),
+    )
 
 
 # --- what is measured ---------------------------------------------------------------------
@@ -438,8 +499,7 @@ class Result:
     parts: int
     tables: int
     columns: int
-    differences: list[SchemaDifference]
-    all_options: list[SchemaDifference]
+    self_checks: list[SelfCheck]
     split_differences: int
     ast_parse: Timing
     full: Timing
@@ -453,13 +513,21 @@ class Result:
     profiles: dict[str, str]
 
 
-def run(count: int, repeat: int, edits: int, profile_lines: int, force_profile: bool) -> Result:
+def run(
+    count: int,
+    repeat: int,
+    edits: int,
+    profile_lines: int,
+    force_profile: bool,
+    servers: Sequence[DatabaseUrl] = (),
+) -> Result:
     workspace = generate(count)
     with tempfile.TemporaryDirectory(prefix="schema_lsp_bench_diff_") as directory:
         root = Path(directory)
         single, base, parts = write_workspace(root, workspace)
         log(f"{count} entities, {workspace.single.count(chr(10))} lines; building the database")
-        schema = build_database(single, root / "bench.sqlite")
+        metadata = load_models(single)
+        schema = build_sqlite(metadata, root / "bench.sqlite")
         text = workspace.single
         split_root = root / "split"
         files = {base: workspace.base} | dict(zip(parts, workspace.parts, strict=True))
@@ -468,14 +536,20 @@ def run(count: int, repeat: int, edits: int, profile_lines: int, force_profile: 
         index = WorkspaceIndex([root / "single"])
         index.update(single, text)
         entities = index.entities()
-        differences = compare(entities, schema, CompareOptions())
-        everything = CompareOptions(unmapped_tables=True, comments=True, check_constraints=True)
-        all_options = compare(entities, schema, everything)
+        self_checks = [self_check(entities, schema)]
+        for admin in servers:
+            log(f"self-check on {admin.masked}")
+            try:
+                self_checks.append(self_check(entities, build_on_server(metadata, admin)))
+            finally:
+                drop_on_server(admin)
         split_differences = cold_workspace(files, split_root, schema)
-        log(
-            f"differences: {len(differences)} (all options: {len(all_options)}; "
-            f"split workspace: {split_differences})"
-        )
+        for checked in self_checks:
+            log(
+                f"{checked.dialect}: {len(checked.default)} differences "
+                f"({len(checked.everything)} with every option)"
+            )
+        log(f"split workspace: {split_differences} differences")
         if len(entities) != count:
             log(f"warning: the parser found {len(entities)} entities, expected {count}")
 
@@ -553,8 +627,7 @@ def run(count: int, repeat: int, edits: int, profile_lines: int, force_profile: 
             parts=len(parts),
             tables=len(schema.tables),
             columns=sum(len(table.columns) for table in schema.tables),
-            differences=differences,
-            all_options=all_options,
+            self_checks=self_checks,
             split_differences=split_differences,
             ast_parse=ast_parse,
             full=full,
@@ -635,24 +708,31 @@ def render_markdown(result: Result, repeat: int) -> str:
         f"| one-file re-check | {recheck_ms:.1f} ms (p95 {_ms(result.recheck.p95)}) "
         f"| {_ms(result.recheck.best)} ms | <= {RECHECK_TARGET_MS:g} ms | {verdict_recheck} |",
         "",
-        "Differences of the generated models against their own `create_all` database: "
-        f"**{len(result.differences)}** with the default options, "
-        f"{len(result.all_options)} with every option on (unmapped tables, comments, checks), "
-        f"{result.split_differences} for the split workspace.",
+        "Differences of the generated models against their own `create_all` database "
+        f"(the split workspace against SQLite: {result.split_differences}):",
+        "",
+        "| dialect | server | default options | every option (unmapped tables, comments, checks) |",
+        "|---|---|---:|---:|",
     ]
-    if result.differences:
-        lines += ["", "Differences with the default options (should be none):", ""]
-        lines += _listed(result.differences)
-    if result.all_options:
-        codes = Counter(d.code for d in result.all_options)
-        lines += [
-            "",
-            "With every option on, by code: "
-            + ", ".join(f"`{code}` {count}" for code, count in sorted(codes.items()))
-            + "; one of each:",
-            "",
-        ]
-        lines += _listed(list({d.code: d for d in reversed(result.all_options)}.values()))
+    for checked in result.self_checks:
+        lines.append(
+            f"| {checked.dialect} | {checked.server_version} | **{len(checked.default)}** "
+            f"| {len(checked.everything)} |"
+        )
+    for checked in result.self_checks:
+        if checked.default:
+            lines += ["", f"On {checked.dialect}, with the default options (should be none):", ""]
+            lines += _listed(checked.default)
+        if checked.everything:
+            codes = Counter(d.code for d in checked.everything)
+            lines += [
+                "",
+                f"On {checked.dialect}, with every option on, by code: "
+                + ", ".join(f"`{code}` {count}" for code, count in sorted(codes.items()))
+                + "; one of each:",
+                "",
+            ]
+            lines += _listed(list({d.code: d for d in reversed(checked.everything)}.values()))
     lines.append(
         f"\nEach one-file re-check found {_counts(result.recheck_counts)} difference(s) "
         "(expected 1: the edited type); each base-module re-check "
@@ -684,6 +764,14 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="LINES",
         help="always include cProfile tables (by default only when a target is missed)",
     )
+    parser.add_argument(
+        "--server",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="also check zero differences on this server (an admin URL; the benchmark creates "
+        f"and drops a database {BENCH_DATABASE!r} beside it); repeatable",
+    )
     parser.add_argument("--output", help="also write the Markdown report to this file")
     return parser.parse_args(argv)
 
@@ -696,6 +784,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments.edits,
         arguments.profile or 25,
         arguments.profile is not None,
+        [DatabaseUrl.parse(url) for url in arguments.server],
     )
     report = render_markdown(result, arguments.repeat)
     print(report)
