@@ -1,0 +1,151 @@
+"""The real-world packages: pinned versions, where their models are, what we mutate.
+
+Every expectation here names its reason. ``notes`` are the info-level differences a clean
+database may show (anything else is a false positive); ``mutations`` are changes applied to
+the built database, each on a column, index or foreign key that the package declares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: The dialects a package's database is built on (MariaDB only where the package supports it).
+SQLITE, POSTGRESQL, MYSQL = "sqlite", "postgresql", "mysql"
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """One change to the built database and the difference it must cause.
+
+    ``action`` is one of drop_column, add_column, retype_column, drop_not_null, drop_index,
+    drop_foreign_key; ``subject`` is the column (the index name for drop_index, the
+    constrained column for drop_foreign_key); ``code`` the difference expected, reported on
+    the declaration of the subject (the table's declaration for add_column).
+    """
+
+    action: str
+    table: str
+    subject: str
+    code: str
+
+
+@dataclass(frozen=True)
+class RealWorldPackage:
+    name: str  # the PyPI name
+    version: str
+    modules: tuple[str, ...]  # imported by the build script so every table is defined
+    metadata: str  # ``module:attribute.path`` of the MetaData that create_all runs on
+    dialects: tuple[str, ...]
+    mutations: tuple[Mutation, ...]
+    #: (code, table) info notes expected on a clean database, with the reason.
+    notes: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: dialect -> why the clean check reports false positives today (strict xfail).
+    known_false_positives: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}-{self.version}"
+
+
+def _mutations(
+    *, drop: str, add_to: str, retype: str, nullable: str, index: str, foreign_key: str
+) -> tuple[Mutation, ...]:
+    """The six mutations, each on a ``table.subject`` the package declares."""
+
+    def on(target: str) -> tuple[str, str]:
+        table, _, subject = target.partition(".")
+        return table, subject
+
+    return (
+        Mutation("drop_column", *on(drop), "SL110"),
+        Mutation("add_column", add_to, "extra_note", "SL111"),
+        Mutation("retype_column", *on(retype), "SL120"),
+        Mutation("drop_not_null", *on(nullable), "SL130"),
+        Mutation("drop_index", *on(index), "SL160"),
+        Mutation("drop_foreign_key", *on(foreign_key), "SL180"),
+    )
+
+
+BUILDBOT = RealWorldPackage(
+    name="buildbot",
+    version="4.3.0",
+    modules=("buildbot.db.model",),
+    metadata="buildbot.db.model:Model.metadata",
+    dialects=(SQLITE, POSTGRESQL, MYSQL),
+    mutations=_mutations(
+        drop="projects.description_html",
+        add_to="masters",
+        retype="workers.pause_reason",
+        nullable="object_state.value_json",
+        index="steps.steps_started_at",
+        foreign_key="builders.projectid",
+    ),
+    notes={
+        ("SL001", "workers"): "workers.info is a JsonObject, buildbot's own TypeDecorator",
+    },
+    known_false_positives={
+        SQLITE: (
+            "SL141 on changesource_masters.changesourceid and scheduler_masters.schedulerid: "
+            "a single-column Integer primary key that is also a ForeignKey is not "
+            "autoincrement in SQLAlchemy, but SQLite's INTEGER PRIMARY KEY is read as "
+            "autoincrement; the DDL is identical, so the diff must not compare it on SQLite"
+        ),
+    },
+)
+
+_FAB_MAPPED_COLUMN = (
+    "security/sqla/models.py imports mapped_column in `try: from sqlalchemy.orm import "
+    "mapped_column / except ImportError: def mapped_column(...)`; the parser does not "
+    "resolve the name to SQLAlchemy's (every such column is SL001 'not checked'), and the "
+    "diff then reports the unresolved columns' primary keys (SL140 '(none) in the model'), "
+    "unique constraints (SL171), foreign keys (SL181) and, for `id = mapped_column(...)` "
+    "without annotation, the column itself (SL111) as differences instead of notes; "
+    "also SL001 'naming convention could not be read' for Table(..., Model.metadata) where "
+    "Model (flask_appbuilder/__init__ -> models/sqla) subclasses declarative_base()"
+)
+_FAB_SEQUENCE = (
+    "; and SL141 on ab_permission_view_role/ab_user_role/ab_user_group/ab_group_role.id: "
+    "Column('id', Integer, Sequence(...), primary_key=True) is fed by its own sequence "
+    "on PostgreSQL and MariaDB (no SERIAL/AUTO_INCREMENT/DEFAULT), so 'autoincrement in "
+    "the model, not in the database' is wrong there"
+)
+
+FLASK_APPBUILDER = RealWorldPackage(
+    name="flask-appbuilder",
+    version="5.3.0",
+    modules=("flask_appbuilder.security.sqla.models",),
+    metadata="flask_appbuilder:Model.metadata",
+    dialects=(SQLITE, POSTGRESQL, MYSQL),
+    mutations=_mutations(
+        drop="ab_group.description",
+        add_to="ab_group_role",
+        retype="ab_group.label",
+        nullable="ab_group.name",
+        index="ab_user_group.idx_user_id",
+        foreign_key="ab_group_role.role_id",
+    ),
+    notes={},
+    known_false_positives={
+        SQLITE: _FAB_MAPPED_COLUMN,
+        POSTGRESQL: _FAB_MAPPED_COLUMN + _FAB_SEQUENCE,
+        MYSQL: _FAB_MAPPED_COLUMN + _FAB_SEQUENCE,
+    },
+)
+
+AIM = RealWorldPackage(
+    name="aim",
+    version="3.29.1",
+    modules=("aim.storage.structured.sql_engine.models",),
+    metadata="aim.storage.structured.sql_engine.models:Base.metadata",
+    dialects=(SQLITE, POSTGRESQL, MYSQL),
+    mutations=_mutations(
+        drop="tag.color",
+        add_to="experiment",
+        retype="note_audit_log.action",
+        nullable="note.content",
+        index="run.ix_run_hash",
+        foreign_key="note.run_id",
+    ),
+)
+
+PACKAGES = (BUILDBOT, FLASK_APPBUILDER, AIM)
