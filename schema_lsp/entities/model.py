@@ -8,7 +8,7 @@ and never compared; ``notes`` tell the user what was not checked and why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from ..schema import TableSchema, TypeSpec
 
@@ -70,6 +70,9 @@ class EntitySchema:
     #: ``with_variant`` types: ``(column name, dialect, type)``; the column's ``sa_type`` is
     #: the type on other dialects, its type unresolved here and resolved by ``for_dialect``.
     dialect_types: tuple[tuple[str, str, TypeSpec], ...] = ()
+    #: object keys whose name a naming convention made (SQLAlchemy shortens those, per
+    #: dialect, when they are too long; ``for_dialect`` does the same)
+    conventional_names: frozenset[str] = frozenset()
     _ranges: dict[str, SourceRange] = field(
         init=False, repr=False, compare=False, hash=False, default_factory=dict
     )
@@ -85,55 +88,10 @@ class EntitySchema:
         return f"{key}.{field_name}" not in self.unresolved
 
     def for_dialect(self, dialect: str) -> EntitySchema:
-        """This entity as created on ``dialect`` (a SQLAlchemy dialect name): index
-        predicates and methods written for that dialect apply, other dialects' are absent
-        (SQLAlchemy ignores them there). Compare with this, not the neutral entity."""
-        if not self.dialect_options and not self.dialect_types:
-            return self
-        accepted = {"mysql", "mariadb"} if dialect in ("mysql", "mariadb") else {dialect}
-        written = {(key, name) for key, name, _, _ in self.dialect_options}
-        chosen = {
-            (key, name): value
-            for key, name, option_dialect, value in self.dialect_options
-            if option_dialect in accepted
-        }
-        unresolved = set(self.unresolved)
-        indexes = []
-        for index in self.table.indexes:
-            key = object_key("index", index.name, index.columns)
-            changes: dict[str, str | None] = {}
-            for name in ("where", "method"):
-                if (key, name) not in written:
-                    continue
-                value = chosen.get((key, name))
-                changes[name] = value
-                if value is not None or (key, name) not in chosen:
-                    unresolved.discard(f"{key}.{name}")
-            indexes.append(
-                replace(
-                    index,
-                    where=changes.get("where", index.where),
-                    method=changes.get("method", index.method),
-                )
-            )
-        columns = []
-        variants = {(name, d): spec for name, d, spec in self.dialect_types}
-        varied = {name for name, _, _ in self.dialect_types}
-        for column in self.table.columns:
-            if column.name not in varied:
-                columns.append(column)
-                continue
-            spec = variants.get((column.name, dialect)) or next(
-                (variants[(column.name, d)] for d in accepted if (column.name, d) in variants),
-                column.sa_type,
-            )
-            columns.append(replace(column, sa_type=spec))
-            unresolved.discard(f"{object_key('column', column.name)}.type")
-        table = replace(self.table, indexes=tuple(indexes), columns=tuple(columns))
-        return replace(
-            self,
-            table=table,
-            unresolved=frozenset(unresolved),
-            dialect_options=(),
-            dialect_types=(),
-        )
+        """This entity as SQLAlchemy creates it on ``dialect`` (a dialect name): index
+        predicates, methods and ``with_variant`` types written for that dialect apply,
+        other dialects' are absent, and names made by a naming convention are truncated to
+        the dialect's identifier length. Compare with this, not the neutral entity."""
+        from .dialects import specialize
+
+        return specialize(self, dialect)

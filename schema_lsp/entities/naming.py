@@ -60,6 +60,13 @@ def normalize_convention(convention: Mapping[object, object]) -> dict[str, str]:
     return result
 
 
+def is_conventional(convention: Mapping[str, str], target: NamingTarget) -> bool:
+    """Whether the convention (not the written name) names the object: SQLAlchemy marks
+    such names ``conv`` and shortens them when a dialect needs it."""
+    template = convention.get(target.kind)
+    return template is not None and (target.name is None or "%(constraint_name)s" in template)
+
+
 def convention_name(convention: Mapping[str, str], target: NamingTarget) -> str | None:
     """The name SQLAlchemy gives the object (None: it stays unnamed, the database picks)."""
     template = convention.get(target.kind)

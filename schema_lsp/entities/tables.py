@@ -29,6 +29,7 @@ from .naming import (
     NamingError,
     NamingTarget,
     convention_name,
+    is_conventional,
 )
 
 NULL_TYPE = TypeSpec("sqlalchemy.sql.sqltypes:NullType")
@@ -152,11 +153,15 @@ def finish(draft: TableDraft) -> EntitySchema:
     """The EntitySchema a draft declares, with SQLAlchemy's implicit objects and names."""
     ranges: dict[str, SourceRange] = {"table": draft.range, **draft.extra_ranges}
     unresolved = set(draft.unresolved)
+    conventional: set[tuple[str, str]] = set()  # (kind, name) made by the convention
     notes = list(draft.notes)
 
     def name_for(kind: str, target: NamingTarget, where: SourceRange) -> tuple[str | None, bool]:
         try:
-            return convention_name(draft.convention, target), True
+            name = convention_name(draft.convention, target)
+            if name is not None and is_conventional(draft.convention, target):
+                conventional.add((kind, name))
+            return name, True
         except NamingError as exc:
             if str(exc) == UNREADABLE_MESSAGE:  # said once, on the table
                 note = Note(f"not checked: {exc}", draft.range)
@@ -365,6 +370,7 @@ def finish(draft: TableDraft) -> EntitySchema:
         notes=tuple(notes),
         dialect_options=tuple(dialect_options),
         dialect_types=tuple(dialect_types),
+        conventional_names=frozenset(_conventional_keys(table, conventional)),
     )
 
 
@@ -383,6 +389,28 @@ def _column_name(draft: TableDraft, key_or_name: str) -> str:
 def _key_of(draft: TableDraft, name: str) -> str:
     column = draft.column(name)
     return column.key if column else name
+
+
+def _conventional_keys(table: TableSchema, conventional: set[tuple[str, str]]) -> set[str]:
+    """Object keys of the objects whose names the convention made."""
+    kinds = {"ix": "index", "uq": "unique", "fk": "foreign_key", "ck": "check", "pk": "primary_key"}
+    made = {(kinds[kind], name) for kind, name in conventional}
+    keys: set[str] = set()
+    for index in table.indexes:
+        if ("index", index.name) in made:
+            keys.add(object_key("index", index.name, index.columns))
+    for unique in table.unique_constraints:
+        if ("unique", unique.name) in made:
+            keys.add(object_key("unique", unique.name, unique.columns))
+    for fk in table.foreign_keys:
+        if ("foreign_key", fk.name) in made:
+            keys.add(object_key("foreign_key", fk.name, fk.columns))
+    for check in table.check_constraints:
+        if ("check", check.name) in made:
+            keys.add(object_key("check", check.name, ()))
+    if table.primary_key is not None and ("primary_key", table.primary_key.name) in made:
+        keys.add(object_key("primary_key", table.primary_key.name))
+    return keys
 
 
 def _collation(sa_type: TypeSpec) -> str | None:

@@ -1,0 +1,168 @@
+"""An entity as SQLAlchemy creates it on one dialect.
+
+The parsed entity is dialect-neutral; a few things only exist per dialect: ``<dialect>_where``
+and ``<dialect>_using`` index keywords, ``with_variant`` types, and the truncation of
+convention-made names longer than the dialect's identifiers (``name[:max - 8] + "_" +
+md5[-4:]``, as SQLAlchemy's compiler does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from functools import cache
+
+from ..schema import (
+    CheckConstraintSchema,
+    ForeignKeySchema,
+    PrimaryKeySchema,
+    UniqueConstraintSchema,
+)
+from .model import EntitySchema, object_key
+
+
+def specialize(entity: EntitySchema, dialect: str) -> EntitySchema:
+    if not (entity.dialect_options or entity.dialect_types or entity.conventional_names):
+        return entity
+    accepted = {"mysql", "mariadb"} if dialect in ("mysql", "mariadb") else {dialect}
+    unresolved = set(entity.unresolved)
+    table = entity.table
+
+    # Index keywords for one dialect.
+    written = {(key, name) for key, name, _, _ in entity.dialect_options}
+    chosen = {
+        (key, name): value
+        for key, name, option_dialect, value in entity.dialect_options
+        if option_dialect in accepted
+    }
+    indexes = []
+    for index in table.indexes:
+        key = object_key("index", index.name, index.columns)
+        changes: dict[str, str | None] = {}
+        for name in ("where", "method"):
+            if (key, name) not in written:
+                continue
+            value = chosen.get((key, name))
+            changes[name] = value
+            if value is not None or (key, name) not in chosen:
+                unresolved.discard(f"{key}.{name}")
+        indexes.append(
+            replace(
+                index,
+                where=changes.get("where", index.where),
+                method=changes.get("method", index.method),
+            )
+        )
+
+    # with_variant types.
+    variants = {(name, d): spec for name, d, spec in entity.dialect_types}
+    varied = {name for name, _, _ in entity.dialect_types}
+    columns = []
+    for column in table.columns:
+        if column.name not in varied:
+            columns.append(column)
+            continue
+        spec = variants.get((column.name, dialect)) or next(
+            (variants[(column.name, d)] for d in sorted(accepted) if (column.name, d) in variants),
+            column.sa_type,
+        )
+        columns.append(replace(column, sa_type=spec))
+        unresolved.discard(f"{object_key('column', column.name)}.type")
+    table = replace(table, indexes=tuple(indexes), columns=tuple(columns))
+
+    # Convention-made names longer than the dialect allows.
+    renamed: dict[str, str] = {}
+    index_max, constraint_max = _name_limits(dialect)
+
+    def shorten(
+        kind: str, name: str | None, cols: tuple[str, ...], limit: int | None
+    ) -> str | None:
+        key = object_key(kind, name, cols)
+        if name is None or limit is None or len(name) <= limit:
+            return name
+        if key not in entity.conventional_names:
+            return name
+        short = truncated_name(name, limit)
+        renamed[key] = object_key(kind, short, cols)
+        return short
+
+    table = replace(
+        table,
+        indexes=tuple(
+            replace(i, name=shorten("index", i.name, i.columns, index_max)) for i in table.indexes
+        ),
+        unique_constraints=tuple(
+            UniqueConstraintSchema(shorten("unique", u.name, u.columns, constraint_max), u.columns)
+            for u in table.unique_constraints
+        ),
+        foreign_keys=tuple(
+            _fk(f, shorten("foreign_key", f.name, f.columns, constraint_max))
+            for f in table.foreign_keys
+        ),
+        check_constraints=tuple(
+            CheckConstraintSchema(shorten("check", c.name, (), constraint_max), c.sqltext)
+            for c in table.check_constraints
+        ),
+        primary_key=_pk(table.primary_key, shorten, constraint_max),
+    )
+    ranges = tuple((_rekey(key, renamed), where) for key, where in entity.ranges)
+    unresolved = {_rekey(key, renamed) for key in unresolved}
+    return replace(
+        entity,
+        table=table,
+        ranges=ranges,
+        unresolved=frozenset(unresolved),
+        dialect_options=(),
+        dialect_types=(),
+        conventional_names=frozenset(_rekey(key, renamed) for key in entity.conventional_names),
+    )
+
+
+_Shorten = Callable[[str, str | None, tuple[str, ...], int | None], str | None]
+
+
+def truncated_name(name: str, limit: int) -> str:
+    """SQLAlchemy's shortening of a too-long convention name for a dialect."""
+    from sqlalchemy.util import md5_hex
+
+    return name[0 : limit - 8] + "_" + md5_hex(name)[-4:]
+
+
+def _fk(fk: ForeignKeySchema, name: str | None) -> ForeignKeySchema:
+    return replace(fk, name=name)
+
+
+def _pk(
+    pk: PrimaryKeySchema | None, shorten: _Shorten, limit: int | None
+) -> PrimaryKeySchema | None:
+    if pk is None:
+        return None
+    name = shorten("primary_key", pk.name, pk.columns, limit)
+    return replace(pk, name=name)
+
+
+def _rekey(key: str, renamed: dict[str, str]) -> str:
+    for old, new in renamed.items():
+        if key == old or key.startswith(old + "."):
+            return new + key[len(old) :]
+    return key
+
+
+@cache
+def _name_limits(dialect: str) -> tuple[int | None, int | None]:
+    """(index, constraint) name length limits of a dialect, from SQLAlchemy itself."""
+    try:
+        if dialect == "mariadb":
+            from sqlalchemy.dialects.mysql.mariadb import MariaDBDialect
+
+            instance = MariaDBDialect()
+        else:
+            from sqlalchemy.dialects import registry
+
+            instance = registry.load(dialect)()
+    except Exception:  # an unknown dialect name: no truncation
+        return None, None
+    identifier = getattr(instance, "max_identifier_length", None)
+    index = getattr(instance, "max_index_name_length", None) or identifier
+    constraint = getattr(instance, "max_constraint_name_length", None) or identifier
+    return index, constraint
