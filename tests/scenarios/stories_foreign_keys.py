@@ -4,6 +4,7 @@ differ only because of a naming convention (information, never drop and re-creat
 
 from __future__ import annotations
 
+from .bugs import FK_DEFERRABLE
 from .scenario import Expect, Scenario, alembic_fp, changed, orm, then
 
 LIBRARY = orm(
@@ -31,7 +32,7 @@ LIBRARY = orm(
     """
 )
 
-SCENARIOS = (
+SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "foreign_keys_clean",
         "ForeignKey('authors.id', ondelete='CASCADE') and ForeignKey(Publisher.id) made by "
@@ -252,5 +253,46 @@ class User(Base):
             )
         },
         skip_on={"sqlite": "SQLite cannot drop a foreign key in place"},
+    ),
+)
+
+DEFERRABLE = orm(
+    """
+    class Author(Base):
+        __tablename__ = "authors"
+
+        id: Mapped[int] = mapped_column(primary_key=True)
+
+
+    class Book(Base):
+        __tablename__ = "books"
+
+        id: Mapped[int] = mapped_column(primary_key=True)
+        author_id: Mapped[int] = mapped_column(sa.ForeignKey("authors.id", deferrable=True, initially="DEFERRED"))  # [author]
+    """
+)
+
+SCENARIOS += (
+    Scenario(
+        "deferrable_foreign_key_clean",
+        "A DEFERRABLE INITIALLY DEFERRED key from create_all (PostgreSQL): nothing.",
+        DEFERRABLE,
+        skip_on={
+            "sqlite": "deferrable keys are compared on PostgreSQL",
+            "mysql": "MariaDB has no deferrable keys",
+        },
+    ),
+    Scenario(
+        "deferrable_foreign_key_differs",
+        "The model's key is DEFERRABLE INITIALLY DEFERRED, the database's is not: a key "
+        "that behaves differently inside a transaction.",
+        DEFERRABLE,
+        expect=(Expect("SL182", "books", "books_author_id_fkey", "author"),),
+        database=changed((', deferrable=True, initially="DEFERRED")', ")")),
+        skip_on={
+            "sqlite": "deferrable keys are compared on PostgreSQL",
+            "mysql": "MariaDB has no deferrable keys",
+        },
+        xfail_on={"postgresql": FK_DEFERRABLE},
     ),
 )

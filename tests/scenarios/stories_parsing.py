@@ -263,7 +263,7 @@ RENAMED = orm(
     """
 )
 
-SCENARIOS = (
+SCENARIOS: tuple[Scenario, ...] = (
     Scenario("mixin_clean", "Columns inherited from a plain mixin by two models.", MIXINS),
     Scenario(
         "mixin_column_differs",
@@ -450,5 +450,59 @@ SCENARIOS = (
             ("age: Optional[int] = Field(default=None)", "age: int = Field(default=None)"),
         ),
         needs=("sqlmodel",),
+    ),
+)
+
+SCENARIOS += (
+    Scenario(
+        "base_declared_tablename_clean",
+        "The base names every table with a declared_attr __tablename__ (class name, lower case).",
+        """\
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+
+class Base(DeclarativeBase):
+    @declared_attr.directive
+    def __tablename__(cls) -> str:
+        return cls.__name__.lower()
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+class Invoice(Base):
+    total: Mapped[int]  # [total]
+
+
+class Receipt(Base):
+    invoice_id: Mapped[int] = mapped_column(sa.ForeignKey("invoice.id"))
+""",
+    ),
+    Scenario(
+        "declarative_base_cls_mixin_differs",
+        "declarative_base(cls=IdMixin): every model gets the mixin's id and created_by; "
+        "created_by is VARCHAR(10) in the database.",
+        """\
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base, declared_attr
+
+
+class IdMixin:
+    @declared_attr
+    def __tablename__(cls):
+        return cls.__name__.lower() + "s"
+
+    id = Column(Integer, primary_key=True)
+    created_by = Column(String(30), nullable=False)  # [created_by]
+
+
+Base = declarative_base(cls=IdMixin)
+
+
+class Ticket(Base):
+    title = Column(String(80))
+""",
+        expect=(Expect("SL120", "tickets", "created_by", "created_by"),),
+        database=changed(("String(30)", "String(10)")),
     ),
 )

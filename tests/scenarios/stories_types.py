@@ -483,7 +483,9 @@ SCENARIOS += (
         database=changed((", values_callable=lambda e: [m.value for m in e]", "")),
         oracle=(
             alembic_miss(
-                "type", "alerts", "by_value",
+                "type",
+                "alerts",
+                "by_value",
                 "Alembic core does not compare PostgreSQL enum values (Hyperion issue 403)",
                 "postgresql",
             ),
