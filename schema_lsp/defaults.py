@@ -192,13 +192,38 @@ def is_automatic_default(column: ColumnSchema, table: TableSchema | None = None)
         return False
     if table is None:
         return True
-    schema, _, name = normalized.value.rpartition(".")
+    schema, name = _qualified_name(normalized.value)
     if schema not in ("", table.schema or "", "public"):
         return False
     # PostgreSQL names a serial's sequence <table>_<column>_seq, shortened to 63 bytes,
     # with a number after "seq" when the name was taken.
     labels = ["seq"] + [f"seq{number}" for number in range(1, 10)]
     return any(name == _pg_object_name(table.name, column.name, label) for label in labels)
+
+
+def _qualified_name(text: str) -> tuple[str, str]:
+    """``app."Order Items_id_seq"`` -> (``app``, ``Order Items_id_seq``): PostgreSQL quotes
+    a name in ``regclass`` text when it needs quoting, doubling any quote inside it."""
+    parts: list[str] = []
+    current = ""
+    quoted = False
+    position = 0
+    while position < len(text):
+        char = text[position]
+        if char == '"':
+            if quoted and text[position + 1 : position + 2] == '"':
+                current += '"'
+                position += 1
+            else:
+                quoted = not quoted
+        elif char == "." and not quoted:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+        position += 1
+    parts.append(current)
+    return (parts[-2] if len(parts) > 1 else ""), parts[-1]
 
 
 def _pg_object_name(first: str, second: str, label: str) -> str:

@@ -119,25 +119,9 @@ def drifted_metadata() -> sa.MetaData:
     return metadata
 
 
-def _known_false_positive(difference: SchemaDifference, dialect: str) -> bool:
-    """defaults.is_automatic_default keeps the double quotes PostgreSQL puts around the
-    sequence of a SERIAL in a table whose name needs quoting ("Order Items_id_seq"), so the
-    sequence default is reported (see test_serial_of_quoted_table_is_automatic)."""
-    actual = difference.actual
-    return (
-        dialect == "postgresql"
-        and difference.kind == "server_default"
-        and isinstance(actual, ColumnSchema)
-        and (actual.default or "").startswith("nextval(")
-        and '"' in (actual.default or "")
-    )
-
-
 def differences(url: str, dialect: str, models: Path = MODELS) -> list[SchemaDifference]:
     found = compare(parse_entities([models]), introspect_database(url), OPTIONS)
-    return [
-        d for d in found if d.table != "alembic_version" and not _known_false_positive(d, dialect)
-    ]
+    return [d for d in found if d.table != "alembic_version"]
 
 
 def errors_and_warnings(found: list[SchemaDifference]) -> list[str]:
@@ -770,16 +754,8 @@ def test_model_edit_adds_the_import_a_new_type_needs(tmp_path):
     assert "from sqlalchemy.dialects import postgresql\nfrom typing import Any\n" in edited
 
 
-# -- a bug found on the way (owned by defaults.py) ---------------------------------------------
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="defaults.is_automatic_default compares the sequence name with its double quotes "
-    '("Order Items_id_seq"), so a SERIAL in a table whose name needs quoting is reported '
-    "as a server default the model lacks",
-)
 def test_serial_of_quoted_table_is_automatic(postgres_db):
+    """The sequence's name is quoted in the default ("Order Items_id_seq"): still a SERIAL."""
     from schema_lsp.defaults import is_automatic_default
 
     postgres_db.execute('CREATE TABLE "Order Items" (id SERIAL PRIMARY KEY)')
@@ -950,8 +926,7 @@ def test_tables_in_another_schema(postgres_db, tmp_path):
 
     def found() -> list[SchemaDifference]:
         database = introspect_database(postgres_db.url, schemas=[None, "app"])
-        all_found = compare(parse_entities([models]), database)
-        return [d for d in all_found if not _known_false_positive(d, "postgresql")]
+        return compare(parse_entities([models]), database)
 
     before = found()
     assert {d.kind for d in before} >= {"type", "nullable", "index_missing", "column_unmapped"}
