@@ -357,6 +357,7 @@ class _SchemaReader:
         built_indexes = [self._build_index(index, built_fks) for index in indexes]
         if sqlite is not None:
             built_indexes += sqlite.expression_indexes(name, {i.name for i in built_indexes})
+            uniques = uniques + sqlite.missed_uniques(name, uniques)
         built_columns = tuple(self._build_column(column, name, pk, sqlite) for column in columns)
         return TableSchema(
             name=name,
@@ -577,10 +578,12 @@ class _SqliteExtras:
         declared: dict[tuple[str, str], str],
         actions: dict[tuple[str, tuple[str, ...], str], dict[str, str]],
         index_sql: dict[str, list[tuple[str, str]]],
+        unique_columns: dict[str, list[tuple[str, ...]]],
     ) -> None:
         self._declared = declared
         self._actions = actions
         self._index_sql = index_sql
+        self._unique_columns = unique_columns
 
     @classmethod
     def read(cls, connection: Connection) -> _SqliteExtras:
@@ -614,7 +617,17 @@ class _SqliteExtras:
             "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
         ):
             index_sql.setdefault(table, []).append((name, sql))
-        return cls(declared, actions, index_sql)
+        unique_parts: dict[tuple[str, str], list[str]] = {}
+        for table, index, column in run(
+            "SELECT m.name, il.name, ii.name FROM sqlite_master AS m "
+            "JOIN pragma_index_list(m.name) AS il JOIN pragma_index_info(il.name) AS ii "
+            "WHERE m.type = 'table' AND il.origin = 'u' ORDER BY m.name, il.name, ii.seqno"
+        ):
+            unique_parts.setdefault((table, index), []).append(column)
+        unique_columns: dict[str, list[tuple[str, ...]]] = {}
+        for (table, _), columns in unique_parts.items():
+            unique_columns.setdefault(table, []).append(tuple(columns))
+        return cls(declared, actions, index_sql, unique_columns)
 
     def declared_type(self, table: str, column: str) -> str:
         return self._declared.get((table, column), "")
@@ -623,6 +636,17 @@ class _SqliteExtras:
         self, table: str, columns: tuple[str, ...], referred: str
     ) -> dict[str, str]:
         return self._actions.get((table, columns, referred), {})
+
+    def missed_uniques(self, table: str, reflected: Sequence[Any]) -> list[dict[str, Any]]:
+        """UNIQUE constraints SQLAlchemy's DDL parsing misses (``a VARCHAR(10) UNIQUE``,
+        ``REFERENCES t(id) UNIQUE``), found through the indexes SQLite made for them;
+        their names, if any, are not recoverable."""
+        known = {tuple(unique["column_names"]) for unique in reflected}
+        return [
+            {"name": None, "column_names": list(columns)}
+            for columns in self._unique_columns.get(table, [])
+            if columns not in known
+        ]
 
     def expression_indexes(self, table: str, known: set[str | None]) -> list[IndexSchema]:
         """Indexes SQLAlchemy skipped because an element is an expression."""

@@ -299,3 +299,17 @@ def test_wrong_password_message_has_no_password(mysql_db):
         introspect_database(url.render_as_string(hide_password=False))
     assert "hunter2-secret" not in str(caught.value)
     assert "Access denied" in str(caught.value)
+
+
+def test_sqlite_inline_unique_constraints_sqlalchemy_misses(sqlite_db):
+    sqlite_db.execute(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, a VARCHAR(10) NOT NULL UNIQUE, "
+        "b INT REFERENCES t (id) UNIQUE, c INT UNIQUE, CONSTRAINT uq_cd UNIQUE (c, id))"
+    )
+    table = introspect_database(sqlite_db.url).table("t")
+    assert table.unique_constraints == (
+        UniqueConstraintSchema(None, ("a",)),
+        UniqueConstraintSchema(None, ("b",)),
+        UniqueConstraintSchema(None, ("c",)),
+        UniqueConstraintSchema("uq_cd", ("c", "id")),
+    )
