@@ -64,3 +64,13 @@ FK_DEFERRABLE = (
     "NOT DEFERRABLE key in the database (ForeignKeySchema.deferrable/initially differ) is "
     "reported as nothing; expected SL182 foreign_key_changed naming DEFERRABLE"
 )
+
+SEQUENCE_KEY_AUTOINCREMENT = (
+    "entities column reader (autoincrement) / diff.py _TableComparison._autoincrement: "
+    "mapped_column(sa.Sequence('order_number_seq'), primary_key=True) is read as "
+    "autoincrement, but create_all on PostgreSQL and MariaDB (which has sequences) makes the "
+    "sequence and a plain INTEGER key with no DEFAULT and no AUTO_INCREMENT (SQLAlchemy calls "
+    "nextval itself at INSERT), so the same model gives SL141 'autoincrement in the model, not "
+    "autoincrement in the database'; expected nothing (a column with a client-side Sequence "
+    "is not database-autoincrement)"
+)

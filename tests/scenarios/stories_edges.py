@@ -5,7 +5,7 @@ with the model's own index."""
 
 from __future__ import annotations
 
-from .bugs import MARIADB_COMPUTED_NULLABLE
+from .bugs import MARIADB_COMPUTED_NULLABLE, SEQUENCE_KEY_AUTOINCREMENT
 from .scenario import Expect, Scenario, alembic_fp, alembic_miss, changed, orm
 
 PG_ONLY = {"sqlite": "PostgreSQL index methods", "mysql": "PostgreSQL index methods"}
@@ -22,7 +22,7 @@ COMPUTED = orm(
     """
 )
 
-SCENARIOS = (
+SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "computed_column_clean",
         "A Computed('width * height') column from create_all: nothing, whatever spelling "
@@ -214,5 +214,116 @@ SCENARIOS = (
         ),
         expect=(Expect("SL162", "badges", "ix_badges_code", "code"),),
         database=changed(("unique=True, index=True", "index=True")),
+    ),
+)
+
+SCENARIOS += (
+    Scenario(
+        "explicit_sequence_key_clean",
+        "mapped_column(sa.Sequence('order_number_seq'), primary_key=True): PostgreSQL's "
+        "default is nextval('order_number_seq'), which the model declared; nothing (on "
+        "SQLite and MariaDB the Sequence is ignored).",
+        orm(
+            """
+            class Order(Base):
+                __tablename__ = "orders"
+
+                id: Mapped[int] = mapped_column(sa.Sequence("order_number_seq"), primary_key=True)
+                note: Mapped[Optional[str]] = mapped_column(sa.String(20))
+            """
+        ),
+        xfail_on={"postgresql": SEQUENCE_KEY_AUTOINCREMENT, "mysql": SEQUENCE_KEY_AUTOINCREMENT},
+    ),
+    Scenario(
+        "big_and_small_serial_keys_clean",
+        "BigInteger and SmallInteger keys: BIGSERIAL / SMALLSERIAL on PostgreSQL, "
+        "AUTO_INCREMENT on MariaDB; nothing.",
+        orm(
+            """
+            class Big(Base):
+                __tablename__ = "bigs"
+
+                id = mapped_column(sa.BigInteger, primary_key=True)
+
+
+            class Small(Base):
+                __tablename__ = "smalls"
+
+                id = mapped_column(sa.SmallInteger, primary_key=True)
+            """
+        ),
+    ),
+    Scenario(
+        "timestamp_not_null_clean",
+        "A NOT NULL TIMESTAMP column (MariaDB once gave these an implicit DEFAULT "
+        "current_timestamp() ON UPDATE ...): nothing.",
+        orm(
+            """
+            class Beat(Base):
+                __tablename__ = "beats"
+
+                id: Mapped[int] = mapped_column(primary_key=True)
+                at = mapped_column(sa.TIMESTAMP, nullable=False)
+            """
+        ),
+    ),
+    Scenario(
+        "array_element_type_differs",
+        "ARRAY(String(20)) in the model, text[] in the database (PostgreSQL).",
+        orm(
+            """
+            from sqlalchemy.dialects import postgresql as pg
+
+
+            class Post(Base):
+                __tablename__ = "posts"
+
+                id: Mapped[int] = mapped_column(primary_key=True)
+                tags = mapped_column(pg.ARRAY(sa.String(20)), nullable=False)  # [tags]
+            """
+        ),
+        expect=(Expect("SL120", "posts", "tags", "tags"),),
+        database=changed(("pg.ARRAY(sa.String(20))", "pg.ARRAY(sa.Text)")),
+        skip_on={"sqlite": "PostgreSQL arrays", "mysql": "PostgreSQL arrays"},
+    ),
+    Scenario(
+        "mysql_collation_differs",
+        "String(40, collation='utf8mb4_bin') in the model, the default collation in the "
+        "database (MariaDB; Alembic issue 1041).",
+        orm(
+            """
+            class Code(Base):
+                __tablename__ = "codes"
+
+                id: Mapped[int] = mapped_column(primary_key=True)
+                value: Mapped[str] = mapped_column(sa.String(40, collation="utf8mb4_bin"))  # [value]
+            """
+        ),
+        expect=(Expect("SL120", "codes", "value", "value"),),
+        database=changed(('sa.String(40, collation="utf8mb4_bin")', "sa.String(40)")),
+        skip_on={"sqlite": "MariaDB collation names", "postgresql": "MariaDB collation names"},
+        oracle=(
+            alembic_miss(
+                "type",
+                "codes",
+                "value",
+                "Alembic does not compare collations (issue 1041)",
+                "mysql",
+            ),
+        ),
+    ),
+    Scenario(
+        "mysql_collation_clean",
+        "String(40, collation='utf8mb4_bin') from create_all (MariaDB): nothing.",
+        orm(
+            """
+            class Code(Base):
+                __tablename__ = "codes"
+
+                id: Mapped[int] = mapped_column(primary_key=True)
+                value: Mapped[str] = mapped_column(sa.String(40, collation="utf8mb4_bin"))
+            """
+        ),
+        skip_on={"sqlite": "MariaDB collation names", "postgresql": "MariaDB collation names"},
     ),
 )
