@@ -14,6 +14,7 @@ import functools
 import json
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,21 +52,42 @@ def _time(package: RealWorldPackage, step: str, seconds: float) -> None:
     (CACHE / "timings.json").write_text(json.dumps(TIMINGS, indent=2, sort_keys=True))
 
 
-_ENVIRONMENTS: dict[str, PackageEnvironment] = {}
+Installed = dict[str, PackageEnvironment | InstallFailed]
 
 
-def _environment(package: RealWorldPackage) -> PackageEnvironment:
-    if package.key in _ENVIRONMENTS:
-        return _ENVIRONMENTS[package.key]
-    try:
-        environment = ensure_environment(package.name, package.version)
-    except InstallFailed as error:
+@pytest.fixture(scope="session")
+def environments(request: pytest.FixtureRequest) -> Installed:
+    """The environments of the packages the selected tests use, installed side by side
+    (a first install is mostly waiting on the network; a cached one is instant)."""
+    selected = {
+        item.callspec.params["package"].key: item.callspec.params["package"]
+        for item in request.session.items
+        if hasattr(item, "callspec")
+        and isinstance(item.callspec.params.get("package"), RealWorldPackage)
+    }
+
+    def install(package: RealWorldPackage) -> PackageEnvironment | InstallFailed:
+        try:
+            return ensure_environment(package.name, package.version)
+        except InstallFailed as error:
+            return error
+
+    packages = list(selected.values())
+    with ThreadPoolExecutor(max_workers=len(packages) or 1) as pool:
+        results = list(pool.map(install, packages))
+    for package, result in zip(packages, results, strict=True):
+        if isinstance(result, PackageEnvironment):
+            _time(package, "install", result.install_seconds)
+    return {package.key: result for package, result in zip(packages, results, strict=True)}
+
+
+def _environment(package: RealWorldPackage, environments: Installed) -> PackageEnvironment:
+    result = environments[package.key]
+    if isinstance(result, InstallFailed):
         if IN_CI:
-            pytest.fail(f"{error}; CI=true requires the real-world packages")
-        pytest.skip(f"{error} (no network?)")
-    _time(package, "install", environment.install_seconds)
-    _ENVIRONMENTS[package.key] = environment
-    return environment
+            pytest.fail(f"{result}; CI=true requires the real-world packages")
+        pytest.skip(f"{result} (no network?)")
+    return result
 
 
 @dataclass(frozen=True)
@@ -77,8 +99,8 @@ class Built:
     tables: list[str]
 
 
-def _build(package: RealWorldPackage, db: TestDatabase) -> Built:
-    environment = _environment(package)
+def _build(package: RealWorldPackage, db: TestDatabase, environments: Installed) -> Built:
+    environment = _environment(package, environments)
     spec = {"modules": list(package.modules), "metadata": package.metadata, "url": db.url}
     started = time.perf_counter()
     result = subprocess.run(
@@ -150,10 +172,13 @@ def _cases(with_false_positives: bool):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(("package", "dialect"), list(_cases(with_false_positives=True)))
 def test_clean_database_shows_only_listed_notes(
-    package: RealWorldPackage, dialect: str, request: pytest.FixtureRequest
+    package: RealWorldPackage,
+    dialect: str,
+    environments: Installed,
+    request: pytest.FixtureRequest,
 ) -> None:
     db: TestDatabase = request.getfixturevalue(_FIXTURES[dialect])
-    built = _build(package, db)
+    built = _build(package, db, environments)
     differences = _check(package, built, db)
     unexpected = [d for d in differences if (d.code, d.table) not in package.notes]
     assert not unexpected, f"false positives on a clean {dialect} database:\n{_show(unexpected)}"
@@ -180,12 +205,15 @@ def _expected(mutation: Mutation, built: Built) -> tuple[str, str, str | None, s
 
 @pytest.mark.parametrize(("package", "dialect"), list(_cases(with_false_positives=False)))
 def test_mutations_are_found_at_their_declaration(
-    package: RealWorldPackage, dialect: str, request: pytest.FixtureRequest
+    package: RealWorldPackage,
+    dialect: str,
+    environments: Installed,
+    request: pytest.FixtureRequest,
 ) -> None:
     """Every mutation at once (each on its own column, index or key): the differences that
     appear beyond the clean database's are exactly the expected ones."""
     db: TestDatabase = request.getfixturevalue(_FIXTURES[dialect])
-    built = _build(package, db)
+    built = _build(package, db, environments)
     baseline = {_key(d) for d in _check(package, built, db)}
     for mutation in package.mutations:
         apply(db, mutation)
