@@ -41,15 +41,6 @@ MARIADB_COLUMN_CHECK = (
     "(read information_schema.CHECK_CONSTRAINTS, which lists LEVEL='Column' checks too)"
 )
 
-QUOTED_SERIAL_SEQUENCE = (
-    "defaults.py normalize_default/is_automatic_default: a SERIAL of a mixed-case table "
-    "reflects as nextval('\"UserAccounts_ID_seq\"'::regclass); normalize_default keeps the "
-    "double quotes in the sequence value ('\"UserAccounts_ID_seq\"'), so it never equals "
-    "_pg_object_name('UserAccounts', 'ID', 'seq') and the key gets SL150 'database has "
-    "default nextval(...), the model declares none' on a database made from the same model; "
-    "expected nothing (unquote the identifier, and split schema.name on the unquoted dot)"
-)
-
 MARIADB_COMPUTED_NULLABLE = (
     "diff.py _TableComparison._column (nullability): MariaDB refuses NOT NULL on a "
     "generated column (SQLAlchemy's MariaDB DDL leaves it out), so area: Mapped[int] = "

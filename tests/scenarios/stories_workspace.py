@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from schema_lsp.diff import CompareOptions
 
-from .bugs import QUOTED_SERIAL_SEQUENCE
 from .scenario import Expect, Scenario, alembic_miss, changed, orm, then
 
 SHARED = {
@@ -180,7 +179,6 @@ class Coupon:
                 first_name: Mapped[str] = mapped_column("FirstName", sa.String(40))
             """
         ),
-        xfail_on={"postgresql": QUOTED_SERIAL_SEQUENCE},
     ),
     Scenario(
         "column_order_differs_clean",
