@@ -68,7 +68,7 @@ def environments(request: pytest.FixtureRequest) -> Installed:
 
     def install(package: RealWorldPackage) -> PackageEnvironment | InstallFailed:
         try:
-            return ensure_environment(package.name, package.version)
+            return ensure_environment(package.name, package.version, package.extras)
         except InstallFailed as error:
             return error
 

@@ -39,8 +39,8 @@ class PackageEnvironment:
     cached: bool
 
 
-def ensure_environment(name: str, version: str, extra: tuple[str, ...] = ()) -> PackageEnvironment:
-    """The environment of ``name==version``, installing it if it is not ready yet."""
+def ensure_environment(name: str, version: str, extras: str = "") -> PackageEnvironment:
+    """The environment of ``name[extras]==version``, installing it if it is not ready yet."""
     root = CACHE / f"{name}-{version}"
     python = root / "bin" / "python"
     ready = root / "ready"
@@ -52,7 +52,7 @@ def ensure_environment(name: str, version: str, extra: tuple[str, ...] = ()) -> 
         started = time.perf_counter()
         venv.EnvBuilder(clear=True, with_pip=True).create(root)
         command = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-        command += [f"{name}=={version}", *extra, *DRIVERS]
+        command += [f"{name}{extras}=={version}", *DRIVERS]
         try:
             result = subprocess.run(
                 command, capture_output=True, text=True, timeout=INSTALL_TIMEOUT, check=False

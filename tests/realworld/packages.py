@@ -37,6 +37,8 @@ class RealWorldPackage:
     metadata: str  # ``module:attribute.path`` of the MetaData that create_all runs on
     dialects: tuple[str, ...]
     mutations: tuple[Mutation, ...]
+    #: pip extras, e.g. ``[requirements]`` for a package whose dependencies are an extra
+    extras: str = ""
     #: (code, table) info notes expected on a clean database, with the reason.
     notes: dict[tuple[str, str], str] = field(default_factory=dict)
     #: dialect -> why the clean check reports false positives today (strict xfail).
@@ -148,4 +150,30 @@ AIM = RealWorldPackage(
     ),
 )
 
-PACKAGES = (BUILDBOT, FLASK_APPBUILDER, AIM)
+CKAN = RealWorldPackage(
+    name="ckan",
+    version="2.12.0",
+    # CKAN declares its pinned dependencies as the ``requirements`` extra.
+    extras="[requirements]",
+    modules=("ckan.model",),
+    metadata="ckan.model.meta:metadata",
+    # PostgreSQL only: CKAN supports no other database (its JSONB columns do not even
+    # compile for SQLite or MariaDB).
+    dialects=(POSTGRESQL,),
+    mutations=_mutations(
+        drop="package.author_email",
+        add_to="system_info",
+        retype="user.about",
+        nullable="task_status.value",
+        index="tag.idx_tag_name",
+        foreign_key="package_tag.tag_id",
+    ),
+    notes={
+        ("SL001", "package"): "expression indexes (lower(name::text) ...): SQL not compared",
+        ("SL001", "user"): "expression indexes (lower(email) ...): SQL not compared",
+        ("SL001", "resource"): "resource.extras is a JsonDictType, CKAN's own TypeDecorator",
+        ("SL001", "resource_view"): "resource_view.config is a JsonDictType (TypeDecorator)",
+    },
+)
+
+PACKAGES = (BUILDBOT, FLASK_APPBUILDER, AIM, CKAN)
