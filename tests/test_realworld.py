@@ -41,7 +41,7 @@ pytestmark = pytest.mark.realworld
 BUILD_SCRIPT = Path(__file__).parent / "realworld" / "build_schema.py"
 _FIXTURES = {"sqlite": "sqlite_db", "postgresql": "postgres_db", "mysql": "mysql_db"}
 _DIALECT_MARKS = {"postgresql": [pytest.mark.postgres], "mysql": [pytest.mark.mysql]}
-#: Seconds spent per package and step, written to .cache/realworld/timings.json.
+#: Seconds spent per package and step, written to timings.json in the environments' cache.
 TIMINGS: dict[str, dict[str, float]] = {}
 
 

@@ -1,8 +1,9 @@
 """A real-world package's own virtual environment, created once and reused.
 
-The venv lives under ``.cache/realworld/<name>-<version>/`` in the repository (or under
-``$SCHEMA_LSP_REALWORLD_CACHE``), keyed by the pinned version, so a new pin gets a new
-environment and a cached one costs nothing. An environment counts as ready only once its
+The venv lives under ``~/.cache/schema-lsp/realworld/<name>-<version>/`` (``$XDG_CACHE_HOME``
+is honoured; ``$SCHEMA_LSP_REALWORLD_CACHE`` overrides), outside the work tree so that CI's
+fresh clones reuse it, keyed by the pinned version, so a new pin gets a new environment and
+a cached one costs nothing. An environment counts as ready only once its
 install finished (a ``ready`` file written last), so an interrupted install is redone.
 """
 
@@ -18,8 +19,10 @@ import venv
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-CACHE = Path(os.environ.get("SCHEMA_LSP_REALWORLD_CACHE", REPO / ".cache" / "realworld"))
+_USER_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+CACHE = Path(
+    os.environ.get("SCHEMA_LSP_REALWORLD_CACHE") or _USER_CACHE / "schema-lsp" / "realworld"
+)
 #: Drivers the build script needs besides the package (SQLite is built in).
 DRIVERS = ("psycopg[binary]", "pymysql")
 INSTALL_TIMEOUT = 900.0
