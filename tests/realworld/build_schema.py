@@ -28,7 +28,8 @@ def _mappers(metadata):  # type: ignore[no-untyped-def]
     """Mappers of every registry whose tables are in ``metadata``."""
     from sqlalchemy.orm import mapperlib
 
-    registries = list(mapperlib._mapper_registries)  # no public list of registries
+    # No public API lists the registries; without it only ``modules`` name the files.
+    registries = list(getattr(mapperlib, "_mapper_registries", ()))
     for mapper in (m for r in registries for m in r.mappers):
         if mapper.local_table is not None and mapper.local_table.metadata is metadata:
             yield mapper
