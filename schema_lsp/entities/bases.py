@@ -42,9 +42,26 @@ class BaseInfo:
     #: the base is outside the workspace: its type map (hence annotation types) is unknown
     outside: bool = False
     _registry: Any = None
+    _resolved: dict[Any, Any] = field(default_factory=dict)
 
     def annotation_type(self, info: AnnotationInfo) -> TypeSpec | None:
         """SQLAlchemy's type for a ``Mapped[...]`` annotation (raises Unresolvable)."""
+        try:
+            key = (info.lookup, info.plain)
+            cached = self._resolved.get(key)
+        except TypeError:  # an unhashable annotation: no caching
+            return self._annotation_type(info)
+        if cached is None:
+            try:
+                cached = self._annotation_type(info)
+            except Unresolvable as exc:
+                cached = exc
+            self._resolved[key] = cached
+        if isinstance(cached, Unresolvable):
+            raise cached
+        return cached
+
+    def _annotation_type(self, info: AnnotationInfo) -> TypeSpec | None:
         if self.outside:
             raise Unresolvable("the base's type_annotation_map is outside the workspace")
         if is_placeholder(info.plain):

@@ -13,7 +13,7 @@ import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from ..schema import ComputedSchema, IdentitySchema, TypeSpec
 from .evaluate import ColumnMeta, Evaluator, Placeholder, Unresolvable
@@ -22,6 +22,8 @@ from .resolve import Definition, External
 from .source import ParsedFile
 from .tables import ColumnDraft, ConstraintDraft, ForeignKeyDraft
 from .wrappers import Wrapper, sqlalchemy_callee
+
+_T = TypeVar("_T")
 
 #: Looks up a mapped class's table: (table name, schema) and an attribute's column name.
 TableLookup = Callable[[Definition], "tuple[str, str | None] | None"]
@@ -254,7 +256,8 @@ def build_column(
         draft.type_text = call.type.file.text(call.type.node)
         draft.type_range = call.type.file.range(call.type.node)
         try:
-            draft.sa_type, draft.type_variants = type_specs(evaluator, call.type)
+            draft.sa_type, variants = _memo(evaluator, "type", call.type, type_specs)
+            draft.type_variants = dict(variants)
         except Unresolvable as exc:
             draft.unresolved.add("type")
             note(f"the type of {key} ({exc})", call.type)
@@ -296,7 +299,7 @@ def build_column(
     server_default = call.keywords.get("server_default")
     if server_default is not None:
         try:
-            draft.server_default = server_default_sql(evaluator, server_default)
+            draft.server_default = _memo(evaluator, "default", server_default, server_default_sql)
         except Unresolvable as exc:
             draft.unresolved.add("default")
             note(f"the server default of {key} ({exc})", server_default)
@@ -348,6 +351,27 @@ def build_column(
                 draft.table_unresolved.add("table.check_constraints")
                 note(f"a column-level CheckConstraint ({exc})", item)
     return draft
+
+
+def _memo(
+    evaluator: Evaluator,
+    kind: str,
+    argument: Argument,
+    compute: Callable[[Evaluator, Argument], _T],
+) -> _T:
+    """The same expression text means the same thing anywhere in one module: evaluate it
+    once per module (types and defaults repeat across the classes of a models file)."""
+    key = (kind, id(argument.file), argument.file.text(argument.node))
+    memo = evaluator.memo
+    if key not in memo:
+        try:
+            memo[key] = compute(evaluator, argument)
+        except Unresolvable as exc:
+            memo[key] = exc
+    found = memo[key]
+    if isinstance(found, Unresolvable):
+        raise found
+    return found  # type: ignore[no-any-return]
 
 
 def _has_foreign_key(context: ColumnContext, call: ColumnCall) -> bool:

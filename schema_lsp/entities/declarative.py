@@ -129,6 +129,7 @@ class DeclarativeReader:
         self._metadata_assignments = metadata_assignments
         self._sqlmodel_base: BaseInfo | None = None
         self._annotations: dict[tuple[int, str], AnnotationInfo | Unresolvable] = {}
+        self._mros: dict[Definition, list[Definition]] = {}
         #: classes that look mapped but could not be read (no entity to attach them to)
         self.notes: list[Note] = []
 
@@ -345,6 +346,12 @@ class DeclarativeReader:
 
     def _mro(self, definition: Definition) -> list[Definition]:
         """Workspace classes in (approximate, depth-first) method resolution order."""
+        cached = self._mros.get(definition)
+        if cached is None:
+            cached = self._mros[definition] = self._compute_mro(definition)
+        return cached
+
+    def _compute_mro(self, definition: Definition) -> list[Definition]:
         order: list[Definition] = []
         stack = [definition]
         while stack and len(order) < 200:

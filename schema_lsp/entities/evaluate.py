@@ -139,6 +139,8 @@ class Evaluator:
         self._enums: dict[str, type[enum.Enum] | None] = {}
         self._placeholders: dict[str, type] = {}
         self._aliases: dict[Definition, Any] = {}
+        #: per-module results keyed by (kind, id(file), expression text): see columns._memo
+        self.memo: dict[tuple[str, int, str], Any] = {}
 
     # -- values -------------------------------------------------------------------------
 

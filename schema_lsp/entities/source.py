@@ -41,6 +41,8 @@ class ParsedFile:
     metadata_assignments: tuple[tuple[ast.expr, ast.expr, bool], ...] = ()
     #: modules imported with ``from module import *``, in order
     star_imports: tuple[str, ...] = ()
+    #: the text is ASCII: byte and code point columns are the same
+    ascii: bool = True
 
     @property
     def ok(self) -> bool:
@@ -83,6 +85,8 @@ class ParsedFile:
         return SourceRange(self.path, line_index, start, line_index, start + len(node.name))
 
     def _code_points(self, line_index: int, byte_offset: int) -> int:
+        if self.ascii:
+            return byte_offset
         if 0 <= line_index < len(self.lines):
             line = self.lines[line_index]
             if not line.isascii():
@@ -182,6 +186,7 @@ def parse_source(text: str, path: str, module: str | None = None) -> ParsedFile:
         functions=functions,
         metadata_assignments=tuple(metadata_assignments),
         star_imports=tuple(star_imports),
+        ascii=text.isascii(),
     )
 
 

@@ -127,8 +127,9 @@ class WorkspaceIndex:
     def entities(self) -> list[EntitySchema]:
         """Every entity in the workspace, single-table subclasses merged into their parent."""
         if self._merged is None:
-            self._build()
-            self._merged = self._merge()
+            with _cyclic_gc_paused():
+                self._build()
+                self._merged = self._merge()
         return list(self._merged)
 
     def entities_in(self, path: str | Path) -> list[EntitySchema]:
@@ -216,9 +217,8 @@ class WorkspaceIndex:
         stale = [(p, f) for p, f in self._files.items() if p not in self._built]
         if not stale:
             return
-        with _cyclic_gc_paused():
-            for path, parsed in stale:
-                self._built[path] = self._build_file(parsed)
+        for path, parsed in stale:
+            self._built[path] = self._build_file(parsed)
 
     def _build_file(self, parsed: ParsedFile) -> _Built:
         resolver = Resolver(self._find_module)
