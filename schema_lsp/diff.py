@@ -185,8 +185,9 @@ class _TableComparison:
     def __init__(
         self, entity: EntitySchema, database: DatabaseSchema, options: CompareOptions
     ) -> None:
-        self.entity = entity
-        self.declared = entity.table
+        # What SQLAlchemy would create on this dialect: dialect-only options apply or vanish.
+        self.entity = entity.for_dialect(database.dialect)
+        self.declared = self.entity.table
         self.database = database
         self.options = options
         self.dialect = database.dialect
@@ -324,7 +325,12 @@ class _TableComparison:
                 self.add_column("type", pair, outcome.message, outcome.severity)
             elif outcome.status == "not_compared":
                 self.add_column("type_not_compared", pair, outcome.message)
-        if self.entity.is_resolved(key, "nullable") and declared.nullable != actual.nullable:
+        generated_on_mysql = actual.computed is not None and self.dialect in ("mysql", "mariadb")
+        if (
+            self.entity.is_resolved(key, "nullable")
+            and declared.nullable != actual.nullable
+            and not generated_on_mysql  # MariaDB refuses NOT NULL on generated columns
+        ):
             self.add_column(
                 "nullable",
                 pair,
@@ -365,12 +371,12 @@ class _TableComparison:
             actual.autoincrement
         ):
             return
-        if (
-            declared.autoincrement
-            and self.dialect == "sqlite"
-            and not _sqlite_can_autoincrement(actual)
+        if self.dialect == "sqlite" and (
+            not declared.autoincrement or not _sqlite_can_autoincrement(actual)
         ):
-            return  # SQLite only auto-assigns a lone INTEGER PRIMARY KEY (the rowid)
+            # SQLite auto-assigns exactly a lone INTEGER PRIMARY KEY (the rowid), whatever
+            # the model says, and nothing else.
+            return
         said = "autoincrement" if declared.autoincrement else "not autoincrement"
         has = "autoincrement" if actual.autoincrement else "not autoincrement"
         self.add_column("autoincrement", pair, f"{said} in the model, {has} in the database")
@@ -452,6 +458,16 @@ class _TableComparison:
                 self._name(index.name, found.name, key, "index")
                 continue
             renamed = _take(indexes, used_indexes, _same_name, index)
+            if renamed is None and index.name is not None:
+                # MySQL reports a unique index as a unique constraint (its index implicit).
+                backing = next(
+                    (i for i in self.actual.indexes if i.implicit and i.name == index.name), None
+                )
+                claimed = None
+                if backing is not None:
+                    claimed = _take(uniques, used_uniques, _same_name, index)
+                if claimed is not None:
+                    renamed = backing
             if renamed is not None:
                 self.add(
                     "index_changed",
@@ -530,6 +546,8 @@ class _TableComparison:
                         f"{label} {mine or 'NO ACTION'} in the model, "
                         f"{theirs or 'NO ACTION'} in the database"
                     )
+            if self.dialect == "postgresql" and _deferral(fk) != _deferral(match):
+                changes.append(f"{_deferral(fk)} in the model, {_deferral(match)} in the database")
             if changes:
                 self.add(
                     "foreign_key_changed",
@@ -579,7 +597,7 @@ class _TableComparison:
                     declared=check,
                 )
         for position, check in enumerate(available):
-            if position not in used:
+            if position not in used and not self._type_check(check):
                 self.add(
                     "check_unmapped",
                     f"table {self.key}: check constraint {check.name or ''} ({check.sqltext}) "
@@ -587,6 +605,27 @@ class _TableComparison:
                     name=check.name,
                     actual=check,
                 )
+
+    def _type_check(self, check: CheckConstraintSchema) -> bool:
+        """A CHECK the column's own type makes (``Enum(native_enum=False,
+        create_constraint=True)``, ``Boolean(create_constraint=True)``): part of the type,
+        compared with it, not a constraint the model should declare (Alembic issue 1859)."""
+        import re
+
+        from .types import check_constraint_values
+
+        assert self.actual is not None
+        alone = replace(self.actual, check_constraints=(check,))
+        for column in self.declared.columns:
+            kind = column.sa_type.name.lower()
+            if "enum" in kind and check_constraint_values(alone, column.name) is not None:
+                return True
+            if "bool" in kind:
+                name = re.escape(column.name)
+                pattern = rf"^\(*\s*[`\"]?{name}[`\"]?\s+IN\s*\(\s*0\s*,\s*1\s*\)\s*\)*$"
+                if re.match(pattern, check.sqltext.strip(), re.I):
+                    return True
+        return False
 
     def _name(self, declared: str | None, actual: str | None, key: str, what: str) -> None:
         """Same structure, other name: information only (never a drop and re-create)."""
@@ -631,7 +670,7 @@ def _plain_unique_index(
     )
 
 
-def _same_name(declared: IndexSchema, actual: IndexSchema) -> bool:
+def _same_name(declared: IndexSchema, actual: IndexSchema | UniqueConstraintSchema) -> bool:
     return declared.name is not None and actual.name == declared.name
 
 
@@ -690,6 +729,13 @@ def _action(action: str | None, dialect: str) -> str:
     if dialect in ("mysql", "mariadb") and value == "RESTRICT":
         return "NO ACTION"
     return value
+
+
+def _deferral(fk: ForeignKeySchema) -> str:
+    """How a key is checked, as PostgreSQL words it (only it reports deferrability)."""
+    if not fk.deferrable:
+        return "NOT DEFERRABLE"
+    return f"DEFERRABLE INITIALLY {(fk.initially or 'IMMEDIATE').upper()}"
 
 
 def _nullability(nullable: bool) -> str:

@@ -280,6 +280,7 @@ class _SchemaReader:
         sqlite_extras = (
             _SqliteExtras.read(self.connection) if self.dialect.name == "sqlite" else None
         )
+        column_checks = self._mariadb_column_checks(schema, filter_names)
         tables = []
         for key, reflected_columns in columns.items():
             name = key[1]
@@ -292,13 +293,40 @@ class _SchemaReader:
                     indexes=indexes.get(key, []),
                     uniques=uniques.get(key, []),
                     foreign_keys=foreign_keys.get(key, []),
-                    checks=checks.get(key, []),
+                    checks=checks.get(key, []) + column_checks.get(name, []),
                     comment=(comments.get(key) or {}).get("text"),
                     is_view=name in views,
                     sqlite=sqlite_extras,
                 )
             )
         return tables
+
+    def _mariadb_column_checks(
+        self, schema: str | None, filter_names: Sequence[str] | None
+    ) -> dict[str, list[dict[str, str]]]:
+        """MariaDB prints a column's own CHECK inside the column definition, where
+        SQLAlchemy's reflection does not look; the catalog lists it (``LEVEL = 'Column'``).
+        The ``json_valid(col)`` check MariaDB adds to every JSON column is the type's own."""
+        if not getattr(self.dialect, "is_mariadb", False):
+            return {}
+        from sqlalchemy import text
+
+        rows = self.connection.execute(
+            text(
+                "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE "
+                "FROM information_schema.CHECK_CONSTRAINTS "
+                "WHERE CONSTRAINT_SCHEMA = :schema AND LEVEL = 'Column'"
+            ),
+            {"schema": schema or self.default_schema},
+        )
+        found: dict[str, list[dict[str, str]]] = {}
+        for table, name, clause in rows:
+            if filter_names is not None and table not in filter_names:
+                continue
+            if clause == f"json_valid(`{name}`)":
+                continue
+            found.setdefault(table, []).append({"name": name, "sqltext": clause})
+        return found
 
     def _table_comments(self, options: Mapping[str, Any]) -> Mapping[Key, Any]:
         if not self.dialect.supports_comments:

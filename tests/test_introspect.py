@@ -313,3 +313,15 @@ def test_sqlite_inline_unique_constraints_sqlalchemy_misses(sqlite_db):
         UniqueConstraintSchema(None, ("c",)),
         UniqueConstraintSchema("uq_cd", ("c", "id")),
     )
+
+
+def test_mariadb_column_level_checks_are_read(mysql_db):
+    mysql_db.execute(
+        "CREATE TABLE parcel (id INT PRIMARY KEY, weight INT CHECK (weight < 1000), "
+        "data JSON, CONSTRAINT ck_parcel_id CHECK (id > 0))"
+    )
+    table = introspect_database(mysql_db.url).table("parcel")
+    checks = {(c.name, c.sqltext) for c in table.check_constraints}
+    assert ("weight", "`weight` < 1000") in checks
+    assert ("ck_parcel_id", "`id` > 0") in checks
+    assert len(checks) == 2  # the json_valid(data) check belongs to the JSON type

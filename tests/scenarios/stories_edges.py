@@ -5,7 +5,7 @@ with the model's own index."""
 
 from __future__ import annotations
 
-from .bugs import MARIADB_COMPUTED_NULLABLE, SEQUENCE_KEY_AUTOINCREMENT
+from .bugs import SEQUENCE_KEY_AUTOINCREMENT
 from .scenario import Expect, Scenario, alembic_fp, alembic_miss, changed, orm
 
 PG_ONLY = {"sqlite": "PostgreSQL index methods", "mysql": "PostgreSQL index methods"}
@@ -28,7 +28,6 @@ SCENARIOS: tuple[Scenario, ...] = (
         "A Computed('width * height') column from create_all: nothing, whatever spelling "
         "each database reflects (Alembic issue 1837).",
         COMPUTED,
-        xfail_on={"mysql": MARIADB_COMPUTED_NULLABLE},
     ),
     Scenario(
         "optional_primary_key_clean",

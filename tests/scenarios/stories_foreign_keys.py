@@ -4,7 +4,6 @@ differ only because of a naming convention (information, never drop and re-creat
 
 from __future__ import annotations
 
-from .bugs import FK_DEFERRABLE
 from .scenario import Expect, Scenario, alembic_fp, changed, orm, then
 
 LIBRARY = orm(
@@ -293,6 +292,5 @@ SCENARIOS += (
             "sqlite": "deferrable keys are compared on PostgreSQL",
             "mysql": "MariaDB has no deferrable keys",
         },
-        xfail_on={"postgresql": FK_DEFERRABLE},
     ),
 )

@@ -4,7 +4,6 @@ every spelling of "these columns are unique" treated as the same promise."""
 
 from __future__ import annotations
 
-from .bugs import FOREIGN_DIALECT_WHERE, MYSQL_UNIQUE_INDEX_CHANGED
 from .scenario import Expect, Scenario, alembic_fp, alembic_miss, changed, orm, then
 
 ACCOUNTS = orm(
@@ -108,7 +107,6 @@ SCENARIOS = (
                 'sa.Index("ix_accounts_name_city", "name", "city", unique=True)',
             )
         ),
-        xfail_on={"mysql": MYSQL_UNIQUE_INDEX_CHANGED},
     ),
     Scenario(
         "unique_missing_in_database",
@@ -277,7 +275,6 @@ SCENARIOS = (
                 done: Mapped[bool]
             """
         ),
-        xfail_on={"sqlite": FOREIGN_DIALECT_WHERE, "mysql": FOREIGN_DIALECT_WHERE},
     ),
     Scenario(
         "expression_index_present_clean",

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from schema_lsp.diff import CompareOptions
 
-from .bugs import MARIADB_COLUMN_CHECK, TYPE_CHECKS_UNMAPPED
-from .scenario import ALL, APP, Expect, Scenario, alembic_fp, alembic_miss, changed, orm
+from .scenario import APP, Expect, Scenario, alembic_fp, alembic_miss, changed, orm
 
 NO_SQLITE_SCHEMA = {"sqlite": "a second schema is an attached database on SQLite (not set up)"}
 
@@ -170,7 +169,6 @@ SCENARIOS = (
             """
         ),
         options=CHECKS,
-        xfail_on={ALL: TYPE_CHECKS_UNMAPPED},
     ),
     Scenario(
         "column_check_clean_opt_in",
@@ -186,6 +184,5 @@ SCENARIOS = (
             """
         ),
         options=CHECKS,
-        xfail_on={"mysql": MARIADB_COLUMN_CHECK},
     ),
 )
