@@ -182,7 +182,9 @@ def entity_source(number: int, chooser: random.Random) -> str:
         args.append(f'UniqueConstraint("tenant", "code", name="uq_{table}_tenant_code")')
     if number % 7 == 0:
         args.append(f'CheckConstraint("quantity >= 0", name="ck_{table}_quantity")')
-    lines.append("    __table_args__ = (" + ", ".join(args) + ",)")
+    lines.append("    __table_args__ = (")
+    lines += [f"        {arg}," for arg in args]
+    lines.append("    )")
     lines.append("")
     lines.append("    id: Mapped[int] = mapped_column(primary_key=True)")
     relationship_line = None
