@@ -39,12 +39,13 @@ def apply(db: TestDatabase, mutation: Mutation) -> None:
         else:
             null = "NULL" if _column(db, mutation)["nullable"] else "NOT NULL"
             db.execute(f"ALTER TABLE {table} MODIFY {subject} {NEW_TYPE} {null}")
-    elif action == "drop_not_null":
+    elif action in ("drop_not_null", "set_not_null"):
+        change, null = ("DROP", "NULL") if action == "drop_not_null" else ("SET", "NOT NULL")
         if db.dialect == "postgresql":
-            db.execute(f"ALTER TABLE {table} ALTER COLUMN {subject} DROP NOT NULL")
+            db.execute(f"ALTER TABLE {table} ALTER COLUMN {subject} {change} NOT NULL")
         else:
             column_type = _column(db, mutation)["type"].compile(dialect=db.engine.dialect)
-            db.execute(f"ALTER TABLE {table} MODIFY {subject} {column_type} NULL")
+            db.execute(f"ALTER TABLE {table} MODIFY {subject} {column_type} {null}")
     elif action == "drop_foreign_key":
         name = _foreign_key_name(db, mutation)
         if db.dialect == "postgresql":
@@ -101,6 +102,12 @@ def _rebuild_sqlite(db: TestDatabase, mutation: Mutation) -> None:
         ]  # fmt: skip
     elif mutation.action == "drop_not_null":
         items = [item.replace(" NOT NULL", "") if column.match(item) else item for item in items]
+    elif mutation.action == "set_not_null":
+        items = [
+            re.sub(r"^(\S+\s+\w+(\([^)]*\))?)", r"\1 NOT NULL", item)
+            if column.match(item) else item
+            for item in items
+        ]  # fmt: skip
     elif mutation.action == "drop_foreign_key":
         key = re.compile(rf'^(CONSTRAINT \S+ )?FOREIGN KEY\s*\("?{re.escape(mutation.subject)}"?\)')
         kept = [item for item in items if not key.match(item)]

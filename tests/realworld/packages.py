@@ -17,8 +17,8 @@ SQLITE, POSTGRESQL, MYSQL = "sqlite", "postgresql", "mysql"
 class Mutation:
     """One change to the built database and the difference it must cause.
 
-    ``action`` is one of drop_column, add_column, retype_column, drop_not_null, drop_index,
-    drop_foreign_key; ``subject`` is the column (the index name for drop_index, the
+    ``action`` is one of drop_column, add_column, retype_column, drop_not_null, set_not_null,
+    drop_index, drop_foreign_key; ``subject`` is the column (the index name for drop_index, the
     constrained column for drop_foreign_key); ``code`` the difference expected, reported on
     the declaration of the subject (the table's declaration for add_column).
     """
@@ -50,9 +50,16 @@ class RealWorldPackage:
 
 
 def _mutations(
-    *, drop: str, add_to: str, retype: str, nullable: str, index: str, foreign_key: str
+    *,
+    drop: str,
+    add_to: str,
+    retype: str,
+    nullable: str,
+    not_null: str,
+    index: str,
+    foreign_key: str,
 ) -> tuple[Mutation, ...]:
-    """The six mutations, each on a ``table.subject`` the package declares."""
+    """The seven mutations, each on a ``table.subject`` the package declares."""
 
     def on(target: str) -> tuple[str, str]:
         table, _, subject = target.partition(".")
@@ -63,6 +70,7 @@ def _mutations(
         Mutation("add_column", add_to, "extra_note", "SL111"),
         Mutation("retype_column", *on(retype), "SL120"),
         Mutation("drop_not_null", *on(nullable), "SL130"),
+        Mutation("set_not_null", *on(not_null), "SL130"),
         Mutation("drop_index", *on(index), "SL160"),
         Mutation("drop_foreign_key", *on(foreign_key), "SL180"),
     )
@@ -79,6 +87,7 @@ BUILDBOT = RealWorldPackage(
         add_to="masters",
         retype="workers.pause_reason",
         nullable="object_state.value_json",
+        not_null="users.bb_username",
         index="steps.steps_started_at",
         foreign_key="builders.projectid",
     ),
@@ -123,6 +132,7 @@ FLASK_APPBUILDER = RealWorldPackage(
         add_to="ab_group_role",
         retype="ab_group.label",
         nullable="ab_group.name",
+        not_null="ab_user_group.user_id",
         index="ab_user_group.idx_user_id",
         foreign_key="ab_group_role.role_id",
     ),
@@ -145,6 +155,7 @@ AIM = RealWorldPackage(
         add_to="experiment",
         retype="note_audit_log.action",
         nullable="note.content",
+        not_null="experiment.description",
         index="run.ix_run_hash",
         foreign_key="note.run_id",
     ),
@@ -165,6 +176,7 @@ CKAN = RealWorldPackage(
         add_to="system_info",
         retype="user.about",
         nullable="task_status.value",
+        not_null="package.title",
         index="tag.idx_tag_name",
         foreign_key="package_tag.tag_id",
     ),
