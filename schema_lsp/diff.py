@@ -121,6 +121,10 @@ class SchemaDifference:
         return self.range.start_line + 1 if self.range else None
 
 
+#: Tables that migration tools keep for themselves: never an entity's.
+_TOOL_TABLES = frozenset({"alembic_version"})
+
+
 @dataclass(frozen=True)
 class CompareOptions:
     """What to compare beyond the defaults (tables without entities, comments and checks
@@ -147,7 +151,7 @@ def compare(
             mapped.add(comparison.actual.key)
     if options.unmapped_tables:
         for table in database.tables:
-            if table.key not in mapped and not table.is_view:
+            if table.key not in mapped and not table.is_view and table.name not in _TOOL_TABLES:
                 found.append(
                     SchemaDifference(
                         "table_unmapped",
