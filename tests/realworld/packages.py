@@ -94,14 +94,6 @@ BUILDBOT = RealWorldPackage(
     notes={
         ("SL001", "workers"): "workers.info is a JsonObject, buildbot's own TypeDecorator",
     },
-    known_false_positives={
-        SQLITE: (
-            "SL141 on changesource_masters.changesourceid and scheduler_masters.schedulerid: "
-            "a single-column Integer primary key that is also a ForeignKey is not "
-            "autoincrement in SQLAlchemy, but SQLite's INTEGER PRIMARY KEY is read as "
-            "autoincrement; the DDL is identical, so the diff must not compare it on SQLite"
-        ),
-    },
 )
 
 _FAB_MAPPED_COLUMN = (
