@@ -106,12 +106,6 @@ _FAB_MAPPED_COLUMN = (
     "also SL001 'naming convention could not be read' for Table(..., Model.metadata) where "
     "Model (flask_appbuilder/__init__ -> models/sqla) subclasses declarative_base()"
 )
-_FAB_SEQUENCE = (
-    "; and SL141 on ab_permission_view_role/ab_user_role/ab_user_group/ab_group_role.id: "
-    "Column('id', Integer, Sequence(...), primary_key=True) is fed by its own sequence "
-    "on PostgreSQL and MariaDB (no SERIAL/AUTO_INCREMENT/DEFAULT), so 'autoincrement in "
-    "the model, not in the database' is wrong there"
-)
 
 FLASK_APPBUILDER = RealWorldPackage(
     name="flask-appbuilder",
@@ -131,8 +125,8 @@ FLASK_APPBUILDER = RealWorldPackage(
     notes={},
     known_false_positives={
         SQLITE: _FAB_MAPPED_COLUMN,
-        POSTGRESQL: _FAB_MAPPED_COLUMN + _FAB_SEQUENCE,
-        MYSQL: _FAB_MAPPED_COLUMN + _FAB_SEQUENCE,
+        POSTGRESQL: _FAB_MAPPED_COLUMN,
+        MYSQL: _FAB_MAPPED_COLUMN,
     },
 )
 
