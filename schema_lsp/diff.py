@@ -306,7 +306,7 @@ class _TableComparison:
             self._column(column, existing, key, where)
         declared_names = set(self.declared.column_names)
         for column in self.actual.columns:
-            if column.name not in declared_names:
+            if column.name not in declared_names and self._complete("columns"):
                 self.add(
                     "column_unmapped",
                     f"column {self.key}.{column.name} ({column.type}) is in the database "
@@ -391,7 +391,7 @@ class _TableComparison:
         assert self.actual is not None
         mine = self.declared.primary_key.columns if self.declared.primary_key else ()
         theirs = self.actual.primary_key.columns if self.actual.primary_key else ()
-        if mine == theirs:
+        if mine == theirs or not self._complete("primary_key"):
             return
         where = self.entity.range_of(object_key("primary_key", None))
         if set(mine) == set(theirs):
@@ -492,6 +492,8 @@ class _TableComparison:
             )
 
         for position, index in enumerate(indexes):
+            if not self._complete("indexes"):
+                break
             if position not in used_indexes and not (index.unique and index.columns == primary):
                 self.add(
                     "index_unmapped",
@@ -501,6 +503,8 @@ class _TableComparison:
                     actual=index,
                 )
         for position, unique in enumerate(uniques):
+            if not self._complete("unique_constraints"):
+                break
             if position not in used_uniques and unique.columns != primary:
                 self.add(
                     "unique_unmapped",
@@ -565,7 +569,7 @@ class _TableComparison:
                 continue
             self._name(fk.name, match.name, key, "foreign key")
         for position, fk in enumerate(available):
-            if position not in used:
+            if position not in used and self._complete("foreign_keys"):
                 self.add(
                     "foreign_key_unmapped",
                     f"table {self.key}: foreign key {fk.name or ''} ({', '.join(fk.columns)}) "
@@ -601,7 +605,11 @@ class _TableComparison:
                     declared=check,
                 )
         for position, check in enumerate(available):
-            if position not in used and not self._type_check(check):
+            if (
+                position not in used
+                and self._complete("check_constraints")
+                and (not self._type_check(check))
+            ):
                 self.add(
                     "check_unmapped",
                     f"table {self.key}: check constraint {check.name or ''} ({check.sqltext}) "
@@ -630,6 +638,11 @@ class _TableComparison:
                 if re.match(pattern, check.sqltext.strip(), re.I):
                     return True
         return False
+
+    def _complete(self, collection: str) -> bool:
+        """Whether the parser read all of the model's ``collection`` (an unreadable
+        ``__table_args__`` leaves it partial): only then can the database have extras."""
+        return self.entity.is_resolved("table", collection)
 
     def _name(self, declared: str | None, actual: str | None, key: str, what: str) -> None:
         """Same structure, other name: information only (never a drop and re-create)."""

@@ -334,7 +334,10 @@ def build_column(
             draft.unresolved.add("default")
             note(f"{kind} of {key}", item)
         elif kind == "Sequence":
-            pass  # a Python-side sequence: autoincrement stays possible
+            # SQLAlchemy calls nextval itself where the dialect has sequences (PostgreSQL,
+            # MariaDB: a plain key) and ignores it elsewhere (MySQL AUTO_INCREMENT, SQLite
+            # rowid): what the database does depends on it, so it is not compared.
+            draft.unresolved.add("autoincrement")
         elif kind == "CheckConstraint":
             try:
                 check = evaluator.value(item.file, item.node)

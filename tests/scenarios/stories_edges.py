@@ -5,7 +5,6 @@ with the model's own index."""
 
 from __future__ import annotations
 
-from .bugs import SEQUENCE_KEY_AUTOINCREMENT
 from .scenario import Expect, Scenario, alembic_fp, alembic_miss, changed, orm
 
 PG_ONLY = {"sqlite": "PostgreSQL index methods", "mysql": "PostgreSQL index methods"}
@@ -231,7 +230,6 @@ SCENARIOS += (
                 note: Mapped[Optional[str]] = mapped_column(sa.String(20))
             """
         ),
-        xfail_on={"postgresql": SEQUENCE_KEY_AUTOINCREMENT, "mysql": SEQUENCE_KEY_AUTOINCREMENT},
     ),
     Scenario(
         "big_and_small_serial_keys_clean",

@@ -1,0 +1,76 @@
+"""diff.compare on its own: what a partial parse must not claim, and the result's shape."""
+
+from __future__ import annotations
+
+import textwrap
+
+from schema_lsp.diff import CODES, KINDS, CompareOptions, compare
+from schema_lsp.entities import parse_entities
+from schema_lsp.introspect import introspect_database
+
+MODELS = """\
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from somewhere_else import table_args
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+    __table_args__ = table_args()
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(100))
+"""
+
+
+def test_codes_are_unique_and_stable():
+    assert len(CODES) == len(KINDS)
+    assert KINDS["column_missing"].code == "SL110"
+    assert KINDS["type"].code == "SL120"
+
+
+def test_unreadable_table_args_claim_nothing_about_extras(sqlite_db, tmp_path):
+    """The model's indexes are unknown, so a database index is not 'missing in the model'."""
+    sqlite_db.execute(
+        "CREATE TABLE accounts (id INTEGER PRIMARY KEY, email VARCHAR(100) NOT NULL, "
+        "CONSTRAINT uq_email UNIQUE (email))",
+        "CREATE INDEX ix_accounts_email ON accounts (email)",
+    )
+    models = tmp_path / "models.py"
+    models.write_text(MODELS)
+    found = compare(parse_entities([models]), introspect_database(sqlite_db.url))
+    assert {d.kind for d in found} == {"not_checked"}
+    assert all(d.severity == "info" for d in found)
+
+
+def test_differences_carry_code_path_and_line(sqlite_db, tmp_path):
+    sqlite_db.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY, email VARCHAR(50) NOT NULL)")
+    models = tmp_path / "models.py"
+    models.write_text(MODELS.replace("    __table_args__ = table_args()\n", ""))
+    [difference] = compare(parse_entities([models]), introspect_database(sqlite_db.url))
+    assert (difference.code, difference.kind, difference.column) == ("SL120", "type", "email")
+    assert difference.path == str(models)
+    assert difference.line == 15  # the email attribute
+    assert difference.message.startswith(
+        "column accounts.email: declared String(100), database has VARCHAR(50)"
+    )
+
+
+def test_unmapped_tables_leave_out_views_and_alembic_version(sqlite_db, tmp_path):
+    sqlite_db.execute(
+        "CREATE TABLE accounts (id INTEGER PRIMARY KEY, email VARCHAR(100) NOT NULL)",
+        "CREATE TABLE audit (id INTEGER PRIMARY KEY)",
+        "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)",
+        "CREATE VIEW emails AS SELECT email FROM accounts",
+    )
+    models = tmp_path / "models.py"
+    models.write_text(textwrap.dedent(MODELS).replace("    __table_args__ = table_args()\n", ""))
+    database = introspect_database(sqlite_db.url)
+    found = compare(parse_entities([models]), database, CompareOptions(unmapped_tables=True))
+    assert [(d.code, d.table, d.range) for d in found] == [("SL101", "audit", None)]
+    assert compare(parse_entities([models]), database) == []
