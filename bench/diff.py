@@ -11,17 +11,21 @@ run:
 
 * ``ast.parse``   of the single file's text: the baseline;
 * full check      a fresh ``WorkspaceIndex``, ``update`` of the single file, ``entities()``,
-                  ``compare`` of every entity against the cached schema;
+                  ``compare`` of every entity against the cached schema (interleaved with
+                  ``ast.parse``, each also with the cyclic collector paused);
 * cold workspace  the same over the split workspace (what the server does on start-up);
 * re-check        the split workspace warm, then per edit (one column's type changed in one
                   file): ``update`` + ``dependents`` + ``entities_in`` of each + ``compare``;
 * base re-check   the same for an edit of the base module (every file depends on it).
 
-It also checks that the generated models show zero differences against their own database.
+Wall clock, CPU time and time in cyclic GC are reported; cProfile tables are appended when
+a target is missed. It also checks that the generated models show zero differences against
+their own database (SQLite, and each ``--server`` given).
 
 Usage::
 
-    .venv/bin/python bench/diff.py [--entities 300] [--repeat 15] [--edits 50] [--output FILE]
+    .venv/bin/python bench/diff.py [--entities 300] [--repeat 15] [--edits 50]
+        [--server postgresql://postgres@127.0.0.1/postgres] [--profile] [--output FILE]
 
 This is a script, not a test: timings depend on the machine (see docs/benchmarks.md).
 """
@@ -471,14 +475,29 @@ def timed(action: Callable[[], object], paused: bool = False) -> tuple[float, fl
     gc.collect()
     if paused:
         gc.disable()
-    with GcClock() as clock:
-        cpu = time.process_time()
-        started = time.perf_counter()
-        action()
-        elapsed = time.perf_counter() - started
-        cpu = time.process_time() - cpu
-    gc.enable()
+    try:
+        with GcClock() as clock:
+            cpu = time.process_time()
+            started = time.perf_counter()
+            action()
+            elapsed = time.perf_counter() - started
+            cpu = time.process_time() - cpu
+    finally:
+        gc.enable()
     return elapsed, clock.total, cpu
+
+
+def timed_recheck(
+    index: WorkspaceIndex,
+    path: Path,
+    text: str,
+    schema: DatabaseSchema,
+    phases: list[list[float]] | None = None,
+) -> tuple[tuple[float, float, float], int]:
+    """``timed`` of one ``recheck``, and how many differences it found."""
+    found: list[SchemaDifference] = []
+    sample = timed(lambda: found.extend(recheck(index, path, text, schema, phases)))
+    return sample, len(found)
 
 
 def measure_interleaved(
@@ -620,30 +639,23 @@ def run(
         for generation in range(-3, edits):  # three warm-up edits
             number = generation % len(parts)
             edited = edited_part(workspace.parts[number], generation + 3)
-            found: list[SchemaDifference] = []
-            elapsed = timed(
-                lambda found=found, path=parts[number], edited=edited: found.extend(
-                    recheck(warm, path, edited, schema, recheck_phases)
-                )
-            )
+            elapsed, count = timed_recheck(warm, parts[number], edited, schema, recheck_phases)
             if generation >= 0:
                 runs.append(elapsed)
-                recheck_counts.append(len(found))
+                recheck_counts.append(count)
         recheck_timing = Timing.of(runs)
         recheck_split = [Timing(tuple(run[i] for run in recheck_phases[3:])) for i in range(3)]
 
-        base_runs, base_counts = [], []
+        base_runs: list[tuple[float, float, float]] = []
+        base_counts: list[int] = []
         base_edits = max(5, edits // 5)
         log(f"base-module re-check x{base_edits}")
         for generation in range(-1, base_edits):
             edited = edited_base(workspace.base, generation + 1)
-            found = []
-            elapsed = timed(
-                lambda found=found, edited=edited: found.extend(recheck(warm, base, edited, schema))
-            )
+            elapsed, count = timed_recheck(warm, base, edited, schema)
             if generation >= 0:
                 base_runs.append(elapsed)
-                base_counts.append(len(found))
+                base_counts.append(count)
         base_timing = Timing.of(base_runs)
 
         full_ratio = full.median / ast_parse.median
