@@ -421,18 +421,20 @@ class _TableComparison:
         used_indexes: set[int] = set()
         used_uniques: set[int] = set()
 
-        def plain_unique_index(columns: tuple[str, ...]):  # type: ignore[no-untyped-def]
-            return lambda i: (
-                i.unique and not i.expressions and not i.where and (i.columns == columns)
-            )
+        # Names the model gives: a structural match prefers its own name and leaves the
+        # others' alone (a column's unique=True beside a named unique Index on it).
+        claimed = {u.name for u in self.declared.unique_constraints if u.name}
+        claimed |= {i.name for i in self.declared.indexes if i.name}
 
         for unique in self.declared.unique_constraints:
             if unique.columns == primary:
                 continue  # the primary key already is that constraint
             key = object_key("unique", unique.name, unique.columns)
             match: UniqueConstraintSchema | IndexSchema | None
-            match = _take(uniques, used_uniques, _same_columns, unique)
-            match = match or _take(indexes, used_indexes, _plain_unique_index, unique)
+            match = _take_named(uniques, used_uniques, _same_columns, unique, claimed)
+            match = match or _take_named(
+                indexes, used_indexes, _plain_unique_index, unique, claimed
+            )
             if match is None:
                 self.add(
                     "unique_missing",
@@ -455,9 +457,9 @@ class _TableComparison:
                 continue
             found: IndexSchema | UniqueConstraintSchema | None
             same = _same_index if self.entity.is_resolved(key, "where") else _same_index_any_where
-            found = _take(indexes, used_indexes, same, index)
+            found = _take_named(indexes, used_indexes, same, index, claimed)
             if found is None and index.unique and not index.expressions and not index.where:
-                found = _take(uniques, used_uniques, _same_columns, index)
+                found = _take_named(uniques, used_uniques, _same_columns, index, claimed)
             if found is not None:
                 self._name(index.name, found.name, key, "index")
                 continue
@@ -467,10 +469,10 @@ class _TableComparison:
                 backing = next(
                     (i for i in self.actual.indexes if i.implicit and i.name == index.name), None
                 )
-                claimed = None
+                constraint = None
                 if backing is not None:
-                    claimed = _take(uniques, used_uniques, _same_name, index)
-                if claimed is not None:
+                    constraint = _take(uniques, used_uniques, _same_name, index)
+                if constraint is not None:
                     renamed = backing
             if renamed is not None:
                 self.add(
@@ -668,6 +670,28 @@ def _take(
             used.add(position)
             return candidate
     return None
+
+
+def _take_named(
+    candidates: Sequence[T],
+    used: set[int],
+    accept: Callable[[D, T], bool],
+    declared: D,
+    claimed: set[str],
+) -> T | None:
+    """Like ``_take``, preferring a candidate of the declared object's own name, then one
+    whose name no other declared object claims."""
+    name = getattr(declared, "name", None)
+
+    def own_name(item: D, candidate: T) -> bool:
+        return accept(item, candidate) and getattr(candidate, "name", None) == name
+
+    def unclaimed(item: D, candidate: T) -> bool:
+        return accept(item, candidate) and getattr(candidate, "name", None) not in claimed
+
+    found = _take(candidates, used, own_name, declared) if name else None
+    found = found or _take(candidates, used, unclaimed, declared)
+    return found or _take(candidates, used, accept, declared)
 
 
 def _same_columns(

@@ -546,3 +546,30 @@ def test_sqlmodel_subclass_redefinition_wins_in_the_inherited_place() -> None:
     assert title is not None and title.sa_type.kwarg("length") == 80
     assert [i.columns for i in item.table.indexes] == [("title",)]
     assert item.range_of("column:title").start_line == 9  # the subclass's line
+
+
+def test_try_import_wins_over_its_fallback_definition(tmp_path):
+    """Flask-AppBuilder's pattern: SQLAlchemy's mapped_column, or a stub where it is absent."""
+    models = tmp_path / "models.py"
+    models.write_text(
+        "from sqlalchemy import Integer, String\n"
+        "from sqlalchemy.orm import DeclarativeBase, Mapped\n"
+        "try:\n"
+        "    from sqlalchemy.orm import mapped_column\n"
+        "except ImportError:\n"
+        "    def mapped_column(*args, **kwargs): ...\n"
+        "\n"
+        "class Base(DeclarativeBase):\n"
+        "    pass\n"
+        "\n"
+        "class Thing(Base):\n"
+        "    __tablename__ = 'things'\n"
+        "    id: Mapped[int] = mapped_column(Integer, primary_key=True)\n"
+        "    name: Mapped[str] = mapped_column(String(100), unique=True)\n"
+    )
+    [entity] = parse_entities([models])
+    assert entity.notes == ()
+    assert entity.table.column_names == ("id", "name")
+    assert entity.table.primary_key is not None
+    assert entity.table.primary_key.columns == ("id",)
+    assert entity.table.column("name").sa_type.kwarg("length") == 100

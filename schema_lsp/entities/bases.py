@@ -204,8 +204,12 @@ def _poisoned(evaluator: Evaluator, file: ParsedFile, key: ast.expr) -> Any:
         return object()
 
 
-def metadata_of_base_node(evaluator: Evaluator, definition: Definition) -> MetadataInfo | None:
-    """MetaData written on a base class body or in a ``declarative_base(...)`` call."""
+def metadata_of_base_node(
+    evaluator: Evaluator, definition: Definition, depth: int = 0
+) -> MetadataInfo | None:
+    """MetaData written on a base class body or in a ``declarative_base(...)`` call, or
+    inherited from the class's own bases (``class Model(Base)`` with ``Base =
+    declarative_base()``, as Flask-AppBuilder writes it)."""
     node = definition.node
     if isinstance(node, ast.ClassDef):
         for statement in node.body:
@@ -216,6 +220,13 @@ def metadata_of_base_node(evaluator: Evaluator, definition: Definition) -> Metad
                 for keyword in value.keywords:
                     if keyword.arg == "metadata":
                         return read_metadata(evaluator, definition.file, keyword.value)
+        if depth < _MAX_BASE_DEPTH:
+            for base in node.bases:
+                parent = evaluator.resolver.resolve(definition.file, base)
+                if isinstance(parent, Definition) and parent.node is not node:
+                    found = metadata_of_base_node(evaluator, parent, depth + 1)
+                    if found is not None:
+                        return found
         return None
     if isinstance(node, ast.Call):
         for keyword in node.keywords:
@@ -223,6 +234,10 @@ def metadata_of_base_node(evaluator: Evaluator, definition: Definition) -> Metad
                 return read_metadata(evaluator, definition.file, keyword.value)
         return MetadataInfo()
     return None
+
+
+#: How far up a chain of project base classes MetaData is looked for.
+_MAX_BASE_DEPTH = 20
 
 
 def _single_assignment(statement: ast.stmt) -> tuple[str | None, ast.expr | None]:

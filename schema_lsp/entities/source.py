@@ -8,8 +8,10 @@ that needs other files (bases, mixins, enums defined elsewhere) happens later, t
 from __future__ import annotations
 
 import ast
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import Any
 
 from .model import SourceRange
 
@@ -133,10 +135,12 @@ def parse_source(text: str, path: str, module: str | None = None) -> ParsedFile:
         if isinstance(statement, ast.Import):
             for alias in statement.names:
                 if alias.asname:
-                    imports[alias.asname] = alias.name
+                    bound = alias.asname
+                    imports[bound] = alias.name
                 else:
-                    top = alias.name.partition(".")[0]
-                    imports[top] = top
+                    bound = alias.name.partition(".")[0]
+                    imports[bound] = bound
+                _unbind(bound, classes, assignments, functions)
         elif isinstance(statement, ast.ImportFrom):
             source = _absolute_module(module, is_package, statement.module, statement.level)
             if source is None:
@@ -146,6 +150,7 @@ def parse_source(text: str, path: str, module: str | None = None) -> ParsedFile:
                     star_imports.append(source)
                     continue
                 imports[alias.asname or alias.name] = f"{source}.{alias.name}"
+                _unbind(alias.asname or alias.name, classes, assignments, functions)
         elif isinstance(statement, ast.ClassDef):
             classes[statement.name] = statement
             imports.pop(statement.name, None)
@@ -190,6 +195,12 @@ def parse_source(text: str, path: str, module: str | None = None) -> ParsedFile:
     )
 
 
+def _unbind(name: str, *bindings: MutableMapping[str, Any]) -> None:
+    """A later statement rebinds ``name``: earlier definitions of it no longer count."""
+    for binding in bindings:
+        binding.pop(name, None)
+
+
 def _metadata_assignment(
     target: ast.expr, value: ast.expr
 ) -> tuple[ast.expr, ast.expr, bool] | None:
@@ -207,16 +218,19 @@ def _metadata_assignment(
 
 def _module_statements(body: list[ast.stmt]) -> list[ast.stmt]:
     """Top-level statements, looking into ``if TYPE_CHECKING:``/``try:`` blocks, where
-    imports of bases and enums often live."""
+    imports of bases and enums often live (``try`` bodies after their handlers)."""
     statements: list[ast.stmt] = []
     for statement in body:
         if isinstance(statement, ast.If):
             statements.extend(_module_statements(statement.body))
             statements.extend(_module_statements(statement.orelse))
         elif isinstance(statement, ast.Try):
-            statements.extend(_module_statements(statement.body))
+            # ``try: from sqlalchemy.orm import x / except ImportError: def x(...)``: the
+            # handler is the fallback, so the try body comes last and its names win.
             for handler in statement.handlers:
                 statements.extend(_module_statements(handler.body))
+            statements.extend(_module_statements(statement.body))
+            statements.extend(_module_statements(statement.orelse))
         else:
             statements.append(statement)
     return statements

@@ -96,17 +96,6 @@ BUILDBOT = RealWorldPackage(
     },
 )
 
-_FAB_MAPPED_COLUMN = (
-    "security/sqla/models.py imports mapped_column in `try: from sqlalchemy.orm import "
-    "mapped_column / except ImportError: def mapped_column(...)`; the parser does not "
-    "resolve the name to SQLAlchemy's (every such column is SL001 'not checked'), and the "
-    "diff then reports the unresolved columns' primary keys (SL140 '(none) in the model'), "
-    "unique constraints (SL171), foreign keys (SL181) and, for `id = mapped_column(...)` "
-    "without annotation, the column itself (SL111) as differences instead of notes; "
-    "also SL001 'naming convention could not be read' for Table(..., Model.metadata) where "
-    "Model (flask_appbuilder/__init__ -> models/sqla) subclasses declarative_base()"
-)
-
 FLASK_APPBUILDER = RealWorldPackage(
     name="flask-appbuilder",
     version="5.3.0",
@@ -123,11 +112,6 @@ FLASK_APPBUILDER = RealWorldPackage(
         foreign_key="ab_group_role.role_id",
     ),
     notes={},
-    known_false_positives={
-        SQLITE: _FAB_MAPPED_COLUMN,
-        POSTGRESQL: _FAB_MAPPED_COLUMN,
-        MYSQL: _FAB_MAPPED_COLUMN,
-    },
 )
 
 AIM = RealWorldPackage(
