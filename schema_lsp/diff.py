@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal, TypeVar
 
+from .allocation import collector_paused
 from .entities.model import EntitySchema, SourceRange, object_key
 from .schema import (
     CheckConstraintSchema,
@@ -144,11 +145,12 @@ def compare(
     options = options or CompareOptions()
     found: list[SchemaDifference] = []
     mapped: set[str] = set()
-    for entity in entities:
-        comparison = _TableComparison(entity, database, options)
-        found.extend(comparison.run())
-        if comparison.actual is not None:
-            mapped.add(comparison.actual.key)
+    with collector_paused():
+        for entity in entities:
+            comparison = _TableComparison(entity, database, options)
+            found.extend(comparison.run())
+            if comparison.actual is not None:
+                mapped.add(comparison.actual.key)
     if options.unmapped_tables:
         for table in database.tables:
             if table.key not in mapped and not table.is_view and table.name not in _TOOL_TABLES:
@@ -211,7 +213,7 @@ class _TableComparison:
             self._foreign_keys()
             if self.options.check_constraints:
                 self._checks()
-        if self.options.comments and self.declared.comment != self.actual.comment:
+        if self._comments() and self.declared.comment != self.actual.comment:
             self.add(
                 "comment",
                 f"table {self.key}: comment {self.declared.comment!r} in the model, "
@@ -346,7 +348,7 @@ class _TableComparison:
         if self.entity.is_resolved(key, "autoincrement"):
             self._autoincrement(pair)
         if (
-            self.options.comments
+            self._comments()
             and self.entity.is_resolved(key, "comment")
             and declared.comment != actual.comment
         ):
@@ -640,6 +642,10 @@ class _TableComparison:
                 if re.match(pattern, check.sqltext.strip(), re.I):
                     return True
         return False
+
+    def _comments(self) -> bool:
+        """Comments are compared on request, and only where the database can keep them."""
+        return self.options.comments and self.dialect != "sqlite"
 
     def _complete(self, collection: str) -> bool:
         """Whether the parser read all of the model's ``collection`` (an unreadable

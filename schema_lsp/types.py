@@ -34,7 +34,7 @@ import importlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from .schema import ColumnSchema, TableSchema, TypeSpec
@@ -150,7 +150,7 @@ class _Finding:
 def canonical_type(spec: TypeSpec, dialect: str) -> CanonicalType | None:
     """The canonical form of ``spec`` on ``dialect`` (``postgresql``, ``mysql``,
     ``mariadb``, ``sqlite``), or None when the type is not known (custom or NullType)."""
-    return _canonical(_build(spec, dialect), _dialect(dialect))
+    return _canonical_spec(spec, dialect)
 
 
 def compare_types(
@@ -176,9 +176,8 @@ def compare_types(
     if isinstance(built, NullType):
         reason = f"type {declared.name} is not known to SQLAlchemy here; not compared"
         return TypeComparison("not_compared", declared_text, actual_text, reason)
-    mine = _canonical(built, target)
-    reflected = actual.sa_type.build()
-    theirs = None if isinstance(reflected, NullType) else _canonical(reflected, target)
+    mine = _canonical_spec(declared, dialect)
+    theirs = _canonical_spec(actual.sa_type, dialect)
     if theirs is not None and actual.collation and theirs.collation is None:
         theirs = replace(theirs, collation=actual.collation)
     if mine is None:
@@ -304,6 +303,17 @@ def _string_literals(text: str) -> tuple[str, ...] | None:
 _SQLMODEL_AUTOSTRING = "sqlmodel.sql.sqltypes:AutoString"
 
 
+@lru_cache(maxsize=4096)
+def _canonical_spec(spec: TypeSpec, dialect: str) -> CanonicalType | None:
+    """The canonical form of a spec, worked out once: a schema has a few dozen distinct
+    types across thousands of columns."""
+    from sqlalchemy.types import NullType
+
+    built = _build(spec, dialect)
+    return None if isinstance(built, NullType) else _canonical(built, _dialect(dialect))
+
+
+@lru_cache(maxsize=4096)
 def _build(spec: TypeSpec, dialect: str) -> TypeEngine[Any]:
     """The SQLAlchemy type of a spec; SQLModel's AutoString (not importable from a
     snapshot) is the String it becomes on ``dialect``."""

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import gc
 import logging
 import sys
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..allocation import collector_paused
 from .declarative import DeclarativeReader, Extension
 from .evaluate import Evaluator
 from .imperative import read_tables
@@ -72,7 +71,7 @@ class WorkspaceIndex:
     def update(self, path: str | Path, text: str) -> ParsedFile:
         """Parse a file's new text; on a syntax error the last good parse stays in use."""
         key = str(path)
-        with _cyclic_gc_paused():
+        with collector_paused():
             parsed = parse_source(text, key, self._module_of(key))
         if not parsed.ok:
             self._errors[key] = parsed.error or "syntax error"
@@ -127,7 +126,7 @@ class WorkspaceIndex:
     def entities(self) -> list[EntitySchema]:
         """Every entity in the workspace, single-table subclasses merged into their parent."""
         if self._merged is None:
-            with _cyclic_gc_paused():
+            with collector_paused():
                 self._build()
                 self._merged = self._merge()
         return list(self._merged)
@@ -307,19 +306,6 @@ class WorkspaceIndex:
             result.append(filled)
         self._filled = cache
         return result
-
-
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Parsing and building allocate many small objects that all live on; the cyclic
-    collector would rescan every syntax tree of the workspace repeatedly (2-3x slower)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _is_under(path: str, root: str) -> bool:
