@@ -1,11 +1,10 @@
-"""The ``schema-lsp`` command: inspect a database, write snapshots, generate code.
+"""The ``schema-lsp`` command: check models against the database, render the migration,
+inspect a database, write snapshots, generate code.
 
 Every command reads the schema through a SchemaRegistry (a live database, or a snapshot file
-with ``--snapshot``). Exit codes: 0 success, 2 error. An error is one line on stderr,
-``schema-lsp: error: ...``, credentials masked; ``--debug`` adds the traceback.
-
-``serve`` (the language server), ``check`` and ``diff`` (models against the database) are not
-here yet: they are registered in ``_build_parser`` when their modules exist.
+with ``--snapshot``). Exit codes: 0 success (in sync), 1 differences (``check``, ``diff``),
+2 error. An error is one line on stderr, ``schema-lsp: error: ...``, credentials masked;
+``--debug`` adds the traceback. ``serve`` (the language server) comes with its module.
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ from .errors import ConfigError, SchemaLspError
 from .url import mask_text
 
 if TYPE_CHECKING:
+    from .diff import SchemaDifference
     from .registry import SchemaRegistry
     from .schema import (
         ColumnSchema,
@@ -40,6 +40,7 @@ PROG = "schema-lsp"
 #: (``settings.ttl`` is for the long-running server).
 _ONE_READ = math.inf
 EXIT_OK = 0
+EXIT_DIFFERENCES = 1
 EXIT_ERROR = 2
 
 Command = Callable[[argparse.Namespace, "Source"], int]
@@ -241,6 +242,72 @@ def _generate_types(args: argparse.Namespace, source: Source) -> int:
 
     generator = SchemaGenerator(source.registry)
     return _write_output(generator.generate_database_types(), args.output)
+
+
+def _check(args: argparse.Namespace, source: Source) -> int:
+    from .render.report import render_json, render_sarif, render_text
+
+    differences = _differences(args, source)
+    render = {"text": render_text, "json": render_json, "sarif": render_sarif}[args.format]
+    sys.stdout.write(render(differences, Path.cwd()))
+    counts = {level: sum(d.severity == level for d in differences) for level in _LEVELS}
+    if counts["error"] or counts["warning"]:
+        summary = ", ".join(_plural(counts[level], level) for level in _LEVELS if counts[level])
+        print(f"{PROG}: {summary} against {source.describe()}", file=sys.stderr)
+        return EXIT_DIFFERENCES
+    print(f"{PROG}: models in sync with {source.describe()}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _diff(args: argparse.Namespace, source: Source) -> int:
+    from .render.migration import migration_dialect, render_alembic_revision, render_sql
+
+    differences = _differences(args, source)
+    database = source.database()
+    dialect = migration_dialect(database)
+    if args.alembic:
+        text = render_alembic_revision(
+            differences,
+            dialect,
+            message=args.message,
+            include_drops=args.include_drops,
+            database=database,
+        )
+    else:
+        text = render_sql(differences, dialect, include_drops=args.include_drops, database=database)
+    _write_output(text, args.output)
+    needs_migration = any(d.severity != "info" for d in differences)
+    return EXIT_DIFFERENCES if needs_migration else EXIT_OK
+
+
+_LEVELS = ("error", "warning", "info")
+
+
+def _differences(args: argparse.Namespace, source: Source) -> list[SchemaDifference]:
+    """Parse the models (never importing them) and compare them with the database."""
+    from .diff import CompareOptions, compare
+    from .entities import parse_entities
+    from .entities.discovery import find_entity_files
+
+    settings = source.settings
+    root = settings.project_root or Path.cwd()
+    for path in args.paths:
+        if not Path(path).exists():
+            raise ConfigError(f"no such file or folder: {path}")
+    files = find_entity_files(args.paths, globs=settings.entities, root=root)
+    if not files:
+        where = "in " + ", ".join(args.paths) if args.paths else f"matching {settings.entities}"
+        raise ConfigError(
+            f"no model files found {where}: name files or folders "
+            "(schema-lsp check src/app/models.py) or set entities in [tool.schema-lsp]"
+        )
+    entities = parse_entities(files, roots=[root])
+    options = CompareOptions(
+        unmapped_tables=args.unmapped_tables,
+        comments=args.comments,
+        check_constraints=args.checks,
+    )
+    return compare(entities, source.database(), options)
 
 
 def _write_output(text: str, output: str) -> int:
@@ -496,9 +563,11 @@ def _build_parser() -> argparse.ArgumentParser:
     common = _global_options()
     parser = argparse.ArgumentParser(
         prog=PROG,
-        description="Read a database schema, snapshot it, and generate code from it.",
+        description="Check Python ORM models against a database schema, render the "
+        "migration, snapshot the schema, and generate code from it.",
         parents=[common],
-        epilog="exit status: 0 success, 2 error. The URL may also come from "
+        epilog="exit status: 0 success, 1 differences (check, diff), 2 error. "
+        "The URL may also come from "
         "SCHEMA_LSP_DATABASE_URL or [tool.schema-lsp] database_url in pyproject.toml.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -532,5 +601,46 @@ def _build_parser() -> argparse.ArgumentParser:
     types.add_argument("-o", "--output", metavar="FILE", default="-", help="default: stdout")
     types.set_defaults(run=_generate_types)
 
-    # serve, check and diff come with the language server and the model comparison.
+    compared = argparse.ArgumentParser(add_help=False)
+    compared.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="model files or folders (default: the entities globs of [tool.schema-lsp])",
+    )
+    compared.add_argument(
+        "--unmapped-tables", action="store_true", help="also list tables that have no entity"
+    )
+    compared.add_argument("--comments", action="store_true", help="also compare comments")
+    compared.add_argument("--checks", action="store_true", help="also compare CHECK constraints")
+
+    check = commands.add_parser(
+        "check",
+        parents=[common, compared],
+        help="compare the models with the database (exit 1 on differences)",
+    )
+    check.add_argument(
+        "--format", choices=("text", "json", "sarif"), default="text", help="default: text"
+    )
+    check.set_defaults(run=_check)
+
+    diff = commands.add_parser(
+        "diff",
+        parents=[common, compared],
+        help="print the migration that makes the database match the models",
+    )
+    kind = diff.add_mutually_exclusive_group()
+    kind.add_argument("--sql", action="store_true", help="SQL for the database (the default)")
+    kind.add_argument("--alembic", action="store_true", help="an Alembic revision file")
+    diff.add_argument(
+        "--include-drops",
+        action="store_true",
+        help="also drop columns and tables the models lack (destroys their data)",
+    )
+    diff.add_argument(
+        "-m", "--message", default="match the models", help="the Alembic revision message"
+    )
+    diff.add_argument("-o", "--output", metavar="FILE", default="-", help="default: stdout")
+    diff.set_defaults(run=_diff)
+    # serve comes with the language server.
     return parser

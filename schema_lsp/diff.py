@@ -489,7 +489,8 @@ class _TableComparison:
                 continue
             self.add(
                 "index_missing",
-                f"table {self.key}: index {_describe_index(index)} does not exist in the database",
+                f"table {self.key}: index {_named(index.name)}{_describe_index(index)} "
+                "does not exist in the database",
                 range_=where,
                 name=index.name,
                 declared=index,
@@ -752,6 +753,10 @@ def _same_index(declared: IndexSchema, actual: IndexSchema) -> bool:
 def _same_index_any_where(declared: IndexSchema, actual: IndexSchema) -> bool:
     """For a partial index whose predicate the parser could not read."""
     return _same_index(replace(declared, where=actual.where), actual)
+
+
+def _named(name: str | None) -> str:
+    return f"{name} " if name else ""
 
 
 def _describe_index(index: IndexSchema) -> str:
