@@ -280,7 +280,7 @@ class _Planner:
             self.skip(
                 _DROP_TABLES,
                 f"skipped: DROP TABLE {difference.table} (no entity maps it; dropping it "
-                "deletes its data, use --include-drops or include_drops=True to drop it)",
+                "deletes its data; use --include-drops or include_drops=True to drop it)",
             )
             return
         assert difference.actual_table is not None
@@ -309,7 +309,8 @@ class _Planner:
             self.skip(
                 _DROP_COLUMNS,
                 f"skipped: drop column {difference.table}.{actual.name} (not in the model; "
-                "dropping it deletes its data, use --include-drops or include_drops=True to drop it)",
+                "dropping it deletes its data; use --include-drops or include_drops=True to "
+                "drop it)",
             )
             return
         plan = self.plan(difference)
