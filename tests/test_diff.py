@@ -74,3 +74,11 @@ def test_unmapped_tables_leave_out_views_and_alembic_version(sqlite_db, tmp_path
     found = compare(parse_entities([models]), database, CompareOptions(unmapped_tables=True))
     assert [(d.code, d.table, d.range) for d in found] == [("SL101", "audit", None)]
     assert compare(parse_entities([models]), database) == []
+
+
+def test_every_code_is_documented():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "codes.md").read_text()
+    for kind in KINDS.values():
+        assert f"## {kind.code}\n\n**{kind.kind}** ({kind.severity})" in text
