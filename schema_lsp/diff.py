@@ -530,15 +530,8 @@ class _TableComparison:
             if match is None:
                 match = _take(available, used, _same_fk_columns, fk)
                 if match is not None:
-                    self.add(
-                        "foreign_key_changed",
-                        f"table {self.key}: foreign key ({', '.join(fk.columns)}) references "
-                        f"{_target(fk)} in the model, {_target(match)} in the database",
-                        range_=where,
-                        name=fk.name or match.name,
-                        declared=fk,
-                        actual=match,
-                    )
+                    change = f"{_target(fk)} in the model, {_target(match)} in the database"
+                    self._foreign_key_changed(fk, match, where, f"references {change}")
                     continue
                 self.add(
                     "foreign_key_missing",
@@ -562,14 +555,8 @@ class _TableComparison:
             if self.dialect == "postgresql" and _deferral(fk) != _deferral(match):
                 changes.append(f"{_deferral(fk)} in the model, {_deferral(match)} in the database")
             if changes:
-                self.add(
-                    "foreign_key_changed",
-                    f"table {self.key}: foreign key ({', '.join(fk.columns)}) -> "
-                    f"{_target(fk)}: {'; '.join(changes)}",
-                    range_=where,
-                    name=fk.name or match.name,
-                    declared=fk,
-                    actual=match,
+                self._foreign_key_changed(
+                    fk, match, where, f"-> {_target(fk)}: {'; '.join(changes)}"
                 )
                 continue
             self._name(fk.name, match.name, key, "foreign key")
@@ -582,6 +569,18 @@ class _TableComparison:
                     name=fk.name,
                     actual=fk,
                 )
+
+    def _foreign_key_changed(
+        self, fk: ForeignKeySchema, match: ForeignKeySchema, where: SourceRange, change: str
+    ) -> None:
+        self.add(
+            "foreign_key_changed",
+            f"table {self.key}: foreign key ({', '.join(fk.columns)}) {change}",
+            range_=where,
+            name=fk.name or match.name,
+            declared=fk,
+            actual=match,
+        )
 
     def _same_target(self, declared: ForeignKeySchema, actual: ForeignKeySchema) -> bool:
         if declared.columns != actual.columns or declared.referred_table != actual.referred_table:
