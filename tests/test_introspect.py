@@ -325,3 +325,31 @@ def test_mariadb_column_level_checks_are_read(mysql_db):
     assert ("weight", "`weight` < 1000") in checks
     assert ("ck_parcel_id", "`id` > 0") in checks
     assert len(checks) == 2  # the json_valid(data) check belongs to the JSON type
+
+
+def test_postgresql_constraints_are_read_on_a_second_connection_same_result(
+    postgres_db, monkeypatch
+):
+    """The constraint queries run on a helper connection sharing the exported snapshot;
+    the result is the same as reading everything on one connection."""
+    import threading
+
+    from schema_lsp import introspect as module
+
+    load_fixture(postgres_db)
+    introspector = SchemaIntrospector(postgres_db.url, schemas=[None, "app"])
+    threads: list[str] = []
+    original = module._read_constraints
+
+    def spy(inspector, schema, filter_names):
+        threads.append(threading.current_thread().name)
+        return original(inspector, schema, filter_names)
+
+    monkeypatch.setattr(module, "_read_constraints", spy)
+    shared = introspector.introspect()
+    assert threads == ["schema-lsp-constraints", "schema-lsp-constraints"]
+
+    with introspector._read_only_connection() as connection:
+        alone = module._SchemaReader(connection, introspector.url).read(introspector.schemas)
+    assert threads[2:] == [threading.current_thread().name] * 2
+    assert alone.tables == shared.tables
