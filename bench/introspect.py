@@ -255,6 +255,25 @@ def read_per_table_loop(url: DatabaseUrl, limit: int | None = None) -> int:
     return count
 
 
+def read_seed_literal(url: DatabaseUrl) -> int:
+    """The seed's code as written: ``getAllTableSchemas`` lists the tables, then for each
+    one ``getTableSchema`` calls Kysely's ``getTables()`` again, which reads every table
+    with its columns, and picks one. In SQLAlchemy: per table, a fresh Inspector and a
+    full ``get_multi_columns()``. Quadratic; measured once (``--seed-literal``)."""
+    engine = sa.create_engine(url.sqlalchemy_url, poolclass=sa.NullPool)
+    count = 0
+    try:
+        with engine.connect() as connection:
+            names = sa.inspect(connection).get_table_names()
+            for name in names:
+                every_table = sa.inspect(connection).get_multi_columns(kind=ObjectKind.ANY)
+                count += bool(every_table[(None, name)])
+            connection.rollback()
+    finally:
+        engine.dispose()
+    return count
+
+
 def pg_dump_command(url: DatabaseUrl) -> tuple[list[str], dict[str, str]]:
     """``pg_dump --schema-only`` with the URL's host, port and user; the password travels in
     the environment, never on the command line."""
@@ -485,6 +504,7 @@ class SizeResult:
     round_trips: dict[str, int]
     ours_peak_bytes: int | None
     measurements: list[Measurement]
+    seed_literal: float | None = None  # seconds of one run, with --seed-literal
 
 
 def count_round_trips(url: DatabaseUrl) -> dict[str, int]:
@@ -538,6 +558,7 @@ def run_size(
     keep: bool,
     reuse: bool,
     profile_lines: int | None = None,
+    seed_literal: bool = False,
 ) -> SizeResult:
     name = f"schema_lsp_bench_{count}"
     script = ddl_script(build_metadata(count))
@@ -566,12 +587,20 @@ def run_size(
             )
             for added_rtt in added_rtts
         ]
+        seed_seconds = None
+        if seed_literal:
+            log(f"[{count} tables] the seed's literal pattern, one run ...")
+            started = time.perf_counter()
+            read_seed_literal(url)
+            seed_seconds = time.perf_counter() - started
     finally:
         if keep:
             log(f"[{count} tables] kept database {name}")
         else:
             drop_database(admin, name)
-    return SizeResult(count, columns, database.created_in, round_trips, peak, measurements)
+    return SizeResult(
+        count, columns, database.created_in, round_trips, peak, measurements, seed_seconds
+    )
 
 
 # --- report -----------------------------------------------------------------------------
@@ -648,6 +677,13 @@ def _render_measurement(result: SizeResult, measurement: Measurement) -> list[st
         _ratio_row("loop / ours", timings["loop"], timings["ours"], ">= 15 at 1000"),
         _ratio_row("ours / bulk calls alone", timings["ours"], timings["bulk"], ""),
     ]
+    if result.seed_literal is not None and measurement.added_rtt is None:
+        lines += [
+            "",
+            f"The seed's literal pattern (every table's columns re-read per table), one run: "
+            f"{result.seed_literal:.2f} s, {result.seed_literal / timings['ours'].median:.0f}x "
+            "ours (median).",
+        ]
     if result.ours_peak_bytes is not None:
         lines += [
             "",
@@ -697,6 +733,11 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc run")
     parser.add_argument(
+        "--seed-literal",
+        action="store_true",
+        help="also time the seed's code as written once (quadratic: minutes at 1000 tables)",
+    )
+    parser.add_argument(
         "--profile",
         type=int,
         metavar="LINES",
@@ -729,6 +770,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             keep=arguments.keep,
             reuse=arguments.reuse,
             profile_lines=arguments.profile,
+            seed_literal=arguments.seed_literal,
         )
         for count in arguments.tables
     ]

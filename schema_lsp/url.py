@@ -26,6 +26,8 @@ _PREFERRED_DRIVERS = {
 #: Which ``pip install 'schema-lsp[extra]'`` brings a dialect's driver.
 _EXTRAS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql"}
 _MASK = "***"
+#: PyPI names of driver modules whose import name differs.
+_PIP_NAMES = {"MySQLdb": "mysqlclient", "psycopg2": "psycopg2-binary", "mariadb": "mariadb"}
 
 
 @dataclass(frozen=True)
@@ -105,8 +107,18 @@ class DatabaseUrl:
             dialect_class.import_dbapi()
         except ImportError as exc:
             module = getattr(exc, "name", None) or self._url.get_driver_name()
+            module = _PIP_NAMES.get(module, module)
             extra = _EXTRAS.get(self.dialect)
-            hint = f"pip install 'schema-lsp[{extra}]'" if extra else f"pip install {module}"
+            ours = _PREFERRED_DRIVERS.get(self.dialect, ("", ""))[0]
+            if extra and self._url.get_driver_name() == ours:
+                hint = f"pip install 'schema-lsp[{extra}]'"
+            elif extra:
+                hint = (
+                    f"pip install {module}, or drop '+{self._url.get_driver_name()}' from the "
+                    f"URL to use {ours} (pip install 'schema-lsp[{extra}]')"
+                )
+            else:
+                hint = f"pip install {module}"
             raise MissingDriver(
                 f"the {self.dialect} driver {module!r} is not installed: {hint}"
             ) from None

@@ -70,3 +70,6 @@ def test_missing_driver_names_the_extra():
         DatabaseUrl.parse("postgresql+asyncpg://u:pw@h/d").check_driver()
     with pytest.raises(MissingDriver, match=r"pip install 'schema-lsp\[mysql\]'"):
         DatabaseUrl.parse("mysql+mysqldb://u:pw@h/d").check_driver()
+    # A driver other than ours is named by its PyPI name, with ours as the alternative.
+    with pytest.raises(MissingDriver, match=r"pip install mysqlclient, or drop '\+mysqldb'"):
+        DatabaseUrl.parse("mysql+mysqldb://u:pw@h/d").check_driver()
