@@ -463,7 +463,7 @@ def peak_memory(action: Callable[[], object]) -> int:
 APPROACHES: dict[str, str] = {
     "ours": "ours: `SchemaIntrospector(url).introspect()`",
     "bulk": "bulk `get_multi_*` calls alone",
-    "loop": "per-table Inspector loop (seed pattern)",
+    "loop": "per-table Inspector loop (linear; kinder than the seed)",
     "pg_dump": "`pg_dump --schema-only`",
 }
 
