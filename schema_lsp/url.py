@@ -107,18 +107,18 @@ class DatabaseUrl:
             dialect_class.import_dbapi()
         except ImportError as exc:
             module = getattr(exc, "name", None) or self._url.get_driver_name()
-            module = _PIP_NAMES.get(module, module)
+            package = _PIP_NAMES.get(module, module)
             extra = _EXTRAS.get(self.dialect)
             ours = _PREFERRED_DRIVERS.get(self.dialect, ("", ""))[0]
             if extra and self._url.get_driver_name() == ours:
                 hint = f"pip install 'schema-lsp[{extra}]'"
             elif extra:
                 hint = (
-                    f"pip install {module}, or drop '+{self._url.get_driver_name()}' from the "
+                    f"pip install {package}, or drop '+{self._url.get_driver_name()}' from the "
                     f"URL to use {ours} (pip install 'schema-lsp[{extra}]')"
                 )
             else:
-                hint = f"pip install {module}"
+                hint = f"pip install {package}"
             raise MissingDriver(
                 f"the {self.dialect} driver {module!r} is not installed: {hint}"
             ) from None
