@@ -272,14 +272,21 @@ def base_from_class(evaluator: Evaluator, definition: Definition) -> BaseInfo:
                 base.metadata = unknown_metadata()
                 base.outside = True
                 continue
-            registry_file, call = found
-            for keyword in call.keywords:
-                if keyword.arg == "type_annotation_map":
-                    _set_type_map(base, read_type_map(evaluator, registry_file, keyword.value))
-                elif keyword.arg == "metadata":
-                    base.metadata = read_metadata(evaluator, registry_file, keyword.value)
+            _read_base_keywords(evaluator, *found, base)
     _check_unknown(base)
     return base
+
+
+def _read_base_keywords(
+    evaluator: Evaluator, file: ParsedFile, call: ast.Call, base: BaseInfo
+) -> None:
+    """``metadata=`` and ``type_annotation_map=`` of a ``declarative_base()`` or
+    ``registry()`` call."""
+    for keyword in call.keywords:
+        if keyword.arg == "metadata":
+            base.metadata = read_metadata(evaluator, file, keyword.value)
+        elif keyword.arg == "type_annotation_map":
+            _set_type_map(base, read_type_map(evaluator, file, keyword.value))
 
 
 def _set_type_map(base: BaseInfo, type_map: dict[Any, Any] | None) -> None:
@@ -316,34 +323,17 @@ def base_from_call(evaluator: Evaluator, file: ParsedFile, call: ast.Call) -> Ba
                 base.metadata = unknown_metadata()
                 base.outside = True
         return base
+    found: tuple[ParsedFile, ast.Call] | None = None
     if isinstance(callee, External) and callee.is_sqlalchemy("declarative_base"):
-        base = BaseInfo("sqlalchemy")
-        for keyword in call.keywords:
-            if keyword.arg == "metadata":
-                base.metadata = read_metadata(evaluator, file, keyword.value)
-            elif keyword.arg == "type_annotation_map":
-                _set_type_map(base, read_type_map(evaluator, file, keyword.value))
-        _check_unknown(base)
-        return base
-    if isinstance(call.func, ast.Attribute) and call.func.attr == "generate_base":
-        registry_node = call.func.value
-        registry_file = file
-        if isinstance(registry_node, ast.Name):
-            ref = evaluator.resolver.resolve(file, registry_node)
-            if isinstance(ref, Definition) and isinstance(ref.node, ast.Call):
-                registry_node, registry_file = ref.node, ref.file
-        if isinstance(registry_node, ast.Call):
-            ref = evaluator.callee(registry_file, registry_node)
-            if isinstance(ref, External) and ref.is_sqlalchemy("registry"):
-                base = BaseInfo("sqlalchemy")
-                for keyword in registry_node.keywords:
-                    if keyword.arg == "metadata":
-                        base.metadata = read_metadata(evaluator, registry_file, keyword.value)
-                    elif keyword.arg == "type_annotation_map":
-                        _set_type_map(base, read_type_map(evaluator, registry_file, keyword.value))
-                _check_unknown(base)
-                return base
-    return None
+        found = (file, call)
+    elif isinstance(call.func, ast.Attribute) and call.func.attr == "generate_base":
+        found = _registry_call(evaluator, file, call.func.value)
+    if found is None:
+        return None
+    base = BaseInfo("sqlalchemy")
+    _read_base_keywords(evaluator, *found, base)
+    _check_unknown(base)
+    return base
 
 
 def unknown_metadata() -> MetadataInfo:
