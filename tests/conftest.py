@@ -91,6 +91,42 @@ def mysql_db() -> Iterator[TestDatabase]:
     yield from _server_database(MYSQL_ADMIN_URL, "mysql")
 
 
+class ModuleDatabases:
+    """One fresh database per dialect, made on first ``get`` and dropped by ``close``: for
+    test modules that share a database between many cases."""
+
+    def __init__(self, tmp_path_factory) -> None:
+        self.tmp_path_factory = tmp_path_factory
+        self._made: dict[str, TestDatabase] = {}
+        self._cleanups: list[Iterator[TestDatabase]] = []
+
+    def get(self, dialect: str) -> TestDatabase:
+        if dialect not in self._made:
+            if dialect == "sqlite":
+                url = f"sqlite:///{self.tmp_path_factory.mktemp('module') / 'module.db'}"
+                made = TestDatabase("sqlite", url, sa.create_engine(url, poolclass=sa.NullPool))
+            else:
+                admin = POSTGRES_ADMIN_URL if dialect == "postgresql" else MYSQL_ADMIN_URL
+                generator = _server_database(admin, dialect)
+                made = next(generator)
+                self._cleanups.append(generator)
+            self._made[dialect] = made
+        return self._made[dialect]
+
+    def close(self) -> None:
+        for database in self._made.values():
+            database.engine.dispose()
+        for generator in self._cleanups:
+            next(generator, None)
+
+
+@pytest.fixture(scope="module")
+def module_databases(tmp_path_factory) -> Iterator[ModuleDatabases]:
+    databases = ModuleDatabases(tmp_path_factory)
+    yield databases
+    databases.close()
+
+
 @pytest.fixture(params=DIALECTS)
 def any_db(request) -> TestDatabase:
     """The same test on SQLite, PostgreSQL and MariaDB/MySQL."""

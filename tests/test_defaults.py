@@ -8,7 +8,6 @@ compares the model's dialect-neutral default with it. A round-trip test creates 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -21,7 +20,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from schema_lsp.defaults import compare_defaults, is_automatic_default, normalize_default
 from schema_lsp.introspect import introspect_database
 from schema_lsp.schema import DatabaseSchema, TableSchema, TypeSpec
-from tests.conftest import MYSQL_ADMIN_URL, POSTGRES_ADMIN_URL, _server_database
+from tests.conftest import ModuleDatabases
 
 
 @dataclass(frozen=True)
@@ -209,21 +208,13 @@ SETUP = {"postgresql": ["CREATE TYPE status AS ENUM ('new', 'paid')"]}
 class _Servers(dict):
     """One database per server for the module, created on first use: a table per case."""
 
-    def __init__(self, tmp_path_factory) -> None:
+    def __init__(self, databases: ModuleDatabases) -> None:
         super().__init__()
-        self.tmp_path_factory = tmp_path_factory
-        self.cleanups: list[Iterator] = []
+        self.databases = databases
 
     def __missing__(self, dialect: str) -> DatabaseSchema:
-        if dialect == "sqlite":
-            url = f"sqlite:///{self.tmp_path_factory.mktemp('defaults') / 'defaults.db'}"
-            engine = sa.create_engine(url, poolclass=sa.NullPool)
-        else:
-            admin = POSTGRES_ADMIN_URL if dialect == "postgresql" else MYSQL_ADMIN_URL
-            generator = _server_database(admin, dialect)
-            database = next(generator)
-            self.cleanups.append(generator)
-            url, engine = database.url, database.engine
+        database = self.databases.get(dialect)
+        url, engine = database.url, database.engine
         cases = [case for case in CASES if case.dialect == dialect]
         with engine.begin() as connection:
             for statement in SETUP.get(dialect, []):
@@ -237,11 +228,8 @@ class _Servers(dict):
 
 
 @pytest.fixture(scope="module")
-def servers(tmp_path_factory) -> Iterator[_Servers]:
-    made = _Servers(tmp_path_factory)
-    yield made
-    for generator in made.cleanups:
-        next(generator, None)
+def servers(module_databases: ModuleDatabases) -> _Servers:
+    return _Servers(module_databases)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])

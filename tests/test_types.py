@@ -9,7 +9,6 @@ differences (the "no drift on an unchanged schema" acceptance case).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -24,7 +23,7 @@ from schema_lsp.types import (
     compare_types,
     describe_type,
 )
-from tests.conftest import MYSQL_ADMIN_URL, POSTGRES_ADMIN_URL, _server_database
+from tests.conftest import ModuleDatabases
 
 
 @dataclass(frozen=True)
@@ -346,21 +345,13 @@ class _Servers(dict):
     """Each server's database for the module, created on first use (so a run of one
     dialect needs one) and dropped at the end."""
 
-    def __init__(self, tmp_path_factory) -> None:
+    def __init__(self, databases: ModuleDatabases) -> None:
         super().__init__()
-        self.tmp_path_factory = tmp_path_factory
-        self.cleanups: list[Iterator] = []
+        self.databases = databases
 
     def __missing__(self, dialect: str) -> _Server:
-        if dialect == "sqlite":
-            url = f"sqlite:///{self.tmp_path_factory.mktemp('types') / 'types.db'}"
-            engine = sa.create_engine(url, poolclass=sa.NullPool)
-        else:
-            admin = POSTGRES_ADMIN_URL if dialect == "postgresql" else MYSQL_ADMIN_URL
-            generator = _server_database(admin, dialect)
-            database = next(generator)
-            self.cleanups.append(generator)
-            url, engine = database.url, database.engine
+        database = self.databases.get(dialect)
+        url, engine = database.url, database.engine
 
         def run(*statements: str) -> None:
             with engine.begin() as connection:
@@ -375,11 +366,8 @@ class _Servers(dict):
 
 
 @pytest.fixture(scope="module")
-def servers(tmp_path_factory) -> Iterator[_Servers]:
-    made = _Servers(tmp_path_factory)
-    yield made
-    for generator in made.cleanups:
-        next(generator, None)
+def servers(module_databases: ModuleDatabases) -> _Servers:
+    return _Servers(module_databases)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
