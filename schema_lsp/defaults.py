@@ -36,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Literal
 from uuid import UUID
 
@@ -112,6 +113,7 @@ class DefaultComparison:
         return self.status == "different"
 
 
+@lru_cache(maxsize=8192)
 def normalize_default(
     sql: str | None,
     dialect: str,
@@ -140,6 +142,7 @@ def normalize_default(
     return NormalizedDefault(kind, value, text, on_update)
 
 
+@lru_cache(maxsize=8192)
 def compare_defaults(
     declared: str | None,
     actual: str | None,

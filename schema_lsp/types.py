@@ -165,21 +165,44 @@ def compare_types(
     ``table`` (the column's reflected table) lets a non-native enum's values be read from its
     CHECK constraint (``status IN ('a', 'b')``); without it only the length is compared.
     """
+    check_values = None
+    if table is not None and table.check_constraints:
+        theirs = _canonical_spec(actual.sa_type, dialect)
+        if (
+            theirs is not None
+            and theirs.family in ("string", "text")
+            and theirs.enum_values is None
+        ):
+            check_values = check_constraint_values(table, actual.name)
+    return _compare(declared, actual.sa_type, actual.type, actual.collation, dialect, check_values)
+
+
+@lru_cache(maxsize=8192)
+def _compare(
+    declared: TypeSpec,
+    reflected: TypeSpec,
+    reflected_text: str | None,
+    collation: str | None,
+    dialect: str,
+    check_values: tuple[str, ...] | None,
+) -> TypeComparison:
+    """``compare_types`` on plain values: a schema has few distinct column types, so each
+    pair is compared once per process, not once per column."""
     from sqlalchemy.types import NullType
 
     declared_text = describe_type(declared)
-    actual_text = actual.type or actual.sa_type.name
+    actual_text = reflected_text or reflected.name
     target = _dialect(dialect)
     built = _build(declared, dialect)
-    if declared.name == "ARRAY" or actual.sa_type.name == "ARRAY":
-        return _compare_arrays(declared, actual, dialect, declared_text, actual_text)
+    if declared.name == "ARRAY" or reflected.name == "ARRAY":
+        return _compare_arrays(declared, reflected, dialect, declared_text, actual_text)
     if isinstance(built, NullType):
         reason = f"type {declared.name} is not known to SQLAlchemy here; not compared"
         return TypeComparison("not_compared", declared_text, actual_text, reason)
     mine = _canonical_spec(declared, dialect)
-    theirs = _canonical_spec(actual.sa_type, dialect)
-    if theirs is not None and actual.collation and theirs.collation is None:
-        theirs = replace(theirs, collation=actual.collation)
+    theirs = _canonical_spec(reflected, dialect)
+    if theirs is not None and collation and theirs.collation is None:
+        theirs = replace(theirs, collation=collation)
     if mine is None:
         reason = f"type {declared_text} has no comparable form; not compared"
         return TypeComparison("not_compared", declared_text, actual_text, reason)
@@ -189,10 +212,12 @@ def compare_types(
             return TypeComparison("equal", declared_text, actual_text)
         reason = f"database type {actual_text} is not known to SQLAlchemy; not compared"
         return TypeComparison("not_compared", declared_text, actual_text, reason)
-    if theirs.family in ("string", "text") and theirs.enum_values is None and table is not None:
-        values = check_constraint_values(table, actual.name)
-        if values is not None:
-            theirs = replace(theirs, enum_values=values)
+    if (
+        check_values is not None
+        and theirs.family in ("string", "text")
+        and theirs.enum_values is None
+    ):
+        theirs = replace(theirs, enum_values=check_values)
     findings = _differences(mine, theirs, target.name, declared=built)
     if not findings:
         return TypeComparison("equal", declared_text, actual_text)
@@ -220,20 +245,19 @@ def compare_types(
 
 
 def _compare_arrays(
-    declared: TypeSpec, actual: ColumnSchema, dialect: str, declared_text: str, actual_text: str
+    declared: TypeSpec, reflected: TypeSpec, dialect: str, declared_text: str, actual_text: str
 ) -> TypeComparison:
     """PostgreSQL arrays compare by element type (dimensions are not enforced there)."""
-    if declared.name != actual.sa_type.name:
+    if declared.name != reflected.name:
         message = f"declared {declared_text}, database has {actual_text}"
         return TypeComparison(
             "different", declared_text, actual_text, message, "family", "error", ("family",)
         )
-    mine, theirs = declared.item_type, actual.sa_type.item_type
+    mine, theirs = declared.item_type, reflected.item_type
     if mine is None or theirs is None:
         reason = "the array's element type is not known; not compared"
         return TypeComparison("not_compared", declared_text, actual_text, reason)
-    element = ColumnSchema(name=actual.name, type=actual_text.rstrip("[]"), sa_type=theirs)
-    outcome = compare_types(mine, element, dialect)
+    outcome = _compare(mine, theirs, actual_text.rstrip("[]"), None, dialect, None)
     if outcome.status == "different":
         message = f"declared {declared_text}, database has {actual_text}"
         details = outcome.message.partition(" (")[2].rstrip(")")

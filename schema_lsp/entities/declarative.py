@@ -129,6 +129,8 @@ class DeclarativeReader:
         self._metadata_assignments = metadata_assignments
         self._sqlmodel_base: BaseInfo | None = None
         self._annotations: dict[tuple[int, str], AnnotationInfo | Unresolvable] = {}
+        #: ``_is_relationship`` by ``id`` of an annotation kept alive in ``_annotations``
+        self._relationships: dict[int, bool] = {}
         self._mros: dict[Definition, list[Definition]] = {}
         #: classes that look mapped but could not be read (no entity to attach them to)
         self.notes: list[Note] = []
@@ -706,6 +708,12 @@ class DeclarativeReader:
 
     def _is_relationship(self, annotation: AnnotationInfo) -> bool:
         """``Mapped[list["Child"]]``/``Mapped["Parent"]``: a relationship, not a column."""
+        known = self._relationships.get(id(annotation))
+        if known is None:
+            known = self._relationships[id(annotation)] = self._reads_as_relationship(annotation)
+        return known
+
+    def _reads_as_relationship(self, annotation: AnnotationInfo) -> bool:
         import typing
 
         from .evaluate import Placeholder

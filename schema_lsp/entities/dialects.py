@@ -22,8 +22,8 @@ from .model import EntitySchema, object_key
 
 
 def specialize(entity: EntitySchema, dialect: str) -> EntitySchema:
-    if not (entity.dialect_options or entity.dialect_types or entity.conventional_names):
-        return entity
+    if not (entity.dialect_options or entity.dialect_types or _too_long(entity, dialect)):
+        return entity  # the common case: nothing differs per dialect
     accepted = {"mysql", "mariadb"} if dialect in ("mysql", "mariadb") else {dialect}
     unresolved = set(entity.unresolved)
     table = entity.table
@@ -116,6 +116,25 @@ def specialize(entity: EntitySchema, dialect: str) -> EntitySchema:
         dialect_types=(),
         conventional_names=frozenset(_rekey(key, renamed) for key in entity.conventional_names),
     )
+
+
+def _too_long(entity: EntitySchema, dialect: str) -> bool:
+    """Whether a convention-made name exceeds the dialect's limit (a quick scan of names)."""
+    if not entity.conventional_names:
+        return False
+    index_max, constraint_max = _name_limits(dialect)
+    table = entity.table
+    if index_max is not None and any(
+        i.name is not None and len(i.name) > index_max for i in table.indexes
+    ):
+        return True
+    if constraint_max is None:
+        return False
+    names = [u.name for u in table.unique_constraints]
+    names += [f.name for f in table.foreign_keys]
+    names += [c.name for c in table.check_constraints]
+    names.append(table.primary_key.name if table.primary_key else None)
+    return any(name is not None and len(name) > constraint_max for name in names)
 
 
 _Shorten = Callable[[str, str | None, tuple[str, ...], int | None], str | None]

@@ -59,6 +59,8 @@ class ParsedFile:
         end_col = getattr(node, "end_col_offset", None)
         end_line = start_line if end_line is None else end_line - 1
         end_col = start_col if end_col is None else end_col
+        if self.ascii:
+            return SourceRange(self.path, start_line, start_col, end_line, end_col)
         return SourceRange(
             self.path,
             start_line,
@@ -71,9 +73,11 @@ class ParsedFile:
         """The source text of a node as written (``ast.unparse`` for multi-line nodes)."""
         line = getattr(node, "lineno", 0) - 1
         if line == getattr(node, "end_lineno", -1) - 1 and 0 <= line < len(self.lines):
-            raw = self.lines[line].encode("utf-8")
             start = getattr(node, "col_offset", 0)
             end = getattr(node, "end_col_offset", 0)
+            if self.ascii:  # byte offsets are code point offsets
+                return self.lines[line][start:end]
+            raw = self.lines[line].encode("utf-8")
             return raw[start:end].decode("utf-8", "replace")
         return ast.unparse(node)
 
