@@ -4,7 +4,7 @@ inspect a database, write snapshots, generate code.
 Every command reads the schema through a SchemaRegistry (a live database, or a snapshot file
 with ``--snapshot``). Exit codes: 0 success (in sync), 1 differences (``check``, ``diff``),
 2 error. An error is one line on stderr, ``schema-lsp: error: ...``, credentials masked;
-``--debug`` adds the traceback. ``serve`` (the language server) comes with its module.
+``--debug`` adds the traceback. ``serve`` runs the language server (schema_lsp.server).
 """
 
 from __future__ import annotations
@@ -54,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:  # --help, --version, or a usage error argparse printed
         return exit_.code if isinstance(exit_.code, int) else EXIT_ERROR
     debug = bool(getattr(args, "debug", False))
+    if getattr(args, "command", None) == "serve":
+        return _serve(args, debug)
     masking = _MaskingFilter()
     if debug:
         handler = logging.StreamHandler()
@@ -642,5 +644,28 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("-o", "--output", metavar="FILE", default="-", help="default: stdout")
     diff.set_defaults(run=_diff)
-    # serve comes with the language server.
+
+    serve = commands.add_parser(
+        "serve",
+        help="run the language server (stdio; --tcp HOST:PORT)",
+        description="Run the language server. Settings come from the editor "
+        "(initializationOptions, workspace/configuration section schemaLsp), then each "
+        "folder's [tool.schema-lsp], then SCHEMA_LSP_DATABASE_URL.",
+    )
+    serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio")
+    serve.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="debug logs on stderr"
+    )
     return parser
+
+
+def _serve(args: argparse.Namespace, debug: bool) -> int:
+    """``schema-lsp serve``: settings are read per workspace folder once the editor has
+    connected, so nothing here touches the database or SQLAlchemy (fast ``initialize``)."""
+    from .server import serve
+
+    tcp = args.tcp
+    if tcp is not None and not tcp.rpartition(":")[2].isdigit():
+        print(f"{PROG}: error: --tcp expects HOST:PORT, got {tcp!r}", file=sys.stderr)
+        return EXIT_ERROR
+    return serve(tcp, debug=debug)

@@ -1,0 +1,284 @@
+"""One workspace folder: its settings, its schema source, its model index and the single
+worker thread that owns the index.
+
+``WorkspaceIndex`` is not thread-safe, so every index operation (load, update, remove,
+compare) runs on the folder's one worker thread, in submission order. The database is
+never read on that thread: schema reads run elsewhere, and a check uses whichever schema
+the session hands it. Each file's text carries a revision number chosen by the session;
+results carry the revision they were computed from, so the session can drop stale ones.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import re
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from lsprotocol import types
+from pygls.workspace.position_codec import PositionCodec
+
+from ..entities.workspace import WorkspaceIndex
+from .diagnostics import note_diagnostic, to_diagnostic
+from .settings import FolderSettings
+
+if TYPE_CHECKING:
+    from ..diff import SchemaDifference
+    from ..registry import SchemaRegistry
+    from ..schema import DatabaseSchema
+
+_log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+#: Same test as entities.discovery: a file that imports SQLAlchemy or SQLModel.
+_IMPORTS_ORM = re.compile(r"^\s*(?:from|import)\s+(?:sqlalchemy|sqlmodel|flask_sqlalchemy)\b", re.M)
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """A file's diagnostics, computed from the text of ``revision`` (None: keep what was
+    published, e.g. the file does not parse right now)."""
+
+    revision: int
+    version: int | None
+    diagnostics: list[types.Diagnostic] | None
+
+
+class Folder:
+    """A workspace folder's state; see the module docstring for the threading rule."""
+
+    def __init__(
+        self,
+        uri: str,
+        root: Path,
+        folder_settings: FolderSettings | None,
+        codec: PositionCodec,
+        *,
+        error: str | None = None,
+    ) -> None:
+        self.uri = uri
+        self.root = root
+        self.folder_settings = folder_settings
+        self.settings_error = error
+        self.codec = codec
+        settings = folder_settings.settings if folder_settings else None
+        self.project_root = (settings.project_root if settings else None) or root
+        self.registry: SchemaRegistry | None = None
+        #: The schema checks use: the last good read, or a snapshot fallback.
+        self.schema: DatabaseSchema | None = None
+        #: Why ``schema`` may be out of date (shown on every diagnostic), or None.
+        self.stale: str | None = None
+        self.read_attempted = False
+        self._worker = ThreadPoolExecutor(1, thread_name_prefix="schema-lsp-index")
+        # Worker-only state below.
+        self._index = WorkspaceIndex([self.project_root])
+        self._texts: dict[str, str] = {}
+        self._revisions: dict[str, tuple[int, int | None]] = {}
+
+    # -- schema source --------------------------------------------------------------------
+
+    def describe(self) -> str:
+        """The schema source without a password, for messages and progress."""
+        settings = self.folder_settings.settings if self.folder_settings else None
+        if settings is None:
+            return "no database"
+        if settings.database_url is not None:
+            return settings.database_url.describe()
+        if settings.snapshot is not None:
+            return f"snapshot {settings.snapshot.name}"
+        return "no database"
+
+    def make_registry(self) -> SchemaRegistry | None:
+        """The folder's own registry (a live URL, else a configured snapshot file)."""
+        from ..registry import SchemaRegistry
+
+        if self.folder_settings is None:
+            return None
+        settings = self.folder_settings.settings
+        if settings.database_url is not None:
+            self.registry = SchemaRegistry(
+                settings.database_url,
+                ttl=settings.ttl,
+                schemas=settings.schemas or None,
+                statement_timeout=settings.statement_timeout,
+            )
+        elif settings.snapshot is not None:
+            self.registry = SchemaRegistry.from_snapshot(settings.snapshot, ttl=settings.ttl)
+        return self.registry
+
+    def scrub(self, text: str) -> str:
+        from ..url import mask_text
+
+        settings = self.folder_settings.settings if self.folder_settings else None
+        if settings is not None and settings.database_url is not None:
+            return settings.database_url.scrub(text)
+        return mask_text(text)
+
+    # -- files ----------------------------------------------------------------------------
+
+    def contains(self, path: str) -> bool:
+        try:
+            Path(path).relative_to(self.root)
+        except ValueError:
+            return False
+        return True
+
+    def wants(self, path: str, text: str | None) -> bool:
+        """Is ``path`` a model file: matched by the configured globs or, with none
+        configured, a Python file importing SQLAlchemy or SQLModel."""
+        if not path.endswith(".py") or not self.contains(path):
+            return False
+        fs = self.folder_settings
+        if fs is not None and fs.entities_configured:
+            try:
+                relative = Path(path).relative_to(self.project_root).as_posix()
+            except ValueError:
+                return False
+            return any(
+                fnmatch.fnmatchcase(relative, pattern)
+                or (pattern.startswith("**/") and fnmatch.fnmatchcase(relative, pattern[3:]))
+                for pattern in fs.settings.entities
+            )
+        if text is None:
+            try:
+                text = Path(path).read_text(encoding="utf-8", errors="replace")[: 256 * 1024]
+            except OSError:
+                return False
+        return _IMPORTS_ORM.search(text) is not None
+
+    def submit(self, work: Callable[[], T]) -> Future[T]:
+        """Run ``work`` on the folder's worker thread (the only thread touching the index)."""
+        return self._worker.submit(work)
+
+    def close(self) -> None:
+        self._worker.shutdown(wait=False, cancel_futures=True)
+        if self.registry is not None:
+            self.registry.dispose()
+
+    # -- worker-only ----------------------------------------------------------------------
+
+    def discover(self) -> list[str]:
+        """Find the model files and load those no editor has sent yet. Worker only."""
+        from ..entities.discovery import find_entity_files
+
+        fs = self.folder_settings
+        if fs is not None and fs.entities_configured:
+            files = find_entity_files(globs=fs.settings.entities, root=self.project_root)
+            files = [f for f in files if self.contains(str(f))]
+        else:
+            files = find_entity_files([self.root])
+        loaded = []
+        for file in files:
+            path = str(file)
+            if path in self._revisions:
+                continue  # the editor's text wins
+            try:
+                text = file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            self._set(path, text, 0, None)
+            loaded.append(path)
+        return loaded
+
+    def apply(self, path: str, text: str | None, revision: int, version: int | None) -> bool:
+        """Give the index a file's new text (None: read it from disk; a missing file is
+        removed). Returns whether the file is in the index afterwards. Worker only."""
+        if text is None:
+            try:
+                text = Path(path).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                self.remove(path)
+                return False
+        self._set(path, text, revision, version)
+        return True
+
+    def remove(self, path: str) -> None:
+        """Forget a file (deleted, or closed and not a model file). Worker only."""
+        self._index.remove(path)
+        self._texts.pop(path, None)
+        self._revisions.pop(path, None)
+
+    def indexed(self, path: str) -> bool:
+        return path in self._revisions
+
+    def _set(self, path: str, text: str, revision: int, version: int | None) -> None:
+        try:
+            self._index.update(path, text)
+        except Exception:  # a parser bug must not take the server down
+            _log.exception("could not parse %s", path)
+        self._texts[path] = text
+        self._revisions[path] = (revision, version)
+
+    def affected(self, changed: Iterable[str]) -> set[str]:
+        """Files whose diagnostics may change when ``changed`` change. Worker only."""
+        result: set[str] = set()
+        for path in changed:
+            if path in self._revisions:
+                result |= self._index.dependents(path)
+            else:
+                result.add(path)
+        return result
+
+    def check(
+        self,
+        paths: Iterable[str] | None,
+        schema: DatabaseSchema | None,
+        stale: str | None,
+    ) -> dict[str, FileResult]:
+        """Diagnostics for ``paths`` (None: every file) against ``schema``. Worker only.
+
+        A file's list holds every difference located in it, whichever entity it comes
+        from (a mixin's column reports in the mixin's file), so the entities compared are
+        those of every file that depends on a target.
+        """
+        from ..diff import CompareOptions, compare
+
+        targets = set(self._revisions) if paths is None else set(paths) & set(self._revisions)
+        results: dict[str, FileResult] = {}
+        if schema is None:
+            return results
+        fs = self.folder_settings
+        editor = fs.editor if fs is not None else None
+        try:
+            sources: set[str] = set()
+            for target in targets:
+                sources |= self._index.dependents(target)
+            entities = [e for e in self._index.entities() if e.range.path in sources]
+            options = CompareOptions(
+                comments=bool(editor and editor.comments),
+                check_constraints=bool(editor and editor.check_constraints),
+            )
+            differences = compare(entities, schema, options)
+        except Exception:
+            _log.exception("could not compare the models of %s", self.root)
+            return results
+        by_path: dict[str, list[SchemaDifference]] = {}
+        for difference in differences:
+            if difference.path is not None:
+                by_path.setdefault(difference.path, []).append(difference)
+        severity = editor.severity if editor is not None else {}
+        for path in targets:
+            revision, version = self._revisions[path]
+            if self._index.syntax_error(path) is not None:
+                results[path] = FileResult(revision, version, None)
+                continue
+            lines = self._texts[path].splitlines(keepends=True)
+            found: list[types.Diagnostic] = []
+            for difference in by_path.get(path, ()):
+                diagnostic = to_diagnostic(
+                    difference, lines, self.codec, severity=severity, stale=stale
+                )
+                if diagnostic is not None:
+                    found.append(diagnostic)
+            own_notes = {n for e in entities for n in e.notes}
+            for note in self._index.notes_in(path):
+                if note not in own_notes and note.range.path == path:
+                    diagnostic = note_diagnostic(note, lines, self.codec, severity=severity)
+                    if diagnostic is not None:
+                        found.append(diagnostic)
+            results[path] = FileResult(revision, version, found)
+        return results

@@ -1,0 +1,72 @@
+"""Files changed on disk behind the editor (git checkout, code generation, another editor):
+watchfiles in one daemon thread, debounced, Python files and pyproject.toml only, never
+inside virtualenvs, version control or caches."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+_log = logging.getLogger(__name__)
+
+#: Milliseconds watchfiles gathers changes before yielding them as one batch.
+DEBOUNCE_MS = 150
+_SKIPPED = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        ".tox",
+        ".nox",
+        "node_modules",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        "site-packages",
+        "build",
+        "dist",
+    }
+)
+
+
+def watch_folders(
+    roots: Sequence[Path], deliver: Callable[[list[tuple[str, bool]]], None]
+) -> Callable[[], None]:
+    """Watch ``roots`` and call ``deliver([(path, deleted), ...])`` from the watcher thread
+    for each batch; returns a function that stops watching."""
+    import watchfiles
+
+    stop = threading.Event()
+
+    def wanted(_change: watchfiles.Change, path: str) -> bool:
+        parts = Path(path).parts
+        if any(part in _SKIPPED for part in parts):
+            return False
+        return path.endswith(".py") or parts[-1] == "pyproject.toml"
+
+    def run() -> None:
+        try:
+            for batch in watchfiles.watch(
+                *roots,
+                watch_filter=wanted,
+                debounce=DEBOUNCE_MS,
+                step=50,
+                stop_event=stop,
+                raise_interrupt=False,
+                ignore_permission_denied=True,
+            ):
+                # What is on disk now decides: modified-then-deleted is deleted.
+                changes = sorted({(path, not os.path.exists(path)) for _change, path in batch})
+                deliver(changes)
+        except Exception:
+            _log.exception("watching %s stopped", ", ".join(map(str, roots)))
+
+    thread = threading.Thread(target=run, name="schema-lsp-watch", daemon=True)
+    thread.start()
+    return stop.set
