@@ -20,7 +20,14 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..schema import ColumnSchema, ForeignKeySchema, IndexSchema, TableSchema
+from ..schema import (
+    CheckConstraintSchema,
+    ColumnSchema,
+    ForeignKeySchema,
+    IndexSchema,
+    TableSchema,
+    UniqueConstraintSchema,
+)
 from .column_types import TypeSource, column_type
 from .names import NameAllocator, attribute_name, class_name
 from .python_types import python_type
@@ -374,21 +381,27 @@ class EntityRenderer:
             if len(fk.columns) > 1:
                 args.append(self.foreign_key_constraint(fk))
         for unique in table.unique_constraints:
-            name = self.use("sqlalchemy", "UniqueConstraint")
-            options = [string(c) for c in unique.columns]
-            if unique.name:
-                options.append(Keyword("name", string(unique.name)))
-            args.append(Call(name, *options))
+            args.append(self.unique_constraint(unique))
         for check in table.check_constraints:
-            name = self.use("sqlalchemy", "CheckConstraint")
-            options = [string(check.sqltext)]
-            if check.name:
-                options.append(Keyword("name", string(check.name)))
-            args.append(Call(name, *options))
+            args.append(self.check_constraint(check))
         for index in table.indexes:
             if index.implicit is None:
                 args.append(self.index(table, index))
         return args
+
+    def unique_constraint(self, unique: UniqueConstraintSchema) -> Expr:
+        name = self.use("sqlalchemy", "UniqueConstraint")
+        options: list[Expr] = [string(c) for c in unique.columns]
+        if unique.name:
+            options.append(Keyword("name", string(unique.name)))
+        return Call(name, *options)
+
+    def check_constraint(self, check: CheckConstraintSchema) -> Expr:
+        name = self.use("sqlalchemy", "CheckConstraint")
+        options: list[Expr] = [string(check.sqltext)]
+        if check.name:
+            options.append(Keyword("name", string(check.name)))
+        return Call(name, *options)
 
     def foreign_key_constraint(self, fk: ForeignKeySchema) -> Expr:
         name = self.use("sqlalchemy", "ForeignKeyConstraint")

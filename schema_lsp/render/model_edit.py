@@ -1,21 +1,41 @@
 """The other direction: the edit to a model's source that makes the entity match the
 database (the editor's quick fix "update the model to match the database").
 
-Edits are small and local: the type argument, the ``nullable=`` keyword or the
-``Optional``/``| None`` of the annotation, the ``server_default=`` keyword, the
-``ondelete=``/``onupdate=`` of a ``ForeignKey``, one attribute statement added or removed.
-Everything around them is left as the user wrote it. New names are written the way the file
-already imports them (``sa.String`` after ``import sqlalchemy as sa``); a name the file
-does not import yet gets an import line after the file's last top-level import.
+Edits are small and local: a keyword (``nullable=``, ``server_default=``, ``index=True``,
+``unique=True``, ``comment=``, ``ondelete=``), the type argument or the annotation, one
+argument of a column call or of ``Table(...)``, one ``__table_args__`` element, one statement.
+Everything around them is left as the user wrote it; an element on a line of its own is
+added or removed as a whole line. New names are written the way the file already imports
+them (``sa.Index`` after ``import sqlalchemy as sa``); a name the file does not import yet
+gets an import line after its last top-level import. Indexes, constraints and keys are
+rendered by ``EntityRenderer``, the generator of new entities.
 
-Covered kinds: ``type`` (the annotation's Python type follows), ``nullable``,
-``server_default``, ``column_missing`` (the attribute is removed, never from a mixin other
-entities share), ``column_unmapped`` (an attribute is added after the class's last column,
-as ``Mapped``/``mapped_column`` or as ``Column`` like its neighbours) and
-``foreign_key_changed`` when only the referential actions differ. Anything else gives None:
-indexes, constraints and tables are better fixed by the migration, imperative ``Table(...)``
-and SQLModel fields are only partly covered, and an edit this module cannot place exactly
-is never guessed.
+Covered kinds, for declarative classes (``Mapped``/``mapped_column`` or ``Column``),
+imperative ``Table("t", metadata, Column(...), ...)`` and SQLModel ``Field(...)``:
+
+* columns: ``type`` (the annotation's Python type follows; SQLModel: ``sa_type=``),
+  ``nullable`` (keyword or ``Optional``/``| None``), ``server_default`` (SQLModel:
+  ``sa_column_kwargs``), ``column_missing`` (never from a mixin other entities share),
+  ``column_unmapped`` (written like its neighbours; not for SQLModel), ``autoincrement``
+  and ``comment`` (keywords);
+* ``index_unmapped``: ``index=True`` when the name is the one the file's naming convention
+  gives (the convention must be readable in the file: with a base imported from elsewhere
+  the name is written out), else ``Index(...)`` in ``__table_args__`` (made, or a dict
+  turned into ``(Index(...), {...})``) or in ``Table(...)``; ``index_missing`` removes the
+  flag, the item or a standalone ``Index(...)`` statement; ``index_changed`` rewrites the
+  columns, ``unique=`` and this dialect's ``_where``/``_using``;
+* ``unique_unmapped`` (``unique=True`` when the database's name is its own default, else
+  ``UniqueConstraint``), ``unique_missing``;
+* ``foreign_key_unmapped`` (``ForeignKey`` after the column's type, SQLModel's
+  ``foreign_key=``, or ``ForeignKeyConstraint``), ``foreign_key_missing`` (a ``ForeignKey``
+  that gave its column's type leaves the database's type behind), ``foreign_key_changed``
+  (target, actions, PostgreSQL deferral);
+* ``check_unmapped``/``check_missing``, and a table's ``comment`` (``__table_args__``
+  options or ``Table(comment=...)``).
+
+Anything else gives None: ``table_missing``/``table_unmapped`` (the server offers
+"Generate entity class" through ``render.entity`` instead), ``primary_key``, ``name`` and
+notes; so does an edit this module cannot place exactly: it is never guessed.
 
 ``model_edit`` returns a ``ModelEdit`` (a title and the ``TextEdit`` values to apply together:
 the change itself and, when needed, an import line) rather than a single ``TextEdit``, so a
@@ -26,17 +46,46 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..diff import SchemaDifference
 from ..entities.model import SourceRange
-from ..schema import ColumnSchema, ForeignKeySchema, TableSchema
+from ..entities.naming import (
+    DEFAULT_CONVENTION,
+    NamingError,
+    NamingTarget,
+    convention_name,
+    normalize_convention,
+)
+from ..schema import (
+    CheckConstraintSchema,
+    ColumnSchema,
+    ForeignKeySchema,
+    IndexSchema,
+    TableSchema,
+    UniqueConstraintSchema,
+)
 from .entity import EntityRenderer
 from .names import attribute_name
 from .python_types import python_type
-from .source import Import, as_node, string
+from .source import (
+    INDENT,
+    Atom,
+    Call,
+    Dict,
+    Expr,
+    Import,
+    Keyword,
+    Node,
+    Pair,
+    Tuple,
+    as_node,
+    is_identifier,
+    string,
+)
 
 #: Calls that declare a column, by the name they are written with (last dotted part).
 _COLUMN_CALLS = frozenset({"mapped_column", "Column", "Field"})
@@ -117,6 +166,7 @@ class _Editor:
         #: The database's table: added columns and foreign keys are rendered from it.
         self.table: TableSchema | None = difference.actual_table
         self.renderer = EntityRenderer(dialect)
+        self._parents: dict[int, ast.AST] = {}
 
     # -- positions -----------------------------------------------------------------------
 
@@ -159,6 +209,25 @@ class _Editor:
         if isinstance(value, ast.Call) and _called_name(value) in _COLUMN_CALLS:
             return value
         return None
+
+    def column_site(self) -> tuple[ast.AnnAssign | ast.Assign | None, ast.Call | None]:
+        """The column the difference points at: its attribute statement (None for a
+        ``Column("name", ...)`` inside ``Table(...)``) and the call its keywords go to
+        (SQLModel's ``sa_column=Column(...)`` when a field has one)."""
+        assert self.where is not None
+        statement = self.statement()
+        if statement is not None:
+            call = self.column_call(statement)
+            return statement, _keyword_call(call) if call is not None else None
+        for node in ast.walk(self.tree):
+            if (
+                isinstance(node, ast.Call)
+                and _called_name(node) == "Column"
+                and node.args
+                and self.span(node.args[0]) == self.where
+            ):
+                return None, node
+        return None, None
 
     def call_at(self, where: SourceRange) -> ast.Call | None:
         for node in ast.walk(self.tree):
@@ -227,9 +296,8 @@ class _Editor:
         actual = self.difference.actual
         if not isinstance(actual, ColumnSchema):
             return None
-        statement = self.statement()
-        call = self.column_call(statement) if statement is not None else None
-        if statement is None or call is None:
+        statement, call = self.column_site()
+        if call is None:
             return None
         self.renderer.imports = set()
         source = self.renderer.column_type(actual)
@@ -240,7 +308,8 @@ class _Editor:
         if existing is not None:
             edits.append(self.edit(existing, text))
         elif _called_name(call) == "Field":
-            return None  # SQLModel's Field takes its default first: no type to replace
+            # SQLModel's Field takes its default first: the type goes in sa_type=.
+            edits.append(self.insert_keyword(call, "sa_type", text))
         else:
             # No type argument (the annotation implies it): write one after the name.
             first = call.args[0] if call.args else None
@@ -251,7 +320,9 @@ class _Editor:
                 start = self.position(call.func.end_lineno or 0, call.func.end_col_offset or 0)
                 separator = ", " if call.args or call.keywords else ""
                 edits.append(TextEdit(self.at(start[0], start[1] + 1), f"{text}{separator}"))
-        annotation = self.python_type_edit(statement, call, source.type)
+        annotation = None
+        if statement is not None:
+            annotation = self.python_type_edit(statement, call, source.type)
         if annotation is not None:
             edits.append(annotation)
         return self.fixed(title, edits, self.renderer.imports)
@@ -277,16 +348,15 @@ class _Editor:
         actual = self.difference.actual
         if not isinstance(actual, ColumnSchema):
             return None
-        statement = self.statement()
-        call = self.column_call(statement) if statement is not None else None
-        if statement is None or call is None:
+        statement, call = self.column_site()
+        if call is None:
             return None
         wanted = actual.nullable
         title = f"Make {actual.name} {'nullable' if wanted else 'NOT NULL'} (as in the database)"
         keyword = _keyword(call, "nullable")
         if keyword is not None:
             return self.fixed(title, self.edit(keyword.value, repr(wanted)))
-        annotated = _value_annotation(statement, call)
+        annotated = _value_annotation(statement, call) if statement is not None else None
         if annotated is not None:
             return self.nullable_annotation(title, annotated, wanted)
         return self.fixed(title, self.insert_keyword(call, "nullable", repr(wanted)))
@@ -311,73 +381,34 @@ class _Editor:
         actual = self.difference.actual
         if not isinstance(actual, ColumnSchema) or self.table is None:
             return None
-        statement = self.statement()
-        call = self.column_call(statement) if statement is not None else None
-        if call is None or _called_name(call) == "Field":
-            return None  # SQLModel passes it through sa_column_kwargs: not edited here
-        keyword = _keyword(call, "server_default")
+        _, call = self.column_site()
+        if call is None:
+            return None
         self.renderer.imports = set()
         value = self.renderer.server_default(self.table, actual) if actual.default else None
-        if value is None:
-            if keyword is None:
-                return None
+        text = as_node(value).flat() if value is not None else None
+        if text is None:
             title = f"Remove the server default of {actual.name} (the database has none)"
-            return self.fixed(title, self.remove_argument(call, keyword))
-        text = as_node(value).flat()
-        title = f"Set the server default of {actual.name} to {text} (as in the database)"
-        if keyword is not None:
-            return self.fixed(title, self.edit(keyword.value, text), self.renderer.imports)
-        edit = self.insert_keyword(call, "server_default", text)
-        return self.fixed(title, edit, self.renderer.imports)
-
-    def fix_foreign_key_changed(self) -> ModelEdit | None:
-        declared, actual = self.difference.declared, self.difference.actual
-        if not isinstance(declared, ForeignKeySchema) or not isinstance(actual, ForeignKeySchema):
-            return None
-        if (declared.referred_table, declared.referred_columns) != (
-            actual.referred_table,
-            actual.referred_columns,
-        ):
-            return None  # a different target: the model's intent, not a detail to copy
-        assert self.where is not None
-        call = self.call_at(self.where)
-        if call is None or _called_name(call) not in ("ForeignKey", "ForeignKeyConstraint"):
-            return None
-        edits: list[TextEdit] = []
-        for name, value in (("ondelete", actual.on_delete), ("onupdate", actual.on_update)):
-            keyword = _keyword(call, name)
-            current = _literal(keyword.value) if keyword is not None else None
-            if (current or "NO ACTION").upper() == (value or "NO ACTION").upper():
-                continue
-            if value is None or value.upper() == "NO ACTION":
-                if keyword is not None:
-                    edits.append(self.remove_argument(call, keyword))
-            elif keyword is not None:
-                edits.append(self.edit(keyword.value, string(value)))
-            else:
-                edits.append(self.insert_keyword(call, name, string(value)))
-        if not edits:
-            return None
-        actions = f"ON DELETE {actual.on_delete or 'NO ACTION'}"
-        if actual.on_update:
-            actions += f", ON UPDATE {actual.on_update}"
-        return ModelEdit(f"Set the foreign key's {actions} (as in the database)", tuple(edits))
+        else:
+            title = f"Set the server default of {actual.name} to {text} (as in the database)"
+        edits = self.column_option(call, "server_default", text)
+        return self.fixed(title, edits, self.renderer.imports) if edits else None
 
     def fix_column_missing(self) -> ModelEdit | None:
-        """The database has no such column: remove the attribute from the model."""
-        statement = self.statement()
-        if statement is None or (
-            self.column_call(statement) is None and not isinstance(statement, ast.AnnAssign)
-        ):
+        """The database has no such column: remove the attribute from the model (or the
+        ``Column(...)`` from its ``Table(...)``)."""
+        title = f"Remove {self.difference.column} from the model (the database has no such column)"
+        statement, call = self.column_site()
+        if statement is None:
+            edit = self.remove_item(call) if call is not None else None
+            return ModelEdit(title, (edit,)) if edit is not None else None
+        if self.column_call(statement) is None and not isinstance(statement, ast.AnnAssign):
             return None
         if _shares_lines(self.tree, statement) or not self.in_own_class(statement):
             return None
-        column = self.difference.column
         end_line = statement.end_lineno or statement.lineno
         edit = TextEdit(SourceRange(self.path, statement.lineno - 1, 0, end_line, 0), "")
-        return ModelEdit(
-            f"Remove {column} from the model (the database has no such column)", (edit,)
-        )
+        return ModelEdit(title, (edit,))
 
     def fix_column_unmapped(self) -> ModelEdit | None:
         """The database has a column the model lacks: add an attribute after the class's
@@ -385,10 +416,24 @@ class _Editor:
         actual = self.difference.actual
         if not isinstance(actual, ColumnSchema) or self.table is None:
             return None
-        assert self.where is not None
-        klass = self.class_at(self.where)
-        if klass is None:
+        title = f"Add {actual.name} to the model (as in the database)"
+        site = self.table_site()
+        if site is None:
             return None
+        self.renderer.imports = set()
+        if site.call is not None:  # an imperative Table(...): one more Column(...) item
+            items = [a for a in site.call.args if _called_name_of(a) == "Column"]
+            if not items:
+                return None
+            source_type = self.renderer.column_type(actual)
+            arguments = self.renderer.column_arguments(self.table, actual, source_type, False)
+            column = Call(
+                self.renderer.use("sqlalchemy", "Column"), string(actual.name), *arguments
+            )
+            edits = self.insert_element(site.call, list(site.call.args), column, after=items[-1])
+            return self.fixed(title, edits, self.renderer.imports)
+        klass = site.klass
+        assert klass is not None
         columns = [
             node
             for node in klass.body
@@ -415,15 +460,12 @@ class _Editor:
         while attribute in taken:
             attribute += "_"
         legacy = all(isinstance(node, ast.Assign) for node in columns)
-        self.renderer.imports = set()
         if legacy:
             source_type = self.renderer.column_type(actual)
             arguments = self.renderer.column_arguments(self.table, actual, source_type, False)
-            from .source import Call
-
             function = self.renderer.use("sqlalchemy", "Column")
-            items = ([string(actual.name)] if attribute != actual.name else []) + arguments
-            lines = Call(function, *items).lines(0, f"{attribute} = ")
+            named: list[Expr] = [string(actual.name)] if attribute != actual.name else []
+            lines = Call(function, *named, *arguments).lines(0, f"{attribute} = ")
         else:
             lines = self.renderer.render_column(self.table, actual, attribute)
             lines = [line.removeprefix("    ") for line in lines]
@@ -439,8 +481,851 @@ class _Editor:
         text = "".join(f"{indent}{line}\n" for line in lines)
         end_line = last.end_lineno or last.lineno
         edit = TextEdit(self.at(end_line, 0), text)
-        title = f"Add {actual.name} to the model (as in the database)"
         return self.fixed(title, edit, self.renderer.imports)
+
+    # -- tables: a mapped class or an imperative Table(...) -----------------------------------
+
+    def table_site(self) -> _TableSite | None:
+        """The table the difference's entity range names: a class, or the ``Table(...)``
+        call whose name literal it is."""
+        assert self.where is not None
+        klass = self.class_at(self.where)
+        if klass is not None:
+            return _TableSite(klass, None)
+        for node in ast.walk(self.tree):
+            if (
+                isinstance(node, ast.Call)
+                and _called_name(node) == "Table"
+                and node.args
+                and self.span(node.args[0]) == self.where
+            ):
+                return _TableSite(None, node)
+        return None
+
+    def site_column(self, site: _TableSite, name: str) -> ast.Call | None:
+        """The call declaring column ``name`` in the table (the call its keywords go to)."""
+        if site.call is not None:
+            for item in site.call.args:
+                if (
+                    isinstance(item, ast.Call)
+                    and _called_name(item) == "Column"
+                    and item.args
+                    and _literal(item.args[0]) == name
+                ):
+                    return item
+            return None
+        assert site.klass is not None
+        for node in site.klass.body:
+            if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+                continue
+            call = self.column_call(node)
+            names = _assigned_names(node)
+            if call is None or len(names) != 1:
+                continue
+            inner = _keyword_call(call)
+            first = inner.args[0] if inner.args else None
+            if (_literal(first) or names[0]) == name:
+                return inner
+        return None
+
+    def table_args(self, klass: ast.ClassDef) -> ast.Assign | ast.AnnAssign | None:
+        for node in klass.body:
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and _assigned_names(node) == [
+                "__table_args__"
+            ]:
+                return node
+        return None
+
+    def add_table_item(self, site: _TableSite, item: Expr) -> list[TextEdit] | None:
+        """``item`` (an ``Index(...)``, a constraint) added to the table: one more argument
+        of ``Table(...)``, or one more ``__table_args__`` element (before its options dict;
+        a dict alone becomes ``(item, {...})``; no ``__table_args__`` gets one)."""
+        if site.call is not None:
+            return self.insert_element(site.call, list(site.call.args), item)
+        assert site.klass is not None
+        statement = self.table_args(site.klass)
+        if statement is None:
+            return [self.new_class_attribute(site.klass, "__table_args__", Tuple([item]))]
+        value = statement.value
+        if isinstance(value, (ast.Tuple, ast.List)):
+            elements = list(value.elts)
+            if elements and isinstance(elements[-1], ast.Dict):
+                return self.insert_element(value, elements, item, before=elements[-1])
+            return self.insert_element(value, elements, item)
+        if isinstance(value, ast.Dict):
+            options = self.text_of(value)
+            indent = " " * statement.col_offset
+            one = f"({as_node(item).flat()}, {options})"
+            if "\n" not in options and len(indent) + len("__table_args__ = ") + len(one) <= 88:
+                return [self.edit(value, one)]
+            lines = ["("]
+            lines += _block(item, indent + INDENT, suffix=",")
+            options_lines = options.split("\n")
+            lines.append(f"{indent}{INDENT}{options_lines[0]}")
+            lines += [f"{INDENT}{line}" for line in options_lines[1:]]
+            lines[-1] += ","
+            lines.append(f"{indent})")
+            return [self.edit(value, "\n".join(lines))]
+        return None  # computed: not edited
+
+    def new_class_attribute(self, klass: ast.ClassDef, name: str, value: Node) -> TextEdit:
+        """``name = value`` after ``__tablename__`` (or first in the class body)."""
+        body = klass.body
+        anchor: ast.stmt | None = None
+        for node in body:
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and _assigned_names(node) == [
+                "__tablename__"
+            ]:
+                anchor = node
+        first = body[0]
+        indent = " " * first.col_offset
+        text = "".join(f"{line}\n" for line in _block(value, indent, f"{name} = "))
+        if anchor is not None:
+            return TextEdit(self.at(anchor.end_lineno or anchor.lineno, 0), text)
+        docstring = (
+            isinstance(first, ast.Expr)
+            and isinstance(first.value, ast.Constant)
+            and isinstance(first.value.value, str)
+        )
+        if docstring and len(body) > 1:
+            return TextEdit(self.at(first.end_lineno or first.lineno, 0), text)
+        return TextEdit(self.at(first.lineno - 1, 0), text)
+
+    def remove_item(self, node: ast.expr) -> TextEdit | None:
+        """Remove a table item wherever it is written: an argument of ``Table(...)`` or
+        of a column call, an element of ``__table_args__`` (the statement goes when
+        nothing is left), or a statement of its own (``Index("ix", t.c.a)``)."""
+        parent = self.parent(node)
+        if isinstance(parent, ast.Call) and node in parent.args:
+            return self.remove_element(parent, _arguments(parent), node)
+        if isinstance(parent, (ast.Tuple, ast.List)):
+            statement = self.parent(parent)
+            if not (
+                isinstance(statement, (ast.Assign, ast.AnnAssign))
+                and _assigned_names(statement) == ["__table_args__"]
+            ):
+                return None
+            rest = [e for e in parent.elts if e is not node]
+            if not rest:
+                return self.remove_statement(statement)
+            if len(rest) == 1 and isinstance(rest[0], ast.Dict):
+                return self.edit(parent, self.text_of(rest[0]))
+            if len(rest) == 1 and isinstance(parent, ast.Tuple):
+                # One element left: it needs its comma to stay a tuple.
+                kept = self.span(rest[0])
+                closing = self.span(parent)
+                after = self.text_between(
+                    SourceRange(
+                        self.path,
+                        kept.end_line,
+                        kept.end_column,
+                        closing.end_line,
+                        closing.end_column,
+                    )
+                )
+                if parent.lineno == parent.end_lineno or "," not in after.split("#")[0]:
+                    return self.edit(parent, f"({self.text_of(rest[0])},)")
+            return self.remove_element(parent, list(parent.elts), node)
+        if isinstance(parent, ast.Expr):
+            return self.remove_statement(parent)
+        return None
+
+    def remove_statement(self, statement: ast.stmt) -> TextEdit | None:
+        if _shares_lines(self.tree, statement):
+            return None
+        end_line = statement.end_lineno or statement.lineno
+        return TextEdit(SourceRange(self.path, statement.lineno - 1, 0, end_line, 0), "")
+
+    def parent(self, node: ast.AST) -> ast.AST | None:
+        if not self._parents:
+            for outer in ast.walk(self.tree):
+                for inner in ast.iter_child_nodes(outer):
+                    self._parents[id(inner)] = outer
+        return self._parents.get(id(node))
+
+    # -- flags and keywords -----------------------------------------------------------------
+
+    def set_keywords(self, call: ast.Call, wanted: Mapping[str, str | None]) -> list[TextEdit]:
+        """Keywords of one call replaced, added (after the last argument kept) or removed
+        (value None) together, as edits that never overlap; none when nothing changes."""
+        arguments = _arguments(call)
+        removed: list[ast.AST] = []
+        added: list[str] = []
+        edits: list[TextEdit] = []
+        for name, value in wanted.items():
+            keyword = _keyword(call, name)
+            if value is None:
+                if keyword is not None:
+                    removed.append(keyword)
+            elif keyword is None:
+                added.append(f"{name}={value}")
+            elif self.text_of(keyword.value) != value:
+                edits.append(self.edit(keyword.value, value))
+        kept = [a for a in arguments if a not in removed]
+        if added:
+            if kept:
+                last = max(kept, key=lambda node: (node.end_lineno, node.end_col_offset))  # type: ignore[attr-defined]
+                end = self.span(last)
+                text = "".join(f", {a}" for a in added)
+                edits.append(TextEdit(self.at(end.end_line, end.end_column), text))
+            else:
+                line, column = self.position(call.end_lineno or 0, (call.end_col_offset or 1) - 1)
+                edits.append(TextEdit(self.at(line, column), ", ".join(added)))
+        if removed:
+            spans = [self.span(a) for a in arguments]
+            edits += self.remove_spans(spans, [self.span(r) for r in removed])
+        return _merge_touching(edits)
+
+    def set_keyword(self, call: ast.Call, name: str, value: str | None) -> list[TextEdit]:
+        return self.set_keywords(call, {name: value})
+
+    def column_option(self, call: ast.Call, name: str, value: str | None) -> list[TextEdit]:
+        """A column keyword (``server_default``, ``comment``): on a SQLModel ``Field`` it
+        lives in ``sa_column_kwargs={...}``."""
+        if _called_name(call) != "Field":
+            return self.set_keyword(call, name, value)
+        keyword = _keyword(call, "sa_column_kwargs")
+        if keyword is None:
+            if value is None:
+                return []
+            return [self.insert_keyword(call, "sa_column_kwargs", f"{{{string(name)}: {value}}}")]
+        options = keyword.value
+        if not isinstance(options, ast.Dict) or None in options.keys:
+            return []
+        for key, item in zip(options.keys, options.values, strict=True):
+            if _literal(key) == name:
+                if value is None:
+                    if len(options.keys) == 1:
+                        return [self.remove_argument(call, keyword)]
+                    pairs = self.pair_spans(options)
+                    return self.remove_spans(pairs, [pairs[options.values.index(item)]])
+                return [self.edit(item, value)]
+        if value is None:
+            return []
+        pair = f"{string(name)}: {value}"
+        if not options.keys:
+            return [self.edit(options, f"{{{pair}}}")]
+        return self.insert_element(options, options.values, Pair(string(name), value))
+
+    def flags(self, call: ast.Call, wanted: Mapping[str, bool]) -> list[TextEdit]:
+        """``index=True``/``unique=True`` set or removed."""
+        changes: dict[str, str | None] = {}
+        for name, on in wanted.items():
+            keyword = _keyword(call, name)
+            if (keyword is not None and _constant(keyword.value) is True) != on:
+                changes[name] = "True" if on else None
+        return self.set_keywords(call, changes)
+
+    # -- indexes and unique constraints -------------------------------------------------------
+
+    def convention(self) -> dict[str, str] | None:
+        """The naming convention this file's tables use, when the file says: a literal
+        ``naming_convention={...}`` here, or SQLAlchemy's default when nothing in the file
+        sets one and no base class comes from elsewhere. None: unknown (names are then
+        written explicitly)."""
+        found: list[ast.expr] = []
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.keyword) and node.arg == "naming_convention":
+                found.append(node.value)
+            if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Attribute) and t.attr == "naming_convention" for t in node.targets
+            ):
+                found.append(node.value)
+        if len(found) > 1:
+            return None
+        if found:
+            value = found[0]
+            if isinstance(value, ast.Name):
+                assigned = [
+                    n.value
+                    for n in self.tree.body
+                    if isinstance(n, ast.Assign) and _assigned_names(n) == [value.id]
+                ]
+                value = assigned[-1] if len(assigned) == 1 else value
+            try:
+                literal = ast.literal_eval(value)
+            except ValueError:
+                return None
+            return normalize_convention(literal) if isinstance(literal, dict) else None
+        for node in self.tree.body:
+            if isinstance(node, ast.ImportFrom) and (node.level or not _outside(node.module)):
+                return None  # a base (and its metadata) may come from there
+            if isinstance(node, ast.Import) and any(not _outside(a.name) for a in node.names):
+                return None
+        return dict(DEFAULT_CONVENTION)
+
+    def flag_name(self, kind: str, table: TableSchema, column: str) -> tuple[bool, str | None]:
+        """(known, name) a column flag (``index=True``: ix, ``unique=True``: uq) gives."""
+        convention = self.convention()
+        if convention is None:
+            return False, None
+        target = NamingTarget(kind, None, table.name, table.schema, [column])
+        try:
+            return True, convention_name(convention, target)
+        except NamingError:
+            return False, None
+
+    def fix_index_unmapped(self) -> ModelEdit | None:
+        actual, table = self.difference.actual, self.table
+        if not isinstance(actual, IndexSchema) or table is None:
+            return None
+        site = self.table_site()
+        declared = self.difference.declared_table
+        if site is None or declared is None:
+            return None
+        if not all(c in declared.column_names for c in actual.columns):
+            return None  # the column comes first (column_unmapped)
+        title = f"Add index {actual.name} to the model (as in the database)"
+        self.renderer.imports = set()
+        plain = not (actual.expressions or actual.where or actual.method)
+        if plain and len(actual.columns) == 1:
+            known, name = self.flag_name("ix", table, actual.columns[0])
+            call = self.site_column(site, actual.columns[0])
+            if known and name == actual.name and call is not None:
+                edits = self.flags(call, {"index": True, "unique": actual.unique})
+                return self.fixed(title, edits) if edits else None
+        added = self.add_table_item(site, self.renderer.index(table, actual))
+        return self.fixed(title, added, self.renderer.imports) if added else None
+
+    def fix_index_missing(self) -> ModelEdit | None:
+        declared = self.difference.declared
+        if not isinstance(declared, IndexSchema):
+            return None
+        title = f"Remove index {declared.name or ''} from the model (the database has none)"
+        return self.remove_declared(title, "Index", ("index", "unique"))
+
+    def remove_declared(
+        self, title: str, function: str, flags: tuple[str, ...]
+    ) -> ModelEdit | None:
+        """Remove the ``function(...)`` call the difference points at, or the column
+        flags when it points at a column."""
+        assert self.where is not None
+        call = self.call_at(self.where)
+        if call is not None and _called_name(call) == function:
+            edit = self.remove_item(call)
+            return ModelEdit(title, (edit,)) if edit is not None else None
+        _, column = self.column_site()
+        if column is None:
+            return None
+        found = self.flags(column, dict.fromkeys(flags, False))
+        return ModelEdit(title, tuple(found)) if found else None
+
+    def fix_index_changed(self) -> ModelEdit | None:
+        declared, actual, table = self.difference.declared, self.difference.actual, self.table
+        if not isinstance(declared, IndexSchema) or not isinstance(actual, IndexSchema):
+            return None
+        if table is None:
+            return None
+        assert self.where is not None
+        title = f"Make index {actual.name} {_describe(actual)} (as in the database)"
+        self.renderer.imports = set()
+        call = self.call_at(self.where)
+        edits: list[TextEdit] = []
+        if call is not None and _called_name(call) == "Index":
+            elements = call.args[1:]
+            rendered = self.renderer.index(table, actual)
+            assert isinstance(rendered, Call)
+            wanted = [i for i in rendered.items[1:] if not isinstance(i, Keyword)]
+            written = self.index_elements(elements, actual, wanted)
+            if written is None:
+                return None
+            if elements:
+                start, end = self.span(elements[0]), self.span(elements[-1])
+                where = SourceRange(
+                    self.path, start.start_line, start.start_column, end.end_line, end.end_column
+                )
+                if self.text_between(where) != written:
+                    edits.append(TextEdit(where, written))
+            else:
+                edits += self.insert_element(call, _arguments(call), Atom(written))
+            options = {
+                k.name: as_node(k.value).flat()
+                for k in self.renderer.index_dialect_options(actual)
+                if isinstance(k, Keyword)
+            }
+            prefix = "mysql" if self.renderer.dialect == "mariadb" else self.renderer.dialect
+            keywords: dict[str, str | None] = {
+                "unique": "True" if actual.unique else None,
+                f"{prefix}_where": options.get(f"{prefix}_where"),
+                f"{prefix}_using": options.get(f"{prefix}_using"),
+            }
+            unique = _keyword(call, "unique")
+            if unique is not None and _constant(unique.value) is actual.unique:
+                del keywords["unique"]  # unique=False stays as written
+            edits += self.set_keywords(call, keywords)
+            return self.fixed(title, edits, self.renderer.imports) if edits else None
+        statement, column = self.column_site()
+        if column is None:
+            return None
+        plain = not (actual.expressions or actual.where or actual.method)
+        if plain and actual.columns == declared.columns and len(actual.columns) == 1:
+            edits = self.flags(column, {"unique": actual.unique})
+            return self.fixed(title, edits) if edits else None
+        site = self.table_site_of(statement, column)
+        if site is None:
+            return None
+        added = self.add_table_item(site, self.renderer.index(table, actual))
+        if added is None:
+            return None
+        edits = self.flags(column, {"index": False, "unique": False}) + added
+        return self.fixed(title, edits, self.renderer.imports)
+
+    def table_site_of(self, statement: ast.stmt | None, column: ast.Call) -> _TableSite | None:
+        """The table a column's declaration belongs to."""
+        node: ast.AST | None = statement if statement is not None else column
+        while node is not None:
+            if isinstance(node, ast.ClassDef):
+                return _TableSite(node, None)
+            if isinstance(node, ast.Call) and _called_name(node) == "Table":
+                return _TableSite(None, node)
+            node = self.parent(node)
+        return None
+
+    def index_elements(
+        self, elements: Sequence[ast.expr], actual: IndexSchema, wanted: list[Expr]
+    ) -> str | None:
+        """The index's columns written as the call writes them: strings, or
+        ``table.c.name``/``Class.name`` references of the same prefix as its first one."""
+        if all(_literal(e) is not None for e in elements):
+            return ", ".join(as_node(w).flat() for w in wanted)
+        first = elements[0]
+        if actual.expressions or not isinstance(first, ast.Attribute):
+            return None
+        prefix = self.text_of(first.value)
+        if not all(is_identifier(c) for c in actual.columns):
+            return None
+        return ", ".join(f"{prefix}.{c}" for c in actual.columns)
+
+    def text_between(self, where: SourceRange) -> str:
+        lines = self.lines
+        if where.start_line == where.end_line:
+            return lines[where.start_line][where.start_column : where.end_column]
+        middle = lines[where.start_line + 1 : where.end_line]
+        return (
+            lines[where.start_line][where.start_column :]
+            + "".join(middle)
+            + lines[where.end_line][: where.end_column]
+        )
+
+    def fix_unique_unmapped(self) -> ModelEdit | None:
+        actual, table = self.difference.actual, self.table
+        if not isinstance(actual, UniqueConstraintSchema) or table is None:
+            return None
+        site = self.table_site()
+        declared = self.difference.declared_table
+        if site is None or declared is None:
+            return None
+        if not all(c in declared.column_names for c in actual.columns):
+            return None
+        title = f"Add the unique constraint on ({', '.join(actual.columns)}) to the model"
+        self.renderer.imports = set()
+        automatic = _automatic_unique_name(self.renderer.dialect, table, actual)
+        if len(actual.columns) == 1:
+            known, name = self.flag_name("uq", table, actual.columns[0])
+            call = self.site_column(site, actual.columns[0])
+            fits = name == actual.name or (name is None and automatic)
+            if known and fits and call is not None and _keyword(call, "index") is None:
+                edits = self.flags(call, {"unique": True})
+                return self.fixed(title, edits) if edits else None
+            known, name = self.flag_name("ix", table, actual.columns[0])
+            if known and name == actual.name and call is not None:
+                # MySQL reports a unique index as a constraint: index=True, unique=True.
+                edits = self.flags(call, {"index": True, "unique": True})
+                return self.fixed(title, edits) if edits else None
+        unique = replace(actual, name=None) if automatic else actual
+        added = self.add_table_item(site, self.renderer.unique_constraint(unique))
+        return self.fixed(title, added, self.renderer.imports) if added else None
+
+    def fix_unique_missing(self) -> ModelEdit | None:
+        declared = self.difference.declared
+        if not isinstance(declared, UniqueConstraintSchema):
+            return None
+        title = f"Remove the unique constraint on ({', '.join(declared.columns)}) from the model"
+        return self.remove_declared(title, "UniqueConstraint", ("unique",))
+
+    # -- foreign keys --------------------------------------------------------------------------
+
+    def fix_foreign_key_unmapped(self) -> ModelEdit | None:
+        actual, table = self.difference.actual, self.table
+        if not isinstance(actual, ForeignKeySchema) or table is None:
+            return None
+        site = self.table_site()
+        declared = self.difference.declared_table
+        if site is None or declared is None:
+            return None
+        if not all(c in declared.column_names for c in actual.columns):
+            return None
+        fk = replace(actual, name=None) if _automatic_fk_name(table, actual) else actual
+        title = f"Add the foreign key ({', '.join(fk.columns)}) -> {_target(fk)} to the model"
+        self.renderer.imports = set()
+        call = self.site_column(site, fk.columns[0]) if len(fk.columns) == 1 else None
+        if call is not None and _called_name(call) == "Field":
+            if fk.on_update or fk.deferrable or fk.initially or fk.name:
+                call = None  # SQLModel's foreign_key= takes none of these
+            else:
+                keywords = {"foreign_key": string(_target(fk))}
+                if fk.on_delete:
+                    keywords["ondelete"] = string(fk.on_delete)
+                return ModelEdit(title, tuple(self.set_keywords(call, keywords)))
+        if call is not None:
+            edits = self.insert_positional(call, self.renderer.foreign_key(fk))
+        else:
+            added = self.add_table_item(site, self.renderer.foreign_key_constraint(fk))
+            if added is None:
+                return None
+            edits = added
+        return self.fixed(title, edits, self.renderer.imports)
+
+    def insert_positional(self, call: ast.Call, item: Expr) -> list[TextEdit]:
+        """A positional argument after the call's others (a ``ForeignKey`` after the type)."""
+        if call.args:
+            return self.insert_element(call, _arguments(call), item, after=call.args[-1])
+        if call.keywords:
+            first = min(call.keywords, key=lambda k: (k.lineno, k.col_offset))
+            return self.insert_element(call, _arguments(call), item, before=first)
+        line, column = self.position(call.end_lineno or 0, (call.end_col_offset or 1) - 1)
+        return [TextEdit(self.at(line, column), as_node(item).flat())]
+
+    def fix_foreign_key_missing(self) -> ModelEdit | None:
+        declared = self.difference.declared
+        if not isinstance(declared, ForeignKeySchema):
+            return None
+        assert self.where is not None
+        title = f"Remove the foreign key ({', '.join(declared.columns)}) -> {_target(declared)}"
+        field = self.foreign_key_keyword()
+        if field is not None:
+            edits = self.set_keywords(field[0], {"foreign_key": None, "ondelete": None})
+            return ModelEdit(title, tuple(edits))
+        call = self.call_at(self.where)
+        if call is None or _called_name(call) not in ("ForeignKey", "ForeignKeyConstraint"):
+            return None
+        column = self.parent(call)
+        if (
+            _called_name(call) == "ForeignKey"
+            and isinstance(column, ast.Call)
+            and _type_argument(column) is None
+        ):
+            statement = self.parent(column)
+            typed = isinstance(statement, ast.AnnAssign) and _mapped_argument(statement)
+            if not typed:
+                # The type came from the referenced column: write the database's instead.
+                actual = self.table.column(declared.columns[0]) if self.table else None
+                if actual is None:
+                    return None
+                self.renderer.imports = set()
+                text = as_node(self.renderer.column_type(actual).expression).flat()
+                return self.fixed(title, self.edit(call, text), self.renderer.imports)
+        edit = self.remove_item(call)
+        return ModelEdit(title, (edit,)) if edit is not None else None
+
+    def foreign_key_keyword(self) -> tuple[ast.Call, ast.keyword] | None:
+        """SQLModel's ``Field(foreign_key="t.c")`` the difference points at."""
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Call) and _called_name(node) == "Field":
+                keyword = _keyword(node, "foreign_key")
+                if keyword is not None and self.span(keyword.value) == self.where:
+                    return node, keyword
+        return None
+
+    def fix_foreign_key_changed(self) -> ModelEdit | None:
+        declared, actual = self.difference.declared, self.difference.actual
+        if not isinstance(declared, ForeignKeySchema) or not isinstance(actual, ForeignKeySchema):
+            return None
+        assert self.where is not None
+        moved = (declared.referred_table, declared.referred_columns, declared.referred_schema) != (
+            actual.referred_table,
+            actual.referred_columns,
+            actual.referred_schema,
+        )
+        self.renderer.imports = set()
+        edits: list[TextEdit] = []
+        keywords: dict[str, str | None] = {}
+        field = self.foreign_key_keyword()
+        if field is not None:
+            call, keyword = field
+            if actual.on_update or actual.deferrable or actual.initially:
+                return None  # SQLModel's Field takes ondelete= only
+            if moved:
+                edits.append(self.edit(keyword.value, string(_target(actual))))
+            actions = [("ondelete", declared.on_delete, actual.on_delete)]
+        else:
+            found = self.call_at(self.where)
+            if found is None or _called_name(found) not in ("ForeignKey", "ForeignKeyConstraint"):
+                return None
+            call = found
+            if moved:
+                edit = self.retarget(call, actual)
+                if edit is None:
+                    return None
+                edits.append(edit)
+            actions = []
+            for name, action in (("ondelete", actual.on_delete), ("onupdate", actual.on_update)):
+                written = _keyword(call, name)
+                actions.append((name, _literal(written.value) if written else None, action))
+            if self.renderer.dialect == "postgresql":
+                if bool(declared.deferrable) != bool(actual.deferrable):
+                    keywords["deferrable"] = "True" if actual.deferrable else None
+                if _initially(declared) != _initially(actual):
+                    initially = actual.initially
+                    keywords["initially"] = string(initially) if initially else None
+        for name, current, action in actions:
+            if _action(current) != _action(action):
+                keywords[name] = (
+                    string(action) if action and _action(action) != "NO ACTION" else None
+                )
+        edits += self.set_keywords(call, keywords)
+        if not edits:
+            return None
+        if moved:
+            title = f"Make the foreign key reference {_target(actual)} (as in the database)"
+        else:
+            said = f"ON DELETE {actual.on_delete or 'NO ACTION'}"
+            if actual.on_update:
+                said += f", ON UPDATE {actual.on_update}"
+            title = f"Set the foreign key's {said} (as in the database)"
+        return self.fixed(title, edits, self.renderer.imports)
+
+    def retarget(self, call: ast.Call, actual: ForeignKeySchema) -> TextEdit | None:
+        """The referenced column(s) of a ``ForeignKey``/``ForeignKeyConstraint``."""
+        if _called_name(call) == "ForeignKey":
+            target = call.args[0] if call.args else None
+            if target is None:
+                keyword = _keyword(call, "column")
+                target = keyword.value if keyword is not None else None
+            if target is None or len(actual.referred_columns) != 1:
+                return None
+            return self.edit(target, string(_target(actual)))
+        remote = call.args[1] if len(call.args) > 1 else None
+        if remote is None:
+            keyword = _keyword(call, "refcolumns")
+            remote = keyword.value if keyword is not None else None
+        if remote is None:
+            return None
+        targets = [string(_target(actual, c)) for c in actual.referred_columns]
+        return self.edit(remote, f"[{', '.join(targets)}]")
+
+    # -- checks, comments, autoincrement -----------------------------------------------------
+
+    def fix_check_unmapped(self) -> ModelEdit | None:
+        actual = self.difference.actual
+        if not isinstance(actual, CheckConstraintSchema) or self.table is None:
+            return None
+        site = self.table_site()
+        if site is None:
+            return None
+        check = replace(actual, name=None) if _automatic_check_name(self.table, actual) else actual
+        self.renderer.imports = set()
+        edits = self.add_table_item(site, self.renderer.check_constraint(check))
+        title = f"Add the check constraint ({actual.sqltext}) to the model"
+        return self.fixed(title, edits, self.renderer.imports) if edits else None
+
+    def fix_check_missing(self) -> ModelEdit | None:
+        declared = self.difference.declared
+        if not isinstance(declared, CheckConstraintSchema):
+            return None
+        assert self.where is not None
+        call = self.call_at(self.where)
+        if call is None or _called_name(call) != "CheckConstraint":
+            return None
+        edit = self.remove_item(call)
+        title = f"Remove the check constraint ({declared.sqltext}) from the model"
+        return ModelEdit(title, (edit,)) if edit is not None else None
+
+    def fix_comment(self) -> ModelEdit | None:
+        declared, actual = self.difference.declared, self.difference.actual
+        if self.difference.column is not None:
+            if not isinstance(actual, ColumnSchema):
+                return None
+            _, call = self.column_site()
+            if call is None:
+                return None
+            value = string(actual.comment) if actual.comment is not None else None
+            title = f"Set the comment of {actual.name} as in the database"
+            edits = self.column_option(call, "comment", value)
+            return ModelEdit(title, tuple(edits)) if edits else None
+        del declared
+        table = self.table
+        site = self.table_site()
+        if table is None or site is None:
+            return None
+        value = string(table.comment) if table.comment is not None else None
+        title = f"Set the comment of table {table.name} as in the database"
+        if site.call is not None:
+            edits = self.set_keyword(site.call, "comment", value)
+            return ModelEdit(title, tuple(edits)) if edits else None
+        assert site.klass is not None
+        edits = self.table_option(site.klass, "comment", value)
+        return ModelEdit(title, tuple(edits)) if edits else None
+
+    def table_option(self, klass: ast.ClassDef, name: str, value: str | None) -> list[TextEdit]:
+        """A ``__table_args__`` options-dict entry set, replaced or removed."""
+        statement = self.table_args(klass)
+        if statement is None:
+            if value is None:
+                return []
+            return [
+                self.new_class_attribute(klass, "__table_args__", Dict([Pair(string(name), value)]))
+            ]
+        container = statement.value
+        options: ast.Dict | None = None
+        if isinstance(container, ast.Dict):
+            options = container
+        elif isinstance(container, (ast.Tuple, ast.List)):
+            if container.elts and isinstance(container.elts[-1], ast.Dict):
+                options = container.elts[-1]
+            elif value is None:
+                return []
+            else:
+                return self.insert_element(
+                    container, list(container.elts), Dict([Pair(string(name), value)])
+                )
+        if options is None or None in options.keys:
+            return []
+        for key, item in zip(options.keys, options.values, strict=True):
+            if _literal(key) == name:
+                if value is not None:
+                    return [self.edit(item, value)]
+                if len(options.keys) > 1:
+                    pairs = self.pair_spans(options)
+                    return self.remove_spans(pairs, [pairs[options.values.index(item)]])
+                if options is container:
+                    edit = self.remove_statement(statement)
+                    return [edit] if edit is not None else []
+                assert isinstance(container, (ast.Tuple, ast.List))
+                removed = self.remove_item(options)
+                return [removed] if removed is not None else []
+        if value is None:
+            return []
+        if not options.keys:
+            return [self.edit(options, f"{{{string(name)}: {value}}}")]
+        return self.insert_element(options, options.values, Pair(string(name), value))
+
+    def fix_autoincrement(self) -> ModelEdit | None:
+        actual = self.difference.actual
+        if not isinstance(actual, ColumnSchema):
+            return None
+        _, call = self.column_site()
+        if call is None or _called_name(call) == "Field":
+            return None
+        edits = self.set_keyword(call, "autoincrement", repr(actual.autoincrement))
+        if not edits:
+            return None
+        said = "auto-incrementing" if actual.autoincrement else "not auto-incrementing"
+        return ModelEdit(f"Make {actual.name} {said} (as in the database)", tuple(edits))
+
+    # -- elements of calls, tuples and dicts ------------------------------------------------
+
+    def insert_element(
+        self,
+        container: ast.expr,
+        elements: Sequence[ast.AST],
+        item: Expr,
+        *,
+        after: ast.AST | None = None,
+        before: ast.AST | None = None,
+    ) -> list[TextEdit]:
+        """``item`` added among ``elements`` of a call, tuple or dict (after ``after``,
+        by default the last, or before ``before``), one per line where they are."""
+        anchor = before if before is not None else (after or elements[-1])
+        where = self.span(anchor)
+        own_line = self.lines[where.start_line][: where.start_column].strip() == ""
+        if own_line:
+            indent = self.lines[where.start_line][: where.start_column]
+            block = "".join(f"{line}\n" for line in _block(item, indent, suffix=","))
+            if before is not None:
+                return [TextEdit(self.at(where.start_line, 0), block)]
+            line = self.lines[where.end_line]
+            rest = line[where.end_column :]
+            if rest.lstrip().startswith(","):
+                comma = where.end_column + rest.index(",") + 1
+                tail = line[comma:]
+                if tail.strip() == "" or tail.strip().startswith("#"):
+                    return [TextEdit(self.at(where.end_line + 1, 0), block)]
+                return [TextEdit(self.at(where.end_line, comma), "\n" + block.rstrip("\n"))]
+            return [TextEdit(self.at(where.end_line, where.end_column), ",\n" + block[:-2])]
+        flat = as_node(item).flat()
+        if before is not None:
+            return [TextEdit(self.at(where.start_line, where.start_column), f"{flat}, ")]
+        line = self.lines[where.end_line]
+        rest = line[where.end_column :]
+        if (
+            isinstance(container, ast.Tuple)
+            and len(elements) == 1
+            and rest.startswith(",")
+            and rest[1:].lstrip().startswith(")")
+        ):
+            return [
+                TextEdit(
+                    SourceRange(
+                        self.path,
+                        where.end_line,
+                        where.end_column,
+                        where.end_line,
+                        where.end_column + 1,
+                    ),
+                    f", {flat}",
+                )
+            ]
+        return [TextEdit(self.at(where.end_line, where.end_column), f", {flat}")]
+
+    def remove_element(
+        self, container: ast.expr, elements: Sequence[ast.AST], node: ast.AST
+    ) -> TextEdit:
+        """Remove one element of a call, tuple or list with its separator."""
+        del container
+        spans = [self.span(e) for e in elements]
+        return self.remove_spans(spans, [self.span(node)])[0]
+
+    def remove_spans(
+        self, spans: Sequence[SourceRange], removed: Sequence[SourceRange]
+    ) -> list[TextEdit]:
+        """Remove some of a container's elements (``removed`` among ``spans``), each run of
+        neighbours with one separator: whole lines where they have lines of their own,
+        else the separator before them (after them, when first)."""
+        ordered = sorted(spans, key=lambda r: (r.start_line, r.start_column))
+        gone = set(removed)
+        runs: list[list[int]] = []
+        for position, here in enumerate(ordered):
+            if here in gone:
+                if runs and runs[-1][-1] == position - 1:
+                    runs[-1].append(position)
+                else:
+                    runs.append([position])
+        edits = []
+        for run in runs:
+            first, last = ordered[run[0]], ordered[run[-1]]
+            previous = ordered[run[0] - 1] if run[0] > 0 else None
+            following = ordered[run[-1] + 1] if run[-1] + 1 < len(ordered) else None
+            before = self.lines[first.start_line][: first.start_column]
+            after = self.lines[last.end_line][last.end_column :]
+            if (
+                before.strip() == ""
+                and re.fullmatch(r"\s*,?\s*(#.*)?\s*", after)
+                and (following is None or following.start_line > last.end_line)
+            ):
+                where = SourceRange(self.path, first.start_line, 0, last.end_line + 1, 0)
+            elif previous is not None:
+                where = SourceRange(
+                    self.path,
+                    previous.end_line,
+                    previous.end_column,
+                    last.end_line,
+                    last.end_column,
+                )
+            elif following is not None:
+                where = SourceRange(
+                    self.path,
+                    first.start_line,
+                    first.start_column,
+                    following.start_line,
+                    following.start_column,
+                )
+            else:
+                where = SourceRange(
+                    self.path, first.start_line, first.start_column, last.end_line, last.end_column
+                )
+            edits.append(TextEdit(where, ""))
+        return edits
 
     # -- small edits ------------------------------------------------------------------------
 
@@ -460,33 +1345,20 @@ class _Editor:
 
     def remove_argument(self, call: ast.Call, argument: ast.AST) -> TextEdit:
         """Remove one argument with the separator before it (or after it, if first)."""
-        arguments = sorted(
-            [*call.args, *call.keywords],
-            key=lambda node: (node.lineno, node.col_offset),  # type: ignore[attr-defined]
-        )
-        position = arguments.index(argument)  # type: ignore[arg-type]
-        here = self.span(argument)
-        if position > 0:
-            before = self.span(arguments[position - 1])
-            return TextEdit(
+        return self.remove_element(call, _arguments(call), argument)
+
+    def pair_spans(self, options: ast.Dict) -> list[SourceRange]:
+        """Each ``key: value`` of a dict literal (``**x`` entries are not expected)."""
+        spans = []
+        for key, value in zip(options.keys, options.values, strict=True):
+            assert key is not None
+            start, end = self.span(key), self.span(value)
+            spans.append(
                 SourceRange(
-                    self.path, before.end_line, before.end_column, here.end_line, here.end_column
-                ),
-                "",
+                    self.path, start.start_line, start.start_column, end.end_line, end.end_column
+                )
             )
-        if len(arguments) > 1:
-            after = self.span(arguments[1])
-            return TextEdit(
-                SourceRange(
-                    self.path,
-                    here.start_line,
-                    here.start_column,
-                    after.start_line,
-                    after.start_column,
-                ),
-                "",
-            )
-        return TextEdit(here, "")
+        return spans
 
 
 _FIXES: dict[str, Callable[[_Editor], ModelEdit | None]] = {
@@ -496,6 +1368,17 @@ _FIXES: dict[str, Callable[[_Editor], ModelEdit | None]] = {
     "foreign_key_changed": _Editor.fix_foreign_key_changed,
     "column_missing": _Editor.fix_column_missing,
     "column_unmapped": _Editor.fix_column_unmapped,
+    "index_unmapped": _Editor.fix_index_unmapped,
+    "index_missing": _Editor.fix_index_missing,
+    "index_changed": _Editor.fix_index_changed,
+    "unique_unmapped": _Editor.fix_unique_unmapped,
+    "unique_missing": _Editor.fix_unique_missing,
+    "foreign_key_unmapped": _Editor.fix_foreign_key_unmapped,
+    "foreign_key_missing": _Editor.fix_foreign_key_missing,
+    "check_unmapped": _Editor.fix_check_unmapped,
+    "check_missing": _Editor.fix_check_missing,
+    "comment": _Editor.fix_comment,
+    "autoincrement": _Editor.fix_autoincrement,
 }
 
 
@@ -584,6 +1467,17 @@ def _local_name(tree: ast.Module, item: Import) -> str | None:
             for alias in node.names:
                 if alias.name == item.name:
                     return alias.asname or alias.name
+        if (
+            isinstance(node, ast.ImportFrom)
+            and not node.level
+            and (node.module or "").partition(".")[0] in ("sqlalchemy", "sqlmodel")
+            and item.module.startswith("sqlalchemy")
+            and item.name
+        ):
+            # ``from sqlmodel import String`` is SQLAlchemy's String too.
+            for alias in node.names:
+                if alias.name == item.name and _same_object(node.module or "", item):
+                    return alias.asname or alias.name
         if isinstance(node, ast.Import):
             for alias in node.names:
                 bound = alias.asname or alias.name
@@ -603,6 +1497,47 @@ def _local_name(tree: ast.Module, item: Import) -> str | None:
                     if getattr(top, item.name, None) is getattr(module, item.name, object()):
                         return f"{bound}.{item.name}"
     return None
+
+
+def _same_object(module_name: str, item: Import) -> bool:
+    """``module_name`` (SQLAlchemy's or SQLModel's, never the user's) exports the object
+    ``item`` names."""
+    import importlib
+
+    try:
+        module = importlib.import_module(module_name)
+        origin = importlib.import_module(item.module)
+    except ImportError:
+        return False
+    found = getattr(module, item.name or "", None)
+    return found is not None and found is getattr(origin, item.name or "", object())
+
+
+def _merge_touching(edits: list[TextEdit]) -> list[TextEdit]:
+    """An insertion where a deletion starts becomes that deletion's replacement text, so
+    no two edits share a position (clients reject overlapping edits)."""
+    deletions = {
+        (e.range.start_line, e.range.start_column): e
+        for e in edits
+        if e.new_text == "" and e.range != SourceRange(e.range.path, *_start(e), *_start(e))
+    }
+    out: list[TextEdit] = []
+    merged: dict[int, TextEdit] = {}
+    for edit in edits:
+        empty = (edit.range.start_line, edit.range.start_column) == (
+            edit.range.end_line,
+            edit.range.end_column,
+        )
+        target = deletions.get(_start(edit)) if empty and edit.new_text else None
+        if target is not None and id(target) not in merged:
+            merged[id(target)] = TextEdit(target.range, edit.new_text)
+            continue
+        out.append(edit)
+    return [merged.get(id(e), e) for e in out]
+
+
+def _start(edit: TextEdit) -> tuple[int, int]:
+    return edit.range.start_line, edit.range.start_column
 
 
 def _after_imports(tree: ast.Module) -> int:
@@ -635,3 +1570,100 @@ def _shares_lines(tree: ast.Module, statement: ast.stmt) -> bool:
             ):
                 return True
     return False
+
+
+@dataclass(frozen=True)
+class _TableSite:
+    """Where a table is declared: a mapped class, or an imperative ``Table(...)`` call."""
+
+    klass: ast.ClassDef | None
+    call: ast.Call | None
+
+
+def _keyword_call(call: ast.Call) -> ast.Call:
+    """The call a column's keywords go to: SQLModel's ``sa_column=Column(...)`` if given."""
+    if _called_name(call) == "Field":
+        inner = _keyword(call, "sa_column")
+        if inner is not None and isinstance(inner.value, ast.Call):
+            return inner.value
+    return call
+
+
+def _called_name_of(node: ast.AST) -> str:
+    return _called_name(node) if isinstance(node, ast.Call) else ""
+
+
+def _arguments(call: ast.Call) -> list[ast.AST]:
+    return [*call.args, *call.keywords]
+
+
+def _constant(node: ast.expr) -> object:
+    return node.value if isinstance(node, ast.Constant) else None
+
+
+def _outside(module: str | None) -> bool:
+    """A module no model base comes from (SQLAlchemy, SQLModel, the standard library)."""
+    top = (module or "").partition(".")[0]
+    return top in ("sqlalchemy", "sqlmodel", "typing_extensions", "__future__") or (
+        top in sys.stdlib_module_names
+    )
+
+
+def _block(item: Expr, indent: str, prefix: str = "", suffix: str = "") -> list[str]:
+    """``prefix + item + suffix`` laid out at ``indent`` (ruff's way where it can)."""
+    if indent.strip(" ") == "" and len(indent) % len(INDENT) == 0:
+        return as_node(item).lines(len(indent) // len(INDENT), prefix, suffix)
+    return [indent + line for line in as_node(item).lines(0, prefix, suffix)]
+
+
+def _describe(index: IndexSchema) -> str:
+    elements = index.expressions or index.columns
+    return f"{'unique ' if index.unique else ''}({', '.join(elements)})"
+
+
+def _target(fk: ForeignKeySchema, column: str | None = None) -> str:
+    """``table.column`` (``schema.table.column``) as ``ForeignKey`` takes it."""
+    table = f"{fk.referred_schema}.{fk.referred_table}" if fk.referred_schema else fk.referred_table
+    return f"{table}.{column or fk.referred_columns[0]}"
+
+
+def _action(action: str | None) -> str:
+    return (action or "NO ACTION").upper()
+
+
+def _initially(fk: ForeignKeySchema) -> str:
+    return (fk.initially or "IMMEDIATE").upper()
+
+
+def _automatic_unique_name(
+    dialect: str, table: TableSchema, unique: UniqueConstraintSchema
+) -> bool:
+    """The name is the one the database gives an unnamed unique constraint."""
+    if unique.name is None:
+        return True
+    if dialect == "postgresql":
+        return unique.name == f"{table.name}_{'_'.join(unique.columns)}_key"[:63]
+    if dialect in ("mysql", "mariadb"):
+        return re.fullmatch(rf"{re.escape(unique.columns[0])}(_\d+)?", unique.name) is not None
+    return False
+
+
+def _automatic_fk_name(table: TableSchema, fk: ForeignKeySchema) -> bool:
+    """The name is the one the database gives an unnamed foreign key."""
+    if fk.name is None:
+        return True
+    if fk.name == f"{table.name}_{'_'.join(fk.columns)}_fkey"[:63]:
+        return True  # PostgreSQL
+    return re.fullmatch(rf"{re.escape(table.name)}_ibfk_\d+", fk.name) is not None  # MySQL
+
+
+def _automatic_check_name(table: TableSchema, check: CheckConstraintSchema) -> bool:
+    """The name is one the database gives an unnamed check constraint."""
+    name = check.name
+    if name is None:
+        return True
+    if re.fullmatch(r"CONSTRAINT_\d+", name) or re.fullmatch(
+        rf"{re.escape(table.name)}_chk_\d+", name
+    ):
+        return True  # MariaDB, MySQL
+    return name.startswith(f"{table.name}_") and name.endswith("_check")  # PostgreSQL

@@ -1,0 +1,750 @@
+"""Model edits for indexes, constraints, foreign keys, checks, comments and autoincrement,
+on declarative 2.0 classes, legacy ``Column`` classes, imperative ``Table(...)`` and SQLModel.
+
+Each case is a user's story: a models file, and a database (built here from SQLAlchemy
+tables, the test's own oracle) that has drifted from it. On SQLite, PostgreSQL and MariaDB
+the real ``compare`` finds the drift, the quick fix "update the model to match the database"
+is applied one edit at a time (lines it does not touch stay byte-identical, the file still
+compiles), the workspace index re-parses the file, and ``compare`` then finds nothing at all.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from schema_lsp.diff import CompareOptions, SchemaDifference, compare
+from schema_lsp.entities import WorkspaceIndex
+from schema_lsp.introspect import introspect_database
+from schema_lsp.render.migration import migration_dialect
+from schema_lsp.render.model_edit import ModelEdit, TextEdit, apply_edits, model_edit
+
+CHECKS = CompareOptions(check_constraints=True)
+COMMENTS = CompareOptions(comments=True)
+SERVERS = ("postgresql", "mysql")  # the databases that keep comments
+
+
+@dataclass(frozen=True)
+class Case:
+    """A models file, the database it drifted from (``metadata`` of SQLAlchemy tables),
+    the kinds the drift shows, and lines the fixed file must contain."""
+
+    id: str
+    models: str
+    database: str
+    kinds: frozenset[str]
+    contains: tuple[str, ...] = ()
+    options: CompareOptions = field(default_factory=CompareOptions)
+    dialects: tuple[str, ...] = ("sqlite", "postgresql", "mysql")
+    #: other files of the workspace: (name, text)
+    files: tuple[tuple[str, str], ...] = ()
+    #: kinds a dialect shows instead (MariaDB reports a unique index as a constraint)
+    kinds_on: tuple[tuple[str, frozenset[str]], ...] = ()
+
+
+DECLARATIVE = """\
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+"""
+DATABASE = """\
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+"""
+USERS = """
+sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("email", sa.String(50), nullable=False),
+    sa.Column("name", sa.String(40), nullable=False),
+    *ITEMS
+)
+"""
+
+
+def users(*items: str) -> str:
+    """The database's ``users`` table with extra items (indexes, constraints)."""
+    return DATABASE + USERS.replace("*ITEMS", "".join(f"{item}, " for item in items))
+
+
+USER_CLASS = """
+class User(Base):
+    __tablename__ = "users"
+TABLE_ARGS
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(50)EMAIL)
+    name: Mapped[str] = mapped_column(String(40))
+"""
+
+
+def user_class(table_args: str = "", email: str = "") -> str:
+    text = USER_CLASS.replace("TABLE_ARGS\n", table_args + "\n").replace("EMAIL", email)
+    return DECLARATIVE + text
+
+
+PARENTS = """
+sa.Table("parents", metadata, sa.Column("id", sa.Integer, primary_key=True))
+sa.Table("others", metadata, sa.Column("id", sa.Integer, primary_key=True))
+sa.Table(
+    "pairs",
+    metadata,
+    sa.Column("a", sa.Integer, primary_key=True),
+    sa.Column("b", sa.Integer, primary_key=True),
+)
+"""
+MODEL_PARENTS = """
+class Parent(Base):
+    __tablename__ = "parents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class Other(Base):
+    __tablename__ = "others"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class Pair(Base):
+    __tablename__ = "pairs"
+
+    a: Mapped[int] = mapped_column(Integer, primary_key=True)
+    b: Mapped[int] = mapped_column(Integer, primary_key=True)
+"""
+
+
+def children(*items: str) -> str:
+    return (
+        DATABASE
+        + PARENTS
+        + """
+sa.Table(
+    "children",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("parent_id", sa.Integer, nullable=False),
+    sa.Column("a", sa.Integer, nullable=False),
+    sa.Column("b", sa.Integer, nullable=False),
+    *ITEMS
+)
+""".replace("*ITEMS", "".join(f"{item}, " for item in items))
+    )
+
+
+def child_class(parent_id: str = "mapped_column(Integer)", table_args: str = "") -> str:
+    return (
+        DECLARATIVE
+        + MODEL_PARENTS
+        + f"""
+
+class Child(Base):
+    __tablename__ = "children"
+{table_args}
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    parent_id: Mapped[int] = {parent_id}
+    a: Mapped[int] = mapped_column(Integer)
+    b: Mapped[int] = mapped_column(Integer)
+"""
+    )
+
+
+DECLARATIVE_CASES = [
+    Case(
+        "index_unmapped as index=True",
+        user_class(),
+        users('sa.Index("ix_users_email", "email")'),
+        frozenset({"index_unmapped"}),
+        ("    email: Mapped[str] = mapped_column(String(50), index=True)",),
+    ),
+    Case(
+        "unique index_unmapped as index=True, unique=True",
+        user_class(),
+        users('sa.Index("ix_users_email", "email", unique=True)'),
+        frozenset({"index_unmapped"}),
+        ("    email: Mapped[str] = mapped_column(String(50), index=True, unique=True)",),
+        kinds_on=(("mysql", frozenset({"unique_unmapped"})),),
+    ),
+    Case(
+        "index_unmapped creates __table_args__",
+        user_class(),
+        users('sa.Index("users_by_name", "name", "email")'),
+        frozenset({"index_unmapped"}),
+        (
+            '    __tablename__ = "users"',
+            '    __table_args__ = (Index("users_by_name", "name", "email"),)',
+        ),
+    ),
+    Case(
+        "index_unmapped joins a one-line tuple",
+        user_class('    __table_args__ = (UniqueConstraint("name", name="uq_users_name"),)\n'),
+        users(
+            'sa.UniqueConstraint("name", name="uq_users_name")',
+            'sa.Index("users_by_name", "name", "email")',
+        ),
+        frozenset({"index_unmapped"}),
+        (
+            '    __table_args__ = (UniqueConstraint("name", name="uq_users_name"), '
+            'Index("users_by_name", "name", "email"))',
+        ),
+    ),
+    Case(
+        "index_unmapped goes before the options dict of a broken tuple",
+        user_class(
+            "    __table_args__ = (\n"
+            '        UniqueConstraint("name", name="uq_users_name"),\n'
+            '        {"info": {"owner": "team"}},\n'
+            "    )\n"
+        ),
+        users(
+            'sa.UniqueConstraint("name", name="uq_users_name")',
+            'sa.Index("users_by_name", "name", "email")',
+        ),
+        frozenset({"index_unmapped"}),
+        (
+            '        UniqueConstraint("name", name="uq_users_name"),\n'
+            '        Index("users_by_name", "name", "email"),\n'
+            '        {"info": {"owner": "team"}},\n',
+        ),
+    ),
+    Case(
+        "index_unmapped turns the dict form into a tuple",
+        user_class('    __table_args__ = {"info": {"owner": "team"}}\n'),
+        users('sa.Index("users_by_name", "name", "email")'),
+        frozenset({"index_unmapped"}),
+        (
+            "    __table_args__ = (\n"
+            '        Index("users_by_name", "name", "email"),\n'
+            '        {"info": {"owner": "team"}},\n'
+            "    )\n",
+        ),
+    ),
+    Case(
+        "index_missing removes index=True",
+        user_class(email=", index=True"),
+        users(),
+        frozenset({"index_missing"}),
+        ("    email: Mapped[str] = mapped_column(String(50))",),
+    ),
+    Case(
+        "index_missing removes the last item and __table_args__ with it",
+        user_class('    __table_args__ = (\n        Index("users_by_name", "name"),\n    )\n'),
+        users(),
+        frozenset({"index_missing"}),
+        ('    __tablename__ = "users"\n\n    id: Mapped[int]',),
+    ),
+    Case(
+        "index_missing keeps the options dict",
+        user_class('    __table_args__ = (Index("users_by_name", "name"), {"info": {"a": 1}})\n'),
+        users(),
+        frozenset({"index_missing"}),
+        ('    __table_args__ = {"info": {"a": 1}}',),
+    ),
+    Case(
+        "index_changed rewrites columns and uniqueness",
+        user_class(
+            "    __table_args__ = (\n"
+            '        Index("users_by_name", "name"),  # the lookup\n'
+            '        UniqueConstraint("email", name="uq_users_email"),\n'
+            "    )\n"
+        ),
+        users(
+            'sa.Index("users_by_name", "name", "email", unique=True)',
+            'sa.UniqueConstraint("email", name="uq_users_email")',
+        ),
+        frozenset({"index_changed"}),
+        ('        Index("users_by_name", "name", "email", unique=True),  # the lookup',),
+    ),
+    Case(
+        "index_changed on a flag becomes an Index",
+        user_class(email=", index=True"),
+        users('sa.Index("ix_users_email", "email", "name")'),
+        frozenset({"index_changed"}),
+        (
+            '    __table_args__ = (Index("ix_users_email", "email", "name"),)',
+            "    email: Mapped[str] = mapped_column(String(50))",
+        ),
+    ),
+    Case(
+        "unique_unmapped as unique=True when the database named it",
+        user_class(),
+        DATABASE
+        + USERS.replace(
+            'sa.Column("email", sa.String(50), nullable=False)',
+            'sa.Column("email", sa.String(50), nullable=False, unique=True)',
+        ).replace("*ITEMS", ""),
+        frozenset({"unique_unmapped"}),
+        ("    email: Mapped[str] = mapped_column(String(50), unique=True)",),
+    ),
+    Case(
+        "unique_unmapped with its own name as UniqueConstraint",
+        user_class(),
+        users('sa.UniqueConstraint("email", "name", name="uq_users_email_name")'),
+        frozenset({"unique_unmapped"}),
+        ('    __table_args__ = (UniqueConstraint("email", "name", name="uq_users_email_name"),)',),
+    ),
+    Case(
+        "unique_missing removes unique=True and a UniqueConstraint",
+        user_class(
+            '    __table_args__ = (UniqueConstraint("name", "email"), {"info": {}})\n',
+            email=", unique=True",
+        ),
+        users(),
+        frozenset({"unique_missing"}),
+        ('    __table_args__ = {"info": {}}', "    email: Mapped[str] = mapped_column(String(50))"),
+    ),
+    Case(
+        "foreign_key_unmapped: a ForeignKey after the type, a ForeignKeyConstraint",
+        child_class(),
+        children(
+            'sa.ForeignKeyConstraint(["parent_id"], ["parents.id"], ondelete="CASCADE")',
+            'sa.ForeignKeyConstraint(["a", "b"], ["pairs.a", "pairs.b"], name="fk_children_pair")',
+        ),
+        frozenset({"foreign_key_unmapped"}),
+        (
+            "    parent_id: Mapped[int] = mapped_column("
+            'Integer, ForeignKey("parents.id", ondelete="CASCADE"))',
+            "    __table_args__ = (\n"
+            "        ForeignKeyConstraint(\n"
+            '            ["a", "b"],\n'
+            '            ["pairs.a", "pairs.b"],\n'
+            '            name="fk_children_pair",\n'
+            "        ),\n"
+            "    )\n",
+            "from sqlalchemy import ForeignKeyConstraint\n",
+        ),
+    ),
+    Case(
+        "foreign_key_missing removes the ForeignKey and the ForeignKeyConstraint",
+        child_class(
+            'mapped_column(ForeignKey("parents.id"))',
+            '    __table_args__ = (sa.ForeignKeyConstraint(["a", "b"], ["pairs.a", "pairs.b"]),)\n',
+        ).replace("from sqlalchemy import", "import sqlalchemy as sa\nfrom sqlalchemy import"),
+        children(),
+        frozenset({"foreign_key_missing"}),
+        ("    parent_id: Mapped[int] = mapped_column()",),
+    ),
+    Case(
+        "foreign_key_changed follows the new target and actions",
+        child_class('mapped_column(ForeignKey("parents.id", ondelete="CASCADE"))'),
+        children('sa.ForeignKeyConstraint(["parent_id"], ["others.id"], onupdate="CASCADE")'),
+        frozenset({"foreign_key_changed"}),
+        (
+            "    parent_id: Mapped[int] = mapped_column("
+            'ForeignKey("others.id", onupdate="CASCADE"))',
+        ),
+    ),
+    Case(
+        "check_unmapped and check_missing",
+        user_class('    __table_args__ = (sa.CheckConstraint("length(name) > 1"),)\n').replace(
+            "from sqlalchemy import", "import sqlalchemy as sa\nfrom sqlalchemy import"
+        ),
+        users('sa.CheckConstraint("length(email) > 3", name="ck_users_email")'),
+        frozenset({"check_unmapped", "check_missing"}),
+        options=CHECKS,
+    ),
+    Case(
+        "comment on a column and the table",
+        user_class(email=', comment="old"'),
+        DATABASE
+        + USERS.replace(
+            'sa.Column("name", sa.String(40), nullable=False)',
+            'sa.Column("name", sa.String(40), nullable=False, comment="the name")',
+        ).replace("*ITEMS", 'comment="people"'),
+        frozenset({"comment"}),
+        (
+            '    __table_args__ = {"comment": "people"}',
+            '    name: Mapped[str] = mapped_column(String(40), comment="the name")',
+            "    email: Mapped[str] = mapped_column(String(50))",
+        ),
+        options=COMMENTS,
+        dialects=SERVERS,
+    ),
+    Case(
+        "autoincrement",
+        user_class(),
+        users().replace(
+            'sa.Column("id", sa.Integer, primary_key=True)',
+            'sa.Column("id", sa.Integer, primary_key=True, autoincrement=False)',
+        ),
+        frozenset({"autoincrement"}),
+        ("    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)",),
+        dialects=SERVERS,
+    ),
+    Case(
+        "a naming convention in the file decides index=True",
+        user_class()
+        .replace(
+            "class Base(DeclarativeBase):\n    pass",
+            "class Base(DeclarativeBase):\n"
+            '    metadata = MetaData(naming_convention={"ix": "ix_%(column_0_name)s"})',
+        )
+        .replace("from sqlalchemy import", "from sqlalchemy import MetaData,"),
+        users('sa.Index("ix_email", "email")'),
+        frozenset({"index_unmapped"}),
+        ("    email: Mapped[str] = mapped_column(String(50), index=True)",),
+    ),
+    Case(
+        "a base from another module: names are written out",
+        user_class().replace("class Base(DeclarativeBase):\n    pass\n", "from base import Base\n"),
+        users('sa.Index("ix_users_email", "email")'),
+        frozenset({"index_unmapped"}),
+        ('    __table_args__ = (Index("ix_users_email", "email"),)',),
+        files=(("base.py", DECLARATIVE),),
+    ),
+]
+
+LEGACY = """\
+from sqlalchemy import Column, ForeignKey, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Parent(Base):
+    __tablename__ = "parents"
+
+    id = Column(Integer, primary_key=True)
+
+
+class Child(Base):
+    __tablename__ = "children"
+
+    id = Column(Integer, primary_key=True)
+    parent_id = Column(ForeignKey("parents.id"), nullable=False)
+    code = Column(String(10), nullable=False, index=True)
+    label = Column(String(20), nullable=False)
+    other_id = Column(Integer)
+"""
+LEGACY_DATABASE = (
+    DATABASE
+    + """
+sa.Table("parents", metadata, sa.Column("id", sa.Integer, primary_key=True))
+sa.Table(
+    "children",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("parent_id", sa.Integer, nullable=False),
+    sa.Column("code", sa.String(10), nullable=False),
+    sa.Column("label", sa.String(20), nullable=False, unique=True),
+    sa.Column("other_id", sa.Integer, sa.ForeignKey("parents.id", ondelete="SET NULL")),
+    sa.Index("ix_children_other_id", "other_id"),
+)
+"""
+)
+LEGACY_CASES = [
+    Case(
+        "legacy Column: flags, a ForeignKey that gave the type, a new ForeignKey",
+        LEGACY,
+        LEGACY_DATABASE,
+        frozenset(
+            {"foreign_key_missing", "foreign_key_unmapped", "index_missing", "unique_unmapped"}
+        ),
+        (
+            "    parent_id = Column(Integer, nullable=False)",
+            "    code = Column(String(10), nullable=False)",
+            "    label = Column(String(20), nullable=False, unique=True)",
+            '    other_id = Column(Integer, ForeignKey("parents.id", ondelete="SET NULL"), '
+            "index=True)",
+        ),
+    ),
+]
+
+IMPERATIVE = """\
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+items = sa.Table(
+    "items",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(20), nullable=False),
+    sa.Column("price", sa.Integer),
+    sa.Column("legacy", sa.String(5)),
+    sa.Column("status", sa.String(10), server_default="new"),
+    sa.Index("ix_items_price", "price"),
+)
+sa.Index("items_by_status", items.c.status)
+"""
+IMPERATIVE_DATABASE = (
+    DATABASE
+    + """
+sa.Table(
+    "items",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(40), nullable=False),
+    sa.Column("price", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(10), server_default="old"),
+    sa.Column("code", sa.String(8)),
+    sa.Index("ix_items_code", "code"),
+    sa.UniqueConstraint("name", "price", name="uq_items_name"),
+)
+"""
+)
+IMPERATIVE_KEYS = """\
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+parents = sa.Table("parents", metadata, sa.Column("id", sa.Integer, primary_key=True))
+kids = sa.Table(
+    "kids",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("parent_id", sa.Integer, sa.ForeignKey("parents.id"), nullable=False),
+    sa.Column("other_id", sa.Integer, nullable=False, comment="old"),
+    sa.CheckConstraint("id > 0"),
+    comment="old",
+)
+"""
+IMPERATIVE_KEYS_DATABASE = (
+    DATABASE
+    + """
+sa.Table("parents", metadata, sa.Column("id", sa.Integer, primary_key=True))
+sa.Table(
+    "kids",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("parent_id", sa.Integer, nullable=False),
+    sa.Column(
+        "other_id", sa.Integer, sa.ForeignKey("parents.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.CheckConstraint("other_id > 1", name="ck_kids_other"),
+    comment="kids",
+)
+"""
+)
+IMPERATIVE_CASES = [
+    Case(
+        "imperative Table: column kinds, indexes, a unique constraint",
+        IMPERATIVE,
+        IMPERATIVE_DATABASE,
+        frozenset(
+            {
+                "type",
+                "nullable",
+                "server_default",
+                "column_missing",
+                "column_unmapped",
+                "index_missing",
+                "index_unmapped",
+                "unique_unmapped",
+            }
+        ),
+        (
+            '    sa.Column("name", sa.String(40), nullable=False),\n'
+            '    sa.Column("price", sa.Integer, nullable=False),\n',
+            '    sa.Column("code", sa.String(8), index=True),\n'
+            '    sa.UniqueConstraint("name", "price", name="uq_items_name"),\n'
+            ")\n",
+        ),
+    ),
+    Case(
+        "imperative Table: foreign keys, checks, comments",
+        IMPERATIVE_KEYS,
+        IMPERATIVE_KEYS_DATABASE,
+        frozenset(
+            {
+                "foreign_key_missing",
+                "foreign_key_unmapped",
+                "check_missing",
+                "check_unmapped",
+                "comment",
+            }
+        ),
+        (
+            '    sa.Column("parent_id", sa.Integer, nullable=False),',
+            '    comment="kids",',
+            '    sa.Column("other_id", sa.Integer, '
+            'sa.ForeignKey("parents.id", ondelete="CASCADE"), nullable=False),',
+        ),
+        options=CompareOptions(check_constraints=True, comments=True),
+        dialects=SERVERS,
+    ),
+]
+
+SQLMODEL = """\
+from sqlmodel import Column, Field, SQLModel, String
+
+
+class Team(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class Hero(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=20)
+    nickname: str | None = Field(default=None, max_length=30, index=True)
+    age: int | None = Field(default=None)
+    team_id: int | None = Field(default=None)
+    power: str = Field(max_length=10, unique=True)
+    code: str = Field(sa_column=Column(String(5), nullable=False))
+"""
+SQLMODEL_DATABASE = (
+    DATABASE
+    + """
+sa.Table("team", metadata, sa.Column("id", sa.Integer, primary_key=True))
+sa.Table(
+    "hero",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(40), nullable=False, index=True),
+    sa.Column("nickname", sa.String(30), nullable=False),
+    sa.Column("age", sa.Integer, server_default=sa.text("18")),
+    sa.Column("team_id", sa.Integer, sa.ForeignKey("team.id", ondelete="CASCADE")),
+    sa.Column("power", sa.String(10), nullable=False),
+    sa.Column("code", sa.String(8), nullable=False, unique=True),
+)
+"""
+)
+SQLMODEL_CASES = [
+    Case(
+        "SQLModel fields",
+        SQLMODEL,
+        SQLMODEL_DATABASE,
+        frozenset(
+            {
+                "type",
+                "nullable",
+                "server_default",
+                "index_missing",
+                "index_unmapped",
+                "foreign_key_unmapped",
+                "unique_missing",
+                "unique_unmapped",
+            }
+        ),
+        (
+            "    name: str = Field(max_length=20, index=True, sa_type=String(40))",
+            "    nickname: str = Field(default=None, max_length=30)",
+            '    age: int | None = Field(default=None, sa_column_kwargs={"server_default": '
+            'text("18")})',
+            '    team_id: int | None = Field(default=None, foreign_key="team.id", '
+            'ondelete="CASCADE")',
+            "    power: str = Field(max_length=10)",
+            "    code: str = Field(sa_column=Column(String(8), nullable=False, unique=True))",
+        ),
+    ),
+]
+
+CASES = DECLARATIVE_CASES + LEGACY_CASES + IMPERATIVE_CASES + SQLMODEL_CASES
+FIXTURES = {"sqlite": "sqlite_db", "postgresql": "postgres_db", "mysql": "mysql_db"}
+
+
+@pytest.mark.parametrize("dialect", list(FIXTURES))
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+def test_model_edits_make_the_model_match_the_database(case, dialect, request, tmp_path):
+    if dialect not in case.dialects:
+        pytest.skip(f"{dialect} does not keep what this case is about")
+    db = request.getfixturevalue(FIXTURES[dialect])
+    namespace: dict[str, object] = {}
+    exec(compile(case.database, "database.py", "exec"), namespace)
+    metadata = namespace["metadata"]
+    assert isinstance(metadata, sa.MetaData)
+    metadata.create_all(db.engine)
+    database = introspect_database(db.url)
+    kinds = dict(case.kinds_on).get(dialect, case.kinds)
+    fixed, applied = fix_everything(case, kinds, tmp_path, database)
+    assert kinds <= applied, fixed
+    for line in case.contains:
+        assert line in fixed, fixed
+
+
+def fix_everything(
+    case: Case, kinds: frozenset[str], directory: Path, database
+) -> tuple[str, set[str]]:
+    """Apply the first available fix until none is left; the fixed text and the kinds
+    fixed. Asserts each step keeps untouched lines and compiles, and that nothing at all
+    is left to report."""
+    dialect = migration_dialect(database)
+    index = WorkspaceIndex([directory])
+    path = directory / "models.py"
+    for name, other in case.files:
+        (directory / name).write_text(other)
+        index.update(directory / name, other)
+    text = case.models
+    index.update(path, text)
+
+    def found() -> list[SchemaDifference]:
+        return compare(index.entities(), database, case.options)
+
+    before = {d.kind for d in found()}
+    assert kinds <= before, before
+    applied: set[str] = set()
+    for _ in range(40):
+        fix = next(
+            (
+                (difference, edit)
+                for difference in found()
+                if (edit := model_edit(difference, text, dialect)) is not None
+            ),
+            None,
+        )
+        if fix is None:
+            break
+        difference, edit = fix
+        edited = apply_edits(text, edit.edits)
+        assert_only_edited_lines_change(text, edited, edit)
+        compile(edited, str(path), "exec")
+        text = edited
+        index.update(path, text)
+        applied.add(difference.kind)
+    left = [f"{d.code} {d.message}" for d in found()]
+    assert left == [], text
+    return text, applied
+
+
+def assert_only_edited_lines_change(before: str, after: str, fix: ModelEdit) -> None:
+    """Lines outside the edits' ranges are kept byte for byte (and in order)."""
+    touched: set[int] = set()
+    for edit in fix.edits:
+        touched.update(range(edit.range.start_line, edit.range.end_line + 1))
+    old = before.splitlines(keepends=True)
+    new = after.splitlines(keepends=True)
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, first, last, _, _ in matcher.get_opcodes():
+        if tag in ("replace", "delete"):
+            changed = set(range(first, last))
+            assert changed <= touched, (fix.title, [old[i] for i in sorted(changed - touched)])
+
+
+def test_edits_never_overlap():
+    """Removing two neighbouring keywords of one call is one edit per run, not two that
+    overlap (clients reject overlapping edits)."""
+    source = DECLARATIVE + (
+        "\n\nclass User(Base):\n"
+        '    __tablename__ = "users"\n\n'
+        "    id: Mapped[int] = mapped_column(Integer, primary_key=True)\n"
+        "    email: Mapped[str] = mapped_column(index=True, unique=True)\n"
+    )
+    from schema_lsp.entities.model import SourceRange
+    from schema_lsp.schema import IndexSchema
+
+    line = source.splitlines().index(
+        "    email: Mapped[str] = mapped_column(index=True, unique=True)"
+    )
+    difference = SchemaDifference(
+        "index_missing",
+        "users",
+        "m",
+        SourceRange("m.py", line, 4, line, 9),
+        "error",
+        name="ix_users_email",
+        declared=IndexSchema("ix_users_email", ("email",), unique=True),
+    )
+    fix = model_edit(difference, source, "sqlite")
+    assert fix is not None
+    assert len(fix.edits) == 1
+    assert isinstance(fix.edits[0], TextEdit)
+    assert "    email: Mapped[str] = mapped_column()\n" in apply_edits(source, fix.edits)
