@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal, TypeVar
 
 from .allocation import collector_paused
+from .defaults import compare_defaults, is_automatic_default
 from .entities.model import EntitySchema, SourceRange, object_key
 from .schema import (
     CheckConstraintSchema,
@@ -30,6 +31,7 @@ from .schema import (
     TableSchema,
     UniqueConstraintSchema,
 )
+from .types import check_constraint_values, compare_types
 
 Severity = Literal["error", "warning", "info"]
 SchemaObject = (
@@ -320,8 +322,6 @@ class _TableComparison:
     def _column(
         self, declared: ColumnSchema, actual: ColumnSchema, key: str, where: SourceRange
     ) -> None:
-        from .types import compare_types
-
         assert self.actual is not None
         label = f"column {self.key}.{declared.name}"
         pair = _ColumnPair(declared, actual, where, label)
@@ -360,8 +360,6 @@ class _TableComparison:
 
     def _server_default(self, pair: _ColumnPair) -> None:
         declared, actual = pair.declared, pair.actual
-        from .defaults import compare_defaults, is_automatic_default
-
         if declared.default is None and is_automatic_default(actual, self.actual):
             return  # a SERIAL's sequence or an identity: the database's own machinery
         outcome = compare_defaults(declared.default, actual.default, self.dialect, declared.sa_type)
@@ -627,8 +625,6 @@ class _TableComparison:
         create_constraint=True)``, ``Boolean(create_constraint=True)``): part of the type,
         compared with it, not a constraint the model should declare (Alembic issue 1859)."""
         import re
-
-        from .types import check_constraint_values
 
         assert self.actual is not None
         alone = replace(self.actual, check_constraints=(check,))

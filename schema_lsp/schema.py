@@ -11,7 +11,7 @@ import importlib
 import inspect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -46,7 +46,10 @@ class TypeSpec:
         return self.class_path.rpartition(":")[2]
 
     def kwarg(self, key: str, default: Scalar = None) -> Scalar:
-        return dict(self.kwargs).get(key, default)
+        for name, value in self.kwargs:
+            if name == key:
+                return value
+        return default
 
     @classmethod
     def of(cls, type_: TypeEngine[Any]) -> TypeSpec:
@@ -257,7 +260,15 @@ class TableSchema:
         return tuple(column.name for column in self.columns)
 
     def column(self, name: str) -> ColumnSchema | None:
-        return next((column for column in self.columns if column.name == name), None)
+        return self._columns_by_name.get(name)
+
+    @cached_property
+    def _columns_by_name(self) -> dict[str, ColumnSchema]:
+        """Built on first lookup: diff looks up every column of a table by name."""
+        by_name: dict[str, ColumnSchema] = {}
+        for column in self.columns:
+            by_name.setdefault(column.name, column)
+        return by_name
 
     def is_primary_key(self, column_name: str) -> bool:
         return self.primary_key is not None and column_name in self.primary_key.columns

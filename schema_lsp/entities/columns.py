@@ -13,7 +13,7 @@ import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from ..schema import ComputedSchema, IdentitySchema, TypeSpec
 from .evaluate import ColumnMeta, Evaluator, Placeholder, Unresolvable
@@ -39,31 +39,33 @@ _SCHEMA_ITEMS = (
     "DefaultClause",
     "UniqueConstraint",
 )
-NOT_COLUMNS = (
-    "relationship",
-    "relation",
-    "column_property",
-    "synonym",
-    "composite",
-    "query_expression",
-    "deferred",
-    "association_proxy",
-    "dynamic_loader",
-    "backref",
-    "Relationship",
-    "hybrid_property",
+NOT_COLUMNS = frozenset(
+    {
+        "relationship",
+        "relation",
+        "column_property",
+        "synonym",
+        "composite",
+        "query_expression",
+        "deferred",
+        "association_proxy",
+        "dynamic_loader",
+        "backref",
+        "Relationship",
+        "hybrid_property",
+    }
 )
 
 
-@dataclass
-class Argument:
-    """One argument as written, with the file it was written in (aliases live elsewhere)."""
+class Argument(NamedTuple):
+    """One argument as written, with the file it was written in (aliases live elsewhere).
+    A named tuple: a models file has several per column, and tuples are cheap to make."""
 
     file: ParsedFile
     node: ast.expr
 
 
-@dataclass
+@dataclass(slots=True)
 class ColumnCall:
     """The merged arguments of column calls: positional schema items and keywords."""
 

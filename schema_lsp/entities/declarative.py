@@ -72,7 +72,7 @@ _SKIPPED_ATTRIBUTES = frozenset(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Attribute:
     """One attribute statement of a class body."""
 
@@ -844,6 +844,8 @@ class DeclarativeReader:
 
         valued = [a.key for a in attributes if a.value is not None or a.declared_attr]
         annotated = [a.key for a in attributes if a.annotation is not None and not a.declared_attr]
+        if _is_subsequence(annotated, valued):
+            return attributes  # the merge keeps ``valued``, which is the source order
         by_key = {a.key: a for a in attributes}
         try:
             order = merge_lists_w_ordering(valued, annotated)
@@ -860,6 +862,11 @@ _TABLE_LEVEL = (
     "table.check_constraints",
     "table.primary_key",
 )
+
+
+def _is_subsequence(part: list[str], whole: list[str]) -> bool:
+    remaining = iter(whole)
+    return all(item in remaining for item in part)
 
 
 def _is_true(attribute: Attribute | None) -> bool:

@@ -43,6 +43,9 @@ def scopes(file: ParsedFile) -> list[Scope]:
 def read_tables(context: ColumnContext, file: ParsedFile) -> list[TableDraft]:
     """Every imperative table of a file with the standalone indexes that name it."""
     drafts: list[TableDraft] = []
+    # A callee's text means the same anywhere in the module (``mapped_column`` on every
+    # line of a models file): resolve each once.
+    table_callee: dict[str, bool] = {}
     for scope in scopes(file):
         by_variable: dict[str, TableDraft] = {}
         for statement in scope.statements:
@@ -50,7 +53,11 @@ def read_tables(context: ColumnContext, file: ParsedFile) -> list[TableDraft]:
             value = getattr(statement, "value", None)
             if "__table__" in targets or not isinstance(value, ast.Call):
                 continue
-            if not is_table_call(context, file, value):
+            func = value.func
+            callee = func.id if isinstance(func, ast.Name) else file.text(func)
+            if callee not in table_callee:
+                table_callee[callee] = is_table_call(context, file, value)
+            if not table_callee[callee]:
                 continue
             draft = read_table(context, file, value, scope.names)
             if draft is None:

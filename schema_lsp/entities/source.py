@@ -53,12 +53,18 @@ class ParsedFile:
     def range(self, node: ast.AST) -> SourceRange:
         """The span of a node (0-based lines; columns as code points of the line, where
         ``ast`` counts UTF-8 bytes)."""
-        start_line = getattr(node, "lineno", 1) - 1
-        start_col = getattr(node, "col_offset", 0)
-        end_line = getattr(node, "end_lineno", None)
-        end_col = getattr(node, "end_col_offset", None)
-        end_line = start_line if end_line is None else end_line - 1
-        end_col = start_col if end_col is None else end_col
+        try:  # statements and expressions: every position is set
+            start_line = node.lineno - 1  # type: ignore[attr-defined]
+            start_col = node.col_offset  # type: ignore[attr-defined]
+            end_line = node.end_lineno - 1  # type: ignore[attr-defined]
+            end_col = node.end_col_offset  # type: ignore[attr-defined]
+        except (AttributeError, TypeError):
+            start_line = getattr(node, "lineno", 1) - 1
+            start_col = getattr(node, "col_offset", 0)
+            end_line = getattr(node, "end_lineno", None)
+            end_col = getattr(node, "end_col_offset", None)
+            end_line = start_line if end_line is None else end_line - 1
+            end_col = start_col if end_col is None else end_col
         if self.ascii:
             return SourceRange(self.path, start_line, start_col, end_line, end_col)
         return SourceRange(

@@ -38,7 +38,7 @@ _INTEGER_TYPES = frozenset(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class ForeignKeyDraft:
     """A foreign key; ``referred_table`` may still be a class to look up (``target_class``)."""
 
@@ -55,7 +55,7 @@ class ForeignKeyDraft:
     unresolved: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class ConstraintDraft:
     """A unique, check or primary key constraint."""
 
@@ -67,7 +67,7 @@ class ConstraintDraft:
     unresolved: set[str] = field(default_factory=set)
 
 
-@dataclass
+@dataclass(slots=True)
 class ColumnDraft:
     key: str  # the attribute name
     name: str
@@ -98,7 +98,7 @@ class ColumnDraft:
     table_unresolved: set[str] = field(default_factory=set)
 
 
-@dataclass
+@dataclass(slots=True)
 class IndexDraft:
     name: str | None
     columns: list[str]
@@ -142,7 +142,11 @@ class TableDraft:
 
     def add_column(self, column: ColumnDraft) -> None:
         """A later declaration of the same attribute replaces the earlier one."""
-        self.columns = [c for c in self.columns if c.key != column.key]
+        key = column.key
+        for earlier in self.columns:
+            if earlier.key == key:
+                self.columns = [c for c in self.columns if c.key != key]
+                break
         self.columns.append(column)
 
     def note(self, message: str, where: SourceRange) -> None:
@@ -221,8 +225,10 @@ def finish(draft: TableDraft) -> EntitySchema:
             ranges[f"{key}.type"] = column.type_range
         if column.statement_range is not None:
             ranges[f"{key}.statement"] = column.statement_range
-        unresolved.update(f"{key}.{name}" for name in column.unresolved)
-        notes.extend(column.notes)
+        if column.unresolved:
+            unresolved.update(f"{key}.{name}" for name in column.unresolved)
+        if column.notes:
+            notes.extend(column.notes)
         sa_type = column.sa_type
         if sa_type is None:
             sa_type = NULL_TYPE

@@ -36,7 +36,8 @@ _OUTSIDE = frozenset(
 
 @dataclass
 class _Built:
-    drafts: list[TableDraft | Extension]
+    """What one file declares, finished; its drafts are dropped once finished."""
+
     touched: set[str]
     entities: list[EntitySchema] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
@@ -229,7 +230,7 @@ class WorkspaceIndex:
             drafts.extend(read_tables(reader.context, parsed))
         except Exception:  # RecursionError on absurd nesting, or a parser bug
             _log.exception("could not read entities of %s", parsed.path)
-        built = _Built(drafts, set(resolver.touched), notes=list(reader.notes))
+        built = _Built(set(resolver.touched), notes=list(reader.notes))
         for draft in drafts:
             table = draft.draft if isinstance(draft, Extension) else draft
             if table.reflected is not None:
