@@ -87,12 +87,15 @@ async def start(
     init_options: Any = None,
     configuration: dict[str, Any] | None = None,
     capabilities: types.ClientCapabilities | None = None,
+    handlers: dict[str, Callable[..., Any]] | None = None,
 ) -> LanguageClient:
     """A server process with an initialized session over the given workspace folders."""
     config = ClientServerConfig(server_command=SERVER, server_env=env or server_env())
     lsp = await config.start()
     assert isinstance(lsp, LanguageClient)
     _record_publishes(lsp)
+    for method, handler in (handlers or {}).items():
+        lsp.protocol.fm.features[method] = handler
     if configuration is not None:
         for scope, values in configuration.items():
             lsp.set_configuration(values, section="schemaLsp", scope_uri=scope)

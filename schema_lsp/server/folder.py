@@ -214,14 +214,19 @@ class Folder:
         self._revisions[path] = (revision, version)
 
     def affected(self, changed: Iterable[str]) -> set[str]:
-        """Files whose diagnostics may change when ``changed`` change. Worker only."""
+        """Files whose diagnostics may change when ``changed`` change: their dependents,
+        and every file those files' entities point into (a mixin's column reports in the
+        mixin's file). Worker only."""
         result: set[str] = set()
         for path in changed:
             if path in self._revisions:
                 result |= self._index.dependents(path)
             else:
                 result.add(path)
-        return result
+        for entity in self._index.entities():
+            if entity.range.path in result:
+                result.update(where.path for _key, where in entity.ranges)
+        return result & set(self._revisions) | (set(changed) - set(self._revisions))
 
     def check(
         self,

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
+from ..errors import ConfigError, InvalidDatabaseUrl, MissingDriver
+
 if TYPE_CHECKING:
     from .folder import Folder
     from .session import Session
@@ -50,8 +52,11 @@ class Health:
     def failed(self, folder: Folder, error: BaseException | None) -> None:
         """A read failed: message once, log, mark the kept schema stale, retry later."""
         text = folder.scrub(" ".join(str(error).split()) or type(error).__name__)
-        self.log(types.MessageType.Error, f"reading the schema of {folder.describe()}: {text}")
-        self.show_once(folder, types.MessageType.Error, text)
+        where = folder.describe()
+        self.log(types.MessageType.Error, f"reading the schema of {where}: {text}")
+        self.show_once(
+            folder, types.MessageType.Error, text if where in text else f"{where}: {text}"
+        )
         was = folder.stale
         if folder.schema is None:
             self._fallback(folder)
@@ -61,7 +66,8 @@ class Health:
             )
         if folder.stale != was and folder.schema is not None:
             self.session.check(folder, None)
-        self._schedule(folder)
+        if not isinstance(error, (MissingDriver, ConfigError, InvalidDatabaseUrl)):
+            self._schedule(folder)  # installing a driver or fixing settings needs the user
 
     def succeeded(self, folder: Folder, recovered: bool) -> None:
         self._cancel(folder)

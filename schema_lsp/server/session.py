@@ -310,14 +310,14 @@ class Session:
                 return folder.check(None, schema, stale), removed
             touched: set[str] = set()
             for change in todo:
+                touched |= folder.affected([change.path])  # as it was
                 if change.remove or not folder.apply(
                     change.path, change.text, change.revision, change.version
                 ):
-                    touched |= folder.affected([change.path])
                     folder.remove(change.path)
                     removed.add(change.path)
                 else:
-                    touched |= folder.affected([change.path])
+                    touched |= folder.affected([change.path])  # as it is now
             return folder.check(touched - removed, schema, stale), removed
 
         future = asyncio.wrap_future(folder.submit(job), loop=self.loop)

@@ -1,0 +1,135 @@
+"""When things go wrong the server says so once, never shows a password, keeps the last
+diagnostics (marked stale), retries, and never crashes on a broken model file."""
+
+from __future__ import annotations
+
+import pytest
+from lsprotocol import types
+
+from schema_lsp.cli import main as cli
+from tests.test_server_support import (
+    MODELS,
+    USERS_SQL,
+    codes,
+    diagnostics_of,
+    open_document,
+    replace_text,
+    server_env,
+    sqlite_database,
+    start,
+    stop,
+    wait_until,
+    write,
+)
+
+pytestmark = pytest.mark.asyncio
+
+SECRET = "s3cr3t-pw"
+
+
+def _texts(lsp) -> list[str]:
+    return [m.message for m in lsp.messages] + [m.message for m in lsp.log_messages]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"postgresql://app:{SECRET}@127.0.0.1:1/shop",  # nothing listens on port 1
+        f"postgresql+asyncpg://app:{SECRET}@127.0.0.1:5432/shop",  # driver not installed
+    ],
+    ids=["unreachable", "missing-driver"],
+)
+async def test_one_message_per_failure_and_never_the_password(tmp_path, url):
+    folder = tmp_path / "ws"
+    first = write(folder / "models.py", MODELS)
+    second = write(folder / "more" / "models.py", MODELS.replace('"users"', '"people"'))
+    lsp = await start([folder], init_options={"databaseUrl": url})
+    try:
+        open_document(lsp, first)
+        open_document(lsp, second)
+        await wait_until(lambda: lsp.messages)
+        if "asyncpg" not in url:
+            # The first retry (after 1 s) fails the same way: still one message.
+            await wait_until(lambda: len(lsp.log_messages) >= 2, timeout=5)
+        assert len(lsp.messages) == 1
+        (message,) = lsp.messages
+        assert message.type == types.MessageType.Error
+        assert "app@127.0.0.1" in message.message
+        assert all(SECRET not in text for text in _texts(lsp))
+        # No schema was ever read: nothing to show, and nothing made up.
+        assert diagnostics_of(lsp, first) in (None, [])
+    finally:
+        await stop(lsp)
+
+
+async def test_database_lost_keeps_diagnostics_marked_stale_until_it_returns(tmp_path):
+    folder = tmp_path / "ws"
+    models = write(folder / "models.py", MODELS)
+    database = tmp_path / "shop.db"
+    url = sqlite_database(database, USERS_SQL)
+    lsp = await start([folder], env=server_env(SCHEMA_LSP_DATABASE_URL=url))
+    refresh = types.ExecuteCommandParams(command="schemaLsp.refresh")
+    try:
+        open_document(lsp, models)
+        (fresh,) = await wait_until(lambda: diagnostics_of(lsp, models))
+        assert "stale" not in fresh.message
+        good = database.read_bytes()
+        database.write_bytes(b"this is not a database file\n" * 200)
+        (answer,) = await lsp.workspace_execute_command_async(refresh)
+        assert "error" in answer
+        (stale,) = await wait_until(
+            lambda: [d for d in diagnostics_of(lsp, models) or () if "[stale:" in d.message]
+        )
+        assert stale.code == fresh.code and stale.range == fresh.range
+        assert stale.data["stale"] is True
+        await lsp.workspace_execute_command_async(refresh)
+        assert len(lsp.messages) == 1
+        database.write_bytes(good)
+        (answer,) = await lsp.workspace_execute_command_async(refresh)
+        assert answer["tables"] == 1
+        await wait_until(
+            lambda: [d.message for d in diagnostics_of(lsp, models) or ()] == [fresh.message]
+        )
+    finally:
+        await stop(lsp)
+
+
+async def test_a_configured_snapshot_stands_in_for_an_unreachable_database(tmp_path):
+    folder = tmp_path / "ws"
+    models = write(folder / "models.py", MODELS)
+    database = tmp_path / "shop.db"
+    url = sqlite_database(database, USERS_SQL)
+    snapshot = tmp_path / "schema.json"
+    assert cli(["snapshot", "--db", url, "-o", str(snapshot)]) == 0
+    database.unlink()
+    lsp = await start([folder], init_options={"databaseUrl": url, "snapshot": str(snapshot)})
+    try:
+        (found,) = await wait_until(lambda: diagnostics_of(lsp, models))
+        assert found.code == "SL110"
+        assert "using snapshot schema.json" in found.message
+        assert len(lsp.messages) == 1
+    finally:
+        await stop(lsp)
+
+
+async def test_a_broken_model_file_keeps_its_diagnostics_and_crashes_nothing(tmp_path):
+    folder = tmp_path / "ws"
+    models = write(folder / "models.py", MODELS)
+    url = sqlite_database(tmp_path / "shop.db", USERS_SQL)
+    lsp = await start([folder], env=server_env(SCHEMA_LSP_DATABASE_URL=url))
+    try:
+        open_document(lsp, models)
+        await wait_until(lambda: codes(diagnostics_of(lsp, models)) == ["SL110"])
+        replace_text(lsp, models, MODELS + "\nclass Broken(Base:\n", version=2)
+        replace_text(lsp, models, MODELS + "\n" + "(" * 5000 + "\n", version=3)
+        refreshed = await lsp.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="schemaLsp.refresh")
+        )
+        assert refreshed[0]["tables"] == 1
+        assert codes(diagnostics_of(lsp, models)) == ["SL110"]
+        fixed = MODELS.replace("    nickname: Mapped[str | None]", "    # nickname")
+        replace_text(lsp, models, fixed, version=4)
+        await wait_until(lambda: diagnostics_of(lsp, models) == [])
+        assert not lsp.messages
+    finally:
+        await stop(lsp)

@@ -1,0 +1,189 @@
+"""The language server's view of a workspace: files changed on disk behind the editor, a
+mixin edited in one file re-checking the file that uses it, multi-root workspaces with a
+database each, and settings from workspace/configuration and didChangeConfiguration."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from lsprotocol import types
+
+from tests.test_server_support import (
+    MODELS,
+    USERS_SQL,
+    codes,
+    diagnostics_of,
+    line_of,
+    open_document,
+    replace_text,
+    server_env,
+    sqlite_database,
+    start,
+    stop,
+    wait_until,
+    write,
+)
+
+pytestmark = pytest.mark.asyncio
+
+BASE = """\
+from sqlalchemy import String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Audited:
+    created_by: Mapped[str] = mapped_column(String(30))
+"""
+USER = """\
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.base import Audited, Base
+
+
+class User(Audited, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+"""
+
+
+async def test_a_file_changed_on_disk_is_checked_again(tmp_path):
+    folder = tmp_path / "ws"
+    models = write(folder / "models.py", MODELS)
+    url = sqlite_database(tmp_path / "db.sqlite", USERS_SQL)
+    lsp = await start([folder], env=server_env(SCHEMA_LSP_DATABASE_URL=url))
+    try:
+        await wait_until(lambda: codes(diagnostics_of(lsp, models)) == ["SL110"])
+        # git checkout, a code generator, another editor: the file is never opened here.
+        models.write_text(MODELS.replace("    nickname: Mapped[str | None]", "    # nickname"))
+        await wait_until(lambda: diagnostics_of(lsp, models) == [])
+        # A new model file appears, and one is deleted.
+        extra = write(
+            folder / "more.py",
+            MODELS.replace('"users"', '"orders"').replace("class User", "class Order"),
+        )
+        await wait_until(lambda: codes(diagnostics_of(lsp, extra)) == ["SL100"])
+        extra.unlink()
+        await wait_until(lambda: diagnostics_of(lsp, extra) == [])
+    finally:
+        await stop(lsp)
+
+
+async def test_editing_a_mixin_rechecks_the_files_that_use_it(tmp_path):
+    folder = tmp_path / "ws"
+    base = write(folder / "app" / "base.py", BASE)
+    user = write(folder / "app" / "user.py", USER)
+    write(folder / "app" / "__init__.py", "")
+    url = sqlite_database(
+        tmp_path / "db.sqlite",
+        "CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, created_by VARCHAR(30) NOT NULL)",
+    )
+    lsp = await start([folder], env=server_env(SCHEMA_LSP_DATABASE_URL=url))
+    try:
+        open_document(lsp, base)
+        open_document(lsp, user)
+        await wait_until(lambda: diagnostics_of(lsp, user) == [])
+        await wait_until(lambda: diagnostics_of(lsp, base) == [])
+        # The mixin gains a column the database lacks: reported where it is declared, for
+        # the table of the class that uses it.
+        edited = BASE + "    approved_by: Mapped[str | None] = mapped_column(String(30))\n"
+        replace_text(lsp, base, edited, version=2)
+        found = await wait_until(lambda: diagnostics_of(lsp, base))
+        assert codes(found) == ["SL110"]
+        assert "users.approved_by" in found[0].message
+        assert found[0].range.start.line == len(BASE.splitlines())
+        # Renaming the table in the using file moves the problem: the mixin's file is
+        # checked again too.
+        replace_text(lsp, user, USER.replace('"users"', '"people"'), version=2)
+        await wait_until(lambda: codes(diagnostics_of(lsp, user)) == ["SL100"])
+        await wait_until(lambda: diagnostics_of(lsp, base) == [])
+    finally:
+        await stop(lsp)
+
+
+async def test_multi_root_folders_each_check_against_their_own_database(tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    first_models = write(first / "models.py", MODELS)
+    second_models = write(second / "models.py", MODELS)
+    # The first database has the nickname column, the second lacks email's length.
+    first_url = sqlite_database(
+        tmp_path / "first.db",
+        "CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, email VARCHAR(100) NOT NULL, "
+        "nickname VARCHAR(20))",
+    )
+    second_url = sqlite_database(tmp_path / "second.db", USERS_SQL)
+    write(first / "pyproject.toml", f'[tool.schema-lsp]\ndatabase_url = "{first_url}"\n')
+    lsp = await start(
+        [first, second],
+        configuration={second.as_uri(): {"databaseUrl": second_url}},
+    )
+    try:
+        await wait_until(lambda: codes(diagnostics_of(lsp, second_models)) == ["SL110"])
+        await wait_until(lambda: lsp.progress_reports and len(_ends(lsp)) == 2)
+        assert diagnostics_of(lsp, first_models) is None  # clean, never opened: nothing sent
+        assert sorted(_ends(lsp)) == ["1 tables", "1 tables"]
+    finally:
+        await stop(lsp)
+
+
+async def test_configuration_changes_apply_without_a_restart(tmp_path):
+    folder = tmp_path / "ws"
+    models = write(folder / "models.py", MODELS)
+    good = sqlite_database(
+        tmp_path / "good.db",
+        "CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, email VARCHAR(100) NOT NULL, "
+        "nickname VARCHAR(20))",
+    )
+    drifted = sqlite_database(tmp_path / "drifted.db", USERS_SQL)
+    lsp = await start([folder], init_options={"databaseUrl": good})
+    try:
+        open_document(lsp, models)
+        await wait_until(lambda: diagnostics_of(lsp, models) == [])
+        lsp.set_configuration({"databaseUrl": drifted}, section="schemaLsp")
+        lsp.workspace_did_change_configuration(
+            types.DidChangeConfigurationParams(settings={"schemaLsp": {"databaseUrl": drifted}})
+        )
+        found = await wait_until(lambda: diagnostics_of(lsp, models))
+        assert codes(found) == ["SL110"]
+        assert found[0].range.start.line == line_of(models, "nickname")
+    finally:
+        await stop(lsp)
+
+
+async def test_a_client_that_never_answers_configuration_does_not_block(tmp_path):
+    folder = tmp_path / "ws"
+    models = write(folder / "models.py", MODELS)
+    url = sqlite_database(tmp_path / "db.sqlite", USERS_SQL)
+
+    async def never(params: types.ConfigurationParams) -> list[None]:
+        # Longer than the server waits; answered before the session ends (pytest-lsp
+        # cannot stop with a handler still running).
+        await asyncio.sleep(2.5)
+        return [None for _ in params.items]
+
+    lsp = await start(
+        [folder],
+        env=server_env(SCHEMA_LSP_DATABASE_URL=url),
+        handlers={types.WORKSPACE_CONFIGURATION: never},
+    )
+    started = asyncio.get_running_loop().time()
+    try:
+        await wait_until(lambda: codes(diagnostics_of(lsp, models)) == ["SL110"])
+        assert asyncio.get_running_loop().time() - started < 2.5
+        await asyncio.sleep(2.6 - (asyncio.get_running_loop().time() - started))
+    finally:
+        await stop(lsp)
+
+
+def _ends(lsp) -> list[str]:
+    return [
+        report.message
+        for reports in lsp.progress_reports.values()
+        for report in reports
+        if isinstance(report, types.WorkDoneProgressEnd)
+    ]
