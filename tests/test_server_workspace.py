@@ -16,6 +16,7 @@ from tests.test_server_support import (
     diagnostics_of,
     line_of,
     open_document,
+    pull_capabilities,
     replace_text,
     server_env,
     sqlite_database,
@@ -187,3 +188,73 @@ def _ends(lsp) -> list[str]:
         for report in reports
         if isinstance(report, types.WorkDoneProgressEnd)
     ]
+
+
+async def test_schema_changes_reach_the_editor_through_ttl_and_migrations(tmp_path):
+    folder = tmp_path / "ws"
+    models = write(folder / "models.py", MODELS)
+    database = tmp_path / "db.sqlite"
+    url = sqlite_database(database, USERS_SQL)
+    lsp = await start([folder], init_options={"databaseUrl": url, "ttl": 0.3})
+    try:
+        open_document(lsp, models)
+        await wait_until(lambda: codes(diagnostics_of(lsp, models)) == ["SL110"])
+        sqlite_database(database, "ALTER TABLE users ADD COLUMN nickname VARCHAR(20)")
+        await asyncio.sleep(0.4)
+        # Any activity after the TTL re-reads in the background (stale-while-revalidate);
+        # the changed schema is republished without another edit.
+        replace_text(lsp, models, models.read_text(), version=2)
+        await wait_until(lambda: diagnostics_of(lsp, models) == [])
+        # A new migration file (then `alembic upgrade`): the schema is read again.
+        sqlite_database(database, "ALTER TABLE users DROP COLUMN nickname")
+        write(folder / "migrations" / "versions" / "0002_drop.py", "revision = '0002'\n")
+        await wait_until(lambda: codes(diagnostics_of(lsp, models)) == ["SL110"])
+    finally:
+        await stop(lsp)
+
+
+async def test_a_pull_client_is_asked_to_pull_again_when_the_schema_changes(tmp_path):
+    folder = tmp_path / "ws"
+    models = write(folder / "models.py", MODELS)
+    database = tmp_path / "db.sqlite"
+    url = sqlite_database(database, USERS_SQL)
+    lsp = await start([folder], capabilities=pull_capabilities(), init_options={"databaseUrl": url})
+    pull = types.DocumentDiagnosticParams(
+        text_document=types.TextDocumentIdentifier(uri=models.as_uri())
+    )
+    try:
+        open_document(lsp, models)
+        assert codes((await lsp.text_document_diagnostic_async(pull)).items) == ["SL110"]
+        asked = lsp.diagnostic_refresh_count
+        sqlite_database(database, "ALTER TABLE users ADD COLUMN nickname VARCHAR(20)")
+        await lsp.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="schemaLsp.refresh")
+        )
+        await wait_until(lambda: lsp.diagnostic_refresh_count > asked)
+        assert list((await lsp.text_document_diagnostic_async(pull)).items) == []
+        assert lsp.diagnostics == {}
+    finally:
+        await stop(lsp)
+
+
+async def test_workspace_folders_added_and_removed(tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    write(first / "models.py", MODELS)
+    second_models = write(second / "models.py", MODELS)
+    url = sqlite_database(tmp_path / "db.sqlite", USERS_SQL)
+    lsp = await start([first], env=server_env(SCHEMA_LSP_DATABASE_URL=url))
+    event = types.WorkspaceFoldersChangeEvent(
+        added=[types.WorkspaceFolder(uri=second.as_uri(), name="second")], removed=[]
+    )
+    try:
+        lsp.workspace_did_change_workspace_folders(
+            types.DidChangeWorkspaceFoldersParams(event=event)
+        )
+        await wait_until(lambda: codes(diagnostics_of(lsp, second_models)) == ["SL110"])
+        event = types.WorkspaceFoldersChangeEvent(added=[], removed=event.added)
+        lsp.workspace_did_change_workspace_folders(
+            types.DidChangeWorkspaceFoldersParams(event=event)
+        )
+        await wait_until(lambda: diagnostics_of(lsp, second_models) == [])
+    finally:
+        await stop(lsp)

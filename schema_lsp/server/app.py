@@ -94,6 +94,16 @@ def create_server() -> SchemaLanguageServer:
         if ls.session is not None:
             await ls.session.reload_all(params.settings)
 
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    async def did_change_folders(
+        ls: SchemaLanguageServer, params: types.DidChangeWorkspaceFoldersParams
+    ) -> None:
+        session = await _session(ls)
+        if session is not None:
+            added = [folder.uri for folder in params.event.added]
+            removed = [folder.uri for folder in params.event.removed]
+            await session.folders_changed(added, removed)
+
     @server.command(REFRESH_COMMAND)
     async def refresh(ls: SchemaLanguageServer, *_args: Any) -> list[dict[str, Any]]:
         """Re-read the schema of every folder now; answers with what each read found."""

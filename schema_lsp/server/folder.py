@@ -127,6 +127,17 @@ class Folder:
             return False
         return True
 
+    def in_migrations(self, path: str) -> bool:
+        """Is ``path`` in the configured migrations folder (Alembic's ``versions/``)?"""
+        if self.folder_settings is None:
+            return False
+        folder = self.project_root / self.folder_settings.settings.migrations
+        try:
+            Path(path).relative_to(folder)
+        except ValueError:
+            return False
+        return True
+
     def wants(self, path: str, text: str | None) -> bool:
         """Is ``path`` a model file: matched by the configured globs or, with none
         configured, a Python file importing SQLAlchemy or SQLModel."""
@@ -266,6 +277,8 @@ class Folder:
             if difference.path is not None:
                 by_path.setdefault(difference.path, []).append(difference)
         severity = editor.severity if editor is not None else {}
+        # compare reports entity notes itself; the index's other notes are per file
+        entity_notes = {n for e in self._index.entities() for n in e.notes}
         for path in targets:
             revision, version = self._revisions[path]
             if self._index.syntax_error(path) is not None:
@@ -279,9 +292,8 @@ class Folder:
                 )
                 if diagnostic is not None:
                     found.append(diagnostic)
-            own_notes = {n for e in entities for n in e.notes}
             for note in self._index.notes_in(path):
-                if note not in own_notes and note.range.path == path:
+                if note not in entity_notes and note.range.path == path:
                     diagnostic = note_diagnostic(note, lines, self.codec, severity=severity)
                     if diagnostic is not None:
                         found.append(diagnostic)

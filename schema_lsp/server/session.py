@@ -47,6 +47,8 @@ _log = logging.getLogger(__name__)
 DEBOUNCE = 0.2
 #: Seconds a client may take to answer ``workspace/configuration`` before we go on without.
 CONFIGURATION_TIMEOUT = 2.0
+#: Seconds of quiet in the migrations folder before the schema is read again.
+MIGRATION_DEBOUNCE = 1.0
 #: Seconds a pull request waits for a check in flight (or the first schema read).
 PULL_WAIT = 5.0
 
@@ -108,6 +110,7 @@ class Session:
         self._refresh: asyncio.TimerHandle | None = None
         self._warmups: set[asyncio.Task[None]] = set()
         self._stop_watch: Callable[[], None] | None = None
+        self._migration_timers: dict[str, asyncio.TimerHandle] = {}
 
     # -- capabilities ---------------------------------------------------------------------
 
@@ -127,10 +130,10 @@ class Session:
         folders = [(f.uri, f.name) for f in workspace.folders.values()]
         if not folders and workspace.root_uri:
             folders = [(workspace.root_uri, "root")]
-        for uri, _name in folders:
-            folder = await self._make_folder(uri)
+        made = await asyncio.gather(*(self._make_folder(uri) for uri, _name in folders))
+        for folder in made:
             if folder is not None:
-                self.folders[uri] = folder
+                self.folders[folder.uri] = folder
         self.ready = True
         for document in list(workspace.text_documents.values()):
             self.did_open(document.uri, document.source, document.version)
@@ -540,6 +543,8 @@ class Session:
             if located is None:
                 continue
             _, folder = located
+            if folder.in_migrations(path):
+                self._schedule_migration_refresh(folder)
             uri = uri_of(path)
             document = self.docs.get(uri)
             if document is not None and document.open:
@@ -558,6 +563,30 @@ class Session:
                 self.check(self.folders[uri], folder_changes)
         for uri in reload:
             self._spawn(self.reload_folder(uri))
+
+    def _schedule_migration_refresh(self, folder: Folder) -> None:
+        """A migration was written or changed (``alembic upgrade`` usually follows): read
+        the schema again once things are quiet."""
+        timer = self._migration_timers.pop(folder.uri, None)
+        if timer is not None:
+            timer.cancel()
+
+        def run() -> None:
+            self._migration_timers.pop(folder.uri, None)
+            if self.folders.get(folder.uri) is folder:
+                self._spawn(self._read_now(folder))
+
+        self._migration_timers[folder.uri] = self.loop.call_later(MIGRATION_DEBOUNCE, run)
+
+    async def _read_now(self, folder: Folder) -> dict[str, Any]:
+        registry = folder.registry
+        if registry is None:
+            return {"folder": folder.uri, "error": "no database configured"}
+        try:
+            schema = await self.loop.run_in_executor(None, registry.sync_with_database)
+        except Exception as error:
+            return {"folder": folder.uri, "error": folder.scrub(str(error))}
+        return {"folder": folder.uri, "tables": len(schema)}
 
     def _start_watching(self) -> None:
         from .watch import watch_folders
@@ -614,23 +643,39 @@ class Session:
         self._request_refresh()
         await self._warm(new)
 
+    async def folders_changed(self, added: list[str], removed: list[str]) -> None:
+        """``workspace/didChangeWorkspaceFolders``: forget removed folders (clearing what
+        they published), make and warm the added ones."""
+        for uri in removed:
+            folder = self.folders.pop(uri, None)
+            if folder is None:
+                continue
+            folder.close()
+            self.health.forget(folder)
+            for doc_uri, document in list(self.docs.items()):
+                if document.folder is folder:
+                    self._send(doc_uri, None, [], force=False)
+                    del self.docs[doc_uri]
+        made = await asyncio.gather(*(self._make_folder(uri) for uri in added))
+        for folder in made:
+            if folder is not None:
+                self.folders[folder.uri] = folder
+        for text_document in list(self.server.workspace.text_documents.values()):
+            if text_document.uri not in self.docs:
+                self.did_open(text_document.uri, text_document.source, text_document.version)
+        if self._stop_watch is not None:
+            self._stop_watch()
+        self._start_watching()
+        for folder in made:
+            if folder is not None:
+                self._spawn(self._warm(folder))
+        self._request_refresh()
+
     # -- commands -------------------------------------------------------------------------
 
     async def refresh(self) -> list[dict[str, Any]]:
         """``schemaLsp.refresh``: re-read every folder's schema now."""
-        summary: list[dict[str, Any]] = []
-        for folder in list(self.folders.values()):
-            registry = folder.registry
-            if registry is None:
-                summary.append({"folder": folder.uri, "error": "no database configured"})
-                continue
-            try:
-                schema = await self.loop.run_in_executor(None, registry.sync_with_database)
-            except Exception as error:
-                summary.append({"folder": folder.uri, "error": folder.scrub(str(error))})
-            else:
-                summary.append({"folder": folder.uri, "tables": len(schema)})
-        return summary
+        return list(await asyncio.gather(*(self._read_now(f) for f in self.folders.values())))
 
 
 def _same_schema(a: DatabaseSchema, b: DatabaseSchema) -> bool:

@@ -1,0 +1,77 @@
+"""The server's pure pieces, without a process: settings layering per folder, and ranges in
+the client's position encoding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+from pygls.workspace.position_codec import PositionCodec
+
+from schema_lsp.entities.model import SourceRange
+from schema_lsp.errors import ConfigError
+from schema_lsp.server.diagnostics import to_range
+from schema_lsp.server.settings import read_folder_settings
+from tests.test_server_support import write
+
+
+def test_editor_settings_win_over_pyproject_which_wins_over_the_environment(tmp_path: Path):
+    write(
+        tmp_path / "pyproject.toml",
+        '[tool.schema-lsp]\ndatabase_url = "sqlite:///from-pyproject.db"\nttl = 60\n'
+        'snapshot = "schema.json"\n',
+    )
+    environ = {"SCHEMA_LSP_DATABASE_URL": "sqlite:///from-env.db"}
+    plain = read_folder_settings(tmp_path, environ=environ)
+    assert plain.settings.database_url is not None
+    assert plain.settings.database_url.sqlalchemy_url.database == "from-pyproject.db"
+    assert plain.settings.ttl == 60
+    assert plain.settings.snapshot == tmp_path / "schema.json"  # relative to the file
+    assert plain.settings.project_root == tmp_path
+    assert not plain.entities_configured
+
+    editor = read_folder_settings(
+        tmp_path,
+        editor_layers=(
+            ("workspace/configuration", {"databaseUrl": "sqlite:///from-editor.db"}),
+            ("initializationOptions", {"databaseUrl": "ignored", "severity": {"SL111": "off"}}),
+        ),
+        environ=environ,
+    )
+    assert editor.settings.database_url is not None
+    assert editor.settings.database_url.sqlalchemy_url.database == "from-editor.db"
+    assert editor.settings.ttl == 60
+    assert editor.editor.severity == {"SL111": "off"}
+
+    only_env = read_folder_settings(tmp_path / "elsewhere", environ=environ)
+    assert only_env.settings.database_url is not None  # the pyproject above still applies
+
+
+def test_a_bad_value_names_the_layer_it_came_from(tmp_path: Path):
+    with pytest.raises(ConfigError, match=r"initializationOptions: ttl"):
+        read_folder_settings(
+            tmp_path, editor_layers=(("initializationOptions", {"ttl": -1}),), environ={}
+        )
+    with pytest.raises(ConfigError, match=r"severity"):
+        read_folder_settings(
+            tmp_path,
+            editor_layers=(("initializationOptions", {"severity": {"SL111": "loud"}}),),
+            environ={},
+        )
+
+
+@pytest.mark.parametrize(
+    ("encoding", "start", "end"),
+    [
+        (types.PositionEncodingKind.Utf16, 10, 18),
+        (types.PositionEncodingKind.Utf8, 12, 20),
+        (types.PositionEncodingKind.Utf32, 9, 17),
+    ],
+)
+def test_ranges_are_converted_to_the_client_encoding(encoding, start, end):
+    line = 'x = "😀"; nickname = 1\n'  # the emoji is 1 code point, 2 UTF-16 units, 4 bytes
+    column = line.index("nickname")
+    where = SourceRange("m.py", 0, column, 0, column + len("nickname"))
+    converted = to_range(where, [line], PositionCodec(encoding))
+    assert (converted.start.character, converted.end.character) == (start, end)
