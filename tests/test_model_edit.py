@@ -193,8 +193,10 @@ DECLARATIVE_CASES = [
         ),
         frozenset({"index_unmapped"}),
         (
-            '    __table_args__ = (UniqueConstraint("name", name="uq_users_name"), '
-            'Index("users_by_name", "name", "email"))',
+            "    __table_args__ = (\n"
+            '        UniqueConstraint("name", name="uq_users_name"),\n'
+            '        Index("users_by_name", "name", "email"),\n'
+            "    )\n",
         ),
     ),
     Case(
@@ -311,8 +313,10 @@ DECLARATIVE_CASES = [
         ),
         frozenset({"foreign_key_unmapped"}),
         (
-            "    parent_id: Mapped[int] = mapped_column("
-            'Integer, ForeignKey("parents.id", ondelete="CASCADE"))',
+            "    parent_id: Mapped[int] = mapped_column(\n"
+            "        Integer,\n"
+            '        ForeignKey("parents.id", ondelete="CASCADE"),\n'
+            "    )\n",
             "    __table_args__ = (\n"
             "        ForeignKeyConstraint(\n"
             '            ["a", "b"],\n'
@@ -453,8 +457,11 @@ LEGACY_CASES = [
             "    parent_id = Column(Integer, nullable=False)",
             "    code = Column(String(10), nullable=False)",
             "    label = Column(String(20), nullable=False, unique=True)",
-            '    other_id = Column(Integer, ForeignKey("parents.id", ondelete="SET NULL"), '
-            "index=True)",
+            "    other_id = Column(\n"
+            "        Integer,\n"
+            '        ForeignKey("parents.id", ondelete="SET NULL"),\n'
+            "        index=True,\n"
+            "    )\n",
         ),
     ),
 ]
@@ -544,7 +551,8 @@ IMPERATIVE_CASES = [
         ),
         (
             '    sa.Column("name", sa.String(40), nullable=False),\n'
-            '    sa.Column("price", sa.Integer, nullable=False),\n',
+            '    sa.Column("price", sa.Integer, nullable=False),\n'
+            '    sa.Column("status", sa.String(10), server_default="old"),\n',
             '    sa.Column("code", sa.String(8), index=True),\n'
             '    sa.UniqueConstraint("name", "price", name="uq_items_name"),\n'
             ")\n",
@@ -566,8 +574,12 @@ IMPERATIVE_CASES = [
         (
             '    sa.Column("parent_id", sa.Integer, nullable=False),',
             '    comment="kids",',
-            '    sa.Column("other_id", sa.Integer, '
-            'sa.ForeignKey("parents.id", ondelete="CASCADE"), nullable=False),',
+            "    sa.Column(\n"
+            '        "other_id",\n'
+            "        sa.Integer,\n"
+            '        sa.ForeignKey("parents.id", ondelete="CASCADE"),\n'
+            "        nullable=False,\n"
+            "    ),\n",
         ),
         options=CompareOptions(check_constraints=True, comments=True),
         dialects=SERVERS,
@@ -634,6 +646,167 @@ SQLMODEL_CASES = [
             'ondelete="CASCADE")',
             "    power: str = Field(max_length=10)",
             "    code: str = Field(sa_column=Column(String(8), nullable=False, unique=True))",
+        ),
+    ),
+]
+
+SQLMODEL_KEYS = """\
+from sqlmodel import Field, SQLModel
+
+
+class Team(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    old_team_id: int | None = Field(default=None, foreign_key="team.id")
+
+
+class Hero(SQLModel, table=True):
+    \"\"\"A hero.\"\"\"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int | None = Field(default=None, foreign_key="team.id", ondelete="CASCADE")
+    gone: int | None = Field(default=None)
+"""
+SQLMODEL_KEYS_DATABASE = (
+    DATABASE
+    + """
+sa.Table(
+    "team",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("old_team_id", sa.Integer),
+)
+sa.Table(
+    "hero",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("team_id", sa.Integer, sa.ForeignKey("team.id", ondelete="SET NULL")),
+    sa.Column("rank", sa.String(10), nullable=False, server_default="x"),
+    sa.Column("lead_id", sa.Integer, sa.ForeignKey("team.id")),
+    sa.Index("hero_by_rank", "rank", "team_id"),
+)
+"""
+)
+SQLMODEL_CASES.append(
+    Case(
+        "SQLModel: keys, a new field, a missing field, __table_args__ after the docstring",
+        SQLMODEL_KEYS,
+        SQLMODEL_KEYS_DATABASE,
+        frozenset(
+            {
+                "foreign_key_missing",
+                "foreign_key_changed",
+                "column_missing",
+                "column_unmapped",
+                "index_unmapped",
+            }
+        ),
+        (
+            "    old_team_id: int | None = Field(default=None)\n",
+            '    team_id: int | None = Field(default=None, foreign_key="team.id", '
+            'ondelete="SET NULL")',
+            '    """A hero."""\n    __table_args__ = (Index("hero_by_rank", "rank", "team_id"),)\n',
+            "from sqlalchemy import Index\n",
+            '    rank: str = Field(sa_type=String(10), sa_column_kwargs={"server_default": "x"})',
+            '    lead_id: int | None = Field(default=None, sa_type=Integer, foreign_key="team.id")',
+        ),
+    )
+)
+
+STANDALONE = """\
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table
+
+metadata = MetaData()
+
+notes = Table(
+    "notes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", String(20), nullable=False),
+    Column("body", String(50), nullable=False),
+)
+Index("notes_by_title", notes.c.title)
+"""
+STANDALONE_DATABASE = (
+    DATABASE
+    + """
+sa.Table(
+    "notes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("title", sa.String(20), nullable=False),
+    sa.Column("body", sa.String(50), nullable=False),
+    sa.Index("notes_by_title", "title", "body", unique=True),
+)
+"""
+)
+IMPERATIVE_CASES.append(
+    Case(
+        "a standalone Index keeps its column references",
+        STANDALONE,
+        STANDALONE_DATABASE,
+        frozenset({"index_changed"}),
+        ('Index("notes_by_title", notes.c.title, notes.c.body, unique=True)\n',),
+    )
+)
+
+SA_STYLE = """\
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(sa.String(20))
+    group_id: Mapped[int | None] = mapped_column(sa.Integer)
+"""
+SA_STYLE_DATABASE = (
+    DATABASE
+    + """
+sa.Table("groups", metadata, sa.Column("id", sa.Integer, primary_key=True))
+sa.Table(
+    "tags",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("label", sa.String(20), nullable=False),
+    sa.Column("group_id", sa.Integer, sa.ForeignKey("groups.id")),
+    sa.Index("tags_by_label", "label", "group_id"),
+    sa.UniqueConstraint("group_id", "label", name="uq_tags_group_label"),
+)
+"""
+)
+BARE_IMPORTS = DECLARATIVE.replace(
+    "from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint",
+    "from sqlalchemy import Integer, String",
+)
+DECLARATIVE_CASES += [
+    Case(
+        "names written as the file imports them (sa.Index)",
+        SA_STYLE,
+        SA_STYLE_DATABASE,
+        frozenset({"index_unmapped", "unique_unmapped", "foreign_key_unmapped"}),
+        (
+            "    group_id: Mapped[int | None] = mapped_column("
+            'sa.Integer, sa.ForeignKey("groups.id"))',
+            "    __table_args__ = (\n"
+            '        sa.Index("tags_by_label", "label", "group_id"),\n'
+            '        sa.UniqueConstraint("group_id", "label", name="uq_tags_group_label"),\n'
+            "    )\n",
+        ),
+    ),
+    Case(
+        "an import line for a name the file lacks",
+        BARE_IMPORTS + USER_CLASS.replace("TABLE_ARGS\n", "\n").replace("EMAIL", ""),
+        users('sa.Index("users_by_name", "name", "email")'),
+        frozenset({"index_unmapped"}),
+        (
+            "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n"
+            "from sqlalchemy import Index\n",
         ),
     ),
 ]

@@ -73,6 +73,7 @@ from .names import attribute_name
 from .python_types import python_type
 from .source import (
     INDENT,
+    LINE_LENGTH,
     Atom,
     Call,
     Dict,
@@ -87,6 +88,8 @@ from .source import (
     string,
 )
 
+#: A quoted literal with PostgreSQL's cast: ``'x'::character varying``.
+_CAST_LITERAL = re.compile(r"('(?:[^']|'')*')::[a-z ]+(?:\(\d+\))?")
 #: Calls that declare a column, by the name they are written with (last dotted part).
 _COLUMN_CALLS = frozenset({"mapped_column", "Column", "Field"})
 #: Positional arguments of a column call that are schema items, not its type.
@@ -247,7 +250,14 @@ class _Editor:
         table = self.difference.declared_table
         for node in ast.walk(self.tree):
             if isinstance(node, ast.ClassDef) and statement in node.body:
-                return table is not None and any(
+                if table is None:
+                    return False
+                sqlmodel_table = any(
+                    k.arg == "table" and _constant(k.value) is True for k in node.keywords
+                )
+                if sqlmodel_table and node.name.lower() == table.name:
+                    return True  # SQLModel's table name: the class name in lower case
+                return any(
                     isinstance(item, (ast.Assign, ast.AnnAssign))
                     and _assigned_names(item) == ["__tablename__"]
                     and _literal(item.value) == table.name  # type: ignore[arg-type]
@@ -327,6 +337,19 @@ class _Editor:
             edits.append(annotation)
         return self.fixed(title, edits, self.renderer.imports)
 
+    def uncast(self, column: ColumnSchema) -> ColumnSchema:
+        """The column with PostgreSQL's cast of a literal default dropped (``'x'``, not
+        ``'x'::character varying``) when the comparison holds them equal: the model then
+        says ``server_default="x"``, and the database adds the same cast again."""
+        from ..defaults import compare_defaults
+
+        match = _CAST_LITERAL.fullmatch(column.default or "")
+        if match is None:
+            return column
+        plain = match.group(1)
+        outcome = compare_defaults(plain, column.default, self.renderer.dialect, column.sa_type)
+        return replace(column, default=plain) if outcome.status == "equal" else column
+
     def python_type_edit(
         self, statement: ast.AnnAssign | ast.Assign, call: ast.Call, new_type: Any
     ) -> TextEdit | None:
@@ -381,6 +404,7 @@ class _Editor:
         actual = self.difference.actual
         if not isinstance(actual, ColumnSchema) or self.table is None:
             return None
+        actual = self.uncast(actual)
         _, call = self.column_site()
         if call is None:
             return None
@@ -416,6 +440,7 @@ class _Editor:
         actual = self.difference.actual
         if not isinstance(actual, ColumnSchema) or self.table is None:
             return None
+        actual = self.uncast(actual)
         title = f"Add {actual.name} to the model (as in the database)"
         site = self.table_site()
         if site is None:
@@ -443,11 +468,12 @@ class _Editor:
                 or (isinstance(node, ast.AnnAssign) and _mapped_argument(node) is not None)
             )
         ]
-        if not columns or any(
+        if not columns:
+            return None
+        sqlmodel = any(
             (call := self.column_call(node)) is not None and _called_name(call) == "Field"
             for node in columns
-        ):
-            return None  # a SQLModel class: its fields are not written like mapped columns
+        )
         last = columns[-1]
         taken = {
             target.id
@@ -460,7 +486,12 @@ class _Editor:
         while attribute in taken:
             attribute += "_"
         legacy = all(isinstance(node, ast.Assign) for node in columns)
-        if legacy:
+        if sqlmodel:
+            found = self.sqlmodel_field(actual, attribute)
+            if found is None:
+                return None
+            lines = found
+        elif legacy:
             source_type = self.renderer.column_type(actual)
             arguments = self.renderer.column_arguments(self.table, actual, source_type, False)
             function = self.renderer.use("sqlalchemy", "Column")
@@ -482,6 +513,40 @@ class _Editor:
         end_line = last.end_lineno or last.lineno
         edit = TextEdit(self.at(end_line, 0), text)
         return self.fixed(title, edit, self.renderer.imports)
+
+    def sqlmodel_field(self, actual: ColumnSchema, attribute: str) -> list[str] | None:
+        """``name: T = Field(...)`` for a SQLModel class: the annotation says NULL or NOT
+        NULL, ``sa_type=`` the type, ``foreign_key=`` the key, ``sa_column_kwargs`` the
+        rest; None for what a field cannot say simply (another name, identity, computed)."""
+        table = self.table
+        if attribute != actual.name or actual.identity or actual.computed or table is None:
+            return None
+        source_type = self.renderer.column_type(actual)
+        python = python_type(source_type.type).optional(actual.nullable)
+        self.renderer.imports.update(python.imports)
+        annotation = python.annotation
+        optional = _local_name(self.tree, Import("typing", "Optional"))
+        if optional is not None and f"{optional}[" in self.source:
+            annotation = re.sub(r"^(.*) \| None$", rf"{optional}[\1]", annotation)
+        items: list[Expr] = [Keyword("default", "None")] if actual.nullable else []
+        items.append(Keyword("sa_type", source_type.expression))
+        for fk in table.foreign_keys:
+            if fk.columns == (actual.name,):
+                if fk.on_update or fk.deferrable or fk.initially:
+                    return None
+                items.append(Keyword("foreign_key", string(_target(fk))))
+                if fk.on_delete:
+                    items.append(Keyword("ondelete", string(fk.on_delete)))
+        options: list[Expr] = []
+        default = self.renderer.server_default(table, actual)
+        if default is not None:
+            options.append(Pair(string("server_default"), default))
+        if actual.comment is not None:
+            options.append(Pair(string("comment"), string(actual.comment)))
+        if options:
+            items.append(Keyword("sa_column_kwargs", Dict(options)))
+        function = self.renderer.use("sqlmodel", "Field")
+        return Call(function, *items).lines(0, f"{attribute}: {annotation} = ")
 
     # -- tables: a mapped class or an imperative Table(...) -----------------------------------
 
@@ -667,6 +732,11 @@ class _Editor:
                 last = max(kept, key=lambda node: (node.end_lineno, node.end_col_offset))  # type: ignore[attr-defined]
                 end = self.span(last)
                 text = "".join(f", {a}" for a in added)
+                width = len(self.lines[end.end_line].rstrip("\r\n")) + len(text)
+                if not edits and not removed and width > LINE_LENGTH:
+                    broken = self.broken(call, [Atom(a) for a in added], last, True)
+                    if broken is not None:
+                        return [broken]
                 edits.append(TextEdit(self.at(end.end_line, end.end_column), text))
             else:
                 line, column = self.position(call.end_lineno or 0, (call.end_col_offset or 1) - 1)
@@ -1244,6 +1314,10 @@ class _Editor:
                 return [TextEdit(self.at(where.end_line, comma), "\n" + block.rstrip("\n"))]
             return [TextEdit(self.at(where.end_line, where.end_column), ",\n" + block[:-2])]
         flat = as_node(item).flat()
+        if len(self.lines[where.end_line].rstrip("\r\n")) + len(flat) + 2 > LINE_LENGTH:
+            broken = self.broken(container, [item], before or after or elements[-1], before is None)
+            if broken is not None:
+                return [broken]
         if before is not None:
             return [TextEdit(self.at(where.start_line, where.start_column), f"{flat}, ")]
         line = self.lines[where.end_line]
@@ -1267,6 +1341,42 @@ class _Editor:
                 )
             ]
         return [TextEdit(self.at(where.end_line, where.end_column), f", {flat}")]
+
+    def broken(
+        self, container: ast.expr, items: Sequence[Expr], anchor: ast.AST, after: bool
+    ) -> TextEdit | None:
+        """A one-line call, tuple, list or dict laid out one element per line, as ruff
+        lays out what does not fit, with ``item`` added next to ``anchor``: for when adding
+        them on the line would pass the line length. None for other layouts."""
+        if container.lineno != container.end_lineno:
+            return None
+        text = self.text_of(container)
+        closing = text[-1:]
+        if isinstance(container, ast.Call):
+            spans = [self.span(a) for a in _arguments(container)]
+            head = self.text_of(container.func) + "("
+        elif isinstance(container, (ast.Tuple, ast.List)) and text[:1] + closing in ("()", "[]"):
+            spans = [self.span(e) for e in container.elts]
+            head = text[0]
+        elif isinstance(container, ast.Dict) and None not in container.keys:
+            spans = self.pair_spans(container)
+            head = "{"
+        else:
+            return None
+        spans.sort(key=lambda r: (r.start_line, r.start_column))
+        here = self.span(anchor)
+        position = next(
+            (i for i, span in enumerate(spans) if span.start_column >= here.start_column),
+            len(spans),
+        )
+        position += 1 if after else 0
+        base = re.match(r"\s*", self.lines[container.lineno - 1])
+        indent = base.group(0) if base else ""
+        lines = [f"{indent}{INDENT}{self.text_between(span)}," for span in spans]
+        lines[position:position] = [
+            line for item in items for line in _block(item, indent + INDENT, suffix=",")
+        ]
+        return self.edit(container, "\n".join([head, *lines, indent + closing]))
 
     def remove_element(
         self, container: ast.expr, elements: Sequence[ast.AST], node: ast.AST
