@@ -45,6 +45,19 @@ class TypeSpec:
         """The type's class name, e.g. ``VARCHAR``."""
         return self.class_path.rpartition(":")[2]
 
+    def __hash__(self) -> int:
+        """Hashed once: type comparisons are memoized by TypeSpec, once per column."""
+        try:
+            return self.__dict__["_hash"]  # type: ignore[no-any-return]
+        except KeyError:
+            value = hash((self.class_path, self.args, self.kwargs, self.item_type))
+            self.__dict__["_hash"] = value
+            return value
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the cached hash: string hashes differ between processes."""
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
+
     def kwarg(self, key: str, default: Scalar = None) -> Scalar:
         for name, value in self.kwargs:
             if name == key:

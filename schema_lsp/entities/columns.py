@@ -82,9 +82,21 @@ class ColumnContext:
     column_name_of: ColumnNameLookup
     #: names assigned in the class body being read (tables kept as class attributes)
     local_names: dict[str, ast.expr] = field(default_factory=dict)
+    #: ``item_kind`` by node (the node kept with it, so its id cannot be reused)
+    _kinds: dict[int, tuple[ast.expr, str | None]] = field(default_factory=dict)
 
     def item_kind(self, argument: Argument) -> str | None:
-        """Which schema item a positional argument is (``ForeignKey``...), if any."""
+        """Which schema item a positional argument is (``ForeignKey``...), if any; asked
+        while reading the call and again while building the column."""
+        node = argument.node
+        known = self._kinds.get(id(node))
+        if known is not None and known[0] is node:
+            return known[1]
+        kind = self._item_kind(argument)
+        self._kinds[id(node)] = (node, kind)
+        return kind
+
+    def _item_kind(self, argument: Argument) -> str | None:
         node = argument.node
         target = node.func if isinstance(node, ast.Call) else node
         ref = self.evaluator.resolver.resolve(argument.file, target)

@@ -88,7 +88,7 @@ class EntitySchema:
         return self._ranges.get(key, self.range)
 
     def is_resolved(self, key: str, field_name: str) -> bool:
-        return f"{key}.{field_name}" not in self.unresolved
+        return not self.unresolved or f"{key}.{field_name}" not in self.unresolved
 
     def for_dialect(self, dialect: str) -> EntitySchema:
         """This entity as SQLAlchemy creates it on ``dialect`` (a dialect name): index
