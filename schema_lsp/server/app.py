@@ -16,6 +16,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
+from pygls.exceptions import FeatureRequestError
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__
@@ -40,6 +41,22 @@ class SchemaLanguageServer(LanguageServer):
         self.session: Session | None = None
         self.pull = False
         self.init_options: Any = None
+        self._reported: set[str] = set()
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """pygls shows unexpected handler errors raw; ours are masked, logged, and shown
+        once each (a bug must not become a message per keystroke)."""
+        text = mask_text(" ".join(str(error).split()) or type(error).__name__)
+        _log.error("internal error (%s): %s", getattr(source, "__name__", source), text)
+        if source is FeatureRequestError or text in self._reported:
+            return  # a failed request already answers with its error
+        self._reported.add(text)
+        self.window_show_message(
+            types.ShowMessageParams(
+                type=types.MessageType.Error,
+                message=f"schema-lsp: internal error: {text} (see the server log)",
+            )
+        )
 
 
 def create_server() -> SchemaLanguageServer:
@@ -60,7 +77,12 @@ def create_server() -> SchemaLanguageServer:
         from .session import Session  # the core loads after initialize has answered
 
         ls.session = Session(ls, pull=ls.pull, init_options=ls.init_options)
-        await ls.session.start()
+        try:
+            await ls.session.start()
+        except Exception as error:  # a bug: say so, and keep answering requests
+            _log.exception("starting the session failed")
+            ls.session.ready = True
+            ls.report_server_error(error, type(error))
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: SchemaLanguageServer, _params: None) -> None:
