@@ -152,6 +152,23 @@ async def test_pull_client_pulls_and_push_client_is_pushed_to(shop):
             types.WorkspaceDiagnosticParams(previous_result_ids=[])
         )
         assert [item.uri for item in workspace.items] == [models.as_uri()]
+        # Nothing new: the next workspace pull is held open until something changes.
+        held = asyncio.ensure_future(
+            lsp.workspace_diagnostic_async(
+                types.WorkspaceDiagnosticParams(
+                    previous_result_ids=[
+                        types.PreviousResultId(uri=item.uri, value=item.result_id)
+                        for item in workspace.items
+                    ]
+                )
+            )
+        )
+        await asyncio.sleep(0.3)
+        assert not held.done()
+        replace_text(lsp, models, models.read_text(), version=3)  # the disk text: SL110 again
+        (item,) = (await asyncio.wait_for(held, 5)).items
+        assert isinstance(item, types.WorkspaceFullDocumentDiagnosticReport)
+        assert codes(item.items) == ["SL110"]
         # One mode per session: nothing was pushed to a pulling client.
         assert lsp.diagnostics == {}
     finally:

@@ -63,9 +63,9 @@ async def test_a_file_changed_on_disk_is_checked_again(tmp_path):
         # git checkout, a code generator, another editor: the file is never opened here.
         models.write_text(MODELS.replace("    nickname: Mapped[str | None]", "    # nickname"))
         await wait_until(lambda: diagnostics_of(lsp, models) == [])
-        # A new model file appears, and one is deleted.
+        # A new model file appears (in a new package), and is deleted.
         extra = write(
-            folder / "more.py",
+            folder / "billing" / "more.py",
             MODELS.replace('"users"', '"orders"').replace("class User", "class Order"),
         )
         await wait_until(lambda: codes(diagnostics_of(lsp, extra)) == ["SL100"])
@@ -152,6 +152,34 @@ async def test_configuration_changes_apply_without_a_restart(tmp_path):
         found = await wait_until(lambda: diagnostics_of(lsp, models))
         assert codes(found) == ["SL110"]
         assert found[0].range.start.line == line_of(models, "nickname")
+    finally:
+        await stop(lsp)
+
+
+async def test_an_edited_pyproject_applies_without_a_restart(tmp_path):
+    folder = tmp_path / "ws"
+    models = write(folder / "models.py", MODELS)
+    good = sqlite_database(
+        tmp_path / "good.db",
+        "CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, email VARCHAR(100) NOT NULL, "
+        "nickname VARCHAR(20))",
+    )
+    drifted = sqlite_database(tmp_path / "drifted.db", USERS_SQL)
+    pyproject = write(folder / "pyproject.toml", f'[tool.schema-lsp]\ndatabase_url = "{good}"\n')
+    lsp = await start([folder])
+    try:
+        open_document(lsp, models)
+        await wait_until(lambda: diagnostics_of(lsp, models) == [])
+        pyproject.write_text(f'[tool.schema-lsp]\ndatabase_url = "{drifted}"\n')
+        await wait_until(lambda: codes(diagnostics_of(lsp, models)) == ["SL110"])
+        # A file outside every workspace folder is left alone, and nothing breaks.
+        outside = write(tmp_path / "elsewhere" / "models.py", MODELS)
+        open_document(lsp, outside)
+        refreshed = await lsp.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="schemaLsp.refresh")
+        )
+        assert refreshed == [{"folder": folder.as_uri(), "tables": 1}]
+        assert diagnostics_of(lsp, outside) is None
     finally:
         await stop(lsp)
 

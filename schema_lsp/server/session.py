@@ -47,6 +47,8 @@ _log = logging.getLogger(__name__)
 DEBOUNCE = 0.2
 #: Seconds a client may take to answer ``workspace/configuration`` before we go on without.
 CONFIGURATION_TIMEOUT = 2.0
+#: Seconds a workspace pull with nothing new is held open before answering "unchanged".
+LONG_POLL = 60.0
 #: Seconds of quiet in the migrations folder before the schema is read again.
 MIGRATION_DEBOUNCE = 1.0
 #: Seconds a pull request waits for a check in flight (or the first schema read).
@@ -111,6 +113,7 @@ class Session:
         self._warmups: set[asyncio.Task[None]] = set()
         self._stop_watch: Callable[[], None] | None = None
         self._migration_timers: dict[str, asyncio.TimerHandle] = {}
+        self._reports_changed = asyncio.Event()
 
     # -- capabilities ---------------------------------------------------------------------
 
@@ -367,6 +370,7 @@ class Session:
                 return False
             self._report_ids += 1
             self._reports[uri] = _Report(str(self._report_ids), items)
+            self._reports_changed.set()
             return True
         previous = self._published.get(uri)
         if previous is None and not items and not force:
@@ -409,11 +413,29 @@ class Session:
         )
 
     async def workspace_report(self, previous: dict[str, str]) -> types.WorkspaceDiagnosticReport:
+        """Every file's report; when none changed since ``previous``, held open until one
+        does (long poll: VS Code re-pulls two seconds after every answer)."""
         deadline = self.loop.time() + PULL_WAIT
         while self.loop.time() < deadline and not all(
             f.read_attempted for f in self.folders.values()
         ):
             await asyncio.sleep(0.02)
+        held_until = self.loop.time() + LONG_POLL
+        while True:
+            self._reports_changed.clear()
+            items = self._workspace_items(previous)
+            changed = any(
+                isinstance(item, types.WorkspaceFullDocumentDiagnosticReport) for item in items
+            )
+            remaining = held_until - self.loop.time()
+            if changed or remaining <= 0:
+                return types.WorkspaceDiagnosticReport(items=items)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._reports_changed.wait(), remaining)
+
+    def _workspace_items(
+        self, previous: dict[str, str]
+    ) -> list[types.WorkspaceDocumentDiagnosticReport]:
         items: list[types.WorkspaceDocumentDiagnosticReport] = []
         for uri, report in self._reports.items():
             document = self.docs.get(uri)
@@ -430,7 +452,7 @@ class Session:
                         uri=uri, items=report.items, version=version, result_id=report.result_id
                     )
                 )
-        return types.WorkspaceDiagnosticReport(items=items)
+        return items
 
     async def _settled(self, document: Document) -> None:
         """Wait (bounded) until the document's newest revision has been checked, or until

@@ -44,10 +44,12 @@ def watch_folders(
 
     stop = threading.Event()
 
-    def wanted(_change: watchfiles.Change, path: str) -> bool:
+    def wanted(change: watchfiles.Change, path: str) -> bool:
         parts = Path(path).parts
         if any(part in _SKIPPED for part in parts):
             return False
+        if change == watchfiles.Change.added and os.path.isdir(path):
+            return True  # files written right after mkdir may have no event of their own
         return path.endswith(".py") or parts[-1] == "pyproject.toml"
 
     def run() -> None:
@@ -62,11 +64,23 @@ def watch_folders(
                 ignore_permission_denied=True,
             ):
                 # What is on disk now decides: modified-then-deleted is deleted.
-                changes = sorted({(path, not os.path.exists(path)) for _change, path in batch})
-                deliver(changes)
+                changes = {(path, not os.path.exists(path)) for _change, path in batch}
+                for path, _deleted in list(changes):
+                    if os.path.isdir(path):
+                        changes.discard((path, False))
+                        changes.update((found, False) for found in _python_files(path))
+                deliver(sorted(changes))
         except Exception:
             _log.exception("watching %s stopped", ", ".join(map(str, roots)))
 
     thread = threading.Thread(target=run, name="schema-lsp-watch", daemon=True)
     thread.start()
     return stop.set
+
+
+def _python_files(folder: str) -> list[str]:
+    found: list[str] = []
+    for directory, subdirectories, files in os.walk(folder):
+        subdirectories[:] = [d for d in subdirectories if d not in _SKIPPED]
+        found.extend(os.path.join(directory, name) for name in files if name.endswith(".py"))
+    return found
