@@ -640,8 +640,10 @@ SQLMODEL_CASES = [
         (
             "    name: str = Field(max_length=20, index=True, sa_type=String(40))",
             "    nickname: str = Field(default=None, max_length=30)",
-            '    age: int | None = Field(default=None, sa_column_kwargs={"server_default": '
-            'text("18")})',
+            "    age: int | None = Field(\n"
+            "        default=None,\n"
+            '        sa_column_kwargs={"server_default": text("18")},\n'
+            "    )\n",
             '    team_id: int | None = Field(default=None, foreign_key="team.id", '
             'ondelete="CASCADE")',
             "    power: str = Field(max_length=10)",
@@ -811,6 +813,88 @@ DECLARATIVE_CASES += [
     ),
 ]
 
+TABLE_IN_CLASS = (
+    DECLARATIVE
+    + """
+from sqlalchemy import Column, Table  # noqa: E402
+
+
+class Note(Base):
+    __table__ = Table(
+        "notes",
+        Base.metadata,
+        Column("id", Integer, primary_key=True),
+        Column("title", String(20), nullable=False),
+    )
+"""
+)
+DECLARATIVE_CASES.append(
+    Case(
+        "__table__ = Table(...) in a class",
+        TABLE_IN_CLASS,
+        DATABASE
+        + """
+sa.Table(
+    "notes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("title", sa.String(20), nullable=False),
+    sa.Index("notes_by_title", "title", "id"),
+)
+""",
+        frozenset({"index_unmapped"}),
+        (
+            '        Column("title", String(20), nullable=False),\n'
+            '        Index("notes_by_title", "title", "id"),\n    )\n',
+        ),
+    )
+)
+SQLMODEL_CASES.append(
+    Case(
+        "SQLModel: comments and autoincrement in sa_column_kwargs, a table comment",
+        """\
+from sqlmodel import Field, SQLModel
+
+
+class Gadget(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    label: str = Field(max_length=20)
+""",
+        DATABASE
+        + """
+sa.Table(
+    "gadget",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("label", sa.String(20), nullable=False, comment="what it says"),
+    comment="gadgets",
+)
+""",
+        frozenset({"comment", "autoincrement"}),
+        (
+            '    __table_args__ = {"comment": "gadgets"}\n',
+            "    id: int | None = Field(\n"
+            "        default=None,\n"
+            "        primary_key=True,\n"
+            '        sa_column_kwargs={"autoincrement": False},\n'
+            "    )\n",
+            '    label: str = Field(max_length=20, sa_column_kwargs={"comment": "what it says"})',
+        ),
+        options=COMMENTS,
+        dialects=SERVERS,
+    )
+)
+DECLARATIVE_CASES.append(
+    Case(
+        "a partial index on PostgreSQL",
+        user_class(),
+        users('sa.Index("users_named", "name", postgresql_where=sa.text("name <> \'\'"))'),
+        frozenset({"index_unmapped"}),
+        options=CompareOptions(),
+        dialects=("postgresql",),
+    )
+)
+
 CASES = DECLARATIVE_CASES + LEGACY_CASES + IMPERATIVE_CASES + SQLMODEL_CASES
 FIXTURES = {"sqlite": "sqlite_db", "postgresql": "postgres_db", "mysql": "mysql_db"}
 
@@ -852,8 +936,11 @@ def fix_everything(
     def found() -> list[SchemaDifference]:
         return compare(index.entities(), database, case.options)
 
-    before = {d.kind for d in found()}
+    first = found()
+    before = {d.kind for d in first}
     assert kinds <= before, before
+    # Notes of what the parser cannot read are not the model's drift.
+    notes = [f"{d.code} {d.message}" for d in first if d.kind == "not_checked"]
     applied: set[str] = set()
     for _ in range(40):
         fix = next(
@@ -874,7 +961,7 @@ def fix_everything(
         index.update(path, text)
         applied.add(difference.kind)
     left = [f"{d.code} {d.message}" for d in found()]
-    assert left == [], text
+    assert left == notes, text
     return text, applied
 
 
@@ -902,7 +989,7 @@ def test_edits_never_overlap():
         "    email: Mapped[str] = mapped_column(index=True, unique=True)\n"
     )
     from schema_lsp.entities.model import SourceRange
-    from schema_lsp.schema import IndexSchema
+    from schema_lsp.schema import IndexSchema, TableSchema
 
     line = source.splitlines().index(
         "    email: Mapped[str] = mapped_column(index=True, unique=True)"
@@ -915,9 +1002,55 @@ def test_edits_never_overlap():
         "error",
         name="ix_users_email",
         declared=IndexSchema("ix_users_email", ("email",), unique=True),
+        declared_table=TableSchema("users", ()),
     )
     fix = model_edit(difference, source, "sqlite")
     assert fix is not None
     assert len(fix.edits) == 1
     assert isinstance(fix.edits[0], TextEdit)
     assert "    email: Mapped[str] = mapped_column()\n" in apply_edits(source, fix.edits)
+
+
+MIXIN = (
+    DECLARATIVE
+    + """
+
+class Coded:
+    __table_args__ = {"info": {"coded": True}}
+
+    code: Mapped[str] = mapped_column(String(10), index=True)
+
+
+class Alpha(Coded, Base):
+    __tablename__ = "alpha"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class Beta(Coded, Base):
+    __tablename__ = "beta"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+"""
+)
+
+
+def test_what_other_entities_share_is_left_alone(sqlite_db, tmp_path):
+    """A flag on a mixin's column is every entity's: it is not removed for one table's
+    sake, and a class that inherits ``__table_args__`` gets no own one to hide it."""
+    sqlite_db.execute(
+        "CREATE TABLE alpha (id INTEGER PRIMARY KEY, code VARCHAR(10) NOT NULL)",
+        "CREATE INDEX alpha_by_id_code ON alpha (id, code)",
+        "CREATE TABLE beta (id INTEGER PRIMARY KEY, code VARCHAR(10) NOT NULL)",
+        "CREATE INDEX ix_beta_code ON beta (code)",
+    )
+    path = tmp_path / "models.py"
+    path.write_text(MIXIN)
+    index = WorkspaceIndex([tmp_path])
+    index.update(path, MIXIN)
+    found = compare(index.entities(), introspect_database(sqlite_db.url))
+    assert {(d.kind, d.table) for d in found} == {
+        ("index_missing", "alpha"),
+        ("index_unmapped", "alpha"),
+    }
+    assert [model_edit(d, MIXIN, "sqlite") for d in found] == [None, None]

@@ -265,6 +265,15 @@ class _Editor:
                 )
         return False
 
+    def shared(self, node: ast.AST) -> bool:
+        """``node`` is written in a class other than the entity's own (a mixin or a base
+        other entities share): editing it there would change them too."""
+        child: ast.AST | None = node
+        parent = self.parent(node)
+        while parent is not None and not isinstance(parent, ast.ClassDef):
+            child, parent = parent, self.parent(parent)
+        return isinstance(child, ast.stmt) and parent is not None and not self.in_own_class(child)
+
     # -- names and imports ------------------------------------------------------------------
 
     def references(self, text: str, imports: Iterable[Import]) -> tuple[str, list[TextEdit]]:
@@ -556,6 +565,14 @@ class _Editor:
         assert self.where is not None
         klass = self.class_at(self.where)
         if klass is not None:
+            for statement in klass.body:
+                if (
+                    isinstance(statement, ast.Assign)
+                    and _assigned_names(statement) == ["__table__"]
+                    and isinstance(statement.value, ast.Call)
+                    and _called_name(statement.value) == "Table"
+                ):
+                    return _TableSite(None, statement.value)  # ``__table__ = Table(...)``
             return _TableSite(klass, None)
         for node in ast.walk(self.tree):
             if (
@@ -601,6 +618,30 @@ class _Editor:
                 return node
         return None
 
+    def inherits_table_args(self, klass: ast.ClassDef) -> bool:
+        """A base class of this file (a mixin) declares ``__table_args__``."""
+        classes = {n.name: n for n in self.tree.body if isinstance(n, ast.ClassDef)}
+        seen: set[str] = set()
+        pending = [b.id for b in klass.bases if isinstance(b, ast.Name)]
+        while pending:
+            name = pending.pop()
+            base = classes.get(name)
+            if base is None or name in seen:
+                continue
+            seen.add(name)
+            if any(
+                isinstance(n, (ast.Assign, ast.AnnAssign, ast.FunctionDef))
+                and (
+                    _assigned_names(n) == ["__table_args__"]
+                    if not isinstance(n, ast.FunctionDef)
+                    else n.name == "__table_args__"
+                )
+                for n in base.body
+            ):
+                return True
+            pending += [b.id for b in base.bases if isinstance(b, ast.Name)]
+        return False
+
     def add_table_item(self, site: _TableSite, item: Expr) -> list[TextEdit] | None:
         """``item`` (an ``Index(...)``, a constraint) added to the table: one more argument
         of ``Table(...)``, or one more ``__table_args__`` element (before its options dict;
@@ -610,6 +651,8 @@ class _Editor:
         assert site.klass is not None
         statement = self.table_args(site.klass)
         if statement is None:
+            if self.inherits_table_args(site.klass):
+                return None  # a new __table_args__ would hide the inherited one
             return [self.new_class_attribute(site.klass, "__table_args__", Tuple([item]))]
         value = statement.value
         if isinstance(value, (ast.Tuple, ast.List)):
@@ -758,7 +801,7 @@ class _Editor:
         if keyword is None:
             if value is None:
                 return []
-            return [self.insert_keyword(call, "sa_column_kwargs", f"{{{string(name)}: {value}}}")]
+            return self.set_keyword(call, "sa_column_kwargs", f"{{{string(name)}: {value}}}")
         options = keyword.value
         if not isinstance(options, ast.Dict) or None in options.keys:
             return []
@@ -872,10 +915,10 @@ class _Editor:
         assert self.where is not None
         call = self.call_at(self.where)
         if call is not None and _called_name(call) == function:
-            edit = self.remove_item(call)
+            edit = self.remove_item(call) if not self.shared(call) else None
             return ModelEdit(title, (edit,)) if edit is not None else None
         _, column = self.column_site()
-        if column is None:
+        if column is None or self.shared(column):
             return None
         found = self.flags(column, dict.fromkeys(flags, False))
         return ModelEdit(title, tuple(found)) if found else None
@@ -891,6 +934,8 @@ class _Editor:
         self.renderer.imports = set()
         call = self.call_at(self.where)
         edits: list[TextEdit] = []
+        if call is not None and self.shared(call):
+            return None
         if call is not None and _called_name(call) == "Index":
             elements = call.args[1:]
             rendered = self.renderer.index(table, actual)
@@ -925,7 +970,7 @@ class _Editor:
             edits += self.set_keywords(call, keywords)
             return self.fixed(title, edits, self.renderer.imports) if edits else None
         statement, column = self.column_site()
-        if column is None:
+        if column is None or self.shared(column):
             return None
         plain = not (actual.expressions or actual.where or actual.method)
         if plain and actual.columns == declared.columns and len(actual.columns) == 1:
@@ -1064,10 +1109,14 @@ class _Editor:
         title = f"Remove the foreign key ({', '.join(declared.columns)}) -> {_target(declared)}"
         field = self.foreign_key_keyword()
         if field is not None:
+            if self.shared(field[0]):
+                return None
             edits = self.set_keywords(field[0], {"foreign_key": None, "ondelete": None})
             return ModelEdit(title, tuple(edits))
         call = self.call_at(self.where)
         if call is None or _called_name(call) not in ("ForeignKey", "ForeignKeyConstraint"):
+            return None
+        if self.shared(call):
             return None
         column = self.parent(call)
         if (
@@ -1113,7 +1162,7 @@ class _Editor:
         field = self.foreign_key_keyword()
         if field is not None:
             call, keyword = field
-            if actual.on_update or actual.deferrable or actual.initially:
+            if actual.on_update or actual.deferrable or actual.initially or self.shared(call):
                 return None  # SQLModel's Field takes ondelete= only
             if moved:
                 edits.append(self.edit(keyword.value, string(_target(actual))))
@@ -1123,6 +1172,8 @@ class _Editor:
             if found is None or _called_name(found) not in ("ForeignKey", "ForeignKeyConstraint"):
                 return None
             call = found
+            if self.shared(call):
+                return None
             if moved:
                 edit = self.retarget(call, actual)
                 if edit is None:
@@ -1184,6 +1235,8 @@ class _Editor:
         if site is None:
             return None
         check = replace(actual, name=None) if _automatic_check_name(self.table, actual) else actual
+        # MySQL quotes every identifier; plain lower-case ones read the same without.
+        check = replace(check, sqltext=re.sub(r"`([a-z_][a-z0-9_]*)`", r"\1", check.sqltext))
         self.renderer.imports = set()
         edits = self.add_table_item(site, self.renderer.check_constraint(check))
         title = f"Add the check constraint ({actual.sqltext}) to the model"
@@ -1195,7 +1248,7 @@ class _Editor:
             return None
         assert self.where is not None
         call = self.call_at(self.where)
-        if call is None or _called_name(call) != "CheckConstraint":
+        if call is None or _called_name(call) != "CheckConstraint" or self.shared(call):
             return None
         edit = self.remove_item(call)
         title = f"Remove the check constraint ({declared.sqltext}) from the model"
@@ -1207,7 +1260,7 @@ class _Editor:
             if not isinstance(actual, ColumnSchema):
                 return None
             _, call = self.column_site()
-            if call is None:
+            if call is None or self.shared(call):
                 return None
             value = string(actual.comment) if actual.comment is not None else None
             title = f"Set the comment of {actual.name} as in the database"
@@ -1231,7 +1284,7 @@ class _Editor:
         """A ``__table_args__`` options-dict entry set, replaced or removed."""
         statement = self.table_args(klass)
         if statement is None:
-            if value is None:
+            if value is None or self.inherits_table_args(klass):
                 return []
             return [
                 self.new_class_attribute(klass, "__table_args__", Dict([Pair(string(name), value)]))
@@ -1275,9 +1328,9 @@ class _Editor:
         if not isinstance(actual, ColumnSchema):
             return None
         _, call = self.column_site()
-        if call is None or _called_name(call) == "Field":
+        if call is None or self.shared(call):
             return None
-        edits = self.set_keyword(call, "autoincrement", repr(actual.autoincrement))
+        edits = self.column_option(call, "autoincrement", repr(actual.autoincrement))
         if not edits:
             return None
         said = "auto-incrementing" if actual.autoincrement else "not auto-incrementing"
