@@ -4,9 +4,11 @@ diagnostics (marked stale), retries, and never crashes on a broken model file.""
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from lsprotocol import types
 
 from schema_lsp.cli import main as cli
+from tests.conftest import POSTGRES_ADMIN_URL
 from tests.test_server_support import (
     MODELS,
     USERS_SQL,
@@ -133,3 +135,38 @@ async def test_a_broken_model_file_keeps_its_diagnostics_and_crashes_nothing(tmp
         assert not lsp.messages
     finally:
         await stop(lsp)
+
+
+@pytest.mark.postgres
+async def test_postgresql_stopped_and_back_during_a_session(tmp_path, postgres_db):
+    postgres_db.execute("CREATE TABLE users (id serial PRIMARY KEY, email varchar(100) NOT NULL)")
+    folder = tmp_path / "ws"
+    models = write(folder / "models.py", MODELS)
+    name = postgres_db.engine.url.database
+    admin = sa.create_engine(
+        POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool
+    )
+    refresh = types.ExecuteCommandParams(command="schemaLsp.refresh")
+    lsp = await start([folder], init_options={"databaseUrl": postgres_db.url})
+    try:
+        (fresh,) = await wait_until(lambda: diagnostics_of(lsp, models))
+        with admin.connect() as connection:  # as good as stopped, for new connections
+            connection.exec_driver_sql(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false")
+        (answer,) = await lsp.workspace_execute_command_async(refresh)
+        assert "error" in answer
+        await wait_until(
+            lambda: [d for d in diagnostics_of(lsp, models) or () if "[stale:" in d.message]
+        )
+        assert len(lsp.messages) == 1
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
+        # The retries (backoff from 1 s) find it again without being asked.
+        await wait_until(
+            lambda: [d.message for d in diagnostics_of(lsp, models) or ()] == [fresh.message]
+        )
+        assert len(lsp.messages) == 1
+    finally:
+        await stop(lsp)
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
+        admin.dispose()

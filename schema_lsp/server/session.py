@@ -229,6 +229,8 @@ class Session:
         registry = folder.registry
         if registry is None:
             folder.read_attempted = True
+            if not loaded:
+                return  # no models here either: not a folder for us, no need to nag
             self.health.show_once(
                 folder,
                 types.MessageType.Warning,
