@@ -259,8 +259,8 @@ class _Editor:
                     return True  # SQLModel's table name: the class name in lower case
                 return any(
                     isinstance(item, (ast.Assign, ast.AnnAssign))
-                    and _assigned_names(item) == ["__tablename__"]
-                    and _literal(item.value) == table.name  # type: ignore[arg-type]
+                    and _assigned_names(item) in (["__tablename__"], ["__table__"])
+                    and _table_name(item.value) == table.name
                     for item in node.body
                 )
         return False
@@ -664,7 +664,8 @@ class _Editor:
             options = self.text_of(value)
             indent = " " * statement.col_offset
             one = f"({as_node(item).flat()}, {options})"
-            if "\n" not in options and len(indent) + len("__table_args__ = ") + len(one) <= 88:
+            width = len(indent) + len("__table_args__ = ") + len(one)
+            if "\n" not in options and width <= LINE_LENGTH:
                 return [self.edit(value, one)]
             lines = ["("]
             lines += _block(item, indent + INDENT, suffix=",")
@@ -705,7 +706,7 @@ class _Editor:
         nothing is left), or a statement of its own (``Index("ix", t.c.a)``)."""
         parent = self.parent(node)
         if isinstance(parent, ast.Call) and node in parent.args:
-            return self.remove_element(parent, _arguments(parent), node)
+            return self.remove_element(_arguments(parent), node)
         if isinstance(parent, (ast.Tuple, ast.List)):
             statement = self.parent(parent)
             if not (
@@ -733,7 +734,7 @@ class _Editor:
                 )
                 if parent.lineno == parent.end_lineno or "," not in after.split("#")[0]:
                     return self.edit(parent, f"({self.text_of(rest[0])},)")
-            return self.remove_element(parent, list(parent.elts), node)
+            return self.remove_element(list(parent.elts), node)
         if isinstance(parent, ast.Expr):
             return self.remove_statement(parent)
         return None
@@ -1255,7 +1256,9 @@ class _Editor:
         return ModelEdit(title, (edit,)) if edit is not None else None
 
     def fix_comment(self) -> ModelEdit | None:
-        declared, actual = self.difference.declared, self.difference.actual
+        """A column's ``comment=`` (SQLModel: in ``sa_column_kwargs``), or the table's in
+        ``__table_args__`` / ``Table(comment=...)``."""
+        actual = self.difference.actual
         if self.difference.column is not None:
             if not isinstance(actual, ColumnSchema):
                 return None
@@ -1266,7 +1269,6 @@ class _Editor:
             title = f"Set the comment of {actual.name} as in the database"
             edits = self.column_option(call, "comment", value)
             return ModelEdit(title, tuple(edits)) if edits else None
-        del declared
         table = self.table
         site = self.table_site()
         if table is None or site is None:
@@ -1431,11 +1433,8 @@ class _Editor:
         ]
         return self.edit(container, "\n".join([head, *lines, indent + closing]))
 
-    def remove_element(
-        self, container: ast.expr, elements: Sequence[ast.AST], node: ast.AST
-    ) -> TextEdit:
+    def remove_element(self, elements: Sequence[ast.AST], node: ast.AST) -> TextEdit:
         """Remove one element of a call, tuple or list with its separator."""
-        del container
         spans = [self.span(e) for e in elements]
         return self.remove_spans(spans, [self.span(node)])[0]
 
@@ -1508,7 +1507,7 @@ class _Editor:
 
     def remove_argument(self, call: ast.Call, argument: ast.AST) -> TextEdit:
         """Remove one argument with the separator before it (or after it, if first)."""
-        return self.remove_element(call, _arguments(call), argument)
+        return self.remove_element(_arguments(call), argument)
 
     def pair_spans(self, options: ast.Dict) -> list[SourceRange]:
         """Each ``key: value`` of a dict literal (``**x`` entries are not expected)."""
@@ -1615,6 +1614,13 @@ def _unwrap_optional(node: ast.expr) -> ast.expr | None:
 def _assigned_names(statement: ast.Assign | ast.AnnAssign) -> list[str]:
     targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
     return [target.id for target in targets if isinstance(target, ast.Name)]
+
+
+def _table_name(node: ast.expr | None) -> str | None:
+    """``"name"`` of ``__tablename__ = "name"`` or ``__table__ = Table("name", ...)``."""
+    if isinstance(node, ast.Call) and _called_name(node) == "Table" and node.args:
+        return _literal(node.args[0])
+    return _literal(node)
 
 
 def _literal(node: ast.expr | None) -> str | None:
