@@ -3,6 +3,9 @@ diagnostics (marked stale), retries, and never crashes on a broken model file.""
 
 from __future__ import annotations
 
+import asyncio
+import socket
+
 import pytest
 import sqlalchemy as sa
 from lsprotocol import types
@@ -15,6 +18,7 @@ from tests.test_server_support import (
     codes,
     diagnostics_of,
     open_document,
+    pull_capabilities,
     replace_text,
     server_env,
     sqlite_database,
@@ -170,3 +174,38 @@ async def test_postgresql_stopped_and_back_during_a_session(tmp_path, postgres_d
         with admin.connect() as connection:
             connection.exec_driver_sql(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
         admin.dispose()
+
+
+async def test_requests_answer_while_the_database_hangs(tmp_path):
+    """A database that accepts connections and never answers: the read runs off the event
+    loop, so requests are answered at once meanwhile."""
+    with socket.socket() as blackhole:
+        blackhole.bind(("127.0.0.1", 0))
+        blackhole.listen(8)  # the kernel accepts; nobody ever speaks
+        port = blackhole.getsockname()[1]
+        folder = tmp_path / "ws"
+        write(folder / "models.py", MODELS)
+        other = write(folder / "notes.py", "x = 1\n")
+        url = f"postgresql://app:{SECRET}@127.0.0.1:{port}/shop"
+        lsp = await start(
+            [folder],
+            capabilities=pull_capabilities(),
+            init_options={"databaseUrl": url, "statementTimeout": 2},
+        )
+        try:
+            open_document(lsp, other)
+            await wait_until(lambda: lsp.progress_reports)  # the read has begun
+            loop = asyncio.get_running_loop()
+            started = loop.time()
+            report = await lsp.text_document_diagnostic_async(
+                types.DocumentDiagnosticParams(
+                    text_document=types.TextDocumentIdentifier(uri=other.as_uri())
+                )
+            )
+            assert loop.time() - started < 0.2
+            assert list(report.items) == []
+            assert not lsp.messages  # still connecting
+            await wait_until(lambda: lsp.messages, timeout=10)  # then one clear failure
+            assert all(SECRET not in text for text in _texts(lsp))
+        finally:
+            await stop(lsp)

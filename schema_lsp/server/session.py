@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 
-from ..errors import ConfigError
+from ..errors import SchemaLspError
+from ..url import mask_text
 from .folder import FileResult, Folder
 from .health import Health
 from .settings import SECTION, read_folder_settings
@@ -179,11 +180,10 @@ class Session:
             return None
         config = await self._configuration(uri)
         pushed = self.pushed_settings
-        if isinstance(pushed, dict) and isinstance(pushed.get(SECTION), dict):
-            pushed = pushed[SECTION]
+        pushed = pushed.get(SECTION) if isinstance(pushed, dict) else None
         layers = (
             (f"workspace/configuration {SECTION}", config if isinstance(config, dict) else None),
-            ("didChangeConfiguration", pushed if isinstance(pushed, dict) else None),
+            (f"didChangeConfiguration {SECTION}", pushed if isinstance(pushed, dict) else None),
             ("initializationOptions", self.init_options),
         )
         codec = self.server.workspace.position_codec
@@ -191,9 +191,11 @@ class Session:
             settings = await asyncio.to_thread(
                 read_folder_settings, Path(root), editor_layers=layers
             )
-        except ConfigError as error:
-            folder = Folder(uri, Path(root), None, codec, error=str(error))
-            return folder
+        except SchemaLspError as error:  # messages are free of credentials
+            return Folder(uri, Path(root), None, codec, error=str(error))
+        except Exception as error:
+            _log.exception("reading the settings of %s failed", root)
+            return Folder(uri, Path(root), None, codec, error=mask_text(str(error)))
         folder = Folder(uri, Path(root), settings, codec)
         try:
             registry = await asyncio.to_thread(folder.make_registry)
