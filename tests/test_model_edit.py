@@ -896,6 +896,81 @@ DECLARATIVE_CASES.append(
     )
 )
 
+IMPERATIVE_CHANGES = """\
+from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, String, Table, UniqueConstraint
+
+metadata = MetaData()
+
+Table("owners", metadata, Column("id", Integer, primary_key=True))
+Table("keepers", metadata, Column("id", Integer, primary_key=True))
+Table(
+    "pets",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("owner_id", ForeignKey("owners.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(20), nullable=False, unique=True),
+    Column("kind", String(10), nullable=False),
+    UniqueConstraint("name", "kind"),
+    Index("pets_by_kind", "kind"),
+)
+"""
+IMPERATIVE_CHANGES_DATABASE = (
+    DATABASE
+    + """
+sa.Table("owners", metadata, sa.Column("id", sa.Integer, primary_key=True))
+sa.Table("keepers", metadata, sa.Column("id", sa.Integer, primary_key=True))
+sa.Table(
+    "pets",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("owner_id", sa.Integer, sa.ForeignKey("keepers.id"), nullable=False),
+    sa.Column("name", sa.String(20), nullable=False),
+    sa.Column("kind", sa.String(10), nullable=False),
+    sa.Index("pets_by_kind", "kind", "name", unique=True),
+)
+"""
+)
+IMPERATIVE_CASES.append(
+    Case(
+        "imperative Table: changed keys and indexes, constraints gone, autoincrement",
+        IMPERATIVE_CHANGES,
+        IMPERATIVE_CHANGES_DATABASE,
+        frozenset({"foreign_key_changed", "unique_missing", "index_changed", "autoincrement"}),
+        (
+            '    Column("id", Integer, primary_key=True, autoincrement=False),\n'
+            '    Column("owner_id", ForeignKey("keepers.id"), nullable=False),\n'
+            '    Column("name", String(20), nullable=False),\n'
+            '    Column("kind", String(10), nullable=False),\n'
+            '    Index("pets_by_kind", "kind", "name", unique=True),\n'
+            ")\n",
+        ),
+        dialects=SERVERS,
+    )
+)
+LEGACY_CASES.append(
+    Case(
+        "legacy Column: deferrable keys on PostgreSQL",
+        LEGACY.replace(
+            'parent_id = Column(ForeignKey("parents.id"), nullable=False)',
+            'parent_id = Column(Integer, ForeignKey("parents.id"), nullable=False)',
+        ),
+        LEGACY_DATABASE.replace(
+            'sa.Column("parent_id", sa.Integer, nullable=False)',
+            'sa.Column("parent_id", sa.Integer, sa.ForeignKey("parents.id", deferrable=True, '
+            'initially="DEFERRED"), nullable=False)',
+        ),
+        frozenset({"foreign_key_changed"}),
+        (
+            "    parent_id = Column(\n"
+            "        Integer,\n"
+            '        ForeignKey("parents.id", deferrable=True, initially="DEFERRED"),\n'
+            "        nullable=False,\n"
+            "    )\n",
+        ),
+        dialects=("postgresql",),
+    )
+)
+
 CASES = DECLARATIVE_CASES + LEGACY_CASES + IMPERATIVE_CASES + SQLMODEL_CASES
 FIXTURES = {"sqlite": "sqlite_db", "postgresql": "postgres_db", "mysql": "mysql_db"}
 

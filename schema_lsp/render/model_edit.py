@@ -1398,11 +1398,60 @@ class _Editor:
         return [TextEdit(self.at(where.end_line, where.end_column), f", {flat}")]
 
     def broken(
-        self, container: ast.expr, items: Sequence[Expr], anchor: ast.AST, after: bool
+        self,
+        container: ast.expr,
+        items: Sequence[Expr],
+        anchor: ast.AST | None,
+        after: bool,
+        inner: tuple[SourceRange, str] | None = None,
     ) -> TextEdit | None:
         """A one-line call, tuple, list or dict laid out one element per line, as ruff
-        lays out what does not fit, with ``item`` added next to ``anchor``: for when adding
-        them on the line would pass the line length. None for other layouts."""
+        lays out what does not fit, with ``items`` added next to ``anchor``: for when adding
+        them on the line would pass the line length. A container inside another on the same
+        line is rewritten in place and the outer one laid out (``inner``: that rewrite).
+        None for other layouts."""
+        layout = self.layout(container)
+        if layout is None:
+            return None
+        head, spans, closing = layout
+        outer = self.enclosing(container)
+        if outer is not None:
+            text = self.text_of(container)
+            start = self.span(container).start_column
+            changes: list[tuple[int, int, str]] = []
+            if anchor is not None and items:
+                here = self.span(anchor)
+                flat = ", ".join(as_node(item).flat() for item in items)
+                if after:
+                    changes.append((here.end_column, here.end_column, f", {flat}"))
+                else:
+                    changes.append((here.start_column, here.start_column, f"{flat}, "))
+            if inner is not None:
+                changes.append((inner[0].start_column, inner[0].end_column, inner[1]))
+            for first, last, new in sorted(changes, reverse=True):
+                text = text[: first - start] + new + text[last - start :]
+            return self.broken(outer, [], None, True, (self.span(container), text))
+        lines = []
+        position = len(spans)
+        base = re.match(r"\s*", self.lines[container.lineno - 1])
+        indent = base.group(0) if base else ""
+        for number, span in enumerate(spans):
+            text = self.text_between(span)
+            if inner is not None and span.start_column <= inner[0].start_column < span.end_column:
+                first = inner[0].start_column - span.start_column
+                last = inner[0].end_column - span.start_column
+                text = text[:first] + inner[1] + text[last:]
+            if anchor is not None and span == self.span(anchor):
+                position = number + 1 if after else number
+            lines.append(f"{indent}{INDENT}{text},")
+        lines[position:position] = [
+            line for item in items for line in _block(item, indent + INDENT, suffix=",")
+        ]
+        return self.edit(container, "\n".join([head, *lines, indent + closing]))
+
+    def layout(self, container: ast.expr) -> tuple[str, list[SourceRange], str] | None:
+        """A one-line bracketed container's opening (``func(``, ``(``, ...), its elements'
+        spans in order, and its closing bracket; None for anything else."""
         if container.lineno != container.end_lineno:
             return None
         text = self.text_of(container)
@@ -1419,19 +1468,21 @@ class _Editor:
         else:
             return None
         spans.sort(key=lambda r: (r.start_line, r.start_column))
-        here = self.span(anchor)
-        position = next(
-            (i for i, span in enumerate(spans) if span.start_column >= here.start_column),
-            len(spans),
-        )
-        position += 1 if after else 0
-        base = re.match(r"\s*", self.lines[container.lineno - 1])
-        indent = base.group(0) if base else ""
-        lines = [f"{indent}{INDENT}{self.text_between(span)}," for span in spans]
-        lines[position:position] = [
-            line for item in items for line in _block(item, indent + INDENT, suffix=",")
-        ]
-        return self.edit(container, "\n".join([head, *lines, indent + closing]))
+        return head, spans, closing
+
+    def enclosing(self, container: ast.expr) -> ast.expr | None:
+        """The bracketed container this one is an element of, when both are on one line."""
+        parent = self.parent(container)
+        if isinstance(parent, ast.keyword):
+            parent = self.parent(parent)
+        if (
+            isinstance(parent, (ast.Call, ast.Tuple, ast.List, ast.Dict))
+            and not (isinstance(parent, ast.Call) and parent.func is container)
+            and parent.lineno == parent.end_lineno == container.lineno
+            and self.layout(parent) is not None
+        ):
+            return parent
+        return None
 
     def remove_element(self, elements: Sequence[ast.AST], node: ast.AST) -> TextEdit:
         """Remove one element of a call, tuple or list with its separator."""
