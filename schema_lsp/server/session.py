@@ -23,7 +23,7 @@ import logging
 import os
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +34,7 @@ from ..errors import SchemaLspError
 from ..url import mask_text
 from .folder import FileResult, Folder
 from .health import Health
+from .publish import Pull, Push
 from .settings import SECTION, read_folder_settings
 
 if TYPE_CHECKING:
@@ -48,8 +49,6 @@ _log = logging.getLogger(__name__)
 DEBOUNCE = 0.2
 #: Seconds a client may take to answer ``workspace/configuration`` before we go on without.
 CONFIGURATION_TIMEOUT = 2.0
-#: Seconds a workspace pull with nothing new is held open before answering "unchanged".
-LONG_POLL = 60.0
 #: Seconds of quiet in the migrations folder before the schema is read again.
 MIGRATION_DEBOUNCE = 1.0
 #: Seconds a pull request waits for a check in flight (or the first schema read).
@@ -68,12 +67,6 @@ class Document:
     open: bool = False
     checked: int = -1
     timer: asyncio.TimerHandle | None = None
-
-
-@dataclass
-class _Report:
-    result_id: str
-    items: list[types.Diagnostic] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -107,14 +100,14 @@ class Session:
         self.docs: dict[str, Document] = {}
         self.ready = False
         self.health = Health(self)
-        self._published: dict[str, tuple[int | None, list[types.Diagnostic]]] = {}
-        self._reports: dict[str, _Report] = {}
-        self._report_ids = 0
-        self._refresh: asyncio.TimerHandle | None = None
+        self.output: Push | Pull = (
+            Pull(server, can_refresh=bool(self._client("workspace.diagnostics.refresh_support")))
+            if pull
+            else Push(server)
+        )
         self._warmups: set[asyncio.Task[None]] = set()
         self._stop_watch: Callable[[], None] | None = None
         self._migration_timers: dict[str, asyncio.TimerHandle] = {}
-        self._reports_changed = asyncio.Event()
 
     # -- capabilities ---------------------------------------------------------------------
 
@@ -346,7 +339,7 @@ class Session:
             document = self.docs.get(uri)
             if document is not None and not document.open:
                 document.tracked = False
-                refresh |= self._send(uri, None, [], force=False) and uri not in edited
+                refresh |= self.output.send(uri, None, [], force=False) and uri not in edited
         for path, result in results.items():
             uri = uri_of(path)
             document = self.docs.get(uri)
@@ -357,106 +350,36 @@ class Session:
             document.checked = result.revision
             if result.diagnostics is None:
                 continue  # does not parse right now: keep what was shown
-            changed = self._send(uri, result.version, result.diagnostics, force=document.open)
+            changed = self.output.send(uri, result.version, result.diagnostics, force=document.open)
             refresh |= changed and uri not in edited
         if refresh:
-            self._request_refresh()
-
-    def _send(
-        self, uri: str, version: int | None, items: list[types.Diagnostic], *, force: bool
-    ) -> bool:
-        """Publish (push) or store (pull) one file's list; returns whether it changed."""
-        if self.pull:
-            report = self._reports.get(uri)
-            if report is not None and report.items == items:
-                return False
-            if report is None and not items:
-                return False
-            self._report_ids += 1
-            self._reports[uri] = _Report(str(self._report_ids), items)
-            self._reports_changed.set()
-            return True
-        previous = self._published.get(uri)
-        if previous is None and not items and not force:
-            return False
-        if previous is not None and previous[1] == items and (previous[0] == version or not force):
-            return False
-        self._published[uri] = (version, items)
-        self.server.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=version)
-        )
-        return True
-
-    def _request_refresh(self) -> None:
-        """Ask a pull client to pull again (coalesced); push clients already have it."""
-        if not self.pull or not self._client("workspace.diagnostics.refresh_support"):
-            return
-        if self._refresh is None:
-
-            def send() -> None:
-                self._refresh = None
-                self.server.workspace_diagnostic_refresh(None)
-
-            self._refresh = self.loop.call_later(0.05, send)
+            self.output.request_refresh()
 
     # -- pull -----------------------------------------------------------------------------
 
     async def document_report(
         self, uri: str, previous: str | None
     ) -> types.DocumentDiagnosticReport:
+        """``textDocument/diagnostic``: answered once the document's newest text is checked."""
+        assert isinstance(self.output, Pull)
         document = self.docs.get(uri)
         if document is not None and document.tracked:
             await self._settled(document)
-        report = self._reports.get(uri)
-        if report is None:
-            return types.RelatedFullDocumentDiagnosticReport(items=[], result_id="0")
-        if previous == report.result_id:
-            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=report.result_id)
-        return types.RelatedFullDocumentDiagnosticReport(
-            items=report.items, result_id=report.result_id
-        )
+        return self.output.document_report(uri, previous)
 
     async def workspace_report(self, previous: dict[str, str]) -> types.WorkspaceDiagnosticReport:
-        """Every file's report; when none changed since ``previous``, held open until one
-        does (long poll: VS Code re-pulls two seconds after every answer)."""
+        """``workspace/diagnostic``: answered once every folder has tried its first read."""
+        assert isinstance(self.output, Pull)
         deadline = self.loop.time() + PULL_WAIT
         while self.loop.time() < deadline and not all(
             f.read_attempted for f in self.folders.values()
         ):
             await asyncio.sleep(0.02)
-        held_until = self.loop.time() + LONG_POLL
-        while True:
-            self._reports_changed.clear()
-            items = self._workspace_items(previous)
-            changed = any(
-                isinstance(item, types.WorkspaceFullDocumentDiagnosticReport) for item in items
-            )
-            remaining = held_until - self.loop.time()
-            if changed or remaining <= 0:
-                return types.WorkspaceDiagnosticReport(items=items)
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._reports_changed.wait(), remaining)
+        return await self.output.workspace_report(previous, self._open_version)
 
-    def _workspace_items(
-        self, previous: dict[str, str]
-    ) -> list[types.WorkspaceDocumentDiagnosticReport]:
-        items: list[types.WorkspaceDocumentDiagnosticReport] = []
-        for uri, report in self._reports.items():
-            document = self.docs.get(uri)
-            version = document.version if document is not None and document.open else None
-            if previous.get(uri) == report.result_id:
-                items.append(
-                    types.WorkspaceUnchangedDocumentDiagnosticReport(
-                        uri=uri, result_id=report.result_id, version=version
-                    )
-                )
-            else:
-                items.append(
-                    types.WorkspaceFullDocumentDiagnosticReport(
-                        uri=uri, items=report.items, version=version, result_id=report.result_id
-                    )
-                )
-        return items
+    def _open_version(self, uri: str) -> int | None:
+        document = self.docs.get(uri)
+        return document.version if document is not None and document.open else None
 
     async def _settled(self, document: Document) -> None:
         """Wait (bounded) until the document's newest revision has been checked, or until
@@ -663,10 +586,10 @@ class Session:
                 reopen.append((doc_uri, text, document.version))
             del self.docs[doc_uri]
         for doc_uri in cleared:
-            self._send(doc_uri, None, [], force=False)
+            self.output.send(doc_uri, None, [], force=False)
         for doc_uri, text, version in reopen:
             self.did_open(doc_uri, text, version)
-        self._request_refresh()
+        self.output.request_refresh()
         await self._warm(new)
 
     async def folders_changed(self, added: list[str], removed: list[str]) -> None:
@@ -680,7 +603,7 @@ class Session:
             self.health.forget(folder)
             for doc_uri, document in list(self.docs.items()):
                 if document.folder is folder:
-                    self._send(doc_uri, None, [], force=False)
+                    self.output.send(doc_uri, None, [], force=False)
                     del self.docs[doc_uri]
         made = await asyncio.gather(*(self._make_folder(uri) for uri in added))
         for folder in made:
@@ -695,7 +618,7 @@ class Session:
         for folder in made:
             if folder is not None:
                 self._spawn(self._warm(folder))
-        self._request_refresh()
+        self.output.request_refresh()
 
     # -- commands -------------------------------------------------------------------------
 
