@@ -1,7 +1,8 @@
 """The language server: a thin pygls layer over the core (see ARCHITECTURE.md).
 
 ``serve()`` runs it; each module holds one concern: ``app`` (handlers, capabilities,
-stdio/TCP), ``session`` (documents, checks, push or pull), ``folder`` (a workspace folder's
+stdio/TCP), ``session`` (documents, checks, schema events), ``publish`` (push or pull),
+``folder`` (a workspace folder's
 settings, registry and index worker), ``settings``, ``diagnostics``, ``health`` (failures,
 retries), ``watch`` (files changed on disk). Only this package imports pygls/lsprotocol.
 """
