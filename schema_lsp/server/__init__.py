@@ -2,9 +2,9 @@
 
 ``serve()`` runs it; each module holds one concern: ``app`` (handlers, capabilities,
 stdio/TCP), ``session`` (documents, checks, schema events), ``publish`` (push or pull),
-``folder`` (a workspace folder's
-settings, registry and index worker), ``settings``, ``diagnostics``, ``health`` (failures,
-retries), ``watch`` (files changed on disk). Only this package imports pygls/lsprotocol.
+``folder`` (a workspace folder's settings, registry and index worker), ``settings``,
+``diagnostics``, ``health`` (failures, retries), ``watch`` (files changed on disk). Only
+this package imports pygls/lsprotocol.
 """
 
 from __future__ import annotations
