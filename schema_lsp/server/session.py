@@ -22,10 +22,10 @@ import dataclasses
 import logging
 import os
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from ..schema import DatabaseSchema
 
 _log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: Seconds to wait after the last keystroke before checking a document.
 DEBOUNCE = 0.2
@@ -159,9 +160,7 @@ class Session:
             items=[types.ConfigurationItem(scope_uri=uri, section=SECTION)]
         )
         try:
-            answer = await asyncio.wait_for(
-                self.server.workspace_configuration_async(params), CONFIGURATION_TIMEOUT
-            )
+            answer = await _ask(self.server.workspace_configuration_async(params))
         except Exception as error:  # timeout, or a client error
             _log.warning("no workspace/configuration answer for %s: %s", uri, error)
             return None
@@ -249,9 +248,7 @@ class Session:
         if self._client("window.work_done_progress"):
             token = f"schema-lsp-{uuid.uuid4().hex[:8]}"
             try:
-                await asyncio.wait_for(
-                    self.server.work_done_progress.create_async(token), CONFIGURATION_TIMEOUT
-                )
+                await _ask(self.server.work_done_progress.create_async(token))
                 self.server.work_done_progress.begin(
                     token, types.WorkDoneProgressBegin(title=title, cancellable=False)
                 )
@@ -625,6 +622,12 @@ class Session:
     async def refresh(self) -> list[dict[str, Any]]:
         """``schemaLsp.refresh``: re-read every folder's schema now."""
         return list(await asyncio.gather(*(self._read_now(f) for f in self.folders.values())))
+
+
+async def _ask(request: Awaitable[T]) -> T:
+    """A request to the client, waited for at most CONFIGURATION_TIMEOUT. The request itself
+    is shielded: cancelling it would make a late answer an error inside pygls."""
+    return await asyncio.wait_for(asyncio.shield(request), CONFIGURATION_TIMEOUT)
 
 
 def _same_schema(a: DatabaseSchema, b: DatabaseSchema) -> bool:
