@@ -649,7 +649,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "serve",
         help="run the language server (stdio; --tcp HOST:PORT)",
         description="Run the language server. Settings come from the editor "
-        "(initializationOptions, workspace/configuration section schemaLsp), then each "
+        "(workspace/configuration section schemaLsp, then initializationOptions), then each "
         "folder's [tool.schema-lsp], then SCHEMA_LSP_DATABASE_URL.",
     )
     serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio")
