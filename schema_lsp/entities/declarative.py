@@ -13,6 +13,7 @@ import ast
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from .bases import (
     BaseInfo,
@@ -134,6 +135,19 @@ class DeclarativeReader:
         self._mros: dict[Definition, list[Definition]] = {}
         #: classes that look mapped but could not be read (no entity to attach them to)
         self.notes: list[Note] = []
+
+    def close(self) -> None:
+        """Drop every cache. The reader's caches and callbacks refer to each other and to
+        the files read; cleared, a replaced file's syntax tree is freed at once rather than
+        waiting for the cyclic collector."""
+        for cache in (self._infos, self._bases, self._annotations, self._relationships):
+            cache.clear()
+        self._mros.clear()
+        self.evaluator.close()
+        self.context.local_names.clear()
+        self.context._kinds.clear()
+        self.context.table_of = _closed  # these were bound to self: a cycle
+        self.context.column_name_of = _closed
 
     # -- facts about classes ------------------------------------------------------------
 
@@ -862,6 +876,10 @@ _TABLE_LEVEL = (
     "table.check_constraints",
     "table.primary_key",
 )
+
+
+def _closed(*_: object) -> NoReturn:
+    raise RuntimeError("the DeclarativeReader was closed")
 
 
 def _is_subsequence(part: list[str], whole: list[str]) -> bool:

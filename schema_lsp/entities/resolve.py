@@ -90,6 +90,11 @@ class Resolver:
         self._names: dict[tuple[int, str], Ref | None] = {}
         self._dotted: dict[str, Ref | None] = {}
 
+    def close(self) -> None:
+        """Drop the caches (see ``DeclarativeReader.close``); ``touched`` stays."""
+        self._names.clear()
+        self._dotted.clear()
+
     def resolve(self, file: ParsedFile, expr: ast.AST, _depth: int = 0) -> Ref | None:
         """What a ``Name`` or dotted ``Attribute`` expression refers to, or None."""
         if _depth > _MAX_DEPTH:

@@ -230,6 +230,8 @@ class WorkspaceIndex:
             drafts.extend(read_tables(reader.context, parsed))
         except Exception:  # RecursionError on absurd nesting, or a parser bug
             _log.exception("could not read entities of %s", parsed.path)
+        finally:
+            reader.close()
         built = _Built(set(resolver.touched), notes=list(reader.notes))
         for draft in drafts:
             table = draft.draft if isinstance(draft, Extension) else draft
