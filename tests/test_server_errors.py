@@ -209,3 +209,21 @@ async def test_requests_answer_while_the_database_hangs(tmp_path):
             assert all(SECRET not in text for text in _texts(lsp))
         finally:
             await stop(lsp)
+
+
+async def test_a_database_missing_at_start_is_found_by_the_retries(tmp_path):
+    folder = tmp_path / "ws"
+    models = write(folder / "models.py", MODELS)
+    database = tmp_path / "later.db"
+    lsp = await start([folder], init_options={"databaseUrl": f"sqlite:///{database}"})
+    try:
+        await wait_until(lambda: lsp.messages)
+        assert "not found" in lsp.messages[0].message
+        sqlite_database(database, USERS_SQL)
+        found = await wait_until(lambda: diagnostics_of(lsp, models), timeout=8)
+        assert codes(found) == ["SL110"]
+        assert "[stale:" not in found[0].message
+        assert any("again" in m.message for m in lsp.log_messages)
+        assert len(lsp.messages) == 1
+    finally:
+        await stop(lsp)

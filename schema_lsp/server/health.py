@@ -34,6 +34,7 @@ class Health:
         self._shown: dict[str, set[str]] = {}
         self._delay: dict[str, float] = {}
         self._retry: dict[str, asyncio.TimerHandle] = {}
+        self._failing: set[str] = set()
 
     def show_once(self, folder: Folder, kind: types.MessageType, message: str) -> None:
         shown = self._shown.setdefault(folder.uri, set())
@@ -51,6 +52,7 @@ class Health:
 
     def failed(self, folder: Folder, error: BaseException | None) -> None:
         """A read failed: message once, log, mark the kept schema stale, retry later."""
+        self._failing.add(folder.uri)
         text = folder.scrub(" ".join(str(error).split()) or type(error).__name__)
         where = folder.describe()
         self.log(types.MessageType.Error, f"reading the schema of {where}: {text}")
@@ -62,21 +64,24 @@ class Health:
             self._fallback(folder)
         if folder.schema is not None and folder.stale is None:
             folder.stale = (
-                f"{folder.describe()} unreachable; schema read at {folder.schema.read_at}"
+                f"{folder.describe()} could not be read; using the schema read at "
+                f"{folder.schema.read_at}"
             )
         if folder.stale != was and folder.schema is not None:
             self.session.check(folder, None)
         if not isinstance(error, (MissingDriver, ConfigError, InvalidDatabaseUrl)):
             self._schedule(folder)  # installing a driver or fixing settings needs the user
 
-    def succeeded(self, folder: Folder, recovered: bool) -> None:
+    def succeeded(self, folder: Folder) -> None:
         self._cancel(folder)
         self._delay.pop(folder.uri, None)
-        if recovered:
+        if folder.uri in self._failing:
+            self._failing.discard(folder.uri)
             self._shown.pop(folder.uri, None)  # the next failure is news again
             self.log(types.MessageType.Info, f"read the schema of {folder.describe()} again")
 
     def forget(self, folder: Folder) -> None:
+        self._failing.discard(folder.uri)
         self._cancel(folder)
         self._delay.pop(folder.uri, None)
         self._shown.pop(folder.uri, None)
@@ -98,7 +103,9 @@ class Health:
         except Exception as error:
             self.log(types.MessageType.Warning, folder.scrub(f"snapshot fallback: {error}"))
             return
-        folder.stale = f"{folder.describe()} unreachable; using snapshot {settings.snapshot.name}"
+        folder.stale = (
+            f"{folder.describe()} could not be read; using snapshot {settings.snapshot.name}"
+        )
 
     def _schedule(self, folder: Folder) -> None:
         if folder.uri in self._retry or folder.registry is None:

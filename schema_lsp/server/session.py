@@ -276,12 +276,12 @@ class Session:
         if error is not None or schema is None:
             self.health.failed(folder, error)
             return
-        recovered = folder.stale is not None
+        was_stale = folder.stale is not None
         changed = folder.schema is None or not _same_schema(folder.schema, schema)
         folder.schema = schema
         folder.stale = None
-        self.health.succeeded(folder, recovered)
-        if changed or recovered:
+        self.health.succeeded(folder)
+        if changed or was_stale:
             self.check(folder, None)
 
     def touch_registry(self, folder: Folder) -> None:
