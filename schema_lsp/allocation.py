@@ -3,10 +3,13 @@
 Reading a schema, parsing and building entities allocate many small objects that all live
 on (the registry's schema, the workspace's syntax trees and entities) and form no cycles;
 left on, the cyclic collector rescans the whole heap several times per pass (a sixth to a
-half of the time, measured in bench/). So the collector is paused for one pass, and what
-the pass built is then moved straight to the oldest generation, where it belongs: scanning
-it once more as young objects would only find it alive. Nothing is lost: cyclic garbage
-made during the pass goes at the next full collection instead of the next young one.
+half of the time, measured in bench/). So the collector is paused for one pass.
+
+A pass whose results live long and that leaves no cyclic garbage (the workspace index:
+its readers drop their caches after each build) may also ``promote`` what it built straight
+to the oldest generation, where it belongs: scanning it once more as young objects would
+only find it alive. Cyclic garbage made during such a pass would wait for the next full
+collection, which is why promotion is asked for, not the default.
 """
 
 from __future__ import annotations
@@ -17,16 +20,17 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
+def collector_paused(*, promote: bool = False) -> Iterator[None]:
     """Pause the cyclic collector for the block; nested and concurrent uses are fine (the
-    outermost one that found it running promotes what was built and turns it back on)."""
+    outermost one that found it running turns it back on, promoting first if asked)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
-            _promote_to_oldest()
+            if promote:
+                _promote_to_oldest()
             gc.enable()
 
 

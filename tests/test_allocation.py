@@ -66,8 +66,8 @@ def test_a_collector_the_caller_turned_off_stays_off(collector_on):
     assert not gc.isenabled()
 
 
-def test_what_a_pass_builds_goes_to_the_oldest_generation(collector_on):
-    with collector_paused():
+def test_what_a_pass_builds_goes_to_the_oldest_generation_when_asked(collector_on):
+    with collector_paused(promote=True):
         built = [Node() for _ in range(50)]
     oldest = {id(o) for o in gc.get_objects(generation=2)}
     assert all(id(node) in oldest for node in built)
@@ -78,21 +78,31 @@ def test_an_applications_own_freeze_is_left_alone(collector_on):
     try:
         frozen = gc.get_freeze_count()
         assert frozen > 0
-        with collector_paused():
+        with collector_paused(promote=True):
             Node()
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
 
 
-def test_cycles_made_during_a_pass_are_still_collected(collector_on):
-    with collector_paused():
+def test_cycles_made_during_a_promoting_pass_are_still_collected(collector_on):
+    with collector_paused(promote=True):
         first, second = Node(), Node()
         first.other, second.other = second, first
         watch = weakref.ref(first)
         del first, second
     assert watch() is not None  # promoted, not yet collected
     gc.collect()
+    assert watch() is None
+
+
+def test_without_promotion_young_cycles_go_at_the_next_young_collection(collector_on):
+    with collector_paused():
+        first, second = Node(), Node()
+        first.other, second.other = second, first
+        watch = weakref.ref(first)
+        del first, second
+    gc.collect(0)
     assert watch() is None
 
 

@@ -72,7 +72,7 @@ class WorkspaceIndex:
     def update(self, path: str | Path, text: str) -> ParsedFile:
         """Parse a file's new text; on a syntax error the last good parse stays in use."""
         key = str(path)
-        with collector_paused():
+        with collector_paused(promote=True):
             parsed = parse_source(text, key, self._module_of(key))
         if not parsed.ok:
             self._errors[key] = parsed.error or "syntax error"
@@ -127,7 +127,7 @@ class WorkspaceIndex:
     def entities(self) -> list[EntitySchema]:
         """Every entity in the workspace, single-table subclasses merged into their parent."""
         if self._merged is None:
-            with collector_paused():
+            with collector_paused(promote=True):
                 self._build()
                 self._merged = self._merge()
         return list(self._merged)
