@@ -78,6 +78,8 @@ class Folder:
         self._index = WorkspaceIndex([self.project_root])
         self._texts: dict[str, str] = {}
         self._revisions: dict[str, tuple[int, int | None]] = {}
+        #: The differences last shown per file, for features that act on them (code actions).
+        self._shown: dict[str, list[SchemaDifference]] = {}
 
     # -- schema source --------------------------------------------------------------------
 
@@ -210,6 +212,7 @@ class Folder:
     def remove(self, path: str) -> None:
         """Forget a file (deleted, or closed and not a model file). Worker only."""
         self._index.remove(path)
+        self._shown.pop(path, None)
         self._texts.pop(path, None)
         self._revisions.pop(path, None)
 
@@ -298,4 +301,9 @@ class Folder:
                     if diagnostic is not None:
                         found.append(diagnostic)
             results[path] = FileResult(revision, version, found)
+            self._shown[path] = by_path.get(path, [])
         return results
+
+    def differences_in(self, path: str) -> list[SchemaDifference]:
+        """The differences behind a file's last diagnostics. Worker only."""
+        return list(self._shown.get(path, ()))
