@@ -971,6 +971,30 @@ LEGACY_CASES.append(
     )
 )
 
+DECLARATIVE_CASES.append(
+    Case(
+        "words in comments and checks are not names (sa.text stays text in a string)",
+        SA_STYLE,
+        SA_STYLE_DATABASE.replace(
+            'sa.Column("label", sa.String(20), nullable=False)',
+            'sa.Column("label", sa.String(20), nullable=False, comment="the text of an Index"), '
+            'sa.Column("rank", sa.Integer, server_default=sa.text("0"), comment="plain text")',
+        ).replace(
+            'sa.Index("tags_by_label", "label", "group_id")',
+            'sa.CheckConstraint("label <> \'text\'", name="ck_tags_label")',
+        ),
+        frozenset({"comment", "check_unmapped", "column_unmapped"}),
+        (
+            '    label: Mapped[str] = mapped_column(sa.String(20), comment="the text of an Index")',
+            'comment="plain text"',
+            "'text'",
+            'name="ck_tags_label")',
+        ),
+        options=CompareOptions(comments=True, check_constraints=True),
+        dialects=SERVERS,
+    )
+)
+
 CASES = DECLARATIVE_CASES + LEGACY_CASES + IMPERATIVE_CASES + SQLMODEL_CASES
 FIXTURES = {"sqlite": "sqlite_db", "postgresql": "postgres_db", "mysql": "mysql_db"}
 
@@ -1130,3 +1154,30 @@ def test_what_other_entities_share_is_left_alone(sqlite_db, tmp_path):
         ("index_unmapped", "alpha"),
     }
     assert [model_edit(d, MIXIN, "sqlite") for d in found] == [None, None]
+
+
+def test_names_inside_strings_are_not_renamed(postgres_db, tmp_path):
+    """``text`` is written ``sa.text`` in code, but a comment saying "plain text" keeps
+    its words."""
+    postgres_db.execute(
+        "CREATE TABLE tags (id SERIAL PRIMARY KEY, label VARCHAR(20) NOT NULL, "
+        "rank INTEGER DEFAULT 0)",
+        "COMMENT ON COLUMN tags.rank IS 'plain text'",
+        "CREATE TABLE groups (id SERIAL PRIMARY KEY)",
+    )
+    path = tmp_path / "models.py"
+    source = SA_STYLE.replace("    group_id: Mapped[int | None] = mapped_column(sa.Integer)\n", "")
+    path.write_text(source)
+    index = WorkspaceIndex([tmp_path])
+    index.update(path, source)
+    found = compare(index.entities(), introspect_database(postgres_db.url))
+    added = next(d for d in found if d.kind == "column_unmapped")
+    fix = model_edit(added, source, "postgresql")
+    assert fix is not None
+    assert (
+        "    rank: Mapped[int | None] = mapped_column(\n"
+        "        sa.Integer,\n"
+        '        server_default=sa.text("0"),\n'
+        '        comment="plain text",\n'
+        "    )\n"
+    ) in apply_edits(source, fix.edits)

@@ -289,7 +289,7 @@ class _Editor:
                     added.append(f"from {item.module} import {item.name}")
                 continue
             if local != item.bound_name:
-                text = re.sub(rf"(?<![\w.'\"]){re.escape(item.bound_name)}\b", local, text)
+                text = _rename(text, item.bound_name, local)
         edits: list[TextEdit] = []
         if added:
             line = _after_imports(self.tree)
@@ -895,6 +895,9 @@ class _Editor:
         if plain and len(actual.columns) == 1:
             known, name = self.flag_name("ix", table, actual.columns[0])
             call = self.site_column(site, actual.columns[0])
+            unique = _keyword(call, "unique") if call is not None else None
+            if unique is not None and not actual.unique:
+                call = None  # with unique=True, index=True would make the index unique
             if known and name == actual.name and call is not None:
                 edits = self.flags(call, {"index": True, "unique": actual.unique})
                 return self.fixed(title, edits) if edits else None
@@ -1717,6 +1720,19 @@ def _local_name(tree: ast.Module, item: Import) -> str | None:
                     if getattr(top, item.name, None) is getattr(module, item.name, object()):
                         return f"{bound}.{item.name}"
     return None
+
+
+_STRING_LITERAL = re.compile(r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')""")
+
+
+def _rename(text: str, name: str, local: str) -> str:
+    """``name`` written as ``local`` in code, never inside a string literal (a comment
+    or a check's SQL may well say "text")."""
+    pattern = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
+    parts = _STRING_LITERAL.split(text)
+    return "".join(
+        part if position % 2 else pattern.sub(local, part) for position, part in enumerate(parts)
+    )
 
 
 def _same_object(module_name: str, item: Import) -> bool:
