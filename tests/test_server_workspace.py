@@ -178,8 +178,15 @@ async def test_an_edited_pyproject_applies_without_a_restart(tmp_path):
         refreshed = await lsp.workspace_execute_command_async(
             types.ExecuteCommandParams(command="schemaLsp.refresh")
         )
+        # So is library code opened from a virtualenv inside the folder.
+        library = write(folder / ".venv" / "lib" / "site-packages" / "lib" / "models.py", MODELS)
+        open_document(lsp, library)
+        refreshed = await lsp.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="schemaLsp.refresh")
+        )
         assert refreshed == [{"folder": folder.as_uri(), "tables": 1}]
         assert diagnostics_of(lsp, outside) is None
+        assert diagnostics_of(lsp, library) is None
     finally:
         await stop(lsp)
 

@@ -34,6 +34,27 @@ if TYPE_CHECKING:
 _log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+#: Folders whose files are never the user's models (environments, caches, build output).
+SKIPPED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        "env",
+        ".tox",
+        ".nox",
+        "node_modules",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        "site-packages",
+        "build",
+        "dist",
+    }
+)
 #: Same test as entities.discovery: a file that imports SQLAlchemy or SQLModel.
 _IMPORTS_ORM = re.compile(r"^\s*(?:from|import)\s+(?:sqlalchemy|sqlmodel|flask_sqlalchemy)\b", re.M)
 
@@ -145,6 +166,9 @@ class Folder:
         configured, a Python file importing SQLAlchemy or SQLModel."""
         if not path.endswith(".py") or not self.contains(path):
             return False
+        parts = Path(path).relative_to(self.root).parts[:-1]
+        if any(part in SKIPPED_DIRS or part.startswith(".") for part in parts):
+            return False  # e.g. SQLAlchemy's own source, opened from a virtualenv
         fs = self.folder_settings
         if fs is not None and fs.entities_configured:
             try:
@@ -161,7 +185,7 @@ class Folder:
                 text = Path(path).read_text(encoding="utf-8", errors="replace")[: 256 * 1024]
             except OSError:
                 return False
-        return _IMPORTS_ORM.search(text) is not None
+        return _IMPORTS_ORM.search(text[: 256 * 1024]) is not None
 
     def submit(self, work: Callable[[], T]) -> Future[T]:
         """Run ``work`` on the folder's worker thread (the only thread touching the index)."""

@@ -10,29 +10,24 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from .folder import SKIPPED_DIRS
+
 _log = logging.getLogger(__name__)
 
 #: Milliseconds watchfiles gathers changes before yielding them as one batch.
 DEBOUNCE_MS = 150
-_SKIPPED = frozenset(
-    {
-        ".git",
-        ".hg",
-        ".svn",
-        ".venv",
-        "venv",
-        ".tox",
-        ".nox",
-        "node_modules",
-        "__pycache__",
-        ".mypy_cache",
-        ".pytest_cache",
-        ".ruff_cache",
-        "site-packages",
-        "build",
-        "dist",
-    }
-)
+_SKIPPED = SKIPPED_DIRS
+
+
+def _relative_parts(path: str, roots: Sequence[Path]) -> tuple[str, ...]:
+    """The path's parts below the root holding it (what lies above a root never counts:
+    a project may well live in ``~/build/``)."""
+    for root in roots:
+        try:
+            return Path(path).relative_to(root).parts
+        except ValueError:
+            continue
+    return ()
 
 
 def watch_folders(
@@ -45,11 +40,12 @@ def watch_folders(
     stop = threading.Event()
 
     def wanted(change: watchfiles.Change, path: str) -> bool:
-        parts = Path(path).parts
-        if any(part in _SKIPPED for part in parts):
+        parts = _relative_parts(path, roots)
+        if not parts or any(part in _SKIPPED or part.startswith(".") for part in parts[:-1]):
             return False
         if change == watchfiles.Change.added and os.path.isdir(path):
-            return True  # files written right after mkdir may have no event of their own
+            # files written right after mkdir may have no event of their own
+            return parts[-1] not in _SKIPPED and not parts[-1].startswith(".")
         return path.endswith(".py") or parts[-1] == "pyproject.toml"
 
     def run() -> None:
@@ -81,6 +77,8 @@ def watch_folders(
 def _python_files(folder: str) -> list[str]:
     found: list[str] = []
     for directory, subdirectories, files in os.walk(folder):
-        subdirectories[:] = [d for d in subdirectories if d not in _SKIPPED]
+        subdirectories[:] = [
+            d for d in subdirectories if d not in _SKIPPED and not d.startswith(".")
+        ]
         found.extend(os.path.join(directory, name) for name in files if name.endswith(".py"))
     return found
