@@ -48,6 +48,17 @@ def test_editor_settings_win_over_pyproject_which_wins_over_the_environment(tmp_
     assert only_env.settings.database_url is not None  # the pyproject above still applies
 
 
+def test_the_client_s_own_keys_in_the_editor_section_are_ignored(tmp_path: Path):
+    options = {"databaseUrl": "sqlite:///x.db", "trace": {"server": "verbose"}}
+    read = read_folder_settings(
+        tmp_path, editor_layers=(("workspace/configuration", options),), environ={}
+    )
+    assert read.settings.database_url is not None
+    write(tmp_path / "pyproject.toml", '[tool.schema-lsp]\ntrace = "on"\n')
+    with pytest.raises(ConfigError, match=r"unknown setting 'trace'"):
+        read_folder_settings(tmp_path, environ={})
+
+
 def test_a_bad_value_names_the_layer_it_came_from(tmp_path: Path):
     with pytest.raises(ConfigError, match=r"initializationOptions: ttl"):
         read_folder_settings(

@@ -4,12 +4,15 @@ Layers, first wins: ``workspace/configuration`` (section ``schemaLsp``), the cli
 ``initializationOptions``, ``[tool.schema-lsp]`` in the folder's pyproject.toml, then
 ``SCHEMA_LSP_DATABASE_URL``. Each value is validated against the layer it came from, so an
 error names the right place. A few keys only make sense in an editor (``severity``,
-``comments``, ``checkConstraints``); they are read here and never reach ``Settings``.
+``comments``, ``checkConstraints``); they are read here and never reach ``Settings``. Other
+unknown keys are errors in pyproject.toml but ignored (logged) from the editor, whose
+section also carries the client's own keys (``trace.server``).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import re
 from collections.abc import Mapping
@@ -57,6 +60,8 @@ def _snake(key: str) -> str:
 
 
 _EDITOR_KEYS = {"severity", "comments", "check_constraints"}
+_SETTINGS_KEYS = {f.name for f in dataclasses.fields(Settings)} - {"project_root"}
+_log = logging.getLogger(__name__)
 
 
 def read_folder_settings(
@@ -95,6 +100,10 @@ def read_folder_settings(
                 continue
             if name in _EDITOR_KEYS and from_editor:
                 editor[name] = _editor_value(name, value, label)
+            elif from_editor and name not in _SETTINGS_KEYS:
+                # An editor's section also holds the client's own keys (``trace.server``,
+                # the interpreter): not ours to reject.
+                _log.info("%s: ignoring %r (not a schema-lsp setting)", label, key)
             else:
                 winners[name] = (label, str(key), value, base_dir)
     merged: dict[str, Any] = {}
