@@ -5,19 +5,22 @@ Edits are small and local: a keyword (``nullable=``, ``server_default=``, ``inde
 ``unique=True``, ``comment=``, ``ondelete=``), the type argument or the annotation, one
 argument of a column call or of ``Table(...)``, one ``__table_args__`` element, one statement.
 Everything around them is left as the user wrote it; an element on a line of its own is
-added or removed as a whole line. New names are written the way the file already imports
-them (``sa.Index`` after ``import sqlalchemy as sa``); a name the file does not import yet
-gets an import line after its last top-level import. Indexes, constraints and keys are
-rendered by ``EntityRenderer``, the generator of new entities.
+added or removed as a whole line, and a one-line call or tuple that an addition would push
+past 88 columns is laid out one element per line, as ruff would. New names are written the
+way the file imports them (``sa.Index`` after ``import sqlalchemy as sa``, ``C`` after
+``from sqlalchemy import Column as C``), never inside string literals; a name the file does
+not import yet gets an import line after its last top-level import. Indexes, constraints and
+keys are rendered by ``EntityRenderer``, the generator of new entities.
 
-Covered kinds, for declarative classes (``Mapped``/``mapped_column`` or ``Column``),
-imperative ``Table("t", metadata, Column(...), ...)`` and SQLModel ``Field(...)``:
+Covered kinds (``FIXABLE_KINDS``), for declarative classes (``Mapped``/``mapped_column``,
+annotation-only ``Mapped[...]``, or ``Column``), ``__table__ = Table(...)`` and imperative
+``Table("t", metadata, Column(...), ...)``, and SQLModel ``Field(...)``:
 
 * columns: ``type`` (the annotation's Python type follows; SQLModel: ``sa_type=``),
-  ``nullable`` (keyword or ``Optional``/``| None``), ``server_default`` (SQLModel:
-  ``sa_column_kwargs``), ``column_missing`` (never from a mixin other entities share),
-  ``column_unmapped`` (written like its neighbours; not for SQLModel), ``autoincrement``
-  and ``comment`` (keywords);
+  ``nullable`` (keyword, or ``Optional``/``| None`` of the annotation), ``server_default``
+  (SQLModel: ``sa_column_kwargs``), ``autoincrement`` and ``comment`` (keywords),
+  ``column_missing``, ``column_unmapped`` (written like its neighbours: ``mapped_column``,
+  ``Column``, or a SQLModel ``Field``);
 * ``index_unmapped``: ``index=True`` when the name is the one the file's naming convention
   gives (the convention must be readable in the file: with a base imported from elsewhere
   the name is written out), else ``Index(...)`` in ``__table_args__`` (made, or a dict
@@ -35,7 +38,9 @@ imperative ``Table("t", metadata, Column(...), ...)`` and SQLModel ``Field(...)`
 
 Anything else gives None: ``table_missing``/``table_unmapped`` (the server offers
 "Generate entity class" through ``render.entity`` instead), ``primary_key``, ``name`` and
-notes; so does an edit this module cannot place exactly: it is never guessed.
+notes. So does what a mixin or base shares with other entities (a flag, a key, an inherited
+``__table_args__`` a new one would hide), and any edit this module cannot place exactly: it
+is never guessed.
 
 ``model_edit`` returns a ``ModelEdit`` (a title and the ``TextEdit`` values to apply together:
 the change itself and, when needed, an import line) rather than a single ``TextEdit``, so a
@@ -128,6 +133,7 @@ def model_edit(difference: SchemaDifference, source_text: str, dialect: str) -> 
     handler = _FIXES.get(difference.kind)
     if handler is None:
         return None
+    _note_aliases(tree)
     return handler(_Editor(difference, source_text, tree, dialect))
 
 
@@ -316,15 +322,19 @@ class _Editor:
         if not isinstance(actual, ColumnSchema):
             return None
         statement, call = self.column_site()
-        if call is None:
+        if call is None and self.bare(statement) is None:
             return None
         self.renderer.imports = set()
         source = self.renderer.column_type(actual)
         text = as_node(source.expression).flat()
         title = f"Change the type of {actual.name} to {text} (as in the database)"
-        existing = _type_argument(call)
+        existing = _type_argument(call) if call is not None else None
         edits: list[TextEdit] = []
-        if existing is not None:
+        if call is None:
+            bare = self.bare(statement, text)
+            assert bare is not None
+            edits.append(bare)
+        elif existing is not None:
             edits.append(self.edit(existing, text))
         elif _called_name(call) == "Field":
             # SQLModel's Field takes its default first: the type goes in sa_type=.
@@ -359,8 +369,24 @@ class _Editor:
         outcome = compare_defaults(plain, column.default, self.renderer.dialect, column.sa_type)
         return replace(column, default=plain) if outcome.status == "equal" else column
 
+    def bare(
+        self, statement: ast.AnnAssign | ast.Assign | None, arguments: str | None = None
+    ) -> TextEdit | None:
+        """For an annotation-only column (``age: Mapped[int]``): the edit that gives it
+        ``= mapped_column(arguments)`` (None: not such a column; no arguments: only asks)."""
+        if (
+            not isinstance(statement, ast.AnnAssign)
+            or statement.value is not None
+            or _mapped_argument(statement) is None
+            or self.shared(statement)
+        ):
+            return None
+        function = self.renderer.use("sqlalchemy.orm", "mapped_column")
+        end = self.span(statement.annotation)
+        return TextEdit(self.at(end.end_line, end.end_column), f" = {function}({arguments or ''})")
+
     def python_type_edit(
-        self, statement: ast.AnnAssign | ast.Assign, call: ast.Call, new_type: Any
+        self, statement: ast.AnnAssign | ast.Assign, call: ast.Call | None, new_type: Any
     ) -> TextEdit | None:
         """The annotation's Python type, when the new column type's values are of another
         Python type (``Mapped[Decimal]`` to ``Mapped[str]``); ``Optional`` is kept."""
@@ -381,10 +407,11 @@ class _Editor:
         if not isinstance(actual, ColumnSchema):
             return None
         statement, call = self.column_site()
-        if call is None:
-            return None
         wanted = actual.nullable
         title = f"Make {actual.name} {'nullable' if wanted else 'NOT NULL'} (as in the database)"
+        if call is None:
+            mapped = _mapped_argument(statement) if statement is not None else None
+            return self.nullable_annotation(title, mapped, wanted) if mapped else None
         keyword = _keyword(call, "nullable")
         if keyword is not None:
             return self.fixed(title, self.edit(keyword.value, repr(wanted)))
@@ -414,9 +441,7 @@ class _Editor:
         if not isinstance(actual, ColumnSchema) or self.table is None:
             return None
         actual = self.uncast(actual)
-        _, call = self.column_site()
-        if call is None:
-            return None
+        statement, call = self.column_site()
         self.renderer.imports = set()
         value = self.renderer.server_default(self.table, actual) if actual.default else None
         text = as_node(value).flat() if value is not None else None
@@ -424,6 +449,9 @@ class _Editor:
             title = f"Remove the server default of {actual.name} (the database has none)"
         else:
             title = f"Set the server default of {actual.name} to {text} (as in the database)"
+        if call is None:
+            bare = self.bare(statement, f"server_default={text}") if text else None
+            return self.fixed(title, bare, self.renderer.imports) if bare else None
         edits = self.column_option(call, "server_default", text)
         return self.fixed(title, edits, self.renderer.imports) if edits else None
 
@@ -1265,11 +1293,15 @@ class _Editor:
         if self.difference.column is not None:
             if not isinstance(actual, ColumnSchema):
                 return None
-            _, call = self.column_site()
-            if call is None or self.shared(call):
-                return None
+            statement, call = self.column_site()
             value = string(actual.comment) if actual.comment is not None else None
             title = f"Set the comment of {actual.name} as in the database"
+            if call is None:
+                self.renderer.imports = set()
+                bare = self.bare(statement, f"comment={value}") if value else None
+                return self.fixed(title, bare, self.renderer.imports) if bare else None
+            if self.shared(call):
+                return None
             edits = self.column_option(call, "comment", value)
             return ModelEdit(title, tuple(edits)) if edits else None
         table = self.table
@@ -1332,14 +1364,17 @@ class _Editor:
         actual = self.difference.actual
         if not isinstance(actual, ColumnSchema):
             return None
-        _, call = self.column_site()
-        if call is None or self.shared(call):
+        statement, call = self.column_site()
+        said = "auto-incrementing" if actual.autoincrement else "not auto-incrementing"
+        title = f"Make {actual.name} {said} (as in the database)"
+        if call is None:
+            self.renderer.imports = set()
+            bare = self.bare(statement, f"autoincrement={actual.autoincrement!r}")
+            return self.fixed(title, bare, self.renderer.imports) if bare else None
+        if self.shared(call):
             return None
         edits = self.column_option(call, "autoincrement", repr(actual.autoincrement))
-        if not edits:
-            return None
-        said = "auto-incrementing" if actual.autoincrement else "not auto-incrementing"
-        return ModelEdit(f"Make {actual.name} {said} (as in the database)", tuple(edits))
+        return ModelEdit(title, tuple(edits)) if edits else None
 
     # -- elements of calls, tuples and dicts ------------------------------------------------
 
@@ -1597,6 +1632,9 @@ _FIXES: dict[str, Callable[[_Editor], ModelEdit | None]] = {
     "autoincrement": _Editor.fix_autoincrement,
 }
 
+#: The difference kinds a model edit can fix (for a client that offers the quick fix).
+FIXABLE_KINDS = frozenset(_FIXES)
+
 
 def _lines(text: str) -> list[str]:
     """Lines as Python and the language server count them: ``\\n``, ``\\r\\n`` or ``\\r``
@@ -1605,6 +1643,11 @@ def _lines(text: str) -> list[str]:
 
 
 def _called_name(call: ast.Call) -> str:
+    """The called name as SQLAlchemy spells it (``C`` of ``from sqlalchemy import Column
+    as C`` is ``Column``: see ``_note_aliases``)."""
+    aliased = getattr(call, _ALIASED, None)
+    if aliased is not None:
+        return str(aliased)
     func = call.func
     if isinstance(func, ast.Attribute):
         return func.attr
@@ -1640,13 +1683,15 @@ def _mapped_argument(statement: ast.AnnAssign | ast.Assign) -> ast.expr | None:
     return None
 
 
-def _value_annotation(statement: ast.AnnAssign | ast.Assign, call: ast.Call) -> ast.expr | None:
+def _value_annotation(
+    statement: ast.AnnAssign | ast.Assign, call: ast.Call | None
+) -> ast.expr | None:
     """The annotation that states the values' Python type: ``X`` of ``Mapped[X]``, or a
     SQLModel field's whole annotation."""
     mapped = _mapped_argument(statement)
     if mapped is not None:
         return mapped
-    if isinstance(statement, ast.AnnAssign) and _called_name(call) == "Field":
+    if isinstance(statement, ast.AnnAssign) and call is not None and _called_name(call) == "Field":
         return statement.annotation
     return None
 
@@ -1823,6 +1868,29 @@ def _keyword_call(call: ast.Call) -> ast.Call:
         if inner is not None and isinstance(inner.value, ast.Call):
             return inner.value
     return call
+
+
+_ALIASED = "schema_lsp_name"
+
+
+def _note_aliases(tree: ast.Module) -> None:
+    """Mark each call of a name imported under another name from SQLAlchemy or SQLModel
+    (``C(...)`` after ``from sqlalchemy import Column as C``) with the original name."""
+    aliases: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and not node.level:
+            top = (node.module or "").partition(".")[0]
+            if top in ("sqlalchemy", "sqlmodel"):
+                for alias in node.names:
+                    if alias.asname and alias.asname != alias.name:
+                        aliases[alias.asname] = alias.name
+    if not aliases:
+        return
+    for call in ast.walk(tree):
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name):
+            original = aliases.get(call.func.id)
+            if original is not None:
+                setattr(call, _ALIASED, original)
 
 
 def _called_name_of(node: ast.AST) -> str:
