@@ -1014,6 +1014,18 @@ DECLARATIVE_CASES.append(
     )
 )
 
+DECLARATIVE_CASES.append(
+    Case(
+        "a table comment the database lacks goes, and its dict with it",
+        user_class('    __table_args__ = (Index("users_by_name", "name"), {"comment": "gone"})\n'),
+        users('sa.Index("users_by_name", "name")'),
+        frozenset({"comment"}),
+        ('    __table_args__ = (Index("users_by_name", "name"),)\n',),
+        options=COMMENTS,
+        dialects=SERVERS,
+    )
+)
+
 CASES = DECLARATIVE_CASES + LEGACY_CASES + IMPERATIVE_CASES + SQLMODEL_CASES
 FIXTURES = {"sqlite": "sqlite_db", "postgresql": "postgres_db", "mysql": "mysql_db"}
 
