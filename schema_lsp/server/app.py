@@ -21,6 +21,7 @@ from pygls.lsp.server import LanguageServer
 
 from .. import __version__
 from ..url import mask_text
+from . import features
 
 if TYPE_CHECKING:
     from .session import Session
@@ -132,6 +133,7 @@ def create_server() -> SchemaLanguageServer:
         session = await _session(ls)
         return [] if session is None else await session.refresh()
 
+    features.register(server)
     return server
 
 

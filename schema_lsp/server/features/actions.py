@@ -1,0 +1,290 @@
+"""``textDocument/codeAction`` and ``codeAction/resolve``: the model quick fix, migration
+SQL, Alembic revisions and entity classes, each rendered by the core from the differences
+behind the file's diagnostics.
+
+Quick fixes ("Update model to match database") are computed with the list, since they are
+small; everything that renders a migration or a class is resolved only when chosen (the
+client asks for the list on every cursor move). Migration SQL and revisions become new
+files inside the workspace folder (``CreateFile`` + insert, then ``window/showDocument``
+through ``schemaLsp.open``): VS Code and Neovim both apply that, and neither shows the
+result of a command.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+
+from ...diff import SchemaDifference
+from .access import FileState, differences_in, file_state, guarded, unmapped_tables
+from .edits import (
+    can_create_files,
+    client_flag,
+    document_edit,
+    new_file_edit,
+    output_file,
+    slug,
+    text_edits,
+)
+from .revisions import head_revision, versions_folder
+
+if TYPE_CHECKING:
+    from pygls.lsp.server import LanguageServer
+
+    from ...entities.model import EntitySchema
+
+QUICK_FIX = types.CodeActionKind.QuickFix
+SQL_KIND = "source.schemaLsp.migrationSql"
+ALEMBIC_KIND = "source.schemaLsp.alembicRevision"
+ENTITY_KIND = "source.schemaLsp.generateEntity"
+KINDS = [QUICK_FIX, types.CodeActionKind.Source, SQL_KIND, ALEMBIC_KIND, ENTITY_KIND]
+OPEN_COMMAND = "schemaLsp.open"
+#: Tables offered "Generate entity class" at once (completion lists every one).
+ENTITY_ACTIONS = 20
+
+
+@dataclass(frozen=True)
+class _Found:
+    differences: list[SchemaDifference]
+    entities: list[EntitySchema]
+
+
+def _key(difference: SchemaDifference) -> list[Any]:
+    where = difference.range
+    position = [where.start_line, where.start_column] if where else []
+    return [difference.kind, difference.table, difference.column, difference.name, *position]
+
+
+def _migrating(differences: list[SchemaDifference]) -> list[SchemaDifference]:
+    """The differences a migration changes something for."""
+    from ...render.migration import INFORMATION_ONLY
+
+    return [d for d in differences if d.kind not in INFORMATION_ONLY]
+
+
+async def _found(state: FileState) -> _Found:
+    def work(index: Any) -> _Found:
+        return _Found(differences_in(state.folder, state.path), index.entities())
+
+    return await state.run(work)
+
+
+@guarded(list)
+async def code_actions(
+    ls: LanguageServer, params: types.CodeActionParams
+) -> list[types.CodeAction | types.Command]:
+    uri = params.text_document.uri
+    state = await file_state(ls, uri, settled=True)
+    if state is None:
+        return []
+    found = await _found(state)
+    capabilities = ls.client_capabilities
+    resolve = bool(client_flag(capabilities, "text_document.code_action.resolve_support"))
+    only = list(params.context.only or [])
+    actions = await asyncio.to_thread(
+        _actions, state, found, params.context.diagnostics, params.range, capabilities
+    )
+    if not can_create_files(capabilities):  # they make files: use the commands instead
+        actions = [a for a in actions if not _makes_file(a)]
+    if only:
+        actions = [a for a in actions if any(_within(a.kind or "", kind) for kind in only)]
+    if not resolve:
+        actions = [await _resolved(ls, state, found, action) for action in actions]
+    return list(actions)
+
+
+def _makes_file(action: types.CodeAction) -> bool:
+    data = action.data if isinstance(action.data, dict) else {}
+    return data.get("action") in ("sql", "alembic")
+
+
+def _within(kind: str, wanted: str) -> bool:
+    return kind == wanted or kind.startswith(f"{wanted}.")
+
+
+def _actions(
+    state: FileState,
+    found: _Found,
+    diagnostics: Sequence[types.Diagnostic],
+    where: types.Range,
+    capabilities: Any,
+) -> list[types.CodeAction]:
+    actions: list[types.CodeAction] = []
+    located = [d for d in found.differences if d.range is not None]
+    lines = state.lines
+    ranges = {id(d): state.to_client(d.range, lines) for d in located if d.range is not None}
+    pairs: list[tuple[SchemaDifference, types.Diagnostic | None]] = []
+    for diagnostic in diagnostics:
+        if diagnostic.source != "schema-lsp":
+            continue
+        for difference in located:
+            if difference.code == diagnostic.code and ranges[id(difference)] == diagnostic.range:
+                pairs.append((difference, diagnostic))
+                break
+    if not diagnostics:  # a client that does not send them: what the range touches
+        pairs = [(d, None) for d in located if _overlaps(ranges[id(d)], where)]
+    from ...render.model_edit import model_edit
+
+    for difference, shown in pairs:
+        attached = [shown] if shown is not None else None
+        fix = model_edit(difference, state.text, state.dialect)
+        if fix is not None:
+            edit = document_edit(state, text_edits(state, fix.edits), capabilities)
+            actions.append(
+                types.CodeAction(
+                    title=f"Update model to match database: {fix.title}",
+                    kind=QUICK_FIX,
+                    diagnostics=attached,
+                    edit=edit,
+                    is_preferred=True,
+                )
+            )
+        if _migrating([difference]):
+            actions.append(
+                types.CodeAction(
+                    title="Generate migration SQL for this difference",
+                    kind=QUICK_FIX,
+                    diagnostics=attached,
+                    data={"action": "sql", "uri": state.uri, "difference": _key(difference)},
+                )
+            )
+    if _migrating(found.differences):
+        actions.append(
+            types.CodeAction(
+                title="Generate migration SQL for all differences in this file",
+                kind=SQL_KIND,
+                data={"action": "sql", "uri": state.uri},
+            )
+        )
+        actions.append(
+            types.CodeAction(
+                title="Generate Alembic revision",
+                kind=ALEMBIC_KIND,
+                data={"action": "alembic", "uri": state.uri},
+            )
+        )
+    classes = {e.class_name for e in found.entities if e.range.path == state.path and e.class_name}
+    if classes:
+        for table in unmapped_tables(found.entities, state.schema)[:ENTITY_ACTIONS]:
+            if table.is_view:
+                continue
+            actions.append(
+                types.CodeAction(
+                    title=f"Generate entity class for table {table.key}",
+                    kind=ENTITY_KIND,
+                    data={"action": "entity", "uri": state.uri, "table": table.key},
+                )
+            )
+    return actions
+
+
+def _overlaps(a: types.Range, b: types.Range) -> bool:
+    def key(p: types.Position) -> tuple[int, int]:
+        return p.line, p.character
+
+    return key(a.start) <= key(b.end) and key(b.start) <= key(a.end)
+
+
+@guarded(lambda: None)
+async def resolve_action(ls: LanguageServer, action: types.CodeAction) -> types.CodeAction:
+    data = action.data if isinstance(action.data, dict) else None
+    if data is None or action.edit is not None:
+        return action
+    state = await file_state(ls, str(data.get("uri")), settled=True)
+    if state is None:
+        return action
+    return await _resolved(ls, state, await _found(state), action)
+
+
+async def _resolved(
+    ls: LanguageServer, state: FileState, found: _Found, action: types.CodeAction
+) -> types.CodeAction:
+    data = action.data if isinstance(action.data, dict) else {}
+    kind = data.get("action")
+    capabilities = ls.client_capabilities
+    if kind == "sql":
+        wanted = data.get("difference")
+        differences = [d for d in found.differences if wanted is None or _key(d) == list(wanted)]
+        if not differences:
+            return action
+        text = await asyncio.to_thread(_sql, state, differences)
+        return _new_file(action, state, "migration", ".sql", text, capabilities)
+    if kind == "alembic":
+        return await _alembic(action, state, found, capabilities)
+    if kind == "entity":
+        from .entity_insert import entity_insertion
+
+        table = state.schema.table(str(data.get("table")))
+        if table is None:
+            return action
+        classes = {e.class_name for e in found.entities if e.range.path == state.path}
+        insertion = await asyncio.to_thread(
+            entity_insertion,
+            state.path,
+            state.text,
+            table,
+            state.dialect,
+            {c for c in classes if c},
+        )
+        if insertion is not None:
+            edits = text_edits(state, insertion.edits)
+            action.edit = document_edit(state, edits, capabilities)
+    return action
+
+
+def _sql(state: FileState, differences: list[SchemaDifference]) -> str:
+    from ...render.migration import render_sql
+
+    return render_sql(differences, state.dialect, database=state.schema)
+
+
+async def _alembic(
+    action: types.CodeAction, state: FileState, found: _Found, capabilities: Any
+) -> types.CodeAction:
+    from ...render.migration import render_alembic_revision
+
+    message = f"match the models in {state.path.rpartition('/')[2]}"
+    versions = versions_folder(state.folder)
+    parent = await asyncio.to_thread(head_revision, versions) if versions else None
+    revision = uuid.uuid4().hex[:12]
+    text = await asyncio.to_thread(
+        render_alembic_revision,
+        _migrating(found.differences),
+        state.dialect,
+        message=message,
+        revision_id=revision,
+        down_revision=parent,
+        database=state.schema,
+    )
+    if versions is not None:
+        target = versions / f"{revision}_{slug(message)}.py"
+        return _with_file(action, target, text, capabilities)
+    return _new_file(action, state, "alembic-revision", ".py", text, capabilities)
+
+
+def _new_file(
+    action: types.CodeAction,
+    state: FileState,
+    stem: str,
+    suffix: str,
+    text: str,
+    capabilities: Any,
+) -> types.CodeAction:
+    return _with_file(action, output_file(state.folder.root, stem, suffix), text, capabilities)
+
+
+def _with_file(
+    action: types.CodeAction, target: Any, text: str, capabilities: Any
+) -> types.CodeAction:
+    """The action creates ``target`` with ``text``, then shows it."""
+    from pygls.uris import from_fs_path
+
+    action.edit = new_file_edit(target, text)
+    uri = from_fs_path(str(target)) or target.as_uri()
+    action.command = types.Command(title="Open", command=OPEN_COMMAND, arguments=[uri])
+    return action

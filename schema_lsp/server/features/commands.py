@@ -1,0 +1,149 @@
+"""``workspace/executeCommand`` commands that generate text from a folder's cached schema
+(never the database): TypedDict row types, an entity class, the migration SQL for the
+whole workspace folder; and the two that show a document (after a code action made a
+file, or from a code lens)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer  # at run time: pygls reads the annotations
+from pygls.uris import from_fs_path
+
+from ...entities.model import SourceRange
+from .access import FileState, file_state, folder_of, guarded, index_of, on_worker, session_of
+from .edits import document_edit, text_edits
+
+if TYPE_CHECKING:
+    from ..folder import Folder
+
+ROW_TYPES = "schemaLsp.generateRowTypes"
+ENTITY = "schemaLsp.generateEntity"
+MIGRATION_SQL = "schemaLsp.migrationSql"
+OPEN = "schemaLsp.open"
+SHOW_DIFFERENCE = "schemaLsp.showDifference"
+
+
+def _folder(ls: LanguageServer, uri: Any) -> Folder | None:
+    """The folder of ``uri`` (a file or folder URI), else the first with a schema."""
+    from ..session import path_of
+
+    session = session_of(ls)
+    if session is None:
+        return None
+    if isinstance(uri, str) and (path := path_of(uri)) is not None:
+        return folder_of(session, path)
+    return next((f for f in session.folders.values() if f.schema is not None), None)
+
+
+@guarded(lambda: None)
+async def row_types(ls: LanguageServer, *args: Any) -> str | None:
+    """The TypedDict module for every table and view (argument: a URI in the folder)."""
+    from ...render.types import render_row_types
+
+    folder = _folder(ls, args[0] if args else None)
+    if folder is None or folder.schema is None:
+        return None
+    return await asyncio.to_thread(render_row_types, folder.schema)
+
+
+@guarded(lambda: None)
+async def entity(ls: LanguageServer, *args: Any) -> str | None:
+    """The entity class for a table (arguments: the table, then optionally a model file's
+    URI: the class is then inserted there with ``workspace/applyEdit``)."""
+    from ...render.entity import render_entities
+    from ...render.migration import migration_dialect
+
+    if not args or not isinstance(args[0], str):
+        return None
+    uri = args[1] if len(args) > 1 and isinstance(args[1], str) else None
+    folder = _folder(ls, uri)
+    if folder is None or folder.schema is None:
+        return None
+    table = folder.schema.table(args[0])
+    if table is None:
+        return None
+    state = await file_state(ls, uri) if uri is not None else None
+    if state is not None:
+        inserted = await _insert_entity(ls, state, args[0])
+        if inserted is not None:
+            return inserted
+    dialect = migration_dialect(folder.schema)
+    return await asyncio.to_thread(render_entities, [table], dialect)
+
+
+async def _insert_entity(ls: LanguageServer, state: FileState, table_key: str) -> str | None:
+    from .entity_insert import entity_insertion
+
+    table = state.schema.table(table_key)
+    if table is None:
+        return None
+    entities = await state.run(lambda index: index.entities_in(state.path))
+    classes = {e.class_name for e in entities if e.class_name}
+    insertion = await asyncio.to_thread(
+        entity_insertion, state.path, state.text, table, state.dialect, classes
+    )
+    if insertion is None:
+        return None
+    edit = document_edit(state, text_edits(state, insertion.edits), ls.client_capabilities)
+    result = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit))
+    return insertion.edits[-1].new_text if result.applied else None
+
+
+@guarded(lambda: None)
+async def migration_sql(ls: LanguageServer, *args: Any) -> str | None:
+    """The SQL that makes the database match every model of the folder (argument: a URI
+    in the folder)."""
+    from ...diff import CompareOptions, compare
+    from ...render.migration import migration_dialect, render_sql
+
+    folder = _folder(ls, args[0] if args else None)
+    if folder is None or folder.schema is None:
+        return None
+    schema = folder.schema
+    editor = folder.folder_settings.editor if folder.folder_settings else None
+    options = CompareOptions(
+        comments=bool(editor and editor.comments),
+        check_constraints=bool(editor and editor.check_constraints),
+    )
+    differences = await on_worker(
+        folder, lambda index: compare(index_of(folder).entities(), schema, options)
+    )
+    dialect = migration_dialect(schema)
+    return await asyncio.to_thread(render_sql, differences, dialect, database=schema)
+
+
+@guarded(lambda: None)
+async def open_document(ls: LanguageServer, *args: Any) -> bool:
+    """Show a file a code action has just made (argument: its URI)."""
+    if not args or not isinstance(args[0], str):
+        return False
+    return await _show(ls, args[0], None)
+
+
+@guarded(lambda: None)
+async def show_difference(ls: LanguageServer, *args: Any) -> bool:
+    """Show where a difference is (arguments: path, 0-based line, code-point column)."""
+    if len(args) < 3 or not isinstance(args[0], str):
+        return False
+    uri = from_fs_path(args[0]) or args[0]
+    state = await file_state(ls, uri)
+    position = types.Position(line=int(args[1]), character=int(args[2]))
+    if state is not None:
+        line, column = position.line, position.character
+        position = state.to_client(SourceRange(state.path, line, column, line, column)).start
+    return await _show(ls, uri, types.Range(start=position, end=position))
+
+
+async def _show(ls: LanguageServer, uri: str, selection: types.Range | None) -> bool:
+    capabilities = ls.client_capabilities
+    window = getattr(capabilities, "window", None)
+    show = getattr(window, "show_document", None)
+    if show is None or not show.support:
+        return False
+    result = await ls.window_show_document_async(
+        types.ShowDocumentParams(uri=uri, take_focus=True, selection=selection)
+    )
+    return bool(result.success)

@@ -1,0 +1,105 @@
+"""A new entity class for a table, written into an existing model file: the entity
+generator's class (``render.entity``) on the file's own declarative base, with names
+written the way the file imports them and the imports it lacks added after its last one
+(the same rules the model quick fix follows)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from ...entities.model import SourceRange
+from ...render.entity import render_entities
+from ...render.model_edit import TextEdit, _after_imports, _local_name, _rename
+from ...render.source import Import
+from ...schema import TableSchema
+
+#: Base classes that are not declarative SQLAlchemy (a SQLModel class is written otherwise).
+_NOT_DECLARATIVE = frozenset({"SQLModel", "object"})
+
+
+@dataclass(frozen=True)
+class EntityInsertion:
+    class_name: str
+    edits: tuple[TextEdit, ...]
+
+
+def declarative_base(tree: ast.Module, class_names: set[str]) -> str | None:
+    """The base the file's mapped classes use (or a DeclarativeBase subclass it defines)."""
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name in class_names and node.bases:
+            first = node.bases[0]
+            if isinstance(first, ast.Name) and first.id not in _NOT_DECLARATIVE:
+                return first.id
+            return None
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and any(
+            (isinstance(b, ast.Name) and b.id == "DeclarativeBase")
+            or (isinstance(b, ast.Attribute) and b.attr == "DeclarativeBase")
+            for b in node.bases
+        ):
+            return node.name
+    return None
+
+
+def entity_insertion(
+    path: str, text: str, table: TableSchema, dialect: str, class_names: set[str]
+) -> EntityInsertion | None:
+    """The edits adding ``table``'s class at the end of the file, or None when the file
+    has no declarative base to put it on or does not parse."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return None
+    base = declarative_base(tree, class_names)
+    if base is None:
+        return None
+    module = render_entities([table], dialect, base_name=base)
+    generated = ast.parse(module)
+    taken = {n.name for n in tree.body if isinstance(n, ast.ClassDef)}
+    imports: list[Import] = []
+    blocks: list[str] = []
+    name = ""
+    for node in generated.body:
+        if isinstance(node, ast.ImportFrom) and node.module:
+            imports += [Import(node.module, alias.name) for alias in node.names]
+        elif isinstance(node, ast.Import):
+            imports += [Import(alias.name) for alias in node.names]
+        elif isinstance(node, ast.ClassDef) and node.name == base:
+            continue  # the generator's own base: the file has one
+        else:
+            segment = ast.get_source_segment(module, node, padded=True) or ""
+            if isinstance(node, ast.ClassDef):
+                name = node.name
+                if name in taken:
+                    return None  # a class of that name exists: not guessed
+            elif isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+                name = node.targets[0].id
+            blocks.append(segment)
+    code = "\n\n\n".join(blocks)
+    added = []
+    for item in sorted(set(imports)):
+        if not re.search(rf"(?<![\w.]){re.escape(item.bound_name)}\b", code):
+            continue  # used by the generator's own base only (DeclarativeBase)
+        local = _local_name(tree, item)
+        if local is None:
+            line = (
+                f"import {item.module}"
+                if item.name is None
+                else (f"from {item.module} import {item.name}")
+            )
+            added.append(line)
+        elif local != item.bound_name:
+            code = _rename(code, item.bound_name, local)
+    lines = text.splitlines(keepends=True)
+    trailing = len(text) - len(text.rstrip("\n"))
+    prefix = "\n" * max(0, 3 - trailing) if text.strip() else ""
+    end = SourceRange(path, len(lines), 0, len(lines), 0)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        end = SourceRange(path, len(lines) - 1, len(lines[-1]), len(lines) - 1, len(lines[-1]))
+    edits = [TextEdit(end, f"{prefix}{code}\n")]
+    if added:
+        at = _after_imports(tree)
+        edits.insert(0, TextEdit(SourceRange(path, at, 0, at, 0), "".join(f"{a}\n" for a in added)))
+    return EntityInsertion(name, tuple(edits))

@@ -1,0 +1,62 @@
+"""``textDocument/codeLens``: on each entity of a file, "in sync with <database>" or
+"N differences" (which jumps to the first one)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+
+from .access import differences_in, file_state, guarded, table_of
+
+if TYPE_CHECKING:
+    from pygls.lsp.server import LanguageServer
+
+    from ...diff import SchemaDifference
+    from ...entities.model import EntitySchema
+
+SHOW_COMMAND = "schemaLsp.showDifference"
+#: Kinds that say what was not compared: no difference to count.
+_NOT_COUNTED = frozenset({"not_checked", "type_not_compared", "schema_not_read"})
+
+
+@guarded(list)
+async def code_lens(ls: LanguageServer, params: types.CodeLensParams) -> list[types.CodeLens]:
+    state = await file_state(ls, params.text_document.uri, settled=True)
+    if state is None:
+        return []
+
+    def work(index: Any) -> list[tuple[EntitySchema, list[SchemaDifference]]]:
+        out = []
+        for entity in index.entities_in(state.path):
+            paths = {state.path} | {where.path for _key, where in entity.ranges}
+            table = table_of(entity, state.schema)
+            key = table.key if table is not None else entity.table.key
+            found = [
+                d
+                for path in sorted(paths)
+                for d in differences_in(state.folder, path)
+                if d.table == key and d.kind not in _NOT_COUNTED
+            ]
+            out.append((entity, found))
+        return out
+
+    database = state.folder.describe()
+    stale = " (stale)" if state.stale else ""
+    lenses = []
+    for entity, found in await state.run(work):
+        where = state.to_client(entity.range)
+        if not found:
+            command = types.Command(title=f"in sync with {database}{stale}", command="")
+        else:
+            first = found[0]
+            assert first.range is not None
+            target = first.range
+            plural = "difference" if len(found) == 1 else "differences"
+            command = types.Command(
+                title=f"{len(found)} {plural}{stale}",
+                command=SHOW_COMMAND,
+                arguments=[target.path, target.start_line, target.start_column],
+            )
+        lenses.append(types.CodeLens(range=where, command=command))
+    return lenses

@@ -1,0 +1,528 @@
+"""The language server's editor features end to end over stdio, against real databases:
+code actions (the model quick fix applied until no diagnostic is left, migration SQL and
+Alembic revisions as new workspace files, an entity class inserted), hover, completion,
+code lens and go to definition; and empty answers where there is nothing to say."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lsprotocol import types
+from pytest_lsp import LanguageClient, client_capabilities
+
+from schema_lsp.diff import CompareOptions, compare
+from schema_lsp.entities import parse_entities
+from schema_lsp.introspect import introspect_database
+from tests.test_server_support import (
+    codes,
+    line_of,
+    open_document,
+    published,
+    replace_text,
+    server_env,
+    sqlite_database,
+    start,
+    stop,
+    wait_until,
+    write,
+)
+
+pytestmark = pytest.mark.asyncio
+
+MODELS = """\
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(100))
+    group: Mapped[str | None] = mapped_column(String(10))
+
+
+class Order(Base):
+    __tablename__ = "orders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+"""
+#: users lacks "group" (SL110) and has created_at the model lacks (SL111); orders has an
+#: index the model lacks (SL161) and a key that cascades (SL182); products has no entity.
+SCHEMA = (
+    "CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, email VARCHAR(100) NOT NULL, "
+    "created_at DATETIME)",
+    "CREATE TABLE orders (id INTEGER NOT NULL PRIMARY KEY, "
+    "user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE)",
+    "CREATE INDEX ix_orders_user_id ON orders (user_id)",
+    "CREATE TABLE products (id INTEGER NOT NULL PRIMARY KEY, name VARCHAR(50) NOT NULL)",
+)
+EXPECTED = ["SL110", "SL111", "SL161", "SL182"]
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> tuple[Path, Path, str]:
+    folder = tmp_path / "shop"
+    models = write(folder / "app" / "models.py", MODELS)
+    url = sqlite_database(tmp_path / "shop.db", *SCHEMA)
+    return folder, models, url
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def _offset(text: str, position: types.Position) -> int:
+    lines = text.splitlines(keepends=True)
+    return sum(len(line) for line in lines[: position.line]) + position.character
+
+
+def apply_text_edits(text: str, edits: list[types.TextEdit]) -> str:
+    """The text after LSP edits (ASCII text: UTF-16 units are characters)."""
+    ordered = sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character))
+    for edit in reversed(ordered):
+        start, end = _offset(text, edit.range.start), _offset(text, edit.range.end)
+        text = text[:start] + edit.new_text + text[end:]
+    return text
+
+
+def edits_for(edit: types.WorkspaceEdit, uri: str) -> list[types.TextEdit]:
+    found: list[Any] = list((edit.changes or {}).get(uri, []))
+    for change in edit.document_changes or []:
+        if isinstance(change, types.TextDocumentEdit) and change.text_document.uri == uri:
+            found += change.edits
+    return found
+
+
+def created(edit: types.WorkspaceEdit) -> tuple[Path, str]:
+    """The file a workspace edit creates and the text it writes into it."""
+    changes = list(edit.document_changes or [])
+    (create,) = [c for c in changes if isinstance(c, types.CreateFile)]
+    (text,) = [e.new_text for e in edits_for(edit, create.uri)]
+    return Path(types_uri_path(create.uri)), text
+
+
+def types_uri_path(uri: str) -> str:
+    from pygls.uris import to_fs_path
+
+    return to_fs_path(uri) or uri
+
+
+def text_id(path: Path) -> types.TextDocumentIdentifier:
+    return types.TextDocumentIdentifier(uri=path.as_uri())
+
+
+async def settled(lsp: LanguageClient, path: Path, version: int) -> list[types.Diagnostic]:
+    """The diagnostics published for ``version`` of an open document."""
+    found = await wait_until(
+        lambda: [p for p in published(lsp) if p.uri == path.as_uri() and p.version == version]
+    )
+    return list(found[-1].diagnostics)
+
+
+async def actions_at(
+    lsp: LanguageClient,
+    path: Path,
+    diagnostics: list[types.Diagnostic],
+    where: types.Range | None = None,
+    only: list[str] | None = None,
+) -> list[types.CodeAction]:
+    start = types.Position(line=0, character=0)
+    found = await lsp.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=text_id(path),
+            range=where or (diagnostics[0].range if diagnostics else types.Range(start, start)),
+            context=types.CodeActionContext(diagnostics=diagnostics, only=only),
+        )
+    )
+    assert found is not None
+    return [a for a in found if isinstance(a, types.CodeAction)]
+
+
+async def resolve(lsp: LanguageClient, action: types.CodeAction) -> types.CodeAction:
+    if action.edit is not None:
+        return action
+    return await lsp.code_action_resolve_async(action)
+
+
+def titled(actions: list[types.CodeAction], prefix: str) -> types.CodeAction:
+    (action,) = [a for a in actions if a.title.startswith(prefix)]
+    return action
+
+
+async def fix_all(lsp: LanguageClient, models: Path, first: list[types.Diagnostic]) -> str:
+    """Apply "Update model to match database" to one diagnostic at a time (the editor
+    sending each result) until none is left; returns the final text."""
+    text, version, diagnostics = models.read_text(), 1, first
+    for _ in range(10):
+        if not diagnostics:
+            return text
+        actions = await actions_at(lsp, models, [diagnostics[0]])
+        fix = titled(actions, "Update model to match database")
+        assert fix.kind == types.CodeActionKind.QuickFix
+        assert fix.edit is not None
+        text = apply_text_edits(text, edits_for(fix.edit, models.as_uri()))
+        version += 1
+        replace_text(lsp, models, text, version=version)
+        diagnostics = await settled(lsp, models, version)
+    raise AssertionError(f"still {codes(diagnostics)} after ten fixes:\n{text}")
+
+
+# -- code actions ----------------------------------------------------------------------
+
+
+async def test_update_model_quick_fixes_round_trip_to_no_diagnostics(shop):
+    folder, models, url = shop
+    lsp = await start([folder], env=server_env(SCHEMA_LSP_DATABASE_URL=url))
+    try:
+        open_document(lsp, models)
+        first = await settled(lsp, models, 1)
+        assert codes(first) == EXPECTED
+        text = await fix_all(lsp, models, first)
+        assert "group" not in text
+        assert "created_at: Mapped[datetime.datetime | None] = mapped_column(DateTime)" in text
+        assert "index=True" in text
+        # The fixed text is in sync for the core too (the oracle: a fresh check).
+        models.write_text(text)
+        database = introspect_database(url)
+        assert compare(parse_entities([models]), database) == []
+    finally:
+        await stop(lsp)
+
+
+async def test_vs_code_gets_a_versioned_edit(shop):
+    folder, models, url = shop
+    lsp = await start(
+        [folder],
+        env=server_env(SCHEMA_LSP_DATABASE_URL=url),
+        capabilities=client_capabilities("visual_studio_code"),
+    )
+    try:
+        open_document(lsp, models, version=7)
+        diagnostics = await settled(lsp, models, 7)
+        (missing,) = [d for d in diagnostics if d.code == "SL110"]
+        fix = titled(await actions_at(lsp, models, [missing]), "Update model")
+        assert fix.edit is not None and fix.edit.document_changes
+        (change,) = fix.edit.document_changes
+        assert isinstance(change, types.TextDocumentEdit)
+        assert change.text_document.version == 7
+    finally:
+        await stop(lsp)
+
+
+async def test_migration_sql_for_a_difference_and_for_the_file(shop):
+    folder, models, url = shop
+    lsp = await start([folder], env=server_env(SCHEMA_LSP_DATABASE_URL=url))
+    try:
+        open_document(lsp, models)
+        diagnostics = await settled(lsp, models, 1)
+        (missing,) = [d for d in diagnostics if d.code == "SL110"]
+        actions = await actions_at(lsp, models, [missing])
+        one = await resolve(lsp, titled(actions, "Generate migration SQL for this difference"))
+        assert one.edit is not None
+        path, sql = created(one.edit)
+        assert path.parent == folder / "schema-lsp" and path.suffix == ".sql"
+        assert not path.exists()  # the editor creates it when it applies the edit
+        assert 'ALTER TABLE users ADD COLUMN "group" VARCHAR(10);' in sql
+        assert "created_at" not in sql
+        # The action then shows the new file.
+        assert one.command is not None and one.command.command == "schemaLsp.open"
+        await lsp.workspace_execute_command_async(
+            types.ExecuteCommandParams(command=one.command.command, arguments=one.command.arguments)
+        )
+        assert [d.uri for d in lsp.shown_documents] == [path.as_uri()]
+
+        sources = await actions_at(lsp, models, [], only=["source"])
+        assert "Generate migration SQL for this difference" not in [a.title for a in sources]
+        whole = await resolve(lsp, titled(sources, "Generate migration SQL for all differences"))
+        assert whole.kind == "source.schemaLsp.migrationSql"
+        _, sql = created(whole.edit)
+        assert 'ADD COLUMN "group"' in sql
+        assert "ALTER TABLE _alembic_tmp_orders RENAME TO orders;" in sql  # SQLite's rebuild
+        # The same through the command, for the whole workspace folder.
+        text = await lsp.workspace_execute_command_async(
+            types.ExecuteCommandParams(
+                command="schemaLsp.migrationSql", arguments=[folder.as_uri()]
+            )
+        )
+        assert 'ADD COLUMN "group" VARCHAR(10)' in text
+    finally:
+        await stop(lsp)
+
+
+async def test_alembic_revision_is_created_in_the_versions_folder(shop):
+    folder, models, url = shop
+    versions = folder / "migrations" / "versions"
+    write(
+        versions / "abc123_first.py",
+        '''\
+        """first"""
+        revision = "abc123"
+        down_revision = None
+        ''',
+    )
+    lsp = await start([folder], env=server_env(SCHEMA_LSP_DATABASE_URL=url))
+    try:
+        open_document(lsp, models)
+        await settled(lsp, models, 1)
+        sources = await actions_at(lsp, models, [], only=["source.schemaLsp.alembicRevision"])
+        action = await resolve(lsp, titled(sources, "Generate Alembic revision"))
+        path, text = created(action.edit)
+        assert path.parent == versions
+        assert path.name.endswith("_match_the_models_in_models_py.py")
+        assert re.search(r"^down_revision: str \| None = ['\"]abc123['\"]$", text, re.M)
+        assert "def upgrade() -> None:" in text and "batch_alter_table" in text
+        compile(text, str(path), "exec")
+    finally:
+        await stop(lsp)
+
+
+async def test_alembic_revision_without_a_versions_folder_stays_in_the_workspace(shop):
+    folder, models, url = shop
+    lsp = await start([folder], env=server_env(SCHEMA_LSP_DATABASE_URL=url))
+    try:
+        open_document(lsp, models)
+        await settled(lsp, models, 1)
+        sources = await actions_at(lsp, models, [], only=["source"])
+        path, _text = created((await resolve(lsp, titled(sources, "Generate Alembic"))).edit)
+        assert path.parent == folder / "schema-lsp"
+    finally:
+        await stop(lsp)
+
+
+async def test_entity_class_is_inserted_and_its_table_is_then_mapped(shop):
+    folder, models, url = shop
+    lsp = await start([folder], env=server_env(SCHEMA_LSP_DATABASE_URL=url))
+    try:
+        open_document(lsp, models)
+        await settled(lsp, models, 1)
+        sources = await actions_at(lsp, models, [], only=["source"])
+        action = await resolve(lsp, titled(sources, "Generate entity class for table products"))
+        assert action.edit is not None
+        text = apply_text_edits(models.read_text(), edits_for(action.edit, models.as_uri()))
+        assert "class Products(Base):" in text and '__tablename__ = "products"' in text
+        compile(text, str(models), "exec")
+        replace_text(lsp, models, text, version=2)
+        assert codes(await settled(lsp, models, 2)) == EXPECTED  # nothing new
+        sources = await actions_at(lsp, models, [], only=["source"])
+        assert not [a for a in sources if "products" in a.title]
+        # The oracle, with tables that have no entity reported too: products is mapped.
+        models.write_text(text)
+        options = CompareOptions(unmapped_tables=True)
+        found = compare(parse_entities([models]), introspect_database(url), options)
+        assert [d for d in found if d.table == "products"] == []
+    finally:
+        await stop(lsp)
+
+
+# -- hover, completion, lens, definition ------------------------------------------------
+
+
+async def hover_at(lsp: LanguageClient, path: Path, line: int, character: int) -> str | None:
+    found = await lsp.text_document_hover_async(
+        types.HoverParams(
+            text_document=text_id(path), position=types.Position(line=line, character=character)
+        )
+    )
+    if found is None:
+        return None
+    assert isinstance(found.contents, types.MarkupContent)
+    return found.contents.value
+
+
+async def test_hover_shows_the_database_definition_and_marks_a_stale_schema(shop, tmp_path):
+    folder, models, url = shop
+    lsp = await start([folder], env=server_env(SCHEMA_LSP_DATABASE_URL=url))
+    try:
+        open_document(lsp, models)
+        await settled(lsp, models, 1)
+        table = await hover_at(lsp, models, line_of(models, "class Order"), 8)
+        assert table is not None
+        assert "**orders** (table, 2 columns)" in table
+        assert "index `ix_orders_user_id` (user_id)" in table
+        assert "ON DELETE CASCADE" in table and "stale" not in table
+        column = await hover_at(lsp, models, line_of(models, "email:"), 6)
+        assert column is not None and "**users.email** `VARCHAR(100) NOT NULL`" in column
+        missing = await hover_at(lsp, models, line_of(models, "group:"), 5)
+        assert missing is not None and "no such column" in missing
+        assert await hover_at(lsp, models, line_of(models, "pass"), 5) is None
+        # The database becomes unreadable: the cached schema is shown, marked stale.
+        (tmp_path / "shop.db").write_bytes(b"this is no database" * 100)
+        await lsp.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="schemaLsp.refresh")
+        )
+        stale = await hover_at(lsp, models, line_of(models, "email:"), 6)
+        assert stale is not None and "(cached schema, stale)" in stale
+        assert "VARCHAR(100)" in stale
+    finally:
+        await stop(lsp)
+
+
+async def complete(lsp: LanguageClient, path: Path, line: int, character: int) -> list[Any]:
+    found = await lsp.text_document_completion_async(
+        types.CompletionParams(
+            text_document=text_id(path), position=types.Position(line=line, character=character)
+        )
+    )
+    if found is None:
+        return []
+    return list(found.items if isinstance(found, types.CompletionList) else found)
+
+
+async def test_completion_of_table_names_and_missing_columns(shop):
+    folder, models, url = shop
+    lsp = await start([folder], env=server_env(SCHEMA_LSP_DATABASE_URL=url))
+    try:
+        open_document(lsp, models)
+        await settled(lsp, models, 1)
+        text = models.read_text() + '\n\nclass Product(Base):\n    __tablename__ = "pro'
+        replace_text(lsp, models, text, version=2)
+        last = len(text.splitlines()) - 1
+        items = await complete(lsp, models, last, len(text.splitlines()[-1]))
+        assert [item.label for item in items] == ["products"]
+        assert items[0].text_edit.new_text == "products"
+        assert items[0].text_edit.range.start.character == len('    __tablename__ = "')
+
+        # An empty line in the users class: the column the model lacks, written as the
+        # quick fix writes it.
+        text = MODELS.replace(
+            "    group: Mapped[str | None] = mapped_column(String(10))\n",
+            "    group: Mapped[str | None] = mapped_column(String(10))\n    cre\n",
+        )
+        replace_text(lsp, models, text, version=3)
+        line = text.splitlines().index("    cre")
+        items = await complete(lsp, models, line, 7)
+        (item,) = items
+        assert item.label == "created_at"
+        assert item.text_edit.new_text == (
+            "created_at: Mapped[datetime.datetime | None] = mapped_column(DateTime)"
+        )
+        assert item.text_edit.range.start == types.Position(line=line, character=4)
+        imports = "".join(edit.new_text for edit in item.additional_text_edits or [])
+        assert "import datetime" in imports and "DateTime" in imports
+        completed = apply_text_edits(text, [item.text_edit, *(item.additional_text_edits or [])])
+        compile(completed, str(models), "exec")
+        # Elsewhere: nothing.
+        assert await complete(lsp, models, line_of(models, "id:"), 10) == []
+    finally:
+        await stop(lsp)
+
+
+async def test_code_lens_on_each_entity(shop):
+    folder, models, url = shop
+    lsp = await start([folder], env=server_env(SCHEMA_LSP_DATABASE_URL=url))
+    try:
+        open_document(lsp, models)
+        await settled(lsp, models, 1)
+        lenses = await lsp.text_document_code_lens_async(
+            types.CodeLensParams(text_document=text_id(models))
+        )
+        assert lenses is not None
+        titles = {lens.range.start.line: lens.command.title for lens in lenses if lens.command}
+        assert titles == {
+            line_of(models, "class User"): "2 differences",
+            line_of(models, "class Order"): "2 differences",
+        }
+        text = MODELS.replace(
+            'ForeignKey("users.id"))', 'ForeignKey("users.id", ondelete="CASCADE"), index=True)'
+        )
+        replace_text(lsp, models, text, version=2)
+        await settled(lsp, models, 2)
+        lenses = await lsp.text_document_code_lens_async(
+            types.CodeLensParams(text_document=text_id(models))
+        )
+        titles = {
+            lens.range.start.line: lens.command.title for lens in lenses or [] if lens.command
+        }
+        assert (
+            titles[line_of(models, "class Order")] == f"in sync with sqlite:{folder.parent}/shop.db"
+        )
+        assert titles[line_of(models, "class User")] == "2 differences"
+        # The differences lens shows the first difference.
+        (users,) = [
+            lens for lens in lenses or [] if lens.range.start.line == line_of(models, "class User")
+        ]
+        assert users.command.command == "schemaLsp.showDifference"
+        await lsp.workspace_execute_command_async(
+            types.ExecuteCommandParams(
+                command=users.command.command, arguments=users.command.arguments
+            )
+        )
+        (shown,) = lsp.shown_documents
+        assert shown.uri == models.as_uri()
+        assert shown.selection is not None
+        assert shown.selection.start.line == line_of(models, "class User")  # SL111 is there
+    finally:
+        await stop(lsp)
+
+
+async def test_definition_from_a_foreign_key_target(shop):
+    folder, models, url = shop
+    other = write(
+        folder / "app" / "billing.py",
+        """\
+        from sqlalchemy import ForeignKey
+        from sqlalchemy.orm import Mapped, mapped_column
+
+        from app.models import Base
+
+
+        class Invoice(Base):
+            __tablename__ = "invoices"
+
+            id: Mapped[int] = mapped_column(primary_key=True)
+            order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+            user_id: Mapped[int] = mapped_column(ForeignKey("main.users.email"))
+        """,
+    )
+    lsp = await start([folder], env=server_env(SCHEMA_LSP_DATABASE_URL=url))
+    try:
+        open_document(lsp, other)
+        await settled(lsp, other, 1)
+        line = line_of(other, "orders.id")
+        column = other.read_text().splitlines()[line].index("orders.id") + 2
+        found = await lsp.text_document_definition_async(
+            types.DefinitionParams(
+                text_document=text_id(other), position=types.Position(line=line, character=column)
+            )
+        )
+        assert found == [location(models, "    id:", "id")]
+        # schema.table.column, the default schema named: the column's own line.
+        line = line_of(other, "main.users.email")
+        column = other.read_text().splitlines()[line].index("main.users") + 1
+        found = await lsp.text_document_definition_async(
+            types.DefinitionParams(
+                text_document=text_id(other), position=types.Position(line=line, character=column)
+            )
+        )
+        assert found == [location(models, "    email:", "email")]
+        # Not on a foreign key: nothing.
+        found = await lsp.text_document_definition_async(
+            types.DefinitionParams(
+                text_document=text_id(other), position=types.Position(line=0, character=1)
+            )
+        )
+        assert not found
+    finally:
+        await stop(lsp)
+
+
+def location(path: Path, line_text: str, name: str) -> types.Location:
+    """Where ``name`` starts on the last line containing ``line_text``."""
+    lines = path.read_text().splitlines()
+    line = max(n for n, text in enumerate(lines) if line_text in text)
+    start = lines[line].index(name)
+    return types.Location(
+        uri=path.as_uri(),
+        range=types.Range(
+            start=types.Position(line=line, character=start),
+            end=types.Position(line=line, character=start + len(name)),
+        ),
+    )
