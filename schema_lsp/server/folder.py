@@ -240,6 +240,12 @@ class Folder:
         self._texts.pop(path, None)
         self._revisions.pop(path, None)
 
+    @property
+    def index(self) -> WorkspaceIndex:
+        """The folder's model index, for features reading entities. Worker only: use it
+        inside a job given to ``submit``."""
+        return self._index
+
     def indexed(self, path: str) -> bool:
         return path in self._revisions
 
