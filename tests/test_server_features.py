@@ -526,3 +526,80 @@ def location(path: Path, line_text: str, name: str) -> types.Location:
             end=types.Position(line=line, character=start + len(name)),
         ),
     )
+
+
+# -- nothing to say --------------------------------------------------------------------
+
+
+async def every_request(lsp: LanguageClient, path: Path, line: int, character: int) -> list[Any]:
+    """What each feature answers at one position (errors would raise)."""
+    position = types.Position(line=line, character=character)
+    document = text_id(path)
+    return [
+        await lsp.text_document_hover_async(
+            types.HoverParams(text_document=document, position=position)
+        ),
+        await lsp.text_document_completion_async(
+            types.CompletionParams(text_document=document, position=position)
+        ),
+        await lsp.text_document_definition_async(
+            types.DefinitionParams(text_document=document, position=position)
+        ),
+        await lsp.text_document_code_lens_async(types.CodeLensParams(text_document=document)),
+        await lsp.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=document,
+                range=types.Range(start=position, end=position),
+                context=types.CodeActionContext(diagnostics=[]),
+            )
+        ),
+    ]
+
+
+async def test_outside_the_workspace_and_broken_files_get_empty_answers(shop, tmp_path):
+    folder, models, url = shop
+    outside = write(tmp_path / "elsewhere" / "models.py", MODELS)
+    lsp = await start([folder], env=server_env(SCHEMA_LSP_DATABASE_URL=url))
+    try:
+        open_document(lsp, models)
+        await settled(lsp, models, 1)
+        open_document(lsp, outside)
+        line = line_of(outside, 'ForeignKey("users.id")')
+        answers = await every_request(lsp, outside, line, 50)
+        assert all(not answer for answer in answers), answers
+        assert await hover_at(lsp, outside, line_of(outside, "class User"), 8) is None
+        # A file that stops parsing: no errors, nothing made up from the broken text.
+        broken = models.read_text().replace("class Order(Base):", "class Order(Base:")
+        replace_text(lsp, models, broken, version=2)
+        line = line_of(models, 'ForeignKey("users.id")')
+        _hover, completion, definition, _lenses, actions = await every_request(
+            lsp, models, line, 50
+        )
+        assert not completion and not definition
+        assert not [a for a in actions or [] if a.title.startswith("Update model")]
+        assert not lsp.messages  # no internal error was shown
+    finally:
+        await stop(lsp)
+
+
+@pytest.mark.postgres
+async def test_postgresql_quick_fixes_and_migration_sql(tmp_path, postgres_db):
+    postgres_db.execute(
+        "CREATE TABLE users (id serial PRIMARY KEY, email varchar(200) NOT NULL)",
+        "CREATE TABLE orders (id serial PRIMARY KEY, user_id integer NOT NULL REFERENCES users)",
+    )
+    folder = tmp_path / "pg"
+    models = write(folder / "models.py", MODELS)
+    lsp = await start([folder], init_options={"databaseUrl": postgres_db.url})
+    try:
+        open_document(lsp, models)
+        first = await settled(lsp, models, 1)
+        assert codes(first) == ["SL110", "SL120"]
+        sources = await actions_at(lsp, models, [], only=["source.schemaLsp.migrationSql"])
+        _path, sql = created((await resolve(lsp, titled(sources, "Generate migration"))).edit)
+        assert "ALTER TABLE users ALTER COLUMN email TYPE VARCHAR(100)" in sql
+        assert 'ALTER TABLE users ADD COLUMN "group" VARCHAR(10);' in sql
+        text = await fix_all(lsp, models, first)
+        assert "String(200)" in text
+    finally:
+        await stop(lsp)

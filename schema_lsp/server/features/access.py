@@ -137,9 +137,8 @@ async def on_worker(folder: Folder, work: Callable[[WorkspaceIndex], T]) -> T:
 
 
 def index_of(folder: Folder) -> WorkspaceIndex:
-    """The folder's index. Worker only. Folder keeps it private (its one-thread rule);
-    features read it through here, on the worker, and nowhere else."""
-    return folder._index  # the one read of it outside folder.py
+    """The folder's index. Worker only (``on_worker`` runs work there)."""
+    return folder.index
 
 
 def differences_in(folder: Folder, path: str) -> list[SchemaDifference]:
