@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 from difflib import get_close_matches
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from .allocation import collector_paused
 from .errors import DatabaseUnreachable, IntrospectionError, UnknownTable
@@ -112,6 +113,8 @@ class SchemaIntrospector:
     def _get_engine(self) -> Engine:
         if self._engine is None:
             self._engine = _create_engine(self.url, self.statement_timeout)
+        elif self.url.dialect == "sqlite":
+            _sqlite_file(self.url)  # deleted since the engine was made: say so plainly
         return self._engine
 
     @contextmanager
@@ -199,17 +202,31 @@ def _create_engine(url: DatabaseUrl, statement_timeout: float) -> Engine:
     url.check_driver()
     connect_args: dict[str, Any] = {}
     dialect = url.dialect
+    target = url.sqlalchemy_url
     if dialect == "sqlite":
-        database = url.sqlalchemy_url.database or ":memory:"
-        on_disk = database != ":memory:" and not database.startswith("file:")
-        if on_disk and not Path(database).is_file():
-            # sqlite3 would silently create an empty database: a typo must not do that.
-            raise DatabaseUnreachable(f"SQLite database file not found: {database}")
+        database = _sqlite_file(url)
+        if database is not None:
+            # Opened read-only, so a file deleted after the check is an error when
+            # connecting, never a new empty database.
+            location = quote(str(Path(database).resolve()))
+            query = {**target.query, "mode": "ro", "uri": "true"}
+            target = target.set(database=f"file:{location}", query=query)
     elif dialect in ("postgresql", "mysql", "mariadb"):
         connect_args["connect_timeout"] = max(1, int(statement_timeout))
     return sqlalchemy.create_engine(
-        url.sqlalchemy_url, poolclass=sqlalchemy.NullPool, connect_args=connect_args
+        target, poolclass=sqlalchemy.NullPool, connect_args=connect_args
     )
+
+
+def _sqlite_file(url: DatabaseUrl) -> str | None:
+    """The file of an on-disk SQLite URL (None for memory and ``file:`` URIs); raises when
+    it does not exist: sqlite3 would create an empty database, and a typo must not."""
+    database = url.sqlalchemy_url.database or ":memory:"
+    if database == ":memory:" or database.startswith("file:"):
+        return None
+    if not Path(database).is_file():
+        raise DatabaseUnreachable(f"SQLite database file not found: {database}")
+    return database
 
 
 def _make_read_only(connection: Connection, statement_timeout: float) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 import sqlalchemy as sa
 
@@ -283,6 +285,31 @@ def test_missing_sqlite_file_is_not_created(tmp_path):
     with pytest.raises(DatabaseUnreachable, match="not found"):
         introspect_database(f"sqlite:///{path}")
     assert not path.exists()
+
+
+def test_sqlite_file_deleted_between_reads_is_not_recreated(tmp_path):
+    """A long-lived introspector (the server's registry) whose file goes away says so,
+    and never leaves an empty database behind; the file is opened read-only."""
+    path = tmp_path / "my app.db"
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+    connection.commit()
+    connection.close()
+    introspector = SchemaIntrospector(f"sqlite:///{path}")
+    try:
+        assert [t.name for t in introspector.introspect().tables] == ["t"]
+        with (
+            introspector._read_only_connection() as open_,
+            pytest.raises(sa.exc.OperationalError, match="readonly"),
+        ):
+            open_.exec_driver_sql("PRAGMA query_only = OFF")
+            open_.exec_driver_sql("CREATE TABLE u (id int)")
+        path.unlink()
+        with pytest.raises(DatabaseUnreachable, match="not found"):
+            introspector.introspect()
+        assert not path.exists()
+    finally:
+        introspector.dispose()
 
 
 def test_unreachable_server_message_has_no_password():
