@@ -6,6 +6,7 @@ tables, the test's own oracle) that has drifted from it. On SQLite, PostgreSQL a
 the real ``compare`` finds the drift, the quick fix "update the model to match the database"
 is applied one edit at a time (lines it does not touch stay byte-identical, the file still
 compiles), the workspace index re-parses the file, and ``compare`` then finds nothing at all.
+Every story of the scenario suite (tests/scenarios) is fixed the same way on SQLite.
 """
 
 from __future__ import annotations

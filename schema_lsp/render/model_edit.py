@@ -134,7 +134,8 @@ def model_edit(difference: SchemaDifference, source_text: str, dialect: str) -> 
     if handler is None:
         return None
     _note_aliases(tree)
-    return handler(_Editor(difference, source_text, tree, dialect))
+    fix = handler(_Editor(difference, source_text, tree, dialect))
+    return fix if fix is not None and fix.edits else None
 
 
 def apply_edits(source_text: str, edits: Iterable[TextEdit]) -> str:
