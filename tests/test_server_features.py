@@ -603,3 +603,95 @@ async def test_postgresql_quick_fixes_and_migration_sql(tmp_path, postgres_db):
         assert "String(200)" in text
     finally:
         await stop(lsp)
+
+
+async def test_commands_generate_row_types_and_entities(shop):
+    folder, models, url = shop
+    applied: list[types.ApplyWorkspaceEditParams] = []
+
+    def apply_edit(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+        applied.append(params)
+        return types.ApplyWorkspaceEditResult(applied=True)
+
+    lsp = await start(
+        [folder],
+        env=server_env(SCHEMA_LSP_DATABASE_URL=url),
+        handlers={types.WORKSPACE_APPLY_EDIT: apply_edit},
+    )
+    try:
+        open_document(lsp, models)
+        await settled(lsp, models, 1)
+
+        async def run(command: str, *arguments: Any) -> Any:
+            return await lsp.workspace_execute_command_async(
+                types.ExecuteCommandParams(command=command, arguments=list(arguments))
+            )
+
+        row_types = await run("schemaLsp.generateRowTypes", folder.as_uri())
+        assert (
+            "class Products(TypedDict):" in row_types and "class Database(TypedDict):" in row_types
+        )
+        compile(row_types, "row_types.py", "exec")
+        module = await run("schemaLsp.generateEntity", "products")
+        assert "class Base(DeclarativeBase):" in module and "class Products(Base):" in module
+        assert await run("schemaLsp.generateEntity", "no_such_table") is None
+        assert not applied
+        # With a model file: the class is inserted there through workspace/applyEdit.
+        inserted = await run("schemaLsp.generateEntity", "products", models.as_uri())
+        assert "class Products(Base):" in inserted and "class Base" not in inserted
+        (params,) = applied
+        text = apply_text_edits(models.read_text(), edits_for(params.edit, models.as_uri()))
+        assert text.endswith(inserted) and "from sqlalchemy import Integer" in text
+        compile(text, str(models), "exec")
+    finally:
+        await stop(lsp)
+
+
+def apply_utf16_edits(text: str, edits: list[types.TextEdit]) -> str:
+    """The text after LSP edits whose characters count UTF-16 code units."""
+
+    def offset(position: types.Position) -> int:
+        lines = text.splitlines(keepends=True)
+        before = sum(len(line) for line in lines[: position.line])
+        units = 0
+        for index, char in enumerate(lines[position.line] if position.line < len(lines) else ""):
+            if units >= position.character:
+                return before + index
+            units += len(char.encode("utf-16-le")) // 2
+        return before + len(lines[position.line]) if position.line < len(lines) else len(text)
+
+    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character))[::-1]:
+        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
+    return text
+
+
+async def test_quick_fix_positions_are_in_the_clients_encoding(tmp_path):
+    """A keyword added after an emoji: UTF-16 positions differ from code points there."""
+    folder = tmp_path / "emoji"
+    models = write(
+        folder / "models.py",
+        MODELS.replace(
+            "email: Mapped[str] = mapped_column(String(100))",
+            'email: Mapped[str] = mapped_column(String(100), doc="📧 mail")',
+        ),
+    )
+    url = sqlite_database(
+        tmp_path / "emoji.db",
+        "CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, "
+        "email VARCHAR(100) NOT NULL DEFAULT 'none', \"group\" VARCHAR(10))",
+        "CREATE TABLE orders (id INTEGER NOT NULL PRIMARY KEY, "
+        "user_id INTEGER NOT NULL REFERENCES users (id))",
+    )
+    lsp = await start([folder], env=server_env(SCHEMA_LSP_DATABASE_URL=url))
+    try:
+        open_document(lsp, models)
+        (default,) = await settled(lsp, models, 1)
+        assert default.code == "SL150"
+        fix = titled(await actions_at(lsp, models, [default]), "Update model")
+        assert fix.edit is not None
+        text = apply_utf16_edits(models.read_text(), edits_for(fix.edit, models.as_uri()))
+        assert 'doc="📧 mail", server_default=' in text
+        replace_text(lsp, models, text, version=2)
+        assert await settled(lsp, models, 2) == []
+    finally:
+        await stop(lsp)

@@ -21,7 +21,7 @@ STALE = "(cached schema, stale)"
 
 @guarded(lambda: None)
 async def hover(ls: LanguageServer, params: types.HoverParams) -> types.Hover | None:
-    state = await file_state(ls, params.text_document.uri)
+    state = await file_state(ls, params.text_document.uri, settled=True)
     if state is None:
         return None
     line, column = state.from_client(params.position)
