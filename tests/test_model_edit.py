@@ -1220,7 +1220,6 @@ def test_names_inside_strings_are_not_renamed(postgres_db, tmp_path):
 #: Scenarios whose drift lives in what several entities share: the fix is left to a human.
 SHARED = {
     "abstract_base_unique_missing": "the unique column is an abstract base's",
-    "single_table_inheritance_column_missing": "the column is a subclass's, on its parent table",
     "declared_attr_foreign_key_missing": "the key comes from a mixin's declared_attr",
 }
 

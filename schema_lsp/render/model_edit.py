@@ -252,25 +252,42 @@ class _Editor:
         return None
 
     def in_own_class(self, statement: ast.stmt) -> bool:
-        """The statement is in the class that names the table (not in a mixin or base
-        other entities share: removing it there would change them too)."""
+        """The statement is in a class that maps the table: the one that names it, or a
+        single-table-inheritance subclass of it (not a mixin or an abstract base other
+        entities share: editing it there would change them too)."""
         table = self.difference.declared_table
         for node in ast.walk(self.tree):
             if isinstance(node, ast.ClassDef) and statement in node.body:
-                if table is None:
-                    return False
-                sqlmodel_table = any(
-                    k.arg == "table" and _constant(k.value) is True for k in node.keywords
-                )
-                if sqlmodel_table and node.name.lower() == table.name:
-                    return True  # SQLModel's table name: the class name in lower case
-                return any(
-                    isinstance(item, (ast.Assign, ast.AnnAssign))
-                    and _assigned_names(item) in (["__tablename__"], ["__table__"])
-                    and _table_name(item.value) == table.name
-                    for item in node.body
-                )
+                return table is not None and self.maps(node, table.name, set())
         return False
+
+    def maps(self, klass: ast.ClassDef, table: str, seen: set[str]) -> bool:
+        """``klass`` maps ``table``: it names it, or (naming no table, not abstract) it
+        inherits it from a class of this file that does."""
+        seen.add(klass.name)
+        sqlmodel_table = any(
+            k.arg == "table" and _constant(k.value) is True for k in klass.keywords
+        )
+        if sqlmodel_table and klass.name.lower() == table:
+            return True  # SQLModel's table name: the class name in lower case
+        names: dict[str, ast.expr | None] = {}
+        for item in klass.body:
+            if isinstance(item, (ast.Assign, ast.AnnAssign)):
+                for name in _assigned_names(item):
+                    names[name] = item.value
+        for key in ("__tablename__", "__table__"):
+            if key in names:
+                return _table_name(names[key]) == table
+        if "__abstract__" in names or sqlmodel_table:
+            return False
+        classes = {n.name: n for n in self.tree.body if isinstance(n, ast.ClassDef)}
+        return any(
+            isinstance(base, ast.Name)
+            and base.id in classes
+            and base.id not in seen
+            and self.maps(classes[base.id], table, seen)
+            for base in klass.bases
+        )
 
     def shared(self, node: ast.AST) -> bool:
         """``node`` is written in a class other than the entity's own (a mixin or a base
@@ -339,7 +356,7 @@ class _Editor:
             edits.append(self.edit(existing, text))
         elif _called_name(call) == "Field":
             # SQLModel's Field takes its default first: the type goes in sa_type=.
-            edits.append(self.insert_keyword(call, "sa_type", text))
+            edits += self.set_keyword(call, "sa_type", text)
         else:
             # No type argument (the annotation implies it): write one after the name.
             first = call.args[0] if call.args else None
@@ -419,7 +436,7 @@ class _Editor:
         annotated = _value_annotation(statement, call) if statement is not None else None
         if annotated is not None:
             return self.nullable_annotation(title, annotated, wanted)
-        return self.fixed(title, self.insert_keyword(call, "nullable", repr(wanted)))
+        return self.fixed(title, self.set_keyword(call, "nullable", repr(wanted)))
 
     def nullable_annotation(self, title: str, inner: ast.expr, wanted: bool) -> ModelEdit | None:
         """``Mapped[X]`` <-> ``Mapped[X | None]`` (or ``Optional[X]`` where the file uses
@@ -1584,16 +1601,6 @@ class _Editor:
     def text_of(self, node: ast.AST) -> str:
         segment = ast.get_source_segment(self.source, node)
         return segment if segment is not None else ast.unparse(node)
-
-    def insert_keyword(self, call: ast.Call, name: str, value: str) -> TextEdit:
-        """``name=value`` after the call's last argument (before a trailing comma)."""
-        arguments: Sequence[ast.AST] = [*call.args, *call.keywords]
-        if not arguments:
-            line, column = self.position(call.end_lineno or 0, (call.end_col_offset or 1) - 1)
-            return TextEdit(self.at(line, column), f"{name}={value}")
-        last = max(arguments, key=lambda node: (node.end_lineno, node.end_col_offset))  # type: ignore[attr-defined]
-        end = self.span(last)
-        return TextEdit(self.at(end.end_line, end.end_column), f", {name}={value}")
 
     def remove_argument(self, call: ast.Call, argument: ast.AST) -> TextEdit:
         """Remove one argument with the separator before it (or after it, if first)."""
