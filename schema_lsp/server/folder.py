@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import fnmatch
 import logging
-import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING, TypeVar
 from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
+from ..entities.discovery import IgnoreRules, imports_orm
 from ..entities.workspace import WorkspaceIndex
 from .diagnostics import note_diagnostic, to_diagnostic
 from .settings import FolderSettings
@@ -55,8 +55,6 @@ SKIPPED_DIRS = frozenset(
         "dist",
     }
 )
-#: Same test as entities.discovery: a file that imports SQLAlchemy or SQLModel.
-_IMPORTS_ORM = re.compile(r"^\s*(?:from|import)\s+(?:sqlalchemy|sqlmodel|flask_sqlalchemy)\b", re.M)
 
 
 @dataclass(frozen=True)
@@ -94,6 +92,8 @@ class Folder:
         #: Why ``schema`` may be out of date (shown on every diagnostic), or None.
         self.stale: str | None = None
         self.read_attempted = False
+        #: the workspace's .gitignore rules, for files the watcher reports
+        self._ignore_rules = IgnoreRules(root)
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="schema-lsp-index")
         # Worker-only state below.
         self._index = WorkspaceIndex([self.project_root])
@@ -180,12 +180,14 @@ class Folder:
                 or (pattern.startswith("**/") and fnmatch.fnmatchcase(relative, pattern[3:]))
                 for pattern in fs.settings.entities
             )
+        if self._ignore_rules.ignored(Path(path)):
+            return False
         if text is None:
             try:
                 text = Path(path).read_text(encoding="utf-8", errors="replace")[: 256 * 1024]
             except OSError:
                 return False
-        return _IMPORTS_ORM.search(text[: 256 * 1024]) is not None
+        return imports_orm(text)
 
     def submit(self, work: Callable[[], T]) -> Future[T]:
         """Run ``work`` on the folder's worker thread (the only thread touching the index)."""
