@@ -55,17 +55,18 @@ class Order(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 """
-#: users lacks "group" (SL110) and has created_at the model lacks (SL111); orders has an
+#: users lacks "group" (SL110) and has created_at and score the model lacks (SL111, both
+#: on the class name); orders has an
 #: index the model lacks (SL161) and a key that cascades (SL182); products has no entity.
 SCHEMA = (
     "CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, email VARCHAR(100) NOT NULL, "
-    "created_at DATETIME)",
+    "created_at DATETIME, score INTEGER)",
     "CREATE TABLE orders (id INTEGER NOT NULL PRIMARY KEY, "
     "user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE)",
     "CREATE INDEX ix_orders_user_id ON orders (user_id)",
     "CREATE TABLE products (id INTEGER NOT NULL PRIMARY KEY, name VARCHAR(50) NOT NULL)",
 )
-EXPECTED = ["SL110", "SL111", "SL161", "SL182"]
+EXPECTED = ["SL110", "SL111", "SL111", "SL161", "SL182"]
 
 
 @pytest.fixture
@@ -185,6 +186,12 @@ async def test_update_model_quick_fixes_round_trip_to_no_diagnostics(shop):
         open_document(lsp, models)
         first = await settled(lsp, models, 1)
         assert codes(first) == EXPECTED
+        # Two diagnostics on one range (the class name): each gets its own fix.
+        unmapped = [d for d in first if d.code == "SL111"]
+        assert unmapped[0].range == unmapped[1].range
+        for diagnostic in unmapped:
+            fix = titled(await actions_at(lsp, models, [diagnostic]), "Update model")
+            assert f"Add {diagnostic.data['column']} to the model" in fix.title
         text = await fix_all(lsp, models, first)
         assert "group" not in text
         assert "created_at: Mapped[datetime.datetime | None] = mapped_column(DateTime)" in text
@@ -399,8 +406,8 @@ async def test_completion_of_table_names_and_missing_columns(shop):
         replace_text(lsp, models, text, version=3)
         line = text.splitlines().index("    cre")
         items = await complete(lsp, models, line, 7)
-        (item,) = items
-        assert item.label == "created_at"
+        assert [item.label for item in items] == ["created_at", "score"]  # the client filters
+        item = items[0]
         assert item.text_edit.new_text == (
             "created_at: Mapped[datetime.datetime | None] = mapped_column(DateTime)"
         )
@@ -427,7 +434,7 @@ async def test_code_lens_on_each_entity(shop):
         assert lenses is not None
         titles = {lens.range.start.line: lens.command.title for lens in lenses if lens.command}
         assert titles == {
-            line_of(models, "class User"): "2 differences",
+            line_of(models, "class User"): "3 differences",
             line_of(models, "class Order"): "2 differences",
         }
         text = MODELS.replace(
@@ -444,7 +451,7 @@ async def test_code_lens_on_each_entity(shop):
         assert (
             titles[line_of(models, "class Order")] == f"in sync with sqlite:{folder.parent}/shop.db"
         )
-        assert titles[line_of(models, "class User")] == "2 differences"
+        assert titles[line_of(models, "class User")] == "3 differences"
         # The differences lens shows the first difference.
         (users,) = [
             lens for lens in lenses or [] if lens.range.start.line == line_of(models, "class User")

@@ -13,9 +13,11 @@ result of a command.
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -44,8 +46,12 @@ ALEMBIC_KIND = "source.schemaLsp.alembicRevision"
 ENTITY_KIND = "source.schemaLsp.generateEntity"
 KINDS = [QUICK_FIX, types.CodeActionKind.Source, SQL_KIND, ALEMBIC_KIND, ENTITY_KIND]
 OPEN_COMMAND = "schemaLsp.open"
-#: Tables offered "Generate entity class" at once (completion lists every one).
+_log = logging.getLogger(__name__)
+#: Tables offered "Generate entity class" when source actions are asked for, and in a
+#: list asked for without a kind (Neovim shows every action at once); completion and the
+#: ``schemaLsp.generateEntity`` command reach every table.
 ENTITY_ACTIONS = 20
+UNASKED_ENTITY_ACTIONS = 5
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,7 @@ async def code_actions(
     resolve = bool(client_flag(capabilities, "text_document.code_action.resolve_support"))
     only = list(params.context.only or [])
     actions = await asyncio.to_thread(
-        _actions, state, found, params.context.diagnostics, params.range, capabilities
+        _actions, state, found, params.context.diagnostics, params.range, capabilities, bool(only)
     )
     if not can_create_files(capabilities):  # they make files: use the commands instead
         actions = [a for a in actions if not _makes_file(a)]
@@ -113,18 +119,25 @@ def _actions(
     diagnostics: Sequence[types.Diagnostic],
     where: types.Range,
     capabilities: Any,
+    asked: bool,
 ) -> list[types.CodeAction]:
     actions: list[types.CodeAction] = []
     located = [d for d in found.differences if d.range is not None]
     lines = state.lines
     ranges = {id(d): state.to_client(d.range, lines) for d in located if d.range is not None}
     pairs: list[tuple[SchemaDifference, types.Diagnostic | None]] = []
+    taken: set[int] = set()
     for diagnostic in diagnostics:
         if diagnostic.source != "schema-lsp":
             continue
         for difference in located:
-            if difference.code == diagnostic.code and ranges[id(difference)] == diagnostic.range:
+            if (
+                id(difference) not in taken
+                and ranges[id(difference)] == diagnostic.range
+                and _same(difference, diagnostic)
+            ):
                 pairs.append((difference, diagnostic))
+                taken.add(id(difference))
                 break
     if not diagnostics:  # a client that does not send them: what the range touches
         pairs = [(d, None) for d in located if _overlaps(ranges[id(d)], where)]
@@ -170,9 +183,8 @@ def _actions(
         )
     classes = {e.class_name for e in found.entities if e.range.path == state.path and e.class_name}
     if classes:
-        for table in unmapped_tables(found.entities, state.schema)[:ENTITY_ACTIONS]:
-            if table.is_view:
-                continue
+        tables = [t for t in unmapped_tables(found.entities, state.schema) if not t.is_view]
+        for table in tables[: ENTITY_ACTIONS if asked else UNASKED_ENTITY_ACTIONS]:
             actions.append(
                 types.CodeAction(
                     title=f"Generate entity class for table {table.key}",
@@ -183,6 +195,22 @@ def _actions(
     return actions
 
 
+def _same(difference: SchemaDifference, diagnostic: types.Diagnostic) -> bool:
+    """The diagnostic shows this difference (several share a range: every column the
+    model lacks is reported on the class name)."""
+    if difference.code != diagnostic.code:
+        return False
+    data = diagnostic.data if isinstance(diagnostic.data, dict) else None
+    if data is None:
+        return diagnostic.message.startswith(difference.message)
+    return (data.get("kind"), data.get("table"), data.get("column"), data.get("name")) == (
+        difference.kind,
+        difference.table,
+        difference.column,
+        difference.name,
+    )
+
+
 def _overlaps(a: types.Range, b: types.Range) -> bool:
     def key(p: types.Position) -> tuple[int, int]:
         return p.line, p.character
@@ -190,15 +218,21 @@ def _overlaps(a: types.Range, b: types.Range) -> bool:
     return key(a.start) <= key(b.end) and key(b.start) <= key(a.end)
 
 
-@guarded(lambda: None)
 async def resolve_action(ls: LanguageServer, action: types.CodeAction) -> types.CodeAction:
+    """The action with its edit (unchanged when it cannot be made any more)."""
     data = action.data if isinstance(action.data, dict) else None
     if data is None or action.edit is not None:
         return action
-    state = await file_state(ls, str(data.get("uri")), settled=True)
-    if state is None:
+    try:
+        state = await file_state(ls, str(data.get("uri")), settled=True)
+        if state is None:
+            return action
+        return await _resolved(ls, state, await _found(state), action)
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        _log.exception("resolving the code action %r failed", action.title)
         return action
-    return await _resolved(ls, state, await _found(state), action)
 
 
 async def _resolved(
@@ -248,7 +282,7 @@ async def _alembic(
 ) -> types.CodeAction:
     from ...render.migration import render_alembic_revision
 
-    message = f"match the models in {state.path.rpartition('/')[2]}"
+    message = f"match the models in {Path(state.path).name}"
     versions = versions_folder(state.folder)
     parent = await asyncio.to_thread(head_revision, versions) if versions else None
     revision = uuid.uuid4().hex[:12]
@@ -279,7 +313,7 @@ def _new_file(
 
 
 def _with_file(
-    action: types.CodeAction, target: Any, text: str, capabilities: Any
+    action: types.CodeAction, target: Path, text: str, capabilities: Any
 ) -> types.CodeAction:
     """The action creates ``target`` with ``text``, then shows it."""
     from pygls.uris import from_fs_path
