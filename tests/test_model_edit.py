@@ -1262,3 +1262,29 @@ def test_every_scenario_is_fixed_from_the_model(scenario, sqlite_db, tmp_path):
 
 def test_the_covered_kinds_are_the_fixable_ones():
     assert FIXABLE_KINDS == COVERED
+
+
+def test_windows_line_endings_are_kept(sqlite_db, tmp_path):
+    sqlite_db.execute(
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(50) NOT NULL, "
+        "name VARCHAR(40) NOT NULL)",
+        "CREATE INDEX users_by_name ON users (name, email)",
+        "CREATE INDEX ix_users_email ON users (email)",
+    )
+    source = user_class().replace("\n", "\r\n")
+    path = tmp_path / "models.py"
+    path.write_bytes(source.encode())
+    case = Case(
+        "crlf",
+        source,
+        DATABASE,
+        frozenset({"index_unmapped"}),
+        (
+            '    __table_args__ = (Index("users_by_name", "name", "email"),)\r\n',
+            "    email: Mapped[str] = mapped_column(String(50), index=True)\r\n",
+        ),
+    )
+    fixed, _ = fix_everything(case, case.kinds, tmp_path, introspect_database(sqlite_db.url))
+    assert "\n" not in fixed.replace("\r\n", "")
+    for line in case.contains:
+        assert line in fixed

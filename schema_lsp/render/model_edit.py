@@ -135,7 +135,14 @@ def model_edit(difference: SchemaDifference, source_text: str, dialect: str) -> 
         return None
     _note_aliases(tree)
     fix = handler(_Editor(difference, source_text, tree, dialect))
-    return fix if fix is not None and fix.edits else None
+    if fix is None or not fix.edits:
+        return None
+    if "\r\n" in source_text:  # new lines end the way the file's lines end
+        edits = tuple(
+            TextEdit(e.range, re.sub(r"(?<!\r)\n", "\r\n", e.new_text)) for e in fix.edits
+        )
+        fix = ModelEdit(fix.title, edits)
+    return fix
 
 
 def apply_edits(source_text: str, edits: Iterable[TextEdit]) -> str:
