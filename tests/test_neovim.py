@@ -1,0 +1,254 @@
+"""A real editor: headless Neovim (Debian's package, 0.7.2 on bookworm) with its built-in LSP
+client, configured by docs/neovim/schema_lsp.lua verbatim, against the real server over
+stdio. Neovim receives the diagnostics, asks for code actions, applies "Update model to match
+database" to each diagnostic and writes the file; the CLI then finds the file in sync.
+
+The test drives Neovim with a Lua script it writes (waits are ``vim.wait`` polls against one
+deadline, and the script always ends with ``qa!``); the result comes back as a JSON file.
+Outside CI a missing ``nvim`` skips with the reason; with ``CI=true`` it fails (``.ci/run``
+installs the package).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import IN_CI
+from tests.test_server_support import line_of, server_env, sqlite_database, write
+
+CONFIG = Path(__file__).resolve().parents[1] / "docs" / "neovim" / "schema_lsp.lua"
+#: The whole Neovim run; the driver's own deadline is shorter, so it reports first.
+HARD_TIMEOUT = 30.0
+DRIVER_SECONDS = 20
+
+MODELS = """\
+from sqlalchemy import String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(50))
+    name: Mapped[str] = mapped_column(String(40))
+"""
+USERS_SQL = (
+    "CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, email VARCHAR(100) NOT NULL,"
+    " name VARCHAR(40), nickname VARCHAR(20))"
+)
+
+DRIVER = r"""
+local out = os.getenv('DRIVER_OUT')
+local deadline = vim.loop.hrtime() / 1e6 + tonumber(os.getenv('DRIVER_MS'))
+local result = { fixes = {}, messages = {} }
+local published = {} -- uri -> the version of the last publishDiagnostics
+
+local function remaining()
+  return math.max(0, deadline - vim.loop.hrtime() / 1e6)
+end
+
+local publish = vim.lsp.handlers['textDocument/publishDiagnostics']
+vim.lsp.handlers['textDocument/publishDiagnostics'] = function(err, params, ctx, config)
+  published[params.uri] = params.version or -1
+  return publish(err, params, ctx, config)
+end
+local show = vim.lsp.handlers['window/showMessage']
+vim.lsp.handlers['window/showMessage'] = function(err, params, ctx, config)
+  table.insert(result.messages, params.message)
+  return show(err, params, ctx, config)
+end
+
+local function shown(bufnr)
+  local list = {}
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    table.insert(list, {
+      code = d.code, source = d.source, message = d.message, severity = d.severity,
+      lnum = d.lnum, col = d.col, end_lnum = d.end_lnum, end_col = d.end_col,
+    })
+  end
+  table.sort(list, function(a, b)
+    return a.lnum < b.lnum or (a.lnum == b.lnum and a.col < b.col)
+  end)
+  return list
+end
+
+-- The diagnostics once the server has checked the version Neovim last sent.
+local function settled(bufnr)
+  local uri = vim.uri_from_bufnr(bufnr)
+  local ok = vim.wait(remaining(), function()
+    local version = published[uri]
+    return version ~= nil and version >= (vim.lsp.util.buf_versions[bufnr] or 0)
+  end, 20)
+  assert(ok, 'no diagnostics for version ' .. tostring(vim.lsp.util.buf_versions[bufnr])
+    .. ' (published: ' .. vim.inspect(published) .. ')')
+  return shown(bufnr)
+end
+
+local function as_lsp(d)
+  return {
+    range = {
+      start = { line = d.lnum, character = d.col },
+      ['end'] = { line = d.end_lnum, character = d.end_col },
+    },
+    code = d.code, source = d.source, message = d.message, severity = d.severity,
+  }
+end
+
+local function run()
+  local bufnr = vim.api.nvim_get_current_buf()
+  result.first = settled(bufnr)
+  local clients = vim.lsp.buf_get_clients(bufnr)
+  result.clients = {}
+  for _, client in pairs(clients) do
+    table.insert(result.clients, { name = client.name, root = client.config.root_dir })
+  end
+  local current = result.first
+  for _ = 1, 10 do
+    if #current == 0 then
+      break
+    end
+    local diagnostic = as_lsp(current[1])
+    local params = {
+      textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+      range = diagnostic.range,
+      context = { diagnostics = { diagnostic } },
+    }
+    local answers, err = vim.lsp.buf_request_sync(
+      bufnr, 'textDocument/codeAction', params, remaining())
+    assert(answers, 'no code actions: ' .. tostring(err))
+    local chosen, titles = nil, {}
+    for _, answer in pairs(answers) do
+      assert(not answer.error, vim.inspect(answer.error))
+      for _, action in ipairs(answer.result or {}) do
+        table.insert(titles, action.title)
+        if chosen == nil and vim.startswith(action.title, 'Update model to match database') then
+          chosen = action
+        end
+      end
+    end
+    assert(chosen and chosen.edit,
+      'no quick fix with an edit for ' .. current[1].code .. ' among ' .. vim.inspect(titles))
+    vim.lsp.util.apply_workspace_edit(chosen.edit, 'utf-16')
+    table.insert(result.fixes, { code = current[1].code, title = chosen.title })
+    current = settled(bufnr)
+  end
+  result.last = current
+  vim.cmd('write')
+end
+
+local ok, err = xpcall(run, debug.traceback)
+if not ok then
+  result.error = err
+end
+vim.fn.writefile({ vim.fn.json_encode(result) }, out)
+vim.cmd('qa!')
+"""
+
+
+@pytest.fixture
+def nvim() -> str:
+    found = shutil.which("nvim")
+    if found is None:
+        message = "nvim is not installed (Debian: apt-get install neovim; .ci/run installs it)"
+        if IN_CI:
+            pytest.fail(f"{message}; CI=true requires it")
+        pytest.skip(message)
+    return found
+
+
+def run_neovim(nvim: str, tmp_path: Path, models: Path, env: dict[str, str]) -> dict[str, Any]:
+    """Open ``models`` in headless Neovim with the shipped config and the driver; returns
+    what the driver wrote (failing with Neovim's output and LSP log when it did not)."""
+    driver = tmp_path / "driver.lua"
+    driver.write_text(DRIVER, encoding="utf-8")
+    out = tmp_path / "result.json"
+    home = tmp_path / "nvim-home"  # Neovim's log, state and cache stay in the test
+    env = {
+        **env,
+        "DRIVER_OUT": str(out),
+        "DRIVER_MS": str(DRIVER_SECONDS * 1000),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_DATA_HOME": str(home / "data"),
+    }
+    command = [nvim, "--headless", "--clean", "-u", str(CONFIG)]
+    command += ["-c", f"luafile {driver}", str(models)]
+    try:
+        finished = subprocess.run(
+            command,
+            cwd=models.parent,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=HARD_TIMEOUT,
+        )
+        output = finished.stdout + finished.stderr
+    except subprocess.TimeoutExpired as error:
+        output = f"Neovim hung for {HARD_TIMEOUT} s and was killed: {error.output!r}"
+    if not out.exists():
+        logs = "".join(p.read_text(errors="replace")[-4000:] for p in home.rglob("lsp.log"))
+        pytest.fail(f"Neovim wrote no result.\n{output}\nLSP log:\n{logs}")
+    result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    assert "error" not in result, f"{result['error']}\n{output}"
+    return result
+
+
+def test_neovim_shows_the_diagnostics_and_applies_the_quick_fixes(nvim, tmp_path):
+    folder = tmp_path / "shop"
+    write(folder / "pyproject.toml", '[project]\nname = "shop"\n')
+    models = write(folder / "app" / "models.py", MODELS)
+    url = sqlite_database(tmp_path / "shop.db", USERS_SQL)
+    # The config starts `schema-lsp serve` from PATH and reads the URL from $DATABASE_URL.
+    bin_dir = Path(sys.executable).parent
+    assert (bin_dir / "schema-lsp").exists(), f"schema-lsp is not installed in {bin_dir}"
+    env = server_env(DATABASE_URL=url, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+
+    result = run_neovim(nvim, tmp_path, models, env)
+
+    # One client, rooted at the folder holding pyproject.toml (not the file's app/).
+    assert result["clients"] == [{"name": "schema_lsp", "root": str(folder)}]
+    first = result["first"]
+    assert [(d["code"], d["lnum"], d["col"]) for d in first] == [
+        ("SL111", line_of(models, "class User"), 6),  # nickname: on the class name
+        ("SL120", line_of(models, "email:"), 4),
+        ("SL130", line_of(models, "name:"), 4),
+    ]
+    assert {d["source"] for d in first} == {"schema-lsp"}
+    assert "VARCHAR(100)" in first[1]["message"]
+    assert [d["severity"] for d in first] == [2, 2, 1]  # warning, warning, error
+
+    assert [fix["code"] for fix in result["fixes"]] == ["SL111", "SL120", "SL130"]
+    assert all(f["title"].startswith("Update model to match database: ") for f in result["fixes"])
+    assert result["last"] == []
+    assert result["messages"] == []
+
+    # Neovim wrote the edited buffer: the file declares what the database holds ...
+    text = models.read_text(encoding="utf-8")
+    assert "email: Mapped[str] = mapped_column(String(100))" in text
+    assert "name: Mapped[str | None] = mapped_column(String(40))" in text
+    assert "nickname: Mapped[str | None] = mapped_column(String(20))" in text
+    # ... and the CLI, reading it afresh, finds no difference.
+    check = subprocess.run(
+        [sys.executable, "-m", "schema_lsp", "check", "--db", url, str(models)],
+        env=server_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "in sync" in check.stderr
