@@ -287,7 +287,7 @@ _LEVELS = ("error", "warning", "info")
 
 def _differences(args: argparse.Namespace, source: Source) -> list[SchemaDifference]:
     """Parse the models (never importing them) and compare them with the database."""
-    from .diff import CompareOptions, compare
+    from .diff import CompareOptions, compare, with_severities
     from .entities import parse_entities
     from .entities.discovery import find_entity_files
 
@@ -304,12 +304,13 @@ def _differences(args: argparse.Namespace, source: Source) -> list[SchemaDiffere
             "(schema-lsp check src/app/models.py) or set entities in [tool.schema-lsp]"
         )
     entities = parse_entities(files, roots=[root])
-    options = CompareOptions(
-        unmapped_tables=args.unmapped_tables,
-        comments=args.comments,
-        check_constraints=args.checks,
+    options = CompareOptions(  # a flag turns an option on; [tool.schema-lsp] may too
+        unmapped_tables=args.unmapped_tables or settings.unmapped_tables,
+        comments=args.comments or settings.comments,
+        check_constraints=args.checks or settings.check_constraints,
     )
-    return compare(entities, source.database(), options)
+    found = compare(entities, source.database(), options)
+    return with_severities(found, dict(settings.severity))
 
 
 def _write_output(text: str, output: str) -> int:

@@ -52,8 +52,20 @@ class Settings:
     entities: tuple[str, ...] = ("**/models.py", "**/models/*.py")
     #: Folder of Alembic migrations, relative to ``project_root``.
     migrations: str = "migrations"
+    #: Severity per difference code (``SL111``) or kind (``column_unmapped``): ``error``,
+    #: ``warning``, ``info``, ``hint`` or ``off``, as sorted (key, level) pairs.
+    severity: tuple[tuple[str, str], ...] = ()
+    #: Opt-in comparisons: comments, CHECK constraints, tables that have no entity.
+    comments: bool = False
+    check_constraints: bool = False
+    unmapped_tables: bool = False
     #: The directory of the pyproject.toml the settings came from, if any.
     project_root: Path | None = None
+
+    def severity_of(self, code: str, kind: str, default: str) -> str:
+        """The level configured for a difference (its code wins over its kind)."""
+        configured = dict(self.severity)
+        return configured.get(code, configured.get(kind, default))
 
     @classmethod
     def from_mapping(
@@ -296,6 +308,43 @@ def _parse_folder(value: Any, key: str, source: str, *_: Any) -> str:
     return value.strip()
 
 
+#: Levels a code or kind may be given in ``severity`` ("information" is VS Code's word).
+SEVERITY_LEVELS = ("error", "warning", "info", "information", "hint", "off")
+
+
+def _parse_severity(value: Any, key: str, source: str, *_: Any) -> tuple[tuple[str, str], ...]:
+    from .diff import KINDS
+
+    example = 'e.g. {"SL111" = "info", "comment" = "off"}'
+    if isinstance(value, tuple) and all(isinstance(p, tuple) and len(p) == 2 for p in value):
+        value = dict(value)  # already parsed (settings merged from several places)
+    if not isinstance(value, Mapping):
+        raise ConfigError(_where(source, key) + f"expected a table of code -> level, {example}")
+    known = {kind.code: name for name, kind in KINDS.items()} | {name: name for name in KINDS}
+    levels: dict[str, str] = {}
+    for name, level in value.items():
+        if not isinstance(name, str) or name not in known:
+            close = difflib.get_close_matches(str(name), list(known), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ConfigError(
+                _where(source, key) + f"unknown difference code or kind {name!r}{hint}"
+            )
+        if not isinstance(level, str) or level.lower() not in SEVERITY_LEVELS:
+            raise ConfigError(
+                _where(source, key)
+                + f"{name}: expected one of {', '.join(SEVERITY_LEVELS)}, got {level!r}"
+            )
+        chosen = level.lower()
+        levels[name] = "info" if chosen == "information" else chosen
+    return tuple(sorted(levels.items()))
+
+
+def _parse_flag(value: Any, key: str, source: str, *_: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(_where(source, key) + f"expected true or false, got {value!r}")
+    return value
+
+
 def _where(source: str, key: str) -> str:
     return f"{source}: {key}: " if source else f"{key}: "
 
@@ -309,5 +358,9 @@ _PARSERS: dict[str, _Parser] = {
     "snapshot": _parse_path,
     "entities": _parse_globs,
     "migrations": _parse_folder,
+    "severity": _parse_severity,
+    "comments": _parse_flag,
+    "check_constraints": _parse_flag,
+    "unmapped_tables": _parse_flag,
 }
 assert set(_PARSERS) == set(_KEYS), "every setting needs a parser"

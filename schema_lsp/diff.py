@@ -15,7 +15,7 @@ an Alembic revision. Two rules keep users' trust:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal, TypeVar
 
@@ -168,6 +168,25 @@ def compare(
                     )
                 )
     return sorted(found, key=_source_order)
+
+
+def with_severities(
+    differences: Iterable[SchemaDifference], levels: Mapping[str, str]
+) -> list[SchemaDifference]:
+    """The differences at the levels a user configured per code (``SL111``) or kind
+    (``column_unmapped``); ``off`` drops them, and ``hint`` (an editor's level) is ``info``
+    here. The code wins over the kind."""
+    adjusted: list[SchemaDifference] = []
+    for difference in differences:
+        level = levels.get(difference.code, levels.get(difference.kind, difference.severity))
+        if level == "off":
+            continue
+        level = "info" if level in ("hint", "information") else level
+        if level == difference.severity:
+            adjusted.append(difference)
+        else:
+            adjusted.append(replace(difference, severity=level))  # type: ignore[arg-type]
+    return adjusted
 
 
 def _source_order(difference: SchemaDifference) -> tuple:

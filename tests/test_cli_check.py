@@ -75,6 +75,36 @@ def test_drift_is_reported_like_a_linter(capsys, drifted, tmp_path):
     assert err == "schema-lsp: 1 error, 1 warning against sqlite:" + str(drifted) + "\n"
 
 
+def test_pyproject_sets_severities_and_opt_in_comparisons(capsys, drifted, tmp_path):
+    """[tool.schema-lsp] severity turns a code off or changes its level (the code wins
+    over the kind), and the opt-in comparisons can be switched on there too."""
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.schema-lsp]\n"
+        f'database_url = "sqlite:///{drifted}"\n'
+        "unmapped_tables = true\n"
+        'severity = { SL111 = "off", index_missing = "warning", SL160 = "info", '
+        'table_unmapped = "hint" }\n'
+    )
+    with sqlite3.connect(drifted) as connection:
+        connection.execute("CREATE TABLE audit_log (id INTEGER PRIMARY KEY)")
+    code, out, err = run(capsys, "check", "models.py")
+    assert code == 0  # what is left is information only
+    lines = out.splitlines()
+    assert not any("SL111" in line for line in lines)
+    assert any("SL160 [info]" in line for line in lines)
+    assert any("SL101 [info] table audit_log has no entity" in line for line in lines)
+    assert err.startswith("schema-lsp: models in sync")
+
+
+def test_a_bad_severity_in_pyproject_names_the_key(capsys, drifted, tmp_path):
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.schema-lsp]\ndatabase_url = "sqlite:///{drifted}"\nseverity = {{ SL999 = "off" }}\n'
+    )
+    code, _, err = run(capsys, "check", "models.py")
+    assert code == 2
+    assert "severity: unknown difference code or kind 'SL999'" in err
+
+
 def test_json_format(capsys, drifted):
     code, out, _ = run(
         capsys, "check", "models.py", "--db", f"sqlite:///{drifted}", "--format", "json"

@@ -237,3 +237,28 @@ def test_password_never_in_repr_even_url_encoded():
     assert "p@ss/w0rd" not in text
     assert "p%40ss%2Fw0rd" not in text
     assert "***" in text
+
+
+def test_severity_and_opt_in_comparisons_from_an_editor_mapping():
+    settings = Settings.from_mapping(
+        {"severity": {"SL111": "Information", "comment": "off"}, "checkConstraints": True}
+    )
+    assert settings.severity == (("SL111", "info"), ("comment", "off"))
+    assert settings.check_constraints and not settings.comments
+    assert settings.severity_of("SL111", "column_unmapped", "warning") == "info"
+    assert settings.severity_of("SL191", "comment", "info") == "off"
+    assert settings.severity_of("SL120", "type", "error") == "error"
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"severity": {"SL111": "loud"}}, r"severity: SL111: expected one of error, warning"),
+        ({"severity": {"colum_unmapped": "off"}}, r"did you mean 'column_unmapped'"),
+        ({"severity": "off"}, r"severity: expected a table of code -> level"),
+        ({"comments": "yes"}, r"comments: expected true or false"),
+    ],
+)
+def test_bad_severity_and_flags_say_what_is_wrong(options, message):
+    with pytest.raises(ConfigError, match=message):
+        Settings.from_mapping(options, source="pyproject.toml [tool.schema-lsp]")

@@ -3,10 +3,8 @@
 Layers, first wins: ``workspace/configuration`` (section ``schemaLsp``), the client's
 ``initializationOptions``, ``[tool.schema-lsp]`` in the folder's pyproject.toml, then
 ``SCHEMA_LSP_DATABASE_URL``. Each value is validated against the layer it came from, so an
-error names the right place. A few keys only make sense in an editor (``severity``,
-``comments``, ``checkConstraints``); they are read here and never reach ``Settings``. Other
-unknown keys are errors in pyproject.toml but ignored (logged) from the editor, whose
-section also carries the client's own keys (``trace.server``).
+error names the right place. Unknown keys are errors in pyproject.toml but ignored (logged)
+from the editor, whose section also carries the client's own keys (``trace.server``).
 """
 
 from __future__ import annotations
@@ -31,15 +29,13 @@ from ..errors import ConfigError
 
 #: The configuration section the server asks the client for.
 SECTION = "schemaLsp"
-#: Severities a user may give a code (or a difference kind) in ``severity``.
-SEVERITIES = ("error", "warning", "information", "info", "hint", "off")
 
 
 @dataclass(frozen=True)
 class EditorOptions:
-    """Settings that only the language server reads."""
+    """The settings that shape diagnostics, as the server reads them (from ``Settings``)."""
 
-    #: code (``SL111``) or kind (``column_unmapped``) -> one of SEVERITIES
+    #: code (``SL111``) or kind (``column_unmapped``) -> error|warning|info|hint|off
     severity: Mapping[str, str] = field(default_factory=dict)
     comments: bool = False
     check_constraints: bool = False
@@ -59,7 +55,6 @@ def _snake(key: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower()
 
 
-_EDITOR_KEYS = {"severity", "comments", "check_constraints"}
 _SETTINGS_KEYS = {f.name for f in dataclasses.fields(Settings)} - {"project_root"}
 _log = logging.getLogger(__name__)
 
@@ -92,15 +87,12 @@ def read_folder_settings(
         layers.append((f"${DATABASE_URL_ENV}", url, root, False))
 
     winners: dict[str, tuple[str, str, Any, Path]] = {}
-    editor: dict[str, Any] = {}
     for label, options, base_dir, from_editor in reversed(layers):  # lowest priority first
         for key, value in options.items():
             name = _snake(str(key))
             if value is None:
                 continue
-            if name in _EDITOR_KEYS and from_editor:
-                editor[name] = _editor_value(name, value, label)
-            elif from_editor and name not in _SETTINGS_KEYS:
+            if from_editor and name not in _SETTINGS_KEYS:
                 # An editor's section also holds the client's own keys (``trace.server``,
                 # the interpreter): not ours to reject.
                 _log.info("%s: ignoring %r (not a schema-lsp setting)", label, key)
@@ -118,24 +110,8 @@ def read_folder_settings(
     project_root = pyproject.parent if pyproject is not None else root
     settings = dataclasses.replace(settings, project_root=project_root)
     editor_options = EditorOptions(
-        severity=editor.get("severity", {}),
-        comments=editor.get("comments", False),
-        check_constraints=editor.get("check_constraints", False),
+        severity=dict(settings.severity),
+        comments=settings.comments,
+        check_constraints=settings.check_constraints,
     )
     return FolderSettings(settings, editor_options, entities_configured="entities" in merged)
-
-
-def _editor_value(name: str, value: Any, label: str) -> Any:
-    if name == "severity":
-        if not isinstance(value, Mapping) or not all(
-            isinstance(k, str) and isinstance(v, str) and v.lower() in SEVERITIES
-            for k, v in value.items()
-        ):
-            raise ConfigError(
-                f"{label}: severity: expected an object of code -> "
-                f'{"|".join(SEVERITIES)}, e.g. {{"SL111": "info"}}'
-            )
-        return {k: v.lower() for k, v in value.items()}
-    if not isinstance(value, bool):
-        raise ConfigError(f"{label}: {name}: expected true or false")
-    return value
