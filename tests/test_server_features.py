@@ -5,7 +5,9 @@ code lens and go to definition; and empty answers where there is nothing to say.
 
 from __future__ import annotations
 
+import asyncio
 import re
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -702,3 +704,40 @@ async def test_quick_fix_positions_are_in_the_clients_encoding(tmp_path):
         assert await settled(lsp, models, 2) == []
     finally:
         await stop(lsp)
+
+
+async def test_features_answer_from_a_snapshot_while_the_database_hangs(shop, tmp_path):
+    """A database that accepts connections and never answers, with a snapshot standing in:
+    hover, completion and code actions answer at once from the cached schema, marked stale,
+    while the reads (and their retries) wait on executor threads."""
+    from schema_lsp import snapshot
+
+    folder, models, url = shop
+    snapshot.save(introspect_database(url), folder / "schema.json")
+    with socket.socket() as blackhole:
+        blackhole.bind(("127.0.0.1", 0))
+        blackhole.listen(8)  # the kernel accepts; nobody ever speaks
+        port = blackhole.getsockname()[1]
+        options = {
+            "databaseUrl": f"postgresql://app@127.0.0.1:{port}/shop",
+            "statementTimeout": 2,
+            "snapshot": "schema.json",
+        }
+        lsp = await start([folder], init_options=options)
+        try:
+            open_document(lsp, models)
+            await settled(lsp, models, 1)  # from the snapshot, once the first read failed
+            await actions_at(lsp, models, [], only=["source"])  # renderers loaded
+            loop = asyncio.get_running_loop()
+            for _ in range(3):
+                started = loop.time()
+                text = await hover_at(lsp, models, line_of(models, "email:"), 6)
+                assert loop.time() - started < 0.5
+                assert text is not None and "(cached schema, stale)" in text
+                started = loop.time()
+                actions = await actions_at(lsp, models, [], only=["source"])
+                assert loop.time() - started < 0.5
+                assert titled(actions, "Generate entity class for table products")
+                await asyncio.sleep(0.5)
+        finally:
+            await stop(lsp)

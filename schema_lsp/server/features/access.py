@@ -9,7 +9,9 @@ schema yet.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -122,9 +124,15 @@ async def file_state(
         text = server.workspace.get_text_document(uri).source
     except Exception:  # unreadable (deleted, not UTF-8)
         return None
-    if folder.schema is None:
-        return None
     return FileState(session, folder, uri, path, text, folder.schema, folder.stale)
+
+
+async def load_renderers() -> None:
+    """Import the migration renderer (SQLAlchemy, Alembic) on a thread, once: a first
+    import on the event loop would hold every request meanwhile."""
+    name = "schema_lsp.render.migration"
+    if name not in sys.modules:
+        await asyncio.to_thread(importlib.import_module, name)
 
 
 async def on_worker(folder: Folder, work: Callable[[WorkspaceIndex], T]) -> T:

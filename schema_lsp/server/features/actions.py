@@ -23,7 +23,14 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from ...diff import SchemaDifference
-from .access import FileState, differences_in, file_state, guarded, unmapped_tables
+from .access import (
+    FileState,
+    differences_in,
+    file_state,
+    guarded,
+    load_renderers,
+    unmapped_tables,
+)
 from .edits import (
     can_create_files,
     client_flag,
@@ -88,6 +95,7 @@ async def code_actions(
     state = await file_state(ls, uri, settled=True)
     if state is None:
         return []
+    await load_renderers()
     found = await _found(state)
     capabilities = ls.client_capabilities
     resolve = bool(client_flag(capabilities, "text_document.code_action.resolve_support"))
@@ -227,6 +235,7 @@ async def resolve_action(ls: LanguageServer, action: types.CodeAction) -> types.
         state = await file_state(ls, str(data.get("uri")), settled=True)
         if state is None:
             return action
+        await load_renderers()
         return await _resolved(ls, state, await _found(state), action)
     except asyncio.CancelledError:
         raise

@@ -13,7 +13,16 @@ from pygls.lsp.server import LanguageServer  # at run time: pygls reads the anno
 from pygls.uris import from_fs_path
 
 from ...entities.model import SourceRange
-from .access import FileState, file_state, folder_of, guarded, index_of, on_worker, session_of
+from .access import (
+    FileState,
+    file_state,
+    folder_of,
+    guarded,
+    index_of,
+    load_renderers,
+    on_worker,
+    session_of,
+)
 from .edits import document_edit, text_edits
 
 if TYPE_CHECKING:
@@ -53,6 +62,7 @@ async def row_types(ls: LanguageServer, *args: Any) -> str | None:
 async def entity(ls: LanguageServer, *args: Any) -> str | None:
     """The entity class for a table (arguments: the table, then optionally a model file's
     URI: the class is then inserted there with ``workspace/applyEdit``)."""
+    await load_renderers()
     from ...render.entity import render_entities
     from ...render.migration import migration_dialect
 
@@ -96,6 +106,7 @@ async def _insert_entity(ls: LanguageServer, state: FileState, table_key: str) -
 async def migration_sql(ls: LanguageServer, *args: Any) -> str | None:
     """The SQL that makes the database match every model of the folder (argument: a URI
     in the folder)."""
+    await load_renderers()
     from ...diff import CompareOptions, compare
     from ...render.migration import migration_dialect, render_sql
 

@@ -14,7 +14,7 @@ from lsprotocol import types
 
 from ...diff import KINDS, SchemaDifference
 from ...entities.model import SourceRange
-from .access import FileState, file_state, guarded, table_of, unmapped_tables
+from .access import FileState, file_state, guarded, load_renderers, table_of, unmapped_tables
 from .edits import text_edits
 
 if TYPE_CHECKING:
@@ -110,6 +110,7 @@ async def _columns(
         if c.name not in entity.table.column_names and c.name not in written
     ]
     where = SourceRange(state.path, klass.lineno - 1, klass.col_offset, klass.lineno - 1, 0)
+    await load_renderers()
     start = column - len(prefix)
     replaced = state.to_client(SourceRange(state.path, line, start, line, column))
     found = await asyncio.to_thread(_attribute_lines, state, text, where, entity, table, missing)
