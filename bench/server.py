@@ -112,8 +112,10 @@ def seeded_workspace(entities: int) -> diff_bench.Workspace:
     return dataclasses.replace(workspace, parts=parts)
 
 
-def postgres_script(metadata: sa.MetaData) -> str:
-    """bench/introspect.py's DDL script, preceded by the enum types it does not create."""
+def postgres_scripts(metadata: sa.MetaData, chunk: int = 400) -> list[str]:
+    """bench/introspect.py's DDL script, preceded by the enum types it does not create, cut
+    into transactions of ``chunk`` statements (one transaction over 1000 of these tables
+    takes more locks than a default ``max_locks_per_transaction`` allows)."""
     from sqlalchemy.dialects import postgresql
     from sqlalchemy.dialects.postgresql.named_types import CreateEnumType
 
@@ -124,12 +126,31 @@ def postgres_script(metadata: sa.MetaData) -> str:
         for column in table.columns
         if isinstance(column.type, sa.Enum) and column.type.name
     }
-    created = [
+    statements = [
         str(CreateEnumType(enum).compile(dialect=dialect)).strip() for enum in enums.values()
     ]
-    return "".join(statement + ";\n" for statement in created) + introspect_bench.ddl_script(
-        metadata
-    )
+    # our own generated DDL: no statement holds ";\n" inside it
+    statements += [s for s in introspect_bench.ddl_script(metadata).split(";\n") if s.strip()]
+    return [
+        "".join(statement + ";\n" for statement in statements[start : start + chunk])
+        for start in range(0, len(statements), chunk)
+    ]
+
+
+def create_postgres(admin: DatabaseUrl, metadata: sa.MetaData) -> DatabaseUrl:
+    """The scratch database, made by bench/introspect.py, with the tables of ``metadata``."""
+    first, *rest = postgres_scripts(metadata)
+    url = introspect_bench.create_database(admin, BENCH_DATABASE, first).url
+    engine = sa.create_engine(url.sqlalchemy_url, poolclass=sa.NullPool)
+    try:
+        for script in rest:
+            with engine.begin() as connection:
+                connection.exec_driver_sql(script)
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("ANALYZE")
+    finally:
+        engine.dispose()
+    return url
 
 
 def build_fixture(
@@ -150,8 +171,7 @@ def build_fixture(
         metadata.create_all(engine)
         engine.dispose()
     else:
-        script = postgres_script(metadata)
-        url = introspect_bench.create_database(admin, BENCH_DATABASE, script).url
+        url = create_postgres(admin, metadata)
     # The bench process keeps no ORM: its heap would slow its own collections (timestamps).
     sa.orm.clear_mappers()
     sys.modules.pop("schema_lsp_bench_models", None)
