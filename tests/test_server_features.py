@@ -237,7 +237,8 @@ async def test_migration_sql_for_a_difference_and_for_the_file(shop):
         one = await resolve(lsp, titled(actions, "Generate migration SQL for this difference"))
         assert one.edit is not None
         path, sql = created(one.edit)
-        assert path.parent == folder / "schema-lsp" and path.suffix == ".sql"
+        assert path.parent == folder and path.suffix == ".sql"
+        assert path.name.startswith("schema-lsp-migration-")
         assert not path.exists()  # the editor creates it when it applies the edit
         assert 'ALTER TABLE users ADD COLUMN "group" VARCHAR(10);' in sql
         assert "created_at" not in sql
@@ -301,7 +302,7 @@ async def test_alembic_revision_without_a_versions_folder_stays_in_the_workspace
         await settled(lsp, models, 1)
         sources = await actions_at(lsp, models, [], only=["source"])
         path, _text = created((await resolve(lsp, titled(sources, "Generate Alembic"))).edit)
-        assert path.parent == folder / "schema-lsp"
+        assert path.parent == folder and path.name.startswith("schema-lsp-revision-")
     finally:
         await stop(lsp)
 

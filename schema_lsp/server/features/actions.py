@@ -307,7 +307,7 @@ async def _alembic(
     if versions is not None:
         target = versions / f"{revision}_{slug(message)}.py"
         return _with_file(action, target, text, capabilities)
-    return _new_file(action, state, "alembic-revision", ".py", text, capabilities)
+    return _new_file(action, state, "revision", ".py", text, capabilities)
 
 
 def _new_file(

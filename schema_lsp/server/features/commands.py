@@ -128,10 +128,19 @@ async def migration_sql(ls: LanguageServer, *args: Any) -> str | None:
 
 @guarded(lambda: None)
 async def open_document(ls: LanguageServer, *args: Any) -> bool:
-    """Show a file a code action has just made (argument: its URI)."""
+    """Show a file a code action has just made (argument: its URI); a client that cannot
+    show documents (Neovim before 0.8) is told its name instead."""
     if not args or not isinstance(args[0], str):
         return False
-    return await _show(ls, args[0], None)
+    if await _show(ls, args[0], None):
+        return True
+    from ..session import path_of
+
+    name = path_of(args[0]) or args[0]
+    ls.window_show_message(
+        types.ShowMessageParams(type=types.MessageType.Info, message=f"schema-lsp: made {name}")
+    )
+    return False
 
 
 @guarded(lambda: None)

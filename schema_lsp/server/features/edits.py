@@ -21,8 +21,9 @@ from pygls.uris import from_fs_path
 from ...render.model_edit import TextEdit
 from .access import FileState
 
-#: The folder (inside the workspace folder) generated SQL and revisions go to.
-OUTPUT_FOLDER = "schema-lsp"
+#: Generated files are named ``schema-lsp-<what>-<UTC time>``, at the workspace folder's
+#: top: an existing folder, since Neovim before 0.9 cannot create a file's parent folder.
+PREFIX = "schema-lsp"
 
 
 def client_flag(capabilities: Any, path: str) -> Any:
@@ -85,13 +86,12 @@ def new_file_edit(path: Path, text: str) -> types.WorkspaceEdit:
 
 
 def output_file(root: Path, stem: str, suffix: str) -> Path:
-    """A new file name under ``<root>/schema-lsp/`` that does not exist yet."""
+    """A new file at the top of ``root`` whose name says what made it and when."""
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d-%H%M%S")
-    folder = root / OUTPUT_FOLDER
-    candidate = folder / f"{stem}-{stamp}{suffix}"
+    candidate = root / f"{PREFIX}-{stem}-{stamp}{suffix}"
     number = 2
     while candidate.exists():
-        candidate = folder / f"{stem}-{stamp}-{number}{suffix}"
+        candidate = root / f"{PREFIX}-{stem}-{stamp}-{number}{suffix}"
         number += 1
     return candidate
 
