@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,7 +25,8 @@ import pytest
 from tests.conftest import IN_CI
 from tests.test_server_support import line_of, server_env, sqlite_database, write
 
-CONFIG = Path(__file__).resolve().parents[1] / "docs" / "neovim" / "schema_lsp.lua"
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+CONFIG = DOCS / "neovim" / "schema_lsp.lua"
 #: The whole Neovim run; the driver's own deadline is shorter, so it reports first.
 HARD_TIMEOUT = 30.0
 DRIVER_SECONDS = 20
@@ -252,3 +254,95 @@ def test_neovim_shows_the_diagnostics_and_applies_the_quick_fixes(nvim, tmp_path
     )
     assert check.returncode == 0, check.stdout + check.stderr
     assert "in sync" in check.stderr
+
+
+SHAPES = r"""
+-- Stand-ins for what Neovim 0.11 and nvim-lspconfig provide: record what the docs' blocks
+-- configure (this Neovim may be older than the APIs they call).
+local seen = {}
+vim.lsp.config = function(name, config)
+  seen.config = { name = name, config = config }
+end
+vim.lsp.enable = function(name)
+  seen.enabled = name
+end
+local configs = {}
+package.preload['lspconfig.configs'] = function()
+  return configs
+end
+package.preload['lspconfig'] = function()
+  local function root_pattern(...)
+    local markers = { ... }
+    return function()
+      return markers
+    end
+  end
+  return {
+    util = { root_pattern = root_pattern },
+    schema_lsp = {
+      setup = function(options)
+        seen.setup = options
+      end,
+    },
+  }
+end
+local ok, err = pcall(function()
+  dofile(os.getenv('BLOCK_NEW'))
+  dofile(os.getenv('BLOCK_LSPCONFIG'))
+  local default = configs.schema_lsp.default_config
+  default.root_dir = default.root_dir()
+  seen.lspconfig = default
+end)
+seen.error = not ok and tostring(err) or nil
+vim.fn.writefile({ vim.fn.json_encode(seen) }, os.getenv('DRIVER_OUT'))
+vim.cmd('qa!')
+"""
+
+
+def test_the_docs_show_the_tested_config_and_their_other_forms_configure_the_same(nvim, tmp_path):
+    blocks = re.findall(r"```lua\n(.*?)```", (DOCS / "neovim.md").read_text(), re.S)
+    new, lspconfig, old = blocks
+    # Section 3 is the tested file, verbatim.
+    assert old == CONFIG.read_text(encoding="utf-8")
+    # Sections 1 and 2 run, and configure what section 3 does.
+    (tmp_path / "new.lua").write_text(new, encoding="utf-8")
+    (tmp_path / "lspconfig.lua").write_text(lspconfig, encoding="utf-8")
+    (tmp_path / "shapes.lua").write_text(SHAPES, encoding="utf-8")
+    out = tmp_path / "shapes.json"
+    env = {
+        **server_env(),
+        "BLOCK_NEW": str(tmp_path / "new.lua"),
+        "BLOCK_LSPCONFIG": str(tmp_path / "lspconfig.lua"),
+        "DRIVER_OUT": str(out),
+    }
+    finished = subprocess.run(
+        [nvim, "--headless", "--clean", "-u", "NONE", "-c", f"luafile {tmp_path / 'shapes.lua'}"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=HARD_TIMEOUT,
+    )
+    assert out.exists(), finished.stdout + finished.stderr
+    seen = json.loads(out.read_text(encoding="utf-8"))
+    assert seen.get("error") is None, seen["error"]
+    settings = {"schemaLsp": {"databaseUrl": "env:DATABASE_URL"}}
+    assert seen["config"] == {
+        "name": "schema_lsp",
+        "config": {
+            "cmd": ["schema-lsp", "serve"],
+            "filetypes": ["python"],
+            "root_markers": ["pyproject.toml", ".git"],
+            "settings": settings,
+        },
+    }
+    assert seen["enabled"] == "schema_lsp"
+    assert seen["lspconfig"] == {
+        "cmd": ["schema-lsp", "serve"],
+        "filetypes": ["python"],
+        "root_dir": ["pyproject.toml", ".git"],
+        "settings": settings,
+    }
+    assert seen["setup"] in ({}, [])  # setup({}): an empty Lua table has no JSON type
+    assert "local cmd = { 'schema-lsp', 'serve' }" in old
+    assert "databaseUrl = 'env:DATABASE_URL'" in old
