@@ -1,7 +1,8 @@
 """A real editor: headless Neovim (Debian's package, 0.7.2 on bookworm) with its built-in LSP
 client, configured by docs/neovim/schema_lsp.lua verbatim, against the real server over
-stdio. Neovim receives the diagnostics, asks for code actions, applies "Update model to match
-database" to each diagnostic and writes the file; the CLI then finds the file in sync.
+stdio. Neovim receives the diagnostics, generates migration SQL for one difference (a new
+file), applies "Update model to match database" to each diagnostic and writes the file; the
+CLI then finds the file in sync.
 
 The test drives Neovim with a Lua script it writes (waits are ``vim.wait`` polls against one
 deadline, and the script always ends with ``qa!``); the result comes back as a JSON file.
@@ -109,9 +110,73 @@ local function as_lsp(d)
   }
 end
 
+local function code_actions(bufnr, d)
+  local diagnostic = as_lsp(d)
+  local params = {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    range = diagnostic.range,
+    context = { diagnostics = { diagnostic } },
+  }
+  local answers, err = vim.lsp.buf_request_sync(
+    bufnr, 'textDocument/codeAction', params, remaining())
+  assert(answers, 'no code actions: ' .. tostring(err))
+  local actions = {}
+  for client_id, answer in pairs(answers) do
+    assert(not answer.error, vim.inspect(answer.error))
+    for _, action in ipairs(answer.result or {}) do
+      table.insert(actions, action)
+    end
+  end
+  return actions
+end
+
+local function titled(actions, prefix)
+  local titles = {}
+  for _, action in ipairs(actions) do
+    if vim.startswith(action.title, prefix) then
+      return action
+    end
+    table.insert(titles, action.title)
+  end
+  error('no action "' .. prefix .. '" among ' .. vim.inspect(titles))
+end
+
+-- What Neovim's code action menu does with a chosen action: resolve it (the server
+-- renders SQL only then), apply its edit, run its command; then :wall saves the new file.
+local function generate_sql(bufnr, d)
+  local action = titled(code_actions(bufnr, d), 'Generate migration SQL for this difference')
+  if not action.edit then
+    local answers = vim.lsp.buf_request_sync(bufnr, 'codeAction/resolve', action, remaining())
+    for _, answer in pairs(answers or {}) do
+      assert(not answer.error, vim.inspect(answer.error))
+      action = answer.result
+    end
+  end
+  assert(action.edit, 'the resolved action has no edit: ' .. vim.inspect(action))
+  vim.lsp.util.apply_workspace_edit(action.edit, 'utf-16')
+  if action.command then
+    vim.lsp.buf_request_sync(bufnr, 'workspace/executeCommand', {
+      command = action.command.command, arguments = action.command.arguments,
+    }, remaining())
+  end
+  vim.cmd('wall')
+  local made = {}
+  for _, change in ipairs(action.edit.documentChanges or {}) do
+    if change.kind == 'create' then
+      table.insert(made, vim.uri_to_fname(change.uri))
+    end
+  end
+  result.sql = { code = d.code, made = made }
+end
+
 local function run()
   local bufnr = vim.api.nvim_get_current_buf()
   result.first = settled(bufnr)
+  for _, d in ipairs(result.first) do
+    if d.code == os.getenv('DRIVER_SQL_FOR') then
+      generate_sql(bufnr, d)
+    end
+  end
   local clients = vim.lsp.buf_get_clients(bufnr)
   result.clients = {}
   for _, client in pairs(clients) do
@@ -122,27 +187,8 @@ local function run()
     if #current == 0 then
       break
     end
-    local diagnostic = as_lsp(current[1])
-    local params = {
-      textDocument = { uri = vim.uri_from_bufnr(bufnr) },
-      range = diagnostic.range,
-      context = { diagnostics = { diagnostic } },
-    }
-    local answers, err = vim.lsp.buf_request_sync(
-      bufnr, 'textDocument/codeAction', params, remaining())
-    assert(answers, 'no code actions: ' .. tostring(err))
-    local chosen, titles = nil, {}
-    for _, answer in pairs(answers) do
-      assert(not answer.error, vim.inspect(answer.error))
-      for _, action in ipairs(answer.result or {}) do
-        table.insert(titles, action.title)
-        if chosen == nil and vim.startswith(action.title, 'Update model to match database') then
-          chosen = action
-        end
-      end
-    end
-    assert(chosen and chosen.edit,
-      'no quick fix with an edit for ' .. current[1].code .. ' among ' .. vim.inspect(titles))
+    local chosen = titled(code_actions(bufnr, current[1]), 'Update model to match database')
+    assert(chosen.edit, 'no edit in ' .. vim.inspect(chosen))
     vim.lsp.util.apply_workspace_edit(chosen.edit, 'utf-16')
     table.insert(result.fixes, { code = current[1].code, title = chosen.title })
     current = settled(bufnr)
@@ -182,6 +228,7 @@ def run_neovim(nvim: str, tmp_path: Path, models: Path, env: dict[str, str]) -> 
         **env,
         "DRIVER_OUT": str(out),
         "DRIVER_MS": str(DRIVER_SECONDS * 1000),
+        "DRIVER_SQL_FOR": "SL130",
         "XDG_CONFIG_HOME": str(home / "config"),
         "XDG_CACHE_HOME": str(home / "cache"),
         "XDG_STATE_HOME": str(home / "state"),
@@ -237,7 +284,15 @@ def test_neovim_shows_the_diagnostics_and_applies_the_quick_fixes(nvim, tmp_path
     assert [fix["code"] for fix in result["fixes"]] == ["SL111", "SL120", "SL130"]
     assert all(f["title"].startswith("Update model to match database: ") for f in result["fixes"])
     assert result["last"] == []
-    assert result["messages"] == []
+
+    # Before the fixes, "Generate migration SQL for this difference" (resolved, applied,
+    # its command run, :wall) made a new file in the workspace folder, named in a message
+    # (Neovim 0.7 cannot show documents).
+    (made,) = result["sql"]["made"]
+    sql = Path(made)
+    assert sql.parent == folder and sql.suffix == ".sql", made
+    assert "-- SL130 column users.name" in sql.read_text(encoding="utf-8")
+    assert result["messages"] == [f"schema-lsp: made {sql}"]
 
     # Neovim wrote the edited buffer: the file declares what the database holds ...
     text = models.read_text(encoding="utf-8")
