@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ...entities.model import SourceRange
 from ...render.entity import render_entities
 from ...render.model_edit import TextEdit, _after_imports, _local_name, _rename
-from ...render.source import Import
+from ...render.source import Import, import_lines
 from ...schema import TableSchema
 
 #: Base classes that are not declarative SQLAlchemy (a SQLModel class is written otherwise).
@@ -78,18 +78,13 @@ def entity_insertion(
                 name = node.targets[0].id
             blocks.append(segment)
     code = "\n\n\n".join(blocks)
-    added = []
+    missing: list[Import] = []
     for item in sorted(set(imports)):
         if not re.search(rf"(?<![\w.]){re.escape(item.bound_name)}\b", code):
             continue  # used by the generator's own base only (DeclarativeBase)
         local = _local_name(tree, item)
         if local is None:
-            line = (
-                f"import {item.module}"
-                if item.name is None
-                else (f"from {item.module} import {item.name}")
-            )
-            added.append(line)
+            missing.append(item)
         elif local != item.bound_name:
             code = _rename(code, item.bound_name, local)
     lines = text.splitlines(keepends=True)
@@ -98,8 +93,40 @@ def entity_insertion(
     end = SourceRange(path, len(lines), 0, len(lines), 0)
     if lines and not lines[-1].endswith(("\n", "\r")):
         end = SourceRange(path, len(lines) - 1, len(lines[-1]), len(lines) - 1, len(lines[-1]))
-    edits = [TextEdit(end, f"{prefix}{code}\n")]
-    if added:
-        at = _after_imports(tree)
-        edits.insert(0, TextEdit(SourceRange(path, at, 0, at, 0), "".join(f"{a}\n" for a in added)))
+    edits = [*_import_edits(path, tree, missing), TextEdit(end, f"{prefix}{code}\n")]
     return EntityInsertion(name, tuple(edits))
+
+
+def _import_edits(path: str, tree: ast.Module, missing: list[Import]) -> list[TextEdit]:
+    """The names a file lacks: joined to its ``from module import ...`` of the same module
+    (as ruff's isort would write it), else new import lines after its last import."""
+    by_module: dict[str, list[Import]] = {}
+    for item in missing:
+        by_module.setdefault(item.module, []).append(item)
+    edits: list[TextEdit] = []
+    new: list[Import] = []
+    for module_name, items in by_module.items():
+        statement = next(
+            (
+                node
+                for node in tree.body
+                if isinstance(node, ast.ImportFrom)
+                and node.module == module_name
+                and not node.level
+                and all(alias.asname is None and alias.name != "*" for alias in node.names)
+                and all(item.name is not None for item in items)
+            ),
+            None,
+        )
+        if statement is None:
+            new += items
+            continue
+        names = [Import(module_name, alias.name) for alias in statement.names]
+        text = "".join(f"{line}\n" for line in import_lines([*names, *items]))
+        last = statement.end_lineno or statement.lineno
+        edits.append(TextEdit(SourceRange(path, statement.lineno - 1, 0, last, 0), text))
+    if new:
+        at = _after_imports(tree)
+        text = "".join(f"{line}\n" for line in import_lines(new) if line)
+        edits.append(TextEdit(SourceRange(path, at, 0, at, 0), text))
+    return edits
