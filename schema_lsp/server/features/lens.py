@@ -26,6 +26,14 @@ async def code_lens(ls: LanguageServer, params: types.CodeLensParams) -> list[ty
     if state is None:
         return []
 
+    settings = state.folder.folder_settings
+    severity = settings.editor.severity if settings is not None else {}
+
+    def shown(difference: SchemaDifference) -> bool:
+        """Counted as its diagnostic is shown: not a note, not turned "off"."""
+        level = severity.get(difference.code, severity.get(difference.kind))
+        return difference.kind not in _NOT_COUNTED and level != "off"
+
     def work(index: Any) -> list[tuple[EntitySchema, list[SchemaDifference]]]:
         out = []
         for entity in index.entities_in(state.path):
@@ -36,7 +44,7 @@ async def code_lens(ls: LanguageServer, params: types.CodeLensParams) -> list[ty
                 d
                 for path in sorted(paths)
                 for d in differences_in(state.folder, path)
-                if d.table == key and d.kind not in _NOT_COUNTED
+                if d.table == key and shown(d)
             ]
             out.append((entity, found))
         return out
