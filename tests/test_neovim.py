@@ -400,4 +400,4 @@ def test_the_docs_show_the_tested_config_and_their_other_forms_configure_the_sam
     }
     assert seen["setup"] in ({}, [])  # setup({}): an empty Lua table has no JSON type
     assert "local cmd = { 'schema-lsp', 'serve' }" in old
-    assert "databaseUrl = 'env:DATABASE_URL'" in old
+    assert "databaseUrl = os.getenv('DATABASE_URL') and 'env:DATABASE_URL'" in old

@@ -4,11 +4,12 @@
 -- gets one schema-lsp client per project root. tests/test_neovim.py loads this very file.
 
 local cmd = { 'schema-lsp', 'serve' } -- or { 'python3', '-m', 'schema_lsp', 'serve' }
--- The keys of README.md's "Language server" section. "env:NAME" reads the URL from the
--- server's environment (Neovim's); leave databaseUrl out to use [tool.schema-lsp] in
--- pyproject.toml or SCHEMA_LSP_DATABASE_URL.
+-- The keys of README.md's "Language server" section, camelCase. "env:NAME": the server
+-- reads the URL from its environment (Neovim's), so no password is written here. Without
+-- $DATABASE_URL, database_url in [tool.schema-lsp] (pyproject.toml) or
+-- $SCHEMA_LSP_DATABASE_URL applies; an editor setting wins over both.
 local options = {
-  databaseUrl = 'env:DATABASE_URL',
+  databaseUrl = os.getenv('DATABASE_URL') and 'env:DATABASE_URL' or nil,
 }
 
 local function root_of(path)
