@@ -88,12 +88,14 @@ local function shown(bufnr)
   return list
 end
 
--- The diagnostics once the server has checked the version Neovim last sent.
-local function settled(bufnr)
+-- The diagnostics once the server has checked the version Neovim last sent (and, with
+-- some, once there are any: the file as opened has differences).
+local function settled(bufnr, some)
   local uri = vim.uri_from_bufnr(bufnr)
   local ok = vim.wait(remaining(), function()
     local version = published[uri]
     return version ~= nil and version >= (vim.lsp.util.buf_versions[bufnr] or 0)
+      and (not some or #vim.diagnostic.get(bufnr) > 0)
   end, 20)
   assert(ok, 'no diagnostics for version ' .. tostring(vim.lsp.util.buf_versions[bufnr])
     .. ' (published: ' .. vim.inspect(published) .. ')')
@@ -171,7 +173,7 @@ end
 
 local function run()
   local bufnr = vim.api.nvim_get_current_buf()
-  result.first = settled(bufnr)
+  result.first = settled(bufnr, true)
   for _, d in ipairs(result.first) do
     if d.code == os.getenv('DRIVER_SQL_FOR') then
       generate_sql(bufnr, d)
