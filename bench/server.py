@@ -308,9 +308,11 @@ def server_env() -> dict[str, str]:
 class ServerProcess:
     """The server as our child process, its stdio connected to a ``BenchClient``."""
 
-    def __init__(self, argv: list[str], stderr_path: Path) -> None:
+    def __init__(self, argv: list[str], stderr_path: Path, *, wrapped: bool = False) -> None:
         self.argv = argv
         self.stderr_path = stderr_path
+        self.wrapped = wrapped  # argv starts a wrapper (py-spy) whose child is the server
+        self._pid: int | None = None
         self.client = BenchClient()
         self.process: asyncio.subprocess.Process | None = None
         self._stop = threading.Event()
@@ -336,8 +338,18 @@ class ServerProcess:
 
     @property
     def pid(self) -> int:
+        """The server's own process id (under py-spy: the wrapper's child)."""
         assert self.process is not None
-        return self.process.pid
+        if not self.wrapped:
+            return self.process.pid
+        if self._pid is None:
+            children: list[str] = []
+            for task in Path(f"/proc/{self.process.pid}/task").iterdir():
+                children += (task / "children").read_text().split()
+            if len(children) != 1:
+                raise RuntimeError(f"expected one child of the wrapper, found {children}")
+            self._pid = int(children[0])
+        return self._pid
 
     async def stop(self) -> None:
         """``shutdown`` and ``exit``; killed if it does not go within a few seconds."""
@@ -353,6 +365,9 @@ class ServerProcess:
             pass
         finally:
             if process.returncode is None:
+                if self._pid is not None:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(self._pid, 9)  # the server under the wrapper, by its id
                 process.kill()
                 await process.wait()
             self._stop.set()
@@ -377,6 +392,19 @@ def proc_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def proc_schedstat(pid: int) -> tuple[float, float]:
+    """Seconds on a CPU and seconds runnable but waiting for one, summed over the live
+    threads (``/proc/<pid>/task/*/schedstat``, nanoseconds): the first is the work itself,
+    the second what other jobs' load added to it."""
+    running = waiting = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):  # a thread that just ended
+            fields = (task / "schedstat").read_text().split()
+            running += int(fields[0])
+            waiting += int(fields[1])
+    return running / 1e9, waiting / 1e9
+
+
 # --- one session ----------------------------------------------------------------------------
 
 
@@ -391,6 +419,8 @@ class Session:
     cpu_at_published: float = 0.0  # server CPU seconds by then
     files_published: int = 0
     raw: list[float] = field(default_factory=list)  # didChange -> publish
+    cpu: list[float] = field(default_factory=list)  # server CPU seconds within each edit
+    waited: list[float] = field(default_factory=list)  # server run-queue seconds, each edit
     edit_counts: list[int] = field(default_factory=list)
     edit_hit: int = 0  # publishes listing the edited line
     cpu_edits: float = 0.0  # server CPU seconds over the timed edits
@@ -401,12 +431,17 @@ class Session:
 
 
 async def run_session(
-    fixture: Fixture, argv: list[str], label: str, edits: list[Edit], stderr_path: Path
+    fixture: Fixture,
+    argv: list[str],
+    label: str,
+    edits: list[Edit],
+    stderr_path: Path,
+    wrapper: list[str] | None = None,
 ) -> Session:
     """Start a server on the workspace, wait for every part file's diagnostics, then make
     the edits one at a time."""
     result = Session(label)
-    server = ServerProcess(argv, stderr_path)
+    server = ServerProcess([*(wrapper or ()), *argv], stderr_path, wrapped=bool(wrapper))
     spawned = time.perf_counter()
     await server.start(fixture.root)
     client = server.client
@@ -479,6 +514,7 @@ async def run_session(
                     ),
                     text=edit.new,
                 )
+                running, waiting = proc_schedstat(server.pid)
                 started = time.perf_counter()
                 client.text_document_did_change(
                     types.DidChangeTextDocumentParams(
@@ -491,6 +527,9 @@ async def run_session(
                 published = await asyncio.wait_for(waiter, EDIT_TIMEOUT)
                 if number >= WARMUP_EDITS:
                     result.raw.append(published.at - started)
+                    ran, waited = proc_schedstat(server.pid)
+                    result.cpu.append(ran - running)
+                    result.waited.append(waited - waiting)
                     result.edit_counts.append(published.count)
                     result.edit_hit += edit.line in published.lines
             result.cpu_edits = proc_cpu(server.pid) - cpu_before
@@ -602,8 +641,20 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def py_spy_wrapper(executable: str, output: str) -> list[str]:
+    """py-spy starting the server as its child (attaching to a running process is not
+    allowed in this container), sampling without pausing it, raw collapsed stacks."""
+    options = ["--nonblocking", "--rate", "250", "--format", "raw", "--output", output]
+    return [executable, "record", *options, "--"]
+
+
 async def measure(
-    fixture: Fixture, edits: int, starts: int, no_debounce: bool, stderr_path: Path
+    fixture: Fixture,
+    edits: int,
+    starts: int,
+    no_debounce: bool,
+    stderr_path: Path,
+    wrapper: list[str] | None = None,
 ) -> tuple[list[Session], Session, Session | None]:
     plan = plan_edits(fixture, WARMUP_EDITS + edits)
     sessions = []
@@ -611,7 +662,7 @@ async def measure(
         log(f"start {number + 1}/{starts}: initialize to first diagnostics")
         sessions.append(await run_session(fixture, SERVER, f"start {number + 1}", [], stderr_path))
     log(f"edit session: {WARMUP_EDITS} warm-up + {edits} edits (debounce {DEBOUNCE:g} s)")
-    main = await run_session(fixture, SERVER, "edits", plan, stderr_path)
+    main = await run_session(fixture, SERVER, "edits", plan, stderr_path, wrapper)
     fast = None
     if no_debounce:
         log(f"edit session with the debounce set to 0: {WARMUP_EDITS} + {edits} edits")
@@ -640,7 +691,16 @@ def run(arguments: argparse.Namespace) -> Result:
         )
         stderr_path = directory / "server-stderr.log"
         starts, main, fast = asyncio.run(
-            measure(fixture, arguments.edits, arguments.starts, not arguments.no_zero, stderr_path)
+            measure(
+                fixture,
+                arguments.edits,
+                arguments.starts,
+                not arguments.no_zero,
+                stderr_path,
+                py_spy_wrapper(arguments.py_spy, arguments.py_spy_output)
+                if arguments.py_spy
+                else None,
+            )
         )
         baseline = None
         if not arguments.no_baseline:
@@ -729,11 +789,13 @@ def render_markdown(result: Result) -> str:
         "",
         "| measurement | runs | median | p95 | min | max | CPU median |",
         "|---|---:|---:|---:|---:|---:|---:|",
-        _row(f"raw latency (server debounce {DEBOUNCE * 1000:g} ms)", raw),
+        _row(f"raw latency (server debounce {DEBOUNCE * 1000:g} ms)", raw, main.cpu),
         _row(f"raw latency minus the {DEBOUNCE * 1000:g} ms debounce", minus),
     ]
     if fast is not None:
-        lines.append(_row("raw latency, server started with the debounce set to 0", fast.raw))
+        lines.append(
+            _row("raw latency, server started with the debounce set to 0", fast.raw, fast.cpu)
+        )
     if baseline is not None:
         core_wall = [w for w, _c in baseline["core"][WARMUP_EDITS:]]
         core_cpu = [c for _w, c in baseline["core"][WARMUP_EDITS:]]
@@ -752,6 +814,16 @@ def render_markdown(result: Result) -> str:
     cpu_per_edit = main.cpu_edits / max(1, len(raw))
     lines += [
         "",
+        "CPU median of the LSP rows: the server's CPU time (every thread, "
+        "`/proc/<pid>/task/*/schedstat`) from `didChange` sent to its publish received; "
+        f"the server also waited for a CPU (run queue) {_ms(statistics.median(main.waited))} ms "
+        f"per edit (median; p95 {_ms(_p95(main.waited))})"
+        + (
+            f", {_ms(statistics.median(fast.waited))} ms with the debounce 0"
+            if fast is not None
+            else ""
+        )
+        + ".",
         f"Server CPU per edit (mean over the timed edits, from `/proc/<pid>/stat`): "
         f"{cpu_per_edit * 1000:.1f} ms"
         + (
@@ -815,6 +887,11 @@ def render_markdown(result: Result) -> str:
         f"| < {EDIT_MEDIAN_TARGET_MS:g} ms | {_met(median_minus * 1000 < EDIT_MEDIAN_TARGET_MS)} |",
         f"| edit, p95, minus the debounce | {_ms(p95_minus)} ms | < {EDIT_P95_TARGET_MS:g} ms "
         f"| {_met(p95_minus * 1000 < EDIT_P95_TARGET_MS)} |",
+        f"| edit, median, server CPU per edit | {_ms(statistics.median(main.cpu))} ms "
+        f"| < {EDIT_MEDIAN_TARGET_MS:g} ms "
+        f"| {_met(statistics.median(main.cpu) * 1000 < EDIT_MEDIAN_TARGET_MS)} |",
+        f"| edit, p95, server CPU per edit | {_ms(_p95(main.cpu))} ms "
+        f"| < {EDIT_P95_TARGET_MS:g} ms | {_met(_p95(main.cpu) * 1000 < EDIT_P95_TARGET_MS)} |",
     ]
     if fast is not None:
         fast_median, fast_p95 = statistics.median(fast.raw), _p95(fast.raw)
@@ -858,6 +935,17 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-zero", action="store_true", help="skip the debounce-0 session")
     parser.add_argument("--no-baseline", action="store_true", help="skip the in-process baseline")
     parser.add_argument("--output", help="also write the Markdown report to this file")
+    parser.add_argument(
+        "--py-spy",
+        metavar="EXE",
+        help="run the edit session's server under this py-spy (its figures are then skewed)",
+    )
+    parser.add_argument(
+        "--py-spy-output",
+        default="server-profile.txt",
+        metavar="FILE",
+        help="py-spy's collapsed stacks (default server-profile.txt)",
+    )
     parser.add_argument("--baseline-worker", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args(argv)
     if arguments.entities > arguments.tables:
