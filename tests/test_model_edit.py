@@ -40,7 +40,6 @@ COVERED = set(KINDS) - {
     "schema_not_read",
     "not_checked",
     "type_not_compared",
-    "primary_key",
     "name",
 }
 CHECKS = CompareOptions(check_constraints=True)
@@ -1024,6 +1023,102 @@ DECLARATIVE_CASES.append(
         ('    __table_args__ = (Index("users_by_name", "name"),)\n',),
         options=COMMENTS,
         dialects=SERVERS,
+    )
+)
+
+KEYS = (
+    DECLARATIVE
+    + """
+
+class Entry(Base):
+    __tablename__ = "entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str] = mapped_column(String(10), primary_key=True)
+"""
+)
+DECLARATIVE_CASES.append(
+    Case(
+        "primary_key: flags follow the database's key",
+        KEYS,
+        DATABASE
+        + """
+sa.Table(
+    "entries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("code", sa.String(10), primary_key=True),
+    sa.Column("note", sa.String(10), nullable=False),
+)
+""",
+        frozenset({"primary_key"}),
+        (
+            "    code: Mapped[str] = mapped_column(String(10), primary_key=True)\n",
+            "    note: Mapped[str] = mapped_column(String(10))\n",
+        ),
+    )
+)
+LEGACY_CASES.append(
+    Case(
+        "primary_key: another column order needs a PrimaryKeyConstraint",
+        LEGACY.replace("from sqlalchemy import Column,", "from sqlalchemy import Column, Index,")
+        .replace(
+            "    id = Column(Integer, primary_key=True)\n    parent_id",
+            "    id = Column(Integer, primary_key=True)\n"
+            '    __table_args__ = (Index("children_by_code", "code"),)\n'
+            "    parent_id",
+        )
+        .replace(
+            "    code = Column(String(10), nullable=False, index=True)",
+            "    code = Column(String(10), primary_key=True)",
+        ),
+        LEGACY_DATABASE.replace(
+            '    sa.Column("id", sa.Integer, primary_key=True),\n    sa.Column("parent_id"',
+            '    sa.Column("id", sa.Integer),\n    sa.Column("parent_id"',
+        ).replace(
+            '    sa.Column("code", sa.String(10), nullable=False),',
+            '    sa.Column("code", sa.String(10), nullable=False),\n'
+            '    sa.PrimaryKeyConstraint("code", "id"),\n'
+            '    sa.Index("children_by_code", "code"),',
+        ),
+        frozenset({"primary_key"}),
+        (
+            "    __table_args__ = (\n"
+            '        Index("children_by_code", "code"),\n'
+            '        PrimaryKeyConstraint("code", "id"),\n'
+            "    )\n",
+        ),
+    )
+)
+IMPERATIVE_CASES.append(
+    Case(
+        "primary_key: a PrimaryKeyConstraint's columns follow",
+        """\
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+sa.Table(
+    "links",
+    metadata,
+    sa.Column("a", sa.Integer, nullable=False),
+    sa.Column("b", sa.Integer, nullable=False),
+    sa.PrimaryKeyConstraint("a", name="pk_links"),
+)
+""",
+        DATABASE
+        + """
+sa.Table(
+    "links",
+    metadata,
+    sa.Column("a", sa.Integer, nullable=False),
+    sa.Column("b", sa.Integer, nullable=False),
+    sa.PrimaryKeyConstraint("b", "a", name="pk_links"),
+)
+""",
+        frozenset({"primary_key"}),
+        ('    sa.PrimaryKeyConstraint("b", "a", name="pk_links"),\n',),
     )
 )
 

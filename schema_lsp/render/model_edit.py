@@ -34,13 +34,14 @@ annotation-only ``Mapped[...]``, or ``Column``), ``__table__ = Table(...)`` and 
   that gave its column's type leaves the database's type behind), ``foreign_key_changed``
   (target, actions, PostgreSQL deferral);
 * ``check_unmapped``/``check_missing``, and a table's ``comment`` (``__table_args__``
-  options or ``Table(comment=...)``).
+  options or ``Table(comment=...)``);
+* ``primary_key``: ``primary_key=True`` flags, or the columns of a ``PrimaryKeyConstraint``
+  (one is added when the key's column order is not the table's).
 
 Anything else gives None: ``table_missing``/``table_unmapped`` (the server offers
-"Generate entity class" through ``render.entity`` instead), ``primary_key``, ``name`` and
-notes. So does what a mixin or base shares with other entities (a flag, a key, an inherited
-``__table_args__`` a new one would hide), and any edit this module cannot place exactly: it
-is never guessed.
+"Generate entity class" through ``render.entity`` instead), ``name`` and notes. So does what
+a mixin or base shares with other entities (a flag, a key, an inherited ``__table_args__`` a
+new one would hide), and any edit this module cannot place exactly: it is never guessed.
 
 ``model_edit`` returns a ``ModelEdit`` (a title and the ``TextEdit`` values to apply together:
 the change itself and, when needed, an import line) rather than a single ``TextEdit``, so a
@@ -1282,6 +1283,76 @@ class _Editor:
         targets = [string(_target(actual, c)) for c in actual.referred_columns]
         return self.edit(remote, f"[{', '.join(targets)}]")
 
+    # -- primary keys ------------------------------------------------------------------------
+
+    def fix_primary_key(self) -> ModelEdit | None:
+        """The database's key columns get ``primary_key=True`` and the others lose it; a
+        ``PrimaryKeyConstraint`` (written, or added when the key's order is not the columns'
+        order) lists them in the database's order. None when a key column is not declared
+        in the entity's own class or the database has no key."""
+        table, declared = self.table, self.difference.declared_table
+        key = table.primary_key if table is not None else None
+        if table is None or declared is None or key is None:
+            return None
+        if not all(c in declared.column_names for c in key.columns):
+            return None
+        assert self.where is not None
+        title = f"Make ({', '.join(key.columns)}) the primary key (as in the database)"
+        self.renderer.imports = set()
+        site = self.table_site()
+        written = self.call_at(self.where)
+        if written is not None and _called_name(written) == "PrimaryKeyConstraint":
+            site = self.table_site_of(None, written)
+        elif site is None:
+            statement, column = self.column_site()
+            site = self.table_site_of(statement, column) if column is not None else None
+        if site is None:
+            return None
+        constraint = self.site_constraint(site, "PrimaryKeyConstraint")
+        edits: list[TextEdit] = []
+        if constraint is not None:  # the constraint says it: its columns follow
+            elements = constraint.args
+            if [_literal(e) for e in elements] != list(key.columns):
+                if not elements or any(_literal(e) is None for e in elements):
+                    return None
+                start, end = self.span(elements[0]), self.span(elements[-1])
+                where = SourceRange(
+                    self.path, start.start_line, start.start_column, end.end_line, end.end_column
+                )
+                edits.append(TextEdit(where, ", ".join(string(c) for c in key.columns)))
+            return self.fixed(title, edits) if edits else None
+        for name in declared.column_names:
+            call = self.site_column(site, name)
+            flag = _keyword(call, "primary_key") if call is not None else None
+            if (flag is not None and _constant(flag.value) is True) == (name in key.columns):
+                continue
+            if call is None or self.shared(call):
+                return None
+            edits += self.flags(call, {"primary_key": name in key.columns})
+        if tuple(c for c in declared.column_names if c in key.columns) != key.columns:
+            # Flags give the columns' order; the database's order needs the constraint.
+            self.renderer.imports = set()
+            function = self.renderer.use("sqlalchemy", "PrimaryKeyConstraint")
+            added = self.add_table_item(site, Call(function, *(string(c) for c in key.columns)))
+            if added is None:
+                return None
+            edits += added
+        return self.fixed(title, edits, self.renderer.imports) if edits else None
+
+    def site_constraint(self, site: _TableSite, function: str) -> ast.Call | None:
+        """The table's ``function(...)`` item (in ``Table(...)`` or ``__table_args__``)."""
+        items: list[ast.expr] = []
+        if site.call is not None:
+            items = list(site.call.args)
+        elif site.klass is not None:
+            statement = self.table_args(site.klass)
+            value = statement.value if statement is not None else None
+            if isinstance(value, (ast.Tuple, ast.List)):
+                items = list(value.elts)
+        return next(
+            (i for i in items if isinstance(i, ast.Call) and _called_name(i) == function), None
+        )
+
     # -- checks, comments, autoincrement -----------------------------------------------------
 
     def fix_check_unmapped(self) -> ModelEdit | None:
@@ -1645,6 +1716,7 @@ _FIXES: dict[str, Callable[[_Editor], ModelEdit | None]] = {
     "check_missing": _Editor.fix_check_missing,
     "comment": _Editor.fix_comment,
     "autoincrement": _Editor.fix_autoincrement,
+    "primary_key": _Editor.fix_primary_key,
 }
 
 #: The difference kinds a model edit can fix (for a client that offers the quick fix).
