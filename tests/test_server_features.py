@@ -749,3 +749,65 @@ async def test_features_answer_from_a_snapshot_while_the_database_hangs(shop, tm
                 await asyncio.sleep(0.5)
         finally:
             await stop(lsp)
+
+
+LEGACY = """\
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id = Column(Integer, primary_key=True)
+    email = Column(String(100), nullable=False)
+    group = Column(String(10))
+"""
+IMPERATIVE = """\
+from sqlalchemy import Column, Integer, MetaData, String, Table
+
+metadata = MetaData()
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(100), nullable=False),
+    Column("group", String(10)),
+)
+"""
+SQLMODEL = """\
+from sqlmodel import Field, SQLModel
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=100)
+    group: str | None = Field(default=None, max_length=10)
+"""
+
+
+@pytest.mark.parametrize(
+    "source", [LEGACY, IMPERATIVE, SQLMODEL], ids=["legacy", "imperative", "sqlmodel"]
+)
+async def test_quick_fixes_round_trip_in_every_model_style(tmp_path, source):
+    folder = tmp_path / "styles"
+    models = write(folder / "models.py", source)
+    url = sqlite_database(
+        tmp_path / "styles.db",
+        "CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, email VARCHAR(100), "
+        "created_at DATETIME)",
+    )
+    lsp = await start([folder], env=server_env(SCHEMA_LSP_DATABASE_URL=url))
+    try:
+        open_document(lsp, models)
+        first = await settled(lsp, models, 1)
+        assert codes(first) == ["SL110", "SL111", "SL130"]
+        text = await fix_all(lsp, models, first)
+        assert "created_at" in text and "group" not in text
+    finally:
+        await stop(lsp)

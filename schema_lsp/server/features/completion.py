@@ -36,8 +36,8 @@ async def completion(
     if state is None:
         return []
     line, column = state.from_client(params.position)
-    lines = state.text.splitlines()
-    before = lines[line][:column] if line < len(lines) else ""
+    lines = state.lines
+    before = lines[line][:column].rstrip("\r\n") if line < len(lines) else ""
     named = _TABLENAME.match(before)
     if named is not None:
         return await _table_names(state, line, column, named.group(1))
@@ -72,8 +72,9 @@ async def _columns(
     state: FileState, line: int, column: int, indent: str, prefix: str
 ) -> list[types.CompletionItem]:
     # The line being typed is left out, so the rest of the file parses as it will.
-    all_lines = state.text.splitlines(keepends=True)
-    all_lines[line] = "\n"
+    all_lines = state.lines
+    if line < len(all_lines):
+        all_lines[line] = "\n"
     text = "".join(all_lines)
     try:
         tree = ast.parse(text)

@@ -12,7 +12,7 @@ from pygls.uris import from_fs_path
 
 from ...entities.model import SourceRange, object_key
 from ..diagnostics import to_range
-from .access import file_state, guarded
+from .access import file_state, guarded, lsp_lines
 
 if TYPE_CHECKING:
     from pygls.lsp.server import LanguageServer
@@ -53,7 +53,7 @@ async def definition(ls: LanguageServer, params: types.DefinitionParams) -> list
             text = ls.workspace.get_text_document(from_fs_path(where.path) or where.path).source
         except Exception:
             continue
-        lines = text.splitlines(keepends=True)
+        lines = lsp_lines(text)
         uri = from_fs_path(where.path) or where.path
         locations.append(types.Location(uri=uri, range=to_range(where, lines, state.folder.codec)))
     return locations
@@ -66,7 +66,7 @@ def foreign_key_target(text: str, line: int, column: int) -> str | None:
         tree = ast.parse(text)
     except SyntaxError:
         return None
-    lines = text.splitlines()
+    lines = lsp_lines(text)
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue

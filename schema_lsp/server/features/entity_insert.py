@@ -14,6 +14,7 @@ from ...render.entity import render_entities
 from ...render.model_edit import TextEdit, _after_imports, _local_name, _rename
 from ...render.source import Import, import_lines
 from ...schema import TableSchema
+from .access import lsp_lines
 
 #: Base classes that are not declarative SQLAlchemy (a SQLModel class is written otherwise).
 _NOT_DECLARATIVE = frozenset({"SQLModel", "object"})
@@ -87,7 +88,7 @@ def entity_insertion(
             missing.append(item)
         elif local != item.bound_name:
             code = _rename(code, item.bound_name, local)
-    lines = text.splitlines(keepends=True)
+    lines = lsp_lines(text)
     trailing = len(text) - len(text.rstrip("\n"))
     prefix = "\n" * max(0, 3 - trailing) if text.strip() else ""
     end = SourceRange(path, len(lines), 0, len(lines), 0)
