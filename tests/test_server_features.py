@@ -598,6 +598,27 @@ async def test_outside_the_workspace_and_broken_files_get_empty_answers(shop, tm
         await stop(lsp)
 
 
+async def test_no_schema_yet_gets_empty_answers(tmp_path):
+    folder = tmp_path / "nodb"
+    models = write(folder / "models.py", MODELS)
+    lsp = await start([folder], env=server_env())  # no database configured anywhere
+    try:
+        await wait_until(lambda: lsp.messages)  # "no database configured"
+        open_document(lsp, models)
+        line = line_of(models, 'ForeignKey("users.id")')
+        answers = await every_request(lsp, models, line, 50)
+        assert all(not answer for answer in answers), answers
+        for command in ("schemaLsp.migrationSql", "schemaLsp.generateRowTypes"):
+            assert (
+                await lsp.workspace_execute_command_async(
+                    types.ExecuteCommandParams(command=command, arguments=[folder.as_uri()])
+                )
+                is None
+            )
+    finally:
+        await stop(lsp)
+
+
 @pytest.mark.postgres
 async def test_postgresql_quick_fixes_and_migration_sql(tmp_path, postgres_db):
     postgres_db.execute(
