@@ -62,15 +62,8 @@ DRIFT_KINDS = {
     "foreign_key_unmapped",
     "foreign_key_changed",
 }
-#: What model_edit fixes on the model side.
-MODEL_EDIT_KINDS = {
-    "type",
-    "nullable",
-    "server_default",
-    "column_missing",
-    "column_unmapped",
-    "foreign_key_changed",
-}
+#: What model_edit fixes on the model side (tables: "Generate entity class" instead).
+MODEL_EDIT_KINDS = DRIFT_KINDS - {"table_missing", "table_unmapped"}
 
 
 def drifted_metadata() -> sa.MetaData:
@@ -713,7 +706,7 @@ def test_model_edits_keep_the_users_layout(sqlite_db, tmp_path):
     after = apply_edits(source, removed.edits)
     assert "notes" not in after
     assert len(after.splitlines()) == len(source.splitlines()) - 1
-    assert model_edit(_first(found, "index_missing"), source, "sqlite") is None
+    assert model_edit(_first(found, "table_missing"), source, "sqlite") is None
 
 
 def test_model_edit_adds_the_import_a_new_type_needs(tmp_path):
