@@ -725,6 +725,18 @@ async def test_quick_fix_positions_are_in_the_clients_encoding(tmp_path):
         open_document(lsp, models)
         (default,) = await settled(lsp, models, 1)
         assert default.code == "SL150"
+        # A client that sends the range back in other units (Neovim 0.7: bytes) still
+        # gets the fix: the same difference on the same line.
+        moved = types.Range(
+            start=default.range.start,
+            end=types.Position(
+                line=default.range.end.line, character=default.range.end.character + 2
+            ),
+        )
+        shifted = types.Diagnostic(
+            range=moved, message=default.message, code=default.code, source=default.source
+        )
+        assert titled(await actions_at(lsp, models, [shifted]), "Update model")
         fix = titled(await actions_at(lsp, models, [default]), "Update model")
         assert fix.edit is not None
         text = apply_utf16_edits(models.read_text(), edits_for(fix.edit, models.as_uri()))

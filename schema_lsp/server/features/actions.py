@@ -138,14 +138,25 @@ def _actions(
     for diagnostic in diagnostics:
         if diagnostic.source != "schema-lsp":
             continue
-        for difference in located:
-            if (
-                id(difference) not in taken
-                and ranges[id(difference)] == diagnostic.range
-                and _same(difference, diagnostic)
-            ):
-                pairs.append((difference, diagnostic))
-                taken.add(id(difference))
+        # The exact range first; then the same line (Neovim 0.7 sends byte columns back).
+        for exact in (True, False):
+            match = next(
+                (
+                    d
+                    for d in located
+                    if id(d) not in taken
+                    and _same(d, diagnostic)
+                    and (
+                        ranges[id(d)] == diagnostic.range
+                        if exact
+                        else ranges[id(d)].start.line == diagnostic.range.start.line
+                    )
+                ),
+                None,
+            )
+            if match is not None:
+                pairs.append((match, diagnostic))
+                taken.add(id(match))
                 break
     if not diagnostics:  # a client that does not send them: what the range touches
         pairs = [(d, None) for d in located if _overlaps(ranges[id(d)], where)]
