@@ -329,6 +329,50 @@ def test_neovim_gets_the_diagnostics_and_applies_the_code_actions(nvim, tmp_path
     assert "in sync" in check.stderr
 
 
+MESSAGES = r"""
+local messages = {}
+local show = vim.lsp.handlers['window/showMessage']
+vim.lsp.handlers['window/showMessage'] = function(err, params, ctx, config)
+  table.insert(messages, params.message)
+  return show(err, params, ctx, config)
+end
+vim.wait(tonumber(os.getenv('DRIVER_MS')), function()
+  return #messages > 0
+end, 20)
+vim.wait(1000, function()
+  return #messages > 1 -- a second one would be one too many
+end, 20)
+vim.fn.writefile({ vim.fn.json_encode(messages) }, os.getenv('DRIVER_OUT'))
+vim.cmd('qa!')
+"""
+
+
+def test_without_a_database_url_neovim_is_told_once(nvim, tmp_path):
+    """No $DATABASE_URL: the config sends no databaseUrl, pyproject.toml has none either,
+    and the only model file is open in Neovim: one message says what to set."""
+    folder = tmp_path / "shop"
+    write(folder / "pyproject.toml", '[project]\nname = "shop"\n')
+    models = write(folder / "app" / "models.py", MODELS)
+    driver = write(tmp_path / "messages.lua", MESSAGES)
+    out = tmp_path / "messages.json"
+    bin_dir = Path(sys.executable).parent
+    env = server_env(PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    env.pop("DATABASE_URL", None)
+    env.update(DRIVER_OUT=str(out), DRIVER_MS="10000", XDG_CACHE_HOME=str(tmp_path / "cache"))
+    finished = subprocess.run(
+        [nvim, "--headless", "--clean", "-u", str(CONFIG), "-c", f"luafile {driver}", str(models)],
+        cwd=folder,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=HARD_TIMEOUT,
+    )
+    assert out.exists(), finished.stdout + finished.stderr
+    (message,) = json.loads(out.read_text(encoding="utf-8"))
+    assert message.startswith("schema-lsp: no database configured for shop: set ")
+
+
 SHAPES = r"""
 -- Stand-ins for what Neovim 0.11 and nvim-lspconfig provide: record what the docs' blocks
 -- configure (this Neovim may be older than the APIs they call).

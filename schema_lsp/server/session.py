@@ -223,8 +223,8 @@ class Session:
         registry = folder.registry
         if registry is None:
             folder.read_attempted = True
-            if not loaded:
-                return  # no models here either: not a folder for us, no need to nag
+            if not any(d.tracked and d.folder is folder for d in self.docs.values()):
+                return  # no models here either (found or open): not ours, no need to nag
             self.health.show_once(
                 folder,
                 types.MessageType.Warning,
