@@ -834,12 +834,18 @@ async def test_quick_fixes_round_trip_in_every_model_style(tmp_path, source):
         tmp_path / "styles.db",
         "CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, email VARCHAR(100), "
         "created_at DATETIME)",
+        "CREATE TABLE products (id INTEGER NOT NULL PRIMARY KEY)",
     )
     lsp = await start([folder], env=server_env(SCHEMA_LSP_DATABASE_URL=url))
     try:
         open_document(lsp, models)
         first = await settled(lsp, models, 1)
         assert codes(first) == ["SL110", "SL111", "SL130"]
+        sources = await actions_at(lsp, models, [], only=["source"])
+        entity_actions = [a.title for a in sources if "entity class" in a.title]
+        # No entity class where it would not fit: no mapped class, or SQLModel's.
+        fits = source == LEGACY
+        assert entity_actions == (["Generate entity class for table products"] if fits else [])
         text = await fix_all(lsp, models, first)
         assert "created_at" in text and "group" not in text
     finally:

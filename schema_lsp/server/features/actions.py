@@ -201,7 +201,7 @@ def _actions(
             )
         )
     classes = {e.class_name for e in found.entities if e.range.path == state.path and e.class_name}
-    if classes:
+    if classes and _has_declarative_base(state.text, classes):
         tables = [t for t in unmapped_tables(found.entities, state.schema) if not t.is_view]
         for table in tables[: ENTITY_ACTIONS if asked else UNASKED_ENTITY_ACTIONS]:
             actions.append(
@@ -212,6 +212,18 @@ def _actions(
                 )
             )
     return actions
+
+
+def _has_declarative_base(text: str, classes: set[str]) -> bool:
+    """The file's classes have a declarative base a new class can use (not SQLModel)."""
+    import ast
+
+    from .entity_insert import declarative_base
+
+    try:
+        return declarative_base(ast.parse(text), classes) is not None
+    except SyntaxError:
+        return False
 
 
 def _same(difference: SchemaDifference, diagnostic: types.Diagnostic) -> bool:
