@@ -2,7 +2,8 @@
 client, configured by docs/neovim/schema_lsp.lua verbatim, against the real server over
 stdio. Neovim receives the diagnostics, generates migration SQL for one difference (a new
 file), applies "Update model to match database" to each diagnostic and writes the file; the
-CLI then finds the file in sync.
+CLI then finds the file in sync. Without a database URL, Neovim is told so once. The page's
+other two forms (Neovim 0.11, nvim-lspconfig) are run against stand-ins for their APIs.
 
 The test drives Neovim with a Lua script it writes (waits are ``vim.wait`` polls against one
 deadline, and the script always ends with ``qa!``); the result comes back as a JSON file.
