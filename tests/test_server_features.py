@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from lsprotocol import types
-from pytest_lsp import LanguageClient, client_capabilities
+from pytest_lsp import LanguageClient
 
 from schema_lsp.diff import CompareOptions, compare
 from schema_lsp.entities import parse_entities
@@ -23,6 +23,7 @@ from tests.test_server_support import (
     line_of,
     open_document,
     published,
+    pull_capabilities,
     replace_text,
     server_env,
     sqlite_database,
@@ -206,22 +207,32 @@ async def test_update_model_quick_fixes_round_trip_to_no_diagnostics(shop):
         await stop(lsp)
 
 
-async def test_vs_code_gets_a_versioned_edit(shop):
+async def test_vs_code_pulls_and_gets_a_versioned_edit(shop):
     folder, models, url = shop
     lsp = await start(
-        [folder],
-        env=server_env(SCHEMA_LSP_DATABASE_URL=url),
-        capabilities=client_capabilities("visual_studio_code"),
+        [folder], env=server_env(SCHEMA_LSP_DATABASE_URL=url), capabilities=pull_capabilities()
     )
     try:
         open_document(lsp, models, version=7)
-        diagnostics = await settled(lsp, models, 7)
-        (missing,) = [d for d in diagnostics if d.code == "SL110"]
+        report = await lsp.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(text_document=text_id(models))
+        )
+        assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
+        (missing,) = [d for d in report.items if d.code == "SL110"]
         fix = titled(await actions_at(lsp, models, [missing]), "Update model")
         assert fix.edit is not None and fix.edit.document_changes
         (change,) = fix.edit.document_changes
         assert isinstance(change, types.TextDocumentEdit)
         assert change.text_document.version == 7
+        text = apply_text_edits(models.read_text(), change.edits)
+        replace_text(lsp, models, text, version=8)
+        report = await lsp.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(
+                text_document=text_id(models), previous_result_id=report.result_id
+            )
+        )
+        assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
+        assert "SL110" not in codes(report.items)
     finally:
         await stop(lsp)
 
