@@ -10,9 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer  # at run time: pygls reads the annotations
-from pygls.uris import from_fs_path
 
-from ...entities.model import SourceRange
 from .access import (
     FileState,
     file_state,
@@ -145,16 +143,23 @@ async def open_document(ls: LanguageServer, *args: Any) -> bool:
 
 @guarded(lambda: None)
 async def show_difference(ls: LanguageServer, *args: Any) -> bool:
-    """Show where a difference is (arguments: path, 0-based line, code-point column)."""
-    if len(args) < 3 or not isinstance(args[0], str):
+    """Show where a difference is (arguments: a document URI and a range, in the client's
+    units, as a code lens gives them)."""
+    if len(args) < 2 or not isinstance(args[0], str) or not isinstance(args[1], dict):
         return False
-    uri = from_fs_path(args[0]) or args[0]
-    state = await file_state(ls, uri)
-    position = types.Position(line=int(args[1]), character=int(args[2]))
-    if state is not None:
-        line, column = position.line, position.character
-        position = state.to_client(SourceRange(state.path, line, column, line, column)).start
-    return await _show(ls, uri, types.Range(start=position, end=position))
+    selection = _range(args[1])
+    return selection is not None and await _show(ls, args[0], selection)
+
+
+def _range(value: dict[str, Any]) -> types.Range | None:
+    try:
+        start, end = value["start"], value["end"]
+        return types.Range(
+            start=types.Position(line=int(start["line"]), character=int(start["character"])),
+            end=types.Position(line=int(end["line"]), character=int(end["character"])),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 async def _show(ls: LanguageServer, uri: str, selection: types.Range | None) -> bool:

@@ -6,14 +6,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
+from pygls.uris import from_fs_path
 
-from .access import differences_in, file_state, guarded, table_of
+from ..diagnostics import to_range
+from .access import FileState, differences_in, file_state, guarded, lsp_lines, table_of
 
 if TYPE_CHECKING:
     from pygls.lsp.server import LanguageServer
 
     from ...diff import SchemaDifference
-    from ...entities.model import EntitySchema
+    from ...entities.model import EntitySchema, SourceRange
 
 SHOW_COMMAND = "schemaLsp.showDifference"
 #: Kinds that say what was not compared: no difference to count.
@@ -40,9 +42,10 @@ async def code_lens(ls: LanguageServer, params: types.CodeLensParams) -> list[ty
             paths = {state.path} | {where.path for _key, where in entity.ranges}
             table = table_of(entity, state.schema)
             key = table.key if table is not None else entity.table.key
+            ordered = [state.path, *sorted(paths - {state.path})]  # this file's first
             found = [
                 d
-                for path in sorted(paths)
+                for path in ordered
                 for d in differences_in(state.folder, path)
                 if d.table == key and shown(d)
             ]
@@ -57,14 +60,26 @@ async def code_lens(ls: LanguageServer, params: types.CodeLensParams) -> list[ty
         if not found:
             command = types.Command(title=f"in sync with {database}{stale}", command="")
         else:
-            first = found[0]
-            assert first.range is not None
-            target = first.range
+            target = found[0].range
+            assert target is not None
+            uri, selection = _location(ls, state, target)
             plural = "difference" if len(found) == 1 else "differences"
             command = types.Command(
                 title=f"{len(found)} {plural}{stale}",
                 command=SHOW_COMMAND,
-                arguments=[target.path, target.start_line, target.start_column],
+                arguments=[uri, selection],
             )
         lenses.append(types.CodeLens(range=where, command=command))
     return lenses
+
+
+def _location(ls: LanguageServer, state: FileState, where: SourceRange) -> tuple[str, types.Range]:
+    """A difference's place as the client counts it (it may be in a mixin's file)."""
+    if where.path == state.path:
+        return state.uri, state.to_client(where)
+    uri = from_fs_path(where.path) or where.path
+    try:
+        lines = lsp_lines(ls.workspace.get_text_document(uri).source)
+    except Exception:  # gone meanwhile: code points will do
+        lines = []
+    return uri, to_range(where, lines, state.folder.codec)
