@@ -376,6 +376,11 @@ async def test_hover_shows_the_database_definition_and_marks_a_stale_schema(shop
         missing = await hover_at(lsp, models, line_of(models, "group:"), 5)
         assert missing is not None and "no such column" in missing
         assert await hover_at(lsp, models, line_of(models, "pass"), 5) is None
+        line = line_of(models, 'ForeignKey("users.id")')
+        target = await hover_at(
+            lsp, models, line, models.read_text().splitlines()[line].index("users.id")
+        )
+        assert target is not None and "**users.id** `INTEGER NOT NULL`" in target
         # The database becomes unreadable: the cached schema is shown, marked stale.
         (tmp_path / "shop.db").write_bytes(b"this is no database" * 100)
         await lsp.workspace_execute_command_async(

@@ -1,6 +1,7 @@
-"""``textDocument/hover`` on an entity's class name or a column attribute: what the
-database holds for it (type, nullability, default, indexes, foreign keys, comment), from
-the folder's cached schema, marked when that schema could not be refreshed."""
+"""``textDocument/hover`` on an entity's class name, a column attribute or a foreign key's
+target string: what the database holds for it (type, nullability, default, indexes,
+foreign keys, comment), from the folder's cached schema, marked when that schema could not
+be refreshed."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from ...schema import ColumnSchema, ForeignKeySchema, TableSchema
-from .access import contains, file_state, guarded, table_of
+from .access import FileState, contains, file_state, guarded, table_of
 
 if TYPE_CHECKING:
     from pygls.lsp.server import LanguageServer
@@ -31,18 +32,21 @@ async def hover(ls: LanguageServer, params: types.HoverParams) -> types.Hover | 
             where = entity.range
             if where.path == state.path and contains(where, line, column):
                 return entity, None, where
+            names = entity.table.column_names
             for key, where in entity.ranges:
-                if (
+                name = key.partition(":")[2]
+                if (  # the attribute's name (not "column:x.type", "column:x.statement")
                     key.startswith("column:")
+                    and name in names
                     and where.path == state.path
                     and contains(where, line, column)
                 ):
-                    return entity, key.partition(":")[2], where
+                    return entity, name, where
         return None
 
     found = await state.run(work)
     if found is None:
-        return None
+        return _target_hover(state, line, column)
     entity, column_name, where = found
     table = table_of(entity, state.schema)
     header = f"*{state.folder.describe()}*" + (f" {STALE}" if state.stale else "")
@@ -59,6 +63,26 @@ async def hover(ls: LanguageServer, params: types.HoverParams) -> types.Hover | 
     return types.Hover(
         contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text),
         range=state.to_client(where),
+    )
+
+
+def _target_hover(state: FileState, line: int, column: int) -> types.Hover | None:
+    """On a ``ForeignKey("table.col")`` target: the column it points at."""
+    from .definition import foreign_key_target
+
+    target = foreign_key_target(state.text, line, column)
+    parts = target.split(".") if target else []
+    if len(parts) not in (2, 3):
+        return None
+    table = state.schema.table(parts[-2], parts[0] if len(parts) == 3 else None)
+    referred = table.column(parts[-1]) if table is not None else None
+    if table is None or referred is None:
+        text = f"**{target}**: no such column in the database"
+    else:
+        text = describe_column(table, referred)
+    header = f"*{state.folder.describe()}*" + (f" {STALE}" if state.stale else "")
+    return types.Hover(
+        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=f"{text}\n\n{header}")
     )
 
 
