@@ -26,6 +26,9 @@ CORPUS = [
     ("tests.models.shop.models", "Base"),
     ("tests.models.advanced", "Base"),
     ("tests.models.namespace_tables", "Model.metadata"),
+    ("tests.models.mixed_tables", "Base"),
+    ("tests.models.mixed_tables", "Other"),
+    ("tests.models.mixed_tables", "Legacy"),
 ]
 MODULES = sorted(
     {module for module, _ in CORPUS} | {"tests.models.shop.base", "tests.models.shop.enums"}

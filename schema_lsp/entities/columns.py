@@ -13,7 +13,7 @@ import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ..schema import ComputedSchema, IdentitySchema, TypeSpec
 from .evaluate import ColumnMeta, Evaluator, Placeholder, Unresolvable
@@ -23,11 +23,15 @@ from .source import ParsedFile
 from .tables import ColumnDraft, ConstraintDraft, ForeignKeyDraft
 from .wrappers import Wrapper, sqlalchemy_callee
 
+if TYPE_CHECKING:
+    from .bases import MetadataInfo
+
 _T = TypeVar("_T")
 
 #: Looks up a mapped class's table: (table name, schema) and an attribute's column name.
 TableLookup = Callable[[Definition], "tuple[str, str | None] | None"]
 ColumnNameLookup = Callable[[Definition, str], str]
+MetadataLookup = Callable[[Definition], "MetadataInfo | None"]
 
 _SCHEMA_ITEMS = (
     "ForeignKey",
@@ -82,6 +86,9 @@ class ColumnContext:
     column_name_of: ColumnNameLookup
     #: names assigned in the class body being read (tables kept as class attributes)
     local_names: dict[str, ast.expr] = field(default_factory=dict)
+    #: the MetaData a declarative class carries (``Table("t", Base.metadata, ...)``), as
+    #: the declarative reader knows it (assignments to ``Base.metadata`` included)
+    metadata_of: MetadataLookup = field(default=lambda _definition: None)
     #: ``item_kind`` by node (the node kept with it, so its id cannot be reused)
     _kinds: dict[int, tuple[ast.expr, str | None]] = field(default_factory=dict)
 

@@ -17,6 +17,7 @@ from typing import NoReturn
 
 from .bases import (
     BaseInfo,
+    MetadataInfo,
     base_from_call,
     base_from_class,
     base_from_registry,
@@ -124,7 +125,9 @@ class DeclarativeReader:
         """``metadata_assignments`` are the workspace's module-level
         ``X.metadata.naming_convention = ...`` statements (they change X's metadata)."""
         self.evaluator = evaluator
-        self.context = ColumnContext(evaluator, self.table_of, self.column_name_of)
+        self.context = ColumnContext(
+            evaluator, self.table_of, self.column_name_of, metadata_of=self.metadata_of
+        )
         self._infos: dict[Definition, ClassInfo] = {}
         self._bases: dict[Definition, BaseInfo | None] = {}
         self._metadata_assignments = metadata_assignments
@@ -148,6 +151,7 @@ class DeclarativeReader:
         self.context._kinds.clear()
         self.context.table_of = _closed  # these were bound to self: a cycle
         self.context.column_name_of = _closed
+        self.context.metadata_of = _closed
 
     # -- facts about classes ------------------------------------------------------------
 
@@ -438,6 +442,20 @@ class DeclarativeReader:
                 base.metadata = read_metadata(self.evaluator, file, value)
             else:
                 base.metadata.convention = read_convention(self.evaluator, file, value)
+
+    def metadata_of(self, definition: Definition) -> MetadataInfo | None:
+        """The MetaData of a declarative base or mapped class defined in the workspace
+        (``Base.metadata``), with ``Base.metadata.naming_convention = ...`` applied; None
+        when this reader does not know it."""
+        if isinstance(definition.node, ast.ClassDef):
+            base = self.info(definition).base
+        elif isinstance(definition.node, ast.Call):
+            base = self._base_of_call(definition)
+        else:
+            return None
+        if base is None or base.outside or base.kind != "sqlalchemy":
+            return None
+        return base.metadata
 
     def table_of(self, definition: Definition) -> tuple[str, str | None] | None:
         if not isinstance(definition.node, ast.ClassDef):

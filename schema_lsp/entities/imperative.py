@@ -12,6 +12,7 @@ from .bases import read_metadata
 from .columns import Argument, ColumnCall, ColumnContext, build_column, literal_string, read_call
 from .constraints import constraint_kind, read_table_item
 from .evaluate import Unresolvable
+from .resolve import Definition
 from .source import ParsedFile
 from .tables import TableDraft
 from .wrappers import sqlalchemy_callee
@@ -133,7 +134,13 @@ def read_table(
     metadata_node = call.args[1] if len(call.args) > 1 else None
     if isinstance(metadata_node, ast.Name) and local_names and metadata_node.id in local_names:
         metadata_node = local_names[metadata_node.id]
-    metadata = read_metadata(context.evaluator, file, metadata_node)
+    metadata = None
+    if isinstance(metadata_node, ast.Attribute) and metadata_node.attr == "metadata":
+        owner = context.evaluator.resolver.resolve(file, metadata_node.value)
+        if isinstance(owner, Definition):
+            metadata = context.metadata_of(owner)
+    if metadata is None:
+        metadata = read_metadata(context.evaluator, file, metadata_node)
     draft = TableDraft(
         name=name,
         range=file.range(call.args[0]),
