@@ -544,18 +544,64 @@ async def run_session(
 # --- the in-process baseline (run in a fresh interpreter) ---------------------------------
 
 
+def _timed(action: Any) -> tuple[Any, tuple[float, float]]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    value = action()
+    return value, (time.perf_counter() - wall, time.process_time() - cpu)
+
+
+def _folder_job(folder: Any, edits: list[Edit], schema: Any, *, whole: bool) -> dict[str, Any]:
+    """Session.check's job for each didChange, as in schema_lsp/server/session.py; with
+    ``whole`` False the what-if that checks the edited file alone (no mixin file)."""
+    job: list[tuple[float, float]] = []
+    touched_counts: list[int] = []
+    compared: list[int] = []
+    for number, edit in enumerate(edits):
+        wall, cpu = time.perf_counter(), time.process_time()
+        if whole:
+            touched = folder.affected([edit.path])
+            folder.apply(edit.path, edit.text, number + 1, number + 2)
+            touched |= folder.affected([edit.path])
+        else:
+            folder.apply(edit.path, edit.text, number + 1, number + 2)
+            touched = {edit.path}
+        results = folder.check(touched, schema, None)
+        job.append((time.perf_counter() - wall, time.process_time() - cpu))
+        assert edit.path in results
+        touched_counts.append(len(touched))
+        sources = set().union(*(folder.index.dependents(t) for t in touched))
+        compared.append(sum(1 for e in folder.index.entities() if e.range.path in sources))
+    return {"runs": job, "touched": touched_counts, "compared": compared}
+
+
 def baseline_worker(spec: dict[str, Any]) -> dict[str, Any]:
-    """The same edits without the protocol, in this (fresh) process: the core re-check
-    (bench/diff.py's ``recheck``) and the server's worker job (``Folder``)."""
+    """Without the protocol, in this fresh process: the server's start-up work (schema
+    read, model files found and parsed, every file checked) and then, for the same edits,
+    the server's worker job (``Folder``), the what-if job for the edited file alone, and
+    the core re-check (bench/diff.py's ``recheck``)."""
     from pygls.workspace.position_codec import PositionCodec
 
     from schema_lsp.server.folder import Folder
 
     url = DatabaseUrl.parse(spec["url"])
-    schema = diff_bench.read_schema(url)
     root = Path(spec["root"])
     texts: dict[str, str] = spec["texts"]
     edits = [Edit(**edit) for edit in spec["edits"]]
+    start: dict[str, tuple[float, float]] = {}
+
+    schema, start["read the schema"] = _timed(lambda: diff_bench.read_schema(url))
+    folder = Folder(root.as_uri(), root, None, PositionCodec())
+    loaded, start["find and parse the model files"] = _timed(folder.discover)
+    _, start["check every file"] = _timed(lambda: folder.check(None, schema, None))
+    assert len(loaded) == len(texts)
+    job = _folder_job(folder, edits, schema, whole=True)
+    folder.close()
+
+    alone = Folder(root.as_uri(), root, None, PositionCodec())
+    alone.discover()
+    alone.check(None, schema, None)
+    job_alone = _folder_job(alone, edits, schema, whole=False)
+    alone.close()
 
     index = WorkspaceIndex([root])
     for path, text in texts.items():
@@ -564,39 +610,53 @@ def baseline_worker(spec: dict[str, Any]) -> dict[str, Any]:
     core: list[tuple[float, float]] = []
     core_counts: list[int] = []
     for edit in edits:
-        gc_wall, gc_cpu = time.perf_counter(), time.process_time()
-        found = diff_bench.recheck(index, Path(edit.path), edit.text, schema)
-        core.append((time.perf_counter() - gc_wall, time.process_time() - gc_cpu))
+        found, timing = _timed(
+            lambda e=edit: diff_bench.recheck(index, Path(e.path), e.text, schema)
+        )
+        core.append(timing)
         core_counts.append(len(found))
-
-    folder = Folder(root.as_uri(), root, None, PositionCodec())
-    for path, text in texts.items():
-        folder.apply(path, text, 0, None)
-    folder.check(None, schema, None)
-    job: list[tuple[float, float]] = []
-    touched_counts: list[int] = []
-    compared: list[int] = []
-    for number, edit in enumerate(edits):
-        wall, cpu = time.perf_counter(), time.process_time()
-        # Session.check's job for one didChange, as in schema_lsp/server/session.py
-        touched = folder.affected([edit.path])
-        folder.apply(edit.path, edit.text, number + 1, number + 2)
-        touched |= folder.affected([edit.path])
-        results = folder.check(touched, schema, None)
-        job.append((time.perf_counter() - wall, time.process_time() - cpu))
-        assert edit.path in results
-        touched_counts.append(len(touched))
-        sources = set().union(*(folder.index.dependents(t) for t in touched))
-        compared.append(sum(1 for e in folder.index.entities() if e.range.path in sources))
-    folder.close()
     return {
+        "start": start,
         "core": core,
         "core_counts": core_counts,
-        "job": job,
-        "touched": touched_counts,
-        "compared": compared,
+        "job": job["runs"],
+        "touched": job["touched"],
+        "compared": job["compared"],
+        "job_alone": job_alone["runs"],
+        "compared_alone": job_alone["compared"],
         "entities": len(index.entities()),
     }
+
+
+IMPORTS = """\
+import resource, sys, time
+started = time.perf_counter()
+import schema_lsp.server.app
+app = time.perf_counter()
+usage = resource.getrusage(resource.RUSAGE_SELF)
+app_cpu = usage.ru_utime + usage.ru_stime
+import psycopg, sqlalchemy.dialects.postgresql
+import schema_lsp.server.session, schema_lsp.introspect, schema_lsp.diff, schema_lsp.registry
+done = time.perf_counter()
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(app - started, done - app, app_cpu, usage.ru_utime + usage.ru_stime - app_cpu)
+"""
+
+
+def import_times() -> tuple[float, float, float, float]:
+    """In a fresh interpreter: seconds to import the server's app module (before
+    ``initialize`` is answered), then the rest it loads after ``initialized`` (session,
+    core, SQLAlchemy, psycopg), and the CPU seconds of each (interpreter start-up in the
+    first)."""
+    completed = subprocess.run(
+        [sys.executable, "-c", IMPORTS],
+        capture_output=True,
+        text=True,
+        env=server_env(),
+        check=True,
+    )
+    app, rest, app_cpu, rest_cpu = (float(value) for value in completed.stdout.split())
+    return app, rest, app_cpu, rest_cpu
 
 
 def run_baseline(fixture: Fixture, edits: list[Edit]) -> dict[str, Any]:
@@ -706,6 +766,7 @@ def run(arguments: argparse.Namespace) -> Result:
         if not arguments.no_baseline:
             log("in-process baseline (fresh interpreter)")
             baseline = run_baseline(fixture, plan_edits(fixture, WARMUP_EDITS + arguments.edits))
+            baseline["imports"] = [import_times() for _ in range(3)]
         errors = [line for line in stderr_path.read_text().splitlines() if " ERROR" in line]
         if errors:
             log("server errors (see the report): " + fixture.url.scrub(errors[0]))
@@ -782,6 +843,26 @@ def render_markdown(result: Result) -> str:
         )
     firsts = [s.first for s in result.starts]
     alls = [s.all_published for s in result.starts]
+    if baseline is not None:
+        imports = baseline["imports"]
+        app_import = statistics.median(i[0] for i in imports)
+        rest_import = statistics.median(i[1] for i in imports)
+        lines += [
+            "",
+            "The server's start-up work without the protocol, in a fresh interpreter "
+            "(seconds; imports: median of 3 fresh interpreters):",
+            "",
+            "| step | wall | CPU |",
+            "|---|---:|---:|",
+            f"| import `schema_lsp.server.app` (before `initialize` is answered) "
+            f"| {app_import:.3f} | {statistics.median(i[2] for i in imports):.3f} |",
+            f"| import the rest (session, core, SQLAlchemy, psycopg) | {rest_import:.3f} "
+            f"| {statistics.median(i[3] for i in imports):.3f} |",
+        ]
+        for step, (wall, cpu) in baseline["start"].items():
+            lines.append(f"| {step} | {wall:.3f} | {cpu:.3f} |")
+        total = app_import + rest_import + sum(w for w, _c in baseline["start"].values())
+        lines.append(f"| sum | {total:.3f} | |")
     lines += [
         "",
         f"Edits: `didChange` -> `publishDiagnostics` of that version, {len(raw)} edits after "
@@ -797,20 +878,14 @@ def render_markdown(result: Result) -> str:
             _row("raw latency, server started with the debounce set to 0", fast.raw, fast.cpu)
         )
     if baseline is not None:
-        core_wall = [w for w, _c in baseline["core"][WARMUP_EDITS:]]
-        core_cpu = [c for _w, c in baseline["core"][WARMUP_EDITS:]]
-        job_wall = [w for w, _c in baseline["job"][WARMUP_EDITS:]]
-        job_cpu = [c for _w, c in baseline["job"][WARMUP_EDITS:]]
-        lines += [
-            _row(
-                "in-process core re-check (`diff.recheck`: update + dependents + compare)",
-                core_wall,
-                core_cpu,
-            ),
-            _row(
-                "in-process server job (`Folder.affected` + `apply` + `check`)", job_wall, job_cpu
-            ),
-        ]
+        rows = (
+            ("in-process server job (`Folder.affected` + `apply` + `check`)", "job"),
+            ("in-process what-if: the same job checking the edited file alone", "job_alone"),
+            ("in-process core re-check (`diff.recheck`: update + dependents + compare)", "core"),
+        )
+        for label, key in rows:
+            runs = baseline[key][WARMUP_EDITS:]
+            lines.append(_row(label, [w for w, _c in runs], [c for _w, c in runs]))
     cpu_per_edit = main.cpu_edits / max(1, len(raw))
     lines += [
         "",
@@ -833,18 +908,20 @@ def render_markdown(result: Result) -> str:
         ),
     ]
     if baseline is not None:
-        core_median = statistics.median(w for w, _c in baseline["core"][WARMUP_EDITS:])
-        job_median = statistics.median(w for w, _c in baseline["job"][WARMUP_EDITS:])
-        over = fast.raw if fast is not None else minus
+
+        def cpu_median(key: str) -> float:
+            return statistics.median(c for _w, c in baseline[key][WARMUP_EDITS:])
+
+        server_cpu = statistics.median(main.cpu)
         lines.append(
-            f"Protocol and server overhead: {'debounce-0' if fast else 'minus-debounce'} "
-            f"median / in-process server job = "
-            f"{statistics.median(over) / job_median:.2f}x; in-process server job / core "
-            f"re-check = {job_median / core_median:.2f}x. Per edit the server job touched "
+            f"CPU medians: LSP server per edit / in-process server job = "
+            f"{server_cpu / cpu_median('job'):.2f}x (the protocol: the message, text "
+            f"sync, diagnostics to JSON); in-process server job / core re-check = "
+            f"{cpu_median('job') / cpu_median('core'):.2f}x. Per edit the server job touched "
             f"{sorted(set(baseline['touched']))} file(s) and compared "
-            f"{sorted(set(baseline['compared']))} of {baseline['entities']} entities; "
-            f"the core re-check compares the edited file's "
-            f"{diff_bench.PER_FILE} entities."
+            f"{sorted(set(baseline['compared']))} of {baseline['entities']} entities; the "
+            f"what-if compared {sorted(set(baseline['compared_alone']))}, the core re-check "
+            f"the edited file's {diff_bench.PER_FILE}."
         )
     counts = sorted(set(main.edit_counts))
     lines.append(
