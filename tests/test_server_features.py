@@ -320,10 +320,23 @@ async def test_alembic_revision_without_a_versions_folder_stays_in_the_workspace
 
 async def test_entity_class_is_inserted_and_its_table_is_then_mapped(shop):
     folder, models, url = shop
-    lsp = await start([folder], env=server_env(SCHEMA_LSP_DATABASE_URL=url))
+    lsp = await start(
+        [folder],
+        env=server_env(SCHEMA_LSP_DATABASE_URL=url),
+        init_options={"unmappedTables": True},  # tables without an entity are differences
+    )
+
+    async def workspace_sql() -> str:
+        return await lsp.workspace_execute_command_async(
+            types.ExecuteCommandParams(
+                command="schemaLsp.migrationSql", arguments=[folder.as_uri()]
+            )
+        )
+
     try:
         open_document(lsp, models)
         await settled(lsp, models, 1)
+        assert "-- SL101 table products has no entity" in await workspace_sql()
         sources = await actions_at(lsp, models, [], only=["source"])
         action = await resolve(lsp, titled(sources, "Generate entity class for table products"))
         assert action.edit is not None
@@ -336,6 +349,7 @@ async def test_entity_class_is_inserted_and_its_table_is_then_mapped(shop):
         assert codes(await settled(lsp, models, 2)) == EXPECTED  # nothing new
         sources = await actions_at(lsp, models, [], only=["source"])
         assert not [a for a in sources if "products" in a.title]
+        assert "SL101" not in await workspace_sql()  # the editor's text maps it now
         # The oracle, with tables that have no entity reported too: products is mapped.
         models.write_text(text)
         options = CompareOptions(unmapped_tables=True)

@@ -105,20 +105,24 @@ async def migration_sql(ls: LanguageServer, *args: Any) -> str | None:
     """The SQL that makes the database match every model of the folder (argument: a URI
     in the folder)."""
     await load_renderers()
-    from ...diff import CompareOptions, compare
+    from ...diff import CompareOptions, compare, with_severities
     from ...render.migration import migration_dialect, render_sql
 
     folder = _folder(ls, args[0] if args else None)
-    if folder is None or folder.schema is None:
+    if folder is None or folder.schema is None or folder.folder_settings is None:
         return None
     schema = folder.schema
-    editor = folder.folder_settings.editor if folder.folder_settings else None
-    options = CompareOptions(
-        comments=bool(editor and editor.comments),
-        check_constraints=bool(editor and editor.check_constraints),
+    settings = folder.folder_settings.settings
+    options = CompareOptions(  # as `schema-lsp diff` reads the same settings
+        unmapped_tables=settings.unmapped_tables,
+        comments=settings.comments,
+        check_constraints=settings.check_constraints,
     )
     differences = await on_worker(
-        folder, lambda index: compare(index_of(folder).entities(), schema, options)
+        folder,
+        lambda index: with_severities(
+            compare(index_of(folder).entities(), schema, options), dict(settings.severity)
+        ),
     )
     dialect = migration_dialect(schema)
     return await asyncio.to_thread(render_sql, differences, dialect, database=schema)
