@@ -239,7 +239,11 @@ async def test_vs_code_pulls_and_gets_a_versioned_edit(shop):
 
 async def test_migration_sql_for_a_difference_and_for_the_file(shop):
     folder, models, url = shop
-    lsp = await start([folder], env=server_env(SCHEMA_LSP_DATABASE_URL=url))
+    lsp = await start(
+        [folder],
+        env=server_env(SCHEMA_LSP_DATABASE_URL=url),
+        init_options={"severity": {"SL161": "off"}},  # not shown, so not migrated
+    )
     try:
         open_document(lsp, models)
         diagnostics = await settled(lsp, models, 1)
@@ -267,6 +271,7 @@ async def test_migration_sql_for_a_difference_and_for_the_file(shop):
         _, sql = created(whole.edit)
         assert 'ADD COLUMN "group"' in sql
         assert "ALTER TABLE _alembic_tmp_orders RENAME TO orders;" in sql  # SQLite's rebuild
+        assert "SL182" in sql and "SL161" not in sql
         # The same through the command, for the whole workspace folder.
         text = await lsp.workspace_execute_command_async(
             types.ExecuteCommandParams(

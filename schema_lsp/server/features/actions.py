@@ -81,8 +81,16 @@ def _migrating(differences: list[SchemaDifference]) -> list[SchemaDifference]:
 
 
 async def _found(state: FileState) -> _Found:
+    """The file's differences (those turned "off" left out, as from its diagnostics) and
+    the folder's entities."""
+    from ...diff import with_severities
+
+    settings = state.folder.folder_settings
+    levels = dict(settings.settings.severity) if settings is not None else {}
+
     def work(index: Any) -> _Found:
-        return _Found(differences_in(state.folder, state.path), index.entities())
+        shown = with_severities(differences_in(state.folder, state.path), levels)
+        return _Found(shown, index.entities())
 
     return await state.run(work)
 
