@@ -248,6 +248,10 @@ async def test_migration_sql_for_a_difference_and_for_the_file(shop):
         open_document(lsp, models)
         diagnostics = await settled(lsp, models, 1)
         (missing,) = [d for d in diagnostics if d.code == "SL110"]
+        unmapped = next(d for d in diagnostics if d.code == "SL111")
+        titles = [a.title for a in await actions_at(lsp, models, [unmapped])]
+        assert titles[0].startswith("Update model")  # no SQL: it would only drop data
+        assert "Generate migration SQL for this difference" not in titles
         actions = await actions_at(lsp, models, [missing])
         one = await resolve(lsp, titled(actions, "Generate migration SQL for this difference"))
         assert one.edit is not None

@@ -74,10 +74,22 @@ def _key(difference: SchemaDifference) -> list[Any]:
 
 
 def _migrating(differences: list[SchemaDifference]) -> list[SchemaDifference]:
-    """The differences a migration changes something for."""
+    """The differences a migration says something about (a statement or a comment)."""
     from ...render.migration import INFORMATION_ONLY
 
     return [d for d in differences if d.kind not in INFORMATION_ONLY]
+
+
+#: Kinds whose migration only says it skipped a drop that would delete data.
+_DROPS_DATA = frozenset({"column_unmapped", "table_unmapped"})
+
+
+def _changing(differences: list[SchemaDifference]) -> list[SchemaDifference]:
+    """The differences a migration has a statement for (not only a comment: a drop that
+    would delete data, or a change that moves data, left to a human)."""
+    from ...render.migration import NOT_RENDERED
+
+    return [d for d in _migrating(differences) if d.kind not in _DROPS_DATA | NOT_RENDERED]
 
 
 async def _found(state: FileState) -> _Found:
@@ -184,7 +196,7 @@ def _actions(
                     is_preferred=True,
                 )
             )
-        if _migrating([difference]):
+        if _changing([difference]):
             actions.append(
                 types.CodeAction(
                     title="Generate migration SQL for this difference",
@@ -193,7 +205,7 @@ def _actions(
                     data={"action": "sql", "uri": state.uri, "difference": _key(difference)},
                 )
             )
-    if _migrating(found.differences):
+    if _changing(found.differences):
         actions.append(
             types.CodeAction(
                 title="Generate migration SQL for all differences in this file",
