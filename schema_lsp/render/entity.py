@@ -65,6 +65,8 @@ _CLASS_RESERVED = frozenset(
 #: Builtins that annotations may use; a class attribute of that name would shadow them.
 _ANNOTATION_BUILTINS = frozenset({"int", "str", "float", "bool", "bytes", "dict", "list", "set"})
 _QUOTED_LITERAL = re.compile(r"'((?:[^']|'')*)'")
+#: A quoted literal with PostgreSQL's cast: ``'x'::character varying``.
+_CAST_LITERAL = re.compile(r"('(?:[^']|'')*')::[a-z ]+(?:\(\d+\))?")
 _PG_IDENTIFIER_MAX = 63
 _NEXTVAL = re.compile(
     r"nextval\('(?:(?P<schema>[A-Za-z_][\w$]*)\.)?(?P<name>[A-Za-z_][\w$]*)'::regclass\)"
@@ -310,7 +312,7 @@ class EntityRenderer:
         ``nextval(...)`` is left to SQLAlchemy, which makes the same sequence again."""
         if not self._keeps_default(table, column):
             return None
-        default = column.default
+        default = plain_default(column, self.dialect)
         assert default is not None
         literal = _QUOTED_LITERAL.fullmatch(default)
         if literal is not None:
@@ -512,3 +514,18 @@ def _automatic_column(
     throwaway = sa.Table(table.name, sa.MetaData(), *columns, *constraints)
     automatic = throwaway.autoincrement_column
     return automatic.name if automatic is not None else None
+
+
+def plain_default(column: ColumnSchema, dialect: str) -> str | None:
+    """The column's server default as a model writes it: PostgreSQL's cast of a literal
+    dropped (``'x'``, not ``'x'::character varying``) when the comparison holds the two
+    equal, since the database adds the same cast again."""
+    from ..defaults import compare_defaults
+
+    default = column.default
+    match = _CAST_LITERAL.fullmatch(default or "")
+    if match is None:
+        return default
+    plain = match.group(1)
+    outcome = compare_defaults(plain, default, dialect, column.sa_type)
+    return plain if outcome.status == "equal" else default

@@ -74,7 +74,7 @@ from ..schema import (
     TableSchema,
     UniqueConstraintSchema,
 )
-from .entity import EntityRenderer
+from .entity import EntityRenderer, plain_default
 from .names import attribute_name
 from .python_types import python_type
 from .source import (
@@ -94,8 +94,6 @@ from .source import (
     string,
 )
 
-#: A quoted literal with PostgreSQL's cast: ``'x'::character varying``.
-_CAST_LITERAL = re.compile(r"('(?:[^']|'')*')::[a-z ]+(?:\(\d+\))?")
 #: Calls that declare a column, by the name they are written with (last dotted part).
 _COLUMN_CALLS = frozenset({"mapped_column", "Column", "Field"})
 #: Positional arguments of a column call that are schema items, not its type.
@@ -383,17 +381,10 @@ class _Editor:
         return self.fixed(title, edits, self.renderer.imports)
 
     def uncast(self, column: ColumnSchema) -> ColumnSchema:
-        """The column with PostgreSQL's cast of a literal default dropped (``'x'``, not
-        ``'x'::character varying``) when the comparison holds them equal: the model then
-        says ``server_default="x"``, and the database adds the same cast again."""
-        from ..defaults import compare_defaults
-
-        match = _CAST_LITERAL.fullmatch(column.default or "")
-        if match is None:
-            return column
-        plain = match.group(1)
-        outcome = compare_defaults(plain, column.default, self.renderer.dialect, column.sa_type)
-        return replace(column, default=plain) if outcome.status == "equal" else column
+        """The column with PostgreSQL's cast of a literal default dropped when the
+        comparison holds them equal (see ``render.entity.plain_default``)."""
+        plain = plain_default(column, self.renderer.dialect)
+        return column if plain == column.default else replace(column, default=plain)
 
     def bare(
         self, statement: ast.AnnAssign | ast.Assign | None, arguments: str | None = None

@@ -60,7 +60,7 @@ class Users(Base):
     )
     mood: Mapped[str] = mapped_column(
         Enum("happy", "sad", "in between", name="mood"),
-        server_default=text("'happy'::mood"),
+        server_default="happy",
     )
     balance: Mapped[decimal.Decimal] = mapped_column(
         Numeric(10, 2),
@@ -84,11 +84,7 @@ class Users(Base):
     class_: Mapped[str | None] = mapped_column("class", Text)
     my_col: Mapped[str | None] = mapped_column("my col", Text)
     _2fa: Mapped[bool] = mapped_column("2fa", Boolean, server_default=text("false"))
-    text_: Mapped[str | None] = mapped_column(
-        "text",
-        Text,
-        server_default=text("'it''s'::text"),
-    )
+    text_: Mapped[str | None] = mapped_column("text", Text, server_default="it's")
     Mapped_: Mapped[int | None] = mapped_column("Mapped", Integer)
     metadata_: Mapped[str | None] = mapped_column("metadata", Text)
     tags: Mapped[list[str]] = mapped_column(ARRAY(String(20)), server_default="{}")
