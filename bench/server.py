@@ -252,6 +252,7 @@ class BenchClient(LanguageClient):
         super().__init__("schema-lsp-bench", "1")
         self.published: list[Published] = []
         self.messages: list[str] = []
+        self.progress: list[tuple[float, str]] = []  # (arrival, "begin" / "end")
         self.waiters: dict[tuple[str, int | None], asyncio.Future[Published]] = {}
         self.arrived = asyncio.Event()
 
@@ -270,6 +271,16 @@ class BenchClient(LanguageClient):
             if waiter is not None and not waiter.done():
                 waiter.set_result(record)
 
+        @self.feature(types.WINDOW_WORK_DONE_PROGRESS_CREATE)
+        def create_progress(params: types.WorkDoneProgressCreateParams) -> None:
+            return None
+
+        @self.feature(types.PROGRESS)
+        def progress(params: types.ProgressParams) -> None:
+            value = params.value
+            kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
+            self.progress.append((time.perf_counter(), str(kind)))
+
         @self.feature(types.WINDOW_SHOW_MESSAGE)
         def show(params: types.ShowMessageParams) -> None:
             self.messages.append(params.message)  # the server masks passwords itself
@@ -285,14 +296,15 @@ class BenchClient(LanguageClient):
 
 
 def capabilities() -> types.ClientCapabilities:
-    """A push client (no ``textDocument.diagnostic``), no configuration or progress requests,
-    incremental sync: the server answers with ``publishDiagnostics`` alone."""
+    """A push client (no ``textDocument.diagnostic``) without ``workspace/configuration``,
+    with work-done progress (its begin and end time the schema read), incremental sync."""
     return types.ClientCapabilities(
         text_document=types.TextDocumentClientCapabilities(
             synchronization=types.TextDocumentSyncClientCapabilities(did_save=True),
             publish_diagnostics=types.PublishDiagnosticsClientCapabilities(version_support=True),
         ),
         workspace=types.WorkspaceClientCapabilities(workspace_folders=True),
+        window=types.WindowClientCapabilities(work_done_progress=True),
     )
 
 
@@ -415,6 +427,8 @@ class Session:
     label: str
     spawn_to_initialized: float = 0.0  # spawn until the initialize answer
     first: float = 0.0  # initialize sent until the first publish of a workspace file
+    read_started: float = 0.0  # ... until the progress "Reading schema" began (files found)
+    read_done: float = 0.0  # ... until it ended (schema read)
     all_published: float = 0.0  # ... until every part file has had a non-empty publish
     cpu_at_published: float = 0.0  # server CPU seconds by then
     files_published: int = 0
@@ -493,6 +507,10 @@ async def run_session(
         result.cpu_at_published = proc_cpu(server.pid)
         ours = [p for p in client.published if p.path in workspace_files]
         result.first = ours[0].at - sent
+        begins = [at for at, kind in client.progress if kind == "begin"]
+        ends = [at for at, kind in client.progress if kind == "end"]
+        result.read_started = begins[0] - sent if begins else float("nan")
+        result.read_done = ends[0] - sent if ends else float("nan")
         result.all_published = (
             max(min(p.at for p in ours if p.path == path and p.count) for path in parts) - sent
         )
@@ -831,13 +849,15 @@ def render_markdown(result: Result) -> str:
         "",
         "Start-up, seconds (each start a new server process):",
         "",
-        "| start | spawn -> `initialize` answered | `initialize` -> first publish "
-        "| `initialize` -> every part file published | server CPU by then | files published |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| start | spawn -> `initialize` answered | `initialize` -> schema read begins "
+        "(progress begin: files found) | -> schema read (progress end) | -> first publish "
+        "| -> every part file published | server CPU by then | files published |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for session in result.starts:
         lines.append(
-            f"| {session.label} | {session.spawn_to_initialized:.3f} | {session.first:.3f} "
+            f"| {session.label} | {session.spawn_to_initialized:.3f} "
+            f"| {session.read_started:.3f} | {session.read_done:.3f} | {session.first:.3f} "
             f"| {session.all_published:.3f} | {session.cpu_at_published:.2f} "
             f"| {session.files_published} |"
         )
