@@ -606,11 +606,15 @@ def baseline_worker(spec: dict[str, Any]) -> dict[str, Any]:
     texts: dict[str, str] = spec["texts"]
     edits = [Edit(**edit) for edit in spec["edits"]]
     start: dict[str, tuple[float, float]] = {}
+    memory = {"imports": proc_status(os.getpid())["VmRSS"]}
 
     schema, start["read the schema"] = _timed(lambda: diff_bench.read_schema(url))
+    memory["read the schema"] = proc_status(os.getpid())["VmRSS"]
     folder = Folder(root.as_uri(), root, None, PositionCodec())
     loaded, start["find and parse the model files"] = _timed(folder.discover)
+    memory["find and parse the model files"] = proc_status(os.getpid())["VmRSS"]
     _, start["check every file"] = _timed(lambda: folder.check(None, schema, None))
+    memory["check every file"] = proc_status(os.getpid())["VmRSS"]
     assert len(loaded) == len(texts)
     job = _folder_job(folder, edits, schema, whole=True)
     folder.close()
@@ -635,6 +639,7 @@ def baseline_worker(spec: dict[str, Any]) -> dict[str, Any]:
         core_counts.append(len(found))
     return {
         "start": start,
+        "memory": memory,
         "core": core,
         "core_counts": core_counts,
         "job": job["runs"],
@@ -872,17 +877,18 @@ def render_markdown(result: Result) -> str:
             "The server's start-up work without the protocol, in a fresh interpreter "
             "(seconds; imports: median of 3 fresh interpreters):",
             "",
-            "| step | wall | CPU |",
-            "|---|---:|---:|",
+            "| step | wall | CPU | VmRSS after (MiB) |",
+            "|---|---:|---:|---:|",
             f"| import `schema_lsp.server.app` (before `initialize` is answered) "
-            f"| {app_import:.3f} | {statistics.median(i[2] for i in imports):.3f} |",
+            f"| {app_import:.3f} | {statistics.median(i[2] for i in imports):.3f} | |",
             f"| import the rest (session, core, SQLAlchemy, psycopg) | {rest_import:.3f} "
-            f"| {statistics.median(i[3] for i in imports):.3f} |",
+            f"| {statistics.median(i[3] for i in imports):.3f} "
+            f"| {baseline['memory']['imports']:.1f} (with the benchmark's own imports) |",
         ]
         for step, (wall, cpu) in baseline["start"].items():
-            lines.append(f"| {step} | {wall:.3f} | {cpu:.3f} |")
+            lines.append(f"| {step} | {wall:.3f} | {cpu:.3f} | {baseline['memory'][step]:.1f} |")
         total = app_import + rest_import + sum(w for w, _c in baseline["start"].values())
-        lines.append(f"| sum | {total:.3f} | |")
+        lines.append(f"| sum | {total:.3f} | | |")
     lines += [
         "",
         f"Edits: `didChange` -> `publishDiagnostics` of that version, {len(raw)} edits after "
