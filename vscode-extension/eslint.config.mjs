@@ -1,11 +1,13 @@
 import js from "@eslint/js";
+import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "out/", "node_modules/", "esbuild.mjs", "eslint.config.mjs"] },
+  { ignores: ["dist/", "out/", "**/node_modules/", "test/e2e/artifacts/", "esbuild.mjs", "eslint.config.mjs"] },
   js.configs.recommended,
-  ...tseslint.configs.recommendedTypeChecked,
   {
+    files: ["**/*.ts"],
+    extends: [...tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
@@ -20,5 +22,9 @@ export default tseslint.config(
     // node:test's test() returns a promise the runner awaits.
     files: ["test/**/*.ts"],
     rules: { "@typescript-eslint/no-floating-promises": "off" },
+  },
+  {
+    files: ["test/e2e/*.mjs"],
+    languageOptions: { globals: globals.node },
   },
 );

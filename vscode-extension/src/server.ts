@@ -170,6 +170,7 @@ export class FolderServer implements vscode.Disposable {
       return this.fail(error instanceof Error ? error.message : String(error));
     }
     this.log(`Python ${versionText(probe.version)} at ${probe.executable}`);
+    this.log(`schema_lsp is loaded from ${probe.schemaLsp ?? "nowhere (not installed)"}`);
     for (const line of describeLibraries(probe)) {
       this.log(line);
     }

@@ -59,13 +59,11 @@ export class StatusBar implements vscode.Disposable {
         problem ??= state.message;
         icon = "$(error)";
         background = new vscode.ThemeColor("statusBarItem.errorBackground");
-      } else if (state.kind === "starting") {
-        line = "starting";
+      } else if (state.kind === "starting" || state.kind === "stopped") {
+        line = state.kind === "starting" ? "starting" : "not running";
         if (icon === "$(database)") {
           icon = "$(sync~spin)";
         }
-      } else if (state.kind === "stopped") {
-        line = "not running";
       } else if (server.database.error !== undefined) {
         line = `cannot read the database: ${server.database.error}`;
         problem ??= server.database.error;
@@ -84,7 +82,7 @@ export class StatusBar implements vscode.Disposable {
     if (problem !== undefined) {
       this.item.text = `${icon} ${name}: ${problem.length > 60 ? `${problem.slice(0, 57)}…` : problem}`;
     } else if (icon === "$(sync~spin)") {
-      this.item.text = `${icon} ${name}`;
+      this.item.text = `${icon} ${name}: starting`;
     } else {
       this.item.text = `${icon} ${name}: ${total === 0 ? "in sync" : plural(total, "difference")}`;
     }

@@ -1,0 +1,169 @@
+// Drives code-server's workbench in Debian's chromium (playwright-core) through the user's
+// story: open the model file, see the schema diagnostic in the Problems view, hover the
+// column, apply the quick fix. Usage: node driver.mjs URL ARTIFACTS_DIR
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { chromium } from "playwright-core";
+
+const [url, artifacts] = process.argv.slice(2);
+const workspace = new URL(url).searchParams.get("folder");
+const settingsFile = path.join(workspace, ".vscode", "settings.json");
+mkdirSync(artifacts, { recursive: true });
+const shot = (name) => path.join(artifacts, `${name}.png`);
+const log = (message) => console.log(`e2e: ${message}`);
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+});
+const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+const page = await context.newPage();
+page.setDefaultTimeout(60_000);
+const modifier = "Control";
+
+async function step(name, action) {
+  const started = Date.now();
+  try {
+    await action();
+    log(`ok: ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  } catch (error) {
+    await page.screenshot({ path: shot(`failed-${name.replace(/\W+/g, "-")}`) }).catch(() => {});
+    throw new Error(`${name}: ${error.message}`);
+  }
+}
+
+/** Runs a palette command by its title. */
+async function palette(title) {
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible" });
+  await input.fill(`>${title}`);
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first().waitFor();
+  await page.keyboard.press("Enter");
+}
+
+async function goTo(line, column) {
+  await palette("Go to Line/Column");
+  const input = page.locator(".quick-input-widget input");
+  await input.fill(`:${line}:${column}`);
+  await page.keyboard.press("Enter");
+}
+
+let failed = false;
+try {
+  await step("workbench loads", async () => {
+    await page.goto(url);
+    await page.locator(".monaco-workbench").waitFor();
+    await page.locator(".statusbar").waitFor();
+  });
+
+  await step("open models.py", async () => {
+    await page.keyboard.press(`${modifier}+P`);
+    const input = page.locator(".quick-input-widget input");
+    await input.waitFor({ state: "visible" });
+    await input.fill("models.py");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "models.py" }).first().waitFor();
+    await page.keyboard.press("Enter");
+    await page.locator(".monaco-editor .view-line", { hasText: "class Customers(Base)" }).waitFor();
+  });
+
+  await step("diagnostic in the Problems view", async () => {
+    await palette("View: Focus Problems");
+    const marker = page.locator(".markers-panel .monaco-list-row", { hasText: "declared String(80)" });
+    await marker.first().waitFor({ timeout: 90_000 });
+    log(`problem: ${(await marker.first().innerText()).replace(/\s+/g, " ")}`);
+    await page.locator(".markers-panel", { hasText: "SL120" }).waitFor();
+  });
+
+  await step("status bar counts the difference", async () => {
+    const item = page.locator(".statusbar-item", { hasText: "1 difference" });
+    await item.first().waitFor({ timeout: 30_000 });
+    log(`status bar: ${(await item.first().innerText()).trim()}`);
+  });
+
+  await step("hover shows the database column", async () => {
+    await goTo(28, 6); // `name` of customers.name
+    await page.waitForTimeout(500);
+    await palette("Show or Focus Hover");
+    // The server's hover (not only the diagnostic's): the column and the database it is in.
+    const hover = page.locator(".monaco-hover", { hasText: /customers\.name\s*VARCHAR\(100\) NOT NULL\s*sqlite:/ });
+    await hover.first().waitFor({ timeout: 30_000 });
+    log(`hover: ${(await hover.first().innerText()).replace(/\s+/g, " ").slice(0, 200)}`);
+    await page.screenshot({ path: shot("hover") });
+    await page.keyboard.press("Escape");
+  });
+
+  await step("screenshot of the diagnostic", async () => {
+    await goTo(28, 40);
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: shot("diagnostic") });
+  });
+
+  await step("palette: Generate Migration SQL for Workspace", async () => {
+    await palette("schema-lsp: Generate Migration SQL for Workspace");
+    await page.locator(".monaco-editor .view-line", { hasText: "customers" }).first().waitFor();
+    await page.locator(".tab.active", { hasText: "Untitled" }).waitFor();
+    log(`sql: ${(await page.locator(".monaco-editor .view-lines").first().innerText()).replace(/\s+/g, " ").slice(0, 160)}`);
+  });
+
+  await step("palette: Generate Row Types", async () => {
+    await palette("schema-lsp: Generate Row Types");
+    await page.locator(".monaco-editor .view-line", { hasText: "TypedDict" }).first().waitFor();
+  });
+
+  await step("palette: Show Output logs the interpreter", async () => {
+    await palette("schema-lsp: Show Output");
+    await page.locator(".monaco-editor .view-line", { hasText: "schema_lsp is loaded from" }).first().waitFor();
+  });
+
+  await step("back to models.py", async () => {
+    await page.locator(".tab", { hasText: "models.py" }).first().click();
+    await page.locator(".tab.active", { hasText: "models.py" }).waitFor();
+    await palette("View: Focus Problems");
+  });
+
+  await step("a settings change reaches the server without a reload", async () => {
+    const settings = readFileSync(settingsFile, "utf8");
+    const marker = page.locator(".markers-panel .monaco-list-row", { hasText: "declared String(80)" });
+    writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(settings), "schemaLsp.severity": { SL120: "off" } }));
+    await marker.waitFor({ state: "detached", timeout: 30_000 });
+    writeFileSync(settingsFile, settings);
+    await marker.first().waitFor({ timeout: 30_000 });
+  });
+
+  await step("palette: Restart Server", async () => {
+    await palette("schema-lsp: Restart Server");
+    await page.locator(".statusbar-item", { hasText: "starting" }).first().waitFor({ timeout: 15_000 });
+    await page.locator(".statusbar-item", { hasText: "1 difference" }).first().waitFor({ timeout: 60_000 });
+    await page.locator(".markers-panel .monaco-list-row", { hasText: "declared String(80)" }).first().waitFor();
+  });
+
+  await step("quick fix edits the file", async () => {
+    await goTo(28, 40);
+    await page.keyboard.press(`${modifier}+Period`);
+    const fix = page.locator(".action-widget .monaco-list-row", { hasText: "Update model to match database" });
+    await fix.first().waitFor({ timeout: 30_000 });
+    await fix.first().click();
+    await page.locator(".monaco-editor .view-line", { hasText: "mapped_column(String(100))" }).first().waitFor();
+    await page.locator(".markers-panel .monaco-list-row", { hasText: "declared String(80)" }).waitFor({
+      state: "detached",
+      timeout: 30_000,
+    });
+    await page.locator(".statusbar-item", { hasText: "in sync" }).first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: shot("fixed") });
+  });
+} catch (error) {
+  failed = true;
+  console.error(`e2e: FAILED: ${error.message}`);
+} finally {
+  await browser.close();
+}
+process.exit(failed ? 1 : 0);
