@@ -8,6 +8,7 @@ and never compared; ``notes`` tell the user what was not checked and why.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -26,6 +27,16 @@ class SourceRange(NamedTuple):
     start_column: int
     end_line: int
     end_column: int
+
+
+#: Where a line ends for Python and for LSP: ``\n``, ``\r\n`` or ``\r`` (``str.splitlines``
+#: would also split at form feeds and other separators, and shift every later line).
+_LINE_END = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
+
+
+def source_lines(text: str) -> list[str]:
+    """The lines of a source text as ``SourceRange`` counts them, each with its break."""
+    return [line for line in _LINE_END.split(text) if line]
 
 
 @dataclass(frozen=True)

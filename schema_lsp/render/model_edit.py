@@ -58,7 +58,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..diff import SchemaDifference
-from ..entities.model import SourceRange
+from ..entities.model import SourceRange, source_lines
 from ..entities.naming import (
     DEFAULT_CONVENTION,
     NamingError,
@@ -75,6 +75,7 @@ from ..schema import (
     UniqueConstraintSchema,
 )
 from .entity import EntityRenderer, plain_default
+from .imports_in_file import after_imports, local_name, rename_in_code
 from .names import attribute_name
 from .python_types import python_type
 from .source import (
@@ -147,7 +148,7 @@ def model_edit(difference: SchemaDifference, source_text: str, dialect: str) -> 
 def apply_edits(source_text: str, edits: Iterable[TextEdit]) -> str:
     """The text after the edits (non-overlapping; applied from the end so earlier
     positions stay valid)."""
-    lines = _lines(source_text)
+    lines = source_lines(source_text)
     offsets = [0]
     for line in lines:
         offsets.append(offsets[-1] + len(line))
@@ -174,7 +175,7 @@ class _Editor:
     ) -> None:
         self.difference = difference
         self.source = source
-        self.lines = _lines(source)
+        self.lines = source_lines(source)
         self.tree = tree
         self.where = difference.range
         assert self.where is not None
@@ -311,7 +312,7 @@ class _Editor:
         the import lines the file still lacks."""
         added: list[str] = []
         for item in sorted(set(imports)):
-            local = _local_name(self.tree, item)
+            local = local_name(self.tree, item)
             if local is None:
                 if item.name is None:
                     added.append(f"import {item.module}")
@@ -319,10 +320,10 @@ class _Editor:
                     added.append(f"from {item.module} import {item.name}")
                 continue
             if local != item.bound_name:
-                text = _rename(text, item.bound_name, local)
+                text = rename_in_code(text, item.bound_name, local)
         edits: list[TextEdit] = []
         if added:
-            line = _after_imports(self.tree)
+            line = after_imports(self.tree)
             edits.append(TextEdit(self.at(line, 0), "".join(f"{a}\n" for a in added)))
         return text, edits
 
@@ -448,7 +449,7 @@ class _Editor:
         if unwrapped is not None:
             return None
         text = self.text_of(inner)
-        optional = _local_name(self.tree, Import("typing", "Optional"))
+        optional = local_name(self.tree, Import("typing", "Optional"))
         if optional is not None and f"{optional}[" in self.source:
             return self.fixed(title, self.edit(inner, f"{optional}[{text}]"))
         return self.fixed(title, self.edit(inner, f"{text} | None"))
@@ -482,7 +483,7 @@ class _Editor:
             return ModelEdit(title, (edit,)) if edit is not None else None
         if self.column_call(statement) is None and not isinstance(statement, ast.AnnAssign):
             return None
-        if _shares_lines(self.tree, statement) or not self.in_own_class(statement):
+        if _sharessource_lines(self.tree, statement) or not self.in_own_class(statement):
             return None
         end_line = statement.end_lineno or statement.lineno
         edit = TextEdit(SourceRange(self.path, statement.lineno - 1, 0, end_line, 0), "")
@@ -554,7 +555,7 @@ class _Editor:
         else:
             lines = self.renderer.render_column(self.table, actual, attribute)
             lines = [line.removeprefix("    ") for line in lines]
-            optional = _local_name(self.tree, Import("typing", "Optional"))
+            optional = local_name(self.tree, Import("typing", "Optional"))
             if optional is not None and f"{optional}[" in self.source:
                 # The file spells nullable columns Optional[...]: so does the new one.
                 lines[0] = re.sub(
@@ -579,7 +580,7 @@ class _Editor:
         python = python_type(source_type.type).optional(actual.nullable)
         self.renderer.imports.update(python.imports)
         annotation = python.annotation
-        optional = _local_name(self.tree, Import("typing", "Optional"))
+        optional = local_name(self.tree, Import("typing", "Optional"))
         if optional is not None and f"{optional}[" in self.source:
             annotation = re.sub(r"^(.*) \| None$", rf"{optional}[\1]", annotation)
         items: list[Expr] = [Keyword("default", "None")] if actual.nullable else []
@@ -785,7 +786,7 @@ class _Editor:
         return None
 
     def remove_statement(self, statement: ast.stmt) -> TextEdit | None:
-        if _shares_lines(self.tree, statement):
+        if _sharessource_lines(self.tree, statement):
             return None
         end_line = statement.end_lineno or statement.lineno
         return TextEdit(SourceRange(self.path, statement.lineno - 1, 0, end_line, 0), "")
@@ -1714,12 +1715,6 @@ _FIXES: dict[str, Callable[[_Editor], ModelEdit | None]] = {
 FIXABLE_KINDS = frozenset(_FIXES)
 
 
-def _lines(text: str) -> list[str]:
-    """Lines as Python and the language server count them: ``\\n``, ``\\r\\n`` or ``\\r``
-    ends a line (``str.splitlines`` would also split at form feeds and the like)."""
-    return [line for line in re.split(r"(?<=\n)|(?<=\r)(?!\n)", text) if line]
-
-
 def _called_name(call: ast.Call) -> str:
     """The called name as SQLAlchemy spells it (``C`` of ``from sqlalchemy import Column
     as C`` is ``Column``: see ``_note_aliases``)."""
@@ -1804,74 +1799,6 @@ def _literal(node: ast.expr | None) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
-def _local_name(tree: ast.Module, item: Import) -> str | None:
-    """How the file names an import's object, or None if it does not import it."""
-    import importlib
-
-    for node in tree.body:
-        if isinstance(node, ast.ImportFrom) and node.module == item.module and item.name:
-            for alias in node.names:
-                if alias.name == item.name:
-                    return alias.asname or alias.name
-        if (
-            isinstance(node, ast.ImportFrom)
-            and not node.level
-            and (node.module or "").partition(".")[0] in ("sqlalchemy", "sqlmodel")
-            and item.module.startswith("sqlalchemy")
-            and item.name
-        ):
-            # ``from sqlmodel import String`` is SQLAlchemy's String too.
-            for alias in node.names:
-                if alias.name == item.name and _same_object(node.module or "", item):
-                    return alias.asname or alias.name
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                bound = alias.asname or alias.name
-                if alias.name == item.module:
-                    return f"{bound}.{item.name}" if item.name else bound
-                if (
-                    alias.name == "sqlalchemy"
-                    and item.module.startswith("sqlalchemy")
-                    and item.name
-                ):
-                    # ``sa.String`` reaches what ``sqlalchemy.types`` and friends export.
-                    try:
-                        top = importlib.import_module("sqlalchemy")
-                        module = importlib.import_module(item.module)
-                    except ImportError:
-                        continue
-                    if getattr(top, item.name, None) is getattr(module, item.name, object()):
-                        return f"{bound}.{item.name}"
-    return None
-
-
-_STRING_LITERAL = re.compile(r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')""")
-
-
-def _rename(text: str, name: str, local: str) -> str:
-    """``name`` written as ``local`` in code, never inside a string literal (a comment
-    or a check's SQL may well say "text")."""
-    pattern = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
-    parts = _STRING_LITERAL.split(text)
-    return "".join(
-        part if position % 2 else pattern.sub(local, part) for position, part in enumerate(parts)
-    )
-
-
-def _same_object(module_name: str, item: Import) -> bool:
-    """``module_name`` (SQLAlchemy's or SQLModel's, never the user's) exports the object
-    ``item`` names."""
-    import importlib
-
-    try:
-        module = importlib.import_module(module_name)
-        origin = importlib.import_module(item.module)
-    except ImportError:
-        return False
-    found = getattr(module, item.name or "", None)
-    return found is not None and found is getattr(origin, item.name or "", object())
-
-
 def _merge_touching(edits: list[TextEdit]) -> list[TextEdit]:
     """An insertion where a deletion starts becomes that deletion's replacement text, so
     no two edits share a position (clients reject overlapping edits)."""
@@ -1899,17 +1826,7 @@ def _start(edit: TextEdit) -> tuple[int, int]:
     return edit.range.start_line, edit.range.start_column
 
 
-def _after_imports(tree: ast.Module) -> int:
-    """The 0-based line after the file's last top-level import (after a docstring or at
-    the top when there is none)."""
-    last = 0
-    for node in tree.body:
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            last = node.end_lineno or node.lineno
-    return last
-
-
-def _shares_lines(tree: ast.Module, statement: ast.stmt) -> bool:
+def _sharessource_lines(tree: ast.Module, statement: ast.stmt) -> bool:
     """Another statement on the same lines (``a = 1; b = 2``): whole-line removal would
     take it too."""
     first, last = statement.lineno, statement.end_lineno or statement.lineno

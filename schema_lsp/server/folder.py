@@ -22,6 +22,7 @@ from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
 from ..entities.discovery import IgnoreRules, imports_orm
+from ..entities.model import source_lines
 from ..entities.workspace import WorkspaceIndex
 from .diagnostics import note_diagnostic, to_diagnostic
 from .settings import FolderSettings
@@ -319,7 +320,7 @@ class Folder:
             if self._index.syntax_error(path) is not None:
                 results[path] = FileResult(revision, version, None)
                 continue
-            lines = self._texts[path].splitlines(keepends=True)
+            lines = source_lines(self._texts[path])
             found: list[types.Diagnostic] = []
             for difference in by_path.get(path, ()):
                 diagnostic = to_diagnostic(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from lsprotocol import types
 
-from ...entities.model import SourceRange
+from ...entities.model import SourceRange, source_lines
 from ..diagnostics import to_range
 
 if TYPE_CHECKING:
@@ -56,7 +55,7 @@ class FileState:
 
     @property
     def lines(self) -> list[str]:
-        return lsp_lines(self.text)
+        return source_lines(self.text)
 
     @property
     def dialect(self) -> str:
@@ -80,15 +79,6 @@ class FileState:
     async def run(self, work: Callable[[WorkspaceIndex], T]) -> T:
         """``work(index)`` on the folder's worker, in turn with the checks."""
         return await on_worker(self.folder, work)
-
-
-#: Where LSP (and Python) lines end; ``str.splitlines`` also splits at form feeds & co.
-_LINE_END = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
-
-
-def lsp_lines(text: str) -> list[str]:
-    """The text's lines as the client counts them, each with its line break."""
-    return [line for line in _LINE_END.split(text) if line]
 
 
 def session_of(server: LanguageServer) -> Session | None:

@@ -238,7 +238,7 @@ def _has_declarative_base(text: str, classes: set[str]) -> bool:
     """The file's classes have a declarative base a new class can use (not SQLModel)."""
     import ast
 
-    from .entity_insert import declarative_base
+    from ...render.entity_insert import declarative_base
 
     try:
         return declarative_base(ast.parse(text), classes) is not None
@@ -303,7 +303,7 @@ async def _resolved(
     if kind == "alembic":
         return await _alembic(action, state, found, capabilities)
     if kind == "entity":
-        from .entity_insert import entity_insertion
+        from ...render.entity_insert import entity_insertion
 
         table = state.schema.table(str(data.get("table")))
         if table is None:

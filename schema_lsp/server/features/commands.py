@@ -83,7 +83,7 @@ async def entity(ls: LanguageServer, *args: Any) -> str | None:
 
 
 async def _insert_entity(ls: LanguageServer, state: FileState, table_key: str) -> str | None:
-    from .entity_insert import entity_insertion
+    from ...render.entity_insert import entity_insertion
 
     table = state.schema.table(table_key)
     if table is None:

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
-from ...entities.model import SourceRange, object_key
+from ...entities.model import SourceRange, object_key, source_lines
 from ..diagnostics import to_range
-from .access import file_state, guarded, lsp_lines
+from .access import file_state, guarded
 
 if TYPE_CHECKING:
     from pygls.lsp.server import LanguageServer
@@ -53,7 +53,7 @@ async def definition(ls: LanguageServer, params: types.DefinitionParams) -> list
             text = ls.workspace.get_text_document(from_fs_path(where.path) or where.path).source
         except Exception:
             continue
-        lines = lsp_lines(text)
+        lines = source_lines(text)
         uri = from_fs_path(where.path) or where.path
         locations.append(types.Location(uri=uri, range=to_range(where, lines, state.folder.codec)))
     return locations
@@ -66,7 +66,7 @@ def foreign_key_target(text: str, line: int, column: int) -> str | None:
         tree = ast.parse(text)
     except SyntaxError:
         return None
-    lines = lsp_lines(text)
+    lines = source_lines(text)
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
+from ...entities.model import source_lines
 from ..diagnostics import to_range
-from .access import FileState, differences_in, file_state, guarded, lsp_lines, table_of
+from .access import FileState, differences_in, file_state, guarded, table_of
 
 if TYPE_CHECKING:
     from pygls.lsp.server import LanguageServer
@@ -79,7 +80,7 @@ def _location(ls: LanguageServer, state: FileState, where: SourceRange) -> tuple
         return state.uri, state.to_client(where)
     uri = from_fs_path(where.path) or where.path
     try:
-        lines = lsp_lines(ls.workspace.get_text_document(uri).source)
+        lines = source_lines(ls.workspace.get_text_document(uri).source)
     except Exception:  # gone meanwhile: code points will do
         lines = []
     return uri, to_range(where, lines, state.folder.codec)

@@ -9,12 +9,12 @@ import ast
 import re
 from dataclasses import dataclass
 
-from ...entities.model import SourceRange
-from ...render.entity import render_entities
-from ...render.model_edit import TextEdit, _after_imports, _local_name, _rename
-from ...render.source import Import, import_lines
-from ...schema import TableSchema
-from .access import lsp_lines
+from ..entities.model import SourceRange, source_lines
+from ..schema import TableSchema
+from .entity import render_entities
+from .imports_in_file import after_imports, local_name, rename_in_code
+from .model_edit import TextEdit
+from .source import Import, import_lines
 
 #: Base classes that are not declarative SQLAlchemy (a SQLModel class is written otherwise).
 _NOT_DECLARATIVE = frozenset({"SQLModel", "object"})
@@ -83,12 +83,12 @@ def entity_insertion(
     for item in sorted(set(imports)):
         if not re.search(rf"(?<![\w.]){re.escape(item.bound_name)}\b", code):
             continue  # used by the generator's own base only (DeclarativeBase)
-        local = _local_name(tree, item)
+        local = local_name(tree, item)
         if local is None:
             missing.append(item)
         elif local != item.bound_name:
-            code = _rename(code, item.bound_name, local)
-    lines = lsp_lines(text)
+            code = rename_in_code(code, item.bound_name, local)
+    lines = source_lines(text)
     trailing = len(text) - len(text.rstrip("\n"))
     prefix = "\n" * max(0, 3 - trailing) if text.strip() else ""
     end = SourceRange(path, len(lines), 0, len(lines), 0)
@@ -127,7 +127,7 @@ def _import_edits(path: str, tree: ast.Module, missing: list[Import]) -> list[Te
         last = statement.end_lineno or statement.lineno
         edits.append(TextEdit(SourceRange(path, statement.lineno - 1, 0, last, 0), text))
     if new:
-        at = _after_imports(tree)
+        at = after_imports(tree)
         text = "".join(f"{line}\n" for line in import_lines(new) if line)
         edits.append(TextEdit(SourceRange(path, at, 0, at, 0), text))
     return edits
