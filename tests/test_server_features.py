@@ -8,12 +8,13 @@ from __future__ import annotations
 import asyncio
 import re
 import socket
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 from lsprotocol import types
-from pytest_lsp import LanguageClient
+from pytest_lsp import LanguageClient, client_capabilities
 
 from schema_lsp.diff import CompareOptions, compare
 from schema_lsp.entities import parse_entities
@@ -514,6 +515,41 @@ async def test_code_lens_on_each_entity(shop):
         assert shown.uri == models.as_uri()
         assert shown.selection is not None
         assert shown.selection.start.line == line_of(models, "class User")  # SL111 is there
+    finally:
+        await stop(lsp)
+
+
+async def test_code_lenses_are_asked_for_again_when_the_schema_changes(shop, tmp_path):
+    """A schema read that changes diagnostics without an edit asks the client to fetch its
+    code lenses again (when it says it can be asked), so "N differences" stays true."""
+    folder, models, url = shop
+    capabilities = client_capabilities("visual_studio_code")
+    assert capabilities.workspace is not None
+    capabilities.workspace.code_lens = types.CodeLensWorkspaceClientCapabilities(
+        refresh_support=True
+    )
+    refreshes: list[object] = []
+
+    def lens_refresh(_params: object) -> None:
+        refreshes.append(_params)
+
+    lsp = await start(
+        [folder],
+        env=server_env(SCHEMA_LSP_DATABASE_URL=url),
+        capabilities=capabilities,
+        handlers={types.WORKSPACE_CODE_LENS_REFRESH: lens_refresh},
+    )
+    try:
+        open_document(lsp, models)
+        await settled(lsp, models, 1)
+        before = len(refreshes)
+        with sqlite3.connect(tmp_path / "shop.db") as connection:
+            connection.execute('ALTER TABLE users ADD COLUMN "group" VARCHAR(10)')
+        connection.close()
+        await lsp.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="schemaLsp.refresh")
+        )
+        await wait_until(lambda: len(refreshes) > before)
     finally:
         await stop(lsp)
 

@@ -106,6 +106,8 @@ class Session:
             if pull
             else Push(server)
         )
+        self._can_refresh_lenses = bool(self._client("workspace.code_lens.refresh_support"))
+        self._lens_refresh: asyncio.TimerHandle | None = None
         self._warmups: set[asyncio.Task[None]] = set()
         self._stop_watch: Callable[[], None] | None = None
         self._migration_timers: dict[str, asyncio.TimerHandle] = {}
@@ -119,6 +121,20 @@ class Session:
             if item is None:
                 return None
         return item
+
+    def _refresh_views(self) -> None:
+        """Diagnostics changed without an edit (a schema read, a file on disk): a pulling
+        client pulls again, and code lenses ("N differences") are asked for again
+        (coalesced), when the client can be asked."""
+        self.output.request_refresh()
+        if not self._can_refresh_lenses or self._lens_refresh is not None:
+            return
+
+        def send() -> None:
+            self._lens_refresh = None
+            self.server.workspace_code_lens_refresh(None)
+
+        self._lens_refresh = asyncio.get_running_loop().call_later(0.05, send)
 
     # -- start and stop -------------------------------------------------------------------
 
@@ -350,7 +366,7 @@ class Session:
             changed = self.output.send(uri, result.version, result.diagnostics, force=document.open)
             refresh |= changed and uri not in edited
         if refresh:
-            self.output.request_refresh()
+            self._refresh_views()
 
     # -- pull -----------------------------------------------------------------------------
 
@@ -586,7 +602,7 @@ class Session:
             self.output.send(doc_uri, None, [], force=False)
         for doc_uri, text, version in reopen:
             self.did_open(doc_uri, text, version)
-        self.output.request_refresh()
+        self._refresh_views()
         await self._warm(new)
 
     async def folders_changed(self, added: list[str], removed: list[str]) -> None:
@@ -615,7 +631,7 @@ class Session:
         for folder in made:
             if folder is not None:
                 self._spawn(self._warm(folder))
-        self.output.request_refresh()
+        self._refresh_views()
 
     # -- commands -------------------------------------------------------------------------
 
