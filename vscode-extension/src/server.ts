@@ -185,7 +185,7 @@ export class FolderServer implements vscode.Disposable {
     if (generation !== this.generation) {
       return; // stopped while probing
     }
-    const client = this.createClient(probe.executable);
+    const client = this.createClient(interpreter.command); // as chosen: a wrapper script stays in charge
     this.client = client;
     try {
       await client.start();

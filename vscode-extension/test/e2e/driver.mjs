@@ -1,7 +1,7 @@
 // Drives code-server's workbench in Debian's chromium (playwright-core) through the user's
 // story: open the model file, see the schema diagnostic in the Problems view, hover the
 // column, apply the quick fix. Usage: node driver.mjs URL ARTIFACTS_DIR
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { chromium } from "playwright-core";
 
@@ -141,6 +141,32 @@ try {
 
   await step("palette: Restart Server", async () => {
     await palette("schema-lsp: Restart Server");
+    await page.locator(".statusbar-item", { hasText: "starting" }).first().waitFor({ timeout: 15_000 });
+    await page.locator(".statusbar-item", { hasText: "1 difference" }).first().waitFor({ timeout: 60_000 });
+    await page.locator(".markers-panel .monaco-list-row", { hasText: "declared String(80)" }).first().waitFor();
+  });
+
+  await step("after a crash loop, Restart Server brings the server back", async () => {
+    // An interpreter whose server dies two seconds after it starts, while the flag exists.
+    const settings = readFileSync(settingsFile, "utf8");
+    const python = JSON.parse(settings)["schemaLsp.python.path"];
+    const flag = path.join(path.dirname(workspace), "crash");
+    const wrapper = path.join(path.dirname(workspace), "crashing-python");
+    writeFileSync(
+      wrapper,
+      `#!/bin/sh\nif [ -e '${flag}' ] && [ "$1" = "-m" ]; then exec timeout 2 '${python}' "$@"; fi\nexec '${python}' "$@"\n`,
+    );
+    chmodSync(wrapper, 0o755);
+    writeFileSync(flag, "");
+    writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(settings), "schemaLsp.python.path": wrapper }));
+    const crashed = page.locator(".statusbar-item", { hasText: "crashed 5 times" });
+    await crashed.first().waitFor({ timeout: 90_000 });
+    log(`status bar: ${(await crashed.first().innerText()).trim()}`);
+    await page.screenshot({ path: shot("crash-loop") });
+    rmSync(flag);
+    await palette("schema-lsp: Restart Server");
+    await page.locator(".statusbar-item", { hasText: "1 difference" }).first().waitFor({ timeout: 60_000 });
+    writeFileSync(settingsFile, settings); // the interpreter changes back: another restart
     await page.locator(".statusbar-item", { hasText: "starting" }).first().waitFor({ timeout: 15_000 });
     await page.locator(".statusbar-item", { hasText: "1 difference" }).first().waitFor({ timeout: 60_000 });
     await page.locator(".markers-panel .monaco-list-row", { hasText: "declared String(80)" }).first().waitFor();
