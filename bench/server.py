@@ -41,6 +41,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -364,15 +365,15 @@ class ServerProcess:
         return self._pid
 
     async def stop(self) -> None:
-        """``shutdown`` and ``exit``; killed if it does not go within a few seconds."""
+        """``shutdown`` and ``exit``; killed (by its id) if it has not gone within 3 s."""
         process = self.process
         if process is None:
             return
         try:
             if process.returncode is None:
-                await asyncio.wait_for(self.client.shutdown_async(None), 10)
+                await asyncio.wait_for(self.client.shutdown_async(None), 3)
                 self.client.exit(None)
-                await asyncio.wait_for(process.wait(), 10)
+                await asyncio.wait_for(process.wait(), 3)
         except Exception:
             pass
         finally:
@@ -1058,11 +1059,19 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     return arguments
 
 
+def _interrupted(signum: int, _frame: object) -> None:
+    """SIGTERM (and SIGINT where a shell ignored it) unwind like Ctrl-C, so the cleanup in
+    ``run`` and ``run_session`` stops the server and drops the scratch database."""
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parse_arguments(argv)
     if arguments.baseline_worker:
         print(json.dumps(baseline_worker(json.loads(sys.stdin.read()))))
         return 0
+    signal.signal(signal.SIGTERM, _interrupted)
+    signal.signal(signal.SIGINT, _interrupted)
     result = run(arguments)
     report = render_markdown(result)
     print(report)
