@@ -50,15 +50,18 @@ def read_tables(context: ColumnContext, file: ParsedFile) -> list[TableDraft]:
     for scope in scopes(file):
         by_variable: dict[str, TableDraft] = {}
         for statement in scope.statements:
-            targets = _targets(statement)
             value = getattr(statement, "value", None)
-            if "__table__" in targets or not isinstance(value, ast.Call):
+            if not isinstance(value, ast.Call):
                 continue
             func = value.func
             callee = func.id if isinstance(func, ast.Name) else file.text(func)
-            if callee not in table_callee:
-                table_callee[callee] = is_table_call(context, file, value)
-            if not table_callee[callee]:
+            is_table = table_callee.get(callee)
+            if is_table is None:
+                is_table = table_callee[callee] = is_table_call(context, file, value)
+            if not is_table:
+                continue
+            targets = _targets(statement)
+            if "__table__" in targets:
                 continue
             draft = read_table(context, file, value, scope.names)
             if draft is None:
@@ -66,6 +69,8 @@ def read_tables(context: ColumnContext, file: ParsedFile) -> list[TableDraft]:
             drafts.append(draft)
             for target in targets:
                 by_variable[target] = draft
+        if not by_variable:
+            continue  # a standalone Index(...) can only name a table of this scope
         for statement in scope.statements:
             if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
                 _standalone_index(context, file, statement.value, by_variable)
