@@ -16,11 +16,15 @@ pygls's ``LanguageClient`` over stdio (push diagnostics; settings through
                       one edit at a time: raw, minus the server's debounce, and once more
                       with a server whose debounce is 0 (patched at launch, nothing changed);
 * server memory       VmRSS and VmHWM from ``/proc/<pid>/status`` after warm-up and after
-                      the edits; the server's CPU time from ``/proc/<pid>/stat``;
-* baseline            the same edits re-checked in a fresh Python process: the core
-                      (``WorkspaceIndex`` update + ``dependents`` + ``entities_in`` +
-                      ``compare``, i.e. ``bench/diff.py``'s ``recheck``) and the server's own
-                      worker job (``Folder.apply``/``affected``/``check``) without the protocol.
+                      the edits;
+* server CPU          per edit, and the time it waited for a CPU, from
+                      ``/proc/<pid>/task/*/schedstat``: the figure other jobs' load does not
+                      inflate (the machine is shared);
+* baseline            in a fresh Python process, without the protocol: the server's start-up
+                      steps (imports, schema read, discovery, first check), then the same
+                      edits through the server's own worker job (``Folder.affected``/``apply``/
+                      ``check``), a what-if of that job checking the edited file alone, and
+                      the core re-check (``bench/diff.py``'s ``recheck``).
 
 Usage::
 
@@ -253,7 +257,7 @@ class BenchClient(LanguageClient):
         super().__init__("schema-lsp-bench", "1")
         self.published: list[Published] = []
         self.messages: list[str] = []
-        self.progress: list[tuple[float, str]] = []  # (arrival, "begin" / "end")
+        self.progress_events: list[tuple[float, str]] = []  # (arrival, "begin" / "end")
         self.waiters: dict[tuple[str, int | None], asyncio.Future[Published]] = {}
         self.arrived = asyncio.Event()
 
@@ -280,7 +284,7 @@ class BenchClient(LanguageClient):
         def progress(params: types.ProgressParams) -> None:
             value = params.value
             kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
-            self.progress.append((time.perf_counter(), str(kind)))
+            self.progress_events.append((time.perf_counter(), str(kind)))
 
         @self.feature(types.WINDOW_SHOW_MESSAGE)
         def show(params: types.ShowMessageParams) -> None:
@@ -508,8 +512,8 @@ async def run_session(
         result.cpu_at_published = proc_cpu(server.pid)
         ours = [p for p in client.published if p.path in workspace_files]
         result.first = ours[0].at - sent
-        begins = [at for at, kind in client.progress if kind == "begin"]
-        ends = [at for at, kind in client.progress if kind == "end"]
+        begins = [at for at, kind in client.progress_events if kind == "begin"]
+        ends = [at for at, kind in client.progress_events if kind == "end"]
         result.read_started = begins[0] - sent if begins else float("nan")
         result.read_done = ends[0] - sent if ends else float("nan")
         result.all_published = (
@@ -1052,6 +1056,8 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--baseline-worker", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args(argv)
+    if arguments.edits < 1:
+        parser.error("--edits must be at least 1")
     if arguments.entities > arguments.tables:
         parser.error("--entities must not exceed --tables")
     if arguments.entities < diff_bench.PER_FILE * OPEN_FILES:
