@@ -431,6 +431,7 @@ class Session:
 
     label: str
     spawn_to_initialized: float = 0.0  # spawn until the initialize answer
+    answered: float = 0.0  # initialize sent until answered
     first: float = 0.0  # initialize sent until the first publish of a workspace file
     read_started: float = 0.0  # ... until the progress "Reading schema" began (files found)
     read_done: float = 0.0  # ... until it ended (schema read)
@@ -481,6 +482,7 @@ async def run_session(
             START_TIMEOUT,
         )
         result.spawn_to_initialized = time.perf_counter() - spawned
+        result.answered = time.perf_counter() - sent
         client.initialized(types.InitializedParams())
         opened = [str(path) for path in fixture.parts[:OPEN_FILES]]
         for path in opened:  # an editor restoring its tabs
@@ -861,18 +863,21 @@ def render_markdown(result: Result) -> str:
         "",
         "| start | spawn -> `initialize` answered | `initialize` -> schema read begins "
         "(progress begin: files found) | -> schema read (progress end) | -> first publish "
-        "| -> every part file published | server CPU by then | files published |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| -> every part file published | first publish after the `initialize` answer "
+        "| server CPU by then | files published |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for session in result.starts:
         lines.append(
             f"| {session.label} | {session.spawn_to_initialized:.3f} "
             f"| {session.read_started:.3f} | {session.read_done:.3f} | {session.first:.3f} "
-            f"| {session.all_published:.3f} | {session.cpu_at_published:.2f} "
+            f"| {session.all_published:.3f} | {session.first - session.answered:.3f} "
+            f"| {session.cpu_at_published:.2f} "
             f"| {session.files_published} |"
         )
     firsts = [s.first for s in result.starts]
     alls = [s.all_published for s in result.starts]
+    after_answer = statistics.median(s.first - s.answered for s in result.starts)
     if baseline is not None:
         imports = baseline["imports"]
         app_import = statistics.median(i[0] for i in imports)
@@ -1016,6 +1021,9 @@ def render_markdown(result: Result) -> str:
         f"| every part file published, median of {len(alls)} | {statistics.median(alls):.2f} s "
         f"| < {FIRST_DIAGNOSTICS_TARGET_S:g} s "
         f"| {_met(statistics.median(alls) < FIRST_DIAGNOSTICS_TARGET_S)} |",
+        f"| first diagnostics from the `initialize` answer (process start excluded) "
+        f"| {after_answer:.2f} s | < {FIRST_DIAGNOSTICS_TARGET_S:g} s "
+        f"| {_met(after_answer < FIRST_DIAGNOSTICS_TARGET_S)} |",
         f"| RSS: peak (VmHWM) after the edits | {peak:.1f} MiB | < {RSS_TARGET_MB:g} MB "
         f"| {_met(peak < RSS_TARGET_MB)} |",
         "",
