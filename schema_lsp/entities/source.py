@@ -15,6 +15,8 @@ from typing import Any
 
 from .model import SourceRange
 
+_new_tuple = tuple.__new__
+
 
 @dataclass(frozen=True, eq=False)
 class ParsedFile:
@@ -65,8 +67,8 @@ class ParsedFile:
             end_col = getattr(node, "end_col_offset", None)
             end_line = start_line if end_line is None else end_line - 1
             end_col = start_col if end_col is None else end_col
-        if self.ascii:
-            return SourceRange(self.path, start_line, start_col, end_line, end_col)
+        if self.ascii:  # the named tuple made directly (its __new__ is a Python lambda)
+            return _new_tuple(SourceRange, (self.path, start_line, start_col, end_line, end_col))
         return SourceRange(
             self.path,
             start_line,

@@ -160,7 +160,13 @@ def finish(draft: TableDraft) -> EntitySchema:
     conventional: set[tuple[str, str]] = set()  # (kind, name) made by the convention
     notes = list(draft.notes)
 
-    def name_for(kind: str, target: NamingTarget, where: SourceRange) -> tuple[str | None, bool]:
+    def name_for(
+        kind: str, written: str | None, columns: list[str], where: SourceRange, **extra: object
+    ) -> tuple[str | None, bool]:
+        """The object's name under the convention (and whether it could be read)."""
+        if kind not in draft.convention:
+            return written, True  # no template for this kind: the written name, as is
+        target = _target(kind, written, columns, **extra)
         try:
             name = convention_name(draft.convention, target)
             if name is not None and is_conventional(draft.convention, target):
@@ -175,7 +181,7 @@ def finish(draft: TableDraft) -> EntitySchema:
                 notes.append(Note(f"not checked: the name of this object ({exc})", where))
             return target.name, False
 
-    def target(kind: str, name: str | None, columns: list[str], **extra: object) -> NamingTarget:
+    def _target(kind: str, name: str | None, columns: list[str], **extra: object) -> NamingTarget:
         keys = [_key_of(draft, column) for column in columns]
         return NamingTarget(kind, name, draft.name, draft.schema, columns, keys, **extra)  # type: ignore[arg-type]
 
@@ -190,7 +196,7 @@ def finish(draft: TableDraft) -> EntitySchema:
     if pk_columns:
         pk_range = pk_constraint.range if pk_constraint else draft.range
         pk_name, named = name_for(
-            "pk", target("pk", pk_constraint.name if pk_constraint else None, pk_columns), pk_range
+            "pk", pk_constraint.name if pk_constraint else None, pk_columns, pk_range
         )
         primary_key = PrimaryKeySchema(tuple(pk_columns), pk_name)
         if pk_constraint:
@@ -261,7 +267,7 @@ def finish(draft: TableDraft) -> EntitySchema:
     dialect_options: list[tuple[str, str, str, str | None]] = []
     for index in draft.indexes:
         columns_ = [_column_name(draft, c) for c in index.columns]
-        name, named = name_for("ix", target("ix", index.name, columns_), index.range)
+        name, named = name_for("ix", index.name, columns_, index.range)
         schema = IndexSchema(
             name,
             tuple(columns_),
@@ -293,7 +299,7 @@ def finish(draft: TableDraft) -> EntitySchema:
             continue
         columns_ = [_column_name(draft, c) for c in constraint.columns]
         kind = "uq" if constraint.kind == "unique" else "ck"
-        name, named = name_for(kind, target(kind, constraint.name, columns_), constraint.range)
+        name, named = name_for(kind, constraint.name, columns_, constraint.range)
         if constraint.kind == "unique":
             uniques.append(UniqueConstraintSchema(name, tuple(columns_)))
             key = object_key("unique", name, tuple(columns_))
@@ -308,14 +314,14 @@ def finish(draft: TableDraft) -> EntitySchema:
     # unique=True makes an unnamed-by-default unique constraint.
     for column in draft.columns:
         if column.index:
-            name, named = name_for("ix", target("ix", None, [column.name]), column.range)
+            name, named = name_for("ix", None, [column.name], column.range)
             indexes.append(IndexSchema(name, (column.name,), unique=column.unique))
             key = object_key("index", name, (column.name,))
             ranges.setdefault(key, column.range)
             if not named:
                 unresolved.add(f"{key}.name")
         elif column.unique:
-            name, named = name_for("uq", target("uq", None, [column.name]), column.range)
+            name, named = name_for("uq", None, [column.name], column.range)
             uniques.append(UniqueConstraintSchema(name, (column.name,)))
             key = object_key("unique", name, (column.name,))
             ranges.setdefault(key, column.range)
@@ -328,14 +334,11 @@ def finish(draft: TableDraft) -> EntitySchema:
         referred_table = fk.referred_table or ""
         name, named = name_for(
             "fk",
-            target(
-                "fk",
-                fk.name,
-                columns_,
-                referred_table=referred_table,
-                referred_columns=tuple(fk.referred_columns),
-            ),
+            fk.name,
+            columns_,
             fk.range,
+            referred_table=referred_table,
+            referred_columns=tuple(fk.referred_columns),
         )
         fk_schema = ForeignKeySchema(
             name,
