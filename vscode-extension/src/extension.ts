@@ -6,6 +6,7 @@
 
 import * as vscode from "vscode";
 import { registerCommands, ServerCommands, type Servers } from "./commands";
+import { traceChannel } from "./log";
 import { onInterpreterChange } from "./python";
 import { FolderServer } from "./server";
 import { Passwords, RESTART_KEYS, SECTION } from "./settings";
@@ -18,7 +19,8 @@ class Extension implements Servers, vscode.Disposable {
   private readonly servers = new Map<string, FolderServer>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly output = vscode.window.createOutputChannel("schema-lsp", { log: true });
-  private readonly trace = vscode.window.createOutputChannel("schema-lsp Trace", { log: true });
+  private readonly traceOutput = vscode.window.createOutputChannel("schema-lsp Trace", { log: true });
+  private readonly trace = traceChannel(this.traceOutput, SECTION);
   private readonly passwords: Passwords;
   private readonly status = new StatusBar(() => this.all());
   private readonly serverCommands = new ServerCommands(this);
@@ -29,6 +31,7 @@ class Extension implements Servers, vscode.Disposable {
     this.disposables.push(
       this.output,
       this.trace,
+      this.traceOutput,
       this.passwords,
       this.status,
       this.serverCommands,

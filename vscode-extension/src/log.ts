@@ -36,3 +36,41 @@ export function maskedChannel(
     },
   });
 }
+
+/**
+ * The protocol trace channel. vscode-languageclient traces only while the channel's log
+ * level is Trace, and then at the level `schemaLsp.trace.server` names; here the setting
+ * alone decides (`off`, `messages`, `verbose`, as documented), and what is traced is written
+ * at info level so the channel's own level does not hide it. Masked like every channel.
+ */
+export function traceChannel(channel: vscode.LogOutputChannel, section: string): vscode.LogOutputChannel & vscode.Disposable {
+  const enabled = (): boolean =>
+    vscode.workspace.getConfiguration(section).get<string>("trace.server", "off") !== "off";
+  const changed = new vscode.EventEmitter<vscode.LogLevel>();
+  const watch = vscode.workspace.onDidChangeConfiguration((event) => {
+    if (event.affectsConfiguration(`${section}.trace.server`)) {
+      changed.fire(enabled() ? vscode.LogLevel.Trace : vscode.LogLevel.Info);
+    }
+  });
+  const masked = maskedChannel(channel) as vscode.LogOutputChannel & vscode.Disposable;
+  return new Proxy(masked, {
+    get(target, property, receiver) {
+      if (property === "logLevel") {
+        return enabled() ? vscode.LogLevel.Trace : vscode.LogLevel.Info;
+      }
+      if (property === "onDidChangeLogLevel") {
+        return changed.event;
+      }
+      if (property === "trace") {
+        return (message: string) => target.info(message);
+      }
+      if (property === "dispose") {
+        return () => {
+          watch.dispose();
+          changed.dispose();
+        };
+      }
+      return Reflect.get(target, property, receiver) as unknown;
+    },
+  });
+}

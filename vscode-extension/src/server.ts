@@ -58,6 +58,7 @@ interface StatusParams {
 
 export interface Shared {
   readonly output: vscode.LogOutputChannel;
+  /** The protocol trace (`traceChannel`: on while schemaLsp.trace.server is not off). */
   readonly trace: vscode.LogOutputChannel;
   readonly passwords: Passwords;
   /** Called when a server's state or what it knows of its database changes. */
@@ -216,7 +217,7 @@ export class FolderServer implements vscode.Disposable {
       ],
       workspaceFolder: folder,
       outputChannel: output,
-      traceOutputChannel: maskedChannel(this.shared.trace),
+      traceOutputChannel: this.shared.trace,
       errorHandler: this.errorHandler(),
       initializationFailedHandler: (error) => {
         this.log(`initialize failed: ${String(error)}`);

@@ -112,6 +112,20 @@ curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$work/code-server
 log "code-server on port $port after $((SECONDS - started)) s"
 
 status=0
-node "$here/driver.mjs" "http://127.0.0.1:$port/?folder=$workspace" "$artifacts" || status=$?
+secret="e2e-$RANDOM-$RANDOM-secret"
+E2E_SECRET=$secret node "$here/driver.mjs" "http://127.0.0.1:$port/?folder=$workspace" "$artifacts" || status=$?
 log "the browser test took until $((SECONDS - started)) s"
+if [ "$status" -eq 0 ]; then
+    # The stored password went to the server (the trace shows the URL with ***) and appears
+    # in no log of the extension, the server or VS Code.
+    if grep -rqF "$secret" "$work/data/logs" "$work/code-server.log"; then
+        log "FAILED: the database password appears in a log"
+        status=1
+    elif ! grep -rqF 'postgres:***@127.0.0.1' "$work/data/logs"; then
+        log "FAILED: the trace shows no URL with a masked password"
+        status=1
+    else
+        log "ok: the password was sent and masked in every log"
+    fi
+fi
 exit "$status"
