@@ -639,10 +639,10 @@ def run(
         for generation in range(-3, edits):  # three warm-up edits
             number = generation % len(parts)
             edited = edited_part(workspace.parts[number], generation + 3)
-            elapsed, count = timed_recheck(warm, parts[number], edited, schema, recheck_phases)
+            elapsed, found = timed_recheck(warm, parts[number], edited, schema, recheck_phases)
             if generation >= 0:
                 runs.append(elapsed)
-                recheck_counts.append(count)
+                recheck_counts.append(found)
         recheck_timing = Timing.of(runs)
         recheck_split = [Timing(tuple(run[i] for run in recheck_phases[3:])) for i in range(3)]
 
@@ -652,10 +652,10 @@ def run(
         log(f"base-module re-check x{base_edits}")
         for generation in range(-1, base_edits):
             edited = edited_base(workspace.base, generation + 1)
-            elapsed, count = timed_recheck(warm, base, edited, schema)
+            elapsed, found = timed_recheck(warm, base, edited, schema)
             if generation >= 0:
                 base_runs.append(elapsed)
-                base_counts.append(count)
+                base_counts.append(found)
         base_timing = Timing.of(base_runs)
 
         full_ratio = full.median / ast_parse.median
