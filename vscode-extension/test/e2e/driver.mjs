@@ -5,8 +5,8 @@ import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:
 import * as path from "node:path";
 import { chromium } from "playwright-core";
 
-const [url, artifacts] = process.argv.slice(2);
-const workspace = new URL(url).searchParams.get("folder");
+const [url, artifacts, mode = "single"] = process.argv.slice(2);
+const workspace = new URL(url).searchParams.get("folder") ?? "";
 const settingsFile = path.join(workspace, ".vscode", "settings.json");
 mkdirSync(artifacts, { recursive: true });
 const shot = (name) => path.join(artifacts, `${name}.png`);
@@ -57,8 +57,39 @@ async function goTo(line, column) {
   await page.keyboard.press("Enter");
 }
 
+/** Two folders, two databases, two servers (multi.code-workspace, made by e2e.sh). */
+async function multiRoot() {
+  await step("multi-root workbench loads", async () => {
+    await page.goto(url);
+    await page.locator(".monaco-workbench").waitFor();
+  });
+  await step("each folder has its own database's diagnostics", async () => {
+    await palette("View: Focus Problems");
+    const panel = page.locator(".markers-panel");
+    await panel.filter({ hasText: "customers.name: declared String(80)" }).waitFor({ timeout: 90_000 });
+    await panel.filter({ hasText: "products.price_cents: declared String(10)" }).waitFor({ timeout: 90_000 });
+    const status = page.locator(".statusbar-item", { hasText: "2 folders: 2 differences" });
+    await status.first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: shot("multi-root") });
+  });
+}
+
 let failed = false;
 try {
+  if (mode === "multi") {
+    await multiRoot();
+  } else {
+    await single();
+  }
+} catch (error) {
+  failed = true;
+  console.error(`e2e: FAILED: ${error.message}`);
+} finally {
+  await browser.close();
+}
+process.exit(failed ? 1 : 0);
+
+async function single() {
   await step("workbench loads", async () => {
     await page.goto(url);
     await page.locator(".monaco-workbench").waitFor();
@@ -210,10 +241,4 @@ try {
     await page.locator(".statusbar-item", { hasText: /postgres@127\.0\.0\.1:5432\/test: (in sync|\d+ difference)/ }).first().waitFor({ timeout: 60_000 });
     await page.waitForTimeout(2000); // let the trace reach its log file
   });
-} catch (error) {
-  failed = true;
-  console.error(`e2e: FAILED: ${error.message}`);
-} finally {
-  await browser.close();
 }
-process.exit(failed ? 1 : 0);

@@ -116,6 +116,27 @@ secret="e2e-$RANDOM-$RANDOM-secret"
 E2E_SECRET=$secret node "$here/driver.mjs" "http://127.0.0.1:$port/?folder=$workspace" "$artifacts" || status=$?
 log "the browser test took until $((SECONDS - started)) s"
 if [ "$status" -eq 0 ]; then
+    log "multi-root: folder a (customers.name String(80), shop.db), folder b (products.price_cents"
+    log "String(10), its own copy), b's interpreter given relative to b"
+    multi="$work/multi"
+    mkdir -p "$multi/a/.vscode" "$multi/b/.vscode"
+    cp "$workspace/shop.db" "$multi/a/shop.db"
+    cp "$repository/examples/shop.db" "$multi/b/other.db"
+    sed 's/    name: Mapped\[str\] = mapped_column(String(100))/    name: Mapped[str] = mapped_column(String(80))/' \
+        "$repository/examples/shop_models.py" >"$multi/a/models.py"
+    sed 's/    price_cents: Mapped\[int\] = mapped_column(Integer)/    price_cents: Mapped[int] = mapped_column(String(10))/' \
+        "$repository/examples/shop_models.py" >"$multi/b/models.py"
+    grep -q 'String(10)' "$multi/b/models.py"
+    relative=$("$python" -c 'import os, sys; print(os.path.relpath(sys.argv[1], sys.argv[2]))' "$python" "$multi/b")
+    printf '{"schemaLsp.databaseUrl": "sqlite:///%s", "schemaLsp.python.path": "%s"}\n' \
+        "$multi/a/shop.db" "$python" >"$multi/a/.vscode/settings.json"
+    printf '{"schemaLsp.databaseUrl": "sqlite:///%s", "schemaLsp.python.path": "%s"}\n' \
+        "$multi/b/other.db" "$relative" >"$multi/b/.vscode/settings.json"
+    printf '{"folders": [{"path": "a"}, {"path": "b"}]}\n' >"$multi/multi.code-workspace"
+    node "$here/driver.mjs" "http://127.0.0.1:$port/?workspace=$multi/multi.code-workspace" "$artifacts" multi ||
+        status=$?
+fi
+if [ "$status" -eq 0 ]; then
     # The stored password went to the server (the trace shows the URL with ***) and appears
     # in no log of the extension, the server or VS Code.
     if grep -rqF "$secret" "$work/data/logs" "$work/code-server.log"; then
