@@ -167,7 +167,7 @@ def compare(
                         actual_table=table,
                     )
                 )
-    return sorted(found, key=_source_order)
+    return sorted(found, key=source_order)
 
 
 def with_severities(
@@ -189,11 +189,15 @@ def with_severities(
     return adjusted
 
 
-def _source_order(difference: SchemaDifference) -> tuple:
+def source_order(difference: SchemaDifference) -> tuple:
+    """The order ``compare`` returns differences in: by file and position, unplaced last;
+    ties (a mixin's column reporting for every table using it) by code, table and object,
+    so the order never depends on which file was read first."""
     where = difference.range
+    tie = (difference.code, difference.table, difference.column or "", difference.name or "")
     if where is None:
-        return (1, "", 0, 0, difference.table)
-    return (0, where.path, where.start_line, where.start_column, difference.code)
+        return (1, "", 0, 0, *tie)
+    return (0, where.path, where.start_line, where.start_column, *tie)
 
 
 @dataclass(frozen=True)

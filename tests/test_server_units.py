@@ -86,3 +86,84 @@ def test_ranges_are_converted_to_the_client_encoding(encoding, start, end):
     where = SourceRange("m.py", 0, column, 0, column + len("nickname"))
     converted = to_range(where, [line], PositionCodec(encoding))
     assert (converted.start.character, converted.end.character) == (start, end)
+
+
+MIXIN_BASE = """\
+from sqlalchemy import String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Audit:
+    created_by: Mapped[str] = mapped_column(String(64))
+"""
+
+
+def _part(table: str, length: int) -> str:
+    return (
+        "from sqlalchemy import String\n"
+        "from sqlalchemy.orm import Mapped, mapped_column\n\n"
+        "from app.base import Audit, Base\n\n\n"
+        f"class {table.title()}(Audit, Base):\n"
+        f'    __tablename__ = "{table}"\n'
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        f"    code: Mapped[str] = mapped_column(String({length}))\n"
+    )
+
+
+def test_an_edit_recompares_only_what_it_changed_and_shared_files_stay_whole(tmp_path):
+    """Every part uses a mixin whose column reports in the base module; after one part is
+    edited, the base module's list still holds every part's difference (those of unchanged
+    entities come from their last comparison), exactly as a fresh full check says."""
+    from schema_lsp.introspect import introspect_database
+    from schema_lsp.server.folder import Folder
+
+    tables = ["alpha", "beta", "gamma"]
+    database = tmp_path / "db.sqlite"
+    statements = [
+        f"CREATE TABLE {t} (id INTEGER NOT NULL PRIMARY KEY, code VARCHAR(10) NOT NULL, "
+        "created_by VARCHAR(99) NOT NULL)"
+        for t in tables
+    ]
+    import sqlite3
+
+    with sqlite3.connect(database) as connection:
+        for statement in statements:
+            connection.execute(statement)
+    connection.close()
+    schema = introspect_database(f"sqlite:///{database}")
+    root = tmp_path / "ws"
+    files = {str(root / "app" / "base.py"): MIXIN_BASE}
+    files |= {str(root / "app" / f"{t}.py"): _part(t, 10) for t in tables}
+
+    def loaded() -> Folder:
+        folder = Folder(root.as_uri(), root, None, PositionCodec(types.PositionEncodingKind.Utf16))
+        for path, text in files.items():
+            folder.apply(path, text, 1, 1)
+        return folder
+
+    def lists(results: dict) -> dict[str, list[str]]:
+        return {p: [d.message for d in r.diagnostics] for p, r in results.items()}
+
+    warm = loaded()
+    try:
+        first = warm.check(None, schema, None)
+        base = str(root / "app" / "base.py")
+        assert len(first[base].diagnostics) == 3  # created_by, reported in the mixin's file
+        edited = str(root / "app" / "beta.py")
+        files[edited] = _part("beta", 20)
+        warm.apply(edited, files[edited], 2, 2)
+        again = warm.check(warm.affected([edited]), schema, None)
+        assert base in again and edited in again
+        fresh = loaded()
+        try:
+            expected = lists(fresh.check(None, schema, None))
+        finally:
+            fresh.close()
+        assert lists(again) == {p: expected[p] for p in again}
+        assert any("String(20)" in m for m in lists(again)[edited])
+    finally:
+        warm.close()

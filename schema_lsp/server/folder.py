@@ -28,7 +28,8 @@ from .diagnostics import note_diagnostic, to_diagnostic
 from .settings import FolderSettings
 
 if TYPE_CHECKING:
-    from ..diff import SchemaDifference
+    from ..diff import CompareOptions, SchemaDifference
+    from ..entities.model import EntitySchema
     from ..registry import SchemaRegistry
     from ..schema import DatabaseSchema
 
@@ -102,6 +103,10 @@ class Folder:
         self._revisions: dict[str, tuple[int, int | None]] = {}
         #: The differences last shown per file, for features that act on them (code actions).
         self._shown: dict[str, list[SchemaDifference]] = {}
+        #: Each entity's differences, by id of the (unchanged, still indexed) entity object
+        #: with the schema and options they were found against: an edit re-compares only
+        #: the entities it changed, even when its file's mixin reports in a shared module.
+        self._compared: dict[int, tuple[object, object, object, list[SchemaDifference]]] = {}
 
     # -- schema source --------------------------------------------------------------------
 
@@ -287,7 +292,7 @@ class Folder:
         from (a mixin's column reports in the mixin's file), so the entities compared are
         those of every file that depends on a target.
         """
-        from ..diff import CompareOptions, compare
+        from ..diff import CompareOptions
 
         targets = set(self._revisions) if paths is None else set(paths) & set(self._revisions)
         results: dict[str, FileResult] = {}
@@ -304,7 +309,7 @@ class Folder:
                 comments=bool(editor and editor.comments),
                 check_constraints=bool(editor and editor.check_constraints),
             )
-            differences = compare(entities, schema, options)
+            differences = self._differences_of(entities, schema, options)
         except Exception:
             _log.exception("could not compare the models of %s", self.root)
             return results
@@ -336,6 +341,32 @@ class Folder:
             results[path] = FileResult(revision, version, found)
             self._shown[path] = by_path.get(path, [])
         return results
+
+    def _differences_of(
+        self, entities: list[EntitySchema], schema: DatabaseSchema, options: CompareOptions
+    ) -> list[SchemaDifference]:
+        """``compare`` of the entities, reusing each unchanged entity's last result (the
+        same entity object against the same schema object and options). Worker only."""
+        from ..diff import compare, source_order
+
+        found: list[SchemaDifference] = []
+        for entity in entities:  # in order: ties sort as a whole compare would
+            cached = self._compared.get(id(entity))
+            if (
+                cached is not None
+                and cached[0] is entity
+                and cached[1] is schema
+                and cached[2] == options
+            ):
+                found.extend(cached[3])
+                continue
+            own = compare([entity], schema, options)
+            self._compared[id(entity)] = (entity, schema, options, own)
+            found.extend(own)
+        if len(self._compared) > 2 * len(entities) + 64:
+            live = {id(e) for e in self._index.entities()}
+            self._compared = {k: v for k, v in self._compared.items() if k in live}
+        return sorted(found, key=source_order)
 
     def differences_in(self, path: str) -> list[SchemaDifference]:
         """The differences behind a file's last diagnostics. Worker only."""
