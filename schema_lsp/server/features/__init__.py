@@ -10,11 +10,24 @@ files outside the workspace, files that are no model file, and folders with no s
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from lsprotocol import types
 
-from . import actions, commands, completion, definition, hover, lens
+from . import names
+
+
+def _lazy(module: str, attribute: str) -> Any:
+    """A handler that imports its feature module on first use: ``initialize`` is answered
+    before the core behind the features (diff, the entity readers, the renderers) loads."""
+
+    async def handler(ls: Any, *args: Any) -> Any:
+        imported = importlib.import_module(f"{__name__}.{module}")
+        return await getattr(imported, attribute)(ls, *args)
+
+    handler.__name__ = handler.__qualname__ = f"{module}.{attribute}"
+    return handler
 
 
 def register(server: Any) -> list[str]:
@@ -22,27 +35,27 @@ def register(server: Any) -> list[str]:
     options); returns the methods and commands registered."""
     server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(code_action_kinds=actions.KINDS, resolve_provider=True),
-    )(actions.code_actions)
-    server.feature(types.CODE_ACTION_RESOLVE)(actions.resolve_action)
-    server.feature(types.TEXT_DOCUMENT_HOVER)(hover.hover)
+        types.CodeActionOptions(code_action_kinds=names.KINDS, resolve_provider=True),
+    )(_lazy("actions", "code_actions"))
+    server.feature(types.CODE_ACTION_RESOLVE)(_lazy("actions", "resolve_action"))
+    server.feature(types.TEXT_DOCUMENT_HOVER)(_lazy("hover", "hover"))
     server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
-        types.CompletionOptions(trigger_characters=completion.TRIGGERS),
-    )(completion.completion)
+        types.CompletionOptions(trigger_characters=names.TRIGGERS),
+    )(_lazy("completion", "completion"))
     server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))(
-        lens.code_lens
+        _lazy("lens", "code_lens")
     )
-    server.feature(types.TEXT_DOCUMENT_DEFINITION)(definition.definition)
-    names = {
-        commands.ROW_TYPES: commands.row_types,
-        commands.ENTITY: commands.entity,
-        commands.MIGRATION_SQL: commands.migration_sql,
-        commands.OPEN: commands.open_document,
-        commands.SHOW_DIFFERENCE: commands.show_difference,
+    server.feature(types.TEXT_DOCUMENT_DEFINITION)(_lazy("definition", "definition"))
+    commands = {
+        names.ROW_TYPES: "row_types",
+        names.ENTITY: "entity",
+        names.MIGRATION_SQL: "migration_sql",
+        names.OPEN: "open_document",
+        names.SHOW_DIFFERENCE: "show_difference",
     }
-    for name, handler in names.items():
-        server.command(name)(handler)
+    for name, attribute in commands.items():
+        server.command(name)(_lazy("commands", attribute))
     return [
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CODE_ACTION_RESOLVE,
@@ -50,5 +63,5 @@ def register(server: Any) -> list[str]:
         types.TEXT_DOCUMENT_COMPLETION,
         types.TEXT_DOCUMENT_CODE_LENS,
         types.TEXT_DOCUMENT_DEFINITION,
-        *names,
+        *commands,
     ]

@@ -40,6 +40,7 @@ from .edits import (
     slug,
     text_edits,
 )
+from .names import ALEMBIC_KIND, ENTITY_KIND, OPEN, QUICK_FIX, SQL_KIND
 from .revisions import head_revision, versions_folder
 
 if TYPE_CHECKING:
@@ -47,12 +48,6 @@ if TYPE_CHECKING:
 
     from ...entities.model import EntitySchema
 
-QUICK_FIX = types.CodeActionKind.QuickFix
-SQL_KIND = "source.schemaLsp.migrationSql"
-ALEMBIC_KIND = "source.schemaLsp.alembicRevision"
-ENTITY_KIND = "source.schemaLsp.generateEntity"
-KINDS = [QUICK_FIX, types.CodeActionKind.Source, SQL_KIND, ALEMBIC_KIND, ENTITY_KIND]
-OPEN_COMMAND = "schemaLsp.open"
 _log = logging.getLogger(__name__)
 #: Tables offered "Generate entity class" when source actions are asked for, and in a
 #: list asked for without a kind (Neovim shows every action at once); completion and the
@@ -372,5 +367,5 @@ def _with_file(
 
     action.edit = new_file_edit(target, text)
     uri = from_fs_path(str(target)) or target.as_uri()
-    action.command = types.Command(title="Open", command=OPEN_COMMAND, arguments=[uri])
+    action.command = types.Command(title="Open", command=OPEN, arguments=[uri])
     return action

@@ -26,12 +26,6 @@ from .edits import document_edit, text_edits
 if TYPE_CHECKING:
     from ..folder import Folder
 
-ROW_TYPES = "schemaLsp.generateRowTypes"
-ENTITY = "schemaLsp.generateEntity"
-MIGRATION_SQL = "schemaLsp.migrationSql"
-OPEN = "schemaLsp.open"
-SHOW_DIFFERENCE = "schemaLsp.showDifference"
-
 
 def _folder(ls: LanguageServer, uri: Any) -> Folder | None:
     """The folder of ``uri`` (a file or folder URI), else the first with a schema."""

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from ...entities.model import EntitySchema
     from ...schema import TableSchema
 
-TRIGGERS = ['"', "'"]
 _TABLENAME = re.compile(r"""^\s*__tablename__\s*(?::[^=]*)?=\s*["']([^"']*)$""")
 _BODY_LINE = re.compile(r"^(\s+)(\w*)$")
 
