@@ -52,6 +52,9 @@ class Settings:
     entities: tuple[str, ...] = ("**/models.py", "**/models/*.py")
     #: Folder of Alembic migrations, relative to ``project_root``.
     migrations: str = "migrations"
+    #: Seconds the language server waits after the last edit of a document before it
+    #: checks it: a burst of keystrokes costs one check and one publish (0: every edit).
+    debounce: float = 0.2
     #: Severity per difference code (``SL111``) or kind (``column_unmapped``): ``error``,
     #: ``warning``, ``info``, ``hint`` or ``off``, as sorted (key, level) pairs.
     severity: tuple[tuple[str, str], ...] = ()
@@ -359,6 +362,7 @@ _PARSERS: dict[str, _Parser] = {
     "entities": _parse_globs,
     "migrations": _parse_folder,
     "severity": _parse_severity,
+    "debounce": _parse_seconds,
     "comments": _parse_flag,
     "check_constraints": _parse_flag,
     "unmapped_tables": _parse_flag,

@@ -262,3 +262,10 @@ def test_severity_and_opt_in_comparisons_from_an_editor_mapping():
 def test_bad_severity_and_flags_say_what_is_wrong(options, message):
     with pytest.raises(ConfigError, match=message):
         Settings.from_mapping(options, source="pyproject.toml [tool.schema-lsp]")
+
+
+def test_debounce_is_a_setting_in_seconds():
+    assert Settings().debounce == 0.2
+    assert Settings.from_mapping({"debounce": 0}).debounce == 0
+    with pytest.raises(ConfigError, match=r"debounce: expected a number of seconds >= 0"):
+        Settings.from_mapping({"debounce": -1})

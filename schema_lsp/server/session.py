@@ -46,7 +46,8 @@ if TYPE_CHECKING:
 _log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-#: Seconds to wait after the last keystroke before checking a document.
+#: Seconds to wait after the last keystroke before checking a document, when the folder's
+#: settings (``debounce``) could not be read.
 DEBOUNCE = 0.2
 #: Seconds a client may take to answer ``workspace/configuration`` before we go on without.
 CONFIGURATION_TIMEOUT = 2.0
@@ -453,7 +454,9 @@ class Session:
                 return
             document.tracked = True
         self._cancel_timer(document)
-        document.timer = self.loop.call_later(DEBOUNCE, self._submit_edit, uri)
+        fs = folder.folder_settings
+        wait = fs.settings.debounce if fs is not None else DEBOUNCE
+        document.timer = self.loop.call_later(wait, self._submit_edit, uri)
 
     def _submit_edit(self, uri: str) -> None:
         document = self.docs.get(uri)
