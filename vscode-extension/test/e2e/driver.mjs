@@ -155,6 +155,27 @@ async function single() {
     await page.locator(".monaco-editor .view-line", { hasText: "schema_lsp is loaded from" }).first().waitFor();
   });
 
+  await step("palette: Generate Alembic Revision (active model file)", async () => {
+    await page.locator(".tab", { hasText: "models.py" }).first().click();
+    await page.locator(".tab.active", { hasText: "models.py" }).waitFor();
+    await palette("schema-lsp: Generate Alembic Revision");
+    await page.locator(".tab.active", { hasText: "revision" }).waitFor();
+    await page.locator(".monaco-editor .view-line", { hasText: "def upgrade()" }).first().waitFor();
+  });
+
+  await step("palette: Generate Entity for Table… (coupons has none)", async () => {
+    await page.locator(".tab", { hasText: "models.py" }).first().click();
+    await page.locator(".tab.active", { hasText: "models.py" }).waitFor();
+    await palette("schema-lsp: Generate Entity for Table");
+    const row = page.locator(".quick-input-list .monaco-list-row", { hasText: "coupons" });
+    await row.first().waitFor();
+    await row.first().click();
+    await page.waitForTimeout(1000);
+    await page.locator(".tab.active", { hasText: "models.py" }).click();
+    await page.keyboard.press(`${modifier}+End`); // the class goes to the end of the file
+    await page.locator(".monaco-editor .view-line", { hasText: "class Coupons(Base)" }).first().waitFor();
+  });
+
   await step("back to models.py", async () => {
     await page.locator(".tab", { hasText: "models.py" }).first().click();
     await page.locator(".tab.active", { hasText: "models.py" }).waitFor();

@@ -69,13 +69,16 @@ if [ ! -f "$vsix" ]; then
     (cd "$extension" && npm run build >/dev/null && npm run package >/dev/null)
 fi
 
-log "workspace: examples/shop.db and its models with customers.name shortened to String(80)"
+log "workspace: examples/shop.db (plus a coupons table) and its models with customers.name"
+log "shortened to String(80)"
 workspace="$work/workspace"
 mkdir -p "$workspace/.vscode" "$work/data/User"
 cp "$repository/examples/shop.db" "$workspace/shop.db"
 sed 's/    name: Mapped\[str\] = mapped_column(String(100))/    name: Mapped[str] = mapped_column(String(80))/' \
     "$repository/examples/shop_models.py" >"$workspace/models.py"
 grep -q 'String(80)' "$workspace/models.py"
+"$python" -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("create table coupons (code varchar(20) not null primary key, percent integer not null)")' \
+    "$workspace/shop.db"  # a table without an entity, for "Generate Entity for Table…"
 cat >"$workspace/.vscode/settings.json" <<EOF
 {
   "schemaLsp.databaseUrl": "sqlite:///$workspace/shop.db",
