@@ -355,10 +355,19 @@ class _TableComparison:
             elif outcome.status == "not_compared":
                 self.add_column("type_not_compared", pair, outcome.message)
         generated_on_mysql = actual.computed is not None and self.dialect in ("mysql", "mariadb")
+        # PostgreSQL and MySQL make a primary key's columns NOT NULL whatever the DDL says,
+        # and SQLite's rowid (a lone INTEGER key) is never NULL; only SQLite keeps another
+        # key column nullable when it was declared so.
+        forced_not_null = (
+            declared.nullable
+            and self.actual.is_primary_key(actual.name)
+            and (self.dialect != "sqlite" or actual.autoincrement)
+        )
         if (
             self.entity.is_resolved(key, "nullable")
             and declared.nullable != actual.nullable
             and not generated_on_mysql  # MariaDB refuses NOT NULL on generated columns
+            and not forced_not_null
         ):
             self.add_column(
                 "nullable",

@@ -82,3 +82,38 @@ def test_every_code_is_documented():
     text = (Path(__file__).resolve().parent.parent / "docs" / "codes.md").read_text()
     for kind in KINDS.values():
         assert f"## {kind.code}\n\n**{kind.kind}** ({kind.severity})" in text
+
+
+def test_primary_key_nullability_round_trips_on_every_dialect(any_db, tmp_path):
+    """A generated entity for a key column SQLite leaves nullable says nullable=True, as
+    SQLAlchemy keeps it; checked against the same database it is in sync. PostgreSQL and
+    MariaDB make key columns NOT NULL themselves: a model saying nullable=True there is no
+    difference either."""
+    from schema_lsp.render.entity import render_entities
+
+    any_db.execute("CREATE TABLE codes (code VARCHAR(20) PRIMARY KEY, label VARCHAR(50) NOT NULL)")
+    database = introspect_database(any_db.url)
+    models = tmp_path / "models.py"
+    models.write_text(render_entities(database.tables, database.dialect))
+    assert compare(parse_entities([models]), database) == []
+
+    explicit = tmp_path / "explicit.py"
+    explicit.write_text(
+        textwrap.dedent(
+            """\
+            from sqlalchemy import String
+            from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+            class Base(DeclarativeBase):
+                pass
+
+
+            class Codes(Base):
+                __tablename__ = "codes"
+                code: Mapped[str] = mapped_column(String(20), primary_key=True, nullable=True)
+                label: Mapped[str] = mapped_column(String(50))
+            """
+        )
+    )
+    assert compare(parse_entities([explicit]), database) == []

@@ -29,6 +29,7 @@ CORPUS = [
     ("tests.models.mixed_tables", "Base"),
     ("tests.models.mixed_tables", "Other"),
     ("tests.models.mixed_tables", "Legacy"),
+    ("tests.models.primary_keys", "Base"),
 ]
 MODULES = sorted(
     {module for module, _ in CORPUS} | {"tests.models.shop.base", "tests.models.shop.enums"}

@@ -300,8 +300,10 @@ def build_column(
     nullable = literal("nullable")
     if isinstance(nullable, bool):
         draft.nullable = nullable
+        draft.keeps_nullable = True
     elif annotation is not None and annotation.mapped and not legacy:
         draft.nullable = annotation.optional
+        draft.keeps_nullable = primary_key  # Mapped[Optional[...]] with primary_key=True
     else:
         draft.nullable = True
     autoincrement = literal("autoincrement", "auto")

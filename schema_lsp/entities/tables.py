@@ -77,6 +77,9 @@ class ColumnDraft:
     type_range: SourceRange | None = None
     statement_range: SourceRange | None = None
     nullable: bool | None = None  # None: the default for the construct
+    #: SQLAlchemy keeps ``nullable`` even on a primary key column: an explicit
+    #: ``nullable=``, or ``Optional[...]`` with ``primary_key=True`` on the column itself
+    keeps_nullable: bool = False
     primary_key: bool = False
     autoincrement: bool | str = "auto"
     python_default: bool = False  # default=/insert_default= (blocks "auto" autoincrement)
@@ -245,7 +248,7 @@ def finish(draft: TableDraft) -> EntitySchema:
                 (column.name, dialect, variant) for dialect, variant in column.type_variants.items()
             )
         nullable = column.nullable if column.nullable is not None else True
-        if column.name in pk_set:
+        if column.name in pk_set and not column.keeps_nullable:
             nullable = False
         columns.append(
             ColumnSchema(

@@ -30,8 +30,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     Scenario(
         "optional_primary_key_clean",
-        "Mapped[Optional[int]] on a primary key: a key is never nullable (SQLAlchemy makes "
-        "it NOT NULL), so nothing.",
+        "Mapped[Optional[int]] on a primary key: SQLAlchemy keeps Column.nullable True, but "
+        "the database keeps a key column NOT NULL (SQLite's rowid too), so nothing.",
         orm(
             """
             class Slot(Base):
