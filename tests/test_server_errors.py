@@ -227,3 +227,41 @@ async def test_a_database_missing_at_start_is_found_by_the_retries(tmp_path):
         assert len(lsp.messages) == 1
     finally:
         await stop(lsp)
+
+
+async def test_status_notifications_name_the_database_and_its_error(tmp_path):
+    """``schemaLsp/status`` (the VS Code status bar): the masked database, its table count
+    after a read, and the error when a read fails; never the password."""
+    statuses: list[dict] = []
+    good = tmp_path / "good"
+    write(good / "models.py", MODELS)
+    url = sqlite_database(tmp_path / "app.db", USERS_SQL)
+    bad = tmp_path / "bad"
+    write(bad / "models.py", MODELS)
+    write(
+        bad / "pyproject.toml",
+        f'[tool.schema-lsp]\ndatabase_url = "postgresql://app:{SECRET}@127.0.0.1:1/shop"\n',
+    )
+    lsp = await start(
+        [good, bad],
+        configuration={good.as_uri(): {"databaseUrl": url}},
+        handlers={"schemaLsp/status": lambda params: statuses.append(_plain(params))},
+    )
+    try:
+        await wait_until(lambda: {s["folder"] for s in statuses} >= {good.as_uri(), bad.as_uri()})
+        by_folder = {s["folder"]: s for s in statuses}
+        assert by_folder[good.as_uri()]["error"] is None
+        assert by_folder[good.as_uri()]["tables"] == 1
+        failed = by_folder[bad.as_uri()]
+        assert failed["error"] and failed["tables"] is None
+        assert "127.0.0.1:1/shop" in failed["database"]
+        assert SECRET not in str(statuses)
+    finally:
+        await stop(lsp)
+
+
+def _plain(params: object) -> dict:
+    """A custom notification's params as pygls hands them over (an attribute object)."""
+    if isinstance(params, dict):
+        return params
+    return dict(params._asdict())  # type: ignore[attr-defined]

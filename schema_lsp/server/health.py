@@ -69,6 +69,7 @@ class Health:
             )
         if folder.stale != was and folder.schema is not None:
             self.session.check(folder, None)
+        self.session.send_status(folder, text)
         if not isinstance(error, (MissingDriver, ConfigError, InvalidDatabaseUrl)):
             self._schedule(folder)  # installing a driver or fixing settings needs the user
 

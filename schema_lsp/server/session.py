@@ -49,6 +49,8 @@ T = TypeVar("T")
 #: Seconds to wait after the last keystroke before checking a document, when the folder's
 #: settings (``debounce``) could not be read.
 DEBOUNCE = 0.2
+#: The notification that tells a client what each folder's database is doing.
+STATUS = "schemaLsp/status"
 #: Seconds a client may take to answer ``workspace/configuration`` before we go on without.
 CONFIGURATION_TIMEOUT = 2.0
 #: Seconds of quiet in the migrations folder before the schema is read again.
@@ -248,6 +250,7 @@ class Session:
                 f"no database configured for {folder.root.name}: set schemaLsp.databaseUrl, "
                 "SCHEMA_LSP_DATABASE_URL, or database_url in [tool.schema-lsp]",
             )
+            self.send_status(folder, "no database configured")
             return
         async with self._progress(f"Reading schema of {folder.describe()}") as report:
             try:
@@ -298,8 +301,25 @@ class Session:
         folder.schema = schema
         folder.stale = None
         self.health.succeeded(folder)
+        self.send_status(folder, None)
         if changed or was_stale:
             self.check(folder, None)
+
+    def send_status(self, folder: Folder, error: str | None) -> None:
+        """``schemaLsp/status``: a folder's database (password masked), how many tables
+        its last good read holds, and the current error, for a client's status bar (the
+        VS Code extension's). Sent on every read, failure and recovery."""
+        schema = folder.schema
+        self.server.protocol.notify(
+            STATUS,
+            {
+                "folder": folder.uri,
+                "database": folder.describe(),
+                "error": error,
+                "tables": len(schema.tables) if schema is not None else None,
+                "stale": folder.stale is not None,
+            },
+        )
 
     def touch_registry(self, folder: Folder) -> None:
         """Let the registry's TTL refresh start (stale-while-revalidate) on activity; a
