@@ -744,6 +744,8 @@ async def test_commands_generate_row_types_and_entities(shop):
             "class Products(TypedDict):" in row_types and "class Database(TypedDict):" in row_types
         )
         compile(row_types, "row_types.py", "exec")
+        # The pick list of a client's "Generate entity for table...": only products.
+        assert await run("schemaLsp.unmappedTables", folder.as_uri()) == [{"table": "products"}]
         module = await run("schemaLsp.generateEntity", "products")
         assert "class Base(DeclarativeBase):" in module and "class Products(Base):" in module
         assert await run("schemaLsp.generateEntity", "no_such_table") is None

@@ -53,6 +53,7 @@ def register(server: Any) -> list[str]:
         names.MIGRATION_SQL: "migration_sql",
         names.OPEN: "open_document",
         names.SHOW_DIFFERENCE: "show_difference",
+        names.UNMAPPED_TABLES: "unmapped_tables_command",
     }
     for name, attribute in commands.items():
         server.command(name)(_lazy("commands", attribute))

@@ -20,6 +20,7 @@ from .access import (
     load_renderers,
     on_worker,
     session_of,
+    unmapped_tables,
 )
 from .edits import document_edit, text_edits
 
@@ -120,6 +121,20 @@ async def migration_sql(ls: LanguageServer, *args: Any) -> str | None:
     )
     dialect = migration_dialect(schema)
     return await asyncio.to_thread(render_sql, differences, dialect, database=schema)
+
+
+@guarded(list)
+async def unmapped_tables_command(ls: LanguageServer, *args: Any) -> list[dict[str, str]]:
+    """The tables (and views) that no entity of the folder maps, for a client's "Generate
+    entity for table..." pick list (argument: a URI in the folder): ``[{"table": key}]``."""
+    folder = _folder(ls, args[0] if args else None)
+    if folder is None or folder.schema is None:
+        return []
+    schema = folder.schema
+    tables = await on_worker(
+        folder, lambda index: unmapped_tables(index_of(folder).entities(), schema)
+    )
+    return [{"table": table.key} for table in tables]
 
 
 @guarded(lambda: None)

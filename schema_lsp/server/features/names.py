@@ -18,6 +18,7 @@ ENTITY = "schemaLsp.generateEntity"
 MIGRATION_SQL = "schemaLsp.migrationSql"
 OPEN = "schemaLsp.open"
 SHOW_DIFFERENCE = "schemaLsp.showDifference"
+UNMAPPED_TABLES = "schemaLsp.unmappedTables"
 
 #: Characters that open completion in ``__tablename__ = "..."``.
 TRIGGERS = ['"', "'"]
