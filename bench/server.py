@@ -14,7 +14,7 @@ pygls's ``LanguageClient`` over stdio (push diagnostics; settings through
 * edit latency        from sending ``didChange`` (one column's type changed, in one of two
                       open part files in turn) to the ``publishDiagnostics`` of that version,
                       one edit at a time: raw, minus the server's debounce, and once more
-                      with a server whose debounce is 0 (patched at launch, nothing changed);
+                      with the server's debounce setting at 0;
 * server memory       VmRSS and VmHWM from ``/proc/<pid>/status`` after warm-up and after
                       the edits;
 * server CPU          per edit, and the time it waited for a CPU, from
@@ -81,13 +81,8 @@ EDIT_TIMEOUT = 30.0  # seconds an edit may wait for its publish before the run f
 START_TIMEOUT = 120.0
 
 SERVER = [sys.executable, "-m", "schema_lsp", "serve"]
-#: The same server with the debounce set to 0 before it starts (the module constant only).
-SERVER_NO_DEBOUNCE = [
-    sys.executable,
-    "-c",
-    "import sys; import schema_lsp.server.session as session; session.DEBOUNCE = 0.0; "
-    "from schema_lsp.server.app import serve; sys.exit(serve())",
-]
+#: Settings of the second edit session: the ``debounce`` setting at 0 (every edit checked).
+NO_DEBOUNCE = {"debounce": 0}
 
 
 # --- the fixture: database and workspace ------------------------------------------------
@@ -457,9 +452,10 @@ async def run_session(
     edits: list[Edit],
     stderr_path: Path,
     wrapper: list[str] | None = None,
+    settings: dict[str, object] | None = None,
 ) -> Session:
     """Start a server on the workspace, wait for every part file's diagnostics, then make
-    the edits one at a time."""
+    the edits one at a time (``settings``: more initialization options)."""
     result = Session(label)
     server = ServerProcess([*(wrapper or ()), *argv], stderr_path, wrapped=bool(wrapper))
     spawned = time.perf_counter()
@@ -476,7 +472,10 @@ async def run_session(
                     workspace_folders=[
                         types.WorkspaceFolder(uri=fixture.root.as_uri(), name=fixture.root.name)
                     ],
-                    initialization_options={"databaseUrl": plain_url(fixture.url)},
+                    initialization_options={
+                        "databaseUrl": plain_url(fixture.url),
+                        **(settings or {}),
+                    },
                 )
             ),
             START_TIMEOUT,
@@ -756,7 +755,9 @@ async def measure(
     fast = None
     if no_debounce:
         log(f"edit session with the debounce set to 0: {WARMUP_EDITS} + {edits} edits")
-        fast = await run_session(fixture, SERVER_NO_DEBOUNCE, "debounce 0", plan, stderr_path)
+        fast = await run_session(
+            fixture, SERVER, "debounce 0", plan, stderr_path, settings=NO_DEBOUNCE
+        )
     return sessions, main, fast
 
 
