@@ -265,3 +265,43 @@ def _plain(params: object) -> dict:
     if isinstance(params, dict):
         return params
     return dict(params._asdict())  # type: ignore[attr-defined]
+
+
+async def test_a_huge_model_file_is_checked_and_blocks_nothing(tmp_path):
+    """2,000 mapped classes (~16,000 lines) in one file: the server checks it on its worker
+    while requests on another file are answered, and reports the one difference in it."""
+    folder = tmp_path / "ws"
+    classes = "".join(
+        f"\n\nclass Model{n}(Base):\n"
+        f'    __tablename__ = "table_{n}"\n\n'
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        f"    name: Mapped[str] = mapped_column(String({50 if n != 1234 else 60}))\n"
+        for n in range(2000)
+    )
+    huge = write(folder / "huge.py", MODELS + classes)
+    small = write(folder / "small.py", MODELS.replace('"users"', '"people"'))
+    statements = [USERS_SQL] + [
+        f"CREATE TABLE table_{n} (id INTEGER NOT NULL PRIMARY KEY, name VARCHAR(50) NOT NULL)"
+        for n in range(2000)
+    ]
+    url = sqlite_database(tmp_path / "big.db", *statements)
+    lsp = await start([folder], env=server_env(SCHEMA_LSP_DATABASE_URL=url))
+    try:
+        open_document(lsp, huge)
+        open_document(lsp, small)
+        hover = await lsp.text_document_hover_async(
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=small.as_uri()),
+                position=types.Position(line=0, character=0),
+            )
+        )
+        assert hover is None  # answered (nothing to show at an import line)
+        found = await wait_until(
+            lambda: [d for d in diagnostics_of(lsp, huge) or () if "table_1234" in d.message],
+            timeout=60,
+        )
+        assert found[0].code == "SL120"
+        assert codes(diagnostics_of(lsp, huge)) == ["SL110", "SL120"]
+        assert not lsp.messages
+    finally:
+        await stop(lsp)
