@@ -363,8 +363,9 @@ class Folder:
             own = compare([entity], schema, options)
             self._compared[id(entity)] = (entity, schema, options, own)
             found.extend(own)
-        if len(self._compared) > 2 * len(entities) + 64:
-            live = {id(e) for e in self._index.entities()}
+        every = self._index.entities()
+        if len(self._compared) > 2 * len(every) + 64:  # replaced entities pile up: drop them
+            live = {id(e) for e in every}
             self._compared = {k: v for k, v in self._compared.items() if k in live}
         return sorted(found, key=source_order)
 
