@@ -55,7 +55,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from ..diff import SchemaDifference
 from ..entities.model import SourceRange, source_lines
@@ -95,6 +95,7 @@ from .source import (
     string,
 )
 
+_Object = TypeVar("_Object", IndexSchema, UniqueConstraintSchema, ForeignKeySchema)
 #: Calls that declare a column, by the name they are written with (last dotted part).
 _COLUMN_CALLS = frozenset({"mapped_column", "Column", "Field"})
 #: Positional arguments of a column call that are schema items, not its type.
@@ -605,6 +606,23 @@ class _Editor:
 
     # -- tables: a mapped class or an imperative Table(...) -----------------------------------
 
+    def unmapped_object(
+        self, kind: type[_Object]
+    ) -> tuple[_Object, TableSchema, _TableSite] | None:
+        """For an index, unique constraint or foreign key only the database has: it, its
+        table, and where the model declares the table's items; None when one of its
+        columns is missing from the model too (that column comes first: column_unmapped)."""
+        actual, table = self.difference.actual, self.table
+        if not isinstance(actual, kind) or table is None:
+            return None
+        site = self.table_site()
+        declared = self.difference.declared_table
+        if site is None or declared is None:
+            return None
+        if not all(c in declared.column_names for c in actual.columns):
+            return None
+        return actual, table, site
+
     def table_site(self) -> _TableSite | None:
         """The table the difference's entity range names: a class, or the ``Table(...)``
         call whose name literal it is."""
@@ -926,15 +944,10 @@ class _Editor:
             return False, None
 
     def fix_index_unmapped(self) -> ModelEdit | None:
-        actual, table = self.difference.actual, self.table
-        if not isinstance(actual, IndexSchema) or table is None:
+        found = self.unmapped_object(IndexSchema)
+        if found is None:
             return None
-        site = self.table_site()
-        declared = self.difference.declared_table
-        if site is None or declared is None:
-            return None
-        if not all(c in declared.column_names for c in actual.columns):
-            return None  # the column comes first (column_unmapped)
+        actual, table, site = found
         title = f"Add index {actual.name} to the model (as in the database)"
         self.renderer.imports = set()
         plain = not (actual.expressions or actual.where or actual.method)
@@ -1073,15 +1086,10 @@ class _Editor:
         )
 
     def fix_unique_unmapped(self) -> ModelEdit | None:
-        actual, table = self.difference.actual, self.table
-        if not isinstance(actual, UniqueConstraintSchema) or table is None:
+        found = self.unmapped_object(UniqueConstraintSchema)
+        if found is None:
             return None
-        site = self.table_site()
-        declared = self.difference.declared_table
-        if site is None or declared is None:
-            return None
-        if not all(c in declared.column_names for c in actual.columns):
-            return None
+        actual, table, site = found
         title = f"Add the unique constraint on ({', '.join(actual.columns)}) to the model"
         self.renderer.imports = set()
         automatic = _automatic_unique_name(self.renderer.dialect, table, actual)
@@ -1111,15 +1119,10 @@ class _Editor:
     # -- foreign keys --------------------------------------------------------------------------
 
     def fix_foreign_key_unmapped(self) -> ModelEdit | None:
-        actual, table = self.difference.actual, self.table
-        if not isinstance(actual, ForeignKeySchema) or table is None:
+        found = self.unmapped_object(ForeignKeySchema)
+        if found is None:
             return None
-        site = self.table_site()
-        declared = self.difference.declared_table
-        if site is None or declared is None:
-            return None
-        if not all(c in declared.column_names for c in actual.columns):
-            return None
+        actual, table, site = found
         fk = replace(actual, name=None) if _automatic_fk_name(table, actual) else actual
         title = f"Add the foreign key ({', '.join(fk.columns)}) -> {_target(fk)} to the model"
         self.renderer.imports = set()
