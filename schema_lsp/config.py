@@ -67,8 +67,9 @@ class Settings:
 
     def severity_of(self, code: str, kind: str, default: str) -> str:
         """The level configured for a difference (its code wins over its kind)."""
-        configured = dict(self.severity)
-        return configured.get(code, configured.get(kind, default))
+        from .diff import configured_level
+
+        return configured_level(dict(self.severity), code, kind, default)
 
     @classmethod
     def from_mapping(

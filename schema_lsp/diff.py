@@ -170,6 +170,12 @@ def compare(
     return sorted(found, key=source_order)
 
 
+def configured_level(levels: Mapping[str, str], code: str, kind: str, default: str) -> str:
+    """The level a user configured for a difference: by its code (``SL111``), else by its
+    kind (``column_unmapped``), else ``default``."""
+    return levels.get(code, levels.get(kind, default))
+
+
 def with_severities(
     differences: Iterable[SchemaDifference], levels: Mapping[str, str]
 ) -> list[SchemaDifference]:
@@ -178,7 +184,7 @@ def with_severities(
     here. The code wins over the kind."""
     adjusted: list[SchemaDifference] = []
     for difference in differences:
-        level = levels.get(difference.code, levels.get(difference.kind, difference.severity))
+        level = configured_level(levels, difference.code, difference.kind, difference.severity)
         if level == "off":
             continue
         level = "info" if level in ("hint", "information") else level

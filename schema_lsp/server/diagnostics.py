@@ -16,7 +16,7 @@ from lsprotocol import types
 from pygls.uris import from_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
-from ..diff import SchemaDifference
+from ..diff import SchemaDifference, configured_level
 from ..entities.model import Note, SourceRange
 from ..schema import (
     CheckConstraintSchema,
@@ -91,7 +91,7 @@ def note_diagnostic(
     note: Note, lines: Sequence[str], codec: PositionCodec, *, severity: Mapping[str, str]
 ) -> types.Diagnostic | None:
     """A parser note about a file (something it could not check), as SL001 information."""
-    level = _SEVERITIES.get(severity.get("SL001", severity.get("not_checked", "info")))
+    level = _SEVERITIES.get(configured_level(severity, "SL001", "not_checked", "info"))
     if level is None:
         return None
     href = code_url("SL001")
@@ -120,7 +120,7 @@ def to_range(where: SourceRange, lines: Sequence[str], codec: PositionCodec) -> 
 def _level(
     difference: SchemaDifference, overrides: Mapping[str, str]
 ) -> types.DiagnosticSeverity | None:
-    chosen = overrides.get(difference.code, overrides.get(difference.kind, difference.severity))
+    chosen = configured_level(overrides, difference.code, difference.kind, difference.severity)
     return _SEVERITIES.get(chosen)
 
 
