@@ -304,12 +304,13 @@ class Folder:
             sources: set[str] = set()
             for target in targets:
                 sources |= self._index.dependents(target)
-            entities = [e for e in self._index.entities() if e.range.path in sources]
+            every = self._index.entities()
+            entities = [e for e in every if e.range.path in sources]
             options = CompareOptions(
                 comments=bool(editor and editor.comments),
                 check_constraints=bool(editor and editor.check_constraints),
             )
-            differences = self._differences_of(entities, schema, options)
+            differences = self._differences_of(entities, schema, options, every)
         except Exception:
             _log.exception("could not compare the models of %s", self.root)
             return results
@@ -319,7 +320,7 @@ class Folder:
                 by_path.setdefault(difference.path, []).append(difference)
         severity = editor.severity if editor is not None else {}
         # compare reports entity notes itself; the index's other notes are per file
-        entity_notes = {n for e in self._index.entities() for n in e.notes}
+        entity_notes = {n for e in every for n in e.notes}
         for path in targets:
             revision, version = self._revisions[path]
             if self._index.syntax_error(path) is not None:
@@ -343,10 +344,15 @@ class Folder:
         return results
 
     def _differences_of(
-        self, entities: list[EntitySchema], schema: DatabaseSchema, options: CompareOptions
+        self,
+        entities: list[EntitySchema],
+        schema: DatabaseSchema,
+        options: CompareOptions,
+        every: list[EntitySchema],
     ) -> list[SchemaDifference]:
         """``compare`` of the entities, reusing each unchanged entity's last result (the
-        same entity object against the same schema object and options). Worker only."""
+        same entity object against the same schema object and options); ``every`` is the
+        index's whole list, to forget replaced entities by. Worker only."""
         from ..diff import compare, source_order
 
         found: list[SchemaDifference] = []
@@ -363,7 +369,6 @@ class Folder:
             own = compare([entity], schema, options)
             self._compared[id(entity)] = (entity, schema, options, own)
             found.extend(own)
-        every = self._index.entities()
         if len(self._compared) > 2 * len(every) + 64:  # replaced entities pile up: drop them
             live = {id(e) for e in every}
             self._compared = {k: v for k, v in self._compared.items() if k in live}
