@@ -27,4 +27,8 @@ export default tseslint.config(
     files: ["test/e2e/*.mjs"],
     languageOptions: { globals: globals.node },
   },
+  {
+    files: ["test/e2e/python-extension/*.js"],
+    languageOptions: { globals: globals.node, sourceType: "commonjs" },
+  },
 );

@@ -3,7 +3,7 @@
 -- project (the nearest pyproject.toml, else the nearest .git, else the file's folder)
 -- gets one schema-lsp client per project root. tests/test_neovim.py loads this very file.
 
-local cmd = { 'schema-lsp', 'serve' } -- or { 'python3', '-m', 'schema_lsp', 'serve' }
+local cmd = { 'schema-lsp', 'serve' } -- or { '/path/to/venv/bin/schema-lsp', 'serve' }
 -- The keys of README.md's "Language server" section, camelCase. "env:NAME": the server
 -- reads the URL from its environment (Neovim's), so no password is written here. Without
 -- $DATABASE_URL, database_url in [tool.schema-lsp] (pyproject.toml) or

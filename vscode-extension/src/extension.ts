@@ -46,12 +46,15 @@ class Extension implements Servers, vscode.Disposable {
   async activate(): Promise<void> {
     const version = (this.context.extension.packageJSON as { version?: string }).version ?? "?";
     this.output.info(`schema-lsp extension ${version} activated (VS Code ${vscode.version})`);
-    const interpreterWatch = await onInterpreterChange((resource) => void this.interpreterChanged(resource));
-    if (interpreterWatch !== undefined) {
-      this.disposables.push(interpreterWatch);
-    }
+    // The commands (Restart Server among them) first; then, without holding up activation,
+    // the Python extension (which may be slow to activate) and the servers.
     await vscode.commands.executeCommand("setContext", "schemaLsp.activated", true);
-    await this.startAll();
+    void onInterpreterChange((resource) => void this.interpreterChanged(resource)).then((watch) => {
+      if (watch !== undefined) {
+        this.disposables.push(watch);
+      }
+    });
+    void this.startAll().catch((error: unknown) => this.output.error(`starting the servers: ${String(error)}`));
   }
 
   all(): readonly FolderServer[] {

@@ -17,8 +17,30 @@ const LIBRARIES = ["schema-lsp", "sqlalchemy", "alembic", "pygls", "lsprotocol",
  * Runs in the interpreter: only `importlib` look-ups, so it works on any Python 3 and
  * imports nothing of the user's (a broken package cannot crash the probe).
  */
-const PROBE = `
-import importlib.metadata as m, importlib.util as u, json, sys
+/**
+ * The first lines of every program the extension runs in the user's interpreter. Its cwd is
+ * the workspace folder (relative SQLite URLs are read from there), and `-c` puts that folder
+ * first on `sys.path`, where a project's own `json.py` or `token.py` would shadow the
+ * standard library's and crash the server; `-P` would do this from Python 3.11 only.
+ */
+const UNSHADOW = `import sys
+if sys.path and sys.path[0] == "":
+    del sys.path[0]
+`;
+
+/** The arguments that start the language server (`python -m schema_lsp serve`, without the
+ * working directory on `sys.path`). */
+export const SERVER_ARGUMENTS: readonly string[] = [
+  "-c",
+  `${UNSHADOW}import runpy
+sys.argv[0] = "schema-lsp"
+runpy.run_module("schema_lsp", run_name="__main__", alter_sys=True)
+`,
+  "serve",
+];
+
+const PROBE = `${UNSHADOW}
+import importlib.metadata as m, importlib.util as u, json
 libs = {}
 for name in ${JSON.stringify(LIBRARIES)}:
     try:

@@ -11,6 +11,7 @@ import {
   ErrorAction,
   ExecuteCommandRequest,
   LanguageClient,
+  RevealOutputChannelOn,
   State,
   type CloseHandlerResult,
   type ErrorHandler,
@@ -25,12 +26,14 @@ import {
   installCommand,
   probeInterpreter,
   problemOf,
+  SERVER_ARGUMENTS,
   versionText,
   type Probe,
 } from "./interpreter";
 import { maskedChannel } from "./log";
 import { interpreterFor, selectInterpreter, type Interpreter } from "./python";
 import { describeDatabase, SECTION, serverSettings, type Passwords } from "./settings";
+import { runInTerminal } from "./terminal";
 
 /** Crashes tolerated within CRASH_WINDOW before the server is left stopped. */
 export const MAX_RESTARTS = 4;
@@ -42,18 +45,25 @@ export type ServerState =
   | { kind: "stopped" }
   | { kind: "failed"; message: string };
 
-/** What the server said about its database (from its log, or `schemaLsp/status`). */
+/** What the server last said about its folder's database (`schemaLsp/status`). */
 export interface DatabaseState {
+  /** The URL with its password masked, or the snapshot file. */
   database?: string;
   error?: string;
+  /** Tables and views in the last good read. */
   tables?: number;
+  /** The diagnostics come from an older read (the database is failing now). */
+  stale?: boolean;
 }
 
-/** The proposed `schemaLsp/status` notification; the extension listens for it already. */
+/** The server's `schemaLsp/status` notification, sent on every read, failure and recovery
+ * (schema_lsp/server/session.py `send_status`). */
 interface StatusParams {
+  folder?: string;
   database?: string;
   error?: string | null;
-  tables?: number;
+  tables?: number | null;
+  stale?: boolean;
 }
 
 export interface Shared {
@@ -84,15 +94,14 @@ class FolderClient extends LanguageClient {
   }
 }
 
-const FAILED_READ = /reading the schema of (.+?): (.+)$/;
-const READ_AGAIN = /read the schema of (.+) again$/;
-
 export class FolderServer implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private crashes: number[] = [];
   private starting: Promise<void> | undefined;
   private generation = 0;
   private notifiedMissing = false;
+  /** The current client answered `initialize` once (crashes after that are restarted). */
+  private started = false;
   state: ServerState = { kind: "stopped" };
   /** The commands the running server advertises. */
   commands: readonly string[] = [];
@@ -140,6 +149,7 @@ export class FolderServer implements vscode.Disposable {
     this.generation += 1;
     const client = this.client;
     this.client = undefined;
+    this.started = false;
     if (client !== undefined) {
       try {
         if (client.state !== State.Stopped) {
@@ -200,6 +210,7 @@ export class FolderServer implements vscode.Disposable {
     this.commands = commands;
     this.shared.commands(commands);
     this.log(`server ${client.initializeResult?.serverInfo?.version ?? "?"} started (pid ${client.serverProcess?.pid ?? "?"})`);
+    this.started = true;
     this.setState({ kind: "running" });
   }
 
@@ -207,10 +218,10 @@ export class FolderServer implements vscode.Disposable {
     const folder = this.folder;
     const serverOptions: ServerOptions = {
       command: python,
-      args: ["-m", "schema_lsp", "serve"],
+      args: [...SERVER_ARGUMENTS],
       options: { cwd: folder.uri.fsPath, env: { ...process.env, PYTHONUNBUFFERED: "1" } },
     };
-    const output = maskedChannel(this.shared.output, (_level, text) => this.onLogLine(text));
+    const output = maskedChannel(this.shared.output);
     const clientOptions: LanguageClientOptions = {
       documentSelector: [
         { scheme: "file", language: "python", pattern: { baseUri: folder.uri.toString(), pattern: "**/*" } },
@@ -218,6 +229,9 @@ export class FolderServer implements vscode.Disposable {
       workspaceFolder: folder,
       outputChannel: output,
       traceOutputChannel: this.shared.trace,
+      // Failures reach the user once, through the status bar and `fail`'s notification, not
+      // as a pop-up per failed request.
+      revealOutputChannelOn: RevealOutputChannelOn.Never,
       errorHandler: this.errorHandler(),
       initializationFailedHandler: (error) => {
         this.log(`initialize failed: ${String(error)}`);
@@ -245,31 +259,23 @@ export class FolderServer implements vscode.Disposable {
       },
     };
     const client = new FolderClient("schemaLsp", `schema-lsp (${folder.name})`, serverOptions, clientOptions);
+    // After a crash the client restarts the server by itself: running again is news.
+    client.onDidChangeState((event) => {
+      if (event.newState === State.Running && this.client === client && this.state.kind === "starting" && this.started) {
+        this.log("the server is running again");
+        this.setState({ kind: "running" });
+      }
+    });
     client.onNotification("schemaLsp/status", (params: StatusParams) => {
       this.database = {
         database: params.database ?? this.database.database,
         error: params.error ?? undefined,
-        tables: params.tables,
+        tables: params.tables ?? undefined,
+        stale: params.stale ?? false,
       };
       this.shared.changed();
     });
     return client;
-  }
-
-  /** The server's log says when a read fails and when it works again; the status bar
-   * shows it (until the server sends `schemaLsp/status`). */
-  private onLogLine(text: string): void {
-    const failed = FAILED_READ.exec(text);
-    if (failed !== null) {
-      this.database = { ...this.database, database: failed[1], error: failed[2] };
-      this.shared.changed();
-      return;
-    }
-    const again = READ_AGAIN.exec(text);
-    if (again !== null) {
-      this.database = { ...this.database, database: again[1], error: undefined };
-      this.shared.changed();
-    }
   }
 
   private errorHandler(): ErrorHandler {
@@ -279,6 +285,11 @@ export class FolderServer implements vscode.Disposable {
         handled: true,
       }),
       closed: (): CloseHandlerResult => {
+        if (!this.started) {
+          // It died before answering `initialize` (a dependency that does not import, say):
+          // restarting would only fail again. `doStart` reports it, once.
+          return { action: CloseAction.DoNotRestart, handled: true };
+        }
         const now = Date.now();
         this.crashes = [...this.crashes.filter((time) => now - time < CRASH_WINDOW_MS), now];
         if (this.crashes.length <= MAX_RESTARTS) {
@@ -319,7 +330,9 @@ export class FolderServer implements vscode.Disposable {
     }
   }
 
-  /** One notification per server session offering the pip command (run in a terminal). */
+  /** One notification per server session offering the pip command; run in a terminal on
+   * request, and the server starts when pip reports success (or when the user says so,
+   * where the terminal cannot tell). */
   private offerInstall(probe: Probe): void {
     if (this.notifiedMissing) {
       return;
@@ -334,21 +347,45 @@ export class FolderServer implements vscode.Disposable {
       )
       .then(async (choice) => {
         if (choice === "Install in Terminal") {
-          const terminal = vscode.window.createTerminal({ name: "schema-lsp install", cwd: this.folder.uri });
-          terminal.show();
-          terminal.sendText(command);
-          const next = await vscode.window.showInformationMessage(
-            "When pip has finished, start the schema-lsp server.",
-            "Start Server",
-          );
-          if (next === "Start Server") {
-            this.notifiedMissing = false;
-            await this.restart();
-          }
+          await this.install(command);
         } else if (choice === "Select Interpreter") {
           await selectInterpreter();
         }
       });
+  }
+
+  private async install(command: string): Promise<void> {
+    this.log(`running in a terminal: ${command}`);
+    const outcome = await runInTerminal(`schema-lsp install (${this.folder.name})`, this.folder.uri, command);
+    this.notifiedMissing = false;
+    if (outcome.kind === "exited" && outcome.code === 0) {
+      this.log("pip finished: starting the server");
+      await this.restart();
+      return;
+    }
+    if (outcome.kind === "exited") {
+      this.log(`pip exited with code ${outcome.code}`);
+      const choice = await vscode.window.showErrorMessage(
+        `schema-lsp (${this.folder.name}): pip exited with code ${outcome.code}; its terminal says why.`,
+        "Select Interpreter",
+        "Restart",
+      );
+      if (choice === "Select Interpreter") {
+        await selectInterpreter();
+      } else if (choice === "Restart") {
+        await this.restart();
+      }
+      return;
+    }
+    if (outcome.kind === "unknown") {
+      const next = await vscode.window.showInformationMessage(
+        "When pip has finished, start the schema-lsp server.",
+        "Start Server",
+      );
+      if (next === "Start Server") {
+        await this.restart();
+      }
+    }
   }
 
   /** Settings changed: the server asks for them again (`workspace/configuration`). */

@@ -65,7 +65,11 @@ export class StatusBar implements vscode.Disposable {
           icon = "$(sync~spin)";
         }
       } else if (server.database.error !== undefined) {
+        const tables = server.database.tables;
         line = `cannot read the database: ${server.database.error}`;
+        if (server.database.stale && tables !== undefined) {
+          line += ` (diagnostics from the last good read, ${plural(tables, "table")})`;
+        }
         problem ??= server.database.error;
         if (icon !== "$(error)") {
           icon = "$(warning)";
@@ -75,6 +79,9 @@ export class StatusBar implements vscode.Disposable {
         const count = differencesIn(server.folder);
         total += count;
         line = count === 0 ? "in sync" : plural(count, "difference");
+        if (server.database.tables !== undefined) {
+          line += ` (${plural(server.database.tables, "table")} read)`;
+        }
       }
       lines.push(`**${server.folder.name}** · ${database}: ${line}`);
     }

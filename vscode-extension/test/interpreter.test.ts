@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import {
@@ -8,6 +10,7 @@ import {
   probeInterpreter,
   problemOf,
   resolveInterpreterPath,
+  SERVER_ARGUMENTS,
   type Probe,
 } from "../src/interpreter";
 
@@ -65,4 +68,42 @@ test("the probe runs a real interpreter", { skip: noVenv }, async () => {
   assert.ok(result.schemaLsp?.endsWith(path.join("schema_lsp", "__init__.py")));
   assert.ok(result.libraries["sqlalchemy"]?.version);
   await assert.rejects(probeInterpreter("/nonexistent/python"), /cannot run \/nonexistent\/python/);
+});
+
+test("modules of the workspace folder do not shadow the standard library", { skip: noVenv }, async () => {
+  // A project with its own json.py and token.py: `python -m` from its folder would import
+  // them instead of the standard library's, and the server would die before it starts.
+  const folder = mkdtempSync(path.join(tmpdir(), "schema-lsp-shadow-"));
+  try {
+    for (const name of ["json", "token", "logging", "select", "signal", "uuid"]) {
+      writeFileSync(path.join(folder, `${name}.py`), `raise SystemExit("the workspace's ${name}.py was imported")\n`);
+    }
+    const result = await probeInterpreter(venv, folder);
+    assert.ok(result.schemaLsp?.endsWith(path.join("schema_lsp", "__init__.py")));
+
+    // The server itself, with the arguments the extension starts it with: it answers
+    // `initialize` over stdio, then stops on `shutdown` and `exit`.
+    const server = spawn(venv, [...SERVER_ARGUMENTS], { cwd: folder, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    server.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    server.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const send = (message: object): void => {
+      const body = JSON.stringify({ jsonrpc: "2.0", ...message });
+      server.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    };
+    send({ id: 1, method: "initialize", params: { processId: null, rootUri: null, capabilities: {} } });
+    const deadline = Date.now() + 30_000;
+    while (!stdout.includes('"serverInfo"') && server.exitCode === null && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.ok(stdout.includes('"serverInfo"'), `no initialize result; stderr: ${stderr}`);
+    send({ id: 2, method: "shutdown" });
+    send({ method: "exit" });
+    const code = await new Promise<number | null>((resolve) => server.on("exit", resolve));
+    assert.equal(code, 0, stderr);
+    assert.doesNotMatch(stderr, /was imported/);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 });

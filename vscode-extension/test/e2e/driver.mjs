@@ -1,7 +1,8 @@
 // Drives code-server's workbench in Debian's chromium (playwright-core) through the user's
 // story: open the model file, see the schema diagnostic in the Problems view, hover the
-// column, apply the quick fix. Usage: node driver.mjs URL ARTIFACTS_DIR
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// column, apply the quick fix, and the rest of the extension's features (modes: single,
+// multi, trust; see e2e.sh). Usage: node driver.mjs URL ARTIFACTS_DIR [MODE]
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { chromium } from "playwright-core";
 
@@ -74,10 +75,127 @@ async function multiRoot() {
   });
 }
 
+/** The schema-lsp output channel's log files (VS Code writes each LogOutputChannel to a
+ * file under the user data directory's logs/): resolves when a line matches `pattern`. The
+ * files, not the output view, which renders only the lines that fit on the screen. */
+async function logShows(pattern, timeout = 60_000) {
+  const logs = process.env.E2E_LOGS;
+  const matches = (line) => (typeof pattern === "string" ? line.includes(pattern) : pattern.test(line));
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const files = existsSync(logs)
+      ? readdirSync(logs, { recursive: true }).filter((file) => /schema-lsp\.log$/.test(String(file)))
+      : [];
+    for (const file of files) {
+      if (readFileSync(path.join(logs, String(file)), "utf8").split("\n").some(matches)) {
+        return;
+      }
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`no line matching ${pattern} in the schema-lsp log (${files.join(", ") || "no log file"})`);
+    }
+    await page.waitForTimeout(500);
+  }
+}
+
+async function openModels() {
+  await page.keyboard.press(`${modifier}+P`);
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible" });
+  await input.fill("models.py");
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: "models.py" }).first().waitFor();
+  await page.keyboard.press("Enter");
+  await page.locator(".monaco-editor .view-line", { hasText: "class Customers(Base)" }).waitFor();
+}
+
+const escaped = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Workspace trust, the Python extension (its stand-in) and a missing schema-lsp. */
+async function trust() {
+  const runs = process.env.E2E_RUNS;
+  const venv2 = process.env.E2E_VENV2;
+  const bare = process.env.E2E_BARE;
+  const difference = page.locator(".markers-panel .monaco-list-row", { hasText: "declared String(80)" });
+  await step("workbench loads; the folder is not trusted", async () => {
+    await page.goto(url);
+    await page.locator(".monaco-workbench").waitFor();
+    // VS Code asks at startup, or (code-server's default) opens the folder in Restricted Mode.
+    const decline = page.locator(".monaco-dialog-box .monaco-button", { hasText: "No, I don't trust the authors" });
+    const restricted = page.locator(".statusbar-item", { hasText: "Restricted Mode" });
+    await restricted.or(decline).first().waitFor({ timeout: 30_000 });
+    if ((await decline.count()) > 0) {
+      await decline.first().click();
+    }
+    await restricted.first().waitFor();
+  });
+  await step("untrusted: no interpreter runs, no diagnostics", async () => {
+    await openModels();
+    await palette("View: Focus Problems");
+    await page.waitForTimeout(10_000); // the extension would have started within this
+    if (existsSync(runs)) {
+      throw new Error(`the interpreter ran in an untrusted folder: ${readFileSync(runs, "utf8")}`);
+    }
+    if ((await difference.count()) > 0) {
+      throw new Error("a schema-lsp diagnostic appeared in an untrusted folder");
+    }
+    if ((await page.locator(".statusbar-item", { hasText: "shop.db" }).count()) > 0) {
+      throw new Error("the schema-lsp status bar item shows in an untrusted folder");
+    }
+    await page.screenshot({ path: shot("untrusted") });
+  });
+  await step("trusted: the server starts with the Python extension's interpreter", async () => {
+    await palette("Workspaces: Manage Workspace Trust");
+    const trustButton = page.locator(".workspace-trust-editor .monaco-button", { hasText: /^Trust( Folder)?$/ });
+    await trustButton.first().waitFor();
+    await trustButton.first().click();
+    await page.locator(".workspace-trust-editor", { hasText: "You trust this folder" }).first().waitFor();
+    await page.screenshot({ path: shot("trusted") });
+    await page.keyboard.press("Escape"); // the trust editor opens as a modal editor
+    await page.locator(".monaco-modal-editor-block").waitFor({ state: "detached", timeout: 10_000 }).catch(async () => {
+      await page.locator(".workspace-trust-editor").first().click();
+      await page.keyboard.press(`${modifier}+W`);
+    });
+    await page.locator(".tab", { hasText: "models.py" }).first().click();
+    await palette("View: Focus Problems");
+    await difference.first().waitFor({ timeout: 90_000 });
+    if (!existsSync(runs)) {
+      throw new Error("the diagnostics came, but not from the selected interpreter");
+    }
+    await logShows("(the Python extension's selected interpreter)");
+  });
+  await step("Python: Select Interpreter restarts the server with the new sys.executable", async () => {
+    await palette("Python: Select Interpreter");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: venv2 }).first().click();
+    await logShows("the selected interpreter changed: restarting");
+    await logShows(new RegExp(`Python 3\\.\\d+\\.\\d+ at ${escaped(venv2)}`));
+    await page.locator(".statusbar-item", { hasText: "1 difference" }).first().waitFor({ timeout: 60_000 });
+  });
+  await step("an interpreter without schema-lsp: the notification's pip command, run in a terminal", async () => {
+    await palette("Python: Select Interpreter");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: bare }).first().click();
+    const toast = page.locator(".notification-toast", { hasText: `schema-lsp is not installed in ${bare}` });
+    await toast.first().waitFor({ timeout: 30_000 });
+    await toast.first().locator(".notification-list-item-message", {
+      hasText: `${bare} -m pip install 'schema-lsp[postgres,mysql]'`,
+    }).waitFor();
+    await page.locator(".statusbar-item", { hasText: "not installed" }).first().waitFor();
+    await page.screenshot({ path: shot("missing-schema-lsp") });
+    await toast.first().locator(".monaco-button", { hasText: "Install in Terminal" }).click();
+    await page.locator(".terminal-wrapper, .xterm").first().waitFor();
+    // pip reports success through the terminal's shell integration; the server starts.
+    await page.locator(".statusbar-item", { hasText: "1 difference" }).first().waitFor({ timeout: 180_000 });
+    await page.screenshot({ path: shot("installed") });
+    await logShows("pip finished: starting the server");
+    await logShows(`schema_lsp is loaded from ${path.dirname(path.dirname(bare))}`);
+  });
+}
+
 let failed = false;
 try {
   if (mode === "multi") {
     await multiRoot();
+  } else if (mode === "trust") {
+    await trust();
   } else {
     await single();
   }
@@ -150,6 +268,21 @@ async function single() {
     await page.locator(".monaco-editor .view-line", { hasText: "TypedDict" }).first().waitFor();
   });
 
+  await step("Generate Entity for Table… lists the server's unmapped tables (no model file active)", async () => {
+    // The active editor is the untitled row types: the pick list comes from the server's
+    // schemaLsp.unmappedTables, not from a model file's code actions.
+    await palette("schema-lsp: Generate Entity for Table");
+    const rows = page.locator(".quick-input-list .monaco-list-row");
+    await rows.filter({ hasText: "coupons" }).first().waitFor();
+    const labels = (await rows.allInnerTexts()).map((label) => label.trim());
+    if (labels.some((label) => /customers|orders|products/.test(label))) {
+      throw new Error(`tables with an entity are offered: ${labels.join(", ")}`);
+    }
+    await rows.filter({ hasText: "coupons" }).first().click();
+    await page.locator(".monaco-editor .view-line", { hasText: "class Coupons(Base)" }).first().waitFor();
+    await page.locator(".tab.active", { hasText: "Untitled" }).waitFor();
+  });
+
   await step("palette: Show Output logs the interpreter", async () => {
     await palette("schema-lsp: Show Output");
     await page.locator(".monaco-editor .view-line", { hasText: "schema_lsp is loaded from" }).first().waitFor();
@@ -199,14 +332,14 @@ async function single() {
   });
 
   await step("after a crash loop, Restart Server brings the server back", async () => {
-    // An interpreter whose server dies two seconds after it starts, while the flag exists.
+    // An interpreter whose server dies four seconds after it starts, while the flag exists.
     const settings = readFileSync(settingsFile, "utf8");
     const python = JSON.parse(settings)["schemaLsp.python.path"];
     const flag = path.join(path.dirname(workspace), "crash");
     const wrapper = path.join(path.dirname(workspace), "crashing-python");
     writeFileSync(
       wrapper,
-      `#!/bin/sh\nif [ -e '${flag}' ] && [ "$1" = "-m" ]; then exec timeout 2 '${python}' "$@"; fi\nexec '${python}' "$@"\n`,
+      `#!/bin/sh\nif [ -e '${flag}' ] && [ "$1" = "-c" ] && [ "$3" = "serve" ]; then exec timeout 4 '${python}' "$@"; fi\nexec '${python}' "$@"\n`,
     );
     chmodSync(wrapper, 0o755);
     writeFileSync(flag, "");
@@ -224,6 +357,36 @@ async function single() {
     await page.locator(".markers-panel .monaco-list-row", { hasText: "declared String(80)" }).first().waitFor();
   });
 
+  await step("one crash: the server is restarted by itself and the status bar recovers", async () => {
+    // The wrapper's first server dies four seconds after it starts; the restarted one lives.
+    const settings = readFileSync(settingsFile, "utf8");
+    const python = JSON.parse(settings)["schemaLsp.python.path"];
+    const flag = path.join(path.dirname(workspace), "crash-once");
+    const wrapper = path.join(path.dirname(workspace), "crashing-once-python");
+    writeFileSync(
+      wrapper,
+      `#!/bin/sh\nif [ -e '${flag}' ] && [ "$1" = "-c" ] && [ "$3" = "serve" ]; then rm -f '${flag}'; exec timeout 4 '${python}' "$@"; fi\nexec '${python}' "$@"\n`,
+    );
+    chmodSync(wrapper, 0o755);
+    writeFileSync(flag, "");
+    writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(settings), "schemaLsp.python.path": wrapper }));
+    await logShows("the server stopped unexpectedly; restarting (1 of 4)");
+    await logShows("the server is running again");
+    await page.locator(".statusbar-item", { hasText: "1 difference" }).first().waitFor({ timeout: 60_000 });
+    writeFileSync(settingsFile, settings);
+    await page.locator(".statusbar-item", { hasText: "1 difference" }).first().waitFor({ timeout: 60_000 });
+  });
+
+  await step("a new schemaLsp.python.path restarts the server with its sys.executable", async () => {
+    const settings = readFileSync(settingsFile, "utf8");
+    const venv2 = process.env.E2E_VENV2;
+    writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(settings), "schemaLsp.python.path": venv2 }));
+    await logShows(new RegExp(`Python 3\\.\\d+\\.\\d+ at ${escaped(venv2)}`));
+    await page.locator(".statusbar-item", { hasText: "1 difference" }).first().waitFor({ timeout: 60_000 });
+    writeFileSync(settingsFile, settings);
+    await page.locator(".statusbar-item", { hasText: "1 difference" }).first().waitFor({ timeout: 60_000 });
+  });
+
   await step("quick fix edits the file", async () => {
     await goTo(28, 40);
     await page.keyboard.press(`${modifier}+Period`);
@@ -237,6 +400,23 @@ async function single() {
     });
     await page.locator(".statusbar-item", { hasText: "in sync" }).first().waitFor({ timeout: 30_000 });
     await page.screenshot({ path: shot("fixed") });
+  });
+
+  await step("status bar: the table count and a database that cannot be read (schemaLsp/status)", async () => {
+    await page.locator(".statusbar-item", { hasText: "in sync" }).first().hover();
+    await page.locator(".monaco-hover, .workbench-hover", { hasText: "(5 tables read)" }).first().waitFor({ timeout: 15_000 });
+    await page.mouse.move(700, 300);
+    const settings = readFileSync(settingsFile, "utf8");
+    writeFileSync(
+      settingsFile,
+      JSON.stringify({ ...JSON.parse(settings), "schemaLsp.databaseUrl": "postgresql://postgres@127.0.0.1:9/test" }),
+    );
+    const item = page.locator(".statusbar-item", { hasText: /127\.0\.0\.1:9\/test: cannot connect/ });
+    await item.first().waitFor({ timeout: 60_000 });
+    log(`status bar: ${(await item.first().innerText()).trim()}`);
+    await page.screenshot({ path: shot("database-error") });
+    writeFileSync(settingsFile, settings);
+    await page.locator(".statusbar-item", { hasText: "in sync" }).first().waitFor({ timeout: 60_000 });
   });
 
   await step("Set Database Password: stored in secret storage, sent in the URL, masked in the trace", async () => {
