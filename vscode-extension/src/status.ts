@@ -80,7 +80,7 @@ export class StatusBar implements vscode.Disposable {
         total += count;
         line = count === 0 ? "in sync" : plural(count, "difference");
         if (server.database.tables !== undefined) {
-          line += ` (${plural(server.database.tables, "table")} read)`;
+          line += ` (${server.database.tables} tables and views read)`;
         }
       }
       lines.push(`**${server.folder.name}** · ${database}: ${line}`);

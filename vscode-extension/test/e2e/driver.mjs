@@ -75,28 +75,33 @@ async function multiRoot() {
   });
 }
 
-/** The schema-lsp output channel's log files (VS Code writes each LogOutputChannel to a
- * file under the user data directory's logs/): resolves when a line matches `pattern`. The
+/** How many lines of the schema-lsp output channel's log files match `pattern` (VS Code
+ * writes each LogOutputChannel to a file under the user data directory's logs/). The
  * files, not the output view, which renders only the lines that fit on the screen. */
-async function logShows(pattern, timeout = 60_000) {
+function logCount(pattern) {
   const logs = process.env.E2E_LOGS;
   const matches = (line) => (typeof pattern === "string" ? line.includes(pattern) : pattern.test(line));
+  const files = existsSync(logs)
+    ? readdirSync(logs, { recursive: true }).filter((file) => /schema-lsp\.log$/.test(String(file)))
+    : [];
+  return files
+    .map((file) => readFileSync(path.join(logs, String(file)), "utf8").split("\n").filter(matches).length)
+    .reduce((sum, count) => sum + count, 0);
+}
+
+/** Resolves when more than `after` lines of the log match `pattern`. */
+async function logShows(pattern, { after = 0, timeout = 60_000 } = {}) {
   const deadline = Date.now() + timeout;
-  for (;;) {
-    const files = existsSync(logs)
-      ? readdirSync(logs, { recursive: true }).filter((file) => /schema-lsp\.log$/.test(String(file)))
-      : [];
-    for (const file of files) {
-      if (readFileSync(path.join(logs, String(file)), "utf8").split("\n").some(matches)) {
-        return;
-      }
-    }
+  while (logCount(pattern) <= after) {
     if (Date.now() > deadline) {
-      throw new Error(`no line matching ${pattern} in the schema-lsp log (${files.join(", ") || "no log file"})`);
+      throw new Error(`no new line matching ${pattern} in the schema-lsp log`);
     }
     await page.waitForTimeout(500);
   }
 }
+
+/** A line the extension logs each time a server has started. */
+const STARTED = /\] server \S+ started \(pid \d+\)/;
 
 async function openModels() {
   await page.keyboard.press(`${modifier}+P`);
@@ -369,11 +374,15 @@ async function single() {
     );
     chmodSync(wrapper, 0o755);
     writeFileSync(flag, "");
+    const crashed = logCount("the server stopped unexpectedly; restarting (1 of 4)");
+    const again = logCount("the server is running again");
     writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(settings), "schemaLsp.python.path": wrapper }));
-    await logShows("the server stopped unexpectedly; restarting (1 of 4)");
-    await logShows("the server is running again");
+    await logShows("the server stopped unexpectedly; restarting (1 of 4)", { after: crashed });
+    await logShows("the server is running again", { after: again });
     await page.locator(".statusbar-item", { hasText: "1 difference" }).first().waitFor({ timeout: 60_000 });
+    const started = logCount(STARTED);
     writeFileSync(settingsFile, settings);
+    await logShows(STARTED, { after: started });
     await page.locator(".statusbar-item", { hasText: "1 difference" }).first().waitFor({ timeout: 60_000 });
   });
 
@@ -383,7 +392,9 @@ async function single() {
     writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(settings), "schemaLsp.python.path": venv2 }));
     await logShows(new RegExp(`Python 3\\.\\d+\\.\\d+ at ${escaped(venv2)}`));
     await page.locator(".statusbar-item", { hasText: "1 difference" }).first().waitFor({ timeout: 60_000 });
+    const started = logCount(STARTED);
     writeFileSync(settingsFile, settings);
+    await logShows(STARTED, { after: started });
     await page.locator(".statusbar-item", { hasText: "1 difference" }).first().waitFor({ timeout: 60_000 });
   });
 
@@ -404,7 +415,7 @@ async function single() {
 
   await step("status bar: the table count and a database that cannot be read (schemaLsp/status)", async () => {
     await page.locator(".statusbar-item", { hasText: "in sync" }).first().hover();
-    await page.locator(".monaco-hover, .workbench-hover", { hasText: "(5 tables read)" }).first().waitFor({ timeout: 15_000 });
+    await page.locator(".monaco-hover, .workbench-hover", { hasText: "(6 tables and views read)" }).first().waitFor({ timeout: 15_000 });
     await page.mouse.move(700, 300);
     const settings = readFileSync(settingsFile, "utf8");
     writeFileSync(
