@@ -41,7 +41,7 @@ from .edits import (
     text_edits,
 )
 from .names import ALEMBIC_KIND, ENTITY_KIND, OPEN, QUICK_FIX, SQL_KIND
-from .revisions import head_revision, versions_folder
+from .revisions import head_revisions, versions_folder
 
 if TYPE_CHECKING:
     from pygls.lsp.server import LanguageServer
@@ -331,7 +331,7 @@ async def _alembic(
 
     message = f"match the models in {Path(state.path).name}"
     versions = versions_folder(state.folder)
-    parent = await asyncio.to_thread(head_revision, versions) if versions else None
+    parents = await asyncio.to_thread(head_revisions, versions) if versions else ()
     revision = uuid.uuid4().hex[:12]
     text = await asyncio.to_thread(
         render_alembic_revision,
@@ -339,7 +339,7 @@ async def _alembic(
         state.dialect,
         message=message,
         revision_id=revision,
-        down_revision=parent,
+        down_revision=parents,
         database=state.schema,
     )
     if versions is not None:

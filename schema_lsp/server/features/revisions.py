@@ -24,9 +24,10 @@ def versions_folder(folder: Folder) -> Path | None:
     return None
 
 
-def head_revision(versions: Path) -> str | None:
-    """The one head of the revisions in ``versions`` (None: no revisions yet, or several
-    heads, which a human must merge first)."""
+def head_revisions(versions: Path) -> tuple[str, ...]:
+    """The heads of the revisions in ``versions``, sorted: what a new revision follows
+    (none yet: it is the first; several: it merges them, as ``alembic merge`` would, so
+    ``alembic upgrade head`` works again afterwards)."""
     revisions: set[str] = set()
     parents: set[str] = set()
     for file in versions.glob("*.py"):
@@ -52,5 +53,4 @@ def head_revision(versions: Path) -> str | None:
                 revisions |= strings
             elif target.id == "down_revision":
                 parents |= strings
-    heads = revisions - parents
-    return next(iter(heads)) if len(heads) == 1 else None
+    return tuple(sorted(revisions - parents))
