@@ -195,10 +195,37 @@ async function trust() {
   });
 }
 
+/** A folder without Python files: the extension does not activate, so its commands are
+ * not in the palette (they are enabled by `schemaLsp.activated`). */
+async function plain() {
+  await step("a folder without Python files: no schema-lsp commands", async () => {
+    await page.goto(url);
+    await page.locator(".monaco-workbench").waitFor();
+    await page.locator(".statusbar").waitFor();
+    await page.waitForTimeout(5000);
+    await page.keyboard.press("F1");
+    const input = page.locator(".quick-input-widget input");
+    await input.waitFor({ state: "visible" });
+    await input.fill(">schema-lsp:");
+    await page.waitForTimeout(1000);
+    const offered = await page.locator(".quick-input-list .monaco-list-row", { hasText: "schema-lsp: " }).allInnerTexts();
+    await page.screenshot({ path: shot("plain-folder-palette") });
+    await page.keyboard.press("Escape");
+    if (offered.length > 0) {
+      throw new Error(`schema-lsp commands are offered: ${offered.join(", ")}`);
+    }
+    if ((await page.locator(".statusbar-item", { hasText: "difference" }).count()) > 0) {
+      throw new Error("a schema-lsp status bar item shows in a folder without Python files");
+    }
+  });
+}
+
 let failed = false;
 try {
   if (mode === "multi") {
     await multiRoot();
+  } else if (mode === "plain") {
+    await plain();
   } else if (mode === "trust") {
     await trust();
   } else {
@@ -241,6 +268,17 @@ async function single() {
     const item = page.locator(".statusbar-item", { hasText: "1 difference" });
     await item.first().waitFor({ timeout: 30_000 });
     log(`status bar: ${(await item.first().innerText()).trim()}`);
+  });
+
+  await step("palette: Refresh Schema re-reads the database", async () => {
+    await palette("schema-lsp: Refresh Schema");
+    await page.locator(".statusbar-item", { hasText: "schema-lsp: workspace: 6 tables" }).first().waitFor({ timeout: 30_000 });
+  });
+
+  await step("clicking the status bar item opens the output", async () => {
+    await page.locator(".statusbar-item", { hasText: "1 difference" }).first().click();
+    await page.locator(".monaco-editor .view-line", { hasText: "[workspace] server" }).first().waitFor();
+    await palette("View: Focus Problems");
   });
 
   await step("hover shows the database column", async () => {

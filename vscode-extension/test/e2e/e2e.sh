@@ -203,6 +203,11 @@ if [ "$status" -eq 0 ] && has_phase multi; then
     node "$here/driver.mjs" "http://127.0.0.1:$port/?workspace=$multi/multi.code-workspace" "$artifacts" multi ||
         status=$?
     log "the multi-root test took until $((SECONDS - started)) s"
+    if [ "$status" -eq 0 ]; then
+        log "a folder without Python files (only a README): the extension stays inactive"
+        mkdir -p "$work/plain" && printf '# notes\n' >"$work/plain/README.md"
+        node "$here/driver.mjs" "http://127.0.0.1:$port/?folder=$work/plain" "$artifacts" plain || status=$?
+    fi
 fi
 stop_code_server
 
