@@ -42,7 +42,7 @@ def test_editor_settings_win_over_pyproject_which_wins_over_the_environment(tmp_
     assert editor.settings.database_url is not None
     assert editor.settings.database_url.sqlalchemy_url.database == "from-editor.db"
     assert editor.settings.ttl == 60
-    assert editor.editor.severity == {"SL111": "off"}
+    assert dict(editor.settings.severity) == {"SL111": "off"}
 
     only_env = read_folder_settings(tmp_path / "elsewhere", environ=environ)
     assert only_env.settings.database_url is not None  # the pyproject above still applies

@@ -298,8 +298,7 @@ class Folder:
         results: dict[str, FileResult] = {}
         if schema is None:
             return results
-        fs = self.folder_settings
-        editor = fs.editor if fs is not None else None
+        settings = self.folder_settings.settings if self.folder_settings is not None else None
         try:
             sources: set[str] = set()
             for target in targets:
@@ -307,8 +306,8 @@ class Folder:
             every = self._index.entities()
             entities = [e for e in every if e.range.path in sources]
             options = CompareOptions(
-                comments=bool(editor and editor.comments),
-                check_constraints=bool(editor and editor.check_constraints),
+                comments=bool(settings and settings.comments),
+                check_constraints=bool(settings and settings.check_constraints),
             )
             differences = self._differences_of(entities, schema, options, every)
         except Exception:
@@ -318,7 +317,7 @@ class Folder:
         for difference in differences:
             if difference.path is not None:
                 by_path.setdefault(difference.path, []).append(difference)
-        severity = editor.severity if editor is not None else {}
+        severity = dict(settings.severity) if settings is not None else {}
         # compare reports entity notes itself; the index's other notes are per file
         entity_notes = {n for e in every for n in e.notes}
         for path in targets:

@@ -14,7 +14,7 @@ import logging
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,22 +32,11 @@ SECTION = "schemaLsp"
 
 
 @dataclass(frozen=True)
-class EditorOptions:
-    """The settings that shape diagnostics, as the server reads them (from ``Settings``)."""
-
-    #: code (``SL111``) or kind (``column_unmapped``) -> error|warning|info|hint|off
-    severity: Mapping[str, str] = field(default_factory=dict)
-    comments: bool = False
-    check_constraints: bool = False
-
-
-@dataclass(frozen=True)
 class FolderSettings:
     """What one workspace folder runs with, and whether ``entities`` was configured (when
     it was not, every workspace file importing SQLAlchemy or SQLModel is a model file)."""
 
     settings: Settings
-    editor: EditorOptions = EditorOptions()
     entities_configured: bool = False
 
 
@@ -109,9 +98,4 @@ def read_folder_settings(
     settings = Settings.from_mapping(merged, source=SECTION, environ=environ)
     project_root = pyproject.parent if pyproject is not None else root
     settings = dataclasses.replace(settings, project_root=project_root)
-    editor_options = EditorOptions(
-        severity=dict(settings.severity),
-        comments=settings.comments,
-        check_constraints=settings.check_constraints,
-    )
-    return FolderSettings(settings, editor_options, entities_configured="entities" in merged)
+    return FolderSettings(settings, entities_configured="entities" in merged)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
+from ...diff import configured_level
 from ...entities.model import source_lines
 from ..diagnostics import to_range
 from .access import FileState, differences_in, file_state, guarded, table_of
@@ -29,12 +30,12 @@ async def code_lens(ls: LanguageServer, params: types.CodeLensParams) -> list[ty
     if state is None:
         return []
 
-    settings = state.folder.folder_settings
-    severity = settings.editor.severity if settings is not None else {}
+    folder_settings = state.folder.folder_settings
+    severity = dict(folder_settings.settings.severity) if folder_settings is not None else {}
 
     def shown(difference: SchemaDifference) -> bool:
         """Counted as its diagnostic is shown: not a note, not turned "off"."""
-        level = severity.get(difference.code, severity.get(difference.kind))
+        level = configured_level(severity, difference.code, difference.kind, "")
         return difference.kind not in _NOT_COUNTED and level != "off"
 
     def work(index: Any) -> list[tuple[EntitySchema, list[SchemaDifference]]]:
