@@ -79,7 +79,7 @@ def test_unmapped_tables_leave_out_views_and_alembic_version(sqlite_db, tmp_path
 def test_every_code_is_documented():
     from pathlib import Path
 
-    text = (Path(__file__).resolve().parent.parent / "docs" / "codes.md").read_text()
+    text = (Path(__file__).resolve().parent.parent / "schema_lsp" / "codes.md").read_text()
     for kind in KINDS.values():
         assert f"## {kind.code}\n\n**{kind.kind}** ({kind.severity})" in text
 

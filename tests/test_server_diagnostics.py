@@ -58,7 +58,7 @@ async def test_mismatching_model_gets_exact_diagnostics_without_opening_it(shop)
         assert missing.source == "schema-lsp"
         assert "nickname" in missing.message
         assert missing.code_description is not None
-        assert missing.code_description.href.endswith("docs/codes.md#sl110")
+        assert missing.code_description.href.endswith("schema_lsp/codes.md#sl110")
         assert missing.related_information
         assert missing.related_information[0].message == (
             "database: table users has no column nickname"

@@ -60,7 +60,7 @@ def render_sarif(differences: Sequence[SchemaDifference], base: Path | None = No
             "id": KINDS[kind].code,
             "name": kind,
             "shortDescription": {"text": KINDS[kind].title},
-            "help": {"text": f"{KINDS[kind].title} (see docs/codes.md, {KINDS[kind].code})"},
+            "help": {"text": f"{KINDS[kind].title} (see schema_lsp/codes.md, {KINDS[kind].code})"},
             "defaultConfiguration": {"level": _SARIF_LEVELS[KINDS[kind].severity]},
         }
         for kind in used

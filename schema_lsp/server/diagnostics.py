@@ -1,7 +1,7 @@
 """SchemaDifference -> LSP Diagnostic: the one place the server renders a difference.
 
 The range is the model's own (code points, converted to the client's position encoding
-with the text that was checked); ``code`` links to docs/codes.md; ``relatedInformation``
+with the text that was checked); ``code`` links to schema_lsp/codes.md; ``relatedInformation``
 says what the database holds; ``data`` carries what later features (code actions) need.
 A difference computed against a schema that could not be refreshed is marked stale in its
 message and in ``data``, never dropped.
@@ -28,7 +28,7 @@ from ..schema import (
 )
 
 SOURCE = "schema-lsp"
-_DOCS = Path(__file__).resolve().parents[2] / "docs" / "codes.md"
+_DOCS = Path(__file__).resolve().parents[1] / "codes.md"  # package data: in wheels too
 _SEVERITIES = {
     "error": types.DiagnosticSeverity.Error,
     "warning": types.DiagnosticSeverity.Warning,
@@ -39,7 +39,7 @@ _SEVERITIES = {
 
 
 def code_url(code: str) -> str | None:
-    """Where a code is explained: docs/codes.md of this installation, when shipped."""
+    """Where a code is explained: codes.md of this installation."""
     if not _DOCS.is_file():
         return None
     return f"{from_fs_path(str(_DOCS))}#{code.lower()}"

@@ -390,6 +390,12 @@ async function single() {
     const crashed = page.locator(".statusbar-item", { hasText: "crashed 5 times" });
     await crashed.first().waitFor({ timeout: 90_000 });
     log(`status bar: ${(await crashed.first().innerText()).trim()}`);
+    // One notification with the ways out.
+    const toast = page.locator(".notification-toast", { hasText: "the server crashed 5 times in 3 minutes" });
+    await toast.first().waitFor();
+    for (const button of ["Show Logs", "Select Interpreter", "Restart"]) {
+      await toast.first().locator(".monaco-button", { hasText: button }).first().waitFor();
+    }
     await page.screenshot({ path: shot("crash-loop") });
     rmSync(flag);
     await palette("schema-lsp: Restart Server");
@@ -490,5 +496,13 @@ async function single() {
     // The server asks for its settings again and reads the (empty) test database.
     await page.locator(".statusbar-item", { hasText: /postgres@127\.0\.0\.1:5432\/test: (in sync|\d+ difference)/ }).first().waitFor({ timeout: 60_000 });
     await page.waitForTimeout(2000); // let the trace reach its log file
+    const secret = process.env.E2E_SECRET ?? "e2e-secret";
+    if (readFileSync(settingsFile, "utf8").includes(secret)) {
+      throw new Error("the password was written to the workspace's settings.json");
+    }
+    const userSettings = path.join(process.env.E2E_LOGS, "..", "User", "settings.json");
+    if (readFileSync(userSettings, "utf8").includes(secret)) {
+      throw new Error("the password was written to the user's settings.json");
+    }
   });
 }

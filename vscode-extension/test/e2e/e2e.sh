@@ -217,6 +217,9 @@ if [ "$status" -eq 0 ] && has_phase trust; then
     log "installs from a wheelhouse of the project (PIP_NO_INDEX)"
     "$python" -m pip wheel --quiet --disable-pip-version-check --wheel-dir "$work/wheels" \
         "$repository[postgres,mysql]"
+    # The wheel carries the codes page the diagnostics link to (package data).
+    "$python" -c 'import sys, zipfile; names = zipfile.ZipFile(sys.argv[1]).namelist(); assert "schema_lsp/codes.md" in names and "schema_lsp/py.typed" in names, names' \
+        "$work"/wheels/schema_lsp-*.whl
     trusted="$work/trust/shop"
     new_workspace "$trusted"
     printf '{"schemaLsp.databaseUrl": "sqlite:///%s"}\n' "$trusted/shop.db" >"$trusted/.vscode/settings.json"
