@@ -178,7 +178,13 @@ export class FolderServer implements vscode.Disposable {
     try {
       probe = await probeInterpreter(interpreter.command, this.folder.uri.fsPath);
     } catch (error) {
-      return this.fail(error instanceof Error ? error.message : String(error));
+      if (generation === this.generation) {
+        this.fail(error instanceof Error ? error.message : String(error));
+      }
+      return;
+    }
+    if (generation !== this.generation) {
+      return; // stopped (its folder removed, say) while probing
     }
     this.log(`Python ${versionText(probe.version)} at ${probe.executable}`);
     this.log(`schema_lsp is loaded from ${probe.schemaLsp ?? "nowhere (not installed)"}`);
@@ -192,9 +198,6 @@ export class FolderServer implements vscode.Disposable {
         return this.fail(problem.message, false);
       }
       return this.fail(problem.message);
-    }
-    if (generation !== this.generation) {
-      return; // stopped while probing
     }
     const client = this.createClient(interpreter.command); // as chosen: a wrapper script stays in charge
     this.client = client;
