@@ -45,7 +45,9 @@ new one would hide), and any edit this module cannot place exactly: it is never 
 
 ``model_edit`` returns a ``ModelEdit`` (a title and the ``TextEdit`` values to apply together:
 the change itself and, when needed, an import line) rather than a single ``TextEdit``, so a
-type whose name the file does not import yet still gives code that runs.
+type whose name the file does not import yet still gives code that runs. The editing that
+knows nothing of SQLAlchemy (spans, elements of calls and containers, keywords, statements,
+``TextEdit``, ``apply_edits``) is ``source_edit.SourceEditor``, which ``_Editor`` extends.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from ..diff import SchemaDifference
-from ..entities.model import SourceRange, source_lines
+from ..entities.model import SourceRange
 from ..entities.naming import (
     DEFAULT_CONVENTION,
     NamingError,
@@ -75,7 +77,7 @@ from ..schema import (
     UniqueConstraintSchema,
 )
 from .entity import EntityRenderer, plain_default
-from .imports_in_file import after_imports, local_name, rename_in_code
+from .imports_in_file import local_name
 from .names import attribute_name
 from .python_types import python_type
 from .source import (
@@ -94,6 +96,15 @@ from .source import (
     is_identifier,
     string,
 )
+from .source_edit import (
+    SourceEditor,
+    TextEdit,
+    block_lines,
+    call_arguments,
+    keyword_named,
+    shares_source_lines,
+)
+from .source_edit import apply_edits as apply_edits  # re-exported: importers use this module
 
 _Object = TypeVar("_Object", IndexSchema, UniqueConstraintSchema, ForeignKeySchema)
 #: Calls that declare a column, by the name they are written with (last dotted part).
@@ -102,14 +113,6 @@ _COLUMN_CALLS = frozenset({"mapped_column", "Column", "Field"})
 _SCHEMA_ITEMS = frozenset(
     {"ForeignKey", "Sequence", "Identity", "Computed", "FetchedValue", "DefaultClause"}
 )
-
-
-@dataclass(frozen=True)
-class TextEdit:
-    """Replace ``range`` (0-based lines, code-point columns) with ``new_text``."""
-
-    range: SourceRange
-    new_text: str
 
 
 @dataclass(frozen=True)
@@ -146,63 +149,19 @@ def model_edit(difference: SchemaDifference, source_text: str, dialect: str) -> 
     return fix
 
 
-def apply_edits(source_text: str, edits: Iterable[TextEdit]) -> str:
-    """The text after the edits (non-overlapping; applied from the end so earlier
-    positions stay valid)."""
-    lines = source_lines(source_text)
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line))
-
-    def offset(line: int, column: int) -> int:
-        if line >= len(lines):
-            return len(source_text)
-        return offsets[line] + column
-
-    text = source_text
-    ordered = sorted(edits, key=lambda e: (e.range.start_line, e.range.start_column), reverse=True)
-    for edit in ordered:
-        start = offset(edit.range.start_line, edit.range.start_column)
-        end = offset(edit.range.end_line, edit.range.end_column)
-        text = text[:start] + edit.new_text + text[end:]
-    return text
-
-
-class _Editor:
+class _Editor(SourceEditor):
     """Finds the declaration a difference points at and builds the edit."""
 
     def __init__(
         self, difference: SchemaDifference, source: str, tree: ast.Module, dialect: str
     ) -> None:
         self.difference = difference
-        self.source = source
-        self.lines = source_lines(source)
-        self.tree = tree
         self.where = difference.range
         assert self.where is not None
-        self.path = self.where.path
+        super().__init__(source, tree, self.where.path)
         #: The database's table: added columns and foreign keys are rendered from it.
         self.table: TableSchema | None = difference.actual_table
         self.renderer = EntityRenderer(dialect)
-        self._parents: dict[int, ast.AST] = {}
-
-    # -- positions -----------------------------------------------------------------------
-
-    def position(self, lineno: int, col_offset: int) -> tuple[int, int]:
-        """ast's (1-based line, UTF-8 byte column) as (0-based line, code-point column)."""
-        line = self.lines[lineno - 1] if lineno - 1 < len(self.lines) else ""
-        return lineno - 1, len(line.encode()[:col_offset].decode(errors="ignore"))
-
-    def span(self, node: ast.AST) -> SourceRange:
-        start = self.position(node.lineno, node.col_offset)  # type: ignore[attr-defined]
-        end = self.position(node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]
-        return SourceRange(self.path, start[0], start[1], end[0], end[1])
-
-    def at(self, line: int, column: int) -> SourceRange:
-        return SourceRange(self.path, line, column, line, column)
-
-    def edit(self, node: ast.AST, text: str) -> TextEdit:
-        return TextEdit(self.span(node), text)
 
     # -- finding declarations -------------------------------------------------------------
 
@@ -246,18 +205,6 @@ class _Editor:
             ):
                 return None, node
         return None, None
-
-    def call_at(self, where: SourceRange) -> ast.Call | None:
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.Call) and self.span(node) == where:
-                return node
-        return None
-
-    def class_at(self, where: SourceRange) -> ast.ClassDef | None:
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.ClassDef) and node.lineno - 1 == where.start_line:
-                return node
-        return None
 
     def in_own_class(self, statement: ast.stmt) -> bool:
         """The statement is in a class that maps the table: the one that names it, or a
@@ -307,26 +254,6 @@ class _Editor:
         return isinstance(child, ast.stmt) and parent is not None and not self.in_own_class(child)
 
     # -- names and imports ------------------------------------------------------------------
-
-    def references(self, text: str, imports: Iterable[Import]) -> tuple[str, list[TextEdit]]:
-        """``text`` with each imported name written the way this file imports it, plus
-        the import lines the file still lacks."""
-        added: list[str] = []
-        for item in sorted(set(imports)):
-            local = local_name(self.tree, item)
-            if local is None:
-                if item.name is None:
-                    added.append(f"import {item.module}")
-                else:
-                    added.append(f"from {item.module} import {item.name}")
-                continue
-            if local != item.bound_name:
-                text = rename_in_code(text, item.bound_name, local)
-        edits: list[TextEdit] = []
-        if added:
-            line = after_imports(self.tree)
-            edits.append(TextEdit(self.at(line, 0), "".join(f"{a}\n" for a in added)))
-        return text, edits
 
     def fixed(
         self, title: str, edit: TextEdit | Sequence[TextEdit], imports: Iterable[Import] = ()
@@ -431,7 +358,7 @@ class _Editor:
         if call is None:
             mapped = _mapped_argument(statement) if statement is not None else None
             return self.nullable_annotation(title, mapped, wanted) if mapped else None
-        keyword = _keyword(call, "nullable")
+        keyword = keyword_named(call, "nullable")
         if keyword is not None:
             return self.fixed(title, self.edit(keyword.value, repr(wanted)))
         annotated = _value_annotation(statement, call) if statement is not None else None
@@ -484,7 +411,7 @@ class _Editor:
             return ModelEdit(title, (edit,)) if edit is not None else None
         if self.column_call(statement) is None and not isinstance(statement, ast.AnnAssign):
             return None
-        if _sharessource_lines(self.tree, statement) or not self.in_own_class(statement):
+        if shares_source_lines(self.tree, statement) or not self.in_own_class(statement):
             return None
         end_line = statement.end_lineno or statement.lineno
         edit = TextEdit(SourceRange(self.path, statement.lineno - 1, 0, end_line, 0), "")
@@ -732,7 +659,7 @@ class _Editor:
             if "\n" not in options and width <= LINE_LENGTH:
                 return [self.edit(value, one)]
             lines = ["("]
-            lines += _block(item, indent + INDENT, suffix=",")
+            lines += block_lines(item, indent + INDENT, suffix=",")
             options_lines = options.split("\n")
             lines.append(f"{indent}{INDENT}{options_lines[0]}")
             lines += [f"{INDENT}{line}" for line in options_lines[1:]]
@@ -752,7 +679,7 @@ class _Editor:
                 anchor = node
         first = body[0]
         indent = " " * first.col_offset
-        text = "".join(f"{line}\n" for line in _block(value, indent, f"{name} = "))
+        text = "".join(f"{line}\n" for line in block_lines(value, indent, f"{name} = "))
         if anchor is not None:
             return TextEdit(self.at(anchor.end_lineno or anchor.lineno, 0), text)
         docstring = (
@@ -770,7 +697,7 @@ class _Editor:
         nothing is left), or a statement of its own (``Index("ix", t.c.a)``)."""
         parent = self.parent(node)
         if isinstance(parent, ast.Call) and node in parent.args:
-            return self.remove_element(_arguments(parent), node)
+            return self.remove_element(call_arguments(parent), node)
         if isinstance(parent, (ast.Tuple, ast.List)):
             statement = self.parent(parent)
             if not (
@@ -788,12 +715,8 @@ class _Editor:
                 kept = self.span(rest[0])
                 closing = self.span(parent)
                 after = self.text_between(
-                    SourceRange(
-                        self.path,
-                        kept.end_line,
-                        kept.end_column,
-                        closing.end_line,
-                        closing.end_column,
+                    self.stretch(
+                        kept.end_line, kept.end_column, closing.end_line, closing.end_column
                     )
                 )
                 if parent.lineno == parent.end_lineno or "," not in after.split("#")[0]:
@@ -803,66 +726,14 @@ class _Editor:
             return self.remove_statement(parent)
         return None
 
-    def remove_statement(self, statement: ast.stmt) -> TextEdit | None:
-        if _sharessource_lines(self.tree, statement):
-            return None
-        end_line = statement.end_lineno or statement.lineno
-        return TextEdit(SourceRange(self.path, statement.lineno - 1, 0, end_line, 0), "")
-
-    def parent(self, node: ast.AST) -> ast.AST | None:
-        if not self._parents:
-            for outer in ast.walk(self.tree):
-                for inner in ast.iter_child_nodes(outer):
-                    self._parents[id(inner)] = outer
-        return self._parents.get(id(node))
-
     # -- flags and keywords -----------------------------------------------------------------
-
-    def set_keywords(self, call: ast.Call, wanted: Mapping[str, str | None]) -> list[TextEdit]:
-        """Keywords of one call replaced, added (after the last argument kept) or removed
-        (value None) together, as edits that never overlap; none when nothing changes."""
-        arguments = _arguments(call)
-        removed: list[ast.AST] = []
-        added: list[str] = []
-        edits: list[TextEdit] = []
-        for name, value in wanted.items():
-            keyword = _keyword(call, name)
-            if value is None:
-                if keyword is not None:
-                    removed.append(keyword)
-            elif keyword is None:
-                added.append(f"{name}={value}")
-            elif self.text_of(keyword.value) != value:
-                edits.append(self.edit(keyword.value, value))
-        kept = [a for a in arguments if a not in removed]
-        if added:
-            if kept:
-                last = max(kept, key=lambda node: (node.end_lineno, node.end_col_offset))  # type: ignore[attr-defined]
-                end = self.span(last)
-                text = "".join(f", {a}" for a in added)
-                width = len(self.lines[end.end_line].rstrip("\r\n")) + len(text)
-                if not edits and not removed and width > LINE_LENGTH:
-                    broken = self.broken(call, [Atom(a) for a in added], last, True)
-                    if broken is not None:
-                        return [broken]
-                edits.append(TextEdit(self.at(end.end_line, end.end_column), text))
-            else:
-                line, column = self.position(call.end_lineno or 0, (call.end_col_offset or 1) - 1)
-                edits.append(TextEdit(self.at(line, column), ", ".join(added)))
-        if removed:
-            spans = [self.span(a) for a in arguments]
-            edits += self.remove_spans(spans, [self.span(r) for r in removed])
-        return _merge_touching(edits)
-
-    def set_keyword(self, call: ast.Call, name: str, value: str | None) -> list[TextEdit]:
-        return self.set_keywords(call, {name: value})
 
     def column_option(self, call: ast.Call, name: str, value: str | None) -> list[TextEdit]:
         """A column keyword (``server_default``, ``comment``): on a SQLModel ``Field`` it
         lives in ``sa_column_kwargs={...}``."""
         if _called_name(call) != "Field":
             return self.set_keyword(call, name, value)
-        keyword = _keyword(call, "sa_column_kwargs")
+        keyword = keyword_named(call, "sa_column_kwargs")
         if keyword is None:
             if value is None:
                 return []
@@ -889,7 +760,7 @@ class _Editor:
         """``index=True``/``unique=True`` set or removed."""
         changes: dict[str, str | None] = {}
         for name, on in wanted.items():
-            keyword = _keyword(call, name)
+            keyword = keyword_named(call, name)
             if (keyword is not None and _constant(keyword.value) is True) != on:
                 changes[name] = "True" if on else None
         return self.set_keywords(call, changes)
@@ -954,7 +825,7 @@ class _Editor:
         if plain and len(actual.columns) == 1:
             known, name = self.flag_name("ix", table, actual.columns[0])
             call = self.site_column(site, actual.columns[0])
-            unique = _keyword(call, "unique") if call is not None else None
+            unique = keyword_named(call, "unique") if call is not None else None
             if unique is not None and not actual.unique:
                 call = None  # with unique=True, index=True would make the index unique
             if known and name == actual.name and call is not None:
@@ -1009,13 +880,13 @@ class _Editor:
                 return None
             if elements:
                 start, end = self.span(elements[0]), self.span(elements[-1])
-                where = SourceRange(
-                    self.path, start.start_line, start.start_column, end.end_line, end.end_column
+                where = self.stretch(
+                    start.start_line, start.start_column, end.end_line, end.end_column
                 )
                 if self.text_between(where) != written:
                     edits.append(TextEdit(where, written))
             else:
-                edits += self.insert_element(call, _arguments(call), Atom(written))
+                edits += self.insert_element(call, call_arguments(call), Atom(written))
             options = {
                 k.name: as_node(k.value).flat()
                 for k in self.renderer.index_dialect_options(actual)
@@ -1027,7 +898,7 @@ class _Editor:
                 f"{prefix}_where": options.get(f"{prefix}_where"),
                 f"{prefix}_using": options.get(f"{prefix}_using"),
             }
-            unique = _keyword(call, "unique")
+            unique = keyword_named(call, "unique")
             if unique is not None and _constant(unique.value) is actual.unique:
                 del keywords["unique"]  # unique=False stays as written
             edits += self.set_keywords(call, keywords)
@@ -1074,17 +945,6 @@ class _Editor:
             return None
         return ", ".join(f"{prefix}.{c}" for c in actual.columns)
 
-    def text_between(self, where: SourceRange) -> str:
-        lines = self.lines
-        if where.start_line == where.end_line:
-            return lines[where.start_line][where.start_column : where.end_column]
-        middle = lines[where.start_line + 1 : where.end_line]
-        return (
-            lines[where.start_line][where.start_column :]
-            + "".join(middle)
-            + lines[where.end_line][: where.end_column]
-        )
-
     def fix_unique_unmapped(self) -> ModelEdit | None:
         found = self.unmapped_object(UniqueConstraintSchema)
         if found is None:
@@ -1097,7 +957,7 @@ class _Editor:
             known, name = self.flag_name("uq", table, actual.columns[0])
             call = self.site_column(site, actual.columns[0])
             fits = name == actual.name or (name is None and automatic)
-            if known and fits and call is not None and _keyword(call, "index") is None:
+            if known and fits and call is not None and keyword_named(call, "index") is None:
                 edits = self.flags(call, {"unique": True})
                 return self.fixed(title, edits) if edits else None
             known, name = self.flag_name("ix", table, actual.columns[0])
@@ -1144,16 +1004,6 @@ class _Editor:
             edits = added
         return self.fixed(title, edits, self.renderer.imports)
 
-    def insert_positional(self, call: ast.Call, item: Expr) -> list[TextEdit]:
-        """A positional argument after the call's others (a ``ForeignKey`` after the type)."""
-        if call.args:
-            return self.insert_element(call, _arguments(call), item, after=call.args[-1])
-        if call.keywords:
-            first = min(call.keywords, key=lambda k: (k.lineno, k.col_offset))
-            return self.insert_element(call, _arguments(call), item, before=first)
-        line, column = self.position(call.end_lineno or 0, (call.end_col_offset or 1) - 1)
-        return [TextEdit(self.at(line, column), as_node(item).flat())]
-
     def fix_foreign_key_missing(self) -> ModelEdit | None:
         declared = self.difference.declared
         if not isinstance(declared, ForeignKeySchema):
@@ -1194,7 +1044,7 @@ class _Editor:
         """SQLModel's ``Field(foreign_key="t.c")`` the difference points at."""
         for node in ast.walk(self.tree):
             if isinstance(node, ast.Call) and _called_name(node) == "Field":
-                keyword = _keyword(node, "foreign_key")
+                keyword = keyword_named(node, "foreign_key")
                 if keyword is not None and self.span(keyword.value) == self.where:
                     return node, keyword
         return None
@@ -1234,7 +1084,7 @@ class _Editor:
                 edits.append(edit)
             actions = []
             for name, action in (("ondelete", actual.on_delete), ("onupdate", actual.on_update)):
-                written = _keyword(call, name)
+                written = keyword_named(call, name)
                 actions.append((name, _literal(written.value) if written else None, action))
             if self.renderer.dialect == "postgresql":
                 if bool(declared.deferrable) != bool(actual.deferrable):
@@ -1264,14 +1114,14 @@ class _Editor:
         if _called_name(call) == "ForeignKey":
             target = call.args[0] if call.args else None
             if target is None:
-                keyword = _keyword(call, "column")
+                keyword = keyword_named(call, "column")
                 target = keyword.value if keyword is not None else None
             if target is None or len(actual.referred_columns) != 1:
                 return None
             return self.edit(target, string(_target(actual)))
         remote = call.args[1] if len(call.args) > 1 else None
         if remote is None:
-            keyword = _keyword(call, "refcolumns")
+            keyword = keyword_named(call, "refcolumns")
             remote = keyword.value if keyword is not None else None
         if remote is None:
             return None
@@ -1311,14 +1161,14 @@ class _Editor:
                 if not elements or any(_literal(e) is None for e in elements):
                     return None
                 start, end = self.span(elements[0]), self.span(elements[-1])
-                where = SourceRange(
-                    self.path, start.start_line, start.start_column, end.end_line, end.end_column
+                where = self.stretch(
+                    start.start_line, start.start_column, end.end_line, end.end_column
                 )
                 edits.append(TextEdit(where, ", ".join(string(c) for c in key.columns)))
             return self.fixed(title, edits) if edits else None
         for name in declared.column_names:
             call = self.site_column(site, name)
-            flag = _keyword(call, "primary_key") if call is not None else None
+            flag = keyword_named(call, "primary_key") if call is not None else None
             if (flag is not None and _constant(flag.value) is True) == (name in key.columns):
                 continue
             if call is None or self.shared(call):
@@ -1467,231 +1317,6 @@ class _Editor:
         edits = self.column_option(call, "autoincrement", repr(actual.autoincrement))
         return ModelEdit(title, tuple(edits)) if edits else None
 
-    # -- elements of calls, tuples and dicts ------------------------------------------------
-
-    def insert_element(
-        self,
-        container: ast.expr,
-        elements: Sequence[ast.AST],
-        item: Expr,
-        *,
-        after: ast.AST | None = None,
-        before: ast.AST | None = None,
-    ) -> list[TextEdit]:
-        """``item`` added among ``elements`` of a call, tuple or dict (after ``after``,
-        by default the last, or before ``before``), one per line where they are."""
-        anchor = before if before is not None else (after or elements[-1])
-        where = self.span(anchor)
-        own_line = self.lines[where.start_line][: where.start_column].strip() == ""
-        if own_line:
-            indent = self.lines[where.start_line][: where.start_column]
-            block = "".join(f"{line}\n" for line in _block(item, indent, suffix=","))
-            if before is not None:
-                return [TextEdit(self.at(where.start_line, 0), block)]
-            line = self.lines[where.end_line]
-            rest = line[where.end_column :]
-            if rest.lstrip().startswith(","):
-                comma = where.end_column + rest.index(",") + 1
-                tail = line[comma:]
-                if tail.strip() == "" or tail.strip().startswith("#"):
-                    return [TextEdit(self.at(where.end_line + 1, 0), block)]
-                return [TextEdit(self.at(where.end_line, comma), "\n" + block.rstrip("\n"))]
-            return [TextEdit(self.at(where.end_line, where.end_column), ",\n" + block[:-2])]
-        flat = as_node(item).flat()
-        if len(self.lines[where.end_line].rstrip("\r\n")) + len(flat) + 2 > LINE_LENGTH:
-            broken = self.broken(container, [item], before or after or elements[-1], before is None)
-            if broken is not None:
-                return [broken]
-        if before is not None:
-            return [TextEdit(self.at(where.start_line, where.start_column), f"{flat}, ")]
-        line = self.lines[where.end_line]
-        rest = line[where.end_column :]
-        if (
-            isinstance(container, ast.Tuple)
-            and len(elements) == 1
-            and rest.startswith(",")
-            and rest[1:].lstrip().startswith(")")
-        ):
-            return [
-                TextEdit(
-                    SourceRange(
-                        self.path,
-                        where.end_line,
-                        where.end_column,
-                        where.end_line,
-                        where.end_column + 1,
-                    ),
-                    f", {flat}",
-                )
-            ]
-        return [TextEdit(self.at(where.end_line, where.end_column), f", {flat}")]
-
-    def broken(
-        self,
-        container: ast.expr,
-        items: Sequence[Expr],
-        anchor: ast.AST | None,
-        after: bool,
-        inner: tuple[SourceRange, str] | None = None,
-    ) -> TextEdit | None:
-        """A one-line call, tuple, list or dict laid out one element per line, as ruff
-        lays out what does not fit, with ``items`` added next to ``anchor``: for when adding
-        them on the line would pass the line length. A container inside another on the same
-        line is rewritten in place and the outer one laid out (``inner``: that rewrite).
-        None for other layouts."""
-        layout = self.layout(container)
-        if layout is None:
-            return None
-        head, spans, closing = layout
-        outer = self.enclosing(container)
-        if outer is not None:
-            text = self.text_of(container)
-            start = self.span(container).start_column
-            changes: list[tuple[int, int, str]] = []
-            if anchor is not None and items:
-                here = self.span(anchor)
-                flat = ", ".join(as_node(item).flat() for item in items)
-                if after:
-                    changes.append((here.end_column, here.end_column, f", {flat}"))
-                else:
-                    changes.append((here.start_column, here.start_column, f"{flat}, "))
-            if inner is not None:
-                changes.append((inner[0].start_column, inner[0].end_column, inner[1]))
-            for first, last, new in sorted(changes, reverse=True):
-                text = text[: first - start] + new + text[last - start :]
-            return self.broken(outer, [], None, True, (self.span(container), text))
-        lines = []
-        position = len(spans)
-        base = re.match(r"\s*", self.lines[container.lineno - 1])
-        indent = base.group(0) if base else ""
-        for number, span in enumerate(spans):
-            text = self.text_between(span)
-            if inner is not None and span.start_column <= inner[0].start_column < span.end_column:
-                first = inner[0].start_column - span.start_column
-                last = inner[0].end_column - span.start_column
-                text = text[:first] + inner[1] + text[last:]
-            if anchor is not None and span == self.span(anchor):
-                position = number + 1 if after else number
-            lines.append(f"{indent}{INDENT}{text},")
-        lines[position:position] = [
-            line for item in items for line in _block(item, indent + INDENT, suffix=",")
-        ]
-        return self.edit(container, "\n".join([head, *lines, indent + closing]))
-
-    def layout(self, container: ast.expr) -> tuple[str, list[SourceRange], str] | None:
-        """A one-line bracketed container's opening (``func(``, ``(``, ...), its elements'
-        spans in order, and its closing bracket; None for anything else."""
-        if container.lineno != container.end_lineno:
-            return None
-        text = self.text_of(container)
-        closing = text[-1:]
-        if isinstance(container, ast.Call):
-            spans = [self.span(a) for a in _arguments(container)]
-            head = self.text_of(container.func) + "("
-        elif isinstance(container, (ast.Tuple, ast.List)) and text[:1] + closing in ("()", "[]"):
-            spans = [self.span(e) for e in container.elts]
-            head = text[0]
-        elif isinstance(container, ast.Dict) and None not in container.keys:
-            spans = self.pair_spans(container)
-            head = "{"
-        else:
-            return None
-        spans.sort(key=lambda r: (r.start_line, r.start_column))
-        return head, spans, closing
-
-    def enclosing(self, container: ast.expr) -> ast.expr | None:
-        """The bracketed container this one is an element of, when both are on one line."""
-        parent = self.parent(container)
-        if isinstance(parent, ast.keyword):
-            parent = self.parent(parent)
-        if (
-            isinstance(parent, (ast.Call, ast.Tuple, ast.List, ast.Dict))
-            and not (isinstance(parent, ast.Call) and parent.func is container)
-            and parent.lineno == parent.end_lineno == container.lineno
-            and self.layout(parent) is not None
-        ):
-            return parent
-        return None
-
-    def remove_element(self, elements: Sequence[ast.AST], node: ast.AST) -> TextEdit:
-        """Remove one element of a call, tuple or list with its separator."""
-        spans = [self.span(e) for e in elements]
-        return self.remove_spans(spans, [self.span(node)])[0]
-
-    def remove_spans(
-        self, spans: Sequence[SourceRange], removed: Sequence[SourceRange]
-    ) -> list[TextEdit]:
-        """Remove some of a container's elements (``removed`` among ``spans``), each run of
-        neighbours with one separator: whole lines where they have lines of their own,
-        else the separator before them (after them, when first)."""
-        ordered = sorted(spans, key=lambda r: (r.start_line, r.start_column))
-        gone = set(removed)
-        runs: list[list[int]] = []
-        for position, here in enumerate(ordered):
-            if here in gone:
-                if runs and runs[-1][-1] == position - 1:
-                    runs[-1].append(position)
-                else:
-                    runs.append([position])
-        edits = []
-        for run in runs:
-            first, last = ordered[run[0]], ordered[run[-1]]
-            previous = ordered[run[0] - 1] if run[0] > 0 else None
-            following = ordered[run[-1] + 1] if run[-1] + 1 < len(ordered) else None
-            before = self.lines[first.start_line][: first.start_column]
-            after = self.lines[last.end_line][last.end_column :]
-            if (
-                before.strip() == ""
-                and re.fullmatch(r"\s*,?\s*(#.*)?\s*", after)
-                and (following is None or following.start_line > last.end_line)
-            ):
-                where = SourceRange(self.path, first.start_line, 0, last.end_line + 1, 0)
-            elif previous is not None:
-                where = SourceRange(
-                    self.path,
-                    previous.end_line,
-                    previous.end_column,
-                    last.end_line,
-                    last.end_column,
-                )
-            elif following is not None:
-                where = SourceRange(
-                    self.path,
-                    first.start_line,
-                    first.start_column,
-                    following.start_line,
-                    following.start_column,
-                )
-            else:
-                where = SourceRange(
-                    self.path, first.start_line, first.start_column, last.end_line, last.end_column
-                )
-            edits.append(TextEdit(where, ""))
-        return edits
-
-    # -- small edits ------------------------------------------------------------------------
-
-    def text_of(self, node: ast.AST) -> str:
-        segment = ast.get_source_segment(self.source, node)
-        return segment if segment is not None else ast.unparse(node)
-
-    def remove_argument(self, call: ast.Call, argument: ast.AST) -> TextEdit:
-        """Remove one argument with the separator before it (or after it, if first)."""
-        return self.remove_element(_arguments(call), argument)
-
-    def pair_spans(self, options: ast.Dict) -> list[SourceRange]:
-        """Each ``key: value`` of a dict literal (``**x`` entries are not expected)."""
-        spans = []
-        for key, value in zip(options.keys, options.values, strict=True):
-            assert key is not None
-            start, end = self.span(key), self.span(value)
-            spans.append(
-                SourceRange(
-                    self.path, start.start_line, start.start_column, end.end_line, end.end_column
-                )
-            )
-        return spans
-
 
 _FIXES: dict[str, Callable[[_Editor], ModelEdit | None]] = {
     "type": _Editor.fix_type,
@@ -1730,10 +1355,6 @@ def _called_name(call: ast.Call) -> str:
     return func.id if isinstance(func, ast.Name) else ""
 
 
-def _keyword(call: ast.Call, name: str) -> ast.keyword | None:
-    return next((k for k in call.keywords if k.arg == name), None)
-
-
 def _type_argument(call: ast.Call) -> ast.expr | None:
     """The positional argument that is the column's type (not its name or a schema item)."""
     for argument in call.args:
@@ -1742,7 +1363,7 @@ def _type_argument(call: ast.Call) -> ast.expr | None:
         if isinstance(argument, ast.Call) and _called_name(argument) in _SCHEMA_ITEMS:
             continue
         return argument
-    keyword = _keyword(call, "type_") or _keyword(call, "sa_type")
+    keyword = keyword_named(call, "type_") or keyword_named(call, "sa_type")
     return keyword.value if keyword is not None else None
 
 
@@ -1802,55 +1423,6 @@ def _literal(node: ast.expr | None) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
-def _merge_touching(edits: list[TextEdit]) -> list[TextEdit]:
-    """An insertion where a deletion starts becomes that deletion's replacement text, so
-    no two edits share a position (clients reject overlapping edits)."""
-    deletions = {
-        (e.range.start_line, e.range.start_column): e
-        for e in edits
-        if e.new_text == "" and e.range != SourceRange(e.range.path, *_start(e), *_start(e))
-    }
-    out: list[TextEdit] = []
-    merged: dict[int, TextEdit] = {}
-    for edit in edits:
-        empty = (edit.range.start_line, edit.range.start_column) == (
-            edit.range.end_line,
-            edit.range.end_column,
-        )
-        target = deletions.get(_start(edit)) if empty and edit.new_text else None
-        if target is not None and id(target) not in merged:
-            merged[id(target)] = TextEdit(target.range, edit.new_text)
-            continue
-        out.append(edit)
-    return [merged.get(id(e), e) for e in out]
-
-
-def _start(edit: TextEdit) -> tuple[int, int]:
-    return edit.range.start_line, edit.range.start_column
-
-
-def _sharessource_lines(tree: ast.Module, statement: ast.stmt) -> bool:
-    """Another statement on the same lines (``a = 1; b = 2``): whole-line removal would
-    take it too."""
-    first, last = statement.lineno, statement.end_lineno or statement.lineno
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.stmt)
-            and node is not statement
-            and not isinstance(
-                node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.Module)
-            )
-        ):
-            node_last = node.end_lineno or node.lineno
-            if (
-                node.lineno <= last
-                and node_last >= first
-                and not (node.lineno < first and node_last > last)
-            ):
-                return True
-    return False
-
-
 @dataclass(frozen=True)
 class _TableSite:
     """Where a table is declared: a mapped class, or an imperative ``Table(...)`` call."""
@@ -1862,7 +1434,7 @@ class _TableSite:
 def _keyword_call(call: ast.Call) -> ast.Call:
     """The call a column's keywords go to: SQLModel's ``sa_column=Column(...)`` if given."""
     if _called_name(call) == "Field":
-        inner = _keyword(call, "sa_column")
+        inner = keyword_named(call, "sa_column")
         if inner is not None and isinstance(inner.value, ast.Call):
             return inner.value
     return call
@@ -1895,10 +1467,6 @@ def _called_name_of(node: ast.AST) -> str:
     return _called_name(node) if isinstance(node, ast.Call) else ""
 
 
-def _arguments(call: ast.Call) -> list[ast.AST]:
-    return [*call.args, *call.keywords]
-
-
 def _constant(node: ast.expr) -> object:
     return node.value if isinstance(node, ast.Constant) else None
 
@@ -1909,13 +1477,6 @@ def _outside(module: str | None) -> bool:
     return top in ("sqlalchemy", "sqlmodel", "typing_extensions", "__future__") or (
         top in sys.stdlib_module_names
     )
-
-
-def _block(item: Expr, indent: str, prefix: str = "", suffix: str = "") -> list[str]:
-    """``prefix + item + suffix`` laid out at ``indent`` (ruff's way where it can)."""
-    if indent.strip(" ") == "" and len(indent) % len(INDENT) == 0:
-        return as_node(item).lines(len(indent) // len(INDENT), prefix, suffix)
-    return [indent + line for line in as_node(item).lines(0, prefix, suffix)]
 
 
 def _describe(index: IndexSchema) -> str:
