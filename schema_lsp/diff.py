@@ -313,6 +313,18 @@ class _TableComparison:
                 "(add it to the configured schemas); not checked",
             )
             return
+        visibility = self.database.limited_visibility
+        if visibility is not None and self.database.may_hide(schema):
+            # MySQL/MariaDB list only the tables the account has privileges on: the table
+            # may well exist. Still reported (it may be missing), as a warning.
+            self.add(
+                "table_missing",
+                f"table {self.declared.key} does not exist in the database, or is not visible "
+                f"to {visibility.account} (it sees only the tables it has privileges on)",
+                declared=self.declared,
+                severity="warning",
+            )
+            return
         self.add(
             "table_missing",
             f"table {self.declared.key} does not exist in the database",

@@ -35,6 +35,7 @@ from .schema import (
     ForeignKeySchema,
     IdentitySchema,
     IndexSchema,
+    LimitedVisibility,
     PrimaryKeySchema,
     TableSchema,
     TypeSpec,
@@ -369,7 +370,67 @@ class _SchemaReader:
             default_schema=self.default_schema,
             schemas=resolved,
             enums=self._read_enums(),
+            limited_visibility=self._limited_visibility(resolved),
         )
+
+    def _limited_visibility(self, schemas: Sequence[str | None]) -> LimitedVisibility | None:
+        """On MySQL/MariaDB, the schemas read whose tables this account sees only per grant.
+
+        ``information_schema`` (so reflection) lists only the tables an account holds some
+        privilege on, unless it has a global privilege (other than USAGE) or one on the
+        schema; then it sees them all. Read from the catalog's privilege tables for the
+        current user, in the same pass. The privileges of an active role are not listed
+        there, so with a role enabled nothing is claimed (a missing table stays an error).
+        """
+        from sqlalchemy import text
+
+        if self.dialect.name not in ("mysql", "mariadb"):
+            return None
+        run = self.connection.execute
+        user = run(text("SELECT CURRENT_USER()")).scalar()
+        if not isinstance(user, str) or self._role_enabled():
+            return None
+        name, _, host = user.rpartition("@")
+        grantee = f"'{name}'@'{host}'"
+        global_privilege = run(
+            text(
+                "SELECT 1 FROM information_schema.USER_PRIVILEGES "
+                "WHERE GRANTEE = :grantee AND PRIVILEGE_TYPE <> 'USAGE' LIMIT 1"
+            ),
+            {"grantee": grantee},
+        ).first()
+        if global_privilege is not None:
+            return None
+        limited: list[str | None] = []
+        for schema in schemas:
+            database = schema if schema is not None else self.default_schema
+            if database is None:
+                continue
+            # A schema grant may name a pattern (GRANT ... ON `app\_%`.*): match it with LIKE.
+            schema_privilege = run(
+                text(
+                    "SELECT 1 FROM information_schema.SCHEMA_PRIVILEGES "
+                    "WHERE GRANTEE = :grantee AND :schema LIKE TABLE_SCHEMA LIMIT 1"
+                ),
+                {"grantee": grantee, "schema": database},
+            ).first()
+            if schema_privilege is None:
+                limited.append(schema)
+        if not limited:
+            return None
+        return LimitedVisibility(account=self.url.account, schemas=tuple(limited))
+
+    def _role_enabled(self) -> bool:
+        """Whether a role is active (MariaDB: a name, MySQL 8: not ``NONE``); servers
+        without roles have no CURRENT_ROLE()."""
+        from sqlalchemy import text
+        from sqlalchemy.exc import DBAPIError
+
+        try:
+            role = self.connection.execute(text("SELECT CURRENT_ROLE()")).scalar()
+        except DBAPIError:
+            return False
+        return role is not None and role != "NONE"
 
     def _read_schema(
         self,

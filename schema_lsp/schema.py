@@ -325,6 +325,21 @@ class TableSchema:
 
 
 @dataclass(frozen=True)
+class LimitedVisibility:
+    """Schemas whose tables the reading account sees only one by one, per grant.
+
+    MySQL and MariaDB show an account (in ``information_schema``, so in reflection too) only
+    the tables it holds some privilege on, unless it has a global privilege or a privilege
+    on the whole schema. In the schemas listed here a table missing from the read may exist
+    all the same, hidden from ``account``; diff reports it as such, not as plainly missing.
+    PostgreSQL catalogs list every table, and SQLite has no accounts: never set there.
+    """
+
+    account: str  # user@host as the URL names it; never a password
+    schemas: tuple[str | None, ...]  # None is the connection's default schema
+
+
+@dataclass(frozen=True)
 class DatabaseSchema:
     """Everything read from one database in one pass, and when and from what it was read.
     Tables are kept ordered by (schema, name)."""
@@ -336,6 +351,10 @@ class DatabaseSchema:
     default_schema: str | None = None
     schemas: tuple[str | None, ...] = (None,)
     enums: tuple[EnumSchema, ...] = ()
+    #: Set when the account may not see every table of a schema read (MySQL/MariaDB
+    #: least-privilege accounts); None when it sees them all. Snapshots written before this
+    #: field existed load with None.
+    limited_visibility: LimitedVisibility | None = None
     _by_key: dict[str, TableSchema] = field(
         init=False, repr=False, compare=False, hash=False, default_factory=dict
     )
@@ -361,6 +380,16 @@ class DatabaseSchema:
         if schema is not None and schema == self.default_schema:
             schema = None
         return self._by_key.get(f"{schema}.{name}" if schema else name)
+
+    def may_hide(self, schema: str | None) -> bool:
+        """Whether a table of ``schema`` (None or the default schema's name: the default
+        schema) could exist yet be invisible to the account that read this database."""
+        visibility = self.limited_visibility
+        if visibility is None:
+            return False
+        if schema is not None and schema == self.default_schema:
+            schema = None
+        return schema in visibility.schemas
 
     @property
     def table_keys(self) -> tuple[str, ...]:

@@ -70,6 +70,13 @@ class DatabaseUrl:
     def masked(self) -> str:
         return self._url.render_as_string(hide_password=True)
 
+    @property
+    def account(self) -> str:
+        """The account as the URL names it, ``user@host`` (no password, port or database)."""
+        url = self._url
+        host = url.host or "localhost"
+        return f"{url.username}@{host}" if url.username else host
+
     def describe(self) -> str:
         """Short human name, e.g. ``app@localhost/shop`` or ``sqlite:examples/shop.db``."""
         url = self._url
