@@ -334,7 +334,14 @@ def _print_summary(out: TextIO, database: DatabaseSchema, source: Source) -> Non
     views = sum(1 for table in tables if table.is_view)
     out.write(f"{source.describe()}  ({_server(database)})\n")
     counts = f"{_plural(len(tables) - views, 'table')}, {_plural(views, 'view')}"
-    out.write(f"{counts}; read {database.read_at}\n\n")
+    out.write(f"{counts}; read {database.read_at}\n")
+    if (limited := database.limited_visibility) is not None:
+        names = ", ".join(schema or "the default schema" for schema in limited.schemas)
+        out.write(
+            f"note: {limited.account} sees only the tables it holds privileges on in {names};"
+            " others may exist\n"
+        )
+    out.write("\n")
     if not tables:
         out.write("(no tables)\n")
         return

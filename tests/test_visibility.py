@@ -158,3 +158,18 @@ def test_the_default_schema_named_explicitly_is_limited_too():
     )
     assert database.may_hide(None) and database.may_hide("shop")
     assert not database.may_hide("other")
+
+
+def test_inspect_says_the_view_is_limited(mysql_db, account, capsys):
+    from schema_lsp.cli import main
+
+    grant(mysql_db, account, f"`{database_name(mysql_db)}`.visible")
+    assert main(["inspect", "--db", url_of(mysql_db, account)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        f"note: {account}@127.0.0.1 sees only the tables it holds privileges on in the default"
+        " schema; others may exist" in out
+    )
+    assert PASSWORD not in out
+    assert main(["inspect", "--db", mysql_db.url]) == 0
+    assert "note:" not in capsys.readouterr().out
