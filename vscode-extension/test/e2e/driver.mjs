@@ -195,6 +195,24 @@ async function trust() {
   });
 }
 
+/**
+ * An interpreter wrapper (beside the workspace) whose server, while the returned flag file
+ * exists, dies four seconds after it starts (`once`: only the first one, which removes the
+ * flag); the interpreter probe and later servers run normally.
+ */
+function crashingInterpreter(python, name, once) {
+  const flag = path.join(path.dirname(workspace), name);
+  const wrapper = path.join(path.dirname(workspace), `${name}-python`);
+  const consume = once ? `rm -f '${flag}'; ` : "";
+  writeFileSync(
+    wrapper,
+    `#!/bin/sh\nif [ -e '${flag}' ] && [ "$1" = "-c" ] && [ "$3" = "serve" ]; then ${consume}exec timeout 4 '${python}' "$@"; fi\nexec '${python}' "$@"\n`,
+  );
+  chmodSync(wrapper, 0o755);
+  writeFileSync(flag, "");
+  return { flag, wrapper };
+}
+
 /** A folder without Python files: the extension does not activate, so its commands are
  * not in the palette (they are enabled by `schemaLsp.activated`). */
 async function plain() {
@@ -377,15 +395,7 @@ async function single() {
   await step("after a crash loop, Restart Server brings the server back", async () => {
     // An interpreter whose server dies four seconds after it starts, while the flag exists.
     const settings = readFileSync(settingsFile, "utf8");
-    const python = JSON.parse(settings)["schemaLsp.python.path"];
-    const flag = path.join(path.dirname(workspace), "crash");
-    const wrapper = path.join(path.dirname(workspace), "crashing-python");
-    writeFileSync(
-      wrapper,
-      `#!/bin/sh\nif [ -e '${flag}' ] && [ "$1" = "-c" ] && [ "$3" = "serve" ]; then exec timeout 4 '${python}' "$@"; fi\nexec '${python}' "$@"\n`,
-    );
-    chmodSync(wrapper, 0o755);
-    writeFileSync(flag, "");
+    const { flag, wrapper } = crashingInterpreter(JSON.parse(settings)["schemaLsp.python.path"], "crash", false);
     writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(settings), "schemaLsp.python.path": wrapper }));
     const crashed = page.locator(".statusbar-item", { hasText: "crashed 5 times" });
     await crashed.first().waitFor({ timeout: 90_000 });
@@ -409,15 +419,7 @@ async function single() {
   await step("one crash: the server is restarted by itself and the status bar recovers", async () => {
     // The wrapper's first server dies four seconds after it starts; the restarted one lives.
     const settings = readFileSync(settingsFile, "utf8");
-    const python = JSON.parse(settings)["schemaLsp.python.path"];
-    const flag = path.join(path.dirname(workspace), "crash-once");
-    const wrapper = path.join(path.dirname(workspace), "crashing-once-python");
-    writeFileSync(
-      wrapper,
-      `#!/bin/sh\nif [ -e '${flag}' ] && [ "$1" = "-c" ] && [ "$3" = "serve" ]; then rm -f '${flag}'; exec timeout 4 '${python}' "$@"; fi\nexec '${python}' "$@"\n`,
-    );
-    chmodSync(wrapper, 0o755);
-    writeFileSync(flag, "");
+    const { wrapper } = crashingInterpreter(JSON.parse(settings)["schemaLsp.python.path"], "crash-once", true);
     const crashed = logCount("the server stopped unexpectedly; restarting (1 of 4)");
     const again = logCount("the server is running again");
     writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(settings), "schemaLsp.python.path": wrapper }));
