@@ -290,6 +290,7 @@ def _differences(args: argparse.Namespace, source: Source) -> list[SchemaDiffere
     from .diff import CompareOptions, compare, with_severities
     from .entities import parse_entities
     from .entities.discovery import find_entity_files
+    from .entities.modules import SearchPath
 
     settings = source.settings
     root = settings.project_root or Path.cwd()
@@ -303,7 +304,10 @@ def _differences(args: argparse.Namespace, source: Source) -> list[SchemaDiffere
             f"no model files found {where}: name files or folders "
             "(schema-lsp check src/app/models.py) or set entities in [tool.schema-lsp]"
         )
-    entities = parse_entities(files, roots=[root])
+    search_path = SearchPath.for_project(
+        root, python=settings.python, extra_paths=settings.extra_paths, files=files
+    )
+    entities = parse_entities(files, roots=[root], search_path=search_path)
     options = CompareOptions(  # a flag turns an option on; [tool.schema-lsp] may too
         unmapped_tables=args.unmapped_tables or settings.unmapped_tables,
         comments=args.comments or settings.comments,

@@ -35,7 +35,7 @@ from .columns import (
     read_call,
 )
 from .constraints import constraint_kind, read_table_item
-from .evaluate import Evaluator, Unresolvable
+from .evaluate import VALUE, ClassValue, Evaluator, Unresolvable
 from .model import Note
 from .resolve import Definition, External
 from .source import ParsedFile
@@ -85,6 +85,12 @@ class Attribute:
     annotation: ast.expr | None
     value: ast.expr | None
     declared_attr: bool = False
+    #: the class body it is written in
+    owner: ast.ClassDef | None = None
+    #: the value with a project helper call inlined (``inline.py``), once asked
+    expanded: ast.expr | None = None
+    #: why the helper call could not be followed
+    expand_error: str | None = None
 
 
 @dataclass
@@ -136,8 +142,12 @@ class DeclarativeReader:
         #: ``_is_relationship`` by ``id`` of an annotation kept alive in ``_annotations``
         self._relationships: dict[int, bool] = {}
         self._mros: dict[Definition, list[Definition]] = {}
+        self._tablename_errors: dict[Definition, str] = {}
+        #: a class body's plain assignments, by id of its ClassDef (``_scope_of``)
+        self._scopes: dict[int, dict[str, ast.expr]] = {}
         #: classes that look mapped but could not be read (no entity to attach them to)
         self.notes: list[Note] = []
+        evaluator.class_attribute = self._class_attribute
 
     def close(self) -> None:
         """Drop every cache. The reader's caches and callbacks refer to each other and to
@@ -146,12 +156,16 @@ class DeclarativeReader:
         for cache in (self._infos, self._bases, self._annotations, self._relationships):
             cache.clear()
         self._mros.clear()
+        self._scopes.clear()
+        self._tablename_errors.clear()
         self.evaluator.close()
         self.context.local_names.clear()
         self.context._kinds.clear()
         self.context.table_of = _closed  # these were bound to self: a cycle
         self.context.column_name_of = _closed
         self.context.metadata_of = _closed
+        self.evaluator.class_attribute = None
+        self.evaluator.class_scope = None
 
     # -- facts about classes ------------------------------------------------------------
 
@@ -243,9 +257,9 @@ class DeclarativeReader:
             info.unmapped_reason = "__table__ is read as an imperative Table"
             return None
         if explicit is not None:
-            name = self._tablename_value(explicit, node.name)
+            name = self._tablename_value(explicit, info.definition)
             if name is None:
-                info.unmapped_reason = "its __tablename__ is computed"
+                info.unmapped_reason = self._tablename_reason(info.definition)
                 return None
             info.own_table = True
             return name, schema
@@ -255,9 +269,9 @@ class DeclarativeReader:
             if attribute.declared_attr or not from_mapped:
                 own_columns = [a for a in info.attributes if a.key not in _SKIPPED_ATTRIBUTES]
                 if info.parent is None or own_columns:
-                    name = self._tablename_value(attribute, node.name)
+                    name = self._tablename_value(attribute, info.definition)
                     if name is None:
-                        info.unmapped_reason = "its __tablename__ is computed"
+                        info.unmapped_reason = self._tablename_reason(info.definition)
                         return None
                     info.own_table = True
                     return name, schema
@@ -290,16 +304,91 @@ class DeclarativeReader:
                 return found[0], found[1] or parent.table is not None
         return None
 
-    def _tablename_value(self, attribute: Attribute, class_name: str) -> str | None:
-        if attribute.declared_attr:
-            return _computed_tablename(self.evaluator, attribute.file, attribute.value, class_name)
-        if attribute.value is None:
-            return None
+    def _tablename_value(self, attribute: Attribute, definition: Definition) -> str | None:
+        """A ``__tablename__``: a value, or a ``declared_attr`` function evaluated with
+        ``cls`` standing for the mapped class (its name, a regex from another module...)."""
         try:
-            value = self.evaluator.value(attribute.file, attribute.value)
-        except Unresolvable:
-            return _computed_tablename(self.evaluator, attribute.file, attribute.value, class_name)
-        return value if isinstance(value, str) else None
+            return self._tablename(attribute, definition)
+        except Unresolvable as exc:
+            self._tablename_errors[definition] = str(exc)
+            return None
+
+    def _tablename(self, attribute: Attribute, definition: Definition) -> str | None:
+        node = definition.node
+        assert isinstance(node, ast.ClassDef)
+        function = attribute.statement
+        if attribute.declared_attr and isinstance(function, ast.FunctionDef):
+            cls = self._cls_name(definition, function)
+            expression = self.evaluator.inliner.inline_body(
+                attribute.file, function, {cls.id: cls}, function
+            )
+            value = self.evaluator.value(attribute.file, expression)
+        elif attribute.value is None:
+            return None
+        else:
+            value = self._class_value(attribute)
+        if not isinstance(value, str):
+            raise Unresolvable(f"it is a {type(value).__name__}, not a string")
+        return value
+
+    def _cls_name(self, definition: Definition, function: ast.FunctionDef) -> ast.Name:
+        """The first parameter of a ``declared_attr`` (``cls``) as a name standing for the
+        mapped class being read."""
+        node = definition.node
+        assert isinstance(node, ast.ClassDef)
+        parameters = [*function.args.posonlyargs, *function.args.args]
+        name = ast.Name(id=parameters[0].arg if parameters else "cls", ctx=ast.Load())
+
+        def attribute(attr: str) -> object:
+            return self._class_attribute(definition, attr)
+
+        setattr(name, VALUE, ClassValue(node.name, definition.qualname, attribute))
+        return name
+
+    def _class_value(self, attribute: Attribute) -> object:
+        """The value of a class-body expression: names assigned earlier in the same body
+        (``source=__tablename__``) mean those values, as in a class namespace."""
+        previous = self.evaluator.class_scope
+        self.evaluator.class_scope = self._scope_of(attribute)
+        try:
+            assert attribute.value is not None
+            return self.evaluator.value(attribute.file, attribute.value)
+        finally:
+            self.evaluator.class_scope = previous
+
+    def _scope_of(self, attribute: Attribute) -> dict[str, ast.expr]:
+        owner = attribute.owner
+        if owner is None:
+            return {}
+        scope = self._scopes.get(id(owner))
+        if scope is None:
+            scope = {}
+            for statement in _runtime_statements(owner.body):
+                target, value = _single_target(statement)
+                if target is not None and value is not None:
+                    scope[target] = value
+            self._scopes[id(owner)] = scope
+        return scope
+
+    def _class_attribute(self, definition: Definition, attr: str) -> object:
+        """``Model.attr`` / ``cls.attr`` as a value: ``__tablename__`` is the table the
+        class maps to; another attribute, a plain value assigned in the class or a base."""
+        if attr == "__tablename__":
+            info = self.info(definition)
+            if info.table is not None:
+                return info.table[0]
+            raise Unresolvable(f"the table name of {definition.name}")
+        found = self._find_attribute(definition, attr)
+        if found is None or found.value is None or found.declared_attr:
+            raise Unresolvable(f"{definition.name}.{attr}")
+        value = self._class_value(found)
+        if isinstance(value, (str, int, float, bool, type(None), tuple)):
+            return value
+        raise Unresolvable(f"{definition.name}.{attr} is not a plain value")
+
+    def _tablename_reason(self, definition: Definition) -> str:
+        why = self._tablename_errors.get(definition)
+        return f"its __tablename__ is computed: {why}" if why else "its __tablename__ is computed"
 
     def _schema(self, info: ClassInfo) -> str | None:
         options = self._table_options(info.definition)
@@ -464,9 +553,11 @@ class DeclarativeReader:
 
     def column_name_of(self, definition: Definition, key: str) -> str:
         attribute = self._find_attribute(definition, key)
-        if attribute is None or not isinstance(attribute.value, ast.Call):
+        if attribute is None:
             return key
-        call = attribute.value
+        call = self._expanded(attribute)
+        if not isinstance(call, ast.Call):
+            return key
         first = call.args[0] if call.args else None
         if isinstance(first, ast.Constant) and isinstance(first.value, str):
             return first.value
@@ -623,9 +714,44 @@ class DeclarativeReader:
                 excluded.update(self._mro(ancestor))
         return [d for d in order if d is info.definition or d not in excluded]
 
-    def _column(self, base: BaseInfo, attribute: Attribute, sqlmodel: bool) -> ColumnDraft | None:
-        file = attribute.file
+    def _expanded(self, attribute: Attribute) -> ast.expr | None:
+        """The attribute's value, with a call to a project helper replaced by the
+        expression it returns (``inline.py``); a helper that cannot be followed leaves the
+        call and records why in ``expand_error``."""
         value = attribute.value
+        if attribute.expanded is not None or attribute.expand_error is not None:
+            return attribute.expanded or value
+        if (
+            not isinstance(value, ast.Call)
+            or self.evaluator.inliner.function_of(attribute.file, value) is None
+        ):
+            return value
+        if sqlalchemy_callee(self.evaluator.resolver, attribute.file, value) is not None:
+            return value  # a forwarding wrapper: read as the call it forwards to
+        previous = self.evaluator.class_scope
+        self.evaluator.class_scope = self._scope_of(attribute)
+        try:
+            attribute.expanded = self.evaluator.inliner.inline(attribute.file, value)
+        except Unresolvable as exc:
+            attribute.expand_error = f"made by {ast.unparse(value.func)[:40]}(...): {exc}"
+            return value
+        finally:
+            self.evaluator.class_scope = previous
+        return attribute.expanded
+
+    def _column(self, base: BaseInfo, attribute: Attribute, sqlmodel: bool) -> ColumnDraft | None:
+        previous = self.evaluator.class_scope
+        self.evaluator.class_scope = self._scope_of(attribute)
+        try:
+            return self._read_column(base, attribute, sqlmodel)
+        finally:
+            self.evaluator.class_scope = previous
+
+    def _read_column(
+        self, base: BaseInfo, attribute: Attribute, sqlmodel: bool
+    ) -> ColumnDraft | None:
+        file = attribute.file
+        value = self._expanded(attribute)
         key_range = file.range(attribute.target)
         statement_range = file.range(attribute.statement)
         callee = self.evaluator.callee(file, value) if isinstance(value, ast.Call) else None
@@ -636,6 +762,13 @@ class DeclarativeReader:
                 callee, wrapper = through
         if isinstance(callee, External) and callee.name.rpartition(".")[2] in NOT_COLUMNS:
             return None
+        if attribute.expand_error is not None and not attribute.declared_attr:
+            # a helper we cannot follow: a column we cannot see, never an absent one
+            if attribute.annotation is None and sqlmodel:
+                return None  # pydantic makes fields of annotated names only
+            if attribute.annotation is not None and _is_classvar(attribute.annotation):
+                return None
+            return self._unknown_column(attribute, attribute.expand_error, opaque=True)
         annotation: AnnotationInfo | None = None
         annotation_error: str | None = None
         if attribute.annotation is not None:
@@ -678,7 +811,9 @@ class DeclarativeReader:
                     return self._unknown_column(attribute, annotation_error)
                 return None
             if value is not None:
-                return self._unknown_column(attribute, f"made by {ast.unparse(value)[:60]}")
+                return self._unknown_column(
+                    attribute, f"made by {ast.unparse(value)[:60]}", opaque=True
+                )
         call = ColumnCall()
         if annotation is not None and not legacy:
             for meta in annotation.metas:
@@ -724,7 +859,11 @@ class DeclarativeReader:
             raise cached
         return cached
 
-    def _unknown_column(self, attribute: Attribute, reason: str) -> ColumnDraft:
+    def _unknown_column(
+        self, attribute: Attribute, reason: str, *, opaque: bool = False
+    ) -> ColumnDraft:
+        """A column whose details are unknown; ``opaque``: made by code the parser cannot
+        follow, so even its name, keys and indexes are (``definition`` unresolved)."""
         file = attribute.file
         column = ColumnDraft(
             key=attribute.key,
@@ -733,6 +872,8 @@ class DeclarativeReader:
             statement_range=file.range(attribute.statement),
         )
         column.unresolved.update({"type", "nullable", "default", "autoincrement", "comment"})
+        if opaque:
+            column.unresolved.add("definition")
         column.notes.append(
             Note(f"not checked: column {attribute.key} ({reason})", file.range(attribute.target))
         )
@@ -837,13 +978,22 @@ class DeclarativeReader:
                         statement,
                         statement.annotation,
                         statement.value,
+                        owner=node,
                     )
                 )
             elif isinstance(statement, ast.Assign):
                 for target in statement.targets:
                     if isinstance(target, ast.Name):
                         attributes.append(
-                            Attribute(target.id, file, target, statement, None, statement.value)
+                            Attribute(
+                                target.id,
+                                file,
+                                target,
+                                statement,
+                                None,
+                                statement.value,
+                                owner=node,
+                            )
                         )
             elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 if not any(_is_declared_attr(d) for d in statement.decorator_list):
@@ -858,6 +1008,7 @@ class DeclarativeReader:
                         statement.returns,
                         returned,
                         declared_attr=True,
+                        owner=node,
                     )
                 )
         # A later statement for the same name replaces an earlier one in its first place,
@@ -975,91 +1126,13 @@ def _runtime_statements(body: list[ast.stmt]) -> list[ast.stmt]:
     return result
 
 
-def _regex_sub(
-    evaluator: Evaluator, file: ParsedFile, call: ast.Call, class_name: str
-) -> str | None:
-    """``PATTERN.sub(r"_\1", cls.__name__)`` with ``PATTERN = re.compile("...")``, or
-    ``re.sub("...", r"_\1", cls.__name__)``: the snake-case idiom of table names."""
-    import re
-
-    func = call.func
-    if not isinstance(func, ast.Attribute) or func.attr != "sub":
-        return None
-    args = list(call.args)
-    pattern: str | None = None
-    owner = evaluator.resolver.resolve(file, func.value)
-    if isinstance(owner, External) and owner.name == "re" and len(args) == 3:
-        pattern_node = args.pop(0)
-        try:
-            value = evaluator.value(file, pattern_node)
-        except Unresolvable:
-            return None
-        pattern = value if isinstance(value, str) else None
-    elif isinstance(owner, Definition) and isinstance(owner.node, ast.Call):
-        compile_ref = evaluator.callee(owner.file, owner.node)
-        if (
-            isinstance(compile_ref, External)
-            and compile_ref.name == "re.compile"
-            and len(owner.node.args) == 1
-            and not owner.node.keywords
-        ):
-            try:
-                value = evaluator.value(owner.file, owner.node.args[0])
-            except Unresolvable:
-                return None
-            pattern = value if isinstance(value, str) else None
-    if pattern is None or len(args) != 2 or call.keywords:
-        return None
-    try:
-        replacement = evaluator.value(file, args[0])
-    except Unresolvable:
-        return None
-    subject = _computed_tablename(evaluator, file, args[1], class_name)
-    if not isinstance(replacement, str) or subject is None:
-        return None
-    try:
-        return re.sub(pattern, replacement, subject)
-    except re.error:
-        return None
-
-
-def _computed_tablename(
-    evaluator: Evaluator, file: ParsedFile, node: ast.expr | None, class_name: str
-) -> str | None:
-    """The common ``declared_attr`` bodies: ``cls.__name__``, ``.lower()``, string
-    literals joined with ``+`` or in an f-string."""
-    if node is None:
-        return None
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.Attribute) and node.attr == "__name__":
-        return class_name
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
-        return _regex_sub(evaluator, file, node, class_name)
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args:
-        inner = _computed_tablename(evaluator, file, node.func.value, class_name)
-        if inner is None:
-            return None
-        if node.func.attr == "lower":
-            return inner.lower()
-        if node.func.attr == "upper":
-            return inner.upper()
-        return None
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left = _computed_tablename(evaluator, file, node.left, class_name)
-        right = _computed_tablename(evaluator, file, node.right, class_name)
-        return None if left is None or right is None else left + right
-    if isinstance(node, ast.JoinedStr):
-        parts = []
-        for value in node.values:
-            if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                parts.append(value.value)
-            elif isinstance(value, ast.FormattedValue) and value.conversion == -1:
-                inner = _computed_tablename(evaluator, file, value.value, class_name)
-                if inner is None:
-                    return None
-                parts.append(inner)
-            else:
-                return None
-        return "".join(parts)
-    return None
+def _single_target(statement: ast.stmt) -> tuple[str | None, ast.expr | None]:
+    if (
+        isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and isinstance(statement.targets[0], ast.Name)
+    ):
+        return statement.targets[0].id, statement.value
+    if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+        return statement.target.id, statement.value
+    return None, None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import logging
-import sys
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,17 +21,12 @@ from .declarative import DeclarativeReader, Extension
 from .evaluate import Evaluator
 from .imperative import read_tables
 from .model import EntitySchema, Note, object_key
+from .modules import PARSED_MODULES, ModuleFinder, SearchPath, is_modelled, source_roots
 from .resolve import Resolver
 from .source import ParsedFile, module_name, parse_source
 from .tables import TableDraft, finish
 
 _log = logging.getLogger(__name__)
-
-#: Top-level packages never looked up in the workspace by suffix.
-_OUTSIDE = frozenset(
-    {"sqlalchemy", "sqlmodel", "typing_extensions", "alembic", "pydantic"}
-    | set(getattr(sys, "stdlib_module_names", ()))
-)
 
 
 @dataclass
@@ -52,11 +47,25 @@ class WorkspaceIndex:
 
     ``roots`` are the directories module names are relative to (``app/models/base.py``
     under root ``.`` is ``app.models.base``); an import that matches no module exactly is
-    also looked up by its dotted suffix, for projects with a ``src/`` layout.
+    also looked up by its dotted suffix, for projects with a ``src/`` layout, and then on
+    ``search_path`` (default: the roots and their ``src/``), where a module found is parsed
+    from disk (``modules.py``).
     """
 
-    def __init__(self, roots: Iterable[str | Path] = ()) -> None:
+    def __init__(
+        self, roots: Iterable[str | Path] = (), search_path: SearchPath | None = None
+    ) -> None:
         self.roots = tuple(str(Path(root)) for root in roots)
+        if search_path is None:
+            search_path = SearchPath(
+                tuple(folder for root in self.roots for folder in source_roots(Path(root)))
+            )
+        self.search_path = search_path
+        self._finder = ModuleFinder(search_path)
+        #: absolute path -> the key of a workspace file (keys are paths as given)
+        self._absolute: dict[str, str] = {}
+        #: absolute path -> (module, parse) of the outside modules read from disk
+        self._outside: dict[str, tuple[str, ParsedFile]] = {}
         self._files: dict[str, ParsedFile] = {}
         self._modules: dict[str, str] = {}  # module -> path
         self._errors: dict[str, str] = {}
@@ -86,6 +95,7 @@ class WorkspaceIndex:
             self._modules.pop(old.module, None)
         self._files[key] = parsed
         self._modules[parsed.module] = key
+        self._absolute[os.path.abspath(key)] = key
         self._invalidate(key, parsed.module)
         if parsed.metadata_assignments or (old is not None and old.metadata_assignments):
             self._built.clear()  # a base's metadata changed: every model may be affected
@@ -104,6 +114,7 @@ class WorkspaceIndex:
         key = str(path)
         parsed = self._files.pop(key, None)
         self._errors.pop(key, None)
+        self._absolute.pop(os.path.abspath(key), None)
         if parsed is not None:
             if self._modules.get(parsed.module) == key:
                 del self._modules[parsed.module]
@@ -113,6 +124,22 @@ class WorkspaceIndex:
 
     def parsed(self, path: str | Path) -> ParsedFile | None:
         return self._files.get(str(path))
+
+    def module_changed(self, path: str | Path) -> set[str]:
+        """A file that is not a model file changed on disk (or appeared, or went): if an
+        entity was built through it (a base, a mixin, a helper module), forget its parse
+        and rebuild what used it. Returns the workspace files whose entities may change."""
+        absolute = os.path.abspath(str(path))
+        PARSED_MODULES.forget(absolute)
+        self._finder.forget()
+        outside = self._outside.pop(absolute, None)
+        module = outside[0] if outside is not None else self._module_of(str(path))
+        if outside is None and not module:
+            return set()
+        names = _suffixes(module)
+        affected = {p for p, built in self._built.items() if names & built.touched}
+        self._invalidate(str(path), module)
+        return affected
 
     def syntax_error(self, path: str | Path) -> str | None:
         """The current syntax error of a file whose last good parse is in use, if any."""
@@ -201,17 +228,40 @@ class WorkspaceIndex:
         if module not in self._lookups:
             self._lookups[module] = self._lookup_module(module)
         path = self._lookups[module]
-        return self._files.get(path) if path is not None else None
+        if path is None:
+            return None
+        found = self._files.get(path)
+        if found is not None:
+            return found
+        outside = self._outside.get(path)
+        return outside[1] if outside is not None else None
 
     def _lookup_module(self, module: str) -> str | None:
+        """A workspace file (by module name, or by dotted suffix for a ``src/`` layout),
+        else a file on the search path, parsed from disk."""
         path = self._modules.get(module)
         if path is not None:
             return path
-        if module.partition(".")[0] in _OUTSIDE:
+        if is_modelled(module):
             return None
         suffix = "." + module
         matches = [m for m in self._modules if m.endswith(suffix)]
-        return self._modules[matches[0]] if len(matches) == 1 else None
+        if len(matches) == 1:
+            return self._modules[matches[0]]
+        found = self._finder.find(module)
+        if found is None:
+            return None
+        absolute = os.path.abspath(found)
+        if absolute in self._absolute:  # a workspace file under another module name
+            return self._absolute[absolute]
+        known = self._outside.get(absolute)
+        if known is not None and known[0] == module:
+            return absolute
+        parsed = PARSED_MODULES.get(Path(absolute), module)
+        if parsed is None or not parsed.ok:
+            return None
+        self._outside[absolute] = (module, parsed)
+        return absolute
 
     def _build(self) -> None:
         stale = [(p, f) for p, f in self._files.items() if p not in self._built]
@@ -416,9 +466,12 @@ def _fill_foreign_key_types(
 
 
 def parse_entities(
-    paths: Iterable[str | Path], roots: Iterable[str | Path] = ()
+    paths: Iterable[str | Path],
+    roots: Iterable[str | Path] = (),
+    search_path: SearchPath | None = None,
 ) -> list[EntitySchema]:
-    """Entities declared by the given files (a one-shot WorkspaceIndex)."""
-    index = WorkspaceIndex(roots)
+    """Entities declared by the given files (a one-shot WorkspaceIndex); imports that
+    leave them are followed on ``search_path`` (see ``WorkspaceIndex``)."""
+    index = WorkspaceIndex(roots, search_path)
     index.load(paths)
     return index.entities()
