@@ -21,7 +21,7 @@ from typing import Literal, TypeVar
 
 from .allocation import collector_paused
 from .defaults import compare_defaults, is_automatic_default
-from .entities.model import EntitySchema, SourceRange, object_key
+from .entities.model import EntitySchema, Note, SourceRange, object_key
 from .schema import (
     CheckConstraintSchema,
     ColumnSchema,
@@ -136,6 +136,16 @@ class CompareOptions:
     unmapped_tables: bool = False
     comments: bool = False
     check_constraints: bool = False
+
+
+def unread_differences(notes: Iterable[Note]) -> list[SchemaDifference]:
+    """A ``not_checked`` difference per note that belongs to no entity (a class that looks
+    mapped but could not be read): what was skipped is said, never silent. ``table`` is
+    empty: the class's table is what could not be known."""
+    return [
+        SchemaDifference("not_checked", "", note.message, note.range, KINDS["not_checked"].severity)
+        for note in notes
+    ]
 
 
 def compare(

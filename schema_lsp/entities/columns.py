@@ -19,7 +19,7 @@ from ..schema import ComputedSchema, IdentitySchema, TypeSpec
 from .evaluate import ColumnMeta, Evaluator, Placeholder, Unresolvable
 from .model import Note, SourceRange
 from .resolve import Definition, External
-from .source import ParsedFile
+from .source import SYNTHETIC, ParsedFile
 from .tables import ColumnDraft, ConstraintDraft, ForeignKeyDraft
 from .wrappers import Wrapper, sqlalchemy_callee
 
@@ -387,6 +387,8 @@ def _memo(
 ) -> _T:
     """The same expression text means the same thing anywhere in one module: evaluate it
     once per module (types and defaults repeat across the classes of a models file)."""
+    if getattr(argument.node, SYNTHETIC, False):
+        return compute(evaluator, argument)  # a helper's copy: its names have other scopes
     key = (kind, id(argument.file), argument.file.text(argument.node))
     memo = evaluator.memo
     if key not in memo:

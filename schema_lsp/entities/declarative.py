@@ -110,6 +110,8 @@ class ClassInfo:
     table_call: ast.Call | None = None
     #: set when the base is outside the workspace: said once on the entity
     base_note: str | None = None
+    #: bases written in the class that could not be found (nor known as a library's)
+    unknown_bases: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -183,7 +185,7 @@ class DeclarativeReader:
             k.arg == "table" and isinstance(k.value, ast.Constant) and k.value.value is True
             for k in node.keywords
         )
-        unknown_bases: list[str] = []
+        unknown_bases = info.unknown_bases
         for base_node in node.bases:
             ref = self.evaluator.resolver.resolve(definition.file, base_node)
             if ref is None or (
@@ -233,8 +235,8 @@ class DeclarativeReader:
             # is still checked; the base's conventions and type map are unknown.
             info.base = BaseInfo("sqlalchemy", metadata=unknown_metadata(), outside=True)
             info.base_note = (
-                f"the base class {', '.join(unknown_bases)} is outside the workspace: "
-                "constraint names and types from annotations"
+                f"what the base class {', '.join(unknown_bases)} decides (constraint names, "
+                f"types from annotations, columns and keys it adds): {_NOT_FOUND}"
             )
         if info.base is None or info.is_base or info.abstract:
             return info
@@ -600,10 +602,20 @@ class DeclarativeReader:
                 continue
             try:
                 draft = self._read_class(info)
-            except Unresolvable:
+            except Unresolvable as exc:
+                self.notes.append(
+                    Note(f"not checked: class {name} ({exc})", file.class_name_range(node))
+                )
                 continue
-            except Exception:  # a parser bug must cost one class, never the whole check
+            except Exception as exc:  # a parser bug must cost one class, never the whole check
                 _log.exception("could not read class %s in %s", name, file.path)
+                self.notes.append(
+                    Note(
+                        f"not checked: class {name} (schema-lsp failed to read it: "
+                        f"{type(exc).__name__}; please report this)",
+                        file.class_name_range(node),
+                    )
+                )
                 continue
             if info.own_table:
                 results.append(draft)
@@ -679,8 +691,20 @@ class DeclarativeReader:
         if not info.base.metadata.schema_known:
             draft.unresolved.add("table.schema")
         draft.reflected = self._reflected(info)
+        unknown = [
+            name
+            for source in self._column_sources(info)
+            if source is not info.definition
+            for name in self.info(source).unknown_bases
+        ] + ([] if info.base_note else info.unknown_bases)
         if info.base_note is not None:
             draft.note(info.base_note, draft.range)
+        elif unknown:
+            names = ", ".join(dict.fromkeys(unknown))
+            draft.note(f"the columns, keys and indexes {names} may add: {_NOT_FOUND}", draft.range)
+        if info.base_note is not None or unknown:
+            # a class we cannot read may add to the table: nothing is missing from the model
+            draft.unresolved.update(("table.columns", *_TABLE_LEVEL))
         sqlmodel = info.base.kind == "sqlmodel"
         chosen: dict[str, Attribute] = {}
         sources = self._column_sources(info)
@@ -912,6 +936,15 @@ class DeclarativeReader:
         attribute = self._table_args(info.definition)
         if attribute is None or attribute.value is None:
             return
+        previous = self.evaluator.class_scope
+        self.evaluator.class_scope = self._scope_of(attribute)
+        try:
+            self._read_table_items(info, draft, attribute)
+        finally:
+            self.evaluator.class_scope = previous
+
+    def _read_table_items(self, info: ClassInfo, draft: TableDraft, attribute: Attribute) -> None:
+        assert attribute.value is not None
         value = attribute.value
         file = attribute.file
         if isinstance(value, ast.Name):
@@ -1038,6 +1071,11 @@ class DeclarativeReader:
         return result if len(result) == len(attributes) else attributes
 
 
+#: Why a name could not be read, and what the user can do about it.
+_NOT_FOUND = (
+    "it is neither in the files checked nor importable from the project "
+    "(set `python` to the project's interpreter, or `extra_paths`)"
+)
 _TABLE_LEVEL = (
     "table.indexes",
     "table.unique_constraints",

@@ -309,6 +309,11 @@ class Evaluator:
         if isinstance(expr, ast.Attribute):
             if self.resolver.resolve(file, expr) is not None:
                 return self.named_value(file, expr, depth + 1)
+            holder = self.resolver.resolve(file, expr.value)
+            if isinstance(holder, Definition) and isinstance(holder.node, ast.ClassDef):
+                if self.class_attribute is None:
+                    raise Unresolvable(f"{_text(expr)}")
+                return self.class_attribute(holder, expr.attr)
             owner = self.value(file, expr.value, depth + 1)
             return _attribute(owner, expr.attr)
         if isinstance(expr, ast.Call):
@@ -881,6 +886,8 @@ def _nested_repeat(items: Any, inside: bool) -> bool:
             if _nested_repeat(list(argument[-1]), inside):
                 return True
         elif name == "BRANCH":
+            if inside:
+                return True  # alternatives under a quantifier: ``(a|aa)+`` backtracks too
             if any(_nested_repeat(list(branch), inside) for branch in argument[1]):
                 return True
         elif name in ("ASSERT", "ASSERT_NOT"):

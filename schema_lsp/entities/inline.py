@@ -21,13 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 from .evaluate import Unresolvable
 from .resolve import SCOPE, Definition
+from .source import SYNTHETIC
 
 if TYPE_CHECKING:
     from .evaluate import Evaluator
     from .source import ParsedFile
 
-#: Set on every node a helper's body was copied into (its position is the call's).
-SYNTHETIC = "_schema_lsp_synthetic"
 #: Statements and copied nodes one inlining may cost, helpers within helpers included.
 MAX_STEPS = 5000
 #: Helpers calling helpers, at most this deep.

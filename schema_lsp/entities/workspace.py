@@ -20,7 +20,7 @@ from ..allocation import collector_paused
 from .declarative import DeclarativeReader, Extension
 from .evaluate import Evaluator
 from .imperative import read_tables
-from .model import EntitySchema, Note, object_key
+from .model import EntitySchema, Note, SourceRange, object_key
 from .modules import PARSED_MODULES, ModuleFinder, SearchPath, is_modelled, source_roots
 from .resolve import Resolver
 from .source import ParsedFile, module_name, parse_source
@@ -164,6 +164,12 @@ class WorkspaceIndex:
         key = str(path)
         return [e for e in self.entities() if e.range.path == key]
 
+    def notes(self) -> list[Note]:
+        """Notes that belong to no entity, in every file: classes that look mapped but
+        could not be read, files the parser failed on."""
+        self.entities()
+        return [note for built in self._built.values() for note in built.notes]
+
     def notes_in(self, path: str | Path) -> list[Note]:
         """Notes about a file that belong to no entity (a class that looks mapped but
         whose table could not be determined), plus the notes of its entities."""
@@ -275,14 +281,18 @@ class WorkspaceIndex:
         evaluator = Evaluator(resolver)
         reader = DeclarativeReader(evaluator, self._metadata_assignments())
         drafts: list[TableDraft | Extension] = []
+        failure: Note | None = None
         try:
             drafts.extend(reader.read_file(parsed))
             drafts.extend(read_tables(reader.context, parsed))
-        except Exception:  # RecursionError on absurd nesting, or a parser bug
+        except Exception as exc:  # RecursionError on absurd nesting, or a parser bug
             _log.exception("could not read entities of %s", parsed.path)
+            failure = _failure_note(parsed, "the models of this file", exc)
         finally:
             reader.close()
         built = _Built(set(resolver.touched), notes=list(reader.notes))
+        if failure is not None:
+            built.notes.append(failure)
         for draft in drafts:
             table = draft.draft if isinstance(draft, Extension) else draft
             if table.reflected is not None:
@@ -299,15 +309,21 @@ class WorkspaceIndex:
             if isinstance(draft, Extension):
                 try:
                     built.extensions.append((draft.table, finish(draft.draft)))
-                except Exception:
+                except Exception as exc:
                     _log.exception(
                         "could not finish a subclass of %s in %s", table_key, parsed.path
+                    )
+                    built.notes.append(
+                        _failure_note(parsed, f"a subclass of {table[0]}", exc, table.range)
                     )
             if isinstance(draft, TableDraft):
                 try:
                     built.entities.append(finish(draft))
-                except Exception:
+                except Exception as exc:
                     _log.exception("could not finish table %s in %s", draft.name, parsed.path)
+                    built.notes.append(
+                        _failure_note(parsed, f"table {draft.name}", exc, draft.range)
+                    )
         return built
 
     def _merge(self) -> list[EntitySchema]:
@@ -359,6 +375,16 @@ class WorkspaceIndex:
             result.append(filled)
         self._filled = cache
         return result
+
+
+def _failure_note(
+    parsed: ParsedFile, what: str, error: Exception, where: SourceRange | None = None
+) -> Note:
+    """A parser failure is said where it happened, never turned into silence (a check
+    that read nothing must not say the models are in sync)."""
+    where = where or SourceRange(parsed.path, 0, 0, 0, 0)
+    reason = f"schema-lsp failed to read them: {type(error).__name__}; please report this"
+    return Note(f"not checked: {what} ({reason})", where)
 
 
 def _is_under(path: str, root: str) -> bool:
@@ -472,6 +498,15 @@ def parse_entities(
 ) -> list[EntitySchema]:
     """Entities declared by the given files (a one-shot WorkspaceIndex); imports that
     leave them are followed on ``search_path`` (see ``WorkspaceIndex``)."""
+    return parse_workspace(paths, roots, search_path)[0]
+
+
+def parse_workspace(
+    paths: Iterable[str | Path],
+    roots: Iterable[str | Path] = (),
+    search_path: SearchPath | None = None,
+) -> tuple[list[EntitySchema], list[Note]]:
+    """``parse_entities`` and the notes that belong to no entity (what was skipped)."""
     index = WorkspaceIndex(roots, search_path)
     index.load(paths)
-    return index.entities()
+    return index.entities(), index.notes()
