@@ -239,7 +239,7 @@ def build_column(
     key_range: SourceRange,
     statement_range: SourceRange | None,
     annotation: AnnotationInfo | None,
-    annotation_type: Callable[[AnnotationInfo], TypeSpec | None] | None,
+    annotation_type: Callable[[AnnotationInfo], Any] | None,
     legacy: bool,
 ) -> ColumnDraft:
     """A column draft from merged call arguments and the annotation, if any."""
@@ -290,7 +290,12 @@ def build_column(
         # With a ForeignKey and no explicit type, SQLAlchemy ignores the annotation's type
         # and copies the referred column's (filled in once every table is known).
         try:
-            draft.sa_type = annotation_type(annotation)
+            found = annotation_type(annotation)
+            if isinstance(found, tuple):
+                draft.sa_type, variants = found
+                draft.type_variants = dict(variants)
+            else:
+                draft.sa_type = found
         except Unresolvable as exc:
             draft.unresolved.add("type")
             note(f"the type of {key} ({exc})")

@@ -108,8 +108,20 @@ class Placeholder:
     __sa_qualname__ = ""
 
 
+class StaticObject:
+    """A value the evaluator stands in for (``cls`` of a ``declared_attr``, ``self`` and
+    ``dialect`` of a type's ``load_dialect_impl``): it answers its attributes and methods
+    itself, raising Unresolvable for what it does not know."""
+
+    def get(self, attr: str) -> Any:
+        raise Unresolvable(attr)
+
+    def method(self, attr: str) -> Any:
+        raise Unresolvable(f"{attr}()")
+
+
 @dataclass(frozen=True)
-class ClassValue:
+class ClassValue(StaticObject):
     """``cls`` inside a ``declared_attr`` body: the mapped class being read. Its
     ``__name__`` is known; other attributes are asked of ``attribute`` (the reader knows
     the class's table name), which raises Unresolvable for what it does not know."""
@@ -189,6 +201,7 @@ class Evaluator:
         self._enums: dict[str, type[enum.Enum] | None] = {}
         self._placeholders: dict[str, type] = {}
         self._aliases: dict[Definition, Any] = {}
+        self._decorators: dict[Definition, Any] = {}
         #: per-module results keyed by (kind, id(file), expression text): see columns._memo
         self.memo: dict[tuple[str, int, str], Any] = {}
         #: ``Model.attr`` of a mapped class (``Other.__tablename__``), answered by the
@@ -205,7 +218,7 @@ class Evaluator:
 
     def close(self) -> None:
         """Drop every cache (see ``DeclarativeReader.close``)."""
-        for kept in (self._enums, self._placeholders, self._aliases, self.memo):
+        for kept in (self._enums, self._placeholders, self._aliases, self._decorators, self.memo):
             kept.clear()
         self.resolver.close()
 
@@ -386,7 +399,7 @@ class Evaluator:
             if isinstance(ref.node, ast.ClassDef):
                 synthetic = self.enum_class(ref)
                 if synthetic is None:
-                    raise Unresolvable(f"{ref.name} is a custom class")
+                    return self.project_type(ref.file, None, ref)
                 return synthetic
             if isinstance(ref.node, ast.FunctionDef):
                 raise Unresolvable(f"{ref.name} is a function")
@@ -416,6 +429,8 @@ class Evaluator:
         if isinstance(ref, Definition) and isinstance(ref.node, ast.FunctionDef):
             # a project helper: the expression it returns, with the arguments in place
             return self.value(file, self.inliner.inline(file, expr), depth + 1)
+        if isinstance(ref, Definition) and isinstance(ref.node, ast.ClassDef):
+            return self.project_type(file, expr, ref)
         if ref is None and isinstance(expr.func, ast.Attribute):
             # a method of a value we built: ``String(5).with_variant(...)``, ``"x".lower()``,
             # ``PATTERN.sub(...)``
@@ -450,6 +465,27 @@ class Evaluator:
         return _bounded(result)
 
     # -- classes ------------------------------------------------------------------------
+
+    def project_type(self, file: ParsedFile, call: ast.Call | None, definition: Definition) -> Any:
+        """What a project ``TypeDecorator`` subclass creates in the database (``call``
+        None: the class named bare); any other project class is unknown."""
+        from .custom_types import decorator_chain, instantiate
+
+        chain = decorator_chain(self, definition)
+        if chain is None:
+            raise Unresolvable(f"{definition.name} is a custom class")
+        if call is not None:
+            return instantiate(self, file, call, definition, chain)
+        cached = self._decorators.get(definition)
+        if cached is None:
+            try:
+                cached = instantiate(self, file, None, definition, chain)
+            except Unresolvable as exc:
+                cached = exc
+            self._decorators[definition] = cached
+        if isinstance(cached, Unresolvable):
+            raise cached
+        return cached
 
     def enum_class(self, definition: Definition, depth: int = 0) -> type[enum.Enum] | None:
         """A look-alike of a workspace ``enum.Enum`` subclass (same name, member names and
@@ -776,7 +812,7 @@ def _with_constants(node: ast.expr, bindings: dict[str, Any]) -> ast.expr:
 
 def _attribute(owner: Any, attr: str) -> Any:
     """An attribute of a value the evaluator built (never of user objects)."""
-    if isinstance(owner, ClassValue):
+    if isinstance(owner, StaticObject):
         return owner.get(attr)
     if isinstance(owner, enum.Enum) and attr in ("value", "name"):
         return getattr(owner, attr)
@@ -789,6 +825,8 @@ def _attribute(owner: Any, attr: str) -> Any:
 
 def _method(owner: Any, attr: str) -> Any:
     """A method of a value the evaluator built that only computes a new value."""
+    if isinstance(owner, StaticObject):
+        return owner.method(attr)
     if type(owner).__module__.startswith("sqlalchemy."):
         if attr in _SAFE_METHODS:
             return getattr(owner, attr)

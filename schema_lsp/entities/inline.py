@@ -94,6 +94,21 @@ class Inliner:
         definition = Definition(file, function.name, function)
         return _Runner(self, file, definition, copier, budget, 0).run(function.body, dict(bindings))
 
+    def run_initializer(
+        self, file: ParsedFile, function: ast.FunctionDef, call: ast.Call, site: ast.AST
+    ) -> tuple[ast.Call | None, dict[str, ast.expr]]:
+        """A class's ``__init__`` called as ``call`` (its first argument standing for
+        ``self``): the ``super().__init__(...)`` call it makes, with its arguments in
+        place, and the ``self.<name> = ...`` values it sets."""
+        budget = _Budget()
+        copier = _Copier(file, site, budget)
+        env = _bind(function, call, copier)
+        definition = Definition(file, function.name, function)
+        runner = _InitRunner(self, file, definition, copier, budget, 0)
+        runner.self_name = function.args.args[0].arg if function.args.args else "self"
+        runner.run(function.body, env)
+        return runner.super_call, runner.attributes
+
 
 class _Copier:
     """Copies a helper's syntax with its parameters replaced and its names scoped."""
@@ -511,3 +526,47 @@ def _dict_remove(bound: ast.Dict, key: str) -> ast.Dict:
 
 
 InlineHook = Callable[["ParsedFile", ast.Call], ast.expr]
+
+
+class _InitRunner(_Runner):
+    """Walks an ``__init__``: records ``super().__init__(...)`` and ``self.x = ...``."""
+
+    self_name = "self"
+    super_call: ast.Call | None = None
+
+    def run(self, body: list[ast.stmt], env: dict[str, ast.expr]) -> ast.expr:
+        self.attributes: dict[str, ast.expr] = {}
+        return super().run(body, env)
+
+    def _expression_statement(self, value: ast.expr, env: dict[str, ast.expr]) -> None:
+        if isinstance(value, ast.Call) and _is_super_init(value, self.self_name):
+            args = [a for a in value.args if not _is_name(a, self.self_name)]
+            copied = self.copier.copy(
+                ast.Call(func=value.func, args=args, keywords=value.keywords), env
+            )
+            assert isinstance(copied, ast.Call)
+            self.super_call = copied
+            return
+        super()._expression_statement(value, env)
+
+    def _assign(self, target: ast.expr, value: ast.expr, env: dict[str, ast.expr]) -> None:
+        if isinstance(target, ast.Attribute) and _is_name(target.value, self.self_name):
+            self.attributes[target.attr] = self.copier.copy(value, env)
+            return
+        super()._assign(target, value, env)
+
+
+def _is_name(node: ast.expr, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
+
+
+def _is_super_init(call: ast.Call, self_name: str) -> bool:
+    """``super().__init__(...)``, ``super(C, self).__init__(...)`` or
+    ``Base.__init__(self, ...)``."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "__init__"):
+        return False
+    owner = func.value
+    if isinstance(owner, ast.Call) and _is_name(owner.func, "super"):
+        return True
+    return bool(call.args) and _is_name(call.args[0], self_name)

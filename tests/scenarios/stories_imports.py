@@ -232,6 +232,59 @@ from flask_sqlalchemy import SQLAlchemy
 db = SQLAlchemy()
 """
 
+TYPES = """\
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.types import TypeDecorator
+
+BigId = sa.BigInteger
+BigId = BigId().with_variant(sa.Integer, "sqlite")
+
+
+class JsonType(TypeDecorator):
+    impl = sa.Text
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(postgresql.JSONB())
+        return dialect.type_descriptor(self.impl)
+
+
+class Slug(sa.types.TypeDecorator):
+    impl = sa.String
+    cache_ok = True
+
+    def __init__(self, length=80, **kwargs):
+        super().__init__(length, **kwargs)
+
+
+class Uid(TypeDecorator):
+    impl = sa.String(36)
+    cache_ok = True
+"""
+
+CUSTOM_TYPES = """\
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from app.types import BigId, JsonType, Slug, Uid
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict: JsonType}
+
+
+class Article(Base):
+    __tablename__ = "article"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    body = mapped_column(JsonType)
+    extra: Mapped[dict]
+    slug = mapped_column(Slug())  # [slug]
+    title_slug = mapped_column(Slug(120))
+    uid = mapped_column(Uid, nullable=False)
+"""
+
 PROJ_FILES = {"proj/db/naming.py": NAMING, "proj/db/base.py": BASE}
 
 SCENARIOS = (
@@ -320,6 +373,25 @@ SCENARIOS = (
             Expect("SL001", "child", None, "parent_id"),
             Expect("SL120", "child", "name", "name"),
         ),
+    ),
+    Scenario(
+        "project_types_clean",
+        "TypeDecorator subclasses of another module (an impl class, an impl instance, an "
+        "__init__ passing its own length on, a load_dialect_impl giving JSONB on "
+        "PostgreSQL), one in the type_annotation_map, and T = T.with_variant(...): each "
+        "compared as the type it creates, nothing to report.",
+        CUSTOM_TYPES,
+        files={"app/types.py": TYPES},
+        files_given=False,
+    ),
+    Scenario(
+        "project_types_drift",
+        "The decorator's default length differs from the database's: found at the column.",
+        CUSTOM_TYPES,
+        files={"app/types.py": TYPES},
+        files_given=False,
+        database=changed(("mapped_column(Slug())  # [slug]", "mapped_column(Slug(60))  # [slug]")),
+        expect=(Expect("SL120", "article", "slug", "slug"),),
     ),
     Scenario(
         "flask_db_elsewhere",
