@@ -333,7 +333,9 @@ SCENARIOS = (
         files_given=False,
         needs=("sqlmodel",),
         database=changed(('ondelete="SET NULL"', 'ondelete="CASCADE"')),
-        expect=(Expect("SL182", "project_member", "fk_project_member_member_id_member", "member_id"),),
+        expect=(
+            Expect("SL182", "project_member", "fk_project_member_member_id_member", "member_id"),
+        ),
     ),
     Scenario(
         "column_helpers_clean",
@@ -351,7 +353,10 @@ SCENARIOS = (
         files={"app/columns.py": COLUMNS},
         files_given=False,
         database=changed(
-            ("credit: Mapped[float] = money(precision=14, nullable=True)", "credit: Mapped[float] = money(precision=10, nullable=False)"),
+            (
+                "credit: Mapped[float] = money(precision=14, nullable=True)",
+                "credit: Mapped[float] = money(precision=10, nullable=False)",
+            ),
             ('reference("account", index=True)', 'reference("account")'),
         ),
         expect=(
@@ -402,7 +407,9 @@ SCENARIOS = (
         files={"app/extensions.py": EXTENSIONS},
         files_given=False,
         needs=("flask_sqlalchemy",),
-        database=changed(('name="fk_session_token")', 'name="fk_session_token", ondelete="CASCADE")')),
+        database=changed(
+            ('name="fk_session_token")', 'name="fk_session_token", ondelete="CASCADE")')
+        ),
         expect=(Expect("SL182", "user_session", "fk_session_token", "token_fk"),),
     ),
     Scenario(
@@ -412,7 +419,9 @@ SCENARIOS = (
         files={"app/extensions.py": EXTENSIONS},
         files_given=False,
         needs=("flask_sqlalchemy",),
-        database=changed(('        db.Index("ix_user_session_started", "started"),  # [started_index]\n', "")),
+        database=changed(
+            ('        db.Index("ix_user_session_started", "started"),  # [started_index]\n', "")
+        ),
         expect=(Expect("SL160", "user_session", "ix_user_session_started", "started_index"),),
     ),
 )
