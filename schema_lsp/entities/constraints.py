@@ -43,7 +43,13 @@ def read_table_item(
     draft: TableDraft,
     local_column: LocalColumn,
 ) -> bool:
-    """Add one table-level object to the draft; False when ``node`` is not one."""
+    """Add one table-level object to the draft; False when ``node`` is not one. A call to
+    a project helper (``build_index(...)``) is read as the object it returns."""
+    if isinstance(node, ast.Call) and context.evaluator.inliner.function_of(file, node):
+        try:
+            node = context.evaluator.inliner.inline(file, node)
+        except Unresolvable:
+            return False
     kind = constraint_kind(context, file, node)
     if kind is None or not isinstance(node, ast.Call):
         return False

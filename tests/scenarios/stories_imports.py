@@ -128,7 +128,7 @@ COLUMN_HELPERS = """\
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from app.columns import money, reference
+from app.columns import index_on, money, reference
 
 
 class Base(DeclarativeBase):
@@ -145,6 +145,7 @@ class Account(Base):
 
 class Transfer(Base):
     __tablename__ = "transfer"
+    __table_args__ = (index_on(__tablename__, ["amount", "account_id"], unique=False),)  # [amount_index]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = reference("account", index=True)  # [account_id]
@@ -161,6 +162,11 @@ def money(precision: int = 12, *, nullable: bool = False):
     if precision > 12:
         kwargs["comment"] = "wide"
     return mapped_column(sa.Numeric(precision, 2), **kwargs)
+
+
+def index_on(table, columns, **kwargs):
+    name = f"ix_{table}_{'_'.join(columns)}"[:64]
+    return sa.Index(name, *columns, **kwargs)
 
 
 def reference(table, column="id", **kwargs):
@@ -340,7 +346,8 @@ SCENARIOS = (
     Scenario(
         "column_helpers_clean",
         "mapped_column helpers with defaults, an if on a parameter and kwargs edits "
-        "(setdefault, pop): fully checked, nothing to report.",
+        "(setdefault, pop), and an Index helper in __table_args__: fully checked, nothing "
+        "to report.",
         COLUMN_HELPERS,
         files={"app/columns.py": COLUMNS},
         files_given=False,
@@ -358,11 +365,13 @@ SCENARIOS = (
                 "credit: Mapped[float] = money(precision=10, nullable=False)",
             ),
             ('reference("account", index=True)', 'reference("account")'),
+            ('["amount", "account_id"], unique=False', '["amount", "account_id"], unique=True'),
         ),
         expect=(
             Expect("SL120", "account", "credit", "credit"),
             Expect("SL130", "account", "credit", "credit"),
             Expect("SL160", "transfer", "ix_transfer_account_id", "account_id"),
+            Expect("SL162", "transfer", "ix_transfer_amount_account_id", "amount_index"),
         ),
     ),
     Scenario(
