@@ -109,9 +109,7 @@ class ColumnContext:
         ref = self.evaluator.resolver.resolve(argument.file, target)
         if isinstance(ref, External):
             last = ref.name.rpartition(".")[2]
-            if last in _SCHEMA_ITEMS and (
-                ref.name.startswith("sqlalchemy") or ref.name.startswith("sqlmodel")
-            ):
+            if last in _SCHEMA_ITEMS and (ref.name.partition(".")[0] in ("sqlalchemy", "sqlmodel")):
                 return last
         return None
 
@@ -211,6 +209,8 @@ def type_specs(evaluator: Evaluator, argument: Argument) -> tuple[TypeSpec, dict
     from sqlalchemy.types import TypeEngine
 
     value = evaluator.value(argument.file, argument.node)
+    if getattr(value, "type_factory", False):  # a type class we model as a function
+        value = value()
     if isinstance(value, type) and issubclass(value, TypeEngine):
         try:
             value = value()

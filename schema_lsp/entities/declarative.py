@@ -45,15 +45,8 @@ from .wrappers import sqlalchemy_callee
 
 _log = logging.getLogger(__name__)
 #: Outside packages whose classes are never a model's unknown declarative base.
-_KNOWN_OUTSIDE = (
-    "sqlalchemy",
-    "sqlmodel",
-    "builtins",
-    "typing",
-    "abc",
-    "enum",
-    "dataclasses",
-    "pydantic",
+_KNOWN_OUTSIDE = frozenset(
+    {"sqlalchemy", "sqlmodel", "builtins", "typing", "abc", "enum", "dataclasses", "pydantic"}
 )
 _DECLARATIVE_BASES = ("DeclarativeBase", "DeclarativeBaseNoMeta")
 _SKIPPED_ATTRIBUTES = frozenset(
@@ -189,7 +182,7 @@ class DeclarativeReader:
         for base_node in node.bases:
             ref = self.evaluator.resolver.resolve(definition.file, base_node)
             if ref is None or (
-                isinstance(ref, External) and not ref.name.startswith(_KNOWN_OUTSIDE)
+                isinstance(ref, External) and ref.name.partition(".")[0] not in _KNOWN_OUTSIDE
             ):
                 unknown_bases.append(ast.unparse(base_node))
             if isinstance(ref, External):
@@ -983,6 +976,8 @@ class DeclarativeReader:
                 draft.unresolved.update(_TABLE_LEVEL)
         if isinstance(options, ast.Dict):
             for key, item in zip(options.keys, options.values, strict=False):
+                if isinstance(key, ast.Constant) and key.value == "extend_existing":
+                    draft.extend_existing = isinstance(item, ast.Constant) and item.value is True
                 if isinstance(key, ast.Constant) and key.value == "comment":
                     try:
                         comment = self.evaluator.value(file, item)

@@ -141,6 +141,8 @@ class ClassValue(StaticObject):
 def import_external(name: str) -> Any:
     """The real object an outside dotted name stands for, if it is one we may import."""
     if name.startswith("sqlmodel."):
+        if name.rpartition(".")[2] == "AutoString":
+            return auto_string
         name = _sqlmodel_equivalent(name)
     top = name.partition(".")[0]
     if top not in _IMPORTABLE:
@@ -186,11 +188,22 @@ VALUE = "_schema_lsp_value"
 
 
 def _sqlmodel_equivalent(name: str) -> str:
-    """SQLModel re-exports SQLAlchemy; its own string type is a VARCHAR (``AutoString``)."""
-    last = name.rpartition(".")[2]
-    if last == "AutoString":
-        return "sqlalchemy.String"
-    return f"sqlalchemy.{last}"
+    """SQLModel re-exports SQLAlchemy (its own ``AutoString``: see ``auto_string``)."""
+    return f"sqlalchemy.{name.rpartition('.')[2]}"
+
+
+def auto_string(length: int | None = None, **kwargs: Any) -> Any:
+    """SQLModel's ``AutoString``: a VARCHAR, ``VARCHAR(255)`` on MySQL/MariaDB when no
+    length is given (its ``load_dialect_impl``)."""
+    from sqlalchemy import String
+
+    declared = String(length, **kwargs)
+    if length is not None:
+        return declared
+    return declared.with_variant(String(255, **kwargs), "mysql")
+
+
+auto_string.type_factory = True  # type: ignore[attr-defined]
 
 
 class Evaluator:

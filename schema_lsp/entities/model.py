@@ -87,6 +87,8 @@ class EntitySchema:
     #: object keys whose name a naming convention made (SQLAlchemy shortens those, per
     #: dialect, when they are too long; ``for_dialect`` does the same)
     conventional_names: frozenset[str] = frozenset()
+    #: declared with ``extend_existing=True``: merged into another declaration of its table
+    extend_existing: bool = False
     _ranges: dict[str, SourceRange] = field(
         init=False, repr=False, compare=False, hash=False, default_factory=dict
     )

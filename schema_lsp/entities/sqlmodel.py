@@ -163,7 +163,7 @@ def _opaque(
 
 def _sqlmodel_type(
     context: ColumnContext, file: ParsedFile, info: AnnotationInfo, keywords: dict[str, ast.expr]
-) -> TypeSpec | None:
+) -> TypeSpec | tuple[TypeSpec, dict[str, TypeSpec]] | None:
     from sqlalchemy import (
         Boolean,
         Date,
@@ -196,7 +196,10 @@ def _sqlmodel_type(
         return spec_of(Enum(type_))
     if issubclass(type_, _STRING_LIKE):
         max_length = keyword("max_length")
-        return spec_of(String(max_length) if max_length else String())
+        if max_length:
+            return spec_of(String(max_length))
+        # an AutoString without a length is VARCHAR(255) on MySQL/MariaDB
+        return spec_of(String()), {"mysql": spec_of(String(255))}
     ordered: list[tuple[type, Any]] = [
         (float, Float),
         (bool, Boolean),

@@ -133,6 +133,8 @@ class TableDraft:
     #: why the table's definition comes from the database itself (``autoload_with=``,
     #: ``DeferredReflection``): then nothing written here says what it holds
     reflected: str | None = None
+    #: ``extend_existing=True``: adds to a table declared elsewhere in the workspace
+    extend_existing: bool = False
 
     def column(self, key_or_name: str) -> ColumnDraft | None:
         for column in self.columns:
@@ -383,6 +385,7 @@ def finish(draft: TableDraft) -> EntitySchema:
         dialect_options=tuple(dialect_options),
         dialect_types=tuple(dialect_types),
         conventional_names=frozenset(_conventional_keys(table, conventional)),
+        extend_existing=draft.extend_existing,
     )
 
 
