@@ -89,6 +89,8 @@ class ColumnContext:
     #: the MetaData a declarative class carries (``Table("t", Base.metadata, ...)``), as
     #: the declarative reader knows it (assignments to ``Base.metadata`` included)
     metadata_of: MetadataLookup = field(default=lambda _definition: None)
+    #: the mapped class whose body is being read (``ForeignKey(key)`` names its attribute)
+    current_class: Definition | None = None
     #: ``item_kind`` by node (the node kept with it, so its id cannot be reused)
     _kinds: dict[int, tuple[ast.expr, str | None]] = field(default_factory=dict)
 
@@ -486,6 +488,13 @@ def resolve_column_target(
 ) -> tuple[str | None, str, str] | None:
     """(schema, table, column) a foreign key points at, or None when unknown."""
     evaluator = context.evaluator
+    scope = evaluator.class_scope
+    current = context.current_class
+    if isinstance(node, ast.Name) and current is not None and scope and node.id in scope:
+        # ``ForeignKey(key)``: an attribute of the class being read (a self-reference)
+        table = context.table_of(current)
+        if table is not None:
+            return table[1], table[0], context.column_name_of(current, node.id)
     if isinstance(node, ast.Attribute):
         column_key = node.attr
         owner = node.value

@@ -161,6 +161,7 @@ class DeclarativeReader:
         self.context.metadata_of = _closed
         self.evaluator.class_attribute = None
         self.evaluator.class_scope = None
+        self.context.current_class = None
 
     # -- facts about classes ------------------------------------------------------------
 
@@ -711,6 +712,7 @@ class DeclarativeReader:
             for source in sources:
                 for attribute in self._declaration_order(self.info(source).attributes):
                     chosen.setdefault(attribute.key, attribute)
+        self.context.current_class = definition
         for key, attribute in chosen.items():
             if key in _SKIPPED_ATTRIBUTES:
                 continue
@@ -718,6 +720,7 @@ class DeclarativeReader:
             if column is not None:
                 draft.add_column(column)
         self._read_table_args(info, draft)
+        self.context.current_class = None
         return draft
 
     def _column_sources(self, info: ClassInfo) -> list[Definition]:

@@ -268,12 +268,23 @@ class Slug(sa.types.TypeDecorator):
 class Uid(TypeDecorator):
     impl = sa.String(36)
     cache_ok = True
+
+
+class Guid(TypeDecorator):
+    impl = sa.CHAR
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        return dialect.type_descriptor(sa.CHAR(32))
 """
 
 CUSTOM_TYPES = """\
+from typing import Optional
+
+import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from app.types import BigId, JsonType, Slug, Uid
+from app.types import BigId, Guid, JsonType, Slug, Uid
 
 
 class Base(DeclarativeBase):
@@ -289,6 +300,14 @@ class Article(Base):
     slug = mapped_column(Slug())  # [slug]
     title_slug = mapped_column(Slug(120))
     uid = mapped_column(Uid, nullable=False)
+    guid = mapped_column(Guid)
+
+
+class Node(Base):
+    __tablename__ = "node"
+
+    key: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    parent_key: Mapped[Optional[str]] = mapped_column(sa.String(40), sa.ForeignKey(key, name="fk_node_parent"))  # [parent_key]
 """
 
 PROJ_FILES = {"proj/db/naming.py": NAMING, "proj/db/base.py": BASE}
@@ -392,8 +411,9 @@ SCENARIOS = (
         "project_types_clean",
         "TypeDecorator subclasses of another module (an impl class, an impl instance, an "
         "__init__ passing its own length on, a load_dialect_impl giving JSONB on "
-        "PostgreSQL), one in the type_annotation_map, and T = T.with_variant(...): each "
-        "compared as the type it creates, nothing to report.",
+        "PostgreSQL, a CHAR(32) that PostgreSQL's type_descriptor makes VARCHAR(32)), one in "
+        "the type_annotation_map, T = T.with_variant(...) and a ForeignKey naming its own "
+        "class's attribute: each compared as what it creates, nothing to report.",
         CUSTOM_TYPES,
         files={"app/types.py": TYPES},
         files_given=False,
@@ -404,8 +424,14 @@ SCENARIOS = (
         CUSTOM_TYPES,
         files={"app/types.py": TYPES},
         files_given=False,
-        database=changed(("mapped_column(Slug())  # [slug]", "mapped_column(Slug(60))  # [slug]")),
-        expect=(Expect("SL120", "article", "slug", "slug"),),
+        database=changed(
+            ("mapped_column(Slug())  # [slug]", "mapped_column(Slug(60))  # [slug]"),
+            ('name="fk_node_parent")', 'name="fk_node_parent", ondelete="CASCADE")'),
+        ),
+        expect=(
+            Expect("SL120", "article", "slug", "slug"),
+            Expect("SL182", "node", "fk_node_parent", "parent_key"),
+        ),
     ),
     Scenario(
         "flask_db_elsewhere",
