@@ -96,6 +96,13 @@ class SchemaDifference:
     (``schema.name`` outside the default schema). ``range`` is where the model declares the
     object, or the entity's class name for things the model lacks (None for a database
     table that no entity maps).
+
+    ``table``, ``column``, ``name``, ``columns`` and ``expression`` say what the difference
+    is about without reading the message, even when an object has no (computable) name:
+    ``columns`` are an index's, key's or constraint's columns (an expression index's SQL
+    elements), the model's where it has the object, else the database's; for a column
+    difference, that column; for a note, the fields it covers. ``expression`` is a check
+    constraint's SQL text.
     """
 
     kind: str
@@ -109,6 +116,8 @@ class SchemaDifference:
     actual: SchemaObject = None
     declared_table: TableSchema | None = field(default=None, repr=False, compare=False)
     actual_table: TableSchema | None = field(default=None, repr=False, compare=False)
+    columns: tuple[str, ...] = ()
+    expression: str | None = None
 
     @property
     def code(self) -> str:
@@ -268,7 +277,15 @@ class _TableComparison:
         declared: SchemaObject = None,
         actual: SchemaObject = None,
         severity: Severity | None = None,
+        columns: tuple[str, ...] | None = None,
     ) -> None:
+        about = declared if declared is not None else actual
+        if columns is None:
+            columns = (
+                (column,)
+                if column is not None
+                else _columns_of(about, (self.declared, self.actual))
+            )
         self.found.append(
             SchemaDifference(
                 kind=kind,
@@ -282,6 +299,8 @@ class _TableComparison:
                 actual=actual,
                 declared_table=self.declared,
                 actual_table=self.actual,
+                columns=columns,
+                expression=about.sqltext if isinstance(about, CheckConstraintSchema) else None,
             )
         )
 
@@ -449,7 +468,14 @@ class _TableComparison:
                 f"table {self.key}: primary key column order ({', '.join(mine)}) in the model, "
                 f"({', '.join(theirs)}) in the database"
             )
-            self.add("primary_key", message, range_=where, severity="warning")
+            self.add(
+                "primary_key",
+                message,
+                range_=where,
+                severity="warning",
+                name=self._primary_key_name(),
+                columns=mine,
+            )
             return
         self.add(
             "primary_key",
@@ -458,7 +484,17 @@ class _TableComparison:
             range_=where,
             declared=self.declared,
             actual=self.actual,
+            name=self._primary_key_name(),
+            columns=mine or theirs,
         )
+
+    def _primary_key_name(self) -> str | None:
+        """The key's name, the model's where it gives one."""
+        assert self.actual is not None
+        for table in (self.declared, self.actual):
+            if table.primary_key is not None and table.primary_key.name:
+                return table.primary_key.name
+        return None
 
     def _indexes_and_uniques(self) -> None:
         """Uniqueness may live in a unique constraint or a unique index on either side;
@@ -495,7 +531,7 @@ class _TableComparison:
                     declared=unique,
                 )
             else:
-                self._name(unique.name, match.name, key, "unique constraint")
+                self._name(unique.name, match.name, key, "unique constraint", unique.columns)
 
         for index in self.declared.indexes:
             key = object_key("index", index.name, index.columns)
@@ -511,7 +547,7 @@ class _TableComparison:
             if found is None and index.unique and not index.expressions and not index.where:
                 found = _take_named(uniques, used_uniques, _same_columns, index, claimed)
             if found is not None:
-                self._name(index.name, found.name, key, "index")
+                self._name(index.name, found.name, key, "index", _elements(index))
                 continue
             renamed = _take(indexes, used_indexes, _same_name, index)
             if renamed is None and index.name is not None:
@@ -607,7 +643,7 @@ class _TableComparison:
                     fk, match, where, f"-> {_target(fk)}: {'; '.join(changes)}"
                 )
                 continue
-            self._name(fk.name, match.name, key, "foreign key")
+            self._name(fk.name, match.name, key, "foreign key", fk.columns)
         for position, fk in enumerate(available):
             if position not in used and self._complete("foreign_keys"):
                 self.add(
@@ -698,7 +734,14 @@ class _TableComparison:
         ``__table_args__`` leaves it partial): only then can the database have extras."""
         return self.entity.is_resolved("table", collection)
 
-    def _name(self, declared: str | None, actual: str | None, key: str, what: str) -> None:
+    def _name(
+        self,
+        declared: str | None,
+        actual: str | None,
+        key: str,
+        what: str,
+        columns: tuple[str, ...] = (),
+    ) -> None:
         """Same structure, other name: information only (never a drop and re-create)."""
         if declared is None or actual is None or declared == actual:
             return
@@ -710,6 +753,7 @@ class _TableComparison:
             "database",
             range_=self.entity.range_of(key),
             name=declared,
+            columns=columns,
         )
 
 
@@ -798,6 +842,27 @@ def _same_index(declared: IndexSchema, actual: IndexSchema) -> bool:
 def _same_index_any_where(declared: IndexSchema, actual: IndexSchema) -> bool:
     """For a partial index whose predicate the parser could not read."""
     return _same_index(replace(declared, where=actual.where), actual)
+
+
+def _elements(index: IndexSchema) -> tuple[str, ...]:
+    """An index's columns, or its SQL elements when it has expressions."""
+    return index.expressions or index.columns
+
+
+def _columns_of(about: SchemaObject, tables: Iterable[TableSchema | None]) -> tuple[str, ...]:
+    """The columns an object is on; for a check, the tables' columns its text names."""
+    if isinstance(about, IndexSchema):
+        return _elements(about)
+    if isinstance(about, (UniqueConstraintSchema, ForeignKeySchema)):
+        return about.columns
+    if isinstance(about, CheckConstraintSchema):
+        import re
+
+        text = re.sub(r"'(?:[^']|'')*'", "", about.sqltext)  # not inside string literals
+        words = re.findall(r"[A-Za-z_][A-Za-z0-9_$]*", text)
+        names = {name for table in tables if table is not None for name in table.column_names}
+        return tuple(dict.fromkeys(w for w in words if w in names))
+    return ()
 
 
 def _named(name: str | None) -> str:

@@ -82,6 +82,7 @@ def to_diagnostic(
             "table": difference.table,
             "column": difference.column,
             "name": difference.name,
+            "columns": list(difference.columns),
             "stale": stale is not None,
         },
     )
