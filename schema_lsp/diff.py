@@ -21,7 +21,8 @@ from typing import Literal, TypeVar
 
 from .allocation import collector_paused
 from .defaults import compare_defaults, is_automatic_default
-from .entities.model import EntitySchema, SourceRange, object_key
+from .entities.dialects import rules_for
+from .entities.model import EntitySchema, SourceRange, check_key, object_key
 from .schema import (
     CheckConstraintSchema,
     ColumnSchema,
@@ -237,6 +238,8 @@ class _TableComparison:
         self.database = database
         self.options = options
         self.dialect = database.dialect
+        # What the database does with create_all's DDL (merges, ignores, rewrites).
+        self.rules = rules_for(database.dialect)
         self.actual = database.table(self.declared.name, self.declared.schema)
         self.found: list[SchemaDifference] = []
 
@@ -489,12 +492,9 @@ class _TableComparison:
         )
 
     def _primary_key_name(self) -> str | None:
-        """The key's name, the model's where it gives one."""
-        assert self.actual is not None
-        for table in (self.declared, self.actual):
-            if table.primary_key is not None and table.primary_key.name:
-                return table.primary_key.name
-        return None
+        """The key's name where the model gives one (a database's own, ``PRIMARY`` or
+        ``<table>_pkey``, says nothing more than the table does)."""
+        return self.declared.primary_key.name if self.declared.primary_key else None
 
     def _indexes_and_uniques(self) -> None:
         """Uniqueness may live in a unique constraint or a unique index on either side;
@@ -631,12 +631,12 @@ class _TableComparison:
                 ("ON DELETE", fk.on_delete, match.on_delete),
                 ("ON UPDATE", fk.on_update, match.on_update),
             ):
-                if _action(mine, self.dialect) != _action(theirs, self.dialect):
+                if self._action(mine) != self._action(theirs):
                     changes.append(
                         f"{label} {mine or 'NO ACTION'} in the model, "
                         f"{theirs or 'NO ACTION'} in the database"
                     )
-            if self.dialect == "postgresql" and _deferral(fk) != _deferral(match):
+            if self.rules.reports_deferral and _deferral(fk) != _deferral(match):
                 changes.append(f"{_deferral(fk)} in the model, {_deferral(match)} in the database")
             if changes:
                 self._foreign_key_changed(
@@ -666,6 +666,12 @@ class _TableComparison:
             actual=match,
         )
 
+    def _action(self, action: str | None) -> str:
+        """A referential action as the database enforces it: NO ACTION is everyone's
+        default; some databases treat others the same (``DialectRules.same_actions``)."""
+        value = (action or "NO ACTION").upper()
+        return self.rules.same_actions.get(value, value)
+
     def _same_target(self, declared: ForeignKeySchema, actual: ForeignKeySchema) -> bool:
         if declared.columns != actual.columns or declared.referred_table != actual.referred_table:
             return False
@@ -681,8 +687,9 @@ class _TableComparison:
         available = list(self.actual.check_constraints)
         used: set[int] = set()
         for check in self.declared.check_constraints:
-            key = object_key("check", check.name, ())
-            match = _take(available, used, _same_check, check)
+            key = check_key(check.name, check.sqltext)
+            stored = replace(check, sqltext=self.rules.stored_check(check.sqltext))
+            match = _take(available, used, _same_check, stored)
             if match is None:
                 self.add(
                     "check_missing",
@@ -745,7 +752,7 @@ class _TableComparison:
         """Same structure, other name: information only (never a drop and re-create)."""
         if declared is None or actual is None or declared == actual:
             return
-        if self.dialect in ("mysql", "mariadb") and what == "primary key":
+        if what == "primary key" and not self.rules.names_primary_key:
             return
         self.add(
             "name",
@@ -882,15 +889,6 @@ def _describe_index(index: IndexSchema) -> str:
 def _target(fk: ForeignKeySchema) -> str:
     table = f"{fk.referred_schema}.{fk.referred_table}" if fk.referred_schema else fk.referred_table
     return f"{table}({', '.join(fk.referred_columns)})"
-
-
-def _action(action: str | None, dialect: str) -> str:
-    """Referential actions as each dialect enforces them: NO ACTION is everyone's default,
-    and MySQL treats RESTRICT exactly as NO ACTION."""
-    value = (action or "NO ACTION").upper()
-    if dialect in ("mysql", "mariadb") and value == "RESTRICT":
-        return "NO ACTION"
-    return value
 
 
 def _deferral(fk: ForeignKeySchema) -> str:

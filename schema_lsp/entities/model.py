@@ -58,6 +58,11 @@ def object_key(kind: str, name: str | None, columns: tuple[str, ...] = ()) -> st
     return f"{kind}:({','.join(columns)})"
 
 
+def check_key(name: str | None, sqltext: str) -> str:
+    """The key of a check constraint: by name, else by its text (unnamed checks are many)."""
+    return object_key("check", name, () if name else (sqltext,))
+
+
 @dataclass(frozen=True)
 class EntitySchema:
     """One mapped class or imperative ``Table(...)``: the table it declares and its sources.
@@ -84,6 +89,9 @@ class EntitySchema:
     #: ``with_variant`` types: ``(column name, dialect, type)``; the column's ``sa_type`` is
     #: the type on other dialects, its type unresolved here and resolved by ``for_dialect``.
     dialect_types: tuple[tuple[str, str, TypeSpec], ...] = ()
+    #: Objects made on some dialects only (``Index(...).ddl_if(dialect="postgresql")``):
+    #: ``(object_key, dialects)``; ``for_dialect`` leaves them out elsewhere.
+    dialect_only: tuple[tuple[str, tuple[str, ...]], ...] = ()
     #: object keys whose name a naming convention made (SQLAlchemy shortens those, per
     #: dialect, when they are too long; ``for_dialect`` does the same)
     conventional_names: frozenset[str] = frozenset()
@@ -103,9 +111,10 @@ class EntitySchema:
 
     def for_dialect(self, dialect: str) -> EntitySchema:
         """This entity as SQLAlchemy creates it on ``dialect`` (a dialect name): index
-        predicates, methods and ``with_variant`` types written for that dialect apply,
-        other dialects' are absent, and names made by a naming convention are truncated to
-        the dialect's identifier length. Compare with this, not the neutral entity."""
+        predicates, methods, ``with_variant`` types and ``ddl_if`` objects written for that
+        dialect apply, other dialects' are absent, names made by a naming convention are
+        truncated to the dialect's identifier length, and what the database merges (see
+        ``dialects.DialectRules``) is merged. Compare with this, not the neutral entity."""
         from .dialects import specialize
 
         return specialize(self, dialect)
