@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from schema_lsp.diff import CompareOptions
 
+from .bugs import BYTEA_DEFAULT
 from .scenario import Database, Expect, Scenario, alembic_fp, alembic_miss, changed, orm
 from .stories_options import ALEMBIC_NO_CHECKS
 
@@ -139,6 +140,17 @@ CONDITIONAL = orm(
         id: Mapped[int] = mapped_column(primary_key=True)
         title: Mapped[str] = mapped_column(sa.String(50))
         slug: Mapped[str] = mapped_column(sa.String(50))
+    """
+)
+
+LONG_DEFAULTS = orm(
+    """
+    class Page(Base):  # [page]
+        __tablename__ = "pages"
+
+        id: Mapped[int] = mapped_column(primary_key=True)
+        body: Mapped[str] = mapped_column(sa.Text, server_default="empty")  # [body]
+        data: Mapped[bytes] = mapped_column(sa.LargeBinary, server_default=sa.text("'x'"))  # [data]
     """
 )
 
@@ -309,6 +321,21 @@ SCENARIOS = (
                 "sqlite",
             ),
         ),
+    ),
+    Scenario(
+        "text_and_blob_server_defaults",
+        "server_default on TEXT and BLOB columns: MariaDB keeps them (MySQL before 8.0.13 "
+        "refused them), as SQLite and PostgreSQL do. Nothing.",
+        LONG_DEFAULTS,
+        xfail_on={"postgresql": BYTEA_DEFAULT},
+    ),
+    Scenario(
+        "text_server_default_changed",
+        "The TEXT column's default is another text in the database.",
+        LONG_DEFAULTS,
+        expect=(Expect("SL150", "pages", "body", "body"),),
+        database=changed(('server_default="empty"', 'server_default="blank"')),
+        xfail_on={"postgresql": BYTEA_DEFAULT},
     ),
     Scenario(
         "objects_made_on_some_dialects",
