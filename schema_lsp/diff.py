@@ -50,23 +50,28 @@ D = TypeVar("D")
 
 @dataclass(frozen=True)
 class DifferenceKind:
-    """A kind of difference: its stable code, default severity and a one-line title."""
+    """A kind of difference: its stable code, default severity and a one-line title.
+    ``editor`` is the level an editor shows it at by default when that is not ``severity``:
+    "not checked" notes are hints there, so the Problems view lists claims."""
 
     kind: str
     code: str
     severity: Severity
     title: str
+    editor: str | None = None
 
 
 _KINDS = (
-    DifferenceKind("not_checked", "SL001", "info", "part of a model could not be checked"),
+    DifferenceKind(
+        "not_checked", "SL001", "info", "part of a model could not be checked", editor="hint"
+    ),
     DifferenceKind("table_missing", "SL100", "error", "table missing in the database"),
     DifferenceKind("table_unmapped", "SL101", "info", "table has no entity"),
     DifferenceKind("schema_not_read", "SL102", "info", "table's schema was not read"),
     DifferenceKind("column_missing", "SL110", "error", "column missing in the database"),
     DifferenceKind("column_unmapped", "SL111", "warning", "column missing in the model"),
     DifferenceKind("type", "SL120", "error", "column type differs"),
-    DifferenceKind("type_not_compared", "SL121", "info", "column type not compared"),
+    DifferenceKind("type_not_compared", "SL121", "info", "column type not compared", editor="hint"),
     DifferenceKind("nullable", "SL130", "error", "nullability differs"),
     DifferenceKind("primary_key", "SL140", "error", "primary key differs"),
     DifferenceKind("autoincrement", "SL141", "warning", "autoincrement differs"),
@@ -177,7 +182,22 @@ def compare(
                         actual_table=table,
                     )
                 )
-    return sorted(found, key=source_order)
+    return notes_once(sorted(found, key=source_order))
+
+
+def notes_once(differences: Iterable[SchemaDifference]) -> list[SchemaDifference]:
+    """The differences with each "not checked" note said once: a mixin's note is the same
+    for every table using it (same place, same words)."""
+    seen: set[tuple[SourceRange | None, str]] = set()
+    kept: list[SchemaDifference] = []
+    for difference in differences:
+        if difference.kind == "not_checked":
+            key = (difference.range, difference.message)
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(difference)
+    return kept
 
 
 def configured_level(levels: Mapping[str, str], code: str, kind: str, default: str) -> str:
@@ -244,8 +264,17 @@ class _TableComparison:
         self.found: list[SchemaDifference] = []
 
     def run(self) -> list[SchemaDifference]:
+        names = set(self.declared.column_names)
         for note in self.entity.notes:
-            self.add("not_checked", note.message, range_=note.range)
+            single = note.subjects[0] if len(note.subjects) == 1 else None
+            self.add(
+                "not_checked",
+                note.message,
+                range_=note.range,
+                column=single if single in names else None,
+                name=note.name,
+                columns=note.subjects,
+            )
         if self.actual is None:
             self._missing_table()
             return self.found

@@ -15,6 +15,8 @@ MODELS = """\
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from money import Money
+
 
 class Base(DeclarativeBase):
     pass
@@ -42,6 +44,7 @@ class Item(Base):
     d: Mapped[str] = mapped_column(sa.String(10))
     e: Mapped[int] = mapped_column(sa.ForeignKey("other.id", ondelete="CASCADE"))
     g: Mapped[int]
+    h: Mapped[int] = mapped_column(Money)
 
 
 class Pair(Base):
@@ -59,7 +62,7 @@ DATABASE = (
     "CREATE TABLE other (id INTEGER PRIMARY KEY)",
     "CREATE TABLE items (id INTEGER PRIMARY KEY, a INTEGER NOT NULL, b INTEGER NOT NULL, "
     "c INTEGER NOT NULL, d VARCHAR(20) NOT NULL, e INTEGER NOT NULL REFERENCES other (id), "
-    "f INTEGER, CONSTRAINT uq_f UNIQUE (f), CONSTRAINT uq_other_b UNIQUE (b), "
+    "f INTEGER, h INTEGER NOT NULL, CONSTRAINT uq_f UNIQUE (f), CONSTRAINT uq_other_b UNIQUE (b), "
     "FOREIGN KEY (f) REFERENCES other (id), CHECK (f < 10))",
     "CREATE INDEX ix_items_ab ON items (a)",
     "CREATE INDEX ix_items_lower ON items (lower(d))",
@@ -90,7 +93,8 @@ def test_every_kind_names_its_subject(sqlite_db, tmp_path) -> None:
             ("name", "items", None, "uq_items_b", ("b",), None),
             ("check_missing", "items", None, None, ("a",), "a > 0"),
             ("foreign_key_missing", "items", None, None, ("b",), None),
-            ("not_checked", "items", None, None, (), None),
+            ("not_checked", "items", None, "ix_items_lower", (), None),
+            ("not_checked", "items", "h", None, ("h",), None),
             ("column_missing", "items", "g", None, ("g",), None),
             ("index_missing", "items", None, "ix_items_c", ("c",), None),
             ("type", "items", "d", None, ("d",), None),

@@ -63,7 +63,10 @@ class BaseInfo:
 
     def _annotation_type(self, info: AnnotationInfo) -> TypeSpec | None:
         if self.outside:
-            raise Unresolvable("the base's type_annotation_map is outside the workspace")
+            raise Unresolvable(
+                "the base's type_annotation_map is outside the workspace",
+                "add the module that defines the declarative base to the workspace",
+            )
         if is_placeholder(info.plain):
             raise Unresolvable(f"{info.plain.__sa_qualname__} has no SQL type in the type map")
         for key in (info.lookup, info.plain):

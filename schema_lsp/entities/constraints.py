@@ -92,7 +92,12 @@ def read_table_item(
         index.columns, expressions = columns_of(args, index.unresolved)
         if index.unresolved:
             index.expressions = expressions
-            draft.note("an expression index (its SQL is compared by the database side)", where)
+            draft.note(
+                f"an expression index{f' {name}' if name else ''} (its SQL is compared by "
+                "the database side)",
+                where,
+                name,
+            )
         # Dialect keywords apply to their dialect only (EntitySchema.for_dialect).
         for key, value_node in keywords.items():
             dialect, _, option = key.rpartition("_")

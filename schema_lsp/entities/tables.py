@@ -22,7 +22,7 @@ from ..schema import (
     TypeSpec,
     UniqueConstraintSchema,
 )
-from .model import EntitySchema, Note, SourceRange, check_key, object_key
+from .model import EntitySchema, Note, SourceRange, check_key, grouped_notes, object_key
 from .naming import (
     DEFAULT_CONVENTION,
     UNREADABLE_MESSAGE,
@@ -155,8 +155,8 @@ class TableDraft:
                 break
         self.columns.append(column)
 
-    def note(self, message: str, where: SourceRange) -> None:
-        self.notes.append(Note(f"not checked: {message}", where))
+    def note(self, message: str, where: SourceRange, name: str | None = None) -> None:
+        self.notes.append(Note(f"not checked: {message}", where, name=name))
 
 
 def finish(draft: TableDraft) -> EntitySchema:
@@ -396,7 +396,7 @@ def finish(draft: TableDraft) -> EntitySchema:
         class_name=draft.class_name,
         ranges=tuple(ranges.items()),
         unresolved=frozenset(unresolved),
-        notes=tuple(notes),
+        notes=tuple(grouped_notes(notes)),  # one per reason, not one per field
         dialect_options=tuple(dialect_options),
         dialect_types=tuple(dialect_types),
         dialect_only=tuple(dialect_only),
@@ -412,6 +412,7 @@ def _no_columns(what: str, name: str | None, where: SourceRange) -> Note:
         f"not checked: {named} has no columns (no database creates it: give it columns "
         "or remove it)",
         where,
+        name=name,
     )
 
 

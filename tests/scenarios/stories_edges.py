@@ -66,7 +66,7 @@ SCENARIOS: tuple[Scenario, ...] = (
                 token: Mapped[str] = mapped_column(sa.String(20), server_default=sa.FetchedValue())  # [token]
             """
         ),
-        expect=(Expect("SL001", "stamps", None, "token"),),
+        expect=(Expect("SL001", "stamps", "token", "token"),),
         database=changed(("server_default=sa.FetchedValue()", 'server_default="abc"')),
     ),
     Scenario(

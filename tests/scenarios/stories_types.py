@@ -402,14 +402,14 @@ SCENARIOS += (
         "error; compared through its impl or noted as not compared (sqlalchemy-utils PR "
         "233, websauna issue 162).",
         CUSTOM_TYPE,
-        expect=(Expect("SL001", "handles", None, "name"),),
+        expect=(Expect("SL001", "handles", "name", "name"),),
     ),
     Scenario(
         "custom_type_decorator_changed_impl",
         "The database column is VARCHAR(80) while the decorator's impl says 50: not "
         "claimed (the parser does not run the class), only the parser's info note.",
         CUSTOM_TYPE,
-        expect=(Expect("SL001", "handles", None, "name"),),
+        expect=(Expect("SL001", "handles", "name", "name"),),
         database=changed(("impl = sa.String(50)", "impl = sa.String(80)")),
         oracle=(
             alembic_fp(
