@@ -354,7 +354,7 @@ SCENARIOS = (
         "Index('ix_tags_nothing') without columns: every database refuses the DDL, so the "
         "database was made without it; a note on it, no claim.",
         EMPTY_INDEX,
-        expect=(Expect("SL001", "tags", None, "nothing"),),
+        expect=(Expect("SL001", "tags", "ix_tags_nothing", "nothing"),),
         database=Database(replace=(('sa.Index("ix_tags_nothing"),  # [nothing]', ""),)),
         oracle=(
             alembic_fp(

@@ -155,7 +155,7 @@ SCENARIOS: tuple[Scenario, ...] = (
                 at: Mapped[datetime.datetime]
             """
         ),
-        expect=(Expect("SL001", "events", None, "at"),),
+        expect=(Expect("SL001", "events", "ix_events_at", "at"),),
         oracle=(
             alembic_fp(
                 "index_changed",
