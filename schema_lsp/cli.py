@@ -257,6 +257,14 @@ def _check(args: argparse.Namespace, source: Source) -> int:
         summary = ", ".join(_plural(counts[level], level) for level in _LEVELS if counts[level])
         print(f"{PROG}: {summary} against {source.describe()}", file=sys.stderr)
         return EXIT_DIFFERENCES
+    unchecked = sum(d.kind == "not_checked" for d in differences)
+    if unchecked:
+        print(
+            f"{PROG}: no differences found against {source.describe()}, but "
+            f"{_plural(unchecked, 'part')} of the models could not be checked (the notes above)",
+            file=sys.stderr,
+        )
+        return EXIT_OK
     print(f"{PROG}: models in sync with {source.describe()}", file=sys.stderr)
     return EXIT_OK
 
@@ -287,9 +295,10 @@ _LEVELS = ("error", "warning", "info")
 
 def _differences(args: argparse.Namespace, source: Source) -> list[SchemaDifference]:
     """Parse the models (never importing them) and compare them with the database."""
-    from .diff import CompareOptions, compare, with_severities
-    from .entities import parse_entities
+    from .diff import CompareOptions, compare, source_order, unread_differences, with_severities
     from .entities.discovery import find_entity_files
+    from .entities.modules import SearchPath
+    from .entities.workspace import parse_workspace
 
     settings = source.settings
     root = settings.project_root or Path.cwd()
@@ -303,14 +312,17 @@ def _differences(args: argparse.Namespace, source: Source) -> list[SchemaDiffere
             f"no model files found {where}: name files or folders "
             "(schema-lsp check src/app/models.py) or set entities in [tool.schema-lsp]"
         )
-    entities = parse_entities(files, roots=[root])
+    search_path = SearchPath.for_project(
+        root, python=settings.python, extra_paths=settings.extra_paths, files=files
+    )
+    entities, notes = parse_workspace(files, roots=[root], search_path=search_path)
     options = CompareOptions(  # a flag turns an option on; [tool.schema-lsp] may too
         unmapped_tables=args.unmapped_tables or settings.unmapped_tables,
         comments=args.comments or settings.comments,
         check_constraints=args.checks or settings.check_constraints,
     )
-    found = compare(entities, source.database(), options)
-    return with_severities(found, dict(settings.severity))
+    found = compare(entities, source.database(), options) + unread_differences(notes)
+    return with_severities(sorted(found, key=source_order), dict(settings.severity))
 
 
 def _write_output(text: str, output: str) -> int:

@@ -62,6 +62,12 @@ class Settings:
     comments: bool = False
     check_constraints: bool = False
     unmapped_tables: bool = False
+    #: The project's interpreter, whose ``sys.path`` imports of model files are followed
+    #: on (needed when schema-lsp runs from another environment, e.g. pipx); default: a
+    #: ``.venv``/``venv`` in the project, else the interpreter schema-lsp runs in.
+    python: Path | None = None
+    #: Folders searched for imported modules before the project's own and the interpreter's.
+    extra_paths: tuple[Path, ...] = ()
     #: The directory of the pyproject.toml the settings came from, if any.
     project_root: Path | None = None
 
@@ -297,6 +303,15 @@ def _parse_path(value: Any, key: str, source: str, base_dir: Path | None) -> Pat
     return path.absolute()
 
 
+def _parse_paths(value: Any, key: str, source: str, base_dir: Path | None) -> tuple[Path, ...]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)) or not all(
+        isinstance(item, (str, Path)) and str(item).strip() for item in items
+    ):
+        raise ConfigError(_where(source, key) + "expected a list of folder paths")
+    return tuple(_parse_path(str(item), key, source, base_dir) for item in items)
+
+
 def _parse_globs(value: Any, key: str, source: str, *_: Any) -> tuple[str, ...]:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, (list, tuple)) or not all(
@@ -367,5 +382,7 @@ _PARSERS: dict[str, _Parser] = {
     "comments": _parse_flag,
     "check_constraints": _parse_flag,
     "unmapped_tables": _parse_flag,
+    "python": _parse_path,
+    "extra_paths": _parse_paths,
 }
 assert set(_PARSERS) == set(_KEYS), "every setting needs a parser"

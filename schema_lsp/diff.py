@@ -22,7 +22,7 @@ from typing import Literal, TypeVar
 from .allocation import collector_paused
 from .defaults import compare_defaults, is_automatic_default
 from .entities.dialects import rules_for
-from .entities.model import EntitySchema, SourceRange, check_key, object_key
+from .entities.model import EntitySchema, Note, SourceRange, check_key, object_key
 from .schema import (
     CheckConstraintSchema,
     ColumnSchema,
@@ -153,6 +153,16 @@ class CompareOptions:
     check_constraints: bool = False
 
 
+def unread_differences(notes: Iterable[Note]) -> list[SchemaDifference]:
+    """A ``not_checked`` difference per note that belongs to no entity (a class that looks
+    mapped but could not be read): what was skipped is said, never silent. ``table`` is
+    empty: the class's table is what could not be known."""
+    return [
+        SchemaDifference("not_checked", "", note.message, note.range, KINDS["not_checked"].severity)
+        for note in notes
+    ]
+
+
 def compare(
     entities: Iterable[EntitySchema],
     database: DatabaseSchema,
@@ -262,6 +272,9 @@ class _TableComparison:
         self.rules = rules_for(database.dialect)
         self.actual = database.table(self.declared.name, self.declared.schema)
         self.found: list[SchemaDifference] = []
+        #: database columns a model column we cannot see may be (one made by a helper
+        #: the parser could not follow): nothing on them is claimed missing from the model
+        self._opaque: set[str] = set()
 
     def run(self) -> list[SchemaDifference]:
         names = set(self.declared.column_names)
@@ -386,10 +399,18 @@ class _TableComparison:
 
     def _columns(self) -> None:
         assert self.actual is not None
+        unseen = False
         for column in self.declared.columns:
             key = object_key("column", column.name)
             where = self.entity.range_of(key)
             existing = self.actual.column(column.name)
+            if not self.entity.is_resolved(key, "definition"):
+                # Its name, keys and indexes are unknown: it may be any column the model
+                # does not otherwise declare.
+                self._opaque.add(column.name)
+                unseen = unseen or existing is None
+                if existing is None:
+                    continue
             if existing is None:
                 self.add(
                     "column_missing",
@@ -401,7 +422,11 @@ class _TableComparison:
                 continue
             self._column(column, existing, key, where)
         declared_names = set(self.declared.column_names)
+        if unseen:
+            self._opaque.update(c.name for c in self.actual.columns if c.name not in declared_names)
         for column in self.actual.columns:
+            if column.name in self._opaque:
+                continue
             if column.name not in declared_names and self._complete("columns"):
                 self.add(
                     "column_unmapped",
@@ -494,6 +519,8 @@ class _TableComparison:
         theirs = self.actual.primary_key.columns if self.actual.primary_key else ()
         if mine == theirs or not self._complete("primary_key"):
             return
+        if self._opaque and (self._opaque & set(theirs) or not mine):
+            return  # a column we cannot see may carry the key
         where = self.entity.range_of(object_key("primary_key", None))
         if set(mine) == set(theirs):
             message = (
@@ -612,6 +639,8 @@ class _TableComparison:
         for position, index in enumerate(indexes):
             if not self._complete("indexes"):
                 break
+            if self._opaque & set(index.columns):
+                continue  # a column we cannot see may declare it
             if position not in used_indexes and not (index.unique and index.columns == primary):
                 self.add(
                     "index_unmapped",
@@ -623,6 +652,8 @@ class _TableComparison:
         for position, unique in enumerate(uniques):
             if not self._complete("unique_constraints"):
                 break
+            if self._opaque & set(unique.columns):
+                continue
             if position not in used_uniques and unique.columns != primary:
                 self.add(
                     "unique_unmapped",
@@ -674,6 +705,8 @@ class _TableComparison:
                 continue
             self._name(fk.name, match.name, key, "foreign key", fk.columns)
         for position, fk in enumerate(available):
+            if self._opaque & set(fk.columns):
+                continue  # a column we cannot see may declare it
             if position not in used and self._complete("foreign_keys"):
                 self.add(
                     "foreign_key_unmapped",

@@ -225,3 +225,29 @@ def test_exit_code_of_the_real_process(drifted):
     )
     assert result.returncode == 1
     assert result.stdout.count("\n") == 2
+
+
+def test_a_class_that_cannot_be_read_is_never_silently_in_sync(capsys, tmp_path):
+    """A mapped class whose table name the parser cannot compute is said, with the reason,
+    and the run is not "in sync" with nothing checked (issue 10, point 1)."""
+    models = tmp_path / "models.py"
+    models.write_text(
+        "from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column\n"
+        "from app.naming import table_name_of\n\n\n"
+        "class Base(DeclarativeBase):\n"
+        "    @declared_attr.directive\n"
+        "    def __tablename__(cls) -> str:\n"
+        "        return table_name_of(cls)\n\n\n"
+        "class Order(Base):\n"
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+    )
+    database = tmp_path / "empty.db"
+    sqlite3.connect(database).close()
+    code, out, err = run(capsys, "check", str(models), "--db", f"sqlite:///{database}")
+    assert code == 0  # information only: nothing is claimed
+    assert (
+        "models.py:11:7: SL001 [info] not checked: class Order (its __tablename__ is computed"
+        in out
+    )
+    assert "table_name_of" in out
+    assert "models in sync" not in err

@@ -44,8 +44,11 @@ class BaseInfo:
     _registry: Any = None
     _resolved: dict[Any, Any] = field(default_factory=dict)
 
-    def annotation_type(self, info: AnnotationInfo) -> TypeSpec | None:
-        """SQLAlchemy's type for a ``Mapped[...]`` annotation (raises Unresolvable)."""
+    def annotation_type(
+        self, info: AnnotationInfo
+    ) -> TypeSpec | tuple[TypeSpec, dict[str, TypeSpec]] | None:
+        """SQLAlchemy's type for a ``Mapped[...]`` annotation, with its per-dialect types
+        when it has some (raises Unresolvable)."""
         try:
             key = (info.lookup, info.plain)
             cached = self._resolved.get(key)
@@ -61,7 +64,9 @@ class BaseInfo:
             raise cached
         return cached
 
-    def _annotation_type(self, info: AnnotationInfo) -> TypeSpec | None:
+    def _annotation_type(
+        self, info: AnnotationInfo
+    ) -> TypeSpec | tuple[TypeSpec, dict[str, TypeSpec]] | None:
         if self.outside:
             raise Unresolvable(
                 "the base's type_annotation_map is outside the workspace",
@@ -87,6 +92,9 @@ class BaseInfo:
             raise Unresolvable(str(exc).split("\n")[0]) from exc
         if resolved is None:
             raise Unresolvable(f"{_type_name(info.plain)} has no SQL type in the type map")
+        variants = getattr(resolved, "_variant_mapping", None) or {}
+        if variants:  # a map entry with per-dialect types (a with_variant, a TypeDecorator)
+            return spec_of(resolved), {d: spec_of(v) for d, v in variants.items()}
         return spec_of(resolved)
 
 

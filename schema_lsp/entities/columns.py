@@ -19,7 +19,7 @@ from ..schema import ComputedSchema, IdentitySchema, TypeSpec
 from .evaluate import ColumnMeta, Evaluator, Placeholder, Unresolvable
 from .model import Note, NoteReason, SourceRange
 from .resolve import Definition, External
-from .source import ParsedFile
+from .source import SYNTHETIC, ParsedFile
 from .tables import ColumnDraft, ConstraintDraft, ForeignKeyDraft
 from .wrappers import Wrapper, sqlalchemy_callee
 
@@ -239,7 +239,7 @@ def build_column(
     key_range: SourceRange,
     statement_range: SourceRange | None,
     annotation: AnnotationInfo | None,
-    annotation_type: Callable[[AnnotationInfo], TypeSpec | None] | None,
+    annotation_type: Callable[[AnnotationInfo], Any] | None,
     legacy: bool,
 ) -> ColumnDraft:
     """A column draft from merged call arguments and the annotation, if any."""
@@ -296,7 +296,12 @@ def build_column(
         # With a ForeignKey and no explicit type, SQLAlchemy ignores the annotation's type
         # and copies the referred column's (filled in once every table is known).
         try:
-            draft.sa_type = annotation_type(annotation)
+            found = annotation_type(annotation)
+            if isinstance(found, tuple):
+                draft.sa_type, variants = found
+                draft.type_variants = dict(variants)
+            else:
+                draft.sa_type = found
         except Unresolvable as exc:
             draft.unresolved.add("type")
             field_note("the type of {}", exc)
@@ -393,6 +398,8 @@ def _memo(
 ) -> _T:
     """The same expression text means the same thing anywhere in one module: evaluate it
     once per module (types and defaults repeat across the classes of a models file)."""
+    if getattr(argument.node, SYNTHETIC, False):
+        return compute(evaluator, argument)  # a helper's copy: its names have other scopes
     key = (kind, id(argument.file), argument.file.text(argument.node))
     memo = evaluator.memo
     if key not in memo:

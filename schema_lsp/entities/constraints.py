@@ -44,7 +44,13 @@ def read_table_item(
     local_column: LocalColumn,
 ) -> bool:
     """Add one table-level object to the draft; False when ``node`` is not one (or is
-    made on a condition that cannot be read)."""
+    made on a condition that cannot be read). A call to a project helper
+    (``build_index(...)``) is read as the object it returns."""
+    if isinstance(node, ast.Call) and context.evaluator.inliner.function_of(file, node):
+        try:
+            node = context.evaluator.inliner.inline(file, node)
+        except Unresolvable:
+            return False
     dialects: tuple[str, ...] | None = None
     if _is_ddl_if(node):
         assert isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)

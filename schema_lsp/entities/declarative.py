@@ -35,7 +35,7 @@ from .columns import (
     read_call,
 )
 from .constraints import constraint_kind, read_table_item
-from .evaluate import Evaluator, Unresolvable
+from .evaluate import VALUE, ClassValue, Evaluator, Unresolvable
 from .model import Note, NoteReason
 from .resolve import Definition, External
 from .source import ParsedFile
@@ -85,6 +85,12 @@ class Attribute:
     annotation: ast.expr | None
     value: ast.expr | None
     declared_attr: bool = False
+    #: the class body it is written in
+    owner: ast.ClassDef | None = None
+    #: the value with a project helper call inlined (``inline.py``), once asked
+    expanded: ast.expr | None = None
+    #: why the helper call could not be followed
+    expand_error: str | None = None
 
 
 @dataclass
@@ -104,6 +110,8 @@ class ClassInfo:
     table_call: ast.Call | None = None
     #: set when the base is outside the workspace: said once on the entity
     base_note: str | None = None
+    #: bases written in the class that could not be found (nor known as a library's)
+    unknown_bases: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -136,8 +144,12 @@ class DeclarativeReader:
         #: ``_is_relationship`` by ``id`` of an annotation kept alive in ``_annotations``
         self._relationships: dict[int, bool] = {}
         self._mros: dict[Definition, list[Definition]] = {}
+        self._tablename_errors: dict[Definition, str] = {}
+        #: a class body's plain assignments, by id of its ClassDef (``_scope_of``)
+        self._scopes: dict[int, dict[str, ast.expr]] = {}
         #: classes that look mapped but could not be read (no entity to attach them to)
         self.notes: list[Note] = []
+        evaluator.class_attribute = self._class_attribute
 
     def close(self) -> None:
         """Drop every cache. The reader's caches and callbacks refer to each other and to
@@ -146,12 +158,16 @@ class DeclarativeReader:
         for cache in (self._infos, self._bases, self._annotations, self._relationships):
             cache.clear()
         self._mros.clear()
+        self._scopes.clear()
+        self._tablename_errors.clear()
         self.evaluator.close()
         self.context.local_names.clear()
         self.context._kinds.clear()
         self.context.table_of = _closed  # these were bound to self: a cycle
         self.context.column_name_of = _closed
         self.context.metadata_of = _closed
+        self.evaluator.class_attribute = None
+        self.evaluator.class_scope = None
 
     # -- facts about classes ------------------------------------------------------------
 
@@ -169,7 +185,7 @@ class DeclarativeReader:
             k.arg == "table" and isinstance(k.value, ast.Constant) and k.value.value is True
             for k in node.keywords
         )
-        unknown_bases: list[str] = []
+        unknown_bases = info.unknown_bases
         for base_node in node.bases:
             ref = self.evaluator.resolver.resolve(definition.file, base_node)
             if ref is None or (
@@ -219,8 +235,8 @@ class DeclarativeReader:
             # is still checked; the base's conventions and type map are unknown.
             info.base = BaseInfo("sqlalchemy", metadata=unknown_metadata(), outside=True)
             info.base_note = (
-                f"the base class {', '.join(unknown_bases)} is outside the workspace: "
-                "constraint names and types from annotations"
+                f"what the base class {', '.join(unknown_bases)} decides (constraint names, "
+                f"types from annotations, columns and keys it adds): {_NOT_FOUND}"
             )
         if info.base is None or info.is_base or info.abstract:
             return info
@@ -243,9 +259,9 @@ class DeclarativeReader:
             info.unmapped_reason = "__table__ is read as an imperative Table"
             return None
         if explicit is not None:
-            name = self._tablename_value(explicit, node.name)
+            name = self._tablename_value(explicit, info.definition)
             if name is None:
-                info.unmapped_reason = "its __tablename__ is computed"
+                info.unmapped_reason = self._tablename_reason(info.definition)
                 return None
             info.own_table = True
             return name, schema
@@ -255,9 +271,9 @@ class DeclarativeReader:
             if attribute.declared_attr or not from_mapped:
                 own_columns = [a for a in info.attributes if a.key not in _SKIPPED_ATTRIBUTES]
                 if info.parent is None or own_columns:
-                    name = self._tablename_value(attribute, node.name)
+                    name = self._tablename_value(attribute, info.definition)
                     if name is None:
-                        info.unmapped_reason = "its __tablename__ is computed"
+                        info.unmapped_reason = self._tablename_reason(info.definition)
                         return None
                     info.own_table = True
                     return name, schema
@@ -290,16 +306,91 @@ class DeclarativeReader:
                 return found[0], found[1] or parent.table is not None
         return None
 
-    def _tablename_value(self, attribute: Attribute, class_name: str) -> str | None:
-        if attribute.declared_attr:
-            return _computed_tablename(self.evaluator, attribute.file, attribute.value, class_name)
-        if attribute.value is None:
-            return None
+    def _tablename_value(self, attribute: Attribute, definition: Definition) -> str | None:
+        """A ``__tablename__``: a value, or a ``declared_attr`` function evaluated with
+        ``cls`` standing for the mapped class (its name, a regex from another module...)."""
         try:
-            value = self.evaluator.value(attribute.file, attribute.value)
-        except Unresolvable:
-            return _computed_tablename(self.evaluator, attribute.file, attribute.value, class_name)
-        return value if isinstance(value, str) else None
+            return self._tablename(attribute, definition)
+        except Unresolvable as exc:
+            self._tablename_errors[definition] = str(exc)
+            return None
+
+    def _tablename(self, attribute: Attribute, definition: Definition) -> str | None:
+        node = definition.node
+        assert isinstance(node, ast.ClassDef)
+        function = attribute.statement
+        if attribute.declared_attr and isinstance(function, ast.FunctionDef):
+            cls = self._cls_name(definition, function)
+            expression = self.evaluator.inliner.inline_body(
+                attribute.file, function, {cls.id: cls}, function
+            )
+            value = self.evaluator.value(attribute.file, expression)
+        elif attribute.value is None:
+            return None
+        else:
+            value = self._class_value(attribute)
+        if not isinstance(value, str):
+            raise Unresolvable(f"it is a {type(value).__name__}, not a string")
+        return value
+
+    def _cls_name(self, definition: Definition, function: ast.FunctionDef) -> ast.Name:
+        """The first parameter of a ``declared_attr`` (``cls``) as a name standing for the
+        mapped class being read."""
+        node = definition.node
+        assert isinstance(node, ast.ClassDef)
+        parameters = [*function.args.posonlyargs, *function.args.args]
+        name = ast.Name(id=parameters[0].arg if parameters else "cls", ctx=ast.Load())
+
+        def attribute(attr: str) -> object:
+            return self._class_attribute(definition, attr)
+
+        setattr(name, VALUE, ClassValue(node.name, definition.qualname, attribute))
+        return name
+
+    def _class_value(self, attribute: Attribute) -> object:
+        """The value of a class-body expression: names assigned earlier in the same body
+        (``source=__tablename__``) mean those values, as in a class namespace."""
+        previous = self.evaluator.class_scope
+        self.evaluator.class_scope = self._scope_of(attribute)
+        try:
+            assert attribute.value is not None
+            return self.evaluator.value(attribute.file, attribute.value)
+        finally:
+            self.evaluator.class_scope = previous
+
+    def _scope_of(self, attribute: Attribute) -> dict[str, ast.expr]:
+        owner = attribute.owner
+        if owner is None:
+            return {}
+        scope = self._scopes.get(id(owner))
+        if scope is None:
+            scope = {}
+            for statement in _runtime_statements(owner.body):
+                target, value = _single_target(statement)
+                if target is not None and value is not None:
+                    scope[target] = value
+            self._scopes[id(owner)] = scope
+        return scope
+
+    def _class_attribute(self, definition: Definition, attr: str) -> object:
+        """``Model.attr`` / ``cls.attr`` as a value: ``__tablename__`` is the table the
+        class maps to; another attribute, a plain value assigned in the class or a base."""
+        if attr == "__tablename__":
+            info = self.info(definition)
+            if info.table is not None:
+                return info.table[0]
+            raise Unresolvable(f"the table name of {definition.name}")
+        found = self._find_attribute(definition, attr)
+        if found is None or found.value is None or found.declared_attr:
+            raise Unresolvable(f"{definition.name}.{attr}")
+        value = self._class_value(found)
+        if isinstance(value, (str, int, float, bool, type(None), tuple)):
+            return value
+        raise Unresolvable(f"{definition.name}.{attr} is not a plain value")
+
+    def _tablename_reason(self, definition: Definition) -> str:
+        why = self._tablename_errors.get(definition)
+        return f"its __tablename__ is computed: {why}" if why else "its __tablename__ is computed"
 
     def _schema(self, info: ClassInfo) -> str | None:
         options = self._table_options(info.definition)
@@ -464,9 +555,11 @@ class DeclarativeReader:
 
     def column_name_of(self, definition: Definition, key: str) -> str:
         attribute = self._find_attribute(definition, key)
-        if attribute is None or not isinstance(attribute.value, ast.Call):
+        if attribute is None:
             return key
-        call = attribute.value
+        call = self._expanded(attribute)
+        if not isinstance(call, ast.Call):
+            return key
         first = call.args[0] if call.args else None
         if isinstance(first, ast.Constant) and isinstance(first.value, str):
             return first.value
@@ -509,10 +602,20 @@ class DeclarativeReader:
                 continue
             try:
                 draft = self._read_class(info)
-            except Unresolvable:
+            except Unresolvable as exc:
+                self.notes.append(
+                    Note(f"not checked: class {name} ({exc})", file.class_name_range(node))
+                )
                 continue
-            except Exception:  # a parser bug must cost one class, never the whole check
+            except Exception as exc:  # a parser bug must cost one class, never the whole check
                 _log.exception("could not read class %s in %s", name, file.path)
+                self.notes.append(
+                    Note(
+                        f"not checked: class {name} (schema-lsp failed to read it: "
+                        f"{type(exc).__name__}; please report this)",
+                        file.class_name_range(node),
+                    )
+                )
                 continue
             if info.own_table:
                 results.append(draft)
@@ -588,8 +691,20 @@ class DeclarativeReader:
         if not info.base.metadata.schema_known:
             draft.unresolved.add("table.schema")
         draft.reflected = self._reflected(info)
+        unknown = [
+            name
+            for source in self._column_sources(info)
+            if source is not info.definition
+            for name in self.info(source).unknown_bases
+        ] + ([] if info.base_note else info.unknown_bases)
         if info.base_note is not None:
             draft.note(info.base_note, draft.range)
+        elif unknown:
+            names = ", ".join(dict.fromkeys(unknown))
+            draft.note(f"the columns, keys and indexes {names} may add: {_NOT_FOUND}", draft.range)
+        if info.base_note is not None or unknown:
+            # a class we cannot read may add to the table: nothing is missing from the model
+            draft.unresolved.update(("table.columns", *_TABLE_LEVEL))
         sqlmodel = info.base.kind == "sqlmodel"
         chosen: dict[str, Attribute] = {}
         sources = self._column_sources(info)
@@ -623,9 +738,44 @@ class DeclarativeReader:
                 excluded.update(self._mro(ancestor))
         return [d for d in order if d is info.definition or d not in excluded]
 
-    def _column(self, base: BaseInfo, attribute: Attribute, sqlmodel: bool) -> ColumnDraft | None:
-        file = attribute.file
+    def _expanded(self, attribute: Attribute) -> ast.expr | None:
+        """The attribute's value, with a call to a project helper replaced by the
+        expression it returns (``inline.py``); a helper that cannot be followed leaves the
+        call and records why in ``expand_error``."""
         value = attribute.value
+        if attribute.expanded is not None or attribute.expand_error is not None:
+            return attribute.expanded or value
+        if (
+            not isinstance(value, ast.Call)
+            or self.evaluator.inliner.function_of(attribute.file, value) is None
+        ):
+            return value
+        if sqlalchemy_callee(self.evaluator.resolver, attribute.file, value) is not None:
+            return value  # a forwarding wrapper: read as the call it forwards to
+        previous = self.evaluator.class_scope
+        self.evaluator.class_scope = self._scope_of(attribute)
+        try:
+            attribute.expanded = self.evaluator.inliner.inline(attribute.file, value)
+        except Unresolvable as exc:
+            attribute.expand_error = f"made by {ast.unparse(value.func)[:40]}(...): {exc}"
+            return value
+        finally:
+            self.evaluator.class_scope = previous
+        return attribute.expanded
+
+    def _column(self, base: BaseInfo, attribute: Attribute, sqlmodel: bool) -> ColumnDraft | None:
+        previous = self.evaluator.class_scope
+        self.evaluator.class_scope = self._scope_of(attribute)
+        try:
+            return self._read_column(base, attribute, sqlmodel)
+        finally:
+            self.evaluator.class_scope = previous
+
+    def _read_column(
+        self, base: BaseInfo, attribute: Attribute, sqlmodel: bool
+    ) -> ColumnDraft | None:
+        file = attribute.file
+        value = self._expanded(attribute)
         key_range = file.range(attribute.target)
         statement_range = file.range(attribute.statement)
         callee = self.evaluator.callee(file, value) if isinstance(value, ast.Call) else None
@@ -636,6 +786,13 @@ class DeclarativeReader:
                 callee, wrapper = through
         if isinstance(callee, External) and callee.name.rpartition(".")[2] in NOT_COLUMNS:
             return None
+        if attribute.expand_error is not None and not attribute.declared_attr:
+            # a helper we cannot follow: a column we cannot see, never an absent one
+            if attribute.annotation is None and sqlmodel:
+                return None  # pydantic makes fields of annotated names only
+            if attribute.annotation is not None and _is_classvar(attribute.annotation):
+                return None
+            return self._unknown_column(attribute, attribute.expand_error, opaque=True)
         annotation: AnnotationInfo | None = None
         annotation_error: str | None = None
         advice: str | None = None  # what the user can do about annotation_error
@@ -680,7 +837,7 @@ class DeclarativeReader:
                 made_by = ast.unparse(value)[:60]
                 if isinstance(value, ast.Call):
                     made_by = f"{ast.unparse(value.func)[:60]}(...)"
-                return self._unknown_column(attribute, f"made by {made_by}")
+                return self._unknown_column(attribute, f"made by {made_by}", opaque=True)
         call = ColumnCall()
         if annotation is not None and not legacy:
             for meta in annotation.metas:
@@ -723,8 +880,15 @@ class DeclarativeReader:
         return cached
 
     def _unknown_column(
-        self, attribute: Attribute, reason: str, advice: str | None = None
+        self,
+        attribute: Attribute,
+        reason: str,
+        advice: str | None = None,
+        *,
+        opaque: bool = False,
     ) -> ColumnDraft:
+        """A column whose details are unknown; ``opaque``: made by code the parser cannot
+        follow, so even its name, keys and indexes are (``definition`` unresolved)."""
         file = attribute.file
         column = ColumnDraft(
             key=attribute.key,
@@ -733,6 +897,8 @@ class DeclarativeReader:
             statement_range=file.range(attribute.statement),
         )
         column.unresolved.update({"type", "nullable", "default", "autoincrement", "comment"})
+        if opaque:
+            column.unresolved.add("definition")
         why = NoteReason("column {}", reason, advice)
         column.notes.append(Note.about((attribute.key,), why, file.range(attribute.target)))
         return column
@@ -770,6 +936,15 @@ class DeclarativeReader:
         attribute = self._table_args(info.definition)
         if attribute is None or attribute.value is None:
             return
+        previous = self.evaluator.class_scope
+        self.evaluator.class_scope = self._scope_of(attribute)
+        try:
+            self._read_table_items(info, draft, attribute)
+        finally:
+            self.evaluator.class_scope = previous
+
+    def _read_table_items(self, info: ClassInfo, draft: TableDraft, attribute: Attribute) -> None:
+        assert attribute.value is not None
         value = attribute.value
         file = attribute.file
         if isinstance(value, ast.Name):
@@ -836,13 +1011,22 @@ class DeclarativeReader:
                         statement,
                         statement.annotation,
                         statement.value,
+                        owner=node,
                     )
                 )
             elif isinstance(statement, ast.Assign):
                 for target in statement.targets:
                     if isinstance(target, ast.Name):
                         attributes.append(
-                            Attribute(target.id, file, target, statement, None, statement.value)
+                            Attribute(
+                                target.id,
+                                file,
+                                target,
+                                statement,
+                                None,
+                                statement.value,
+                                owner=node,
+                            )
                         )
             elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 if not any(_is_declared_attr(d) for d in statement.decorator_list):
@@ -857,6 +1041,7 @@ class DeclarativeReader:
                         statement.returns,
                         returned,
                         declared_attr=True,
+                        owner=node,
                     )
                 )
         # A later statement for the same name replaces an earlier one in its first place,
@@ -886,6 +1071,11 @@ class DeclarativeReader:
         return result if len(result) == len(attributes) else attributes
 
 
+#: Why a name could not be read, and what the user can do about it.
+_NOT_FOUND = (
+    "it is neither in the files checked nor importable from the project "
+    "(set `python` to the project's interpreter, or `extra_paths`)"
+)
 _TABLE_LEVEL = (
     "table.indexes",
     "table.unique_constraints",
@@ -974,91 +1164,13 @@ def _runtime_statements(body: list[ast.stmt]) -> list[ast.stmt]:
     return result
 
 
-def _regex_sub(
-    evaluator: Evaluator, file: ParsedFile, call: ast.Call, class_name: str
-) -> str | None:
-    """``PATTERN.sub(r"_\1", cls.__name__)`` with ``PATTERN = re.compile("...")``, or
-    ``re.sub("...", r"_\1", cls.__name__)``: the snake-case idiom of table names."""
-    import re
-
-    func = call.func
-    if not isinstance(func, ast.Attribute) or func.attr != "sub":
-        return None
-    args = list(call.args)
-    pattern: str | None = None
-    owner = evaluator.resolver.resolve(file, func.value)
-    if isinstance(owner, External) and owner.name == "re" and len(args) == 3:
-        pattern_node = args.pop(0)
-        try:
-            value = evaluator.value(file, pattern_node)
-        except Unresolvable:
-            return None
-        pattern = value if isinstance(value, str) else None
-    elif isinstance(owner, Definition) and isinstance(owner.node, ast.Call):
-        compile_ref = evaluator.callee(owner.file, owner.node)
-        if (
-            isinstance(compile_ref, External)
-            and compile_ref.name == "re.compile"
-            and len(owner.node.args) == 1
-            and not owner.node.keywords
-        ):
-            try:
-                value = evaluator.value(owner.file, owner.node.args[0])
-            except Unresolvable:
-                return None
-            pattern = value if isinstance(value, str) else None
-    if pattern is None or len(args) != 2 or call.keywords:
-        return None
-    try:
-        replacement = evaluator.value(file, args[0])
-    except Unresolvable:
-        return None
-    subject = _computed_tablename(evaluator, file, args[1], class_name)
-    if not isinstance(replacement, str) or subject is None:
-        return None
-    try:
-        return re.sub(pattern, replacement, subject)
-    except re.error:
-        return None
-
-
-def _computed_tablename(
-    evaluator: Evaluator, file: ParsedFile, node: ast.expr | None, class_name: str
-) -> str | None:
-    """The common ``declared_attr`` bodies: ``cls.__name__``, ``.lower()``, string
-    literals joined with ``+`` or in an f-string."""
-    if node is None:
-        return None
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.Attribute) and node.attr == "__name__":
-        return class_name
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
-        return _regex_sub(evaluator, file, node, class_name)
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args:
-        inner = _computed_tablename(evaluator, file, node.func.value, class_name)
-        if inner is None:
-            return None
-        if node.func.attr == "lower":
-            return inner.lower()
-        if node.func.attr == "upper":
-            return inner.upper()
-        return None
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left = _computed_tablename(evaluator, file, node.left, class_name)
-        right = _computed_tablename(evaluator, file, node.right, class_name)
-        return None if left is None or right is None else left + right
-    if isinstance(node, ast.JoinedStr):
-        parts = []
-        for value in node.values:
-            if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                parts.append(value.value)
-            elif isinstance(value, ast.FormattedValue) and value.conversion == -1:
-                inner = _computed_tablename(evaluator, file, value.value, class_name)
-                if inner is None:
-                    return None
-                parts.append(inner)
-            else:
-                return None
-        return "".join(parts)
-    return None
+def _single_target(statement: ast.stmt) -> tuple[str | None, ast.expr | None]:
+    if (
+        isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and isinstance(statement.targets[0], ast.Name)
+    ):
+        return statement.targets[0].id, statement.value
+    if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+        return statement.target.id, statement.value
+    return None, None

@@ -12,9 +12,11 @@ from __future__ import annotations
 import ast
 import enum
 import importlib
+import re
 import sys
 import typing
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from .resolve import Definition, External, ModuleRef, Resolver
@@ -40,6 +42,34 @@ _SAFE_METHODS = frozenset(
 )
 _ENUM_BASES = ("Enum", "IntEnum", "StrEnum", "Flag", "IntFlag")
 _MAX_DEPTH = 40
+#: Evaluation steps one top-level ``value()`` may take (helpers and comprehensions count).
+MAX_STEPS = 20_000
+#: Longest string or collection the evaluator builds or iterates (names, not data).
+MAX_LENGTH = 4096
+#: Longest text a project's regular expression is run on.
+MAX_REGEX_INPUT = 512
+#: ``str`` methods that only compute a new value.
+_STR_METHODS = frozenset(
+    {
+        "lower", "upper", "title", "capitalize", "casefold", "swapcase", "strip", "lstrip",
+        "rstrip", "replace", "join", "split", "rsplit", "startswith", "endswith", "isupper",
+        "islower", "isdigit", "isalpha", "isalnum", "isidentifier", "removeprefix",
+        "removesuffix", "zfill", "ljust", "rjust", "center", "partition", "rpartition",
+        "count", "find", "rfind", "index", "format", "splitlines",
+    }
+)  # fmt: skip
+#: Builtins that only compute a value from values.
+_BUILTIN_FUNCTIONS = frozenset(
+    {
+        "len", "str", "int", "float", "bool", "min", "max", "sorted", "tuple", "list", "set",
+        "frozenset", "dict", "abs", "round", "any", "all", "isinstance", "reversed",
+        "enumerate", "zip", "range", "repr", "ord", "chr", "sum",
+    }
+)  # fmt: skip
+#: ``re`` functions (and compiled-pattern methods) run on bounded input.
+_REGEX_FUNCTIONS = frozenset(
+    {"sub", "subn", "match", "fullmatch", "search", "findall", "split", "escape", "compile"}
+)
 
 
 class Unresolvable(Exception):
@@ -87,6 +117,36 @@ class Placeholder:
     __sa_qualname__ = ""
 
 
+class StaticObject:
+    """A value the evaluator stands in for (``cls`` of a ``declared_attr``, ``self`` and
+    ``dialect`` of a type's ``load_dialect_impl``): it answers its attributes and methods
+    itself, raising Unresolvable for what it does not know."""
+
+    def get(self, attr: str) -> Any:
+        raise Unresolvable(attr)
+
+    def method(self, attr: str) -> Any:
+        raise Unresolvable(f"{attr}()")
+
+
+@dataclass(frozen=True)
+class ClassValue(StaticObject):
+    """``cls`` inside a ``declared_attr`` body: the mapped class being read. Its
+    ``__name__`` is known; other attributes are asked of ``attribute`` (the reader knows
+    the class's table name), which raises Unresolvable for what it does not know."""
+
+    name: str
+    qualname: str
+    attribute: Any = field(default=None, compare=False, hash=False, repr=False)
+
+    def get(self, attr: str) -> Any:
+        if attr in ("__name__", "__qualname__"):
+            return self.name
+        if self.attribute is not None:
+            return self.attribute(attr)
+        raise Unresolvable(f"cls.{attr}")
+
+
 def import_external(name: str) -> Any:
     """The real object an outside dotted name stands for, if it is one we may import."""
     if name.startswith("sqlmodel."):
@@ -130,6 +190,8 @@ def _import_cached(name: str) -> Any:
 
 
 _MISSING = object()
+#: Set on a ``Name`` standing for a value the reader knows (``cls`` in a ``declared_attr``).
+VALUE = "_schema_lsp_value"
 
 
 def _sqlmodel_equivalent(name: str) -> str:
@@ -148,27 +210,51 @@ class Evaluator:
         self._enums: dict[str, type[enum.Enum] | None] = {}
         self._placeholders: dict[str, type] = {}
         self._aliases: dict[Definition, Any] = {}
+        self._decorators: dict[Definition, Any] = {}
         #: per-module results keyed by (kind, id(file), expression text): see columns._memo
         self.memo: dict[tuple[str, int, str], Any] = {}
+        #: ``Model.attr`` of a mapped class (``Other.__tablename__``), answered by the
+        #: declarative reader; raises Unresolvable
+        self.class_attribute: Any = None
+        #: names assigned in the class body being read (a class namespace is searched
+        #: before the module), set by the declarative reader while it reads one
+        self.class_scope: dict[str, ast.expr] | None = None
+        from .inline import Inliner
+
+        self.inliner = Inliner(self)
+        self._active = 0
+        self._steps = 0
 
     def close(self) -> None:
         """Drop every cache (see ``DeclarativeReader.close``)."""
-        for cache in (self._enums, self._placeholders, self._aliases, self.memo):
-            cache.clear()
+        for kept in (self._enums, self._placeholders, self._aliases, self._decorators, self.memo):
+            kept.clear()
         self.resolver.close()
 
     # -- values -------------------------------------------------------------------------
 
     def value(self, file: ParsedFile, expr: ast.AST, depth: int = 0) -> Any:
-        """The value of a literal, a constant name, or a SQLAlchemy call."""
+        """The value of a literal, a constant name, a SQLAlchemy call, or what a project
+        helper computes from such values (within a step budget)."""
+        if self._active == 0:
+            self._steps = 0
+        self._active += 1
         try:
             return self._value(file, expr, depth)
         except _PYTHON_ERRORS as exc:  # what the code would raise when run: unknown here
-            raise Unresolvable(f"{ast.unparse(expr)[:60]} ({type(exc).__name__})") from exc
+            raise Unresolvable(f"{_text(expr)} ({type(exc).__name__})") from exc
+        finally:
+            self._active -= 1
+
+    def _spend(self) -> None:
+        self._steps += 1
+        if self._steps > MAX_STEPS:
+            raise Unresolvable("too long to evaluate")
 
     def _value(self, file: ParsedFile, expr: ast.AST, depth: int = 0) -> Any:
         if depth > _MAX_DEPTH:
             raise Unresolvable("expression too deep")
+        self._spend()
         if isinstance(expr, ast.Constant):
             return expr.value
         if isinstance(expr, (ast.Tuple, ast.List, ast.Set)):
@@ -187,26 +273,134 @@ class Evaluator:
                 else:
                     result[self.value(file, key, depth + 1)] = self.value(file, item, depth + 1)
             return result
-        if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, (ast.USub, ast.UAdd)):
+        if isinstance(expr, ast.UnaryOp):
             operand = self.value(file, expr.operand, depth + 1)
+            if isinstance(expr.op, ast.Not):
+                return not _plain(operand)
             if isinstance(operand, (int, float)) and not isinstance(operand, bool):
-                return -operand if isinstance(expr.op, ast.USub) else operand
+                if isinstance(expr.op, ast.USub):
+                    return -operand
+                if isinstance(expr.op, ast.UAdd):
+                    return operand
+                if isinstance(expr.op, ast.Invert) and isinstance(operand, int):
+                    return ~operand
             raise Unresolvable("unary operator on a non-number")
-        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+        if isinstance(expr, ast.BinOp):
             left = self.value(file, expr.left, depth + 1)
             right = self.value(file, expr.right, depth + 1)
-            if isinstance(left, str) and isinstance(right, str):
-                return left + right
-            raise Unresolvable("+ of non-strings")
-        if isinstance(expr, (ast.Name, ast.Attribute)):
+            return _binary(expr.op, left, right)
+        if isinstance(expr, ast.BoolOp):
+            result: Any = None
+            for operand_node in expr.values:
+                result = self.value(file, operand_node, depth + 1)
+                truth = bool(_plain(result))
+                if truth is isinstance(expr.op, ast.Or):
+                    return result
+            return result
+        if isinstance(expr, ast.Compare):
+            left = self.value(file, expr.left, depth + 1)
+            for op, right_node in zip(expr.ops, expr.comparators, strict=True):
+                right = self.value(file, right_node, depth + 1)
+                if not _compare(op, left, right):
+                    return False
+                left = right
+            return True
+        if isinstance(expr, ast.IfExp):
+            test = self.value(file, expr.test, depth + 1)
+            return self.value(file, expr.body if _plain(test) else expr.orelse, depth + 1)
+        if isinstance(expr, ast.JoinedStr):
+            return self._joined(file, expr, depth + 1)
+        if isinstance(expr, ast.Subscript):
+            container = self.value(file, expr.value, depth + 1)
+            if isinstance(expr.slice, ast.Slice):
+                bounds = [
+                    None if part is None else self.value(file, part, depth + 1)
+                    for part in (expr.slice.lower, expr.slice.upper, expr.slice.step)
+                ]
+                key: Any = slice(*bounds)
+            else:
+                key = self.value(file, expr.slice, depth + 1)
+            if isinstance(container, (str, tuple, list, dict)):
+                return container[key]
+            raise Unresolvable(f"indexing {type(container).__name__}")
+        if isinstance(expr, (ast.ListComp, ast.GeneratorExp, ast.SetComp)):
+            items = self._comprehension(file, expr, depth + 1)
+            return set(items) if isinstance(expr, ast.SetComp) else items
+        if isinstance(expr, ast.Name):
             return self.named_value(file, expr, depth + 1)
+        if isinstance(expr, ast.Attribute):
+            if self.resolver.resolve(file, expr) is not None:
+                return self.named_value(file, expr, depth + 1)
+            holder = self.resolver.resolve(file, expr.value)
+            if isinstance(holder, Definition) and isinstance(holder.node, ast.ClassDef):
+                if self.class_attribute is None:
+                    raise Unresolvable(f"{_text(expr)}")
+                return self.class_attribute(holder, expr.attr)
+            owner = self.value(file, expr.value, depth + 1)
+            return _attribute(owner, expr.attr)
         if isinstance(expr, ast.Call):
             return self.call(file, expr, depth + 1)
         if isinstance(expr, ast.Lambda):
             return _values_callable(expr)
         raise Unresolvable(f"{type(expr).__name__} expression")
 
+    def _joined(self, file: ParsedFile, expr: ast.JoinedStr, depth: int) -> str:
+        parts: list[str] = []
+        for part in expr.values:
+            if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                parts.append(part.value)
+                continue
+            if not isinstance(part, ast.FormattedValue):
+                raise Unresolvable("an f-string part")
+            value = self.value(file, part.value, depth + 1)
+            value = _plain(value)
+            if not isinstance(value, (str, int, float)):
+                raise Unresolvable(f"{type(value).__name__} in an f-string")
+            if part.conversion == ord("r"):
+                value = repr(value)
+            elif part.conversion == ord("s"):
+                value = str(value)
+            elif part.conversion == ord("a"):
+                value = ascii(value)
+            spec = ""
+            if part.format_spec is not None:
+                spec = self._joined(file, part.format_spec, depth + 1)  # type: ignore[arg-type]
+            parts.append(format(value, spec))
+        return _bounded("".join(parts))
+
+    def _comprehension(
+        self, file: ParsedFile, expr: ast.ListComp | ast.GeneratorExp | ast.SetComp, depth: int
+    ) -> list[Any]:
+        """A comprehension over bounded values: each item is put in place of the target
+        name as a constant, and the element evaluated (no code runs)."""
+        results: list[Any] = []
+
+        def walk(index: int, bindings: dict[str, Any]) -> None:
+            if index == len(expr.generators):
+                results.append(self.value(file, _with_constants(expr.elt, bindings), depth + 1))
+                if len(results) > MAX_LENGTH:
+                    raise Unresolvable("too many items")
+                return
+            generator = expr.generators[index]
+            if generator.is_async:
+                raise Unresolvable("an async comprehension")
+            iterable = self.value(file, _with_constants(generator.iter, bindings), depth + 1)
+            for item in _iterate(iterable):
+                bound = dict(bindings)
+                _bind_target(generator.target, item, bound)
+                if all(
+                    _plain(self.value(file, _with_constants(test, bound), depth + 1))
+                    for test in generator.ifs
+                ):
+                    walk(index + 1, bound)
+
+        walk(0, {})
+        return results
+
     def named_value(self, file: ParsedFile, expr: ast.AST, depth: int = 0) -> Any:
+        known = getattr(expr, VALUE, _MISSING)
+        if known is not _MISSING:
+            return known
         ref = self.resolver.resolve(file, expr)
         if isinstance(ref, External):
             return import_external(ref.name)
@@ -214,12 +408,25 @@ class Evaluator:
             if isinstance(ref.node, ast.ClassDef):
                 synthetic = self.enum_class(ref)
                 if synthetic is None:
-                    raise Unresolvable(f"{ref.name} is a custom class")
+                    return self.project_type(ref.file, None, ref)
                 return synthetic
+            if isinstance(ref.node, ast.FunctionDef):
+                raise Unresolvable(f"{ref.name} is a function")
             return self.value(ref.file, ref.node, depth + 1)
         if isinstance(ref, ModuleRef):
             raise Unresolvable("a module is not a value")
-        raise Unresolvable(f"unknown name {ast.unparse(expr)}")
+        scope = self.class_scope
+        if isinstance(expr, ast.Name) and scope and expr.id in scope:
+            self.class_scope = None  # the value is read in the module's scope
+            try:
+                return self.value(file, scope[expr.id], depth + 1)
+            finally:
+                self.class_scope = scope
+        if isinstance(expr, ast.Attribute) and self.class_attribute is not None:
+            owner = self.resolver.resolve(file, expr.value)
+            if isinstance(owner, Definition) and isinstance(owner.node, ast.ClassDef):
+                return self.class_attribute(owner, expr.attr)
+        raise Unresolvable(f"unknown name {_text(expr)}")
 
     def callee(self, file: ParsedFile, call: ast.Call) -> External | Definition | None:
         ref = self.resolver.resolve(file, call.func)
@@ -228,26 +435,24 @@ class Evaluator:
     def call(self, file: ParsedFile, expr: ast.Call, depth: int = 0) -> Any:
         ref = self.callee(file, expr)
         function: Any
-        if (
-            ref is None
-            and isinstance(expr.func, ast.Attribute)
-            and expr.func.attr in _SAFE_METHODS
-            and isinstance(expr.func.value, ast.Call)
-        ):
-            # ``sa.BigInteger().with_variant(sa.Integer, "sqlite")``: a method of a
-            # SQLAlchemy object we built ourselves.
+        if isinstance(ref, Definition) and isinstance(ref.node, ast.FunctionDef):
+            # a project helper: the expression it returns, with the arguments in place
+            return self.value(file, self.inliner.inline(file, expr), depth + 1)
+        if isinstance(ref, Definition) and isinstance(ref.node, ast.ClassDef):
+            return self.project_type(file, expr, ref)
+        if ref is None and isinstance(expr.func, ast.Attribute):
+            # a method of a value we built: ``String(5).with_variant(...)``, ``"x".lower()``,
+            # ``PATTERN.sub(...)``
             owner = self.value(file, expr.func.value, depth + 1)
-            if not type(owner).__module__.startswith("sqlalchemy."):
-                raise Unresolvable(f"call to {ast.unparse(expr.func)}")
-            function = getattr(owner, expr.func.attr, None)
-            if function is None:
-                raise Unresolvable(f"call to {ast.unparse(expr.func)}")
-        elif not isinstance(ref, External) or not (
+            function = _method(owner, expr.func.attr)
+        elif isinstance(ref, External) and (
             ref.name.startswith("sqlalchemy.") or ref.name.startswith("sqlmodel.")
         ):
-            raise Unresolvable(f"call to {ast.unparse(expr.func)}")
-        else:
             function = import_external(ref.name)
+        elif isinstance(ref, External) and _pure_function(ref.name):
+            function = _pure_function(ref.name)
+        else:
+            raise Unresolvable(f"call to {_text(expr.func)}")
         args = []
         for arg in expr.args:
             if isinstance(arg, ast.Starred):
@@ -261,11 +466,35 @@ class Evaluator:
             else:
                 kwargs[keyword.arg] = self.value(file, keyword.value, depth + 1)
         try:
-            return function(*args, **kwargs)
+            result = function(*args, **kwargs)
+        except Unresolvable:
+            raise
         except Exception as exc:
-            raise Unresolvable(f"{ast.unparse(expr.func)}(...) rejected: {exc}") from exc
+            raise Unresolvable(f"{_text(expr.func)}(...) rejected: {exc}") from exc
+        return _bounded(result)
 
     # -- classes ------------------------------------------------------------------------
+
+    def project_type(self, file: ParsedFile, call: ast.Call | None, definition: Definition) -> Any:
+        """What a project ``TypeDecorator`` subclass creates in the database (``call``
+        None: the class named bare); any other project class is unknown."""
+        from .custom_types import decorator_chain, instantiate
+
+        chain = decorator_chain(self, definition)
+        if chain is None:
+            raise Unresolvable(f"{definition.name} is a custom class")
+        if call is not None:
+            return instantiate(self, file, call, definition, chain)
+        cached = self._decorators.get(definition)
+        if cached is None:
+            try:
+                cached = instantiate(self, file, None, definition, chain)
+            except Unresolvable as exc:
+                cached = exc
+            self._decorators[definition] = cached
+        if isinstance(cached, Unresolvable):
+            raise cached
+        return cached
 
     def enum_class(self, definition: Definition, depth: int = 0) -> type[enum.Enum] | None:
         """A look-alike of a workspace ``enum.Enum`` subclass (same name, member names and
@@ -457,3 +686,260 @@ def _values_callable(expr: ast.Lambda) -> Any:
 
         return values
     raise Unresolvable("a lambda")
+
+
+def _text(expr: ast.AST) -> str:
+    try:
+        return ast.unparse(expr)[:60]
+    except Exception:  # a synthetic node holding a value
+        return type(expr).__name__
+
+
+def _plain(value: Any) -> Any:
+    """An enum member of a look-alike enum compares as itself; nothing else changes."""
+    return value
+
+
+def _bounded(value: Any) -> Any:
+    if isinstance(value, (str, tuple, list, dict, set, bytes)) and len(value) > MAX_LENGTH:
+        raise Unresolvable("a value too long to build")
+    return value
+
+
+_NUMBERS = (int, float)
+
+
+def _binary(op: ast.operator, left: Any, right: Any) -> Any:
+    """Arithmetic and string building on plain values only (no user objects)."""
+    plain = (str, int, float, tuple, list, type(None))
+    if not isinstance(left, plain) or not isinstance(right, plain):
+        if isinstance(op, ast.BitOr) and isinstance(left, dict) and isinstance(right, dict):
+            return {**left, **right}
+        raise Unresolvable(f"{type(op).__name__} of {type(left).__name__}")
+    if isinstance(op, ast.Add):
+        return _bounded(left + right)
+    if isinstance(op, ast.Mult):
+        sequence, count = (left, right) if isinstance(right, int) else (right, left)
+        if (
+            isinstance(sequence, (str, tuple, list))
+            and isinstance(count, int)
+            and len(sequence) * max(count, 0) > MAX_LENGTH
+        ):
+            raise Unresolvable("a value too long to build")
+        return left * right
+    if isinstance(op, ast.Mod):
+        if isinstance(left, str):
+            return _bounded(left % right)
+        return left % right
+    if isinstance(left, _NUMBERS) and isinstance(right, _NUMBERS):
+        if isinstance(op, ast.Sub):
+            return left - right
+        if isinstance(op, ast.Div):
+            return left / right
+        if isinstance(op, ast.FloorDiv):
+            return left // right
+        if isinstance(op, ast.Pow) and abs(right) <= 64:
+            return left**right
+        if isinstance(left, int) and isinstance(right, int):
+            if isinstance(op, ast.BitOr):
+                return left | right
+            if isinstance(op, ast.BitAnd):
+                return left & right
+            if isinstance(op, ast.LShift) and 0 <= right <= 64:
+                return left << right
+            if isinstance(op, ast.RShift):
+                return left >> right
+    raise Unresolvable(f"{type(op).__name__} of {type(left).__name__}")
+
+
+def _compare(op: ast.cmpop, left: Any, right: Any) -> bool:
+    if isinstance(op, ast.Is):
+        return left is right
+    if isinstance(op, ast.IsNot):
+        return left is not right
+    comparable = (str, int, float, tuple, list, dict, set, frozenset, type(None), enum.Enum)
+    if not isinstance(left, comparable) or not isinstance(right, comparable):
+        raise Unresolvable(f"comparing {type(left).__name__}")
+    if isinstance(op, ast.Eq):
+        return bool(left == right)
+    if isinstance(op, ast.NotEq):
+        return bool(left != right)
+    if isinstance(op, ast.In):
+        return left in right
+    if isinstance(op, ast.NotIn):
+        return left not in right
+    if isinstance(op, ast.Lt):
+        return bool(left < right)
+    if isinstance(op, ast.LtE):
+        return bool(left <= right)
+    if isinstance(op, ast.Gt):
+        return bool(left > right)
+    if isinstance(op, ast.GtE):
+        return bool(left >= right)
+    raise Unresolvable(type(op).__name__)
+
+
+def _iterate(value: Any) -> list[Any]:
+    if isinstance(value, (str, tuple, list, set, frozenset, dict, range)):
+        if len(value) > MAX_LENGTH:
+            raise Unresolvable("too many items to iterate")
+        return list(value)
+    raise Unresolvable(f"iterating {type(value).__name__}")
+
+
+def _bind_target(target: ast.expr, item: Any, bindings: dict[str, Any]) -> None:
+    if isinstance(target, ast.Name):
+        bindings[target.id] = item
+        return
+    if isinstance(target, (ast.Tuple, ast.List)):
+        items = list(item) if isinstance(item, (tuple, list)) else None
+        if items is None or len(items) != len(target.elts):
+            raise Unresolvable("unpacking in a comprehension")
+        for element, part in zip(target.elts, items, strict=True):
+            _bind_target(element, part, bindings)
+        return
+    raise Unresolvable("a comprehension target")
+
+
+def _with_constants(node: ast.expr, bindings: dict[str, Any]) -> ast.expr:
+    """``node`` with the names in ``bindings`` standing for their values."""
+    if not bindings:
+        return node
+
+    class Bind(ast.NodeTransformer):
+        def visit_Name(self, name: ast.Name) -> ast.AST:
+            if name.id in bindings:
+                bound = ast.Name(id=name.id, ctx=ast.Load())
+                setattr(bound, VALUE, bindings[name.id])
+                return ast.copy_location(bound, name)
+            return name
+
+    import copy
+
+    return Bind().visit(copy.deepcopy(node))  # type: ignore[no-any-return]
+
+
+def _attribute(owner: Any, attr: str) -> Any:
+    """An attribute of a value the evaluator built (never of user objects)."""
+    if isinstance(owner, StaticObject):
+        return owner.get(attr)
+    if isinstance(owner, enum.Enum) and attr in ("value", "name"):
+        return getattr(owner, attr)
+    if isinstance(owner, str) and attr in _STR_METHODS:
+        return getattr(owner, attr)
+    if type(owner).__module__.startswith("sqlalchemy.") and not attr.startswith("_"):
+        return getattr(owner, attr)
+    raise Unresolvable(f"{type(owner).__name__}.{attr}")
+
+
+def _method(owner: Any, attr: str) -> Any:
+    """A method of a value the evaluator built that only computes a new value."""
+    if isinstance(owner, StaticObject):
+        return owner.method(attr)
+    if type(owner).__module__.startswith("sqlalchemy."):
+        if attr in _SAFE_METHODS:
+            return getattr(owner, attr)
+        raise Unresolvable(f"{type(owner).__name__}.{attr}()")
+    if isinstance(owner, str) and attr in _STR_METHODS:
+        if attr == "format":
+            return _safe_format(owner)
+        return getattr(owner, attr)
+    if isinstance(owner, dict) and attr in ("get", "keys", "values", "items", "copy"):
+        return getattr(owner, attr)
+    if isinstance(owner, re.Pattern) and attr in _REGEX_FUNCTIONS:
+        return _bounded_regex(getattr(owner, attr))
+    raise Unresolvable(f"{type(owner).__name__}.{attr}()")
+
+
+def _safe_format(template: str) -> Any:
+    """``"...".format``, without attribute or item access in its fields."""
+    import string
+
+    for _, field_name, spec, _ in string.Formatter().parse(template):
+        if field_name and ("." in field_name or "[" in field_name):
+            raise Unresolvable("format fields with attribute access")
+        if spec and "{" in spec:
+            raise Unresolvable("nested format fields")
+    return template.format
+
+
+@cache
+def _builtin_functions() -> dict[str, Any]:
+    import builtins
+
+    return {name: getattr(builtins, name) for name in _BUILTIN_FUNCTIONS}
+
+
+def _pure_function(name: str) -> Any:
+    """A standard-library function the evaluator may call with evaluated values."""
+    head, _, last = name.rpartition(".")
+    if head == "builtins" and last in _BUILTIN_FUNCTIONS:
+        function = _builtin_functions()[last]
+        if last in ("range",):
+            return lambda *args: _bounded(list(range(*args)))
+        return function
+    if head == "re" and last in _REGEX_FUNCTIONS:
+        return _bounded_regex(getattr(re, last))
+    return None
+
+
+def _bounded_regex(function: Any) -> Any:
+    """``re`` functions on bounded text, refusing patterns that could backtrack without
+    bound (a quantifier inside a quantified group, backreferences)."""
+
+    def run(*args: Any, **kwargs: Any) -> Any:
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, str) and len(value) > MAX_REGEX_INPUT:
+                raise Unresolvable("a regular expression on a long text")
+            if isinstance(value, re.Pattern):
+                _check_pattern(value.pattern)
+        if getattr(function, "__self__", None) is None and args and isinstance(args[0], str):
+            _check_pattern(args[0])  # re.sub(pattern, ...): the first argument
+        return function(*args, **kwargs)
+
+    return run
+
+
+@cache
+def _check_pattern(pattern: str | bytes) -> None:
+    try:
+        import re._parser as parser  # type: ignore[import-not-found]
+    except ImportError:  # Python 3.10
+        import sre_parse as parser  # type: ignore[no-redef]
+    try:
+        parsed = parser.parse(pattern if isinstance(pattern, str) else pattern.decode())
+    except Exception as exc:
+        raise Unresolvable(f"a regular expression that does not compile ({exc})") from exc
+    if _nested_repeat(parsed.data if hasattr(parsed, "data") else list(parsed), False):
+        raise Unresolvable("a regular expression that may backtrack without bound")
+
+
+def _nested_repeat(items: Any, inside: bool) -> bool:
+    try:
+        from re import _constants as constants  # type: ignore[attr-defined]
+    except ImportError:  # Python 3.10
+        import sre_constants as constants
+
+    for op, argument in items:
+        name = str(op)
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            _low, high, sub = argument
+            repeats = high is constants.MAXREPEAT or high > 1
+            if repeats and inside and name != "POSSESSIVE_REPEAT":
+                return True
+            if _nested_repeat(list(sub), inside or repeats):
+                return True
+        elif name == "SUBPATTERN":
+            if _nested_repeat(list(argument[-1]), inside):
+                return True
+        elif name == "BRANCH":
+            if inside:
+                return True  # alternatives under a quantifier: ``(a|aa)+`` backtracks too
+            if any(_nested_repeat(list(branch), inside) for branch in argument[1]):
+                return True
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            if _nested_repeat(list(argument[1]), inside):
+                return True
+        elif name in ("GROUPREF", "GROUPREF_EXISTS"):
+            return True
+    return False

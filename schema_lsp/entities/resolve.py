@@ -18,6 +18,9 @@ from .source import ParsedFile
 
 _BUILTINS = frozenset(dir(builtins))
 _MAX_DEPTH = 24
+#: Set on a ``Name`` copied out of another module (a helper's body, see ``inline.py``):
+#: the ``ParsedFile`` the name must be resolved in.
+SCOPE = "_schema_lsp_scope"
 
 
 @dataclass(frozen=True)
@@ -100,26 +103,26 @@ class Resolver:
         if _depth > _MAX_DEPTH:
             return None
         if isinstance(expr, ast.Name):
-            return self.resolve_name(file, expr.id, _depth + 1)
+            return self.resolve_name(getattr(expr, SCOPE, file), expr.id, _depth + 1)
         if isinstance(expr, ast.Attribute):
             base = self.resolve(file, expr.value, _depth + 1)
             if isinstance(base, External):
                 return External(f"{base.name}.{expr.attr}")
             if isinstance(base, ModuleRef):
                 return self.resolve_name(base.file, expr.attr, _depth + 1)
-            if isinstance(base, Definition) and self.is_flask_db(base):
+            if isinstance(base, Definition) and self.is_flask_db(base, _depth + 1):
                 # Flask-SQLAlchemy's ``db`` re-exports SQLAlchemy (``db.Column``,
                 # ``db.String``...); ``db.Model`` is the declarative base the call makes.
                 return base if expr.attr == "Model" else External(f"sqlalchemy.{expr.attr}")
             return None
         return None
 
-    def is_flask_db(self, definition: Definition) -> bool:
+    def is_flask_db(self, definition: Definition, _depth: int = 0) -> bool:
         """Whether a definition is ``db = SQLAlchemy(...)`` from Flask-SQLAlchemy."""
         node = definition.node
         if not isinstance(node, ast.Call):
             return False
-        callee = self.resolve(definition.file, node.func)
+        callee = self.resolve(definition.file, node.func, _depth + 1)
         return isinstance(callee, External) and callee.is_from("flask_sqlalchemy", "SQLAlchemy")
 
     def resolve_name(self, file: ParsedFile, name: str, _depth: int = 0) -> Ref | None:

@@ -16,6 +16,9 @@ from typing import Any
 from .model import SourceRange
 
 _new_tuple = tuple.__new__
+#: Set on every node copied out of a project helper's body (``inline.py``): its position is
+#: the call's, so its text is not what the file has there.
+SYNTHETIC = "_schema_lsp_synthetic"
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,7 +81,10 @@ class ParsedFile:
         )
 
     def text(self, node: ast.AST) -> str:
-        """The source text of a node as written (``ast.unparse`` for multi-line nodes)."""
+        """The source text of a node as written (``ast.unparse`` for multi-line nodes and
+        for syntax a helper's body was copied into)."""
+        if getattr(node, SYNTHETIC, False):
+            return ast.unparse(node)
         line = getattr(node, "lineno", 0) - 1
         if line == getattr(node, "end_lineno", -1) - 1 and 0 <= line < len(self.lines):
             start = getattr(node, "col_offset", 0)
@@ -182,6 +188,7 @@ def parse_source(text: str, path: str, module: str | None = None) -> ParsedFile:
                 if found is not None:
                     metadata_assignments.append(found)
                 if isinstance(target, ast.Name):
+                    _keep_previous(target.id, statement.value, imports, assignments, classes)
                     assignments[target.id] = statement.value
                     classes.pop(target.id, None)
                     imports.pop(target.id, None)
@@ -205,6 +212,36 @@ def parse_source(text: str, path: str, module: str | None = None) -> ParsedFile:
         star_imports=tuple(star_imports),
         ascii=text.isascii(),
     )
+
+
+#: Marks the hidden name of an earlier binding that a reassignment refers to.
+_EARLIER = "\u2032"
+
+
+def _keep_previous(
+    name: str,
+    value: ast.expr,
+    imports: dict[str, str],
+    assignments: dict[str, ast.expr],
+    classes: dict[str, ast.ClassDef],
+) -> None:
+    """``T = T.with_variant(...)``: the right side means the earlier ``T``. That binding is
+    kept under a hidden name and the right side's ``T`` renamed to it, so a name never
+    stands for itself."""
+    uses = [n for n in ast.walk(value) if isinstance(n, ast.Name) and n.id == name]
+    if not uses:
+        return
+    hidden = f"{name}{_EARLIER}{sum(k.startswith(name + _EARLIER) for k in assignments)}"
+    if name in assignments:
+        assignments[hidden] = assignments[name]
+    elif name in imports:
+        imports[hidden] = imports[name]
+    elif name in classes:
+        classes[hidden] = classes[name]
+    else:
+        return  # an unknown earlier binding: the name stays unresolved
+    for use in uses:
+        use.id = hidden
 
 
 def _unbind(name: str, *bindings: MutableMapping[str, Any]) -> None:

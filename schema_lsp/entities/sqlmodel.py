@@ -62,6 +62,13 @@ def field_column(
         keywords = {k.arg: k.value for k in value.keywords if k.arg}
         default_node = value.args[0] if value.args else keywords.get("default")
         sa_column = keywords.get("sa_column")
+        if isinstance(sa_column, ast.Call) and (
+            context.evaluator.inliner.function_of(file, sa_column) is not None
+        ):
+            try:  # ``sa_column=make_column(...)``: a project helper
+                sa_column = context.evaluator.inliner.inline(file, sa_column)
+            except Unresolvable as exc:
+                return _opaque(key, key_range, statement_range, f"sa_column= ({exc})")
         if isinstance(sa_column, ast.Call):
             call = ColumnCall()
             read_call(context, file, sa_column, call)
@@ -137,6 +144,20 @@ def field_column(
         fk = read_foreign_key(context, Argument(file, fk_call), lambda m, a: None)
         if fk is not None:
             draft.foreign_keys.append(fk)
+    return draft
+
+
+def _opaque(
+    key: str, key_range: SourceRange, statement_range: SourceRange, reason: str
+) -> ColumnDraft:
+    """A column made by code we cannot follow: its details, name and keys unknown."""
+    from .model import Note, NoteReason
+
+    draft = ColumnDraft(key=key, name=key, range=key_range, statement_range=statement_range)
+    draft.unresolved.update(
+        {"type", "nullable", "default", "autoincrement", "comment", "definition"}
+    )
+    draft.notes.append(Note.about((key,), NoteReason("column {}", reason), key_range))
     return draft
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import logging
-import sys
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,18 +20,13 @@ from ..allocation import collector_paused
 from .declarative import DeclarativeReader, Extension
 from .evaluate import Evaluator
 from .imperative import read_tables
-from .model import EntitySchema, Note, object_key
+from .model import EntitySchema, Note, SourceRange, object_key
+from .modules import PARSED_MODULES, ModuleFinder, SearchPath, is_modelled, source_roots
 from .resolve import Resolver
 from .source import ParsedFile, module_name, parse_source
 from .tables import TableDraft, finish
 
 _log = logging.getLogger(__name__)
-
-#: Top-level packages never looked up in the workspace by suffix.
-_OUTSIDE = frozenset(
-    {"sqlalchemy", "sqlmodel", "typing_extensions", "alembic", "pydantic"}
-    | set(getattr(sys, "stdlib_module_names", ()))
-)
 
 
 @dataclass
@@ -52,11 +47,25 @@ class WorkspaceIndex:
 
     ``roots`` are the directories module names are relative to (``app/models/base.py``
     under root ``.`` is ``app.models.base``); an import that matches no module exactly is
-    also looked up by its dotted suffix, for projects with a ``src/`` layout.
+    also looked up by its dotted suffix, for projects with a ``src/`` layout, and then on
+    ``search_path`` (default: the roots and their ``src/``), where a module found is parsed
+    from disk (``modules.py``).
     """
 
-    def __init__(self, roots: Iterable[str | Path] = ()) -> None:
+    def __init__(
+        self, roots: Iterable[str | Path] = (), search_path: SearchPath | None = None
+    ) -> None:
         self.roots = tuple(str(Path(root)) for root in roots)
+        if search_path is None:
+            search_path = SearchPath(
+                tuple(folder for root in self.roots for folder in source_roots(Path(root)))
+            )
+        self.search_path = search_path
+        self._finder = ModuleFinder(search_path)
+        #: absolute path -> the key of a workspace file (keys are paths as given)
+        self._absolute: dict[str, str] = {}
+        #: absolute path -> (module, parse) of the outside modules read from disk
+        self._outside: dict[str, tuple[str, ParsedFile]] = {}
         self._files: dict[str, ParsedFile] = {}
         self._modules: dict[str, str] = {}  # module -> path
         self._errors: dict[str, str] = {}
@@ -86,6 +95,7 @@ class WorkspaceIndex:
             self._modules.pop(old.module, None)
         self._files[key] = parsed
         self._modules[parsed.module] = key
+        self._absolute[os.path.abspath(key)] = key
         self._invalidate(key, parsed.module)
         if parsed.metadata_assignments or (old is not None and old.metadata_assignments):
             self._built.clear()  # a base's metadata changed: every model may be affected
@@ -104,6 +114,7 @@ class WorkspaceIndex:
         key = str(path)
         parsed = self._files.pop(key, None)
         self._errors.pop(key, None)
+        self._absolute.pop(os.path.abspath(key), None)
         if parsed is not None:
             if self._modules.get(parsed.module) == key:
                 del self._modules[parsed.module]
@@ -113,6 +124,22 @@ class WorkspaceIndex:
 
     def parsed(self, path: str | Path) -> ParsedFile | None:
         return self._files.get(str(path))
+
+    def module_changed(self, path: str | Path) -> set[str]:
+        """A file that is not a model file changed on disk (or appeared, or went): if an
+        entity was built through it (a base, a mixin, a helper module), forget its parse
+        and rebuild what used it. Returns the workspace files whose entities may change."""
+        absolute = os.path.abspath(str(path))
+        PARSED_MODULES.forget(absolute)
+        self._finder.forget()
+        outside = self._outside.pop(absolute, None)
+        module = outside[0] if outside is not None else self._module_of(str(path))
+        if outside is None and not module:
+            return set()
+        names = _suffixes(module)
+        affected = {p for p, built in self._built.items() if names & built.touched}
+        self._invalidate(str(path), module)
+        return affected
 
     def syntax_error(self, path: str | Path) -> str | None:
         """The current syntax error of a file whose last good parse is in use, if any."""
@@ -136,6 +163,12 @@ class WorkspaceIndex:
         """Entities whose table is declared in ``path``."""
         key = str(path)
         return [e for e in self.entities() if e.range.path == key]
+
+    def notes(self) -> list[Note]:
+        """Notes that belong to no entity, in every file: classes that look mapped but
+        could not be read, files the parser failed on."""
+        self.entities()
+        return [note for built in self._built.values() for note in built.notes]
 
     def notes_in(self, path: str | Path) -> list[Note]:
         """Notes about a file that belong to no entity (a class that looks mapped but
@@ -201,17 +234,40 @@ class WorkspaceIndex:
         if module not in self._lookups:
             self._lookups[module] = self._lookup_module(module)
         path = self._lookups[module]
-        return self._files.get(path) if path is not None else None
+        if path is None:
+            return None
+        found = self._files.get(path)
+        if found is not None:
+            return found
+        outside = self._outside.get(path)
+        return outside[1] if outside is not None else None
 
     def _lookup_module(self, module: str) -> str | None:
+        """A workspace file (by module name, or by dotted suffix for a ``src/`` layout),
+        else a file on the search path, parsed from disk."""
         path = self._modules.get(module)
         if path is not None:
             return path
-        if module.partition(".")[0] in _OUTSIDE:
+        if is_modelled(module):
             return None
         suffix = "." + module
         matches = [m for m in self._modules if m.endswith(suffix)]
-        return self._modules[matches[0]] if len(matches) == 1 else None
+        if len(matches) == 1:
+            return self._modules[matches[0]]
+        found = self._finder.find(module)
+        if found is None:
+            return None
+        absolute = os.path.abspath(found)
+        if absolute in self._absolute:  # a workspace file under another module name
+            return self._absolute[absolute]
+        known = self._outside.get(absolute)
+        if known is not None and known[0] == module:
+            return absolute
+        parsed = PARSED_MODULES.get(Path(absolute), module)
+        if parsed is None or not parsed.ok:
+            return None
+        self._outside[absolute] = (module, parsed)
+        return absolute
 
     def _build(self) -> None:
         stale = [(p, f) for p, f in self._files.items() if p not in self._built]
@@ -225,14 +281,18 @@ class WorkspaceIndex:
         evaluator = Evaluator(resolver)
         reader = DeclarativeReader(evaluator, self._metadata_assignments())
         drafts: list[TableDraft | Extension] = []
+        failure: Note | None = None
         try:
             drafts.extend(reader.read_file(parsed))
             drafts.extend(read_tables(reader.context, parsed))
-        except Exception:  # RecursionError on absurd nesting, or a parser bug
+        except Exception as exc:  # RecursionError on absurd nesting, or a parser bug
             _log.exception("could not read entities of %s", parsed.path)
+            failure = _failure_note(parsed, "the models of this file", exc)
         finally:
             reader.close()
         built = _Built(set(resolver.touched), notes=list(reader.notes))
+        if failure is not None:
+            built.notes.append(failure)
         for draft in drafts:
             table = draft.draft if isinstance(draft, Extension) else draft
             if table.reflected is not None:
@@ -249,15 +309,21 @@ class WorkspaceIndex:
             if isinstance(draft, Extension):
                 try:
                     built.extensions.append((draft.table, finish(draft.draft)))
-                except Exception:
+                except Exception as exc:
                     _log.exception(
                         "could not finish a subclass of %s in %s", table_key, parsed.path
+                    )
+                    built.notes.append(
+                        _failure_note(parsed, f"a subclass of {table[0]}", exc, table.range)
                     )
             if isinstance(draft, TableDraft):
                 try:
                     built.entities.append(finish(draft))
-                except Exception:
+                except Exception as exc:
                     _log.exception("could not finish table %s in %s", draft.name, parsed.path)
+                    built.notes.append(
+                        _failure_note(parsed, f"table {draft.name}", exc, draft.range)
+                    )
         return built
 
     def _merge(self) -> list[EntitySchema]:
@@ -309,6 +375,16 @@ class WorkspaceIndex:
             result.append(filled)
         self._filled = cache
         return result
+
+
+def _failure_note(
+    parsed: ParsedFile, what: str, error: Exception, where: SourceRange | None = None
+) -> Note:
+    """A parser failure is said where it happened, never turned into silence (a check
+    that read nothing must not say the models are in sync)."""
+    where = where or SourceRange(parsed.path, 0, 0, 0, 0)
+    reason = f"schema-lsp failed to read them: {type(error).__name__}; please report this"
+    return Note(f"not checked: {what} ({reason})", where)
 
 
 def _is_under(path: str, root: str) -> bool:
@@ -416,9 +492,21 @@ def _fill_foreign_key_types(
 
 
 def parse_entities(
-    paths: Iterable[str | Path], roots: Iterable[str | Path] = ()
+    paths: Iterable[str | Path],
+    roots: Iterable[str | Path] = (),
+    search_path: SearchPath | None = None,
 ) -> list[EntitySchema]:
-    """Entities declared by the given files (a one-shot WorkspaceIndex)."""
-    index = WorkspaceIndex(roots)
+    """Entities declared by the given files (a one-shot WorkspaceIndex); imports that
+    leave them are followed on ``search_path`` (see ``WorkspaceIndex``)."""
+    return parse_workspace(paths, roots, search_path)[0]
+
+
+def parse_workspace(
+    paths: Iterable[str | Path],
+    roots: Iterable[str | Path] = (),
+    search_path: SearchPath | None = None,
+) -> tuple[list[EntitySchema], list[Note]]:
+    """``parse_entities`` and the notes that belong to no entity (what was skipped)."""
+    index = WorkspaceIndex(roots, search_path)
     index.load(paths)
-    return index.entities()
+    return index.entities(), index.notes()

@@ -23,6 +23,7 @@ from pygls.workspace.position_codec import PositionCodec
 
 from ..entities.discovery import IgnoreRules, imports_orm
 from ..entities.model import source_lines
+from ..entities.modules import SearchPath
 from ..entities.workspace import WorkspaceIndex
 from .diagnostics import note_diagnostic, to_diagnostic
 from .settings import FolderSettings
@@ -98,7 +99,14 @@ class Folder:
         self._ignore_rules = IgnoreRules(root)
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="schema-lsp-index")
         # Worker-only state below.
-        self._index = WorkspaceIndex([self.project_root])
+        self._index = WorkspaceIndex(
+            [self.project_root],
+            SearchPath.for_project(
+                self.project_root,
+                python=settings.python if settings else None,
+                extra_paths=settings.extra_paths if settings else (),
+            ),
+        )
         self._texts: dict[str, str] = {}
         self._revisions: dict[str, tuple[int, int | None]] = {}
         #: The differences last shown per file, for features that act on them (code actions).
@@ -264,6 +272,15 @@ class Folder:
             _log.exception("could not parse %s", path)
         self._texts[path] = text
         self._revisions[path] = (revision, version)
+
+    def module_changed(self, path: str) -> set[str]:
+        """A Python file that is no model file changed on disk: the model files whose
+        entities were built through it (a base, mixin or helper module). Worker only."""
+        try:
+            return self._index.module_changed(path) & set(self._revisions)
+        except Exception:  # a parser bug must not take the server down
+            _log.exception("could not re-read %s", path)
+            return set()
 
     def affected(self, changed: Iterable[str]) -> set[str]:
         """Files whose diagnostics may change when ``changed`` change: their dependents,

@@ -333,12 +333,18 @@ class Session:
     # -- checks ---------------------------------------------------------------------------
 
     def check(
-        self, folder: Folder, changes: Iterable[_Change] | None, edited: Iterable[str] = ()
+        self,
+        folder: Folder,
+        changes: Iterable[_Change] | None,
+        edited: Iterable[str] = (),
+        outside: Iterable[str] = (),
     ) -> None:
         """Apply ``changes`` on the folder's worker and check what they affect (None: check
-        every file); results come back to ``_deliver``."""
+        every file); ``outside`` are other Python files that changed on disk (a base or
+        helper module the models import). Results come back to ``_deliver``."""
         schema, stale = folder.schema, folder.stale
         todo = list(changes) if changes is not None else None
+        modules = list(outside)
         self.touch_registry(folder)
 
         def job() -> tuple[dict[str, FileResult], set[str]]:
@@ -346,6 +352,8 @@ class Session:
             if todo is None:
                 return folder.check(None, schema, stale), removed
             touched: set[str] = set()
+            for path in modules:
+                touched |= folder.module_changed(path)
             for change in todo:
                 touched |= folder.affected([change.path])  # as it was
                 if change.remove or not folder.apply(
@@ -514,6 +522,7 @@ class Session:
     def on_disk_changes(self, changes: list[tuple[str, bool]]) -> None:
         """Files changed behind the editor: (path, deleted) pairs from the watcher."""
         by_folder: dict[str, list[_Change]] = {}
+        outside: dict[str, list[str]] = {}
         reload: set[str] = set()
         for path, deleted in changes:
             path = os.path.normpath(path)
@@ -536,6 +545,8 @@ class Session:
                 continue  # the editor's text wins
             if document is None or not document.tracked:
                 if deleted or not folder.wants(path, None):
+                    if path.endswith(".py"):  # maybe a module the models import
+                        outside.setdefault(folder.uri, []).append(path)
                     continue
                 document = self.docs.setdefault(uri, Document(folder))
                 document.tracked = True
@@ -543,9 +554,9 @@ class Session:
             by_folder.setdefault(folder.uri, []).append(
                 _Change(path, None, document.revision, None, remove=deleted)
             )
-        for uri, folder_changes in by_folder.items():
+        for uri in by_folder.keys() | outside.keys():
             if uri not in reload:
-                self.check(self.folders[uri], folder_changes)
+                self.check(self.folders[uri], by_folder.get(uri, []), outside=outside.get(uri, ()))
         for uri in reload:
             self._spawn(self.reload_folder(uri))
 

@@ -79,6 +79,10 @@ def read_folder_settings(
     for label, options, base_dir, from_editor in reversed(layers):  # lowest priority first
         for key, value in options.items():
             name = _snake(str(key))
+            if from_editor and name == "python" and isinstance(value, Mapping):
+                # VS Code's ``schemaLsp.python.path``: the interpreter the server runs
+                # with is also the one whose sys.path imports are followed on.
+                value = value.get("path") or None
             if value is None:
                 continue
             if from_editor and name not in _SETTINGS_KEYS:

@@ -8,6 +8,7 @@ from . import (
     stories_defaults,
     stories_edges,
     stories_foreign_keys,
+    stories_imports,
     stories_indexes,
     stories_more,
     stories_options,
@@ -29,6 +30,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     *stories_options.SCENARIOS,
     *stories_parsing.SCENARIOS,
     *stories_workspace.SCENARIOS,
+    *stories_imports.SCENARIOS,
     *stories_edges.SCENARIOS,
     *stories_more.SCENARIOS,
 )

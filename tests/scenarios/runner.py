@@ -98,7 +98,7 @@ def run(scenario: Scenario, db: Any, workdir: Path) -> Outcome:
     db.execute(*(substitute(s) for s in scenario.database.statements("after", db.dialect)))
 
     schemas = [substitute(s) if s else s for s in scenario.schemas]
-    paths = [models_path, *(workdir / name for name in scenario.files)]
+    paths = [models_path, *(workdir / name for name in scenario.files if scenario.files_given)]
     entities = parse_entities(paths, roots=[workdir])
     database = introspect_database(db.url, schemas=schemas)
     differences = compare(entities, database, scenario.options)

@@ -121,6 +121,9 @@ class Scenario:
     needs: tuple[str, ...] = ()  # importable modules the models need (e.g. "sqlmodel")
     #: other files of the workspace ("shared/base.py": source), importable by the models
     files: Mapping[str, str] = field(default_factory=dict)
+    #: whether ``files`` are given to the parser; False: only the models file is, and the
+    #: others are found as a type checker finds imports (``entities/modules.py``)
+    files_given: bool = True
 
     def source(self) -> str:
         return textwrap.dedent(self.models).lstrip("\n")

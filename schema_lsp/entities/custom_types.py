@@ -1,0 +1,210 @@
+"""Project column types (``TypeDecorator`` subclasses), evaluated without running them.
+
+The database holds a ``TypeDecorator`` as its ``impl``: a type class or instance
+(``impl = String(255)``), built from the decorator's own arguments unless its ``__init__``
+passes others to ``super().__init__``, and replaced per dialect by ``load_dialect_impl``.
+This module builds that ``impl`` as a real SQLAlchemy type, with a ``with_variant`` for each
+dialect whose ``load_dialect_impl`` gives another type, so a ``JsonType`` column compares
+like the ``JSON``/``JSONB`` it creates. A decorator whose impl cannot be known stays a note.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .evaluate import VALUE, StaticObject, Unresolvable
+from .resolve import Definition, External
+
+if TYPE_CHECKING:
+    from .evaluate import Evaluator
+    from .source import ParsedFile
+
+#: The dialects SQLAlchemy's ``load_dialect_impl`` is asked about (MariaDB is ``mysql``).
+DIALECTS = ("postgresql", "mysql", "sqlite")
+_MAX_CHAIN = 16
+
+
+def decorator_chain(evaluator: Evaluator, definition: Definition) -> list[Definition] | None:
+    """The project classes from ``definition`` up to SQLAlchemy's ``TypeDecorator`` (first
+    base first), or None when the class is no type decorator."""
+    chain: list[Definition] = []
+    current: Definition | None = definition
+    while current is not None and len(chain) < _MAX_CHAIN:
+        node = current.node
+        if not isinstance(node, ast.ClassDef) or current in chain:
+            return None
+        chain.append(current)
+        following: Definition | None = None
+        for base in node.bases:
+            ref = evaluator.resolver.resolve(current.file, base)
+            if isinstance(ref, External) and ref.is_sqlalchemy("TypeDecorator"):
+                return chain
+            if (
+                following is None
+                and isinstance(ref, Definition)
+                and isinstance(ref.node, ast.ClassDef)
+            ):
+                following = ref
+        current = following
+    return None
+
+
+@dataclass
+class _Self(StaticObject):
+    """``self`` inside ``load_dialect_impl``: its ``impl`` and what ``__init__`` set."""
+
+    impl: Any
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, attr: str) -> Any:
+        if attr in ("impl", "impl_instance"):
+            return self.impl
+        if attr in self.attributes:
+            return self.attributes[attr]
+        raise Unresolvable(f"self.{attr}")
+
+    def method(self, attr: str) -> Any:
+        raise Unresolvable(f"self.{attr}()")
+
+
+@dataclass(frozen=True)
+class _Dialect(StaticObject):
+    """``dialect`` inside ``load_dialect_impl``: its name, and ``type_descriptor``."""
+
+    name: str
+
+    def get(self, attr: str) -> Any:
+        if attr == "name":
+            return self.name
+        raise Unresolvable(f"dialect.{attr}")
+
+    def method(self, attr: str) -> Any:
+        if attr == "type_descriptor":
+            return lambda type_: type_
+        raise Unresolvable(f"dialect.{attr}()")
+
+
+def instantiate(
+    evaluator: Evaluator,
+    file: ParsedFile,
+    call: ast.Call | None,
+    definition: Definition,
+    chain: list[Definition],
+) -> Any:
+    """The SQLAlchemy type ``definition(...)`` creates in the database (``call`` None: the
+    class used bare, as SQLAlchemy instantiates it); raises Unresolvable."""
+    from sqlalchemy.types import TypeEngine
+
+    impl_value = _class_value(evaluator, chain, "impl")
+    if impl_value is None:
+        raise Unresolvable(f"{definition.name} has no impl")
+    impl_file, impl_node = impl_value
+    impl = evaluator.value(impl_file, impl_node)
+    site = call if call is not None else definition.node
+    written = call or ast.Call(
+        func=ast.Name(id=definition.name, ctx=ast.Load()), args=[], keywords=[]
+    )
+    init = _method(chain, "__init__")
+    attributes: dict[str, Any] = {}
+    if init is not None:
+        init_file, function = init
+        me = ast.Name(id="self", ctx=ast.Load())
+        setattr(me, VALUE, None)
+        bound = ast.Call(func=written.func, args=[me, *written.args], keywords=written.keywords)
+        super_call, assigned = evaluator.inliner.run_initializer(init_file, function, bound, site)
+        if super_call is None:
+            raise Unresolvable(f"{definition.name}.__init__ does not call super().__init__")
+        args = [evaluator.value(file, a) for a in super_call.args]
+        kwargs = {k.arg: evaluator.value(file, k.value) for k in super_call.keywords if k.arg}
+        if any(k.arg is None for k in super_call.keywords):
+            raise Unresolvable(f"{definition.name}.__init__ passes ** on")
+        for name, node in assigned.items():
+            try:
+                attributes[name] = evaluator.value(file, node)
+            except Unresolvable:
+                continue  # only load_dialect_impl may need it; asked, it is unknown
+    else:
+        args = [evaluator.value(file, a) for a in written.args]
+        kwargs = {k.arg: evaluator.value(file, k.value) for k in written.keywords if k.arg}
+    built = _build(impl, args, kwargs, definition.name)
+    if not isinstance(built, TypeEngine):
+        raise Unresolvable(f"the impl of {definition.name} is not a SQLAlchemy type")
+    dialect_impl = _method(chain, "load_dialect_impl")
+    if dialect_impl is None:
+        return built
+    return _with_dialect_impls(evaluator, dialect_impl, built, attributes, definition)
+
+
+def _build(impl: Any, args: list[Any], kwargs: dict[str, Any], name: str) -> Any:
+    """``to_instance(impl, *args, **kwargs)``: a class is called, an instance kept."""
+    if isinstance(impl, type):
+        try:
+            return impl(*args, **kwargs)
+        except Unresolvable:
+            raise
+        except Exception as exc:
+            raise Unresolvable(f"{name}(...) rejected: {exc}") from exc
+    return impl
+
+
+def _with_dialect_impls(
+    evaluator: Evaluator,
+    method: tuple[ParsedFile, ast.FunctionDef],
+    built: Any,
+    attributes: dict[str, Any],
+    definition: Definition,
+) -> Any:
+    file, function = method
+    parameters = [a.arg for a in function.args.args]
+    if len(parameters) != 2:
+        raise Unresolvable(f"{definition.name}.load_dialect_impl takes other arguments")
+    result = built
+    for dialect in DIALECTS:
+        me = ast.Name(id=parameters[0], ctx=ast.Load())
+        setattr(me, VALUE, _Self(built, attributes))
+        which = ast.Name(id=parameters[1], ctx=ast.Load())
+        setattr(which, VALUE, _Dialect(dialect))
+        expression = evaluator.inliner.inline_body(
+            file, function, {parameters[0]: me, parameters[1]: which}, function
+        )
+        chosen = evaluator.value(file, expression)
+        if chosen is None or chosen is built:
+            continue
+        if isinstance(chosen, type):
+            chosen = chosen()
+        if type(chosen) is not type(built) or repr(chosen) != repr(built):
+            result = result.with_variant(chosen, dialect)
+    return result
+
+
+def _class_value(
+    evaluator: Evaluator, chain: list[Definition], name: str
+) -> tuple[ParsedFile, ast.expr] | None:
+    for definition in chain:
+        node = definition.node
+        assert isinstance(node, ast.ClassDef)
+        for statement in node.body:
+            targets = (
+                statement.targets
+                if isinstance(statement, ast.Assign)
+                else [statement.target]
+                if isinstance(statement, ast.AnnAssign) and statement.value is not None
+                else []
+            )
+            if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                value = statement.value
+                assert value is not None
+                return definition.file, value
+    return None
+
+
+def _method(chain: list[Definition], name: str) -> tuple[ParsedFile, ast.FunctionDef] | None:
+    for definition in chain:
+        node = definition.node
+        assert isinstance(node, ast.ClassDef)
+        for statement in node.body:
+            if isinstance(statement, ast.FunctionDef) and statement.name == name:
+                return definition.file, statement
+    return None

@@ -1,0 +1,572 @@
+"""Project helper functions, evaluated without running them.
+
+A call to a function of the workspace (or of a module found on the search path) whose body
+is straight-line code (local assignments, ``kwargs`` edits, ``if``s the arguments decide,
+``raise``, a ``return``) stands for the expression it returns, with the call's arguments in
+place of the parameters. The result is ordinary syntax, so whatever reads a ``Column(...)``,
+``mapped_column(...)`` or ``Field(...)`` call reads a helper's result the same way, and the
+value evaluator computes a helper's string (a snake-cased table name) from it.
+
+Two marks keep such synthetic syntax honest: a copied ``Name`` carries the module it must be
+resolved in (``SCOPE``), and every copied node carries ``SYNTHETIC`` and the call's position,
+so a difference found in a helper's result is reported where the helper is called. Nodes
+that were not copied (the caller's own arguments) keep their file and position.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from .evaluate import Unresolvable
+from .resolve import SCOPE, Definition
+from .source import SYNTHETIC
+
+if TYPE_CHECKING:
+    from .evaluate import Evaluator
+    from .source import ParsedFile
+
+#: Statements and copied nodes one inlining may cost, helpers within helpers included.
+MAX_STEPS = 5000
+#: Helpers calling helpers, at most this deep.
+MAX_DEPTH = 8
+
+_DICT_METHODS = ("setdefault", "update", "pop", "get")
+
+
+def is_synthetic(node: ast.AST) -> bool:
+    return getattr(node, SYNTHETIC, False)
+
+
+class _Budget:
+    def __init__(self) -> None:
+        self.steps = 0
+
+    def spend(self, count: int = 1) -> None:
+        self.steps += count
+        if self.steps > MAX_STEPS:
+            raise Unresolvable("the helper is too long to evaluate")
+
+
+class Inliner:
+    """Turns helper calls into the expressions they return (see the module docstring)."""
+
+    def __init__(self, evaluator: Evaluator) -> None:
+        self.evaluator = evaluator
+
+    def function_of(self, file: ParsedFile, call: ast.Call) -> Definition | None:
+        """The project function a call reaches, if it is one."""
+        ref = self.evaluator.resolver.resolve(file, call.func)
+        if isinstance(ref, Definition) and isinstance(ref.node, ast.FunctionDef):
+            return ref
+        return None
+
+    def inline(self, file: ParsedFile, call: ast.Call, depth: int = 0) -> ast.expr:
+        """The expression ``call`` (written in ``file``) stands for; raises Unresolvable
+        with the reason when the helper cannot be followed."""
+        if depth > MAX_DEPTH:
+            raise Unresolvable("helpers call each other too deeply")
+        function = self.function_of(file, call)
+        if function is None:
+            raise Unresolvable(f"{ast.unparse(call.func)} is not a project function")
+        assert isinstance(function.node, ast.FunctionDef)
+        budget = _Budget()
+        copier = _Copier(function.file, call, budget)
+        env = _bind(function.node, call, copier)
+        result = _Runner(self, file, function, copier, budget, depth).run(function.node.body, env)
+        # A helper returning another helper's call: follow it too.
+        if isinstance(result, ast.Call) and self.function_of(file, result) is not None:
+            return self.inline(file, result, depth + 1)
+        return result
+
+    def inline_body(
+        self,
+        file: ParsedFile,
+        function: ast.FunctionDef,
+        bindings: dict[str, ast.expr],
+        site: ast.AST,
+    ) -> ast.expr:
+        """The expression a function of ``file`` returns with its parameters bound to
+        ``bindings`` (a ``declared_attr`` body with ``cls`` bound): positioned at ``site``."""
+        budget = _Budget()
+        copier = _Copier(file, site, budget)
+        definition = Definition(file, function.name, function)
+        return _Runner(self, file, definition, copier, budget, 0).run(function.body, dict(bindings))
+
+    def run_initializer(
+        self, file: ParsedFile, function: ast.FunctionDef, call: ast.Call, site: ast.AST
+    ) -> tuple[ast.Call | None, dict[str, ast.expr]]:
+        """A class's ``__init__`` called as ``call`` (its first argument standing for
+        ``self``): the ``super().__init__(...)`` call it makes, with its arguments in
+        place, and the ``self.<name> = ...`` values it sets."""
+        budget = _Budget()
+        copier = _Copier(file, site, budget)
+        env = _bind(function, call, copier)
+        definition = Definition(file, function.name, function)
+        runner = _InitRunner(self, file, definition, copier, budget, 0)
+        runner.self_name = function.args.args[0].arg if function.args.args else "self"
+        runner.run(function.body, env)
+        return runner.super_call, runner.attributes
+
+
+class _Copier:
+    """Copies a helper's syntax with its parameters replaced and its names scoped."""
+
+    def __init__(self, scope: ParsedFile, site: ast.AST, budget: _Budget) -> None:
+        self.scope = scope
+        self.site = site
+        self.budget = budget
+
+    def copy(self, node: ast.expr, env: dict[str, ast.expr]) -> ast.expr:
+        result = self._copy(node, env)
+        assert isinstance(result, ast.expr)
+        return result
+
+    def _copy(self, node: ast.AST, env: dict[str, ast.expr]) -> ast.AST:
+        self.budget.spend()
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Load) and node.id in env:
+                return env[node.id]
+            name = ast.Name(id=node.id, ctx=ast.Load())
+            setattr(name, SCOPE, getattr(node, SCOPE, self.scope))
+            return self._mark(name)
+        if isinstance(node, ast.Call):
+            return self._mark(
+                ast.Call(
+                    func=self.copy(node.func, env),
+                    args=self._arguments(node.args, env),
+                    keywords=self._keywords(node.keywords, env),
+                )
+            )
+        if isinstance(
+            node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+        ):
+            # their own parameters/targets shadow the helper's names: leave those alone
+            shadowed = _bound_names(node)
+            inner = {k: v for k, v in env.items() if k not in shadowed}
+            return self._generic(node, inner)
+        return self._generic(node, env)
+
+    def _generic(self, node: ast.AST, env: dict[str, ast.expr]) -> ast.AST:
+        fields: dict[str, Any] = {}
+        for name, value in ast.iter_fields(node):
+            if isinstance(value, list):
+                fields[name] = [self._copy(v, env) if isinstance(v, ast.AST) else v for v in value]
+            elif isinstance(value, ast.AST):
+                fields[name] = self._copy(value, env)
+            else:
+                fields[name] = value
+        return self._mark(type(node)(**fields))
+
+    def _arguments(self, args: list[ast.expr], env: dict[str, ast.expr]) -> list[ast.expr]:
+        result: list[ast.expr] = []
+        for arg in args:
+            if isinstance(arg, ast.Starred) and isinstance(arg.value, ast.Name):
+                bound = env.get(arg.value.id)
+                if isinstance(bound, (ast.Tuple, ast.List)):
+                    result.extend(bound.elts)  # ``*args`` of the helper, spread again
+                    continue
+            result.append(self.copy(arg, env))
+        return result
+
+    def _keywords(self, keywords: list[ast.keyword], env: dict[str, ast.expr]) -> list[ast.keyword]:
+        result: list[ast.keyword] = []
+        for keyword in keywords:
+            if keyword.arg is None and isinstance(keyword.value, ast.Name):
+                bound = env.get(keyword.value.id)
+                if isinstance(bound, ast.Dict):  # ``**kwargs`` of the helper, spread again
+                    result.extend(_dict_keywords(bound))
+                    continue
+            copied = ast.keyword(arg=keyword.arg, value=self.copy(keyword.value, env))
+            result.append(self._mark(copied))
+        return _last_keyword_wins(result)
+
+    def _mark(self, node: Any) -> Any:
+        site = self.site
+        node.lineno = getattr(site, "lineno", 1)
+        node.col_offset = getattr(site, "col_offset", 0)
+        node.end_lineno = getattr(site, "end_lineno", node.lineno)
+        node.end_col_offset = getattr(site, "end_col_offset", node.col_offset)
+        setattr(node, SYNTHETIC, True)
+        return node
+
+
+def _bound_names(node: ast.AST) -> set[str]:
+    names: set[str] = set()
+    if isinstance(node, ast.Lambda):
+        arguments = node.args
+        every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+        every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+        names.update(a.arg for a in every)
+    else:
+        for generator in getattr(node, "generators", ()):
+            names.update(n.id for n in ast.walk(generator.target) if isinstance(n, ast.Name))
+    return names
+
+
+def _dict_keywords(bound: ast.Dict) -> list[ast.keyword]:
+    result = []
+    for key, value in zip(bound.keys, bound.values, strict=False):
+        if key is None:
+            result.append(ast.keyword(arg=None, value=value))
+        elif isinstance(key, ast.Constant) and isinstance(key.value, str):
+            result.append(ast.keyword(arg=key.value, value=value))
+        else:
+            raise Unresolvable("a keyword name that is not a string")
+    return result
+
+
+def _last_keyword_wins(keywords: list[ast.keyword]) -> list[ast.keyword]:
+    """``f(a=1, **{"a": 2})`` would be an error at run time; a helper that sets a keyword
+    and spreads ``kwargs`` after it means the caller's value: keep the last."""
+    seen: dict[str, int] = {}
+    result: list[ast.keyword] = []
+    for keyword in keywords:
+        if keyword.arg is not None and keyword.arg in seen:
+            result[seen[keyword.arg]] = keyword
+            continue
+        if keyword.arg is not None:
+            seen[keyword.arg] = len(result)
+        result.append(keyword)
+    return result
+
+
+def _bind(function: ast.FunctionDef, call: ast.Call, copier: _Copier) -> dict[str, ast.expr]:
+    """The helper's parameters bound to the call's arguments (defaults copied from the
+    helper); an argument list Python would reject is unresolvable."""
+    arguments = function.args
+    positional_params = [*arguments.posonlyargs, *arguments.args]
+    positional: list[ast.expr] = []
+    for arg in call.args:
+        if isinstance(arg, ast.Starred):
+            if isinstance(arg.value, (ast.Tuple, ast.List)):
+                positional.extend(arg.value.elts)
+                continue
+            raise Unresolvable("arguments passed with *")
+        positional.append(arg)
+    keywords: dict[str, ast.expr] = {}
+    for keyword in call.keywords:
+        if keyword.arg is None:
+            if isinstance(keyword.value, ast.Dict):
+                for entry in _dict_keywords(keyword.value):
+                    if entry.arg is None:
+                        raise Unresolvable("arguments passed with **")
+                    keywords[entry.arg] = entry.value
+                continue
+            raise Unresolvable("arguments passed with **")
+        keywords[keyword.arg] = keyword.value
+    env: dict[str, ast.expr] = {}
+    for param, value in zip(positional_params, positional, strict=False):
+        env[param.arg] = value
+    extra = positional[len(positional_params) :]
+    if extra and arguments.vararg is None:
+        raise Unresolvable(f"{function.name}() takes fewer arguments")
+    if arguments.vararg is not None:
+        env[arguments.vararg.arg] = ast.Tuple(elts=list(extra), ctx=ast.Load())
+    defaults = dict(
+        zip(
+            [p.arg for p in positional_params[len(positional_params) - len(arguments.defaults) :]],
+            arguments.defaults,
+            strict=True,
+        )
+    )
+    for param, default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True):
+        if default is not None:
+            defaults[param.arg] = default
+    named = [p.arg for p in positional_params[len(positional) :]] + [
+        p.arg for p in arguments.kwonlyargs
+    ]
+    posonly = {p.arg for p in arguments.posonlyargs}
+    for name in named:
+        if name in keywords and name not in posonly:
+            env[name] = keywords.pop(name)
+        elif name in defaults:
+            env[name] = copier.copy(defaults[name], {})
+        else:
+            raise Unresolvable(f"{function.name}() is missing its argument {name}")
+    if keywords and arguments.kwarg is None:
+        unexpected = next(iter(keywords))
+        raise Unresolvable(f"{function.name}() got an unexpected keyword {unexpected}")
+    if arguments.kwarg is not None:
+        env[arguments.kwarg.arg] = ast.Dict(
+            keys=[ast.Constant(value=k) for k in keywords],
+            values=list(keywords.values()),
+        )
+    return env
+
+
+class _Runner:
+    """Walks a helper's statements, keeping its local names as syntax."""
+
+    def __init__(
+        self,
+        inliner: Inliner,
+        site_file: ParsedFile,
+        function: Definition,
+        copier: _Copier,
+        budget: _Budget,
+        depth: int,
+    ) -> None:
+        self.inliner = inliner
+        self.site_file = site_file
+        self.function = function
+        self.copier = copier
+        self.budget = budget
+        self.depth = depth
+
+    def run(self, body: list[ast.stmt], env: dict[str, ast.expr]) -> ast.expr:
+        result = self._block(body, env)
+        if result is None:
+            return ast.Constant(value=None)  # fell off the end
+        return result
+
+    def _block(self, body: list[ast.stmt], env: dict[str, ast.expr]) -> ast.expr | None:
+        for statement in body:
+            self.budget.spend()
+            done, value = self._statement(statement, env)
+            if done:
+                return value
+        return None
+
+    def _statement(
+        self, statement: ast.stmt, env: dict[str, ast.expr]
+    ) -> tuple[bool, ast.expr | None]:
+        copy = self.copier.copy
+        if isinstance(statement, ast.Return):
+            value = statement.value
+            return True, copy(value, env) if value is not None else ast.Constant(value=None)
+        if isinstance(statement, ast.Raise):
+            raise Unresolvable(f"{self.function.name}() raises for these arguments")
+        if isinstance(statement, (ast.Pass, ast.Assert, ast.Global, ast.Nonlocal)):
+            return False, None
+        if isinstance(statement, ast.Expr):
+            self._expression_statement(statement.value, env)
+            return False, None
+        if isinstance(statement, ast.Assign):
+            for target in statement.targets:
+                self._assign(target, statement.value, env)
+            return False, None
+        if isinstance(statement, ast.AnnAssign):
+            if statement.value is not None:
+                self._assign(statement.target, statement.value, env)
+            return False, None
+        if isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
+            name = statement.target.id
+            current = env.get(name) or copy(ast.Name(id=name, ctx=ast.Load()), env)
+            env[name] = ast.BinOp(left=current, op=statement.op, right=copy(statement.value, env))
+            return False, None
+        if isinstance(statement, ast.If):
+            test = copy(statement.test, env)
+            try:
+                taken = bool(self.inliner.evaluator.value(self.site_file, test))
+            except Unresolvable as exc:
+                raise Unresolvable(
+                    f"{self.function.name}() depends on {ast.unparse(statement.test)[:60]}"
+                ) from exc
+            return self._branch(statement.body if taken else statement.orelse, env)
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            raise Unresolvable(f"{self.function.name}() imports inside its body")
+        raise Unresolvable(
+            f"{self.function.name}() has a {type(statement).__name__.lower()} statement"
+        )
+
+    def _branch(
+        self, body: list[ast.stmt], env: dict[str, ast.expr]
+    ) -> tuple[bool, ast.expr | None]:
+        result = self._block(body, env)
+        return (result is not None), result
+
+    def _assign(self, target: ast.expr, value: ast.expr, env: dict[str, ast.expr]) -> None:
+        if isinstance(target, ast.Name):
+            env[target.id] = self._value(value, env)
+        elif (
+            isinstance(target, ast.Subscript)
+            and isinstance(target.value, ast.Name)
+            and isinstance(env.get(target.value.id), ast.Dict)
+        ):
+            key = self._constant_key(target.slice, env)
+            bound = env[target.value.id]
+            assert isinstance(bound, ast.Dict)
+            env[target.value.id] = _dict_set(bound, key, self.copier.copy(value, env))
+        elif isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple):
+            if len(target.elts) != len(value.elts):
+                raise Unresolvable("unpacking of another length")
+            copied = [self._value(v, env) for v in value.elts]
+            for element, item in zip(target.elts, copied, strict=True):
+                if not isinstance(element, ast.Name):
+                    raise Unresolvable("assignment to a non-name")
+                env[element.id] = item
+        else:
+            raise Unresolvable(f"assignment to {ast.unparse(target)[:40]}")
+
+    def _value(self, value: ast.expr, env: dict[str, ast.expr]) -> ast.expr:
+        """An assigned value; ``kwargs.pop("k", d)`` and ``kwargs.get(...)`` read the
+        bound dict (``pop`` also removes the key)."""
+        method = _dict_method(value, env)
+        if method is not None and method[1] in ("pop", "get"):
+            name, operation, call = method
+            bound = env[name]
+            assert isinstance(bound, ast.Dict)
+            key = self._constant_key(call.args[0], env) if call.args else None
+            if key is None:
+                raise Unresolvable(f"{name}.{operation}() without a key")
+            found = _dict_get(bound, key)
+            if operation == "pop":
+                env[name] = _dict_remove(bound, key)
+            if found is not None:
+                return found
+            if len(call.args) > 1:
+                return self.copier.copy(call.args[1], env)
+            return ast.Constant(value=None)
+        return self.copier.copy(value, env)
+
+    def _expression_statement(self, value: ast.expr, env: dict[str, ast.expr]) -> None:
+        if isinstance(value, ast.Constant):
+            return  # a docstring
+        method = _dict_method(value, env)
+        if method is not None:
+            name, operation, call = method
+            bound = env[name]
+            assert isinstance(bound, ast.Dict)
+            if operation == "setdefault" and len(call.args) == 2:
+                key = self._constant_key(call.args[0], env)
+                if _dict_get(bound, key) is None:
+                    env[name] = _dict_set(bound, key, self.copier.copy(call.args[1], env))
+                return
+            if operation == "pop" and call.args:
+                env[name] = _dict_remove(bound, self._constant_key(call.args[0], env))
+                return
+            if operation == "update" and not call.args:
+                for keyword in call.keywords:
+                    if keyword.arg is None:
+                        raise Unresolvable(f"{name}.update(**...)")
+                    env[name] = _dict_set(
+                        env[name], keyword.arg, self.copier.copy(keyword.value, env)
+                    )  # type: ignore[arg-type]
+                return
+            if operation == "update" and len(call.args) == 1:
+                other = self.copier.copy(call.args[0], env)
+                if not isinstance(other, ast.Dict):
+                    raise Unresolvable(f"{name}.update() of a non-literal")
+                for key_node, item in zip(other.keys, other.values, strict=False):
+                    if not (isinstance(key_node, ast.Constant) and isinstance(key_node.value, str)):
+                        raise Unresolvable(f"{name}.update() with computed keys")
+                    env[name] = _dict_set(env[name], key_node.value, item)  # type: ignore[arg-type]
+                return
+            raise Unresolvable(f"{name}.{operation}(...)")
+        root = _root_name(value.func if isinstance(value, ast.Call) else value)
+        if root is not None and root in env:
+            # a method call on one of the helper's own values may change it
+            raise Unresolvable(f"{ast.unparse(value)[:60]} changes a local value")
+        # anything else (logging, warnings) leaves the helper's values as they are
+
+    def _constant_key(self, node: ast.expr, env: dict[str, ast.expr]) -> str:
+        copied = self.copier.copy(node, env)
+        try:
+            key = self.inliner.evaluator.value(self.site_file, copied)
+        except Unresolvable as exc:
+            raise Unresolvable("a keyword name computed at run time") from exc
+        if not isinstance(key, str):
+            raise Unresolvable("a keyword name that is not a string")
+        return key
+
+
+def _root_name(node: ast.expr) -> str | None:
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _dict_method(value: ast.expr, env: dict[str, ast.expr]) -> tuple[str, str, ast.Call] | None:
+    if (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and isinstance(value.func.value, ast.Name)
+        and value.func.attr in _DICT_METHODS
+        and isinstance(env.get(value.func.value.id), ast.Dict)
+    ):
+        return value.func.value.id, value.func.attr, value
+    return None
+
+
+def _dict_index(bound: ast.Dict, key: str) -> int | None:
+    for position, key_node in enumerate(bound.keys):
+        if key_node is None:
+            raise Unresolvable("a dict spread with ** inside the helper")
+        if isinstance(key_node, ast.Constant) and key_node.value == key:
+            return position
+    return None
+
+
+def _dict_get(bound: ast.Dict, key: str) -> ast.expr | None:
+    position = _dict_index(bound, key)
+    return None if position is None else bound.values[position]
+
+
+def _dict_set(bound: ast.Dict, key: str, value: ast.expr) -> ast.Dict:
+    keys: list[ast.expr | None] = list(bound.keys)
+    values = list(bound.values)
+    position = _dict_index(bound, key)
+    if position is None:
+        keys.append(ast.Constant(value=key))
+        values.append(value)
+    else:
+        values[position] = value
+    return ast.Dict(keys=keys, values=values)
+
+
+def _dict_remove(bound: ast.Dict, key: str) -> ast.Dict:
+    position = _dict_index(bound, key)
+    if position is None:
+        return bound
+    keys = [k for i, k in enumerate(bound.keys) if i != position]
+    values = [v for i, v in enumerate(bound.values) if i != position]
+    return ast.Dict(keys=keys, values=values)
+
+
+InlineHook = Callable[["ParsedFile", ast.Call], ast.expr]
+
+
+class _InitRunner(_Runner):
+    """Walks an ``__init__``: records ``super().__init__(...)`` and ``self.x = ...``."""
+
+    self_name = "self"
+    super_call: ast.Call | None = None
+
+    def run(self, body: list[ast.stmt], env: dict[str, ast.expr]) -> ast.expr:
+        self.attributes: dict[str, ast.expr] = {}
+        return super().run(body, env)
+
+    def _expression_statement(self, value: ast.expr, env: dict[str, ast.expr]) -> None:
+        if isinstance(value, ast.Call) and _is_super_init(value, self.self_name):
+            args = [a for a in value.args if not _is_name(a, self.self_name)]
+            copied = self.copier.copy(
+                ast.Call(func=value.func, args=args, keywords=value.keywords), env
+            )
+            assert isinstance(copied, ast.Call)
+            self.super_call = copied
+            return
+        super()._expression_statement(value, env)
+
+    def _assign(self, target: ast.expr, value: ast.expr, env: dict[str, ast.expr]) -> None:
+        if isinstance(target, ast.Attribute) and _is_name(target.value, self.self_name):
+            self.attributes[target.attr] = self.copier.copy(value, env)
+            return
+        super()._assign(target, value, env)
+
+
+def _is_name(node: ast.expr, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
+
+
+def _is_super_init(call: ast.Call, self_name: str) -> bool:
+    """``super().__init__(...)``, ``super(C, self).__init__(...)`` or
+    ``Base.__init__(self, ...)``."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "__init__"):
+        return False
+    owner = func.value
+    if isinstance(owner, ast.Call) and _is_name(owner.func, "super"):
+        return True
+    return bool(call.args) and _is_name(call.args[0], self_name)

@@ -1,0 +1,436 @@
+# ruff: noqa: E501  (model source lines are kept as users write them)
+"""Issue 10: names defined outside the files given (a base, a naming convention, a regex, a
+helper in another module of the package), project helpers that build columns, and f-strings
+of module constants. Only the models file is given to the parser (``files_given=False``):
+everything else is found as a type checker finds imports, parsed, never imported."""
+
+from __future__ import annotations
+
+from .scenario import Expect, Scenario, changed
+
+NAMING = """\
+import re
+
+CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+STATUS_DEFAULT = "draft"
+PREFIX = "ix"
+"""
+
+BASE = """\
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+from .naming import CAMEL, NAMING
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING)
+
+    @declared_attr.directive
+    def __tablename__(cls) -> str:
+        snake = CAMEL.sub("_", cls.__name__)
+        return snake.lower()
+
+
+class AuditMixin:
+    created_by: Mapped[str] = mapped_column(sa.String(40), index=True)  # [created_by]
+"""
+
+ELSEWHERE = """\
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from proj.db.base import AuditMixin, Base
+from proj.db.naming import PREFIX, STATUS_DEFAULT
+
+
+class CustomerOrder(AuditMixin, Base):  # [order]
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(sa.String(20), server_default=sa.text(f"'{STATUS_DEFAULT}'"))  # [status]
+
+
+class OrderLine(Base):
+    __tablename__ = "order_line"
+    __table_args__ = (sa.Index(f"{PREFIX}_{__tablename__}_sku", "sku"),)  # [sku_index]
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("customer_order.id"))  # [order_fk]
+    sku: Mapped[str] = mapped_column(sa.String(30))
+"""
+
+FIELDS = """\
+from typing import Any
+
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlmodel import Field
+
+
+def build_fk_field(
+    *,
+    source: str,
+    target: str,
+    source_column: str,
+    target_column: str = "id",
+    ondelete: str = "CASCADE",
+    nullable: bool = False,
+    **kwargs: Any,
+) -> Any:
+    \"\"\"A foreign key column with a conventional constraint name.\"\"\"
+    if not source or not target:
+        raise ValueError("both tables are needed")
+    name = f"fk_{source}_{source_column}_{target}"
+    return Field(
+        sa_column=Column(
+            source_column,
+            Integer,
+            ForeignKey(f"{target}.{target_column}", ondelete=ondelete, name=name),
+            nullable=nullable,
+            **kwargs,
+        )
+    )
+"""
+
+SQLMODEL_HELPERS = """\
+from typing import Optional
+
+from sqlmodel import Field, SQLModel
+
+from app.fields import build_fk_field
+
+
+class Project(SQLModel, table=True):
+    __tablename__ = "project"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=50)
+
+
+class Member(SQLModel, table=True):
+    __tablename__ = "member"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+
+
+class ProjectMember(SQLModel, table=True):
+    __tablename__ = "project_member"
+
+    project_id: int = build_fk_field(source=__tablename__, target=Project.__tablename__, source_column="project_id", primary_key=True)  # [project_id]
+    member_id: Optional[int] = build_fk_field(source=__tablename__, target=Member.__tablename__, source_column="member_id", ondelete="SET NULL", nullable=True)  # [member_id]
+"""
+
+COLUMN_HELPERS = """\
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from app.columns import index_on, money, reference
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Account(Base):
+    __tablename__ = "account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    balance: Mapped[float] = money()  # [balance]
+    credit: Mapped[float] = money(precision=14, nullable=True)  # [credit]
+
+
+class Transfer(Base):
+    __tablename__ = "transfer"
+    __table_args__ = (index_on(__tablename__, ["amount", "account_id"], unique=False),)  # [amount_index]
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = reference("account", index=True)  # [account_id]
+    amount: Mapped[float] = money()
+"""
+
+COLUMNS = """\
+import sqlalchemy as sa
+from sqlalchemy.orm import mapped_column
+
+
+def money(precision: int = 12, *, nullable: bool = False):
+    kwargs = {"nullable": nullable}
+    if precision > 12:
+        kwargs["comment"] = "wide"
+    return mapped_column(sa.Numeric(precision, 2), **kwargs)
+
+
+def index_on(table, columns, **kwargs):
+    name = f"ix_{table}_{'_'.join(columns)}"[:64]
+    return sa.Index(name, *columns, **kwargs)
+
+
+def reference(table, column="id", **kwargs):
+    kwargs.setdefault("nullable", False)
+    ondelete = kwargs.pop("ondelete", "RESTRICT")
+    return mapped_column(sa.Integer, sa.ForeignKey(f"{table}.{column}", ondelete=ondelete), **kwargs)
+"""
+
+OPAQUE_HELPER = """\
+import sqlalchemy as sa
+from sqlalchemy.orm import declarative_base
+
+from app.dynamic import key_column
+
+Base = declarative_base()
+
+
+class Parent(Base):
+    __tablename__ = "parent"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+
+
+class Child(Base):
+    __tablename__ = "child"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    parent_id = key_column("parent")  # [parent_id]
+    name = sa.Column(sa.String(20))  # [name]
+"""
+
+DYNAMIC = """\
+import sqlalchemy as sa
+
+
+def key_column(table):
+    options = {}
+    for flag in ("index",):
+        options[flag] = True
+    return sa.Column(sa.Integer, sa.ForeignKey(table + ".id"), **options)
+"""
+
+FLASK_ELSEWHERE = """\
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+
+
+class Token(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    value = db.Column(db.String(64), nullable=False)
+
+
+class UserSession(db.Model):
+    __tablename__ = "user_session"
+    __table_args__ = (
+        db.UniqueConstraint("token_id", name="uq_user_session_token"),
+        db.Index("ix_user_session_started", "started"),  # [started_index]
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_id: Mapped[int] = mapped_column(db.Integer, db.ForeignKey("token.id", name="fk_session_token"))  # [token_fk]
+    started: Mapped[int] = mapped_column(db.BigInteger)
+"""
+
+EXTENSIONS = """\
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+"""
+
+TYPES = """\
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.types import TypeDecorator
+
+BigId = sa.BigInteger
+BigId = BigId().with_variant(sa.Integer, "sqlite")
+
+
+class JsonType(TypeDecorator):
+    impl = sa.Text
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(postgresql.JSONB())
+        return dialect.type_descriptor(self.impl)
+
+
+class Slug(sa.types.TypeDecorator):
+    impl = sa.String
+    cache_ok = True
+
+    def __init__(self, length=80, **kwargs):
+        super().__init__(length, **kwargs)
+
+
+class Uid(TypeDecorator):
+    impl = sa.String(36)
+    cache_ok = True
+"""
+
+CUSTOM_TYPES = """\
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from app.types import BigId, JsonType, Slug, Uid
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict: JsonType}
+
+
+class Article(Base):
+    __tablename__ = "article"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    body = mapped_column(JsonType)
+    extra: Mapped[dict]
+    slug = mapped_column(Slug())  # [slug]
+    title_slug = mapped_column(Slug(120))
+    uid = mapped_column(Uid, nullable=False)
+"""
+
+PROJ_FILES = {"proj/db/naming.py": NAMING, "proj/db/base.py": BASE}
+
+SCENARIOS = (
+    Scenario(
+        "imports_base_elsewhere_clean",
+        "The base (its naming convention and a __tablename__ that snake-cases the class "
+        "name with a regex of another module), a mixin and the constants used in f-strings "
+        "all live in modules the user did not name: nothing to report.",
+        ELSEWHERE,
+        files=PROJ_FILES,
+        files_given=False,
+    ),
+    Scenario(
+        "imports_base_elsewhere_drift",
+        "The same models against a database where the mixin's column is wider, the "
+        "f-string default differs: each is found where it is written, in the other module "
+        "for the mixin.",
+        ELSEWHERE,
+        files=PROJ_FILES,
+        files_given=False,
+        database=changed(
+            ("sa.String(40), index=True", "sa.String(80), index=True"),
+            ("f\"'{STATUS_DEFAULT}'\"", "\"'final'\""),
+        ),
+        expect=(
+            Expect("SL120", "customer_order", "created_by", "created_by"),
+            Expect("SL150", "customer_order", "status", "status"),
+        ),
+    ),
+    Scenario(
+        "sqlmodel_helper_fields_clean",
+        "SQLModel fields made by a project helper in another module that returns "
+        "Field(sa_column=Column(...)), with the key and its action and name computed from "
+        "the arguments and primary_key=True passed through **kwargs: all checked, nothing "
+        "to report.",
+        SQLMODEL_HELPERS,
+        files={"app/fields.py": FIELDS},
+        files_given=False,
+        needs=("sqlmodel",),
+    ),
+    Scenario(
+        "sqlmodel_helper_fields_drift",
+        "The helper's ON DELETE differs from the database's: reported on the field.",
+        SQLMODEL_HELPERS,
+        files={"app/fields.py": FIELDS},
+        files_given=False,
+        needs=("sqlmodel",),
+        database=changed(('ondelete="SET NULL"', 'ondelete="CASCADE"')),
+        expect=(
+            Expect("SL182", "project_member", "fk_project_member_member_id_member", "member_id"),
+        ),
+    ),
+    Scenario(
+        "column_helpers_clean",
+        "mapped_column helpers with defaults, an if on a parameter and kwargs edits "
+        "(setdefault, pop), and an Index helper in __table_args__: fully checked, nothing "
+        "to report.",
+        COLUMN_HELPERS,
+        files={"app/columns.py": COLUMNS},
+        files_given=False,
+    ),
+    Scenario(
+        "column_helpers_drift",
+        "A helper-made column's precision, nullability and index differ: found at the "
+        "attribute that calls the helper.",
+        COLUMN_HELPERS,
+        files={"app/columns.py": COLUMNS},
+        files_given=False,
+        database=changed(
+            (
+                "credit: Mapped[float] = money(precision=14, nullable=True)",
+                "credit: Mapped[float] = money(precision=10, nullable=False)",
+            ),
+            ('reference("account", index=True)', 'reference("account")'),
+            ('["amount", "account_id"], unique=False', '["amount", "account_id"], unique=True'),
+        ),
+        expect=(
+            Expect("SL120", "account", "credit", "credit"),
+            Expect("SL130", "account", "credit", "credit"),
+            Expect("SL160", "transfer", "ix_transfer_account_id", "account_id"),
+            Expect("SL162", "transfer", "ix_transfer_amount_account_id", "amount_index"),
+        ),
+    ),
+    Scenario(
+        "helper_not_followed_claims_nothing",
+        "A helper with a loop cannot be followed: its column is not checked (one note "
+        "saying why), and nothing it could explain is claimed (no column, foreign key or "
+        "index 'missing from the model'); the other columns are still compared.",
+        OPAQUE_HELPER,
+        files={"app/dynamic.py": DYNAMIC},
+        files_given=False,
+        database=changed(("sa.String(20))  # [name]", "sa.String(30))  # [name]")),
+        expect=(
+            Expect("SL001", "child", "parent_id", "parent_id"),
+            Expect("SL120", "child", "name", "name"),
+        ),
+    ),
+    Scenario(
+        "project_types_clean",
+        "TypeDecorator subclasses of another module (an impl class, an impl instance, an "
+        "__init__ passing its own length on, a load_dialect_impl giving JSONB on "
+        "PostgreSQL), one in the type_annotation_map, and T = T.with_variant(...): each "
+        "compared as the type it creates, nothing to report.",
+        CUSTOM_TYPES,
+        files={"app/types.py": TYPES},
+        files_given=False,
+    ),
+    Scenario(
+        "project_types_drift",
+        "The decorator's default length differs from the database's: found at the column.",
+        CUSTOM_TYPES,
+        files={"app/types.py": TYPES},
+        files_given=False,
+        database=changed(("mapped_column(Slug())  # [slug]", "mapped_column(Slug(60))  # [slug]")),
+        expect=(Expect("SL120", "article", "slug", "slug"),),
+    ),
+    Scenario(
+        "flask_db_elsewhere",
+        "Flask-SQLAlchemy's db = SQLAlchemy() lives in a module the user did not name: "
+        "db.ForeignKey, db.UniqueConstraint and db.Index are still read, and a changed key "
+        "action is found.",
+        FLASK_ELSEWHERE,
+        files={"app/extensions.py": EXTENSIONS},
+        files_given=False,
+        needs=("flask_sqlalchemy",),
+        database=changed(
+            ('name="fk_session_token")', 'name="fk_session_token", ondelete="CASCADE")')
+        ),
+        expect=(Expect("SL182", "user_session", "fk_session_token", "token_fk"),),
+    ),
+    Scenario(
+        "flask_db_elsewhere_index_dropped",
+        "The same Flask models against a database without the index: reported at db.Index.",
+        FLASK_ELSEWHERE,
+        files={"app/extensions.py": EXTENSIONS},
+        files_given=False,
+        needs=("flask_sqlalchemy",),
+        database=changed(
+            ('        db.Index("ix_user_session_started", "started"),  # [started_index]\n', "")
+        ),
+        expect=(Expect("SL160", "user_session", "ix_user_session_started", "started_index"),),
+    ),
+)
