@@ -21,7 +21,8 @@ from typing import Literal, TypeVar
 
 from .allocation import collector_paused
 from .defaults import compare_defaults, is_automatic_default
-from .entities.model import EntitySchema, Note, SourceRange, object_key
+from .entities.dialects import rules_for
+from .entities.model import EntitySchema, Note, SourceRange, check_key, object_key
 from .schema import (
     CheckConstraintSchema,
     ColumnSchema,
@@ -49,23 +50,28 @@ D = TypeVar("D")
 
 @dataclass(frozen=True)
 class DifferenceKind:
-    """A kind of difference: its stable code, default severity and a one-line title."""
+    """A kind of difference: its stable code, default severity and a one-line title.
+    ``editor`` is the level an editor shows it at by default when that is not ``severity``:
+    "not checked" notes are hints there, so the Problems view lists claims."""
 
     kind: str
     code: str
     severity: Severity
     title: str
+    editor: str | None = None
 
 
 _KINDS = (
-    DifferenceKind("not_checked", "SL001", "info", "part of a model could not be checked"),
+    DifferenceKind(
+        "not_checked", "SL001", "info", "part of a model could not be checked", editor="hint"
+    ),
     DifferenceKind("table_missing", "SL100", "error", "table missing in the database"),
     DifferenceKind("table_unmapped", "SL101", "info", "table has no entity"),
     DifferenceKind("schema_not_read", "SL102", "info", "table's schema was not read"),
     DifferenceKind("column_missing", "SL110", "error", "column missing in the database"),
     DifferenceKind("column_unmapped", "SL111", "warning", "column missing in the model"),
     DifferenceKind("type", "SL120", "error", "column type differs"),
-    DifferenceKind("type_not_compared", "SL121", "info", "column type not compared"),
+    DifferenceKind("type_not_compared", "SL121", "info", "column type not compared", editor="hint"),
     DifferenceKind("nullable", "SL130", "error", "nullability differs"),
     DifferenceKind("primary_key", "SL140", "error", "primary key differs"),
     DifferenceKind("autoincrement", "SL141", "warning", "autoincrement differs"),
@@ -96,6 +102,13 @@ class SchemaDifference:
     (``schema.name`` outside the default schema). ``range`` is where the model declares the
     object, or the entity's class name for things the model lacks (None for a database
     table that no entity maps).
+
+    ``table``, ``column``, ``name``, ``columns`` and ``expression`` say what the difference
+    is about without reading the message, even when an object has no (computable) name:
+    ``columns`` are an index's, key's or constraint's columns (an expression index's SQL
+    elements), the model's where it has the object, else the database's; for a column
+    difference, that column; for a note, the fields it covers. ``expression`` is a check
+    constraint's SQL text.
     """
 
     kind: str
@@ -109,6 +122,8 @@ class SchemaDifference:
     actual: SchemaObject = None
     declared_table: TableSchema | None = field(default=None, repr=False, compare=False)
     actual_table: TableSchema | None = field(default=None, repr=False, compare=False)
+    columns: tuple[str, ...] = ()
+    expression: str | None = None
 
     @property
     def code(self) -> str:
@@ -177,7 +192,22 @@ def compare(
                         actual_table=table,
                     )
                 )
-    return sorted(found, key=source_order)
+    return notes_once(sorted(found, key=source_order))
+
+
+def notes_once(differences: Iterable[SchemaDifference]) -> list[SchemaDifference]:
+    """The differences with each "not checked" note said once: a mixin's note is the same
+    for every table using it (same place, same words)."""
+    seen: set[tuple[SourceRange | None, str]] = set()
+    kept: list[SchemaDifference] = []
+    for difference in differences:
+        if difference.kind == "not_checked":
+            key = (difference.range, difference.message)
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(difference)
+    return kept
 
 
 def configured_level(levels: Mapping[str, str], code: str, kind: str, default: str) -> str:
@@ -238,6 +268,8 @@ class _TableComparison:
         self.database = database
         self.options = options
         self.dialect = database.dialect
+        # What the database does with create_all's DDL (merges, ignores, rewrites).
+        self.rules = rules_for(database.dialect)
         self.actual = database.table(self.declared.name, self.declared.schema)
         self.found: list[SchemaDifference] = []
         #: database columns a model column we cannot see may be (one made by a helper
@@ -245,8 +277,17 @@ class _TableComparison:
         self._opaque: set[str] = set()
 
     def run(self) -> list[SchemaDifference]:
+        names = set(self.declared.column_names)
         for note in self.entity.notes:
-            self.add("not_checked", note.message, range_=note.range)
+            single = note.subjects[0] if len(note.subjects) == 1 else None
+            self.add(
+                "not_checked",
+                note.message,
+                range_=note.range,
+                column=single if single in names else None,
+                name=note.name,
+                columns=note.subjects,
+            )
         if self.actual is None:
             self._missing_table()
             return self.found
@@ -281,7 +322,15 @@ class _TableComparison:
         declared: SchemaObject = None,
         actual: SchemaObject = None,
         severity: Severity | None = None,
+        columns: tuple[str, ...] | None = None,
     ) -> None:
+        about = declared if declared is not None else actual
+        if columns is None:
+            columns = (
+                (column,)
+                if column is not None
+                else _columns_of(about, (self.declared, self.actual))
+            )
         self.found.append(
             SchemaDifference(
                 kind=kind,
@@ -295,6 +344,8 @@ class _TableComparison:
                 actual=actual,
                 declared_table=self.declared,
                 actual_table=self.actual,
+                columns=columns,
+                expression=about.sqltext if isinstance(about, CheckConstraintSchema) else None,
             )
         )
 
@@ -476,7 +527,14 @@ class _TableComparison:
                 f"table {self.key}: primary key column order ({', '.join(mine)}) in the model, "
                 f"({', '.join(theirs)}) in the database"
             )
-            self.add("primary_key", message, range_=where, severity="warning")
+            self.add(
+                "primary_key",
+                message,
+                range_=where,
+                severity="warning",
+                name=self._primary_key_name(),
+                columns=mine,
+            )
             return
         self.add(
             "primary_key",
@@ -485,7 +543,14 @@ class _TableComparison:
             range_=where,
             declared=self.declared,
             actual=self.actual,
+            name=self._primary_key_name(),
+            columns=mine or theirs,
         )
+
+    def _primary_key_name(self) -> str | None:
+        """The key's name where the model gives one (a database's own, ``PRIMARY`` or
+        ``<table>_pkey``, says nothing more than the table does)."""
+        return self.declared.primary_key.name if self.declared.primary_key else None
 
     def _indexes_and_uniques(self) -> None:
         """Uniqueness may live in a unique constraint or a unique index on either side;
@@ -522,7 +587,7 @@ class _TableComparison:
                     declared=unique,
                 )
             else:
-                self._name(unique.name, match.name, key, "unique constraint")
+                self._name(unique.name, match.name, key, "unique constraint", unique.columns)
 
         for index in self.declared.indexes:
             key = object_key("index", index.name, index.columns)
@@ -538,7 +603,7 @@ class _TableComparison:
             if found is None and index.unique and not index.expressions and not index.where:
                 found = _take_named(uniques, used_uniques, _same_columns, index, claimed)
             if found is not None:
-                self._name(index.name, found.name, key, "index")
+                self._name(index.name, found.name, key, "index", _elements(index))
                 continue
             renamed = _take(indexes, used_indexes, _same_name, index)
             if renamed is None and index.name is not None:
@@ -626,19 +691,19 @@ class _TableComparison:
                 ("ON DELETE", fk.on_delete, match.on_delete),
                 ("ON UPDATE", fk.on_update, match.on_update),
             ):
-                if _action(mine, self.dialect) != _action(theirs, self.dialect):
+                if self._action(mine) != self._action(theirs):
                     changes.append(
                         f"{label} {mine or 'NO ACTION'} in the model, "
                         f"{theirs or 'NO ACTION'} in the database"
                     )
-            if self.dialect == "postgresql" and _deferral(fk) != _deferral(match):
+            if self.rules.reports_deferral and _deferral(fk) != _deferral(match):
                 changes.append(f"{_deferral(fk)} in the model, {_deferral(match)} in the database")
             if changes:
                 self._foreign_key_changed(
                     fk, match, where, f"-> {_target(fk)}: {'; '.join(changes)}"
                 )
                 continue
-            self._name(fk.name, match.name, key, "foreign key")
+            self._name(fk.name, match.name, key, "foreign key", fk.columns)
         for position, fk in enumerate(available):
             if self._opaque & set(fk.columns):
                 continue  # a column we cannot see may declare it
@@ -663,6 +728,12 @@ class _TableComparison:
             actual=match,
         )
 
+    def _action(self, action: str | None) -> str:
+        """A referential action as the database enforces it: NO ACTION is everyone's
+        default; some databases treat others the same (``DialectRules.same_actions``)."""
+        value = (action or "NO ACTION").upper()
+        return self.rules.same_actions.get(value, value)
+
     def _same_target(self, declared: ForeignKeySchema, actual: ForeignKeySchema) -> bool:
         if declared.columns != actual.columns or declared.referred_table != actual.referred_table:
             return False
@@ -678,8 +749,9 @@ class _TableComparison:
         available = list(self.actual.check_constraints)
         used: set[int] = set()
         for check in self.declared.check_constraints:
-            key = object_key("check", check.name, ())
-            match = _take(available, used, _same_check, check)
+            key = check_key(check.name, check.sqltext)
+            stored = replace(check, sqltext=self.rules.stored_check(check.sqltext))
+            match = _take(available, used, _same_check, stored)
             if match is None:
                 self.add(
                     "check_missing",
@@ -731,11 +803,18 @@ class _TableComparison:
         ``__table_args__`` leaves it partial): only then can the database have extras."""
         return self.entity.is_resolved("table", collection)
 
-    def _name(self, declared: str | None, actual: str | None, key: str, what: str) -> None:
+    def _name(
+        self,
+        declared: str | None,
+        actual: str | None,
+        key: str,
+        what: str,
+        columns: tuple[str, ...] = (),
+    ) -> None:
         """Same structure, other name: information only (never a drop and re-create)."""
         if declared is None or actual is None or declared == actual:
             return
-        if self.dialect in ("mysql", "mariadb") and what == "primary key":
+        if what == "primary key" and not self.rules.names_primary_key:
             return
         self.add(
             "name",
@@ -743,6 +822,7 @@ class _TableComparison:
             "database",
             range_=self.entity.range_of(key),
             name=declared,
+            columns=columns,
         )
 
 
@@ -833,6 +913,27 @@ def _same_index_any_where(declared: IndexSchema, actual: IndexSchema) -> bool:
     return _same_index(replace(declared, where=actual.where), actual)
 
 
+def _elements(index: IndexSchema) -> tuple[str, ...]:
+    """An index's columns, or its SQL elements when it has expressions."""
+    return index.expressions or index.columns
+
+
+def _columns_of(about: SchemaObject, tables: Iterable[TableSchema | None]) -> tuple[str, ...]:
+    """The columns an object is on; for a check, the tables' columns its text names."""
+    if isinstance(about, IndexSchema):
+        return _elements(about)
+    if isinstance(about, (UniqueConstraintSchema, ForeignKeySchema)):
+        return about.columns
+    if isinstance(about, CheckConstraintSchema):
+        import re
+
+        text = re.sub(r"'(?:[^']|'')*'", "", about.sqltext)  # not inside string literals
+        words = re.findall(r"[A-Za-z_][A-Za-z0-9_$]*", text)
+        names = {name for table in tables if table is not None for name in table.column_names}
+        return tuple(dict.fromkeys(w for w in words if w in names))
+    return ()
+
+
 def _named(name: str | None) -> str:
     return f"{name} " if name else ""
 
@@ -850,15 +951,6 @@ def _describe_index(index: IndexSchema) -> str:
 def _target(fk: ForeignKeySchema) -> str:
     table = f"{fk.referred_schema}.{fk.referred_table}" if fk.referred_schema else fk.referred_table
     return f"{table}({', '.join(fk.referred_columns)})"
-
-
-def _action(action: str | None, dialect: str) -> str:
-    """Referential actions as each dialect enforces them: NO ACTION is everyone's default,
-    and MySQL treats RESTRICT exactly as NO ACTION."""
-    value = (action or "NO ACTION").upper()
-    if dialect in ("mysql", "mariadb") and value == "RESTRICT":
-        return "NO ACTION"
-    return value
 
 
 def _deferral(fk: ForeignKeySchema) -> str:

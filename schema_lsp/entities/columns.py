@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ..schema import ComputedSchema, IdentitySchema, TypeSpec
 from .evaluate import ColumnMeta, Evaluator, Placeholder, Unresolvable
-from .model import Note, SourceRange
+from .model import Note, NoteReason, SourceRange
 from .resolve import Definition, External
 from .source import SYNTHETIC, ParsedFile
 from .tables import ColumnDraft, ConstraintDraft, ForeignKeyDraft
@@ -252,6 +252,12 @@ def build_column(
         place = where.file.range(where.node) if where else key_range
         draft.notes.append(Note(f"not checked: {message}", place))
 
+    def field_note(what: str, cause: Unresolvable | str, where: Argument | None = None) -> None:
+        """A note the table's other columns with the same cause join (grouped_notes)."""
+        place = where.file.range(where.node) if where else key_range
+        advice = cause.advice if isinstance(cause, Unresolvable) else None
+        draft.notes.append(Note.about((key,), NoteReason(what, str(cause), advice), place))
+
     def literal(name: str, default: Any = None) -> Any:
         argument = call.keywords.get(name)
         if argument is None:
@@ -260,11 +266,11 @@ def build_column(
             return evaluator.value(argument.file, argument.node)
         except Unresolvable as exc:
             draft.unresolved.add(_FIELD_OF.get(name, name))
-            note(f"{name}= ({exc})", argument)
+            field_note(f"{name}= of {{}}", exc, argument)
             return default
 
     if "**" in call.keywords or "*" in call.keywords:
-        note("arguments passed with * or ** are not read", call.keywords.get("**"))
+        field_note("the arguments passed with * or ** to {}", "not read", call.keywords.get("**"))
         draft.unresolved.update({"type", "nullable", "default", "autoincrement", "comment"})
     if call.name is not None:
         name_value = literal_string(evaluator, call.name)
@@ -283,7 +289,7 @@ def build_column(
             draft.type_variants = dict(variants)
         except Unresolvable as exc:
             draft.unresolved.add("type")
-            note(f"the type of {key} ({exc})", call.type)
+            field_note("the type of {}", exc, call.type)
     elif (
         annotation is not None
         and annotation_type is not None
@@ -300,7 +306,7 @@ def build_column(
                 draft.sa_type = found
         except Unresolvable as exc:
             draft.unresolved.add("type")
-            note(f"the type of {key} ({exc})")
+            field_note("the type of {}", exc)
 
     primary_key = literal("primary_key", False) is True
     draft.primary_key = primary_key
@@ -332,7 +338,7 @@ def build_column(
             draft.server_default = _memo(evaluator, "default", server_default, server_default_sql)
         except Unresolvable as exc:
             draft.unresolved.add("default")
-            note(f"the server default of {key} ({exc})", server_default)
+            field_note("the server default of {}", exc, server_default)
 
     for item in call.items:
         kind = context.item_kind(item)

@@ -73,7 +73,16 @@ _REGEX_FUNCTIONS = frozenset(
 
 
 class Unresolvable(Exception):
-    """An expression whose value cannot be known without running the code."""
+    """An expression whose value cannot be known without running the code; ``advice``
+    says what the user can do about it, when something can be done."""
+
+    def __init__(self, message: str, advice: str | None = None) -> None:
+        super().__init__(message)
+        self.advice = advice
+
+
+#: What to do about a name defined in a module the parser does not read.
+OUTSIDE_ADVICE = "add the module that defines it to the workspace"
 
 
 #: Errors evaluating an expression can raise (``*1``, ``{}[0]``, ``"a" + 1``...).
@@ -146,7 +155,7 @@ def import_external(name: str) -> Any:
         name = _sqlmodel_equivalent(name)
     top = name.partition(".")[0]
     if top not in _IMPORTABLE:
-        raise Unresolvable(f"{name} is not statically known")
+        raise Unresolvable(f"{name} is not statically known", OUTSIDE_ADVICE)
     return _import_cached(name)
 
 

@@ -151,13 +151,13 @@ def _opaque(
     key: str, key_range: SourceRange, statement_range: SourceRange, reason: str
 ) -> ColumnDraft:
     """A column made by code we cannot follow: its details, name and keys unknown."""
-    from .model import Note
+    from .model import Note, NoteReason
 
     draft = ColumnDraft(key=key, name=key, range=key_range, statement_range=statement_range)
     draft.unresolved.update(
         {"type", "nullable", "default", "autoincrement", "comment", "definition"}
     )
-    draft.notes.append(Note(f"not checked: column {key} ({reason})", key_range))
+    draft.notes.append(Note.about((key,), NoteReason("column {}", reason), key_range))
     return draft
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import (
     stories_clean,
+    stories_create_all,
     stories_defaults,
     stories_edges,
     stories_foreign_keys,
@@ -25,6 +26,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     *stories_defaults.SCENARIOS,
     *stories_indexes.SCENARIOS,
     *stories_foreign_keys.SCENARIOS,
+    *stories_create_all.SCENARIOS,
     *stories_options.SCENARIOS,
     *stories_parsing.SCENARIOS,
     *stories_workspace.SCENARIOS,

@@ -403,7 +403,7 @@ SCENARIOS = (
         files_given=False,
         database=changed(("sa.String(20))  # [name]", "sa.String(30))  # [name]")),
         expect=(
-            Expect("SL001", "child", None, "parent_id"),
+            Expect("SL001", "child", "parent_id", "parent_id"),
             Expect("SL120", "child", "name", "name"),
         ),
     ),
