@@ -41,6 +41,7 @@ from .schema import (
     TypeSpec,
     UniqueConstraintSchema,
 )
+from .sqltext import closing, split_top_level, tokenize
 from .url import DatabaseUrl
 
 if TYPE_CHECKING:
@@ -893,37 +894,26 @@ class _SqliteExtras:
 
 
 def _parse_sqlite_index(sql: str) -> tuple[bool, list[str], str | None] | None:
-    """Split ``CREATE [UNIQUE] INDEX name ON table (e1, e2) [WHERE ...]`` at top level."""
-    head = re.match(r"\s*CREATE\s+(UNIQUE\s+)?INDEX\b", sql, re.I)
-    start = sql.find("(")
-    if head is None or start < 0:
+    """Split ``CREATE [UNIQUE] INDEX name ON table (e1, e2) [WHERE ...]`` at top level,
+    each part in its original spelling; quotes are respected (``coalesce(a, ')')``)."""
+    tokens = tokenize(sql)
+    if tokens is None:
         return None
-    depth = 0
-    elements: list[str] = []
-    current = ""
-    end = -1
-    for position in range(start, len(sql)):
-        char = sql[position]
-        if char == "(":
-            depth += 1
-            if depth == 1:
-                continue
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                end = position
-                break
-        if char == "," and depth == 1:
-            elements.append(current.strip())
-            current = ""
-        else:
-            current += char
-    if end < 0:
+    words = [token.word() for token in tokens[:3]]
+    unique = words == ["create", "unique", "index"]
+    if words[:2] != ["create", "index"] and not unique:
         return None
-    elements.append(current.strip())
-    rest = sql[end + 1 :].strip()
-    where_match = re.match(r"WHERE\s+(.*)$", rest, re.I | re.S)
-    return bool(head.group(1)), elements, where_match.group(1).strip() if where_match else None
+    start = next((i for i, token in enumerate(tokens) if token.text == "("), None)
+    end = closing(tokens, start) if start is not None else None
+    if start is None or end is None:
+        return None
+    parts = split_top_level(tokens[start + 1 : end])
+    if not all(parts):
+        return None
+    elements = [sql[part[0].start : part[-1].end] for part in parts]
+    rest = tokens[end + 1 :]
+    where = sql[rest[1].start :].strip() if len(rest) > 1 and rest[0].word() == "where" else None
+    return unique, elements, where
 
 
 def _is_identifier(text: str) -> bool:

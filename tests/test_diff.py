@@ -117,3 +117,56 @@ def test_primary_key_nullability_round_trips_on_every_dialect(any_db, tmp_path):
         )
     )
     assert compare(parse_entities([explicit]), database) == []
+
+
+LABELS = """\
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Label(Base):
+    __tablename__ = "labels"
+    __table_args__ = (
+        sa.Index("ix_labels_open", "code", sqlite_where=sa.text("code <> ')' AND note <> 'A b'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str | None] = mapped_column(sa.String(10))
+    note: Mapped[str | None]
+"""
+
+
+def test_sqlite_indexes_with_quoted_parentheses(sqlite_db, tmp_path):
+    """Quoted text in an index is read and compared whole on SQLite: a predicate equal but
+    for its spacing is the same, one whose quoted text differs is not, and an expression
+    index the model lacks is reported with its whole expression."""
+    models = tmp_path / "models.py"
+    models.write_text(LABELS)
+    sqlite_db.execute(
+        "CREATE TABLE labels (id INTEGER PRIMARY KEY, code VARCHAR(10), note VARCHAR)",
+        "CREATE INDEX ix_labels_open ON labels (code) WHERE (code<>')') and NOTE <> 'A b'",
+        "CREATE INDEX ix_labels_code ON labels (coalesce(code, ')'), lower(note))",
+    )
+    found = compare(parse_entities([models]), introspect_database(sqlite_db.url))
+    assert [(d.code, d.name, d.message) for d in found] == [
+        (
+            "SL161",
+            "ix_labels_code",
+            "table labels: index ix_labels_code (coalesce(code, ')'), lower(note)) is in the "
+            "database but not in the model",
+        )
+    ]
+
+    sqlite_db.execute(
+        "DROP INDEX ix_labels_open",
+        "CREATE INDEX ix_labels_open ON labels (code) WHERE code <> ')' AND note <> 'a b'",
+    )
+    found = compare(parse_entities([models]), introspect_database(sqlite_db.url))
+    assert [(d.code, d.name) for d in found] == [
+        ("SL161", "ix_labels_code"),
+        ("SL162", "ix_labels_open"),
+    ]

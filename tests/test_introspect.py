@@ -342,6 +342,23 @@ def test_sqlite_inline_unique_constraints_sqlalchemy_misses(sqlite_db):
     )
 
 
+def test_sqlite_expression_indexes_are_split_outside_quotes(sqlite_db):
+    """An expression holding a quoted parenthesis or comma is one element, and the WHERE
+    after it is still the predicate (SQLAlchemy skips such indexes; schema-lsp reads them)."""
+    sqlite_db.execute(
+        "CREATE TABLE labels (id INTEGER PRIMARY KEY, code VARCHAR(10), note TEXT)",
+        "CREATE INDEX ix_labels_code ON labels (coalesce(code, ')'), lower(note), "
+        "replace(note, ',', ';')) WHERE code <> ')' AND note IS NOT NULL",
+    )
+    [index] = introspect_database(sqlite_db.url).table("labels").indexes
+    assert index == IndexSchema(
+        "ix_labels_code",
+        (),
+        expressions=("coalesce(code, ')')", "lower(note)", "replace(note, ',', ';')"),
+        where="code <> ')' AND note IS NOT NULL",
+    )
+
+
 def test_mariadb_column_level_checks_are_read(mysql_db):
     mysql_db.execute(
         "CREATE TABLE parcel (id INT PRIMARY KEY, weight INT CHECK (weight < 1000), "

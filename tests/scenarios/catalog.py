@@ -11,6 +11,7 @@ from . import (
     stories_more,
     stories_options,
     stories_parsing,
+    stories_sqltext,
     stories_tables,
     stories_types,
     stories_workspace,
@@ -29,6 +30,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     *stories_workspace.SCENARIOS,
     *stories_edges.SCENARIOS,
     *stories_more.SCENARIOS,
+    *stories_sqltext.SCENARIOS,
 )
 
 _names = [s.name for s in SCENARIOS]
