@@ -72,6 +72,7 @@ _KINDS = (
     DifferenceKind("primary_key", "SL140", "error", "primary key differs"),
     DifferenceKind("autoincrement", "SL141", "warning", "autoincrement differs"),
     DifferenceKind("server_default", "SL150", "warning", "server default differs"),
+    DifferenceKind("computed", "SL151", "error", "generated column differs"),
     DifferenceKind("index_missing", "SL160", "error", "index missing in the database"),
     DifferenceKind("index_unmapped", "SL161", "warning", "index missing in the model"),
     DifferenceKind("index_changed", "SL162", "error", "index differs"),
@@ -397,6 +398,8 @@ class _TableComparison:
             )
         if self.entity.is_resolved(key, "default"):
             self._server_default(pair)
+        if self.entity.is_resolved(key, "computed"):
+            self._computed(pair, key)
         if self.entity.is_resolved(key, "autoincrement"):
             self._autoincrement(pair)
         if (
@@ -419,6 +422,39 @@ class _TableComparison:
             self.add_column("server_default", pair, outcome.message)
         elif outcome.status == "not_compared":
             self.add_column("not_checked", pair, f"server default not compared: {outcome.message}")
+
+    def _computed(self, pair: _ColumnPair, key: str) -> None:
+        """A generated column's expression (compared as SQL text, as each database rewrites
+        it) and, where both sides say, whether it is stored."""
+        mine, theirs = pair.declared.computed, pair.actual.computed
+        if mine is None and theirs is None:
+            return
+        if mine is None:
+            assert theirs is not None
+            # A FetchedValue (an unresolved default) is how a model leaves it to the database.
+            if self.entity.is_resolved(key, "default"):
+                message = (
+                    f"a plain column in the model, generated as ({theirs.sqltext}) in the database"
+                )
+                self.add_column("computed", pair, message, "warning")
+            return
+        if theirs is None:
+            message = f"generated as ({mine.sqltext}) in the model, a plain column in the database"
+            self.add_column("computed", pair, message)
+            return
+        if not same_sql(mine.sqltext, theirs.sqltext, self.dialect):
+            message = (
+                f"generated as ({mine.sqltext}) in the model, as ({theirs.sqltext}) in the database"
+            )
+            self.add_column("computed", pair, message)
+            return
+        stored = _stored(mine.persisted, self.dialect)
+        if stored is not None and theirs.persisted is not None and stored != theirs.persisted:
+            message = (
+                f"generated {_storage(stored)} in the model, {_storage(theirs.persisted)} in "
+                "the database"
+            )
+            self.add_column("computed", pair, message)
 
     def _autoincrement(self, pair: _ColumnPair) -> None:
         declared, actual = pair.declared, pair.actual
@@ -845,6 +881,19 @@ def _deferral(fk: ForeignKeySchema) -> str:
 
 def _nullability(nullable: bool) -> str:
     return "nullable" if nullable else "NOT NULL"
+
+
+def _stored(persisted: bool | None, dialect: str) -> bool | None:
+    """Whether the model's generated column is stored: as it says, else the dialect's
+    default (VIRTUAL on SQLite and MySQL; on PostgreSQL it depends on the server version,
+    STORED before 18, so unknown)."""
+    if persisted is not None or dialect == "postgresql":
+        return persisted
+    return False
+
+
+def _storage(stored: bool) -> str:
+    return "STORED" if stored else "VIRTUAL"
 
 
 def _sqlite_can_autoincrement(column: ColumnSchema) -> bool:

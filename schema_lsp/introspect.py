@@ -619,6 +619,9 @@ class _SchemaReader:
         autoincrement = bool(column.get("autoincrement", False))
         nullable = bool(column["nullable"])
         if sqlite is not None:
+            if computed:
+                expression = sqlite.generated_expression(table, column["name"])
+                computed = {**computed, "sqltext": expression or computed["sqltext"]}
             autoincrement = _sqlite_rowid_alias(column["name"], sql_type, pk)
             # The rowid can never be NULL, though SQLite's pragma does not say NOT NULL.
             nullable = nullable and not autoincrement
@@ -793,8 +796,9 @@ def _server_version(dialect: Dialect) -> str:
 
 class _SqliteExtras:
     """What SQLite's reflection in SQLAlchemy leaves out, read with one query per kind for
-    the whole file: declared column types, actions of inline foreign keys, and expression
-    indexes (which SQLAlchemy skips)."""
+    the whole file: declared column types, actions of inline foreign keys, expression
+    indexes (which SQLAlchemy skips) and generated columns' expressions (which its pattern
+    cuts wrong when a table's DDL is on one line, or misses without GENERATED ALWAYS)."""
 
     def __init__(
         self,
@@ -802,11 +806,13 @@ class _SqliteExtras:
         actions: dict[tuple[str, tuple[str, ...], str], dict[str, str]],
         index_sql: dict[str, list[tuple[str, str]]],
         unique_columns: dict[str, list[tuple[str, ...]]],
+        generated: dict[tuple[str, str], str] | None = None,
     ) -> None:
         self._declared = declared
         self._actions = actions
         self._index_sql = index_sql
         self._unique_columns = unique_columns
+        self._generated = generated or {}
 
     @classmethod
     def read(cls, connection: Connection) -> _SqliteExtras:
@@ -850,7 +856,19 @@ class _SqliteExtras:
         unique_columns: dict[str, list[tuple[str, ...]]] = {}
         for (table, _), columns in unique_parts.items():
             unique_columns.setdefault(table, []).append(tuple(columns))
-        return cls(declared, actions, index_sql, unique_columns)
+        generated = {
+            (table, column.lower()): expression
+            for table, sql in run(
+                "SELECT m.name, m.sql FROM sqlite_master AS m WHERE m.type = 'table' AND EXISTS "
+                "(SELECT 1 FROM pragma_table_xinfo(m.name) AS p WHERE p.hidden IN (2, 3))"
+            )
+            for column, expression in _sqlite_generated_columns(sql).items()
+        }
+        return cls(declared, actions, index_sql, unique_columns, generated)
+
+    def generated_expression(self, table: str, column: str) -> str | None:
+        """A generated column's expression as the table's DDL spells it."""
+        return self._generated.get((table, column.lower()))
 
     def declared_type(self, table: str, column: str) -> str:
         return self._declared.get((table, column), "")
@@ -914,6 +932,32 @@ def _parse_sqlite_index(sql: str) -> tuple[bool, list[str], str | None] | None:
     rest = tokens[end + 1 :]
     where = sql[rest[1].start :].strip() if len(rest) > 1 and rest[0].word() == "where" else None
     return unique, elements, where
+
+
+def _sqlite_generated_columns(sql: str) -> dict[str, str]:
+    """Column name -> expression of each generated column in a ``CREATE TABLE``, cut at
+    its own parentheses (quotes respected): ``c AS (coalesce(a, ')')) STORED``."""
+    tokens = tokenize(sql)
+    start = next((i for i, t in enumerate(tokens or ()) if t.text == "("), None)
+    end = closing(tokens, start) if tokens is not None and start is not None else None
+    if tokens is None or start is None or end is None:
+        return {}
+    found: dict[str, str] = {}
+    for part in split_top_level(tokens[start + 1 : end]):
+        if not part or part[0].kind not in ("ident", "quoted"):
+            continue
+        depth = 0
+        for index, token in enumerate(part[:-1]):
+            depth += {"(": 1, ")": -1}.get(token.text, 0)
+            if depth == 0 and token.word() == "as" and part[index + 1].text == "(":
+                close = closing(part, index + 1)
+                if close is not None:
+                    name = part[0].text
+                    if part[0].kind == "quoted":
+                        name = name[1:-1].replace(name[0] * 2, name[0])
+                    found[name] = sql[part[index + 1].end : part[close].start].strip()
+                break
+    return found
 
 
 def _is_identifier(text: str) -> bool:

@@ -170,3 +170,51 @@ def test_sqlite_indexes_with_quoted_parentheses(sqlite_db, tmp_path):
         ("SL161", "ix_labels_code"),
         ("SL162", "ix_labels_open"),
     ]
+
+
+COMPUTED = """\
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Price(Base):
+    __tablename__ = "prices"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    amount: Mapped[int]
+    cents: Mapped[int | None] = mapped_column(sa.Computed("amount + 2"))
+"""
+
+
+def test_generated_expressions_are_compared_on_every_dialect(any_db, tmp_path):
+    """Computed('amount + 2') against a database column generated as amount * 100: SL151,
+    naming both expressions; against the database's own rewriting of amount + 2
+    (PostgreSQL's parentheses, MariaDB's backquotes): nothing."""
+    models = tmp_path / "models.py"
+    models.write_text(COMPUTED)
+    stored = " STORED" if any_db.dialect == "postgresql" else ""
+    any_db.execute(
+        "CREATE TABLE prices (id INTEGER PRIMARY KEY, amount INTEGER NOT NULL, "
+        f"cents INTEGER GENERATED ALWAYS AS (amount * 100){stored})"
+    )
+    database = introspect_database(any_db.url)
+    [found] = compare(parse_entities([models]), database)
+    actual = database.table("prices").column("cents").computed.sqltext
+    assert (found.code, found.column, found.severity) == ("SL151", "cents", "error")
+    assert found.message == (
+        f"column prices.cents: generated as (amount + 2) in the model, as ({actual}) in the "
+        "database"
+    )
+
+    any_db.execute(
+        "ALTER TABLE prices DROP COLUMN cents",
+        f"ALTER TABLE prices ADD COLUMN cents INTEGER GENERATED ALWAYS AS (amount + 2){stored}",
+    )
+    database = introspect_database(any_db.url)
+    rewritten = {"sqlite": "amount + 2", "postgresql": "(amount + 2)", "mysql": "(`amount` + 2)"}
+    assert database.table("prices").column("cents").computed.sqltext == rewritten[any_db.dialect]
+    assert compare(parse_entities([models]), database) == []

@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (model source lines are kept as users write them)
-"""SQL text the databases rewrite: CHECKs, partial indexes and defaults.
+"""SQL text the databases rewrite: CHECKs, partial indexes, defaults and generated columns.
 
 Each database prints the model's SQL back its own way (PostgreSQL's casts and parentheses,
 MariaDB's backquotes); equal expressions stay silent, and text inside quotes always counts.
@@ -29,9 +29,25 @@ TASKS = orm(
     """
 ).replace("import sqlalchemy as sa", "import datetime\n\nimport sqlalchemy as sa", 1)
 
+PRICES = orm(
+    """
+    class Price(Base):
+        __tablename__ = "prices"
+
+        id: Mapped[int] = mapped_column(primary_key=True)
+        amount: Mapped[int]
+        cents: Mapped[int | None] = mapped_column(sa.Computed("amount * 100"))  # [cents]
+        total: Mapped[int | None] = mapped_column(sa.Computed("amount + 2", persisted=True))  # [total]
+        code: Mapped[str | None] = mapped_column(sa.String(10))
+        shown: Mapped[str | None] = mapped_column(sa.String(10), sa.Computed("coalesce(code, ')')", persisted=True))  # [shown]
+    """
+)
 
 CHECKS = CompareOptions(check_constraints=True)
 ALEMBIC_NO_CHECKS = "Alembic's compare_metadata does not compare CHECK constraints by default"
+ALEMBIC_NO_COMPUTED = (
+    "Alembic does not compare generated columns: it warns that a Computed cannot be modified"
+)
 #: The unnamed CHECK replaced: the database's one is named by the database, if at all.
 CHECK_REPLACED = {
     dialect: (Expect("SL192", "tasks", None, "check"), Expect("SL193", "tasks", name, "task"))
@@ -43,6 +59,7 @@ CHECK_REPLACED = {
 }
 ALEMBIC_NO_WHERE = "Alembic's compare_metadata does not compare partial-index predicates"
 NO_PARTIAL_INDEXES = {"mysql": "MariaDB has no partial indexes"}
+PG_STORES_ALWAYS = {"postgresql": "PostgreSQL before 18 stores every generated column"}
 
 SCENARIOS = (
     Scenario(
@@ -104,5 +121,47 @@ SCENARIOS = (
         TASKS,
         expect=(Expect("SL150", "tasks", "status", "status"),),
         database=changed(('server_default="In progress"', 'server_default="in progress"')),
+    ),
+    Scenario(
+        "computed_clean",
+        "Generated columns made by create_all: PostgreSQL prints (amount * 100) and adds "
+        "casts, MariaDB backquotes the names; all equal, stored or not as the model says.",
+        PRICES,
+    ),
+    Scenario(
+        "computed_expression_changed",
+        "Computed('amount * 100') in the model, amount * 1000 in the database: SL151 on every "
+        "dialect (nothing was reported before).",
+        PRICES,
+        expect=(Expect("SL151", "prices", "cents", "cents"),),
+        database=changed(('sa.Computed("amount * 100")', 'sa.Computed("amount * 1000")')),
+        oracle=(alembic_miss("computed", "prices", "cents", ALEMBIC_NO_COMPUTED),),
+    ),
+    Scenario(
+        "computed_quoted_text_changed",
+        "coalesce(code, ')') in the model, coalesce(code, '-') in the database: SL151.",
+        PRICES,
+        expect=(Expect("SL151", "prices", "shown", "shown"),),
+        database=changed(("coalesce(code, ')')", "coalesce(code, '-')")),
+        oracle=(alembic_miss("computed", "prices", "shown", ALEMBIC_NO_COMPUTED),),
+    ),
+    Scenario(
+        "computed_storage_changed",
+        "persisted=True in the model, a VIRTUAL column in the database: SL151.",
+        PRICES,
+        expect=(Expect("SL151", "prices", "total", "total"),),
+        database=changed(
+            ('sa.Computed("amount + 2", persisted=True)', 'sa.Computed("amount + 2")')
+        ),
+        oracle=(alembic_miss("computed", "prices", "total", ALEMBIC_NO_COMPUTED),),
+        skip_on=PG_STORES_ALWAYS,
+    ),
+    Scenario(
+        "computed_plain_in_database",
+        "The model generates cents, the database column is a plain one: SL151.",
+        PRICES,
+        expect=(Expect("SL151", "prices", "cents", "cents"),),
+        database=changed(('mapped_column(sa.Computed("amount * 100"))', "mapped_column()")),
+        oracle=(alembic_miss("computed", "prices", "cents", ALEMBIC_NO_COMPUTED),),
     ),
 )
