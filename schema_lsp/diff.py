@@ -32,7 +32,7 @@ from .schema import (
     TableSchema,
     UniqueConstraintSchema,
 )
-from .sqltext import same_sql
+from .sqltext import same_sql, unwrapped
 from .types import check_constraint_values, compare_types
 
 Severity = Literal["error", "warning", "info"]
@@ -433,19 +433,18 @@ class _TableComparison:
             assert theirs is not None
             # A FetchedValue (an unresolved default) is how a model leaves it to the database.
             if self.entity.is_resolved(key, "default"):
-                message = (
-                    f"a plain column in the model, generated as ({theirs.sqltext}) in the database"
-                )
+                generated = unwrapped(theirs.sqltext)
+                message = f"a plain column in the model, generated as ({generated}) in the database"
                 self.add_column("computed", pair, message, "warning")
             return
+        declared = unwrapped(mine.sqltext)
         if theirs is None:
-            message = f"generated as ({mine.sqltext}) in the model, a plain column in the database"
+            message = f"generated as ({declared}) in the model, a plain column in the database"
             self.add_column("computed", pair, message)
             return
         if not same_sql(mine.sqltext, theirs.sqltext, self.dialect):
-            message = (
-                f"generated as ({mine.sqltext}) in the model, as ({theirs.sqltext}) in the database"
-            )
+            generated = unwrapped(theirs.sqltext)
+            message = f"generated as ({declared}) in the model, as ({generated}) in the database"
             self.add_column("computed", pair, message)
             return
         stored = _stored(mine.persisted, self.dialect)

@@ -117,6 +117,16 @@ def strip_parentheses(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
+def unwrapped(text: str) -> str:
+    """``((a + 2))`` -> ``a + 2``: the text without parentheses around all of it, as it is
+    spelled inside (for messages and for writing a database's expression into a model)."""
+    tokens = tokenize(text) or tokenize(text, backslashes=True) or []
+    inner = strip_parentheses(tokens)
+    if not inner or inner is tokens:
+        return text.strip()
+    return text[inner[0].start : inner[-1].end]
+
+
 def split_top_level(tokens: Sequence[Token]) -> list[list[Token]]:
     """``a, f(b, c), 'x,y'`` -> three token lists: commas inside parentheses, brackets or
     quotes do not split."""
@@ -797,4 +807,5 @@ __all__ = [
     "strip_parentheses",
     "tokenize",
     "unquote",
+    "unwrapped",
 ]

@@ -203,11 +203,10 @@ def test_generated_expressions_are_compared_on_every_dialect(any_db, tmp_path):
     )
     database = introspect_database(any_db.url)
     [found] = compare(parse_entities([models]), database)
-    actual = database.table("prices").column("cents").computed.sqltext
+    shown = "`amount` * 100" if any_db.dialect == "mysql" else "amount * 100"
     assert (found.code, found.column, found.severity) == ("SL151", "cents", "error")
     assert found.message == (
-        f"column prices.cents: generated as (amount + 2) in the model, as ({actual}) in the "
-        "database"
+        f"column prices.cents: generated as (amount + 2) in the model, as ({shown}) in the database"
     )
 
     any_db.execute(

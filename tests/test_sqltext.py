@@ -18,6 +18,7 @@ from schema_lsp.sqltext import (
     split_top_level,
     tokenize,
     unquote,
+    unwrapped,
 )
 
 
@@ -157,6 +158,14 @@ def test_canonical_spelling() -> None:
     assert normalize_sql("`a` in (1,2)", "mysql") == "a = any(array[1, 2])"
     assert normalize_sql("E'a\\nb' = x", "postgresql") == "'a\nb' = x"
     assert normalize_sql('"Odd Name" + 1.50', "postgresql") == '"Odd Name" + 1.5'
+
+
+def test_unwrapped_keeps_the_spelling_inside() -> None:
+    assert unwrapped("((a + 2))") == "a + 2"
+    assert unwrapped("(`a` + 2)") == "`a` + 2"
+    assert unwrapped("(a) + (b)") == "(a) + (b)"
+    assert unwrapped("(coalesce(code, ')'))") == "coalesce(code, ')')"
+    assert unwrapped("('it\\'s')") == "'it\\'s'"
 
 
 def test_unparsed_text_is_compared_token_by_token() -> None:
