@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Literal, TypeVar
 
 from .allocation import collector_paused
@@ -32,6 +33,7 @@ from .schema import (
     TableSchema,
     UniqueConstraintSchema,
 )
+from .sqltext import same_sql, unwrapped
 from .types import check_constraint_values, compare_types
 
 Severity = Literal["error", "warning", "info"]
@@ -76,6 +78,7 @@ _KINDS = (
     DifferenceKind("primary_key", "SL140", "error", "primary key differs"),
     DifferenceKind("autoincrement", "SL141", "warning", "autoincrement differs"),
     DifferenceKind("server_default", "SL150", "warning", "server default differs"),
+    DifferenceKind("computed", "SL151", "error", "generated column differs"),
     DifferenceKind("index_missing", "SL160", "error", "index missing in the database"),
     DifferenceKind("index_unmapped", "SL161", "warning", "index missing in the model"),
     DifferenceKind("index_changed", "SL162", "error", "index differs"),
@@ -471,6 +474,8 @@ class _TableComparison:
             )
         if self.entity.is_resolved(key, "default"):
             self._server_default(pair)
+        if self.entity.is_resolved(key, "computed"):
+            self._computed(pair, key)
         if self.entity.is_resolved(key, "autoincrement"):
             self._autoincrement(pair)
         if (
@@ -493,6 +498,38 @@ class _TableComparison:
             self.add_column("server_default", pair, outcome.message)
         elif outcome.status == "not_compared":
             self.add_column("not_checked", pair, f"server default not compared: {outcome.message}")
+
+    def _computed(self, pair: _ColumnPair, key: str) -> None:
+        """A generated column's expression (compared as SQL text, as each database rewrites
+        it) and, where both sides say, whether it is stored."""
+        mine, theirs = pair.declared.computed, pair.actual.computed
+        if mine is None and theirs is None:
+            return
+        if mine is None:
+            assert theirs is not None
+            # A FetchedValue (an unresolved default) is how a model leaves it to the database.
+            if self.entity.is_resolved(key, "default"):
+                generated = unwrapped(theirs.sqltext)
+                message = f"a plain column in the model, generated as ({generated}) in the database"
+                self.add_column("computed", pair, message, "warning")
+            return
+        declared = unwrapped(mine.sqltext)
+        if theirs is None:
+            message = f"generated as ({declared}) in the model, a plain column in the database"
+            self.add_column("computed", pair, message)
+            return
+        if not same_sql(mine.sqltext, theirs.sqltext, self.dialect):
+            generated = unwrapped(theirs.sqltext)
+            message = f"generated as ({declared}) in the model, as ({generated}) in the database"
+            self.add_column("computed", pair, message)
+            return
+        stored = _stored(mine.persisted, self.dialect)
+        if stored is not None and theirs.persisted is not None and stored != theirs.persisted:
+            message = (
+                f"generated {_storage(stored)} in the model, {_storage(theirs.persisted)} in "
+                "the database"
+            )
+            self.add_column("computed", pair, message)
 
     def _autoincrement(self, pair: _ColumnPair) -> None:
         declared, actual = pair.declared, pair.actual
@@ -599,6 +636,7 @@ class _TableComparison:
                 continue
             found: IndexSchema | UniqueConstraintSchema | None
             same = _same_index if self.entity.is_resolved(key, "where") else _same_index_any_where
+            same = partial(same, dialect=self.dialect)
             found = _take_named(indexes, used_indexes, same, index, claimed)
             if found is None and index.unique and not index.expressions and not index.where:
                 found = _take_named(uniques, used_uniques, _same_columns, index, claimed)
@@ -750,8 +788,7 @@ class _TableComparison:
         used: set[int] = set()
         for check in self.declared.check_constraints:
             key = check_key(check.name, check.sqltext)
-            stored = replace(check, sqltext=self.rules.stored_check(check.sqltext))
-            match = _take(available, used, _same_check, stored)
+            match = _take(available, used, partial(_same_check, dialect=self.dialect), check)
             if match is None:
                 self.add(
                     "check_missing",
@@ -779,8 +816,6 @@ class _TableComparison:
         """A CHECK the column's own type makes (``Enum(native_enum=False,
         create_constraint=True)``, ``Boolean(create_constraint=True)``): part of the type,
         compared with it, not a constraint the model should declare (Alembic issue 1859)."""
-        import re
-
         assert self.actual is not None
         alone = replace(self.actual, check_constraints=(check,))
         for column in self.declared.columns:
@@ -788,9 +823,8 @@ class _TableComparison:
             if "enum" in kind and check_constraint_values(alone, column.name) is not None:
                 return True
             if "bool" in kind:
-                name = re.escape(column.name)
-                pattern = rf"^\(*\s*[`\"]?{name}[`\"]?\s+IN\s*\(\s*0\s*,\s*1\s*\)\s*\)*$"
-                if re.match(pattern, check.sqltext.strip(), re.I):
+                (name,) = _quoted((column.name,))
+                if same_sql(f"{name} IN (0, 1)", check.sqltext, self.dialect):
                     return True
         return False
 
@@ -880,8 +914,10 @@ def _same_name(declared: IndexSchema, actual: IndexSchema | UniqueConstraintSche
     return declared.name is not None and actual.name == declared.name
 
 
-def _same_check(declared: CheckConstraintSchema, actual: CheckConstraintSchema) -> bool:
-    if _normalize_sql(actual.sqltext) == _normalize_sql(declared.sqltext):
+def _same_check(
+    declared: CheckConstraintSchema, actual: CheckConstraintSchema, *, dialect: str
+) -> bool:
+    if same_sql(declared.sqltext, actual.sqltext, dialect):
         return True
     return declared.name is not None and actual.name == declared.name
 
@@ -890,27 +926,33 @@ def _same_fk_columns(declared: ForeignKeySchema, actual: ForeignKeySchema) -> bo
     return declared.columns == actual.columns
 
 
-def _same_index(declared: IndexSchema, actual: IndexSchema) -> bool:
+def _same_index(declared: IndexSchema, actual: IndexSchema, *, dialect: str) -> bool:
     if declared.unique != actual.unique:
         return False
     if declared.expressions or actual.expressions:
-        mine = tuple(_normalize_sql(e) for e in (declared.expressions or declared.columns))
-        theirs = tuple(_normalize_sql(e) for e in (actual.expressions or actual.columns))
-        if mine != theirs:
+        mine = declared.expressions or _quoted(declared.columns)
+        theirs = actual.expressions or _quoted(actual.columns)
+        pairs = zip(mine, theirs, strict=False)
+        if len(mine) != len(theirs) or not all(same_sql(m, t, dialect) for m, t in pairs):
             return False
     elif declared.columns != actual.columns:
         return False
     if declared.where is not None or actual.where is not None:
         if declared.where is None or actual.where is None:
             return False
-        if _normalize_sql(declared.where) != _normalize_sql(actual.where):
+        if not same_sql(declared.where, actual.where, dialect):
             return False
     return not declared.method or (actual.method or "btree") == declared.method.lower()
 
 
-def _same_index_any_where(declared: IndexSchema, actual: IndexSchema) -> bool:
+def _same_index_any_where(declared: IndexSchema, actual: IndexSchema, *, dialect: str) -> bool:
     """For a partial index whose predicate the parser could not read."""
-    return _same_index(replace(declared, where=actual.where), actual)
+    return _same_index(replace(declared, where=actual.where), actual, dialect=dialect)
+
+
+def _quoted(columns: Sequence[str]) -> tuple[str, ...]:
+    """Column names as SQL text (an index element beside expressions)."""
+    return tuple('"' + column.replace('"', '""') + '"' for column in columns)
 
 
 def _elements(index: IndexSchema) -> tuple[str, ...]:
@@ -964,27 +1006,18 @@ def _nullability(nullable: bool) -> str:
     return "nullable" if nullable else "NOT NULL"
 
 
+def _stored(persisted: bool | None, dialect: str) -> bool | None:
+    """Whether the model's generated column is stored: as it says, else the dialect's
+    default (VIRTUAL on SQLite and MySQL; on PostgreSQL it depends on the server version,
+    STORED before 18, so unknown)."""
+    if persisted is not None or dialect == "postgresql":
+        return persisted
+    return False
+
+
+def _storage(stored: bool) -> str:
+    return "STORED" if stored else "VIRTUAL"
+
+
 def _sqlite_can_autoincrement(column: ColumnSchema) -> bool:
     return column.type.strip().upper() == "INTEGER"
-
-
-def _normalize_sql(text: str) -> str:
-    """SQL text compared loosely: case, quotes, whitespace and redundant outer parentheses
-    do not matter (each database prints expressions its own way)."""
-    import re
-
-    normalized = re.sub(r"[\"`]", "", text).lower()
-    normalized = re.sub(r"::[a-z_ ]+(\[\])?", "", normalized)
-    normalized = re.sub(r"\s+", "", normalized)
-    while normalized.startswith("(") and normalized.endswith(")") and _balanced(normalized[1:-1]):
-        normalized = normalized[1:-1]
-    return normalized
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for char in text:
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth < 0:
-            return False
-    return depth == 0

@@ -124,18 +124,3 @@ def test_primary_key_names(any_db) -> None:  # type: ignore[no-untyped-def]
         assert table.primary_key.name in ("pk_keyed", None)  # SQLite may not say
     else:
         assert table.primary_key.name != "pk_keyed"
-
-
-def test_stored_check_leaves_string_literals_alone() -> None:
-    postgresql, mysql = rules_for("postgresql"), rules_for("mariadb")
-    assert postgresql.stored_check("a != 'b != c'") == "a <> 'b != c'"
-    assert postgresql.stored_check("s IN ('x)', 'y')") == "s = ANY (ARRAY['x)', 'y'])"
-    assert postgresql.stored_check("n NOT IN (1, 2)") == "n <> ALL (ARRAY[1, 2])"
-    assert postgresql.stored_check("n BETWEEN 1 AND 5") == "n >= 1 AND n <= 5"
-    assert mysql.stored_check("length(s) > 0 AND char_length(s) < 9") == (
-        "octet_length(s) > 0 AND char_length(s) < 9"
-    )
-    assert mysql.stored_check("lower(s) = 'lower(x)' OR b = TRUE") == (
-        "lcase(s) = 'lower(x)' OR b = 1"
-    )
-    assert rules_for("sqlite").stored_check("a != 1") == "a != 1"

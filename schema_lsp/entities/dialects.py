@@ -11,7 +11,6 @@ sends it (merges, ignores or rewrites), found by experiment on each database; ca
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -43,31 +42,7 @@ class DialectRules:
     reports_deferral: bool = False
     #: Whether a primary key's name is kept (MySQL's is always ``PRIMARY``).
     names_primary_key: bool = True
-    #: How the database rewrites a CHECK's text: ``(pattern, replacement)`` applied in
-    #: order, case-insensitively, to a declared text outside its string literals, so it
-    #: reads as the database prints it back.
-    check_rewrites: tuple[tuple[str, str], ...] = ()
 
-    def stored_check(self, sqltext: str) -> str:
-        """A declared CHECK's text as this database prints it back (loosely: the
-        comparison's normaliser still applies)."""
-        if not self.check_rewrites:
-            return sqltext
-        literals: list[str] = []
-
-        def hide(match: re.Match[str]) -> str:
-            literals.append(match.group(0))
-            return f"\x00{len(literals) - 1}\x00"
-
-        text = _LITERAL.sub(hide, sqltext)
-        for pattern, replacement in self.check_rewrites:
-            text = re.sub(pattern, replacement, text, flags=re.IGNORECASE)
-        return re.sub("\x00(\\d+)\x00", lambda m: literals[int(m.group(1))], text)
-
-
-_LITERAL = re.compile(r"'(?:[^']|'')*'")
-_OPERAND = r"([\w.\x00]+|\([^()]*\))"  # a name, number, hidden literal or (...)
-_NOT_EQUAL = (r"!=", "<>")
 
 RULES: Mapping[str, DialectRules] = {
     # SQLite keeps CHECK text verbatim, and keeps DEFERRABLE without reporting it.
@@ -75,24 +50,10 @@ RULES: Mapping[str, DialectRules] = {
     "postgresql": DialectRules(
         merges_identical_uniques=True,
         reports_deferral=True,
-        check_rewrites=(
-            _NOT_EQUAL,
-            (rf"{_OPERAND}\s+NOT\s+IN\s*\(([^()]*)\)", r"\1 <> ALL (ARRAY[\2])"),
-            (rf"{_OPERAND}\s+IN\s*\(([^()]*)\)", r"\1 = ANY (ARRAY[\2])"),
-            (rf"{_OPERAND}\s+BETWEEN\s+{_OPERAND}\s+AND\s+{_OPERAND}", r"\1 >= \2 AND \1 <= \3"),
-        ),
     ),
     "mysql": DialectRules(
         same_actions={"RESTRICT": "NO ACTION", "SET DEFAULT": "NO ACTION"},
         names_primary_key=False,
-        check_rewrites=(
-            _NOT_EQUAL,
-            (r"\blower\s*\(", "lcase("),
-            (r"\bupper\s*\(", "ucase("),
-            (r"(?<![\w.])length\s*\(", "octet_length("),
-            (r"\btrue\b", "1"),
-            (r"\bfalse\b", "0"),
-        ),
     ),
 }
 

@@ -13,6 +13,7 @@ from . import (
     stories_more,
     stories_options,
     stories_parsing,
+    stories_sqltext,
     stories_tables,
     stories_types,
     stories_workspace,
@@ -33,6 +34,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     *stories_imports.SCENARIOS,
     *stories_edges.SCENARIOS,
     *stories_more.SCENARIOS,
+    *stories_sqltext.SCENARIOS,
 )
 
 _names = [s.name for s in SCENARIOS]
