@@ -23,8 +23,9 @@ _USER_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
 CACHE = Path(
     os.environ.get("SCHEMA_LSP_REALWORLD_CACHE") or _USER_CACHE / "schema-lsp" / "realworld"
 )
-#: Drivers the build script needs besides the package (SQLite is built in).
-DRIVERS = ("psycopg[binary]", "pymysql")
+#: What the refresh script needs besides the package: drivers (SQLite is built in) and
+#: Alembic, whose ``compare_metadata`` it times.
+DRIVERS = ("psycopg[binary]", "pymysql", "alembic")
 INSTALL_TIMEOUT = 900.0
 
 
@@ -42,8 +43,11 @@ class PackageEnvironment:
     cached: bool
 
 
-def ensure_environment(name: str, version: str, extras: str = "") -> PackageEnvironment:
-    """The environment of ``name[extras]==version``, installing it if it is not ready yet."""
+def ensure_environment(
+    name: str, version: str, extras: str = "", requirements: tuple[str, ...] = ()
+) -> PackageEnvironment:
+    """The environment of ``name[extras]==version`` (plus ``requirements``, e.g. SQLAlchemy
+    for a package that makes it optional), installing it if it is not ready yet."""
     root = CACHE / f"{name}-{version}"
     python = root / "bin" / "python"
     ready = root / "ready"
@@ -55,7 +59,7 @@ def ensure_environment(name: str, version: str, extras: str = "") -> PackageEnvi
         started = time.perf_counter()
         venv.EnvBuilder(clear=True, with_pip=True).create(root)
         command = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-        command += [f"{name}{extras}=={version}", *DRIVERS]
+        command += [f"{name}{extras}=={version}", *requirements, *DRIVERS]
         try:
             result = subprocess.run(
                 command, capture_output=True, text=True, timeout=INSTALL_TIMEOUT, check=False
