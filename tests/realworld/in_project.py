@@ -33,6 +33,28 @@ def _resolve(target: str) -> Any:
     return eval(expression, vars(module))  # the project's own spec, written here
 
 
+def _indexes_without_columns(metadata: Any) -> None:
+    for table in metadata.tables.values():
+        for index in [i for i in table.indexes if not i.expressions]:
+            table.indexes.discard(index)
+
+
+def _duplicate_column_indexes(metadata: Any) -> None:
+    """Drop an ``index=True`` index when an explicit ``Index`` has the same name."""
+    for table in metadata.tables.values():
+        explicit = {i.name for i in table.indexes if not getattr(i, "_column_flag", False)}
+        for index in list(table.indexes):
+            if getattr(index, "_column_flag", False) and index.name in explicit:
+                table.indexes.discard(index)
+
+
+#: Changes to a project's MetaData before ``create_all``, where its own fails.
+FIXES = {
+    "indexes_without_columns": _indexes_without_columns,
+    "duplicate_column_indexes": _duplicate_column_indexes,
+}
+
+
 def _mappers(metadata: Any) -> list[Any]:
     """Mappers of every registry whose tables are in ``metadata``."""
     from sqlalchemy.orm import mapperlib
@@ -202,9 +224,23 @@ def _is_declarative(cls: type) -> bool:
     return location is not None and _attribute(location[1], "__table__") is not None
 
 
+def _table_calls_by_columns(files: list[str], table: Any) -> list[tuple[str, ast.Call]]:
+    """``Table(name_variable, ...)`` calls whose ``Column("name"`` set is the table's."""
+    wanted = {c.name for c in table.columns}
+    found = []
+    for relative in files:
+        tree = _tree(relative)
+        for call in _calls(tree, "Table") if tree is not None else []:
+            names = {_first_string(c) for c in _calls(call, "Column")}
+            if call.args and names == wanted:
+                found.append((relative, call))
+    return found if len(found) == 1 else []
+
+
 class TableTruth:
-    def __init__(self, table: Any, mapper: Any, files: list[str]) -> None:
+    def __init__(self, table: Any, mapper: Any, files: list[str], others: list[Any]) -> None:
         self.table, self.mapper, self.files = table, mapper, files
+        self.others = others  # further mappers of this table (subclasses), to search last
         self.declaration: Located | None = None  # the class or the Table(...) call
         self.mro: list[tuple[str, ast.ClassDef]] = []
         self.table_call: tuple[str, ast.Call] | None = None
@@ -226,7 +262,7 @@ class TableTruth:
             if self.table_call is None:
                 self.declaration = Located(file, node.lineno, node)
         if self.declaration is None and self.table_call is None:
-            calls = _table_calls(files, table.name)
+            calls = _table_calls(files, table.name) or _table_calls_by_columns(files, table)
             if calls:
                 self.table_call = calls[0]
         if self.table_call is not None:
@@ -241,6 +277,11 @@ class TableTruth:
                 statement = _attribute(node, key)
                 if statement is not None:
                     return Located(file, _target_line(statement), statement)
+            for other in self.others:
+                location = _class_location(other.class_)
+                statement = _attribute(location[1], column.key) if location else None
+                if location is not None and statement is not None:
+                    return Located(location[0], _target_line(statement), statement)
         if self.declaration is not None and self.declaration.node is not None:
             for call in _calls(self.declaration.node, "Column", "mapped_column"):
                 if _first_string(call) == column.name:
@@ -312,7 +353,10 @@ def _text(location: Located | None) -> str | None:
 def ground_truth(metadata: Any, mappers: list[Any], files: list[str]) -> dict[str, Any]:
     tables: dict[str, Any] = {}
     for key, table in sorted(metadata.tables.items()):
-        truth = TableTruth(table, _declaring_mapper(table, mappers), files)
+        declaring = _declaring_mapper(table, mappers)
+        others = [m for m in mappers if m.local_table is table and m is not declaring]
+        others.sort(key=lambda m: m.class_.__qualname__)
+        truth = TableTruth(table, declaring, files, others)
         columns = {c.name: truth.column(c) for c in table.columns}
         indexes = {
             i.name: _text(truth.index(i, columns))
@@ -345,12 +389,12 @@ def _json_parameters(parameters: Any) -> Any:
     return list(parameters)
 
 
-def create_all(metadata: Any, url: str) -> list[list[Any]]:
-    """``metadata.create_all`` on an empty database; the DDL statements it ran, as
-    ``[statement, parameters]``."""
+def create_all(metadata: Any, url: str, setup: list[str]) -> list[list[Any]]:
+    """``metadata.create_all`` on an empty database (after the ``setup`` SQL); the
+    statements it ran (setup and DDL), as ``[statement, parameters]``."""
     import sqlalchemy as sa
 
-    statements: list[list[Any]] = []
+    statements: list[list[Any]] = [[statement, None] for statement in setup]
 
     def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
         if context is not None and context.isddl:
@@ -359,6 +403,9 @@ def create_all(metadata: Any, url: str) -> list[list[Any]]:
     engine = sa.create_engine(url, poolclass=sa.NullPool)
     sa.event.listen(engine, "before_cursor_execute", record)
     try:
+        with engine.begin() as connection:
+            for statement in setup:
+                connection.exec_driver_sql(statement)
         metadata.create_all(engine)
     finally:
         engine.dispose()
@@ -374,11 +421,16 @@ def _is_table(value: Any) -> bool:
 def _distributions(files: list[str]) -> dict[str, str]:
     """The installed distributions that ship ``files``: name -> version."""
     owners = importlib.metadata.packages_distributions()
+    shipped: dict[str, set[str]] = {}  # distribution -> its files (from its RECORD)
     found: dict[str, str] = {}
     for relative in files:
         top = relative.split("/")[0].removesuffix(".py")
         for name in owners.get(top, []):
-            found[name.lower()] = importlib.metadata.version(name)
+            if name not in shipped:
+                listed = importlib.metadata.files(name) or []
+                shipped[name] = {path.as_posix() for path in listed}
+            if relative in shipped[name]:  # a namespace package has several owners
+                found[name.lower()] = importlib.metadata.version(name)
     return found
 
 
@@ -388,6 +440,8 @@ def alembic(spec: dict[str, Any]) -> None:
     for name in spec["modules"]:
         importlib.import_module(name)
     metadata = _resolve(spec["metadata"])
+    for fix in spec.get("fixes", ()):
+        FIXES[fix](metadata)
     import sqlalchemy as sa
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
@@ -412,6 +466,8 @@ def main() -> None:
 
     modules = [importlib.import_module(name) for name in spec["modules"]]
     metadata = _resolve(spec["metadata"])
+    for fix in spec.get("fixes", ()):
+        FIXES[fix](metadata)
     mappers = _mappers(metadata)
     files = {_relative(getattr(module, "__file__", None)) for module in modules}
     for mapper in mappers:
@@ -435,7 +491,11 @@ def main() -> None:
         for location in [table["at"], *group.values()]
         if location
     }
-    ddl = {dialect: create_all(metadata, url) for dialect, url in spec["urls"].items()}
+    setup = spec.get("setup", [])
+    ddl = {
+        dialect: create_all(metadata, url, [sql for d, sql in setup if d == dialect])
+        for dialect, url in spec["urls"].items()
+    }
     print(
         json.dumps(
             {
