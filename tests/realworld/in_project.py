@@ -389,6 +389,34 @@ def _json_parameters(parameters: Any) -> Any:
     return list(parameters)
 
 
+def _kind(statement: list[Any]) -> str | None:
+    """Statements that may run in any order among their neighbours of the same kind."""
+    text = " ".join(statement[0].split()).upper()
+    if text.startswith(("CREATE INDEX", "CREATE UNIQUE INDEX")):
+        return "index"
+    if text.startswith("ALTER TABLE") and " ADD CONSTRAINT " in text and "FOREIGN KEY" in text:
+        return "foreign key"
+    return None
+
+
+def canonical(statements: list[list[Any]]) -> list[list[Any]]:
+    """A table's indexes, and the foreign keys added after the tables of a cycle, come out
+    of sets, in an order that changes between runs: sort each run of consecutive statements
+    of one of those kinds (they never depend on each other), so that a snapshot changes
+    only when the DDL does."""
+    ordered: list[list[Any]] = []
+    run: list[list[Any]] = []
+    for statement in [*statements, ["", None]]:
+        if run and _kind(statement) == _kind(run[0]):
+            run.append(statement)
+            continue
+        ordered += sorted(run, key=lambda s: s[0])
+        run = [statement] if _kind(statement) else []
+        if not run:
+            ordered.append(statement)
+    return ordered[:-1]
+
+
 def create_all(metadata: Any, url: str, setup: list[str]) -> list[list[Any]]:
     """``metadata.create_all`` on an empty database (after the ``setup`` SQL); the
     statements it ran (setup and DDL), as ``[statement, parameters]``."""
@@ -409,7 +437,7 @@ def create_all(metadata: Any, url: str, setup: list[str]) -> list[list[Any]]:
         metadata.create_all(engine)
     finally:
         engine.dispose()
-    return statements
+    return canonical(statements)
 
 
 def _is_table(value: Any) -> bool:
