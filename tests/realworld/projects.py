@@ -254,6 +254,8 @@ PROJECTS = (
         version="2.3.0",
         modules=("anitya.db.models",),
         metadata="sqlalchemy_helpers:Base.metadata",
+        # the declarative base (and its naming convention) the models build on
+        distributions=("sqlalchemy-helpers",),
         dialects=ALL,
         style="declarative base from another package (sqlalchemy-helpers), Column, "
         "association Table",

@@ -190,8 +190,8 @@ def document(results: list[Result]) -> str:
         "",
         "## Projects",
         "",
-        "| project | version | tables | how it writes its models |",
-        "|---|---|--:|---|",
+        "| project | version | tables | dialects | how it writes its models |",
+        "|---|---|--:|---|---|",
     ]
     seen: set[str] = set()
     for r in results:
@@ -199,9 +199,21 @@ def document(results: list[Result]) -> str:
             continue
         seen.add(r.project)
         style = projects[r.project].style if r.project in projects else ""
-        version = snapshots.load(r.project).version
-        lines.append(f"| {r.project} | {version} | {r.tables} | {style} |")
-    lines += ["", "## What to fix", "", "```", *problems(results, details=False), "```", ""]
+        snap = snapshots.load(r.project)
+        dialects = ", ".join(snap.dialects)
+        lines.append(f"| {r.project} | {snap.version} | {r.tables} | {dialects} | {style} |")
+    lines += [
+        "",
+        "A project supports fewer dialects where its own `create_all` fails on the others "
+        "(tests/realworld/projects.py says why for each).",
+        "",
+        "## What to fix",
+        "",
+        "```",
+        *problems(results, details=False),
+        "```",
+        "",
+    ]
     return "\n".join(lines)
 
 
