@@ -24,9 +24,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from schema_lsp.diff import CompareOptions, SchemaDifference, compare
-from schema_lsp.entities import parse_entities
-from schema_lsp.entities.model import EntitySchema
+from schema_lsp.diff import CompareOptions, SchemaDifference, compare, unread_differences
+from schema_lsp.entities.model import EntitySchema, Note
+from schema_lsp.entities.modules import SearchPath
+from schema_lsp.entities.workspace import parse_workspace
 from schema_lsp.introspect import introspect_database
 from schema_lsp.schema import DatabaseSchema
 from tests.conftest import TestDatabase
@@ -45,8 +46,14 @@ class Checked:
 
 
 @functools.cache
-def _entities(model_files: tuple[str, ...], roots: tuple[str, ...]) -> list[EntitySchema]:
-    return parse_entities(model_files, roots=roots)
+def _entities(
+    model_files: tuple[str, ...], roots: tuple[str, ...]
+) -> tuple[list[EntitySchema], list[Note]]:
+    """The model files parsed as ``schema-lsp check`` parses them, imports followed on the
+    distributions' folders only (our own environment is no project's)."""
+    return parse_workspace(
+        model_files, roots=roots, search_path=SearchPath(tuple(map(Path, roots)))
+    )
 
 
 def check(
@@ -58,10 +65,10 @@ def check(
 ) -> Checked:
     """Our whole check of ``model_files`` against the database at ``url``."""
     started = time.perf_counter()
-    entities = _entities(tuple(map(str, model_files)), tuple(map(str, source_roots)))
+    entities, notes = _entities(tuple(map(str, model_files)), tuple(map(str, source_roots)))
     database = introspect_database(url)
     options = CompareOptions(unmapped_tables=unmapped_tables)
-    differences = compare(entities, database, options)
+    differences = compare(entities, database, options) + unread_differences(notes)
     tables = frozenset(entity.table.key for entity in entities)
     return Checked(differences, database, tables, time.perf_counter() - started)
 
