@@ -148,6 +148,8 @@ def instantiate(
         args = [evaluator.value(file, a) for a in written.args]
         kwargs = {k.arg: evaluator.value(file, k.value) for k in written.keywords if k.arg}
     built = _build(impl, args, kwargs, definition.name)
+    if "impl" in attributes:  # ``self.impl = Text().with_variant(...)`` in __init__
+        built = attributes["impl"]
     if not isinstance(built, TypeEngine):
         raise Unresolvable(f"the impl of {definition.name} is not a SQLAlchemy type")
     dialect_impl = _method(chain, "load_dialect_impl")

@@ -240,7 +240,7 @@ db = SQLAlchemy()
 
 TYPES = """\
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import mysql, postgresql
 from sqlalchemy.types import TypeDecorator
 
 BigId = sa.BigInteger
@@ -270,6 +270,16 @@ class Uid(TypeDecorator):
     cache_ok = True
 
 
+class JsonEncoded(TypeDecorator):
+    impl = sa.Text
+    cache_ok = True
+
+    def __init__(self, mysql_as_long=False):
+        super().__init__()
+        if mysql_as_long:
+            self.impl = sa.Text().with_variant(mysql.LONGTEXT(), "mysql")
+
+
 class Guid(TypeDecorator):
     impl = sa.CHAR
     cache_ok = True
@@ -284,7 +294,7 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from app.types import BigId, Guid, JsonType, Slug, Uid
+from app.types import BigId, Guid, JsonEncoded, JsonType, Slug, Uid
 
 
 class Base(DeclarativeBase):
@@ -301,6 +311,18 @@ class Article(Base):
     title_slug = mapped_column(Slug(120))
     uid = mapped_column(Uid, nullable=False)
     guid = mapped_column(Guid)
+    info = mapped_column(JsonEncoded(mysql_as_long=True))
+
+
+class Step(Base):
+    __tablename__ = "step"
+    __table_args__ = (
+        sa.Index("article_id", "article_id"),
+        sa.ForeignKeyConstraint(["article_id"], ["article.id"], name="fk_step_article"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(sa.ForeignKey("article.id"))
 
 
 class Node(Base):
@@ -412,8 +434,10 @@ SCENARIOS = (
         "TypeDecorator subclasses of another module (an impl class, an impl instance, an "
         "__init__ passing its own length on, a load_dialect_impl giving JSONB on "
         "PostgreSQL, a CHAR(32) that PostgreSQL's type_descriptor makes VARCHAR(32)), one in "
-        "the type_annotation_map, T = T.with_variant(...) and a ForeignKey naming its own "
-        "class's attribute: each compared as what it creates, nothing to report.",
+        "the type_annotation_map, an __init__ replacing self.impl (oslo.db's JSON types), "
+        "T = T.with_variant(...), a ForeignKey naming its own class's attribute, an index "
+        "named like MariaDB's own for a key, and a key declared twice (SQLite reads one): "
+        "each compared as what it creates, nothing to report.",
         CUSTOM_TYPES,
         files={"app/types.py": TYPES},
         files_given=False,
