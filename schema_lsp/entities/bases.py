@@ -325,7 +325,7 @@ def _registry_call(
 def base_from_call(evaluator: Evaluator, file: ParsedFile, call: ast.Call) -> BaseInfo | None:
     """``declarative_base(...)``, ``registry(...).generate_base()``, ``reg.generate_base()``."""
     callee = evaluator.callee(file, call)
-    if isinstance(callee, External) and callee.is_from("flask_sqlalchemy", "SQLAlchemy"):
+    if evaluator.resolver.flask_class(file, call.func) is not None:
         base = BaseInfo("flask")
         for keyword in call.keywords:
             if keyword.arg == "metadata":

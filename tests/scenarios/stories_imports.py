@@ -332,6 +332,47 @@ class Node(Base):
     parent_key: Mapped[Optional[str]] = mapped_column(sa.String(40), sa.ForeignKey(key, name="fk_node_parent"))  # [parent_key]
 """
 
+FLASK_SUBCLASS_EXTENSIONS = """\
+import os
+
+import sqlalchemy as sa
+from flask_sqlalchemy import SQLAlchemy as FlaskSQLAlchemy
+
+
+class Timestamp:
+    created = sa.Column(sa.DateTime, nullable=False)  # [created]
+
+
+class SQLAlchemy(FlaskSQLAlchemy):
+    def __getattr__(self, name):
+        if name == "Timestamp":
+            return Timestamp
+        return super().__getattr__(name)
+
+
+NAMING = {"uq": "uq_%(table_name)s_%(column_0_name)s", "ix": "ix_%(column_0_label)s"}
+db = SQLAlchemy(metadata=sa.MetaData(naming_convention=NAMING))
+
+
+def table_args():
+    if os.environ.get("DB_ENGINE") == "mysql":
+        return {"mysql_charset": "utf8mb4"}
+    return None
+"""
+
+FLASK_SUBCLASS = """\
+from app.db import db, table_args
+
+
+class Role(db.Model, db.Timestamp):
+    __tablename__ = "role"
+    __table_args__ = (db.Index(None, "description"), table_args())
+
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(80), unique=True)
+    description = db.Column(db.String(200))
+"""
+
 PROJ_FILES = {"proj/db/naming.py": NAMING, "proj/db/base.py": BASE}
 
 SCENARIOS = (
@@ -470,6 +511,27 @@ SCENARIOS = (
             ('name="fk_session_token")', 'name="fk_session_token", ondelete="CASCADE")')
         ),
         expect=(Expect("SL182", "user_session", "fk_session_token", "token_fk"),),
+    ),
+    Scenario(
+        "flask_db_subclass_clean",
+        "db is a project subclass of Flask-SQLAlchemy's SQLAlchemy whose __getattr__ gives "
+        "db.Timestamp (a mixin, as invenio-db does), with a naming convention, and "
+        "__table_args__ ends with table_args(), engine options read from the environment: "
+        "the mixin's column, the convention's names and the index are all checked.",
+        FLASK_SUBCLASS,
+        files={"app/db.py": FLASK_SUBCLASS_EXTENSIONS},
+        files_given=False,
+        needs=("flask_sqlalchemy",),
+    ),
+    Scenario(
+        "flask_db_subclass_drift",
+        "The mixin's column is nullable in the database: found in the module of db.",
+        FLASK_SUBCLASS,
+        files={"app/db.py": FLASK_SUBCLASS_EXTENSIONS},
+        files_given=False,
+        needs=("flask_sqlalchemy",),
+        database=changed(("sa.DateTime, nullable=False)", "sa.DateTime, nullable=True)")),
+        expect=(Expect("SL130", "role", "created", "created"),),
     ),
     Scenario(
         "flask_db_elsewhere_index_dropped",
