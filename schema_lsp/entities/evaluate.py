@@ -448,6 +448,9 @@ class Evaluator:
     def call(self, file: ParsedFile, expr: ast.Call, depth: int = 0) -> Any:
         ref = self.callee(file, expr)
         function: Any
+        bound = getattr(expr.func, VALUE, _MISSING)
+        if isinstance(bound, StaticObject):  # ``super()`` inside a type's method
+            return bound.method("__call__")()
         if isinstance(ref, Definition) and isinstance(ref.node, ast.FunctionDef):
             # a project helper: the expression it returns, with the arguments in place
             return self.value(file, self.inliner.inline(file, expr), depth + 1)
@@ -495,7 +498,7 @@ class Evaluator:
 
         chain = decorator_chain(self, definition)
         if chain is None:
-            raise Unresolvable(f"{definition.name} is a custom class")
+            return self._subclassed_type(file, call, definition)
         if call is not None:
             return instantiate(self, file, call, definition, chain)
         cached = self._decorators.get(definition)
@@ -508,6 +511,26 @@ class Evaluator:
         if isinstance(cached, Unresolvable):
             raise cached
         return cached
+
+    def _subclassed_type(
+        self, file: ParsedFile, call: ast.Call | None, definition: Definition
+    ) -> Any:
+        """A project subclass of a SQLAlchemy type that changes only how values are
+        processed (``class GalaxyLargeBinary(LargeBinary)`` overriding a processor): the
+        database holds the SQLAlchemy type it extends, built with the same arguments."""
+        from .custom_types import plain_type_base
+
+        base = plain_type_base(self, definition)
+        if base is None:
+            raise Unresolvable(f"{definition.name} is a custom class")
+        args = [self.value(file, a) for a in call.args] if call is not None else []
+        kwargs = {
+            k.arg: self.value(file, k.value) for k in (call.keywords if call else ()) if k.arg
+        }
+        try:
+            return base(*args, **kwargs)
+        except Exception as exc:
+            raise Unresolvable(f"{definition.name}(...) rejected: {exc}") from exc
 
     def enum_class(self, definition: Definition, depth: int = 0) -> type[enum.Enum] | None:
         """A look-alike of a workspace ``enum.Enum`` subclass (same name, member names and

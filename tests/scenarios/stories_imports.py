@@ -280,6 +280,21 @@ class JsonEncoded(TypeDecorator):
             self.impl = sa.Text().with_variant(mysql.LONGTEXT(), "mysql")
 
 
+class Blob(sa.LargeBinary):
+    def result_processor(self, dialect, coltype):
+        return None
+
+
+class UtcDateTime(TypeDecorator):
+    impl = sa.TIMESTAMP(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "mysql":
+            return mysql.TIMESTAMP(fsp=6)
+        return super().load_dialect_impl(dialect)
+
+
 class Guid(TypeDecorator):
     impl = sa.CHAR
     cache_ok = True
@@ -294,7 +309,7 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from app.types import BigId, Guid, JsonEncoded, JsonType, Slug, Uid
+from app.types import BigId, Blob, Guid, JsonEncoded, JsonType, Slug, Uid, UtcDateTime
 
 
 class Base(DeclarativeBase):
@@ -312,6 +327,8 @@ class Article(Base):
     uid = mapped_column(Uid, nullable=False)
     guid = mapped_column(Guid)
     info = mapped_column(JsonEncoded(mysql_as_long=True))
+    payload = mapped_column(Blob)
+    stamped = mapped_column(UtcDateTime, nullable=True)
 
 
 class Step(Base):
@@ -476,6 +493,8 @@ SCENARIOS = (
         "__init__ passing its own length on, a load_dialect_impl giving JSONB on "
         "PostgreSQL, a CHAR(32) that PostgreSQL's type_descriptor makes VARCHAR(32)), one in "
         "the type_annotation_map, an __init__ replacing self.impl (oslo.db's JSON types), "
+        "super().load_dialect_impl() (Airflow's UtcDateTime), a LargeBinary subclass that "
+        "only processes values (Galaxy's), "
         "T = T.with_variant(...), a ForeignKey naming its own class's attribute, an index "
         "named like MariaDB's own for a key, and a key declared twice (SQLite reads one): "
         "each compared as what it creates, nothing to report.",
