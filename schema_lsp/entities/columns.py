@@ -220,11 +220,33 @@ def type_specs(evaluator: Evaluator, argument: Argument) -> tuple[TypeSpec, dict
             raise Unresolvable(f"{value.__name__}() needs arguments") from exc
     if not isinstance(value, TypeEngine):
         raise Unresolvable(f"{ast.unparse(argument.node)} is not a SQLAlchemy type")
+    value = library_type(value)
     variants = {
         dialect: spec_of(variant)
         for dialect, variant in (getattr(value, "_variant_mapping", None) or {}).items()
     }
     return spec_of(value), variants
+
+
+def library_type(value: Any) -> Any:
+    """A library's ``TypeDecorator`` (sqlalchemy-utils' ``JSONType``...), built by the real
+    library, as the SQLAlchemy type it creates: its impl, with a variant for each dialect
+    whose ``load_dialect_impl`` gives another."""
+    from sqlalchemy.types import TypeDecorator
+
+    if not isinstance(value, TypeDecorator) or type(value).__module__.startswith("sqlalchemy."):
+        return value
+    from .custom_types import DIALECTS, public_type, real_dialect
+
+    try:
+        built = public_type(value.impl_instance)
+        for dialect in DIALECTS:
+            chosen = public_type(value.load_dialect_impl(real_dialect(dialect)))
+            if type(chosen) is not type(built) or repr(chosen) != repr(built):
+                built = built.with_variant(chosen, dialect)
+    except Exception as exc:
+        raise Unresolvable(f"{type(value).__name__} ({exc})") from exc
+    return built
 
 
 def spec_of(value: Any) -> TypeSpec:

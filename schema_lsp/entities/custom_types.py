@@ -99,12 +99,12 @@ class _Dialect(StaticObject):
     def method(self, attr: str) -> Any:
         if attr == "type_descriptor":
             # the dialect's own adaptation: PostgreSQL makes a CHAR(32) a VARCHAR(32)
-            dialect = _real_dialect(self.name)
-            return lambda type_: _public(dialect.type_descriptor(type_))
+            dialect = real_dialect(self.name)
+            return lambda type_: public_type(dialect.type_descriptor(type_))
         raise Unresolvable(f"dialect.{attr}()")
 
 
-def _public(type_: Any) -> Any:
+def public_type(type_: Any) -> Any:
     """A driver's private adaptation (``_PGString``) as the public type it stands for."""
     for cls in type(type_).__mro__:
         if not cls.__name__.startswith("_"):
@@ -113,7 +113,7 @@ def _public(type_: Any) -> Any:
 
 
 @cache
-def _real_dialect(name: str) -> Any:
+def real_dialect(name: str) -> Any:
     """SQLAlchemy's dialect of that name (its default driver; nothing connects)."""
     from sqlalchemy.dialects import registry
 

@@ -35,7 +35,11 @@ _IMPORTABLE = (
     "pathlib",
     "collections",
     "builtins",
+    "sqlalchemy_utils",  # when installed here; else parsed from the project (modules.py)
 )
+#: Libraries of column types whose callables are called with evaluated values (their
+#: ``TypeDecorator`` results become the types they create: ``columns.type_specs``).
+_TYPE_LIBRARIES = ("sqlalchemy", "sqlmodel", "sqlalchemy_utils")
 #: Methods of SQLAlchemy objects that only derive another SQLAlchemy object.
 _SAFE_METHODS = frozenset(
     {"with_variant", "evaluates_none", "asc", "desc", "nulls_first", "nulls_last", "collate"}
@@ -461,9 +465,7 @@ class Evaluator:
             # ``PATTERN.sub(...)``
             owner = self.value(file, expr.func.value, depth + 1)
             function = _method(owner, expr.func.attr)
-        elif isinstance(ref, External) and (
-            ref.name.startswith("sqlalchemy.") or ref.name.startswith("sqlmodel.")
-        ):
+        elif isinstance(ref, External) and ref.name.partition(".")[0] in _TYPE_LIBRARIES:
             function = import_external(ref.name)
         elif isinstance(ref, External) and _pure_function(ref.name):
             function = _pure_function(ref.name)

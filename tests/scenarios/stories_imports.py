@@ -390,6 +390,25 @@ class Role(db.Model, db.Timestamp):
     description = db.Column(db.String(200))
 """
 
+UTILS_TYPES = """\
+import sqlalchemy as sa
+from sqlalchemy.orm import declarative_base
+from sqlalchemy_utils import ChoiceType, JSONType, ScalarListType
+from sqlalchemy_utils.types import IPAddressType
+
+Base = declarative_base()
+
+
+class Device(Base):
+    __tablename__ = "device"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    settings = sa.Column(JSONType)
+    kind = sa.Column(ChoiceType([("a", "A")]))
+    ports = sa.Column(ScalarListType(int))
+    address = sa.Column(IPAddressType)  # [address]
+"""
+
 PROJ_FILES = {"proj/db/naming.py": NAMING, "proj/db/base.py": BASE}
 
 SCENARIOS = (
@@ -516,6 +535,21 @@ SCENARIOS = (
             Expect("SL120", "article", "slug", "slug"),
             Expect("SL182", "node", "fk_node_parent", "parent_key"),
         ),
+    ),
+    Scenario(
+        "sqlalchemy_utils_types_clean",
+        "sqlalchemy-utils' types (JSONType is JSON on PostgreSQL, text elsewhere; ChoiceType, "
+        "ScalarListType, IPAddressType) are compared as what they create: nothing to report.",
+        UTILS_TYPES,
+        needs=("sqlalchemy_utils",),
+    ),
+    Scenario(
+        "sqlalchemy_utils_types_drift",
+        "The IP address column is longer in the database: reported.",
+        UTILS_TYPES,
+        needs=("sqlalchemy_utils",),
+        database=changed(("sa.Column(IPAddressType)", "sa.Column(sa.Unicode(80))")),
+        expect=(Expect("SL120", "device", "address", "address"),),
     ),
     Scenario(
         "flask_db_elsewhere",
