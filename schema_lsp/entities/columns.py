@@ -138,7 +138,7 @@ def _read_arguments(
 ) -> None:
     positional = list(call.args)
     first = positional[0] if positional else None
-    if isinstance(first, ast.Constant) and isinstance(first.value, str):
+    if first is not None and _is_name_argument(context, file, first):
         into.name = Argument(file, positional.pop(0))
     for node in positional:
         argument = Argument(file, node)
@@ -155,6 +155,26 @@ def _read_arguments(
             into.type = Argument(file, keyword.value)
         else:
             into.keywords[keyword.arg] = Argument(file, keyword.value)
+
+
+def _is_name_argument(context: ColumnContext, file: ParsedFile, node: ast.expr) -> bool:
+    """Whether a column call's first positional argument is its name: a string, written
+    or computed (an f-string, a constant, a loop variable), as SQLAlchemy tells it."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, (ast.BinOp, ast.Name, ast.Attribute)):
+        ref = (
+            None if isinstance(node, ast.BinOp) else context.evaluator.resolver.resolve(file, node)
+        )
+        if isinstance(ref, External):
+            return False  # ``Integer``, ``sa.String``: a type
+        try:
+            return isinstance(context.evaluator.value(file, node), str)
+        except Unresolvable:
+            return False
+    return False
 
 
 @dataclass

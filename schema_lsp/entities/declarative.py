@@ -538,7 +538,7 @@ class DeclarativeReader:
             base = self._base_of_call(definition)
         else:
             return None
-        if base is None or base.outside or base.kind != "sqlalchemy":
+        if base is None or base.outside or base.kind not in ("sqlalchemy", "flask"):
             return None
         return base.metadata
 

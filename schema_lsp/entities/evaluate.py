@@ -394,19 +394,19 @@ class Evaluator:
 
         def walk(index: int, bindings: dict[str, Any]) -> None:
             if index == len(expr.generators):
-                results.append(self.value(file, _with_constants(expr.elt, bindings), depth + 1))
+                results.append(self.value(file, with_constants(expr.elt, bindings), depth + 1))
                 if len(results) > MAX_LENGTH:
                     raise Unresolvable("too many items")
                 return
             generator = expr.generators[index]
             if generator.is_async:
                 raise Unresolvable("an async comprehension")
-            iterable = self.value(file, _with_constants(generator.iter, bindings), depth + 1)
-            for item in _iterate(iterable):
+            iterable = self.value(file, with_constants(generator.iter, bindings), depth + 1)
+            for item in iterate(iterable):
                 bound = dict(bindings)
-                _bind_target(generator.target, item, bound)
+                bind_target(generator.target, item, bound)
                 if all(
-                    _plain(self.value(file, _with_constants(test, bound), depth + 1))
+                    _plain(self.value(file, with_constants(test, bound), depth + 1))
                     for test in generator.ifs
                 ):
                     walk(index + 1, bound)
@@ -817,7 +817,7 @@ def _compare(op: ast.cmpop, left: Any, right: Any) -> bool:
     raise Unresolvable(type(op).__name__)
 
 
-def _iterate(value: Any) -> list[Any]:
+def iterate(value: Any) -> list[Any]:
     if isinstance(value, (str, tuple, list, set, frozenset, dict, range)):
         if len(value) > MAX_LENGTH:
             raise Unresolvable("too many items to iterate")
@@ -825,7 +825,7 @@ def _iterate(value: Any) -> list[Any]:
     raise Unresolvable(f"iterating {type(value).__name__}")
 
 
-def _bind_target(target: ast.expr, item: Any, bindings: dict[str, Any]) -> None:
+def bind_target(target: ast.expr, item: Any, bindings: dict[str, Any]) -> None:
     if isinstance(target, ast.Name):
         bindings[target.id] = item
         return
@@ -834,12 +834,12 @@ def _bind_target(target: ast.expr, item: Any, bindings: dict[str, Any]) -> None:
         if items is None or len(items) != len(target.elts):
             raise Unresolvable("unpacking in a comprehension")
         for element, part in zip(target.elts, items, strict=True):
-            _bind_target(element, part, bindings)
+            bind_target(element, part, bindings)
         return
     raise Unresolvable("a comprehension target")
 
 
-def _with_constants(node: ast.expr, bindings: dict[str, Any]) -> ast.expr:
+def with_constants(node: ast.AST, bindings: dict[str, Any]) -> Any:
     """``node`` with the names in ``bindings`` standing for their values."""
     if not bindings:
         return node

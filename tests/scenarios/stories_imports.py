@@ -380,6 +380,12 @@ def table_args():
 FLASK_SUBCLASS = """\
 from app.db import db, table_args
 
+role_user = db.Table(
+    "role_user",
+    db.Column("role_id", db.Integer, db.ForeignKey("role.id"), primary_key=True),
+    db.Column("user_id", db.Integer, primary_key=True),
+)
+
 
 class Role(db.Model, db.Timestamp):
     __tablename__ = "role"
@@ -407,6 +413,43 @@ class Device(Base):
     kind = sa.Column(ChoiceType([("a", "A")]))
     ports = sa.Column(ScalarListType(int))
     address = sa.Column(IPAddressType)  # [address]
+"""
+
+LOOP_TABLES = """\
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention={"pk": "pk_%(table_name)s"})
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+class Group(Base):
+    __tablename__ = "groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+class Role(Base):
+    __tablename__ = "roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+for entity in ("user", "group"):
+    sa.Table(
+        f"{entity}_role_map",
+        Base.metadata,
+        sa.Column(f"{entity}_id", sa.ForeignKey(f"{entity}s.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("role_id", sa.ForeignKey("roles.id"), primary_key=True),
+        sa.Column("managed", sa.Boolean, nullable=False),  # [managed]
+    )
 """
 
 PROJ_FILES = {"proj/db/naming.py": NAMING, "proj/db/base.py": BASE}
@@ -552,6 +595,23 @@ SCENARIOS = (
         expect=(Expect("SL120", "device", "address", "address"),),
     ),
     Scenario(
+        "tables_made_in_a_loop_clean",
+        "Module-level `for entity in (...)` making a Table per item, with f-string table, "
+        "column and key names (JupyterHub's role maps): each table is read, nothing to "
+        "report.",
+        LOOP_TABLES,
+    ),
+    Scenario(
+        "tables_made_in_a_loop_drift",
+        "The loop's tables allow NULL where the model says NOT NULL: found for each table.",
+        LOOP_TABLES,
+        database=changed(("sa.Boolean, nullable=False)", "sa.Boolean, nullable=True)")),
+        expect=(
+            Expect("SL130", "user_role_map", "managed", "managed"),
+            Expect("SL130", "group_role_map", "managed", "managed"),
+        ),
+    ),
+    Scenario(
         "flask_db_elsewhere",
         "Flask-SQLAlchemy's db = SQLAlchemy() lives in a module the user did not name: "
         "db.ForeignKey, db.UniqueConstraint and db.Index are still read, and a changed key "
@@ -569,8 +629,9 @@ SCENARIOS = (
         "flask_db_subclass_clean",
         "db is a project subclass of Flask-SQLAlchemy's SQLAlchemy whose __getattr__ gives "
         "db.Timestamp (a mixin, as invenio-db does), with a naming convention, and "
-        "__table_args__ ends with table_args(), engine options read from the environment: "
-        "the mixin's column, the convention's names and the index are all checked.",
+        "__table_args__ ends with table_args(), engine options read from the environment, "
+        "and db.Table('role_user', db.Column(...)) takes the db's MetaData implicitly: the "
+        "mixin's column, the convention's names, the index and the table are all checked.",
         FLASK_SUBCLASS,
         files={"app/db.py": FLASK_SUBCLASS_EXTENSIONS},
         files_given=False,
