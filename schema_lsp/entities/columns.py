@@ -241,10 +241,11 @@ def type_specs(evaluator: Evaluator, argument: Argument) -> tuple[TypeSpec, dict
     if not isinstance(value, TypeEngine):
         raise Unresolvable(f"{ast.unparse(argument.node)} is not a SQLAlchemy type")
     value = library_type(value)
-    variants = {
-        dialect: spec_of(variant)
-        for dialect, variant in (getattr(value, "_variant_mapping", None) or {}).items()
-    }
+    variants = {}
+    for dialect, variant in (getattr(value, "_variant_mapping", None) or {}).items():
+        variant = library_type(variant)  # ``.with_variant(JSONType(), "sqlite")``
+        own = (getattr(variant, "_variant_mapping", None) or {}).get(dialect, variant)
+        variants[dialect] = spec_of(own)
     return spec_of(value), variants
 
 
