@@ -363,6 +363,8 @@ class DeclarativeReader:
                 target, value = _single_target(statement)
                 if target is not None and value is not None:
                     scope[target] = value
+                elif isinstance(statement, ast.ClassDef):  # a nested enum, say
+                    scope[statement.name] = statement  # type: ignore[assignment]
             self._scopes[id(owner)] = scope
         return scope
 

@@ -414,11 +414,21 @@ class Evaluator:
         walk(0, {})
         return results
 
+    def _nested_class(self, file: ParsedFile, expr: ast.AST) -> Definition | None:
+        """A class defined in the body of the class being read (``class Kind(enum.Enum)``
+        nested in a model), named bare in that body."""
+        scope = self.class_scope
+        if isinstance(expr, ast.Name) and scope:
+            node = scope.get(expr.id)
+            if isinstance(node, ast.ClassDef):
+                return Definition(file, node.name, node)
+        return None
+
     def named_value(self, file: ParsedFile, expr: ast.AST, depth: int = 0) -> Any:
         known = getattr(expr, VALUE, _MISSING)
         if known is not _MISSING:
             return known
-        ref = self.resolver.resolve(file, expr)
+        ref = self._nested_class(file, expr) or self.resolver.resolve(file, expr)
         if isinstance(ref, External):
             return import_external(ref.name)
         if isinstance(ref, Definition):
@@ -612,7 +622,7 @@ class Evaluator:
                 return self.python_type(file, parsed, depth + 1)
             raise Unresolvable("literal annotation")
         if isinstance(expr, (ast.Name, ast.Attribute)):
-            ref = self.resolver.resolve(file, expr)
+            ref = self._nested_class(file, expr) or self.resolver.resolve(file, expr)
             if isinstance(ref, External):
                 try:
                     return import_external(ref.name)

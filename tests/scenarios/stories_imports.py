@@ -6,7 +6,7 @@ everything else is found as a type checker finds imports, parsed, never imported
 
 from __future__ import annotations
 
-from .scenario import Expect, Scenario, changed
+from .scenario import Expect, Scenario, alembic_miss, changed
 
 NAMING = """\
 import re
@@ -125,6 +125,8 @@ class ProjectMember(SQLModel, table=True):
 """
 
 COLUMN_HELPERS = """\
+import enum
+
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -138,7 +140,12 @@ class Base(DeclarativeBase):
 class Account(Base):
     __tablename__ = "account"
 
+    class Kind(enum.Enum):
+        basic = "basic"
+        gold = "gold"
+
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[Kind] = mapped_column(sa.Enum(Kind, name="account_kind"))  # [kind]
     balance: Mapped[float] = money()  # [balance]
     credit: Mapped[float] = money(precision=14, nullable=True)  # [credit]
 
@@ -570,12 +577,23 @@ SCENARIOS = (
             ),
             ('reference("account", index=True)', 'reference("account")'),
             ('["amount", "account_id"], unique=False', '["amount", "account_id"], unique=True'),
+            ('gold = "gold"', 'gold = "gold"\n        platinum = "platinum"'),
         ),
         expect=(
             Expect("SL120", "account", "credit", "credit"),
             Expect("SL130", "account", "credit", "credit"),
             Expect("SL160", "transfer", "ix_transfer_account_id", "account_id"),
             Expect("SL162", "transfer", "ix_transfer_amount_account_id", "amount_index"),
+            Expect("SL120", "account", "kind", "kind"),
+        ),
+        oracle=(
+            alembic_miss(
+                "type",
+                "account",
+                "kind",
+                "Alembic does not compare a native enum's values",
+                "postgresql",
+            ),
         ),
     ),
     Scenario(
