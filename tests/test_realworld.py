@@ -96,6 +96,7 @@ def test_project_scores_hold(
         pytest.skip(f"{failure} (no network?)")
     db: TestDatabase = request.getfixturevalue(_FIXTURES[dialect])
     result = run(snapshot.load(name), db)
+    assert not result.silent, f"tables skipped without a note: {result.silent}"
     worse, better = ratchet(result, recorded().get(result.key))
     if better:
         warnings.warn(
