@@ -22,6 +22,7 @@ const SERVER_KEYS = [
   "severity",
   "comments",
   "checkConstraints",
+  "extraPaths",
 ] as const;
 
 /** Keys whose change needs a new server process rather than a settings reload. */
