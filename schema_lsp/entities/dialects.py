@@ -1,9 +1,10 @@
 """An entity as SQLAlchemy creates it on one dialect.
 
 The parsed entity is dialect-neutral; a few things only exist per dialect: ``<dialect>_where``
-and ``<dialect>_using`` index keywords, ``with_variant`` types, and the truncation of
-convention-made names longer than the dialect's identifiers (``name[:max - 8] + "_" +
-md5[-4:]``, as SQLAlchemy's compiler does).
+and ``<dialect>_using`` index keywords, ``with_variant`` types, what a project's ``@compiles``
+overrides render (a column's default, generated expression or type, and notes where they
+cannot be read), and the truncation of convention-made names longer than the dialect's
+identifiers (``name[:max - 8] + "_" + md5[-4:]``, as SQLAlchemy's compiler does).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from functools import cache
 
 from ..schema import (
     CheckConstraintSchema,
+    ColumnSchema,
     ForeignKeySchema,
     PrimaryKeySchema,
     UniqueConstraintSchema,
@@ -22,7 +24,12 @@ from .model import EntitySchema, object_key
 
 
 def specialize(entity: EntitySchema, dialect: str) -> EntitySchema:
-    if not (entity.dialect_options or entity.dialect_types or _too_long(entity, dialect)):
+    if not (
+        entity.dialect_options
+        or entity.dialect_types
+        or entity.dialect_notes
+        or _too_long(entity, dialect)
+    ):
         return entity  # the common case: nothing differs per dialect
     accepted = {"mysql", "mariadb"} if dialect in ("mysql", "mariadb") else {dialect}
     unresolved = set(entity.unresolved)
@@ -68,6 +75,7 @@ def specialize(entity: EntitySchema, dialect: str) -> EntitySchema:
         )
         columns.append(replace(column, sa_type=spec))
         unresolved.discard(f"{object_key('column', column.name)}.type")
+    columns = [_compiled_column(c, entity, dialect, unresolved) for c in columns]
     table = replace(table, indexes=tuple(indexes), columns=tuple(columns))
 
     # Convention-made names longer than the dialect allows.
@@ -107,15 +115,40 @@ def specialize(entity: EntitySchema, dialect: str) -> EntitySchema:
     )
     ranges = tuple((_rekey(key, renamed), where) for key, where in entity.ranges)
     unresolved = {_rekey(key, renamed) for key in unresolved}
+    notes = entity.notes + tuple(note for d, note in entity.dialect_notes if d == dialect)
     return replace(
         entity,
         table=table,
         ranges=ranges,
         unresolved=frozenset(unresolved),
+        notes=notes,
         dialect_options=(),
         dialect_types=(),
+        dialect_notes=(),
         conventional_names=frozenset(_rekey(key, renamed) for key in entity.conventional_names),
     )
+
+
+def _compiled_column(
+    column: ColumnSchema, entity: EntitySchema, dialect: str, unresolved: set[str]
+) -> ColumnSchema:
+    """A column with what a ``@compiles`` override renders on ``dialect``: its default,
+    its generated expression; a field that cannot be read there stays unresolved. These
+    follow SQLAlchemy's dispatch by the dialect's exact name."""
+    key = object_key("column", column.name)
+    values = {
+        name: value for k, name, d, value in entity.dialect_options if k == key and d == dialect
+    }
+    for name, value in values.items():
+        if value is None:
+            unresolved.add(f"{key}.{name}")
+            continue
+        unresolved.discard(f"{key}.{name}")
+        if name == "default":
+            column = replace(column, default=value)
+        elif name == "computed" and column.computed is not None:
+            column = replace(column, computed=replace(column.computed, sqltext=value))
+    return column
 
 
 def _too_long(entity: EntitySchema, dialect: str) -> bool:

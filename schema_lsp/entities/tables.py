@@ -99,6 +99,11 @@ class ColumnDraft:
     checks: list[ConstraintDraft] = field(default_factory=list)
     #: table-level keys this column makes unknown (e.g. an unreadable column check)
     table_unresolved: set[str] = field(default_factory=set)
+    #: values a ``@compiles`` override makes differ per dialect: (field, dialect) -> the
+    #: SQL there (``default``, ``computed``), None where it cannot be known (also ``type``)
+    dialect_values: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    #: notes that concern one dialect only: (dialect, note)
+    dialect_notes: list[tuple[str, Note]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -227,8 +232,15 @@ def finish(draft: TableDraft) -> EntitySchema:
 
     columns: list[ColumnSchema] = []
     dialect_types: list[tuple[str, str, TypeSpec]] = []
+    dialect_options: list[tuple[str, str, str, str | None]] = []
+    dialect_notes: list[tuple[str, Note]] = []
     for column in draft.columns:
         key = object_key("column", column.name)
+        dialect_options.extend(
+            (key, field_name, dialect, value)
+            for (field_name, dialect), value in column.dialect_values.items()
+        )
+        dialect_notes.extend(column.dialect_notes)
         ranges[key] = column.range
         if column.type_range is not None:
             ranges[f"{key}.type"] = column.type_range
@@ -267,7 +279,6 @@ def finish(draft: TableDraft) -> EntitySchema:
         )
 
     indexes: list[IndexSchema] = []
-    dialect_options: list[tuple[str, str, str, str | None]] = []
     for index in draft.indexes:
         columns_ = [_column_name(draft, c) for c in index.columns]
         name, named = name_for("ix", index.name, columns_, index.range)
@@ -382,6 +393,7 @@ def finish(draft: TableDraft) -> EntitySchema:
         notes=tuple(notes),
         dialect_options=tuple(dialect_options),
         dialect_types=tuple(dialect_types),
+        dialect_notes=tuple(dialect_notes),
         conventional_names=frozenset(_conventional_keys(table, conventional)),
     )
 
