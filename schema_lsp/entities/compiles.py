@@ -86,7 +86,10 @@ class CompiledType:
 
 def override_sites(file: ParsedFile) -> tuple[tuple[ast.FunctionDef, ast.Call], ...]:
     """Module-level functions with a decorator call that may be ``@compiles(...)``: the
-    syntax only (what the names mean is resolved by ``CompileOverrides.collect``)."""
+    syntax only (what the names mean is resolved by ``CompileOverrides.collect``). A file
+    that never spells ``compiles`` has none (the decorator must be imported by name)."""
+    if not any("compiles" in line for line in file.lines):
+        return ()
     sites: list[tuple[ast.FunctionDef, ast.Call]] = []
     for statement in file.tree.body:
         if isinstance(statement, ast.FunctionDef):
