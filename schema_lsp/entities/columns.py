@@ -239,10 +239,9 @@ def _compiled_annotation_type(evaluator: Evaluator, found: Any) -> tuple[TypeSpe
     spec, variants = found if isinstance(found, tuple) else (found, {})
     overrides = evaluator.compile_overrides
     if overrides is not None:
-        built = {dialect: variant.build() for dialect, variant in variants.items()}
-        compiled = overrides.type_specs(evaluator, spec.build(), built)
+        compiled = overrides.spec_type_specs(evaluator, spec, variants)
         if compiled is not None:
-            return compiled
+            return compiled[0], dict(compiled[1])
     return spec, dict(variants)
 
 

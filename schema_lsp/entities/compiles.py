@@ -177,6 +177,7 @@ class CompileOverrides:
         self.key = key
         self._rendered: dict[tuple[int, str], str | Unresolvable] = {}
         self._types: dict[tuple[Any, str], TypeSpec | Unresolvable] = {}
+        self._specs: dict[tuple[Any, ...], Any] = {}
 
     def __bool__(self) -> bool:
         return bool(self._by_target)
@@ -361,6 +362,16 @@ class CompileOverrides:
             except Unresolvable as exc:
                 result[dialect] = exc
         return neutral, result
+
+    def spec_type_specs(
+        self, evaluator: Evaluator, spec: TypeSpec, variants: Mapping[str, TypeSpec]
+    ) -> tuple[TypeSpec, dict[str, TypeSpec | Unresolvable]] | None:
+        """``type_specs`` of a type known as data (an annotation's), once per type."""
+        key = (spec, tuple(sorted(variants.items())))
+        if key not in self._specs:
+            built = {dialect: variant.build() for dialect, variant in variants.items()}
+            self._specs[key] = self.type_specs(evaluator, spec.build(), built)
+        return self._specs[key]
 
     def _type_on(self, evaluator: Evaluator, type_: Any, dialect: str) -> TypeSpec:
         from .columns import spec_of

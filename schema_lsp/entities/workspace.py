@@ -77,8 +77,9 @@ class WorkspaceIndex:
         self._lookups: dict[str, str | None] = {}  # module -> path, cleared on any change
         #: id(entity) -> (entity, its FK target entities, the entity with FK types filled)
         self._filled: dict[int, tuple[EntitySchema, tuple[object, ...], EntitySchema]] = {}
-        #: id(parse) -> (parse, its ``@compiles`` sites): see ``_compile_overrides``
-        self._override_sites: dict[int, tuple[ParsedFile, tuple[object, ...]]] = {}
+        #: id(parse) -> (parse, its ``@compiles`` sites, the modules it imports): what
+        #: ``_compile_overrides`` reads of each file, once per parse
+        self._override_sites: dict[int, tuple[ParsedFile, tuple[Any, ...], tuple[str, ...]]] = {}
         #: module -> whether its source mentions ``compiles`` (imports read for overrides)
         self._mentions: dict[str, bool] = {}
         #: the overrides the current builds were made with
@@ -302,11 +303,11 @@ class WorkspaceIndex:
         modules their names were resolved in, and the modules they import (read only when
         their source mentions ``compiles``, for overrides registered by importing them)."""
         for parsed in list(self._files.values()):
-            for module in imported_modules(parsed):
+            for module in self._read_for_overrides(parsed)[2]:
                 if self._may_hold_overrides(module):
                     self._find_module(module)
         files = [*self._files.values(), *(parsed for _, parsed in self._outside.values())]
-        with_sites = [(parsed, self._sites(parsed)) for parsed in files]
+        with_sites = [(parsed, self._read_for_overrides(parsed)[1]) for parsed in files]
         resolver = Resolver(self._find_module)
         overrides = CompileOverrides.collect(Evaluator(resolver), [w for w in with_sites if w[1]])
         live = {id(parsed) for parsed in files}
@@ -314,12 +315,14 @@ class WorkspaceIndex:
             del self._override_sites[stale]
         return overrides
 
-    def _sites(self, parsed: ParsedFile) -> tuple[Any, ...]:
+    def _read_for_overrides(
+        self, parsed: ParsedFile
+    ) -> tuple[ParsedFile, tuple[Any, ...], tuple[str, ...]]:
         known = self._override_sites.get(id(parsed))
         if known is None or known[0] is not parsed:
-            known = (parsed, override_sites(parsed))
+            known = (parsed, override_sites(parsed), imported_modules(parsed))
             self._override_sites[id(parsed)] = known
-        return known[1]
+        return known
 
     def _may_hold_overrides(self, module: str) -> bool:
         """Whether an imported module outside the workspace is worth parsing for overrides
