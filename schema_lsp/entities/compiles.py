@@ -85,13 +85,13 @@ class CompiledType:
 
 
 def override_sites(file: ParsedFile) -> tuple[tuple[ast.FunctionDef, ast.Call], ...]:
-    """Module-level functions with a decorator call that may be ``@compiles(...)``: the
-    syntax only (what the names mean is resolved by ``CompileOverrides.collect``). A file
-    that never spells ``compiles`` has none (the decorator must be imported by name)."""
+    """Module-level functions (also under a module-level ``if``/``try``) with a decorator
+    call that may be ``@compiles(...)``: the syntax only (what the names mean is resolved by
+    ``CompileOverrides.collect``). A file that never spells ``compiles`` has none."""
     if not any("compiles" in line for line in file.lines):
         return ()
     sites: list[tuple[ast.FunctionDef, ast.Call]] = []
-    for statement in file.tree.body:
+    for statement in file.statements:
         if isinstance(statement, ast.FunctionDef):
             for decorator in statement.decorator_list:
                 if isinstance(decorator, ast.Call) and decorator.args:
