@@ -3,9 +3,9 @@
 Databases hand back a default in their own spelling: PostgreSQL adds casts
 (``'0'::numeric``, ``'new'::status``, ``NULL::character varying``), MariaDB prints
 ``current_timestamp()`` and numbers unquoted (``0.00``), SQLite keeps the declared text
-minus one pair of parentheses. Both sides are tokenized (string literals kept intact) and
-reduced to a ``NormalizedDefault``: a literal, a number, a boolean, a function, a sequence,
-or, for anything else, an expression compared by its token text.
+minus one pair of parentheses. Both sides are tokenized by ``sqltext`` (string literals kept
+intact) and reduced to a ``NormalizedDefault``: a literal, a number, a boolean, a function, a
+sequence, or, for anything else, an expression in ``sqltext``'s canonical spelling.
 
 Decisions the diff engine may rely on:
 
@@ -41,40 +41,27 @@ from typing import Literal
 from uuid import UUID
 
 from .schema import ColumnSchema, TableSchema, TypeSpec
+from .sqltext import (
+    Token,
+    closing,
+    drop_casts,
+    normal_form,
+    normalize_number,
+    render_tokens,
+    strip_parentheses,
+    tokenize,
+    unquote,
+)
 from .types import canonical_type
 
 Kind = Literal["literal", "number", "boolean", "function", "sequence", "expression"]
 Status = Literal["equal", "different", "not_compared"]
 
-#: Words that continue a multi-word type name after ``::`` (``character varying``).
-_TYPE_WORDS = frozenset(
-    {"varying", "precision", "with", "without", "time", "zone", "character", "double", "bit"}
-)
 _TRUE_TEXTS = frozenset({"true", "t", "1", "y", "yes", "on"})
 _FALSE_TEXTS = frozenset({"false", "f", "0", "n", "no", "off"})
 _NUMBER_FAMILIES = frozenset(
     {"integer", "bigint", "smallint", "tinyint", "mediumint", "numeric", "float", "double", "year"}
 )
-
-_TOKEN_PATTERN = r"""
-    (?P<space>\s+)
-  | (?P<estring>[Ee]'(?:[^'\\]|''|\\.)*')
-  | (?P<string>(?:[Nn]|_[A-Za-z0-9]+)?'STRING_BODY')
-  | (?P<bits>[BbXx]'[0-9A-Fa-f]*')
-  | (?P<number>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)
-  | (?P<ident>[A-Za-z_][\w$]*)
-  | (?P<quoted>"(?:[^"]|"")*"|`(?:[^`]|``)*`)
-  | (?P<cast>::)
-  | (?P<op><=|>=|<>|!=|\|\||[-+*/%(),.\[\]=<>|&^~!])
-"""
-#: Standard SQL strings (only ``''`` escapes a quote), and MySQL's, where a backslash
-#: escapes too: MariaDB prints a stored ``a\b`` as ``'a\\b'``.
-_TOKEN = re.compile(_TOKEN_PATTERN.replace("STRING_BODY", "(?:[^']|'')*"), re.VERBOSE)
-_MYSQL_TOKEN = re.compile(
-    _TOKEN_PATTERN.replace("STRING_BODY", "(?:[^'\\\\]|''|\\\\.)*"), re.VERBOSE
-)
-_C_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}  # PostgreSQL E''
-_MYSQL_ESCAPES = {"0": "\0", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a"}
 
 
 @dataclass(frozen=True)
@@ -84,7 +71,8 @@ class NormalizedDefault:
     ``kind`` says what ``value`` is: ``literal`` (the unquoted string), ``number`` (a
     ``Decimal`` as text, e.g. ``"-1.5"``), ``boolean`` (``"true"``/``"false"``), ``function``
     (``"current_timestamp"``, ``"gen_random_uuid()"``), ``sequence`` (the sequence name of a
-    ``nextval``), or ``expression`` (token text: casts dropped, keywords lower case).
+    ``nextval``), or ``expression`` (``sqltext.normal_form``: casts and redundant
+    parentheses dropped, keywords lower case, string literals intact).
     ``text`` is the SQL as given; ``on_update`` MySQL's ``ON UPDATE`` clause, if any.
     """
 
@@ -130,11 +118,12 @@ def normalize_default(
     text = sql.strip()
     backslashes = reflected and _is_mysql(dialect)
     body, on_update = _split_on_update(text, backslashes) if _is_mysql(dialect) else (text, None)
-    tokens = _tokenize(body, backslashes)
+    tokens = tokenize(body, backslashes=backslashes)
     if tokens is None:
         return NormalizedDefault("expression", _squeeze(body), text, on_update)
-    tokens = _strip_parentheses(_drop_casts(tokens))
-    kind, value = _classify(tokens, dialect)
+    kind, value = _classify(strip_parentheses(drop_casts(tokens)), dialect)
+    if kind == "expression":
+        value = normal_form(tokens, dialect)
     if kind is None:
         return None
     if kind in ("literal", "number", "boolean"):
@@ -241,39 +230,13 @@ def _pg_object_name(first: str, second: str, label: str) -> str:
     return f"{first[:first_chars]}_{second[:second_chars]}_{label}"
 
 
-# -- tokens ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Token:
-    kind: str
-    text: str
-    escapes: str = ""  # for strings: "" (standard), "e" (PostgreSQL E''), "mysql"
-
-
-def _tokenize(text: str, backslashes: bool = False) -> list[_Token] | None:
-    pattern = _MYSQL_TOKEN if backslashes else _TOKEN
-    tokens: list[_Token] = []
-    position = 0
-    while position < len(text):
-        match = pattern.match(text, position)
-        if match is None:
-            return None
-        kind = match.lastgroup or ""
-        if kind == "estring":
-            tokens.append(_Token("string", match.group(), "e"))
-        elif kind == "string":
-            tokens.append(_Token(kind, match.group(), "mysql" if backslashes else ""))
-        elif kind != "space":
-            tokens.append(_Token(kind, match.group()))
-        position = match.end()
-    return tokens
+# -- ON UPDATE ---------------------------------------------------------------------------
 
 
 def _split_on_update(text: str, backslashes: bool) -> tuple[str, str | None]:
     """MariaDB reflects ``current_timestamp() ON UPDATE current_timestamp()`` as the
     default; the ``ON UPDATE`` part is not a default."""
-    tokens = _tokenize(text, backslashes)
+    tokens = tokenize(text, backslashes=backslashes)
     if tokens is None:
         return text, None
     depth = 0
@@ -294,74 +257,19 @@ def _split_on_update(text: str, backslashes: bool) -> tuple[str, str | None]:
     return text, None
 
 
-def _drop_casts(tokens: list[_Token]) -> list[_Token]:
-    """Remove PostgreSQL casts (``::character varying``, ``::"Status"``, ``::app.status``,
-    ``::numeric(10,2)``, ``::text[]``) wherever they are."""
-    kept: list[_Token] = []
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        if token.kind != "cast":
-            kept.append(token)
-            index += 1
-            continue
-        index += 1
-        # the type name: identifiers joined by dots, multi-word names, (args), []
-        while index < len(tokens) and tokens[index].kind in ("ident", "quoted"):
-            index += 1
-            if index < len(tokens) and tokens[index].text == ".":
-                index += 1
-                continue
-            if (
-                index < len(tokens)
-                and tokens[index].kind == "ident"
-                and tokens[index].text.lower() in _TYPE_WORDS
-            ):
-                continue
-            break
-        if index < len(tokens) and tokens[index].text == "(":
-            close = _closing(tokens, index)
-            if close is not None:
-                index = close + 1
-        while (
-            index + 1 < len(tokens) and tokens[index].text == "[" and tokens[index + 1].text == "]"
-        ):
-            index += 2
-    return kept
-
-
-def _closing(tokens: list[_Token], start: int) -> int | None:
-    depth = 0
-    for index in range(start, len(tokens)):
-        if tokens[index].text == "(":
-            depth += 1
-        elif tokens[index].text == ")":
-            depth -= 1
-            if depth == 0:
-                return index
-    return None
-
-
-def _strip_parentheses(tokens: list[_Token]) -> list[_Token]:
-    """``((1))`` -> ``1``, ``(getdate())`` -> ``getdate()``; only parentheses around all."""
-    while len(tokens) >= 2 and tokens[0].text == "(" and _closing(tokens, 0) == len(tokens) - 1:
-        tokens = tokens[1:-1]
-    return tokens
-
-
 # -- classification ----------------------------------------------------------------------
 
 
-def _classify(tokens: list[_Token], dialect: str) -> tuple[Kind | None, str]:
+def _classify(tokens: list[Token], dialect: str) -> tuple[Kind | None, str]:
     """(kind, value), or (None, "") for NULL."""
     if len(tokens) == 2 and tokens[0].text in ("-", "+") and tokens[1].kind == "number":
-        return "number", _number(tokens[0].text + tokens[1].text)
+        return "number", normalize_number(tokens[0].text + tokens[1].text)
     if len(tokens) == 1:
         token = tokens[0]
         if token.kind == "string":
-            return "literal", _unquote(token)
+            return "literal", unquote(token)
         if token.kind == "number":
-            return "number", _number(token.text)
+            return "number", normalize_number(token.text)
         if token.kind == "bits":
             digits = token.text[2:-1] or "0"
             return "number", str(int(digits, 2 if token.text[0] in "Bb" else 16))
@@ -373,20 +281,20 @@ def _classify(tokens: list[_Token], dialect: str) -> tuple[Kind | None, str]:
                 return "boolean", word
             return "function", _function(word, dialect)
     is_call = len(tokens) >= 3 and tokens[0].kind == "ident" and tokens[1].text == "("
-    if is_call and _closing(tokens, 1) == len(tokens) - 1:
+    if is_call and closing(tokens, 1) == len(tokens) - 1:
         name = tokens[0].text.lower()
         arguments = tokens[2:-1]
         if name == "nextval" and len(arguments) == 1 and arguments[0].kind == "string":
-            return "sequence", _unquote(arguments[0])
+            return "sequence", unquote(arguments[0])
         if name == "cast":
             operand = _cast_operand(arguments)
             if operand is not None:
-                return _classify(_strip_parentheses(operand), dialect)
-        return "function", _function(f"{name}({_render(arguments)})", dialect)
-    return "expression", _render(tokens)
+                return _classify(strip_parentheses(operand), dialect)
+        return "function", _function(f"{name}({render_tokens(arguments, dialect)})", dialect)
+    return "expression", ""  # spelled by normal_form
 
 
-def _cast_operand(arguments: list[_Token]) -> list[_Token] | None:
+def _cast_operand(arguments: list[Token]) -> list[Token] | None:
     """The value inside ``CAST(value AS type)``: the same default as ``value::type``."""
     depth = 0
     for index, token in enumerate(arguments):
@@ -397,49 +305,6 @@ def _cast_operand(arguments: list[_Token]) -> list[_Token] | None:
         elif depth == 0 and token.kind == "ident" and token.text.lower() == "as" and index:
             return arguments[:index]
     return None
-
-
-def _render(tokens: list[_Token]) -> str:
-    """Token text with keywords lower case and spacing made uniform."""
-    parts: list[str] = []
-    for token in tokens:
-        if token.kind == "ident":
-            parts.append(token.text.lower())
-        elif token.kind == "number":
-            parts.append(_number(token.text))
-        elif token.kind == "quoted":
-            parts.append('"' + token.text[1:-1] + '"')
-        elif token.kind == "string":
-            parts.append("'" + _unquote(token).replace("'", "''") + "'")
-        else:
-            parts.append(token.text)
-    text = " ".join(parts)
-    text = re.sub(r"\s*([(),.\[\]])\s*", r"\1", text)
-    return text.replace(",", ", ")
-
-
-def _unquote(token: _Token) -> str:
-    """The value of a SQL string literal, with its prefix (``E``, ``N``, ``_utf8mb4``) gone."""
-    text = token.text
-    body = text[text.index("'") + 1 : -1]
-    if not token.escapes:
-        return body.replace("''", "'")
-    table = _MYSQL_ESCAPES if token.escapes == "mysql" else _C_ESCAPES
-    return re.sub(
-        r"''|\\(.)",
-        lambda m: "'" if m.group(1) is None else table.get(m.group(1), m.group(1)),
-        body,
-    )
-
-
-def _number(text: str) -> str:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return text
-    if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1)))
-    return str(value.normalize())
 
 
 #: The current-time spellings each dialect treats as one function.
@@ -538,7 +403,7 @@ _LITERAL_READERS: dict[str, Callable[[str], str]] = {
 def _truth(kind: Kind, value: str) -> str | None:
     text = value.lower()
     if kind == "number":
-        text = _number(text)
+        text = normalize_number(text)
     if text in _TRUE_TEXTS:
         return "true"
     if text in _FALSE_TEXTS:
@@ -554,7 +419,7 @@ def _as_number(kind: Kind, value: str) -> str | None:
             Decimal(value.strip())
         except InvalidOperation:
             return None
-        return _number(value.strip())
+        return normalize_number(value.strip())
     return value
 
 
@@ -569,7 +434,10 @@ def _same(mine: NormalizedDefault, theirs: NormalizedDefault) -> bool | None:
     kinds = {mine.kind, theirs.kind}
     if kinds <= {"literal", "number", "boolean"} and kinds != {"literal"}:
         # No column type to go by: compare as numbers where both read as numbers.
-        left, right = _as_number(mine.kind, mine.value), _as_number(theirs.kind, theirs.value)
+        left, right = (
+            _as_number(mine.kind, mine.value),
+            _as_number(theirs.kind, theirs.value),
+        )
         if left is not None and right is not None:
             return left == right
     return False

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Literal, TypeVar
 
 from .allocation import collector_paused
 from .defaults import compare_defaults, is_automatic_default
-from .entities.model import EntitySchema, Note, SourceRange, object_key
+from .entities.dialects import rules_for
+from .entities.model import EntitySchema, Note, SourceRange, check_key, object_key
 from .schema import (
     CheckConstraintSchema,
     ColumnSchema,
@@ -31,6 +33,7 @@ from .schema import (
     TableSchema,
     UniqueConstraintSchema,
 )
+from .sqltext import same_sql, unwrapped
 from .types import check_constraint_values, compare_types
 
 Severity = Literal["error", "warning", "info"]
@@ -49,27 +52,33 @@ D = TypeVar("D")
 
 @dataclass(frozen=True)
 class DifferenceKind:
-    """A kind of difference: its stable code, default severity and a one-line title."""
+    """A kind of difference: its stable code, default severity and a one-line title.
+    ``editor`` is the level an editor shows it at by default when that is not ``severity``:
+    "not checked" notes are hints there, so the Problems view lists claims."""
 
     kind: str
     code: str
     severity: Severity
     title: str
+    editor: str | None = None
 
 
 _KINDS = (
-    DifferenceKind("not_checked", "SL001", "info", "part of a model could not be checked"),
+    DifferenceKind(
+        "not_checked", "SL001", "info", "part of a model could not be checked", editor="hint"
+    ),
     DifferenceKind("table_missing", "SL100", "error", "table missing in the database"),
     DifferenceKind("table_unmapped", "SL101", "info", "table has no entity"),
     DifferenceKind("schema_not_read", "SL102", "info", "table's schema was not read"),
     DifferenceKind("column_missing", "SL110", "error", "column missing in the database"),
     DifferenceKind("column_unmapped", "SL111", "warning", "column missing in the model"),
     DifferenceKind("type", "SL120", "error", "column type differs"),
-    DifferenceKind("type_not_compared", "SL121", "info", "column type not compared"),
+    DifferenceKind("type_not_compared", "SL121", "info", "column type not compared", editor="hint"),
     DifferenceKind("nullable", "SL130", "error", "nullability differs"),
     DifferenceKind("primary_key", "SL140", "error", "primary key differs"),
     DifferenceKind("autoincrement", "SL141", "warning", "autoincrement differs"),
     DifferenceKind("server_default", "SL150", "warning", "server default differs"),
+    DifferenceKind("computed", "SL151", "error", "generated column differs"),
     DifferenceKind("index_missing", "SL160", "error", "index missing in the database"),
     DifferenceKind("index_unmapped", "SL161", "warning", "index missing in the model"),
     DifferenceKind("index_changed", "SL162", "error", "index differs"),
@@ -96,6 +105,13 @@ class SchemaDifference:
     (``schema.name`` outside the default schema). ``range`` is where the model declares the
     object, or the entity's class name for things the model lacks (None for a database
     table that no entity maps).
+
+    ``table``, ``column``, ``name``, ``columns`` and ``expression`` say what the difference
+    is about without reading the message, even when an object has no (computable) name:
+    ``columns`` are an index's, key's or constraint's columns (an expression index's SQL
+    elements), the model's where it has the object, else the database's; for a column
+    difference, that column; for a note, the fields it covers. ``expression`` is a check
+    constraint's SQL text.
     """
 
     kind: str
@@ -109,6 +125,8 @@ class SchemaDifference:
     actual: SchemaObject = None
     declared_table: TableSchema | None = field(default=None, repr=False, compare=False)
     actual_table: TableSchema | None = field(default=None, repr=False, compare=False)
+    columns: tuple[str, ...] = ()
+    expression: str | None = None
 
     @property
     def code(self) -> str:
@@ -177,7 +195,22 @@ def compare(
                         actual_table=table,
                     )
                 )
-    return sorted(found, key=source_order)
+    return notes_once(sorted(found, key=source_order))
+
+
+def notes_once(differences: Iterable[SchemaDifference]) -> list[SchemaDifference]:
+    """The differences with each "not checked" note said once: a mixin's note is the same
+    for every table using it (same place, same words)."""
+    seen: set[tuple[SourceRange | None, str]] = set()
+    kept: list[SchemaDifference] = []
+    for difference in differences:
+        if difference.kind == "not_checked":
+            key = (difference.range, difference.message)
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(difference)
+    return kept
 
 
 def configured_level(levels: Mapping[str, str], code: str, kind: str, default: str) -> str:
@@ -238,6 +271,8 @@ class _TableComparison:
         self.database = database
         self.options = options
         self.dialect = database.dialect
+        # What the database does with create_all's DDL (merges, ignores, rewrites).
+        self.rules = rules_for(database.dialect)
         self.actual = database.table(self.declared.name, self.declared.schema)
         self.found: list[SchemaDifference] = []
         #: database columns a model column we cannot see may be (one made by a helper
@@ -245,8 +280,17 @@ class _TableComparison:
         self._opaque: set[str] = set()
 
     def run(self) -> list[SchemaDifference]:
+        names = set(self.declared.column_names)
         for note in self.entity.notes:
-            self.add("not_checked", note.message, range_=note.range)
+            single = note.subjects[0] if len(note.subjects) == 1 else None
+            self.add(
+                "not_checked",
+                note.message,
+                range_=note.range,
+                column=single if single in names else None,
+                name=note.name,
+                columns=note.subjects,
+            )
         if self.actual is None:
             self._missing_table()
             return self.found
@@ -281,7 +325,15 @@ class _TableComparison:
         declared: SchemaObject = None,
         actual: SchemaObject = None,
         severity: Severity | None = None,
+        columns: tuple[str, ...] | None = None,
     ) -> None:
+        about = declared if declared is not None else actual
+        if columns is None:
+            columns = (
+                (column,)
+                if column is not None
+                else _columns_of(about, (self.declared, self.actual))
+            )
         self.found.append(
             SchemaDifference(
                 kind=kind,
@@ -295,6 +347,8 @@ class _TableComparison:
                 actual=actual,
                 declared_table=self.declared,
                 actual_table=self.actual,
+                columns=columns,
+                expression=about.sqltext if isinstance(about, CheckConstraintSchema) else None,
             )
         )
 
@@ -420,6 +474,8 @@ class _TableComparison:
             )
         if self.entity.is_resolved(key, "default"):
             self._server_default(pair)
+        if self.entity.is_resolved(key, "computed"):
+            self._computed(pair, key)
         if self.entity.is_resolved(key, "autoincrement"):
             self._autoincrement(pair)
         if (
@@ -442,6 +498,38 @@ class _TableComparison:
             self.add_column("server_default", pair, outcome.message)
         elif outcome.status == "not_compared":
             self.add_column("not_checked", pair, f"server default not compared: {outcome.message}")
+
+    def _computed(self, pair: _ColumnPair, key: str) -> None:
+        """A generated column's expression (compared as SQL text, as each database rewrites
+        it) and, where both sides say, whether it is stored."""
+        mine, theirs = pair.declared.computed, pair.actual.computed
+        if mine is None and theirs is None:
+            return
+        if mine is None:
+            assert theirs is not None
+            # A FetchedValue (an unresolved default) is how a model leaves it to the database.
+            if self.entity.is_resolved(key, "default"):
+                generated = unwrapped(theirs.sqltext)
+                message = f"a plain column in the model, generated as ({generated}) in the database"
+                self.add_column("computed", pair, message, "warning")
+            return
+        declared = unwrapped(mine.sqltext)
+        if theirs is None:
+            message = f"generated as ({declared}) in the model, a plain column in the database"
+            self.add_column("computed", pair, message)
+            return
+        if not same_sql(mine.sqltext, theirs.sqltext, self.dialect):
+            generated = unwrapped(theirs.sqltext)
+            message = f"generated as ({declared}) in the model, as ({generated}) in the database"
+            self.add_column("computed", pair, message)
+            return
+        stored = _stored(mine.persisted, self.dialect)
+        if stored is not None and theirs.persisted is not None and stored != theirs.persisted:
+            message = (
+                f"generated {_storage(stored)} in the model, {_storage(theirs.persisted)} in "
+                "the database"
+            )
+            self.add_column("computed", pair, message)
 
     def _autoincrement(self, pair: _ColumnPair) -> None:
         declared, actual = pair.declared, pair.actual
@@ -476,7 +564,14 @@ class _TableComparison:
                 f"table {self.key}: primary key column order ({', '.join(mine)}) in the model, "
                 f"({', '.join(theirs)}) in the database"
             )
-            self.add("primary_key", message, range_=where, severity="warning")
+            self.add(
+                "primary_key",
+                message,
+                range_=where,
+                severity="warning",
+                name=self._primary_key_name(),
+                columns=mine,
+            )
             return
         self.add(
             "primary_key",
@@ -485,7 +580,14 @@ class _TableComparison:
             range_=where,
             declared=self.declared,
             actual=self.actual,
+            name=self._primary_key_name(),
+            columns=mine or theirs,
         )
+
+    def _primary_key_name(self) -> str | None:
+        """The key's name where the model gives one (a database's own, ``PRIMARY`` or
+        ``<table>_pkey``, says nothing more than the table does)."""
+        return self.declared.primary_key.name if self.declared.primary_key else None
 
     def _indexes_and_uniques(self) -> None:
         """Uniqueness may live in a unique constraint or a unique index on either side;
@@ -522,7 +624,7 @@ class _TableComparison:
                     declared=unique,
                 )
             else:
-                self._name(unique.name, match.name, key, "unique constraint")
+                self._name(unique.name, match.name, key, "unique constraint", unique.columns)
 
         for index in self.declared.indexes:
             key = object_key("index", index.name, index.columns)
@@ -534,11 +636,12 @@ class _TableComparison:
                 continue
             found: IndexSchema | UniqueConstraintSchema | None
             same = _same_index if self.entity.is_resolved(key, "where") else _same_index_any_where
+            same = partial(same, dialect=self.dialect)
             found = _take_named(indexes, used_indexes, same, index, claimed)
             if found is None and index.unique and not index.expressions and not index.where:
                 found = _take_named(uniques, used_uniques, _same_columns, index, claimed)
             if found is not None:
-                self._name(index.name, found.name, key, "index")
+                self._name(index.name, found.name, key, "index", _elements(index))
                 continue
             renamed = _take(indexes, used_indexes, _same_name, index)
             if renamed is None and index.name is not None:
@@ -626,19 +729,19 @@ class _TableComparison:
                 ("ON DELETE", fk.on_delete, match.on_delete),
                 ("ON UPDATE", fk.on_update, match.on_update),
             ):
-                if _action(mine, self.dialect) != _action(theirs, self.dialect):
+                if self._action(mine) != self._action(theirs):
                     changes.append(
                         f"{label} {mine or 'NO ACTION'} in the model, "
                         f"{theirs or 'NO ACTION'} in the database"
                     )
-            if self.dialect == "postgresql" and _deferral(fk) != _deferral(match):
+            if self.rules.reports_deferral and _deferral(fk) != _deferral(match):
                 changes.append(f"{_deferral(fk)} in the model, {_deferral(match)} in the database")
             if changes:
                 self._foreign_key_changed(
                     fk, match, where, f"-> {_target(fk)}: {'; '.join(changes)}"
                 )
                 continue
-            self._name(fk.name, match.name, key, "foreign key")
+            self._name(fk.name, match.name, key, "foreign key", fk.columns)
         for position, fk in enumerate(available):
             if self._opaque & set(fk.columns):
                 continue  # a column we cannot see may declare it
@@ -663,6 +766,12 @@ class _TableComparison:
             actual=match,
         )
 
+    def _action(self, action: str | None) -> str:
+        """A referential action as the database enforces it: NO ACTION is everyone's
+        default; some databases treat others the same (``DialectRules.same_actions``)."""
+        value = (action or "NO ACTION").upper()
+        return self.rules.same_actions.get(value, value)
+
     def _same_target(self, declared: ForeignKeySchema, actual: ForeignKeySchema) -> bool:
         if declared.columns != actual.columns or declared.referred_table != actual.referred_table:
             return False
@@ -678,8 +787,8 @@ class _TableComparison:
         available = list(self.actual.check_constraints)
         used: set[int] = set()
         for check in self.declared.check_constraints:
-            key = object_key("check", check.name, ())
-            match = _take(available, used, _same_check, check)
+            key = check_key(check.name, check.sqltext)
+            match = _take(available, used, partial(_same_check, dialect=self.dialect), check)
             if match is None:
                 self.add(
                     "check_missing",
@@ -707,8 +816,6 @@ class _TableComparison:
         """A CHECK the column's own type makes (``Enum(native_enum=False,
         create_constraint=True)``, ``Boolean(create_constraint=True)``): part of the type,
         compared with it, not a constraint the model should declare (Alembic issue 1859)."""
-        import re
-
         assert self.actual is not None
         alone = replace(self.actual, check_constraints=(check,))
         for column in self.declared.columns:
@@ -716,9 +823,8 @@ class _TableComparison:
             if "enum" in kind and check_constraint_values(alone, column.name) is not None:
                 return True
             if "bool" in kind:
-                name = re.escape(column.name)
-                pattern = rf"^\(*\s*[`\"]?{name}[`\"]?\s+IN\s*\(\s*0\s*,\s*1\s*\)\s*\)*$"
-                if re.match(pattern, check.sqltext.strip(), re.I):
+                (name,) = _quoted((column.name,))
+                if same_sql(f"{name} IN (0, 1)", check.sqltext, self.dialect):
                     return True
         return False
 
@@ -731,11 +837,18 @@ class _TableComparison:
         ``__table_args__`` leaves it partial): only then can the database have extras."""
         return self.entity.is_resolved("table", collection)
 
-    def _name(self, declared: str | None, actual: str | None, key: str, what: str) -> None:
+    def _name(
+        self,
+        declared: str | None,
+        actual: str | None,
+        key: str,
+        what: str,
+        columns: tuple[str, ...] = (),
+    ) -> None:
         """Same structure, other name: information only (never a drop and re-create)."""
         if declared is None or actual is None or declared == actual:
             return
-        if self.dialect in ("mysql", "mariadb") and what == "primary key":
+        if what == "primary key" and not self.rules.names_primary_key:
             return
         self.add(
             "name",
@@ -743,6 +856,7 @@ class _TableComparison:
             "database",
             range_=self.entity.range_of(key),
             name=declared,
+            columns=columns,
         )
 
 
@@ -800,8 +914,10 @@ def _same_name(declared: IndexSchema, actual: IndexSchema | UniqueConstraintSche
     return declared.name is not None and actual.name == declared.name
 
 
-def _same_check(declared: CheckConstraintSchema, actual: CheckConstraintSchema) -> bool:
-    if _normalize_sql(actual.sqltext) == _normalize_sql(declared.sqltext):
+def _same_check(
+    declared: CheckConstraintSchema, actual: CheckConstraintSchema, *, dialect: str
+) -> bool:
+    if same_sql(declared.sqltext, actual.sqltext, dialect):
         return True
     return declared.name is not None and actual.name == declared.name
 
@@ -810,27 +926,54 @@ def _same_fk_columns(declared: ForeignKeySchema, actual: ForeignKeySchema) -> bo
     return declared.columns == actual.columns
 
 
-def _same_index(declared: IndexSchema, actual: IndexSchema) -> bool:
+def _same_index(declared: IndexSchema, actual: IndexSchema, *, dialect: str) -> bool:
     if declared.unique != actual.unique:
         return False
     if declared.expressions or actual.expressions:
-        mine = tuple(_normalize_sql(e) for e in (declared.expressions or declared.columns))
-        theirs = tuple(_normalize_sql(e) for e in (actual.expressions or actual.columns))
-        if mine != theirs:
+        mine = declared.expressions or _quoted(declared.columns)
+        theirs = actual.expressions or _quoted(actual.columns)
+        pairs = zip(mine, theirs, strict=False)
+        if len(mine) != len(theirs) or not all(same_sql(m, t, dialect) for m, t in pairs):
             return False
     elif declared.columns != actual.columns:
         return False
     if declared.where is not None or actual.where is not None:
         if declared.where is None or actual.where is None:
             return False
-        if _normalize_sql(declared.where) != _normalize_sql(actual.where):
+        if not same_sql(declared.where, actual.where, dialect):
             return False
     return not declared.method or (actual.method or "btree") == declared.method.lower()
 
 
-def _same_index_any_where(declared: IndexSchema, actual: IndexSchema) -> bool:
+def _same_index_any_where(declared: IndexSchema, actual: IndexSchema, *, dialect: str) -> bool:
     """For a partial index whose predicate the parser could not read."""
-    return _same_index(replace(declared, where=actual.where), actual)
+    return _same_index(replace(declared, where=actual.where), actual, dialect=dialect)
+
+
+def _quoted(columns: Sequence[str]) -> tuple[str, ...]:
+    """Column names as SQL text (an index element beside expressions)."""
+    return tuple('"' + column.replace('"', '""') + '"' for column in columns)
+
+
+def _elements(index: IndexSchema) -> tuple[str, ...]:
+    """An index's columns, or its SQL elements when it has expressions."""
+    return index.expressions or index.columns
+
+
+def _columns_of(about: SchemaObject, tables: Iterable[TableSchema | None]) -> tuple[str, ...]:
+    """The columns an object is on; for a check, the tables' columns its text names."""
+    if isinstance(about, IndexSchema):
+        return _elements(about)
+    if isinstance(about, (UniqueConstraintSchema, ForeignKeySchema)):
+        return about.columns
+    if isinstance(about, CheckConstraintSchema):
+        import re
+
+        text = re.sub(r"'(?:[^']|'')*'", "", about.sqltext)  # not inside string literals
+        words = re.findall(r"[A-Za-z_][A-Za-z0-9_$]*", text)
+        names = {name for table in tables if table is not None for name in table.column_names}
+        return tuple(dict.fromkeys(w for w in words if w in names))
+    return ()
 
 
 def _named(name: str | None) -> str:
@@ -852,15 +995,6 @@ def _target(fk: ForeignKeySchema) -> str:
     return f"{table}({', '.join(fk.referred_columns)})"
 
 
-def _action(action: str | None, dialect: str) -> str:
-    """Referential actions as each dialect enforces them: NO ACTION is everyone's default,
-    and MySQL treats RESTRICT exactly as NO ACTION."""
-    value = (action or "NO ACTION").upper()
-    if dialect in ("mysql", "mariadb") and value == "RESTRICT":
-        return "NO ACTION"
-    return value
-
-
 def _deferral(fk: ForeignKeySchema) -> str:
     """How a key is checked, as PostgreSQL words it (only it reports deferrability)."""
     if not fk.deferrable:
@@ -872,27 +1006,18 @@ def _nullability(nullable: bool) -> str:
     return "nullable" if nullable else "NOT NULL"
 
 
+def _stored(persisted: bool | None, dialect: str) -> bool | None:
+    """Whether the model's generated column is stored: as it says, else the dialect's
+    default (VIRTUAL on SQLite and MySQL; on PostgreSQL it depends on the server version,
+    STORED before 18, so unknown)."""
+    if persisted is not None or dialect == "postgresql":
+        return persisted
+    return False
+
+
+def _storage(stored: bool) -> str:
+    return "STORED" if stored else "VIRTUAL"
+
+
 def _sqlite_can_autoincrement(column: ColumnSchema) -> bool:
     return column.type.strip().upper() == "INTEGER"
-
-
-def _normalize_sql(text: str) -> str:
-    """SQL text compared loosely: case, quotes, whitespace and redundant outer parentheses
-    do not matter (each database prints expressions its own way)."""
-    import re
-
-    normalized = re.sub(r"[\"`]", "", text).lower()
-    normalized = re.sub(r"::[a-z_ ]+(\[\])?", "", normalized)
-    normalized = re.sub(r"\s+", "", normalized)
-    while normalized.startswith("(") and normalized.endswith(")") and _balanced(normalized[1:-1]):
-        normalized = normalized[1:-1]
-    return normalized
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for char in text:
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth < 0:
-            return False
-    return depth == 0

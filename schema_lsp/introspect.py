@@ -41,6 +41,7 @@ from .schema import (
     TypeSpec,
     UniqueConstraintSchema,
 )
+from .sqltext import closing, split_top_level, tokenize
 from .url import DatabaseUrl
 
 if TYPE_CHECKING:
@@ -618,6 +619,9 @@ class _SchemaReader:
         autoincrement = bool(column.get("autoincrement", False))
         nullable = bool(column["nullable"])
         if sqlite is not None:
+            if computed:
+                expression = sqlite.generated_expression(table, column["name"])
+                computed = {**computed, "sqltext": expression or computed["sqltext"]}
             autoincrement = _sqlite_rowid_alias(column["name"], sql_type, pk)
             # The rowid can never be NULL, though SQLite's pragma does not say NOT NULL.
             nullable = nullable and not autoincrement
@@ -792,8 +796,9 @@ def _server_version(dialect: Dialect) -> str:
 
 class _SqliteExtras:
     """What SQLite's reflection in SQLAlchemy leaves out, read with one query per kind for
-    the whole file: declared column types, actions of inline foreign keys, and expression
-    indexes (which SQLAlchemy skips)."""
+    the whole file: declared column types, actions of inline foreign keys, expression
+    indexes (which SQLAlchemy skips) and generated columns' expressions (which its pattern
+    cuts wrong when a table's DDL is on one line, or misses without GENERATED ALWAYS)."""
 
     def __init__(
         self,
@@ -801,11 +806,13 @@ class _SqliteExtras:
         actions: dict[tuple[str, tuple[str, ...], str], dict[str, str]],
         index_sql: dict[str, list[tuple[str, str]]],
         unique_columns: dict[str, list[tuple[str, ...]]],
+        generated: dict[tuple[str, str], str] | None = None,
     ) -> None:
         self._declared = declared
         self._actions = actions
         self._index_sql = index_sql
         self._unique_columns = unique_columns
+        self._generated = generated or {}
 
     @classmethod
     def read(cls, connection: Connection) -> _SqliteExtras:
@@ -849,7 +856,19 @@ class _SqliteExtras:
         unique_columns: dict[str, list[tuple[str, ...]]] = {}
         for (table, _), columns in unique_parts.items():
             unique_columns.setdefault(table, []).append(tuple(columns))
-        return cls(declared, actions, index_sql, unique_columns)
+        generated = {
+            (table, column.lower()): expression
+            for table, sql in run(
+                "SELECT m.name, m.sql FROM sqlite_master AS m WHERE m.type = 'table' AND EXISTS "
+                "(SELECT 1 FROM pragma_table_xinfo(m.name) AS p WHERE p.hidden IN (2, 3))"
+            )
+            for column, expression in _sqlite_generated_columns(sql).items()
+        }
+        return cls(declared, actions, index_sql, unique_columns, generated)
+
+    def generated_expression(self, table: str, column: str) -> str | None:
+        """A generated column's expression as the table's DDL spells it."""
+        return self._generated.get((table, column.lower()))
 
     def declared_type(self, table: str, column: str) -> str:
         return self._declared.get((table, column), "")
@@ -893,37 +912,52 @@ class _SqliteExtras:
 
 
 def _parse_sqlite_index(sql: str) -> tuple[bool, list[str], str | None] | None:
-    """Split ``CREATE [UNIQUE] INDEX name ON table (e1, e2) [WHERE ...]`` at top level."""
-    head = re.match(r"\s*CREATE\s+(UNIQUE\s+)?INDEX\b", sql, re.I)
-    start = sql.find("(")
-    if head is None or start < 0:
+    """Split ``CREATE [UNIQUE] INDEX name ON table (e1, e2) [WHERE ...]`` at top level,
+    each part in its original spelling; quotes are respected (``coalesce(a, ')')``)."""
+    tokens = tokenize(sql)
+    if tokens is None:
         return None
-    depth = 0
-    elements: list[str] = []
-    current = ""
-    end = -1
-    for position in range(start, len(sql)):
-        char = sql[position]
-        if char == "(":
-            depth += 1
-            if depth == 1:
-                continue
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                end = position
+    words = [token.word() for token in tokens[:3]]
+    unique = words == ["create", "unique", "index"]
+    if words[:2] != ["create", "index"] and not unique:
+        return None
+    start = next((i for i, token in enumerate(tokens) if token.text == "("), None)
+    end = closing(tokens, start) if start is not None else None
+    if start is None or end is None:
+        return None
+    parts = split_top_level(tokens[start + 1 : end])
+    if not all(parts):
+        return None
+    elements = [sql[part[0].start : part[-1].end] for part in parts]
+    rest = tokens[end + 1 :]
+    where = sql[rest[1].start :].strip() if len(rest) > 1 and rest[0].word() == "where" else None
+    return unique, elements, where
+
+
+def _sqlite_generated_columns(sql: str) -> dict[str, str]:
+    """Column name -> expression of each generated column in a ``CREATE TABLE``, cut at
+    its own parentheses (quotes respected): ``c AS (coalesce(a, ')')) STORED``."""
+    tokens = tokenize(sql)
+    start = next((i for i, t in enumerate(tokens or ()) if t.text == "("), None)
+    end = closing(tokens, start) if tokens is not None and start is not None else None
+    if tokens is None or start is None or end is None:
+        return {}
+    found: dict[str, str] = {}
+    for part in split_top_level(tokens[start + 1 : end]):
+        if not part or part[0].kind not in ("ident", "quoted"):
+            continue
+        depth = 0
+        for index, token in enumerate(part[:-1]):
+            depth += {"(": 1, ")": -1}.get(token.text, 0)
+            if depth == 0 and token.word() == "as" and part[index + 1].text == "(":
+                close = closing(part, index + 1)
+                if close is not None:
+                    name = part[0].text
+                    if part[0].kind == "quoted":
+                        name = name[1:-1].replace(name[0] * 2, name[0])
+                    found[name] = sql[part[index + 1].end : part[close].start].strip()
                 break
-        if char == "," and depth == 1:
-            elements.append(current.strip())
-            current = ""
-        else:
-            current += char
-    if end < 0:
-        return None
-    elements.append(current.strip())
-    rest = sql[end + 1 :].strip()
-    where_match = re.match(r"WHERE\s+(.*)$", rest, re.I | re.S)
-    return bool(head.group(1)), elements, where_match.group(1).strip() if where_match else None
+    return found
 
 
 def _is_identifier(text: str) -> bool:

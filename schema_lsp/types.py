@@ -527,7 +527,7 @@ def _float_family(type_: Any, dialect: Dialect) -> str:
     if isinstance(type_, sqltypes.REAL):
         return "double" if _is_mysql(dialect) else "float"
     precision = type_.precision
-    if precision is None:
+    if not precision:  # None, or 0, which compilers leave out as well (``FLOAT``)
         return "float" if _is_mysql(dialect) else "double"
     return "float" if precision <= 24 else "double"
 

@@ -114,7 +114,13 @@ CASES = [
     Case(
         "postgresql",
         "timestamp DEFAULT (now() + '1 day'::interval)",
-        "now() + interval '1 day'",
+        "now() + interval '1 day'",  # a typed literal is the cast PostgreSQL prints
+        sa.DateTime(),
+    ),
+    Case(
+        "postgresql",
+        "timestamp DEFAULT (now() + '1 day'::interval)",
+        "now() + interval '1 DAY'",  # the text inside quotes counts: not judged equal
         sa.DateTime(),
         "not_compared",
     ),

@@ -117,3 +117,103 @@ def test_primary_key_nullability_round_trips_on_every_dialect(any_db, tmp_path):
         )
     )
     assert compare(parse_entities([explicit]), database) == []
+
+
+LABELS = """\
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Label(Base):
+    __tablename__ = "labels"
+    __table_args__ = (
+        sa.Index("ix_labels_open", "code", sqlite_where=sa.text("code <> ')' AND note <> 'A b'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str | None] = mapped_column(sa.String(10))
+    note: Mapped[str | None]
+"""
+
+
+def test_sqlite_indexes_with_quoted_parentheses(sqlite_db, tmp_path):
+    """Quoted text in an index is read and compared whole on SQLite: a predicate equal but
+    for its spacing is the same, one whose quoted text differs is not, and an expression
+    index the model lacks is reported with its whole expression."""
+    models = tmp_path / "models.py"
+    models.write_text(LABELS)
+    sqlite_db.execute(
+        "CREATE TABLE labels (id INTEGER PRIMARY KEY, code VARCHAR(10), note VARCHAR)",
+        "CREATE INDEX ix_labels_open ON labels (code) WHERE (code<>')') and NOTE <> 'A b'",
+        "CREATE INDEX ix_labels_code ON labels (coalesce(code, ')'), lower(note))",
+    )
+    found = compare(parse_entities([models]), introspect_database(sqlite_db.url))
+    assert [(d.code, d.name, d.message) for d in found] == [
+        (
+            "SL161",
+            "ix_labels_code",
+            "table labels: index ix_labels_code (coalesce(code, ')'), lower(note)) is in the "
+            "database but not in the model",
+        )
+    ]
+
+    sqlite_db.execute(
+        "DROP INDEX ix_labels_open",
+        "CREATE INDEX ix_labels_open ON labels (code) WHERE code <> ')' AND note <> 'a b'",
+    )
+    found = compare(parse_entities([models]), introspect_database(sqlite_db.url))
+    assert [(d.code, d.name) for d in found] == [
+        ("SL161", "ix_labels_code"),
+        ("SL162", "ix_labels_open"),
+    ]
+
+
+COMPUTED = """\
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Price(Base):
+    __tablename__ = "prices"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    amount: Mapped[int]
+    cents: Mapped[int | None] = mapped_column(sa.Computed("amount + 2"))
+"""
+
+
+def test_generated_expressions_are_compared_on_every_dialect(any_db, tmp_path):
+    """Computed('amount + 2') against a database column generated as amount * 100: SL151,
+    naming both expressions; against the database's own rewriting of amount + 2
+    (PostgreSQL's parentheses, MariaDB's backquotes): nothing."""
+    models = tmp_path / "models.py"
+    models.write_text(COMPUTED)
+    stored = " STORED" if any_db.dialect == "postgresql" else ""
+    any_db.execute(
+        "CREATE TABLE prices (id INTEGER PRIMARY KEY, amount INTEGER NOT NULL, "
+        f"cents INTEGER GENERATED ALWAYS AS (amount * 100){stored})"
+    )
+    database = introspect_database(any_db.url)
+    [found] = compare(parse_entities([models]), database)
+    shown = "`amount` * 100" if any_db.dialect == "mysql" else "amount * 100"
+    assert (found.code, found.column, found.severity) == ("SL151", "cents", "error")
+    assert found.message == (
+        f"column prices.cents: generated as (amount + 2) in the model, as ({shown}) in the database"
+    )
+
+    any_db.execute(
+        "ALTER TABLE prices DROP COLUMN cents",
+        f"ALTER TABLE prices ADD COLUMN cents INTEGER GENERATED ALWAYS AS (amount + 2){stored}",
+    )
+    database = introspect_database(any_db.url)
+    rewritten = {"sqlite": "amount + 2", "postgresql": "(amount + 2)", "mysql": "(`amount` + 2)"}
+    assert database.table("prices").column("cents").computed.sqltext == rewritten[any_db.dialect]
+    assert compare(parse_entities([models]), database) == []

@@ -12,6 +12,7 @@ from schema_lsp.errors import DatabaseUnreachable, IntrospectionError, UnknownTa
 from schema_lsp.introspect import SchemaIntrospector, introspect_database
 from schema_lsp.schema import (
     CheckConstraintSchema,
+    ComputedSchema,
     DatabaseSchema,
     EnumSchema,
     ForeignKeySchema,
@@ -340,6 +341,40 @@ def test_sqlite_inline_unique_constraints_sqlalchemy_misses(sqlite_db):
         UniqueConstraintSchema(None, ("c",)),
         UniqueConstraintSchema("uq_cd", ("c", "id")),
     )
+
+
+def test_sqlite_expression_indexes_are_split_outside_quotes(sqlite_db):
+    """An expression holding a quoted parenthesis or comma is one element, and the WHERE
+    after it is still the predicate (SQLAlchemy skips such indexes; schema-lsp reads them)."""
+    sqlite_db.execute(
+        "CREATE TABLE labels (id INTEGER PRIMARY KEY, code VARCHAR(10), note TEXT)",
+        "CREATE INDEX ix_labels_code ON labels (coalesce(code, ')'), lower(note), "
+        "replace(note, ',', ';')) WHERE code <> ')' AND note IS NOT NULL",
+    )
+    [index] = introspect_database(sqlite_db.url).table("labels").indexes
+    assert index == IndexSchema(
+        "ix_labels_code",
+        (),
+        expressions=("coalesce(code, ')')", "lower(note)", "replace(note, ',', ';')"),
+        where="code <> ')' AND note IS NOT NULL",
+    )
+
+
+def test_sqlite_generated_columns_are_read_from_one_line_ddl(sqlite_db):
+    """SQLAlchemy's pattern runs past a generated column's parenthesis when the table's DDL
+    is on one line (as migrations write it) and misses ``AS (...)`` without GENERATED
+    ALWAYS; the expression is cut at its own parentheses instead."""
+    sqlite_db.execute(
+        "CREATE TABLE prices (id INTEGER PRIMARY KEY, amount INTEGER, code VARCHAR(10), "
+        "shown VARCHAR(10) GENERATED ALWAYS AS (coalesce(code, ')')) STORED, "
+        '"Cents" INTEGER AS (amount * 100), total INTEGER GENERATED ALWAYS AS (amount + 2))'
+    )
+    table = introspect_database(sqlite_db.url).table("prices")
+    assert [(c.name, c.computed) for c in table.columns if c.computed] == [
+        ("shown", ComputedSchema("coalesce(code, ')')", persisted=True)),
+        ("Cents", ComputedSchema("amount * 100", persisted=False)),
+        ("total", ComputedSchema("amount + 2", persisted=False)),
+    ]
 
 
 def test_mariadb_column_level_checks_are_read(mysql_db):

@@ -1312,10 +1312,13 @@ def test_names_inside_strings_are_not_renamed(postgres_db, tmp_path):
 
 # -- every scenario of the check, fixed from the model side -----------------------------------
 
-#: Scenarios whose drift lives in what several entities share: the fix is left to a human.
+#: Scenarios whose drift lives in what several entities share, or in a project helper's
+#: call (whose arguments may mean anything): the fix is left to a human.
 SHARED = {
     "abstract_base_unique_missing": "the unique column is an abstract base's",
     "declared_attr_foreign_key_missing": "the key comes from a mixin's declared_attr",
+    "sqlmodel_helper_fields_drift": "the key is made by a project helper: never edited",
+    "column_helpers_drift": "the columns are made by project helpers: never edited",
 }
 
 
@@ -1383,3 +1386,46 @@ def test_windows_line_endings_are_kept(sqlite_db, tmp_path):
     assert "\n" not in fixed.replace("\r\n", "")
     for line in case.contains:
         assert line in fixed
+
+
+GENERATED = """\
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Price(Base):
+    __tablename__ = "prices"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    amount: Mapped[int]
+    cents: Mapped[int | None] = mapped_column(sa.Integer)
+"""
+
+
+def test_a_generated_column_is_written_into_the_model(any_db, tmp_path):
+    """The database generates cents, the model has a plain column: the fix adds the
+    database's expression (unwrapped, MariaDB's backquotes dropped) and storage."""
+    any_db.execute(
+        "CREATE TABLE prices (id INTEGER PRIMARY KEY, amount INTEGER NOT NULL, "
+        "cents INTEGER GENERATED ALWAYS AS (amount * 100) STORED)"
+    )
+    path = tmp_path / "models.py"
+    path.write_text(GENERATED)
+    database = introspect_database(any_db.url)
+    [found] = compare(parse_entities([path]), database)
+    assert (found.code, found.severity) == ("SL151", "warning")
+    fix = model_edit(found, GENERATED, migration_dialect(database))
+    assert fix is not None and fix.title == "Generate cents as (amount * 100) (as in the database)"
+    edited = apply_edits(GENERATED, fix.edits)
+    assert (
+        "    cents: Mapped[int | None] = mapped_column(\n"
+        "        sa.Integer,\n"
+        '        sa.Computed("amount * 100", persisted=True),\n'
+        "    )\n"
+    ) in edited
+    path.write_text(edited)
+    assert compare(parse_entities([path]), database) == []

@@ -1058,3 +1058,105 @@ def test_mysql_modify_keeps_what_it_does_not_change(mysql_db, tmp_path):
     column = introspect_database(mysql_db.url).tables[0].column("name")
     assert column is not None
     assert (column.default, column.comment) == ("'x'", "the name")
+
+
+COMPUTED_MODELS = """\
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Price(Base):
+    __tablename__ = "prices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    amount: Mapped[int]
+    cents: Mapped[int | None] = mapped_column(sa.Computed("amount * 100", persisted=True))
+    label: Mapped[str | None] = mapped_column(sa.String(10))
+    shown: Mapped[str | None] = mapped_column(
+        sa.String(10), sa.Computed("coalesce(label, ')')", persisted=True)
+    )
+    ranked: Mapped[int | None] = mapped_column(
+        sa.Computed("amount + 1", persisted=True), index=True
+    )
+"""
+
+
+def _computed_database(db) -> None:
+    metadata = sa.MetaData()
+    sa.Table(
+        "prices",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("amount", sa.Integer, nullable=False),
+        sa.Column("cents", sa.Integer, sa.Computed("amount * 1000", persisted=True)),
+        sa.Column("label", sa.String(10)),
+        sa.Column("shown", sa.String(10), sa.Computed("coalesce(label, '(')", persisted=True)),
+        sa.Column("ranked", sa.Integer, sa.Computed("amount + 2", persisted=True), index=True),
+    )
+    metadata.create_all(db.engine)
+    db.execute("INSERT INTO prices (id, amount, label) VALUES (1, 3, NULL)")
+
+
+@pytest.mark.parametrize("through", ["sql", "alembic"])
+def test_generated_columns_are_dropped_and_added_again(any_db, tmp_path, through):
+    """A generated column's new expression: the column is dropped and added with the
+    model's (its values are computed, the row stays); one an index uses is left to a human,
+    with a comment. The revision's downgrade brings the old expressions back."""
+    from alembic import command
+
+    _computed_database(any_db)
+    before_shape = shape(any_db.url)
+    path = tmp_path / "computed.py"
+    path.write_text(COMPUTED_MODELS)
+    before = differences(any_db.url, any_db.dialect, path)
+    assert sorted((d.code, d.column) for d in before) == [
+        ("SL151", "cents"),
+        ("SL151", "ranked"),
+        ("SL151", "shown"),
+    ]
+    dialect = dialect_of(any_db)
+    if through == "sql":
+        script = render_sql(before, dialect)
+        assert "-- note: the generated column prices.cents is dropped and added again" in script
+        assert "index ix_prices_ranked with it: write this migration by hand" in script
+        apply_sql(any_db.engine, script)
+    else:
+        revision = render_alembic_revision(before, dialect, message="m", revision_id="0001")
+        config = alembic_config(tmp_path / "alembic", any_db.url, revision)
+        assert_ruff_clean(tmp_path / "alembic" / "migrations" / "versions" / "0001_fix_drift.py")
+        command.upgrade(config, "head")
+
+    after = differences(any_db.url, any_db.dialect, path)
+    assert [(d.code, d.column) for d in after] == [("SL151", "ranked")]
+    with any_db.engine.connect() as connection:
+        row = connection.exec_driver_sql("SELECT amount, cents, shown FROM prices").one()
+    assert tuple(row) == (3, 300, ")")
+    if through == "alembic":
+        command.downgrade(config, "-1")
+        assert shape(any_db.url) == before_shape
+
+
+def test_a_column_turning_generated_is_left_to_a_human(sqlite_db, tmp_path):
+    sqlite_db.execute(
+        "CREATE TABLE prices (id INTEGER PRIMARY KEY, amount INTEGER NOT NULL, "
+        "cents INTEGER, label VARCHAR(10), shown VARCHAR(10), ranked INTEGER)"
+    )
+    path = tmp_path / "computed.py"
+    path.write_text(COMPUTED_MODELS.replace(", index=True", ""))
+    before = differences(sqlite_db.url, "sqlite", path)
+    assert {(d.code, d.column) for d in before} == {
+        ("SL151", "cents"),
+        ("SL151", "shown"),
+        ("SL151", "ranked"),
+    }
+    script = render_sql(before, "sqlite")
+    assert [line for line in script.splitlines() if not line.startswith("--")] == []
+    assert (
+        "-- not rendered (SL151 computed): column prices.cents: generated as (amount * 100) in "
+        "the model, a plain column in the database; turning a plain column into a generated "
+        "one (or back) replaces its values: write this migration by hand"
+    ) in script.splitlines()

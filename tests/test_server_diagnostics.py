@@ -214,6 +214,48 @@ async def test_severity_is_configurable_per_code(shop):
         await stop(lsp)
 
 
+NOTED_MODELS = MODELS.replace(
+    "from sqlalchemy import String\n", "from sqlalchemy import String\nfrom money import Money\n"
+).replace(
+    "    nickname: Mapped[str | None] = mapped_column(String(20))\n",
+    "    price: Mapped[int] = mapped_column(Money)\n"
+    "    cost: Mapped[int] = mapped_column(Money)\n"
+    "    tax: Mapped[int] = mapped_column(Money)\n",
+)
+NOTED_SQL = (
+    "CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, email VARCHAR(100) NOT NULL, "
+    "price INTEGER NOT NULL, cost INTEGER NOT NULL, tax INTEGER NOT NULL)"
+)
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (None, types.DiagnosticSeverity.Hint),
+        ({"severity": {"SL001": "information"}}, types.DiagnosticSeverity.Information),
+    ],
+)
+async def test_not_checked_notes_are_one_hint_per_reason(tmp_path, options, expected):
+    """Three columns of one unknown type: one SL001 naming the three, on the first, a hint
+    by default (the Problems view lists claims); a configured level still applies."""
+    folder = tmp_path / "shop"
+    models = write(folder / "app" / "models.py", NOTED_MODELS)
+    url = sqlite_database(tmp_path / "shop.db", NOTED_SQL)
+    lsp = await start([folder], env=server_env(SCHEMA_LSP_DATABASE_URL=url), init_options=options)
+    try:
+        (note,) = await wait_until(lambda: diagnostics_of(lsp, models))
+        assert note.code == "SL001"
+        assert note.severity == expected
+        assert note.range.start.line == line_of(models, "price:")
+        assert note.message == (
+            "not checked: the type of price, cost, tax (money.Money is not statically "
+            "known); add the module that defines it to the workspace"
+        )
+        assert note.data["columns"] == ["price", "cost", "tax"]
+    finally:
+        await stop(lsp)
+
+
 @pytest.mark.postgres
 async def test_postgresql_type_difference_on_the_column(tmp_path, postgres_db):
     postgres_db.execute(

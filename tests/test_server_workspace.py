@@ -294,3 +294,30 @@ async def test_workspace_folders_added_and_removed(tmp_path):
         await wait_until(lambda: diagnostics_of(lsp, second_models) == [])
     finally:
         await stop(lsp)
+
+
+async def test_a_module_the_models_import_is_read_again_when_it_changes_on_disk(tmp_path):
+    """A helper module that imports no ORM (so it is no model file) decides a column: the
+    models are checked again when it changes behind the editor (issue 10, point 3)."""
+    folder = tmp_path / "ws"
+    write(folder / "app" / "__init__.py", "")
+    sizes = write(folder / "app" / "sizes.py", "EMAIL_LENGTH = 120\n")
+    text = MODELS.replace(
+        "from sqlalchemy import String",
+        "from sqlalchemy import String\n\nfrom app.sizes import EMAIL_LENGTH",
+    )
+    text = text.replace("String(100)", "String(EMAIL_LENGTH)")
+    text = text.replace("    nickname: Mapped[str | None] = mapped_column(String(20))\n", "")
+    models = write(folder / "app" / "models.py", text)
+    assert "String(EMAIL_LENGTH)" in models.read_text()
+    url = sqlite_database(tmp_path / "db.sqlite", USERS_SQL)
+    lsp = await start([folder], env=server_env(SCHEMA_LSP_DATABASE_URL=url))
+    try:
+        await wait_until(lambda: codes(diagnostics_of(lsp, models)) == ["SL120"])
+        sizes.write_text("EMAIL_LENGTH = 100\n")
+        await wait_until(lambda: diagnostics_of(lsp, models) == [])
+        sizes.write_text("EMAIL_LENGTH = 64\n")
+        found = await wait_until(lambda: diagnostics_of(lsp, models))
+        assert codes(found) == ["SL120"] and "String(64)" in found[0].message
+    finally:
+        await stop(lsp)

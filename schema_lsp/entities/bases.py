@@ -68,7 +68,10 @@ class BaseInfo:
         self, info: AnnotationInfo
     ) -> TypeSpec | tuple[TypeSpec, dict[str, TypeSpec]] | None:
         if self.outside:
-            raise Unresolvable("the base's type_annotation_map is outside the workspace")
+            raise Unresolvable(
+                "the base's type_annotation_map is outside the workspace",
+                "add the module that defines the declarative base to the workspace",
+            )
         if is_placeholder(info.plain):
             raise Unresolvable(f"{info.plain.__sa_qualname__} has no SQL type in the type map")
         for key in (info.lookup, info.plain):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from ..schema import ComputedSchema, IdentitySchema, TypeSpec
 from .compiles import DialectText
 from .evaluate import ColumnMeta, Evaluator, Placeholder, Unresolvable
-from .model import Note, SourceRange
+from .model import Note, NoteReason, SourceRange
 from .resolve import Definition, External
 from .source import SYNTHETIC, ParsedFile
 from .tables import ColumnDraft, ConstraintDraft, ForeignKeyDraft
@@ -90,6 +90,8 @@ class ColumnContext:
     #: the MetaData a declarative class carries (``Table("t", Base.metadata, ...)``), as
     #: the declarative reader knows it (assignments to ``Base.metadata`` included)
     metadata_of: MetadataLookup = field(default=lambda _definition: None)
+    #: the mapped class whose body is being read (``ForeignKey(key)`` names its attribute)
+    current_class: Definition | None = None
     #: ``item_kind`` by node (the node kept with it, so its id cannot be reused)
     _kinds: dict[int, tuple[ast.expr, str | None]] = field(default_factory=dict)
 
@@ -110,9 +112,7 @@ class ColumnContext:
         ref = self.evaluator.resolver.resolve(argument.file, target)
         if isinstance(ref, External):
             last = ref.name.rpartition(".")[2]
-            if last in _SCHEMA_ITEMS and (
-                ref.name.startswith("sqlalchemy") or ref.name.startswith("sqlmodel")
-            ):
+            if last in _SCHEMA_ITEMS and (ref.name.partition(".")[0] in ("sqlalchemy", "sqlmodel")):
                 return last
         return None
 
@@ -217,6 +217,8 @@ def type_specs(evaluator: Evaluator, argument: Argument) -> tuple[TypeSpec, Vari
     from sqlalchemy.types import TypeEngine
 
     value = evaluator.value(argument.file, argument.node)
+    if getattr(value, "type_factory", False):  # a type class we model as a function
+        value = value()
     if isinstance(value, type) and issubclass(value, TypeEngine):
         try:
             value = value()
@@ -270,6 +272,12 @@ def build_column(
         place = where.file.range(where.node) if where else key_range
         draft.notes.append(Note(f"not checked: {message}", place))
 
+    def field_note(what: str, cause: Unresolvable | str, where: Argument | None = None) -> None:
+        """A note the table's other columns with the same cause join (grouped_notes)."""
+        place = where.file.range(where.node) if where else key_range
+        advice = cause.advice if isinstance(cause, Unresolvable) else None
+        draft.notes.append(Note.about((key,), NoteReason(what, str(cause), advice), place))
+
     def per_dialect(
         field_name: str, values: Iterable[tuple[str, Any]], what: str, where: Argument | None
     ) -> None:
@@ -284,11 +292,12 @@ def build_column(
                 draft.dialect_values[(field_name, dialect)] = value
         if unknown and len(unknown) == len(values):
             draft.unresolved.add(field_name)
-            note(f"{what} ({unknown[0][1]})", where)
+            field_note(what, unknown[0][1], where)
             return
         place = where.file.range(where.node) if where else key_range
         for dialect, reason in unknown:
-            draft.dialect_notes.append((dialect, Note(f"not checked: {what} ({reason})", place)))
+            said = NoteReason(what, str(reason), getattr(reason, "advice", None))
+            draft.dialect_notes.append((dialect, Note.about((key,), said, place)))
 
     def keep_variants(variants: Variants, what: str, where: Argument | None) -> None:
         known = {d: v for d, v in variants.items() if isinstance(v, TypeSpec)}
@@ -305,11 +314,11 @@ def build_column(
             return evaluator.value(argument.file, argument.node)
         except Unresolvable as exc:
             draft.unresolved.add(_FIELD_OF.get(name, name))
-            note(f"{name}= ({exc})", argument)
+            field_note(f"{name}= of {{}}", exc, argument)
             return default
 
     if "**" in call.keywords or "*" in call.keywords:
-        note("arguments passed with * or ** are not read", call.keywords.get("**"))
+        field_note("the arguments passed with * or ** to {}", "not read", call.keywords.get("**"))
         draft.unresolved.update({"type", "nullable", "default", "autoincrement", "comment"})
     if call.name is not None:
         name_value = literal_string(evaluator, call.name)
@@ -325,10 +334,10 @@ def build_column(
         draft.type_range = call.type.file.range(call.type.node)
         try:
             draft.sa_type, variants = _memo(evaluator, "type", call.type, type_specs)
-            keep_variants(variants, f"the type of {key}", call.type)
+            keep_variants(variants, "the type of {}", call.type)
         except Unresolvable as exc:
             draft.unresolved.add("type")
-            note(f"the type of {key} ({exc})", call.type)
+            field_note("the type of {}", exc, call.type)
     elif (
         annotation is not None
         and annotation_type is not None
@@ -340,12 +349,12 @@ def build_column(
             found = annotation_type(annotation)
             if isinstance(found, tuple) or evaluator.compile_overrides is not None:
                 draft.sa_type, variants = _compiled_annotation_type(evaluator, found)
-                keep_variants(variants, f"the type of {key}", None)
+                keep_variants(variants, "the type of {}", None)
             else:
                 draft.sa_type = found
         except Unresolvable as exc:
             draft.unresolved.add("type")
-            note(f"the type of {key} ({exc})")
+            field_note("the type of {}", exc)
 
     primary_key = literal("primary_key", False) is True
     draft.primary_key = primary_key
@@ -382,14 +391,14 @@ def build_column(
                 per_dialect(
                     "default",
                     _dialect_texts(sql),
-                    f"the server default of {key}",
+                    "the server default of {}",
                     server_default,
                 )
             else:
                 draft.server_default = sql
         except Unresolvable as exc:
             draft.unresolved.add("default")
-            note(f"the server default of {key} ({exc})", server_default)
+            field_note("the server default of {}", exc, server_default)
 
     for item in call.items:
         kind = context.item_kind(item)
@@ -421,7 +430,9 @@ def build_column(
                     text = compiled.neutral or ""
                     if compiled.neutral is None:
                         draft.unresolved.add("computed")
-                    per_dialect("computed", _dialect_texts(compiled), f"Computed of {key}", item)
+                    per_dialect(
+                        "computed", _dialect_texts(compiled), "the generated expression of {}", item
+                    )
                 draft.computed = ComputedSchema(text, computed.persisted)
             except Unresolvable as exc:
                 draft.unresolved.add("computed")
@@ -554,6 +565,13 @@ def resolve_column_target(
 ) -> tuple[str | None, str, str] | None:
     """(schema, table, column) a foreign key points at, or None when unknown."""
     evaluator = context.evaluator
+    scope = evaluator.class_scope
+    current = context.current_class
+    if isinstance(node, ast.Name) and current is not None and scope and node.id in scope:
+        # ``ForeignKey(key)``: an attribute of the class being read (a self-reference)
+        table = context.table_of(current)
+        if table is not None:
+            return table[1], table[0], context.column_name_of(current, node.id)
     if isinstance(node, ast.Attribute):
         column_key = node.attr
         owner = node.value

@@ -43,11 +43,28 @@ def read_table_item(
     draft: TableDraft,
     local_column: LocalColumn,
 ) -> bool:
-    """Add one table-level object to the draft; False when ``node`` is not one."""
+    """Add one table-level object to the draft; False when ``node`` is not one (or is
+    made on a condition that cannot be read). A call to a project helper
+    (``build_index(...)``) is read as the object it returns."""
+    if isinstance(node, ast.Call) and context.evaluator.inliner.function_of(file, node):
+        try:
+            node = context.evaluator.inliner.inline(file, node)
+        except Unresolvable:
+            return False
+    dialects: tuple[str, ...] | None = None
+    if _is_ddl_if(node):
+        assert isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        dialects = _ddl_if_dialects(context, file, node)
+        if dialects is None:
+            return False
+        node = node.func.value
     kind = constraint_kind(context, file, node)
     if kind is None or not isinstance(node, ast.Call):
         return False
+    if dialects is not None and kind == "PrimaryKeyConstraint":
+        return False
     evaluator = context.evaluator
+    count = (len(draft.indexes), len(draft.constraints), len(draft.foreign_keys))
     where = file.range(node)
     keywords = {k.arg: k.value for k in node.keywords if k.arg}
 
@@ -81,7 +98,12 @@ def read_table_item(
         index.columns, expressions = columns_of(args, index.unresolved)
         if index.unresolved:
             index.expressions = expressions
-            draft.note("an expression index (its SQL is compared by the database side)", where)
+            draft.note(
+                f"an expression index{f' {name}' if name else ''} (its SQL is compared by "
+                "the database side)",
+                where,
+                name,
+            )
         # Dialect keywords apply to their dialect only (EntitySchema.for_dialect).
         for key, value_node in keywords.items():
             dialect, _, option = key.rpartition("_")
@@ -142,7 +164,42 @@ def read_table_item(
         read_foreign_key_options(evaluator, file, node, fk, fk_note)
         if fk.columns:
             draft.foreign_keys.append(fk)
+    if dialects is not None:
+        indexes, constraints, foreign_keys = count
+        for index_ in draft.indexes[indexes:]:
+            index_.dialects = dialects
+        for constraint_ in draft.constraints[constraints:]:
+            constraint_.dialects = dialects
+        for fk_ in draft.foreign_keys[foreign_keys:]:
+            fk_.dialects = dialects
     return True
+
+
+def _is_ddl_if(node: ast.expr) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "ddl_if"
+    )
+
+
+def _ddl_if_dialects(
+    context: ColumnContext, file: ParsedFile, call: ast.Call
+) -> tuple[str, ...] | None:
+    """The dialects ``.ddl_if(dialect=...)`` makes an object on; None when the condition
+    is anything else (a ``callable_``, a name that cannot be read)."""
+    keywords = {k.arg: k.value for k in call.keywords}
+    if call.args or set(keywords) - {"dialect"} or "dialect" not in keywords:
+        return None
+    try:
+        value = context.evaluator.value(file, keywords["dialect"])
+    except Unresolvable:
+        return None
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, (tuple, list)) and value and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return None
 
 
 def _remote(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .evaluate import VALUE, StaticObject, Unresolvable
@@ -82,8 +83,26 @@ class _Dialect(StaticObject):
 
     def method(self, attr: str) -> Any:
         if attr == "type_descriptor":
-            return lambda type_: type_
+            # the dialect's own adaptation: PostgreSQL makes a CHAR(32) a VARCHAR(32)
+            dialect = _real_dialect(self.name)
+            return lambda type_: _public(dialect.type_descriptor(type_))
         raise Unresolvable(f"dialect.{attr}()")
+
+
+def _public(type_: Any) -> Any:
+    """A driver's private adaptation (``_PGString``) as the public type it stands for."""
+    for cls in type(type_).__mro__:
+        if not cls.__name__.startswith("_"):
+            return type_ if cls is type(type_) else type_.adapt(cls)
+    return type_
+
+
+@cache
+def _real_dialect(name: str) -> Any:
+    """SQLAlchemy's dialect of that name (its default driver; nothing connects)."""
+    from sqlalchemy.dialects import registry
+
+    return registry.load(name)()
 
 
 def instantiate(

@@ -36,7 +36,7 @@ from .columns import (
 )
 from .constraints import constraint_kind, read_table_item
 from .evaluate import VALUE, ClassValue, Evaluator, Unresolvable
-from .model import Note
+from .model import Note, NoteReason
 from .resolve import Definition, External
 from .source import ParsedFile
 from .sqlmodel import field_column
@@ -45,15 +45,8 @@ from .wrappers import sqlalchemy_callee
 
 _log = logging.getLogger(__name__)
 #: Outside packages whose classes are never a model's unknown declarative base.
-_KNOWN_OUTSIDE = (
-    "sqlalchemy",
-    "sqlmodel",
-    "builtins",
-    "typing",
-    "abc",
-    "enum",
-    "dataclasses",
-    "pydantic",
+_KNOWN_OUTSIDE = frozenset(
+    {"sqlalchemy", "sqlmodel", "builtins", "typing", "abc", "enum", "dataclasses", "pydantic"}
 )
 _DECLARATIVE_BASES = ("DeclarativeBase", "DeclarativeBaseNoMeta")
 _SKIPPED_ATTRIBUTES = frozenset(
@@ -168,6 +161,7 @@ class DeclarativeReader:
         self.context.metadata_of = _closed
         self.evaluator.class_attribute = None
         self.evaluator.class_scope = None
+        self.context.current_class = None
 
     # -- facts about classes ------------------------------------------------------------
 
@@ -189,7 +183,7 @@ class DeclarativeReader:
         for base_node in node.bases:
             ref = self.evaluator.resolver.resolve(definition.file, base_node)
             if ref is None or (
-                isinstance(ref, External) and not ref.name.startswith(_KNOWN_OUTSIDE)
+                isinstance(ref, External) and ref.name.partition(".")[0] not in _KNOWN_OUTSIDE
             ):
                 unknown_bases.append(ast.unparse(base_node))
             if isinstance(ref, External):
@@ -718,6 +712,7 @@ class DeclarativeReader:
             for source in sources:
                 for attribute in self._declaration_order(self.info(source).attributes):
                     chosen.setdefault(attribute.key, attribute)
+        self.context.current_class = definition
         for key, attribute in chosen.items():
             if key in _SKIPPED_ATTRIBUTES:
                 continue
@@ -725,6 +720,7 @@ class DeclarativeReader:
             if column is not None:
                 draft.add_column(column)
         self._read_table_args(info, draft)
+        self.context.current_class = None
         return draft
 
     def _column_sources(self, info: ClassInfo) -> list[Definition]:
@@ -795,13 +791,14 @@ class DeclarativeReader:
             return self._unknown_column(attribute, attribute.expand_error, opaque=True)
         annotation: AnnotationInfo | None = None
         annotation_error: str | None = None
+        advice: str | None = None  # what the user can do about annotation_error
         if attribute.annotation is not None:
             if _is_classvar(attribute.annotation):
                 return None
             try:
                 annotation = self._annotation(file, attribute.annotation)
             except Unresolvable as exc:
-                annotation_error = str(exc)
+                annotation_error, advice = str(exc), exc.advice
             if annotation is not None and self._is_relationship(annotation):
                 return None
         is_field = isinstance(callee, External) and callee.is_from("sqlmodel", "Field")
@@ -819,11 +816,8 @@ class DeclarativeReader:
             )
             if annotation is None and "type" not in column.unresolved and column.sa_type is None:
                 column.unresolved.add("type")
-                column.notes.append(
-                    Note(
-                        f"not checked: the type of {attribute.key} ({annotation_error})", key_range
-                    )
-                )
+                reason = NoteReason("the type of {}", str(annotation_error), advice)
+                column.notes.append(Note.about((attribute.key,), reason, key_range))
             return column
         is_column_call = isinstance(callee, External) and callee.is_sqlalchemy(
             "mapped_column", "Column"
@@ -832,12 +826,14 @@ class DeclarativeReader:
         if not is_column_call:
             if annotation is None or not annotation.mapped:
                 if annotation_error is not None and value is None and _looks_mapped(attribute):
-                    return self._unknown_column(attribute, annotation_error)
+                    return self._unknown_column(attribute, annotation_error, advice)
                 return None
             if value is not None:
-                return self._unknown_column(
-                    attribute, f"made by {ast.unparse(value)[:60]}", opaque=True
-                )
+                # by the callee alone, so the columns one helper makes share one note
+                made_by = ast.unparse(value)[:60]
+                if isinstance(value, ast.Call):
+                    made_by = f"{ast.unparse(value.func)[:60]}(...)"
+                return self._unknown_column(attribute, f"made by {made_by}", opaque=True)
         call = ColumnCall()
         if annotation is not None and not legacy:
             for meta in annotation.metas:
@@ -861,12 +857,8 @@ class DeclarativeReader:
             column.type_range = file.range(attribute.annotation)
         if annotation_error and not legacy and call.type is None:
             column.unresolved.update({"type", "nullable"})
-            column.notes.append(
-                Note(
-                    f"not checked: the annotation of {attribute.key} ({annotation_error})",
-                    key_range,
-                )
-            )
+            reason = NoteReason("the annotation of {}", annotation_error, advice)
+            column.notes.append(Note.about((attribute.key,), reason, key_range))
         return column
 
     def _annotation(self, file: ParsedFile, node: ast.expr) -> AnnotationInfo:
@@ -884,7 +876,12 @@ class DeclarativeReader:
         return cached
 
     def _unknown_column(
-        self, attribute: Attribute, reason: str, *, opaque: bool = False
+        self,
+        attribute: Attribute,
+        reason: str,
+        advice: str | None = None,
+        *,
+        opaque: bool = False,
     ) -> ColumnDraft:
         """A column whose details are unknown; ``opaque``: made by code the parser cannot
         follow, so even its name, keys and indexes are (``definition`` unresolved)."""
@@ -898,9 +895,8 @@ class DeclarativeReader:
         column.unresolved.update({"type", "nullable", "default", "autoincrement", "comment"})
         if opaque:
             column.unresolved.add("definition")
-        column.notes.append(
-            Note(f"not checked: column {attribute.key} ({reason})", file.range(attribute.target))
-        )
+        why = NoteReason("column {}", reason, advice)
+        column.notes.append(Note.about((attribute.key,), why, file.range(attribute.target)))
         return column
 
     def _is_relationship(self, annotation: AnnotationInfo) -> bool:
@@ -983,6 +979,8 @@ class DeclarativeReader:
                 draft.unresolved.update(_TABLE_LEVEL)
         if isinstance(options, ast.Dict):
             for key, item in zip(options.keys, options.values, strict=False):
+                if isinstance(key, ast.Constant) and key.value == "extend_existing":
+                    draft.extend_existing = isinstance(item, ast.Constant) and item.value is True
                 if isinstance(key, ast.Constant) and key.value == "comment":
                     try:
                         comment = self.evaluator.value(file, item)

@@ -1,16 +1,20 @@
-"""An entity as SQLAlchemy creates it on one dialect.
+"""An entity as SQLAlchemy creates it on one dialect, and what each database makes of it.
 
 The parsed entity is dialect-neutral; a few things only exist per dialect: ``<dialect>_where``
-and ``<dialect>_using`` index keywords, ``with_variant`` types, what a project's ``@compiles``
-overrides render (a column's default, generated expression or type, and notes where they
-cannot be read), and the truncation of convention-made names longer than the dialect's
-identifiers (``name[:max - 8] + "_" + md5[-4:]``, as SQLAlchemy's compiler does).
+and ``<dialect>_using`` index keywords, ``with_variant`` types, objects made only for some
+dialects (``.ddl_if(dialect=...)``), what a project's ``@compiles`` overrides render (a
+column's default, generated expression or type, and notes where they cannot be read), and
+the truncation of convention-made names longer than the dialect's identifiers
+(``name[:max - 8] + "_" + md5[-4:]``, as SQLAlchemy's compiler does). ``DialectRules``
+keeps, as data, what a database does with the DDL ``create_all`` sends it (merges, ignores
+or rewrites), found by experiment on each database; callers ask ``rules_for`` rather than
+testing dialect names.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from ..schema import (
@@ -18,22 +22,70 @@ from ..schema import (
     ColumnSchema,
     ForeignKeySchema,
     PrimaryKeySchema,
+    TableSchema,
     UniqueConstraintSchema,
 )
-from .model import EntitySchema, object_key
+from .model import EntitySchema, check_key, object_key
+
+
+@dataclass(frozen=True)
+class DialectRules:
+    """What one database does with the DDL SQLAlchemy's ``create_all`` sends it, where the
+    result differs from the metadata (each fact found by creating and reading back; see
+    tests/scenarios/stories_create_all.py)."""
+
+    #: Identical UNIQUE constraints in one CREATE TABLE become one, the first
+    #: (``unique=True`` beside ``UniqueConstraint`` on the same column).
+    merges_identical_uniques: bool = False
+    #: Referential actions the database treats as another: ``RESTRICT`` is ``NO ACTION``
+    #: on InnoDB, and MariaDB parses ``SET DEFAULT`` and keeps no action.
+    same_actions: Mapping[str, str] = field(default_factory=dict)
+    #: Whether the database keeps and reports ``DEFERRABLE``/``INITIALLY`` (MariaDB
+    #: rejects the clause, SQLite keeps it but does not report it).
+    reports_deferral: bool = False
+    #: Whether a primary key's name is kept (MySQL's is always ``PRIMARY``).
+    names_primary_key: bool = True
+
+
+RULES: Mapping[str, DialectRules] = {
+    # SQLite keeps CHECK text verbatim, and keeps DEFERRABLE without reporting it.
+    "sqlite": DialectRules(merges_identical_uniques=True),
+    "postgresql": DialectRules(
+        merges_identical_uniques=True,
+        reports_deferral=True,
+    ),
+    "mysql": DialectRules(
+        same_actions={"RESTRICT": "NO ACTION", "SET DEFAULT": "NO ACTION"},
+        names_primary_key=False,
+    ),
+}
+
+
+def rules_for(dialect: str) -> DialectRules:
+    """The rules of a dialect (``mariadb`` shares MySQL's); none for an unknown one."""
+    return RULES.get("mysql" if dialect == "mariadb" else dialect, _NO_RULES)
+
+
+_NO_RULES = DialectRules()
 
 
 def specialize(entity: EntitySchema, dialect: str) -> EntitySchema:
+    rules = rules_for(dialect)
+    merges = rules.merges_identical_uniques and _has_identical_uniques(entity)
     if not (
         entity.dialect_options
         or entity.dialect_types
+        or entity.dialect_only
         or entity.dialect_notes
+        or merges
         or _too_long(entity, dialect)
     ):
         return entity  # the common case: nothing differs per dialect
     accepted = {"mysql", "mariadb"} if dialect in ("mysql", "mariadb") else {dialect}
     unresolved = set(entity.unresolved)
-    table = entity.table
+    table = _created_on(entity, accepted)
+    if merges:
+        table = replace(table, unique_constraints=_merged(table.unique_constraints))
 
     # Index keywords for one dialect.
     written = {(key, name) for key, name, _, _ in entity.dialect_options}
@@ -125,6 +177,7 @@ def specialize(entity: EntitySchema, dialect: str) -> EntitySchema:
         dialect_options=(),
         dialect_types=(),
         dialect_notes=(),
+        dialect_only=(),
         conventional_names=frozenset(_rekey(key, renamed) for key in entity.conventional_names),
     )
 
@@ -149,6 +202,48 @@ def _compiled_column(
         elif name == "computed" and column.computed is not None:
             column = replace(column, computed=replace(column.computed, sqltext=value))
     return column
+
+
+def _created_on(entity: EntitySchema, accepted: set[str]) -> TableSchema:
+    """The table without the objects ``.ddl_if(dialect=...)`` makes on other dialects."""
+    table = entity.table
+    if not entity.dialect_only:
+        return table
+    absent = {key for key, dialects in entity.dialect_only if not accepted & set(dialects)}
+    return replace(
+        table,
+        indexes=tuple(
+            i for i in table.indexes if object_key("index", i.name, i.columns) not in absent
+        ),
+        unique_constraints=tuple(
+            u
+            for u in table.unique_constraints
+            if object_key("unique", u.name, u.columns) not in absent
+        ),
+        foreign_keys=tuple(
+            f
+            for f in table.foreign_keys
+            if object_key("foreign_key", f.name, f.columns) not in absent
+        ),
+        check_constraints=tuple(
+            c for c in table.check_constraints if check_key(c.name, c.sqltext) not in absent
+        ),
+    )
+
+
+def _has_identical_uniques(entity: EntitySchema) -> bool:
+    columns = [u.columns for u in entity.table.unique_constraints]
+    return len(set(columns)) < len(columns)
+
+
+def _merged(
+    uniques: tuple[UniqueConstraintSchema, ...],
+) -> tuple[UniqueConstraintSchema, ...]:
+    """One unique constraint per column list, the first (as SQLite and PostgreSQL keep)."""
+    kept: dict[tuple[str, ...], UniqueConstraintSchema] = {}
+    for unique in uniques:
+        kept.setdefault(unique.columns, unique)
+    return tuple(kept.values())
 
 
 def _too_long(entity: EntitySchema, dialect: str) -> bool:

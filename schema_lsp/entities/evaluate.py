@@ -76,7 +76,16 @@ _REGEX_FUNCTIONS = frozenset(
 
 
 class Unresolvable(Exception):
-    """An expression whose value cannot be known without running the code."""
+    """An expression whose value cannot be known without running the code; ``advice``
+    says what the user can do about it, when something can be done."""
+
+    def __init__(self, message: str, advice: str | None = None) -> None:
+        super().__init__(message)
+        self.advice = advice
+
+
+#: What to do about a name defined in a module the parser does not read.
+OUTSIDE_ADVICE = "add the module that defines it to the workspace"
 
 
 #: Errors evaluating an expression can raise (``*1``, ``{}[0]``, ``"a" + 1``...).
@@ -144,10 +153,12 @@ class ClassValue(StaticObject):
 def import_external(name: str) -> Any:
     """The real object an outside dotted name stands for, if it is one we may import."""
     if name.startswith("sqlmodel."):
+        if name.rpartition(".")[2] == "AutoString":
+            return auto_string
         name = _sqlmodel_equivalent(name)
     top = name.partition(".")[0]
     if top not in _IMPORTABLE:
-        raise Unresolvable(f"{name} is not statically known")
+        raise Unresolvable(f"{name} is not statically known", OUTSIDE_ADVICE)
     return _import_cached(name)
 
 
@@ -189,11 +200,22 @@ VALUE = "_schema_lsp_value"
 
 
 def _sqlmodel_equivalent(name: str) -> str:
-    """SQLModel re-exports SQLAlchemy; its own string type is a VARCHAR (``AutoString``)."""
-    last = name.rpartition(".")[2]
-    if last == "AutoString":
-        return "sqlalchemy.String"
-    return f"sqlalchemy.{last}"
+    """SQLModel re-exports SQLAlchemy (its own ``AutoString``: see ``auto_string``)."""
+    return f"sqlalchemy.{name.rpartition('.')[2]}"
+
+
+def auto_string(length: int | None = None, **kwargs: Any) -> Any:
+    """SQLModel's ``AutoString``: a VARCHAR, ``VARCHAR(255)`` on MySQL/MariaDB when no
+    length is given (its ``load_dialect_impl``)."""
+    from sqlalchemy import String
+
+    declared = String(length, **kwargs)
+    if length is not None:
+        return declared
+    return declared.with_variant(String(255, **kwargs), "mysql")
+
+
+auto_string.type_factory = True  # type: ignore[attr-defined]
 
 
 class Evaluator:

@@ -12,6 +12,7 @@ from .bases import read_metadata
 from .columns import Argument, ColumnCall, ColumnContext, build_column, literal_string, read_call
 from .constraints import constraint_kind, read_table_item
 from .evaluate import Unresolvable
+from .model import Note
 from .resolve import Definition
 from .source import ParsedFile
 from .tables import TableDraft
@@ -24,6 +25,39 @@ class Scope:
 
     statements: list[ast.stmt]
     names: dict[str, ast.expr] = field(default_factory=dict)
+
+
+def tables_made_in_functions(
+    context: ColumnContext, file: ParsedFile, is_table: dict[str, bool]
+) -> list[Note]:
+    """``Table(...)`` calls inside functions and methods: made when the code runs, with
+    names and columns the parser cannot know; each is said, never silently skipped."""
+    notes: list[Note] = []
+    kinds = (ast.FunctionDef, ast.AsyncFunctionDef)
+    functions = [s for s in file.statements if isinstance(s, kinds)]
+    for statement in file.statements:
+        if isinstance(statement, ast.ClassDef):
+            functions.extend(s for s in statement.body if isinstance(s, kinds))
+    for function in functions:
+        lines = file.lines[function.lineno - 1 : function.end_lineno]
+        if not any("Table(" in line for line in lines):
+            continue  # the common case, without walking the body
+        for node in ast.walk(function):
+            if not isinstance(node, ast.Call):
+                continue
+            callee = file.text(node.func)
+            if callee.rpartition(".")[2] != "Table":
+                continue
+            if callee not in is_table:
+                is_table[callee] = is_table_call(context, file, node)
+            if is_table[callee]:
+                name = ast.unparse(node.args[0])[:40] if node.args else "?"
+                message = (
+                    f"not checked: table {name} (made when {function.name}() runs; declare it "
+                    "at module level to have it checked)"
+                )
+                notes.append(Note(message, file.range(node)))
+    return notes
 
 
 def scopes(file: ParsedFile) -> list[Scope]:
@@ -41,12 +75,18 @@ def scopes(file: ParsedFile) -> list[Scope]:
     return result
 
 
-def read_tables(context: ColumnContext, file: ParsedFile) -> list[TableDraft]:
-    """Every imperative table of a file with the standalone indexes that name it."""
+def read_tables(
+    context: ColumnContext, file: ParsedFile, notes: list[Note] | None = None
+) -> list[TableDraft]:
+    """Every imperative table of a file with the standalone indexes that name it; a
+    ``Table(...)`` whose name cannot be known, or that a function makes when it runs, is a
+    note in ``notes`` (never silence)."""
+    notes = notes if notes is not None else []
     drafts: list[TableDraft] = []
     # A callee's text means the same anywhere in the module (``mapped_column`` on every
     # line of a models file): resolve each once.
     table_callee: dict[str, bool] = {}
+    notes.extend(tables_made_in_functions(context, file, table_callee))
     for scope in scopes(file):
         by_variable: dict[str, TableDraft] = {}
         for statement in scope.statements:
@@ -65,6 +105,9 @@ def read_tables(context: ColumnContext, file: ParsedFile) -> list[TableDraft]:
                 continue
             draft = read_table(context, file, value, scope.names)
             if draft is None:
+                if value.args:
+                    why = f"its name {ast.unparse(value.args[0])[:40]} is computed"
+                    notes.append(Note(f"not checked: a table ({why})", file.range(value)))
                 continue
             drafts.append(draft)
             for target in targets:
@@ -164,6 +207,8 @@ def read_table(
             setattr(draft, keyword.arg, value if isinstance(value, str) else None)
         elif keyword.arg in ("autoload_with", "autoload"):
             draft.reflected = f"Table({keyword.arg}=...) reads it from the database"
+        elif keyword.arg == "extend_existing":
+            draft.extend_existing = _is_true(keyword.value)
         elif keyword.arg is None:
             draft.note("Table(**...) options", file.range(keyword.value))
             draft.unresolved.update(("table.schema", "table.comment"))
@@ -210,3 +255,7 @@ def _read_column(
         legacy=True,
     )
     draft.add_column(column)
+
+
+def _is_true(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is True

@@ -9,6 +9,7 @@ and never compared; ``notes`` tell the user what was not checked and why.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -40,11 +41,70 @@ def source_lines(text: str) -> list[str]:
 
 
 @dataclass(frozen=True)
+class NoteReason:
+    """Why a field of a model was not checked, the same for every field it affects, so the
+    notes of one table with one reason are said once (``grouped_notes``).
+
+    ``what`` names the part not checked with ``{}`` where the fields go (``"the type of
+    {}"``), ``why`` is the cause (``"Money is a custom class"``), ``advice`` what the user can
+    do about it, when something can be done."""
+
+    what: str
+    why: str
+    advice: str | None = None
+
+    def message(self, subjects: Sequence[str]) -> str:
+        text = f"not checked: {self.what.replace('{}', ', '.join(subjects))} ({self.why})"
+        return f"{text}; {self.advice}" if self.advice else text
+
+
+@dataclass(frozen=True)
 class Note:
-    """Something the parser could not check; shown as information, never as a difference."""
+    """Something the parser could not check; shown as information, never as a difference.
+    ``reason`` and ``subjects`` (the column keys it is about) are set for notes about
+    fields, which ``grouped_notes`` merges per reason; ``name`` for a note about a named
+    index or constraint."""
 
     message: str
     range: SourceRange
+    reason: NoteReason | None = None
+    subjects: tuple[str, ...] = ()
+    name: str | None = None
+
+    @classmethod
+    def about(cls, subjects: Sequence[str], reason: NoteReason, where: SourceRange) -> Note:
+        return cls(reason.message(subjects), where, reason, tuple(subjects))
+
+
+def grouped_notes(notes: Iterable[Note]) -> list[Note]:
+    """One note per (file, reason): the fields it affects named together, on the first
+    one's range; a note without a reason kept as it is; each note once, in first order."""
+    order: list[Note | tuple[str, NoteReason]] = []
+    groups: dict[tuple[str, NoteReason], list[Note]] = {}
+    seen: set[Note] = set()
+    for note in notes:
+        if note.reason is None:
+            if note not in seen:
+                seen.add(note)
+                order.append(note)
+            continue
+        key = (note.range.path, note.reason)
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(note)
+    result: list[Note] = []
+    for item in order:
+        if isinstance(item, Note):
+            result.append(item)
+            continue
+        members = groups[item]
+        subjects = tuple(dict.fromkeys(s for note in members for s in note.subjects))
+        if len(members) == 1 or len(subjects) == len(members[0].subjects):
+            result.append(members[0])
+        else:
+            result.append(Note.about(subjects, item[1], members[0].range))
+    return result
 
 
 def object_key(kind: str, name: str | None, columns: tuple[str, ...] = ()) -> str:
@@ -56,6 +116,11 @@ def object_key(kind: str, name: str | None, columns: tuple[str, ...] = ()) -> st
     if name:
         return f"{kind}:{name}"
     return f"{kind}:({','.join(columns)})"
+
+
+def check_key(name: str | None, sqltext: str) -> str:
+    """The key of a check constraint: by name, else by its text (unnamed checks are many)."""
+    return object_key("check", name, () if name else (sqltext,))
 
 
 @dataclass(frozen=True)
@@ -89,9 +154,14 @@ class EntitySchema:
     #: Notes that concern one dialect only (an override that cannot be read there):
     #: ``(dialect, note)``, added to ``notes`` by ``for_dialect``.
     dialect_notes: tuple[tuple[str, Note], ...] = ()
+    #: Objects made on some dialects only (``Index(...).ddl_if(dialect="postgresql")``):
+    #: ``(object_key, dialects)``; ``for_dialect`` leaves them out elsewhere.
+    dialect_only: tuple[tuple[str, tuple[str, ...]], ...] = ()
     #: object keys whose name a naming convention made (SQLAlchemy shortens those, per
     #: dialect, when they are too long; ``for_dialect`` does the same)
     conventional_names: frozenset[str] = frozenset()
+    #: declared with ``extend_existing=True``: merged into another declaration of its table
+    extend_existing: bool = False
     _ranges: dict[str, SourceRange] = field(
         init=False, repr=False, compare=False, hash=False, default_factory=dict
     )
@@ -108,9 +178,10 @@ class EntitySchema:
 
     def for_dialect(self, dialect: str) -> EntitySchema:
         """This entity as SQLAlchemy creates it on ``dialect`` (a dialect name): index
-        predicates, methods and ``with_variant`` types written for that dialect apply,
-        other dialects' are absent, and names made by a naming convention are truncated to
-        the dialect's identifier length. Compare with this, not the neutral entity."""
+        predicates, methods, ``with_variant`` types and ``ddl_if`` objects written for that
+        dialect apply, other dialects' are absent, names made by a naming convention are
+        truncated to the dialect's identifier length, and what the database merges (see
+        ``dialects.DialectRules``) is merged. Compare with this, not the neutral entity."""
         from .dialects import specialize
 
         return specialize(self, dialect)

@@ -151,19 +151,19 @@ def _opaque(
     key: str, key_range: SourceRange, statement_range: SourceRange, reason: str
 ) -> ColumnDraft:
     """A column made by code we cannot follow: its details, name and keys unknown."""
-    from .model import Note
+    from .model import Note, NoteReason
 
     draft = ColumnDraft(key=key, name=key, range=key_range, statement_range=statement_range)
     draft.unresolved.update(
         {"type", "nullable", "default", "autoincrement", "comment", "definition"}
     )
-    draft.notes.append(Note(f"not checked: column {key} ({reason})", key_range))
+    draft.notes.append(Note.about((key,), NoteReason("column {}", reason), key_range))
     return draft
 
 
 def _sqlmodel_type(
     context: ColumnContext, file: ParsedFile, info: AnnotationInfo, keywords: dict[str, ast.expr]
-) -> TypeSpec | None:
+) -> TypeSpec | tuple[TypeSpec, dict[str, TypeSpec]] | None:
     from sqlalchemy import (
         Boolean,
         Date,
@@ -196,7 +196,10 @@ def _sqlmodel_type(
         return spec_of(Enum(type_))
     if issubclass(type_, _STRING_LIKE):
         max_length = keyword("max_length")
-        return spec_of(String(max_length) if max_length else String())
+        if max_length:
+            return spec_of(String(max_length))
+        # an AutoString without a length is VARCHAR(255) on MySQL/MariaDB
+        return spec_of(String()), {"mysql": spec_of(String(255))}
     ordered: list[tuple[type, Any]] = [
         (float, Float),
         (bool, Boolean),

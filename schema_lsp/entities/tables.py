@@ -22,7 +22,7 @@ from ..schema import (
     TypeSpec,
     UniqueConstraintSchema,
 )
-from .model import EntitySchema, Note, SourceRange, object_key
+from .model import EntitySchema, Note, SourceRange, check_key, grouped_notes, object_key
 from .naming import (
     DEFAULT_CONVENTION,
     UNREADABLE_MESSAGE,
@@ -53,6 +53,7 @@ class ForeignKeyDraft:
     deferrable: bool | None = None
     initially: str | None = None
     unresolved: bool = False
+    dialects: tuple[str, ...] | None = None  # ``.ddl_if(dialect=...)``: made there only
 
 
 @dataclass(slots=True)
@@ -65,6 +66,7 @@ class ConstraintDraft:
     range: SourceRange
     sqltext: str | None = None
     unresolved: set[str] = field(default_factory=set)
+    dialects: tuple[str, ...] | None = None  # ``.ddl_if(dialect=...)``: made there only
 
 
 @dataclass(slots=True)
@@ -118,6 +120,7 @@ class IndexDraft:
     unresolved: set[str] = field(default_factory=set)
     #: (field, dialect, value) from ``<dialect>_where=`` / ``<dialect>_using=``
     dialect_options: list[tuple[str, str, str | None]] = field(default_factory=list)
+    dialects: tuple[str, ...] | None = None  # ``.ddl_if(dialect=...)``: made there only
 
 
 @dataclass
@@ -138,6 +141,8 @@ class TableDraft:
     #: why the table's definition comes from the database itself (``autoload_with=``,
     #: ``DeferredReflection``): then nothing written here says what it holds
     reflected: str | None = None
+    #: ``extend_existing=True``: adds to a table declared elsewhere in the workspace
+    extend_existing: bool = False
 
     def column(self, key_or_name: str) -> ColumnDraft | None:
         for column in self.columns:
@@ -157,8 +162,8 @@ class TableDraft:
                 break
         self.columns.append(column)
 
-    def note(self, message: str, where: SourceRange) -> None:
-        self.notes.append(Note(f"not checked: {message}", where))
+    def note(self, message: str, where: SourceRange, name: str | None = None) -> None:
+        self.notes.append(Note(f"not checked: {message}", where, name=name))
 
 
 def finish(draft: TableDraft) -> EntitySchema:
@@ -193,11 +198,12 @@ def finish(draft: TableDraft) -> EntitySchema:
         keys = [_key_of(draft, column) for column in columns]
         return NamingTarget(kind, name, draft.name, draft.schema, columns, keys, **extra)  # type: ignore[arg-type]
 
-    # Primary key: a PrimaryKeyConstraint wins over column flags.
+    # Primary key: a PrimaryKeyConstraint wins over column flags; one without columns
+    # (``PrimaryKeyConstraint(name=...)``) names the key the flags make.
     pk_constraint = next((c for c in draft.constraints if c.kind == "primary_key"), None)
     pk_columns = (
         [_column_name(draft, c) for c in pk_constraint.columns]
-        if pk_constraint
+        if pk_constraint and pk_constraint.columns
         else [c.name for c in draft.columns if c.primary_key]
     )
     primary_key = None
@@ -207,7 +213,7 @@ def finish(draft: TableDraft) -> EntitySchema:
             "pk", pk_constraint.name if pk_constraint else None, pk_columns, pk_range
         )
         primary_key = PrimaryKeySchema(tuple(pk_columns), pk_name)
-        if pk_constraint:
+        if pk_constraint and pk_constraint.columns:
             ranges["primary_key"] = pk_constraint.range
         elif len(pk_columns) == 1:
             column = draft.column(pk_columns[0])
@@ -279,7 +285,11 @@ def finish(draft: TableDraft) -> EntitySchema:
         )
 
     indexes: list[IndexSchema] = []
+    dialect_only: list[tuple[str, tuple[str, ...]]] = []
     for index in draft.indexes:
+        if not index.columns and not index.expressions:
+            notes.append(_no_columns("index", index.name, index.range))
+            continue
         columns_ = [_column_name(draft, c) for c in index.columns]
         name, named = name_for("ix", index.name, columns_, index.range)
         schema = IndexSchema(
@@ -296,6 +306,8 @@ def finish(draft: TableDraft) -> EntitySchema:
         unresolved.update(f"{key}.{name_}" for name_ in index.unresolved)
         for field_name, dialect, value in index.dialect_options:
             dialect_options.append((key, field_name, dialect, value))
+        if index.dialects is not None:
+            dialect_only.append((key, index.dialects))
         for field_name in ("where", "method"):
             values = {v for f, _, v in index.dialect_options if f == field_name}
             if len(values) > 1 or None in values:
@@ -311,6 +323,9 @@ def finish(draft: TableDraft) -> EntitySchema:
     for constraint in [*draft.constraints, *column_checks]:
         if constraint.kind == "primary_key":
             continue
+        if constraint.kind == "unique" and not constraint.columns and not constraint.unresolved:
+            notes.append(_no_columns("unique constraint", constraint.name, constraint.range))
+            continue
         columns_ = [_column_name(draft, c) for c in constraint.columns]
         kind = "uq" if constraint.kind == "unique" else "ck"
         name, named = name_for(kind, constraint.name, columns_, constraint.range)
@@ -319,9 +334,11 @@ def finish(draft: TableDraft) -> EntitySchema:
             key = object_key("unique", name, tuple(columns_))
         else:
             checks.append(CheckConstraintSchema(name, constraint.sqltext or ""))
-            key = object_key("check", name, tuple(columns_))
+            key = check_key(name, constraint.sqltext or "")
         ranges[key] = constraint.range
         unresolved.update(f"{key}.{name_}" for name_ in constraint.unresolved)
+        if constraint.dialects is not None:
+            dialect_only.append((key, constraint.dialects))
         if not named:
             unresolved.add(f"{key}.name")
     # Column flags: index=True makes an index (unique when unique=True too), else
@@ -372,6 +389,8 @@ def finish(draft: TableDraft) -> EntitySchema:
             unresolved.add(f"{key}.name")
         if fk.unresolved:
             unresolved.add(f"{key}.referred_table")
+        if fk.dialects is not None:
+            dialect_only.append((key, fk.dialects))
 
     table = TableSchema(
         name=draft.name,
@@ -390,11 +409,35 @@ def finish(draft: TableDraft) -> EntitySchema:
         class_name=draft.class_name,
         ranges=tuple(ranges.items()),
         unresolved=frozenset(unresolved),
-        notes=tuple(notes),
+        notes=tuple(grouped_notes(notes)),  # one per reason, not one per field
         dialect_options=tuple(dialect_options),
         dialect_types=tuple(dialect_types),
-        dialect_notes=tuple(dialect_notes),
+        dialect_notes=_grouped_per_dialect(dialect_notes),
+        dialect_only=tuple(dialect_only),
         conventional_names=frozenset(_conventional_keys(table, conventional)),
+        extend_existing=draft.extend_existing,
+    )
+
+
+def _grouped_per_dialect(notes: list[tuple[str, Note]]) -> tuple[tuple[str, Note], ...]:
+    """Each dialect's notes said once per reason, as the table's other notes are."""
+    dialects = dict.fromkeys(dialect for dialect, _ in notes)
+    return tuple(
+        (dialect, note)
+        for dialect in dialects
+        for note in grouped_notes(n for d, n in notes if d == dialect)
+    )
+
+
+def _no_columns(what: str, name: str | None, where: SourceRange) -> Note:
+    """An index or unique constraint without columns: every database refuses the DDL
+    SQLAlchemy writes for it (``create_all`` fails), so nothing is compared."""
+    named = f"{what} {name}" if name else f"an unnamed {what}"
+    return Note(
+        f"not checked: {named} has no columns (no database creates it: give it columns "
+        "or remove it)",
+        where,
+        name=name,
     )
 
 
@@ -431,7 +474,7 @@ def _conventional_keys(table: TableSchema, conventional: set[tuple[str, str]]) -
             keys.add(object_key("foreign_key", fk.name, fk.columns))
     for check in table.check_constraints:
         if ("check", check.name) in made:
-            keys.add(object_key("check", check.name, ()))
+            keys.add(check_key(check.name, check.sqltext))
     if table.primary_key is not None and ("primary_key", table.primary_key.name) in made:
         keys.add(object_key("primary_key", table.primary_key.name))
     return keys

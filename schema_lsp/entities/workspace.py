@@ -350,7 +350,7 @@ class WorkspaceIndex:
         failure: Note | None = None
         try:
             drafts.extend(reader.read_file(parsed))
-            drafts.extend(read_tables(reader.context, parsed))
+            drafts.extend(read_tables(reader.context, parsed, reader.notes))
         except Exception as exc:  # RecursionError on absurd nesting, or a parser bug
             _log.exception("could not read entities of %s", parsed.path)
             failure = _failure_note(parsed, "the models of this file", exc)
@@ -394,10 +394,23 @@ class WorkspaceIndex:
 
     def _merge(self) -> list[EntitySchema]:
         entities: list[EntitySchema] = []
-        for built in self._built.values():
-            entities.extend(built.entities)
-        by_table = {(e.table.name, e.table.schema): i for i, e in enumerate(entities)}
+        first: dict[tuple[str, str | None], int] = {}
         self._extension_targets = {}
+        for path, built in self._built.items():
+            for entity in built.entities:
+                key = (entity.table.name, entity.table.schema)
+                earlier = first.get(key)
+                if earlier is not None and (
+                    entity.extend_existing or entities[earlier].extend_existing
+                ):
+                    # ``extend_existing=True``: one Table, the later declaration adding to it
+                    parent = entities[earlier]
+                    entities[earlier] = _extend(parent, entity)
+                    self._extension_targets.setdefault(path, set()).add(parent.range.path)
+                    continue
+                first.setdefault(key, len(entities))
+                entities.append(entity)
+        by_table = {(e.table.name, e.table.schema): i for i, e in enumerate(entities)}
         for path, built in self._built.items():
             for table_key, extension in built.extensions:
                 index = by_table.get(table_key)

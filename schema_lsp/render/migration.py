@@ -18,6 +18,9 @@ What callers may rely on:
 * PostgreSQL enum types a new column, table or type change needs are created first
   (``CREATE TYPE``), unless the database has them (``database=``, or a cached table that
   uses them); a changed list of labels is left to a human, with a comment.
+* A generated column whose expression or storage changed is dropped and added again (its
+  values are computed, so no data goes), unless something else uses it; a column turning
+  plain or generated is left to a human, with a comment.
 * Information-only kinds (``name``, ``not_checked``, ``type_not_compared``,
   ``schema_not_read``) produce nothing. Primary key and autoincrement changes are not
   rendered (a comment says so): they need a hand-written migration that moves data.
@@ -51,6 +54,7 @@ from ..schema import (
     TableSchema,
     UniqueConstraintSchema,
 )
+from ..sqltext import tokenize
 from .column_types import dialect_for
 from .python_layout import layout_statements
 from .source import string
@@ -385,6 +389,44 @@ class _Planner:
         default = sa.text(declared.default) if declared.default is not None else None
         self._alter(difference).modify_server_default = default
 
+    def _computed(self, difference: SchemaDifference) -> None:
+        """A generated column's expression or storage changes by dropping the column and
+        adding it back: its values are computed, so nothing is lost. Not when something
+        else uses the column (the drop would take it along), nor between plain and
+        generated (that replaces or freezes values): those are left to a human."""
+        declared, actual = difference.declared, difference.actual
+        assert isinstance(declared, ColumnSchema) and isinstance(actual, ColumnSchema)
+        assert difference.actual_table is not None
+        if declared.computed is None or actual.computed is None:
+            self.skip(
+                _ALTER_COLUMNS,
+                f"not rendered ({difference.code} computed): {difference.message}; turning a "
+                "plain column into a generated one (or back) replaces its values: write this "
+                "migration by hand",
+            )
+            return
+        users = _users_of_column(difference.actual_table, actual.name)
+        if users:
+            self.skip(
+                _ALTER_COLUMNS,
+                f"not rendered ({difference.code} computed): {difference.message}; dropping "
+                f"and adding the column again would drop {', '.join(users)} with it: write "
+                "this migration by hand",
+            )
+            return
+        plan = self.plan(difference)
+        self.skip(
+            _ADD_COLUMNS,
+            f"note: the generated column {difference.table}.{actual.name} is dropped and "
+            "added again with the model's expression (its values are computed again)",
+            upgrade_only=True,
+        )
+        old = build_column(actual, dialect=self.dialect)
+        new = build_column(declared, dialect=self.dialect)
+        drop = ops.DropColumnOp.from_column_and_tablename(plan.schema, plan.name, old)
+        self.add(difference, _ADD_COLUMNS, drop)
+        self.add(difference, _ADD_COLUMNS, ops.AddColumnOp(plan.name, new, schema=plan.schema))
+
     def _comment(self, difference: SchemaDifference) -> None:
         """Column comments through ALTER COLUMN (MySQL restates the column), table
         comments through COMMENT ON / ALTER TABLE; SQLite keeps no comments."""
@@ -585,6 +627,7 @@ _Planner.handlers = {
     "type": _Planner._type,
     "nullable": _Planner._nullable,
     "server_default": _Planner._server_default,
+    "computed": _Planner._computed,
     "comment": _Planner._comment,
     "index_missing": _Planner._index_missing,
     "index_unmapped": _Planner._index_unmapped,
@@ -878,6 +921,49 @@ def _using(column: str, type_: Any, dialect: str) -> str:
     """``CAST(col AS NEW_TYPE)`` compiled by the dialect: an explicit cast, so PostgreSQL
     accepts any castable change (it refuses ``varchar`` to ``numeric`` without one)."""
     return str(sa.cast(sa.column(column), type_).compile(dialect=dialect_for(dialect)))
+
+
+def _users_of_column(table: TableSchema, column: str) -> list[str]:
+    """What in ``table`` uses ``column`` and would go with it if it were dropped: keys,
+    indexes, constraints and generated columns (a check or expression that merely names it
+    counts too)."""
+    users: list[str] = []
+    if table.primary_key is not None and column in table.primary_key.columns:
+        users.append("the primary key")
+    for kind, items in (
+        ("index", table.indexes),
+        ("unique constraint", table.unique_constraints),
+        ("foreign key", table.foreign_keys),
+    ):
+        for item in items:
+            expressions = getattr(item, "expressions", ()) or ()
+            where = getattr(item, "where", None) or ""
+            texts = (*expressions, where)
+            if column in item.columns or any(_names_column(t, column) for t in texts):
+                users.append(f"{kind} {item.name or '(unnamed)'}")
+    for check in table.check_constraints:
+        if _names_column(check.sqltext, column):
+            users.append(f"check constraint {check.name or '(unnamed)'}")
+    for other in table.columns:
+        if (
+            other.name != column
+            and other.computed
+            and _names_column(other.computed.sqltext, column)
+        ):
+            users.append(f"generated column {other.name}")
+    return users
+
+
+def _names_column(sql: str, column: str) -> bool:
+    """Whether SQL text names ``column`` (as a name, quoted or not; any case)."""
+    tokens = tokenize(sql) or []
+    wanted = column.lower()
+    for token in tokens:
+        if token.kind == "ident" and token.text.lower() == wanted:
+            return True
+        if token.kind == "quoted" and token.text[1:-1].lower() == wanted:
+            return True
+    return False
 
 
 def _sequence_default(column: ColumnSchema) -> bool:

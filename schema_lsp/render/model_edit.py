@@ -33,6 +33,7 @@ annotation-only ``Mapped[...]``, or ``Column``), ``__table__ = Table(...)`` and 
   ``foreign_key=``, or ``ForeignKeyConstraint``), ``foreign_key_missing`` (a ``ForeignKey``
   that gave its column's type leaves the database's type behind), ``foreign_key_changed``
   (target, actions, PostgreSQL deferral);
+* ``computed``: the column's ``Computed(...)`` rewritten, added or removed;
 * ``check_unmapped``/``check_missing``, and a table's ``comment`` (``__table_args__``
   options or ``Table(comment=...)``);
 * ``primary_key``: ``primary_key=True`` flags, or the columns of a ``PrimaryKeyConstraint``
@@ -76,6 +77,7 @@ from ..schema import (
     TableSchema,
     UniqueConstraintSchema,
 )
+from ..sqltext import unwrapped
 from .entity import EntityRenderer, plain_default
 from .imports_in_file import local_name
 from .names import attribute_name
@@ -1208,8 +1210,7 @@ class _Editor(SourceEditor):
         if site is None:
             return None
         check = replace(actual, name=None) if _automatic_check_name(self.table, actual) else actual
-        # MySQL quotes every identifier; plain lower-case ones read the same without.
-        check = replace(check, sqltext=re.sub(r"`([a-z_][a-z0-9_]*)`", r"\1", check.sqltext))
+        check = replace(check, sqltext=_without_backquotes(check.sqltext))
         self.renderer.imports = set()
         edits = self.add_table_item(site, self.renderer.check_constraint(check))
         title = f"Add the check constraint ({actual.sqltext}) to the model"
@@ -1301,6 +1302,34 @@ class _Editor(SourceEditor):
             return [self.edit(options, f"{{{string(name)}: {value}}}")]
         return self.insert_element(options, options.values, Pair(string(name), value))
 
+    def fix_computed(self) -> ModelEdit | None:
+        """The column's ``Computed(...)`` as the database generates it: rewritten, added
+        after the column's other arguments, or removed for a plain column."""
+        actual = self.difference.actual
+        if not isinstance(actual, ColumnSchema):
+            return None
+        _, call = self.column_site()
+        if call is None or _called_name(call) == "Field" or self.shared(call):
+            return None  # a bare annotation or a SQLModel Field: no argument to write
+        existing = next(
+            (a for a in call.args if isinstance(a, ast.Call) and _called_name(a) == "Computed"),
+            None,
+        )
+        if actual.computed is None:
+            removed = self.remove_item(existing) if existing is not None else None
+            title = f"Make {actual.name} a plain column (as in the database)"
+            return ModelEdit(title, (removed,)) if removed is not None else None
+        expression = _without_backquotes(unwrapped(actual.computed.sqltext))
+        computed = replace(actual.computed, sqltext=expression)
+        self.renderer.imports = set()
+        item = self.renderer.computed(replace(actual, computed=computed))
+        title = f"Generate {actual.name} as ({expression}) (as in the database)"
+        if existing is not None:
+            edits = [self.edit(existing, as_node(item).flat())]
+        else:
+            edits = self.insert_positional(call, item)
+        return self.fixed(title, edits, self.renderer.imports)
+
     def fix_autoincrement(self) -> ModelEdit | None:
         actual = self.difference.actual
         if not isinstance(actual, ColumnSchema):
@@ -1322,6 +1351,7 @@ _FIXES: dict[str, Callable[[_Editor], ModelEdit | None]] = {
     "type": _Editor.fix_type,
     "nullable": _Editor.fix_nullable,
     "server_default": _Editor.fix_server_default,
+    "computed": _Editor.fix_computed,
     "foreign_key_changed": _Editor.fix_foreign_key_changed,
     "column_missing": _Editor.fix_column_missing,
     "column_unmapped": _Editor.fix_column_unmapped,
@@ -1518,6 +1548,11 @@ def _automatic_fk_name(table: TableSchema, fk: ForeignKeySchema) -> bool:
     if fk.name == f"{table.name}_{'_'.join(fk.columns)}_fkey"[:63]:
         return True  # PostgreSQL
     return re.fullmatch(rf"{re.escape(table.name)}_ibfk_\d+", fk.name) is not None  # MySQL
+
+
+def _without_backquotes(sql: str) -> str:
+    """MySQL quotes every identifier; plain lower-case ones read the same without."""
+    return re.sub(r"`([a-z_][a-z0-9_]*)`", r"\1", sql)
 
 
 def _automatic_check_name(table: TableSchema, check: CheckConstraintSchema) -> bool:

@@ -33,16 +33,15 @@ def render_text(differences: Sequence[SchemaDifference], base: Path | None = Non
 
 
 def render_json(differences: Sequence[SchemaDifference], base: Path | None = None) -> str:
-    """``{"differences": [...]}``; ``column``/``name``/``path``/``line`` are null where they
-    do not apply, ``line`` is 1-based."""
+    """``{"differences": [...]}``; ``column``/``name``/``expression``/``path``/``line`` are
+    null where they do not apply, ``columns`` empty, ``line`` is 1-based. What a difference
+    is about is in these fields, never only in ``message``."""
     items = [
         {
             "code": d.code,
             "kind": d.kind,
             "severity": d.severity,
-            "table": d.table,
-            "column": d.column,
-            "name": d.name,
+            **subject(d),
             "path": _relative(d.range.path, base) if d.range else None,
             "line": d.line,
             "message": d.message,
@@ -50,6 +49,18 @@ def render_json(differences: Sequence[SchemaDifference], base: Path | None = Non
         for d in differences
     ]
     return json.dumps({"differences": items}, indent=2, ensure_ascii=False) + "\n"
+
+
+def subject(difference: SchemaDifference) -> dict[str, Any]:
+    """What a difference is about, as JSON fields: table, column, name, columns (of an
+    index, key or constraint) and expression (of a check)."""
+    return {
+        "table": difference.table,
+        "column": difference.column,
+        "name": difference.name,
+        "columns": list(difference.columns),
+        "expression": difference.expression,
+    }
 
 
 def render_sarif(differences: Sequence[SchemaDifference], base: Path | None = None) -> str:
@@ -94,6 +105,7 @@ def _sarif_result(
         "ruleIndex": rule_index[difference.code],
         "level": _SARIF_LEVELS[difference.severity],
         "message": {"text": difference.message},
+        "properties": {"kind": difference.kind, **subject(difference)},
     }
     where = difference.range
     if where is not None:

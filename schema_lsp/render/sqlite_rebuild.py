@@ -2,7 +2,7 @@
 
 SQLite alters little in place (add a nullable or constant-default column, create or drop an
 index); everything else rebuilds the table: create a copy, copy the rows, drop, rename.
-``RebuildTableOps`` is one table's operations applied by one rebuild, and knows the three
+``RebuildTableOps`` is one table's operations applied by one rebuild, and knows the four
 things a rebuild would otherwise get wrong:
 
 * Offline (SQL script) mode cannot reflect, so it copies from the cached database definition
@@ -10,6 +10,8 @@ things a rebuild would otherwise get wrong:
   the drop, the only one SQLite allows.
 * Expression indexes do not survive a rebuild (SQLAlchemy's reflection skips them, and so
   does batch mode), so they are created again after it.
+* SQLite refuses to copy rows into a generated column, so generated columns are dropped and
+  added again inside the rebuild, and compute their values anew.
 * In a revision file, batch mode reflects the table when it runs; unnamed constraints are
   then given names by a naming convention so they can be dropped by name (Alembic's
   documented way).
@@ -28,7 +30,7 @@ from alembic.autogenerate.render import render_op
 from alembic.operations import MigrateOperation, ops
 
 from ..schema import CheckConstraintSchema, ForeignKeySchema, TableSchema, UniqueConstraintSchema
-from .sqlalchemy_tables import build_table
+from .sqlalchemy_tables import build_column, build_table
 
 #: Names batch mode gives reflected unnamed constraints (a revision drops them by these).
 NAMING_CONVENTION = {
@@ -78,6 +80,7 @@ def rebuild(
 ) -> RebuildTableOps:
     """The rebuild of ``table`` (the cached database definition) applying ``operations``
     and dropping the ``unnamed`` constraints."""
+    operations = _generated_columns_recomputed(table, operations)
     dropped_indexes = {op.index_name for op in operations if isinstance(op, ops.DropIndexOp)}
     expression_indexes = [
         index
@@ -97,6 +100,25 @@ def rebuild(
         restore=sorted(restore, key=lambda index: str(index.name)),
         unnamed=unnamed,
     )
+
+
+def _generated_columns_recomputed(
+    table: TableSchema, operations: Sequence[MigrateOperation]
+) -> list[MigrateOperation]:
+    """SQLite refuses to copy rows into a generated column, and batch mode copies every
+    column it keeps: so each generated column is dropped and added again in the rebuild (it
+    computes its values again, after the table's other columns)."""
+    dropped = {op.column_name for op in operations if isinstance(op, ops.DropColumnOp)}
+    generated = [c for c in table.columns if c.computed is not None and c.name not in dropped]
+    if not generated:
+        return list(operations)
+    columns = [build_column(column, dialect="sqlite") for column in generated]
+    drops = [
+        ops.DropColumnOp.from_column_and_tablename(table.schema, table.name, column)
+        for column in columns
+    ]
+    adds = [ops.AddColumnOp(table.name, column, schema=table.schema) for column in columns]
+    return [*drops, *operations, *adds]
 
 
 def needs_rebuild(operation: MigrateOperation) -> bool:

@@ -16,7 +16,7 @@ from lsprotocol import types
 from pygls.uris import from_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
-from ..diff import SchemaDifference, configured_level
+from ..diff import KINDS, SchemaDifference, configured_level
 from ..entities.model import Note, SourceRange
 from ..schema import (
     CheckConstraintSchema,
@@ -82,6 +82,7 @@ def to_diagnostic(
             "table": difference.table,
             "column": difference.column,
             "name": difference.name,
+            "columns": list(difference.columns),
             "stale": stale is not None,
         },
     )
@@ -90,8 +91,10 @@ def to_diagnostic(
 def note_diagnostic(
     note: Note, lines: Sequence[str], codec: PositionCodec, *, severity: Mapping[str, str]
 ) -> types.Diagnostic | None:
-    """A parser note about a file (something it could not check), as SL001 information."""
-    level = _SEVERITIES.get(configured_level(severity, "SL001", "not_checked", "info"))
+    """A parser note about a file (something it could not check), as SL001 (a hint
+    unless configured otherwise)."""
+    default = KINDS["not_checked"].editor or KINDS["not_checked"].severity
+    level = _SEVERITIES.get(configured_level(severity, "SL001", "not_checked", default))
     if level is None:
         return None
     href = code_url("SL001")
@@ -120,7 +123,8 @@ def to_range(where: SourceRange, lines: Sequence[str], codec: PositionCodec) -> 
 def _level(
     difference: SchemaDifference, overrides: Mapping[str, str]
 ) -> types.DiagnosticSeverity | None:
-    chosen = configured_level(overrides, difference.code, difference.kind, difference.severity)
+    default = KINDS[difference.kind].editor or difference.severity
+    chosen = configured_level(overrides, difference.code, difference.kind, default)
     return _SEVERITIES.get(chosen)
 
 

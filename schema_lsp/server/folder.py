@@ -369,7 +369,7 @@ class Folder:
         """``compare`` of the entities, reusing each unchanged entity's last result (the
         same entity object against the same schema object and options); ``every`` is the
         index's whole list, to forget replaced entities by. Worker only."""
-        from ..diff import compare, source_order
+        from ..diff import compare, notes_once, source_order
 
         found: list[SchemaDifference] = []
         for entity in entities:  # in order: ties sort as a whole compare would
@@ -388,7 +388,7 @@ class Folder:
         if len(self._compared) > 2 * len(every) + 64:  # replaced entities pile up: drop them
             live = {id(e) for e in every}
             self._compared = {k: v for k, v in self._compared.items() if k in live}
-        return sorted(found, key=source_order)
+        return notes_once(sorted(found, key=source_order))
 
     def differences_in(self, path: str) -> list[SchemaDifference]:
         """The differences behind a file's last diagnostics. Worker only."""

@@ -1,14 +1,25 @@
-"""Real-world models suite: packages nobody here wrote, installed from PyPI into their own
-virtual environment, their databases built from their own metadata (tests/test_realworld.py).
+"""The real-world corpus: projects nobody here wrote, scored (tests/test_realworld.py,
+docs/realworld.md). Two sides:
 
-- packages.py: the pinned packages, where their MetaData is, the info notes a clean database
-  may show (each with its reason), known false positives (strict xfails) and the mutations.
-- environment.py: one cached venv per package and version (``~/.cache/schema-lsp/realworld``).
-- build_schema.py: runs with the package's Python; imports its models, ``create_all``.
-- workspace.py: the installed files our parser reads (model files and what they import).
-- declarations.py: where a table, column, index or foreign key is declared (``ast``).
-- mutations.py: DDL changes applied to the built database.
+By hand (``python -m tests.realworld.refresh [NAME...]``, never in CI), with the network:
 
-Deselect with ``pytest -m "not realworld"``; a first run installs (about 1.5 minutes for
-all four packages side by side), later runs reuse the environments.
+- projects.py: the pinned projects, the modules that define their tables, the MetaData,
+  the dialects each supports and how it writes its models.
+- environment.py: one cached venv per project and version (``~/.cache/schema-lsp/realworld``).
+- in_project.py: runs with the project's Python; imports its models, finds the ground truth
+  for locations and records the DDL ``create_all`` runs on each dialect; times Alembic.
+- refresh.py: writes ``snapshots/<name>.json`` (format: snapshot.py) for each project.
+
+In CI and for the report, without installing or importing any project:
+
+- sources.py: ``pip download --no-deps`` of the distributions a snapshot lists, unpacked once
+  (``~/.cache/schema-lsp/realworld-sources``).
+- score.py: replays the DDL, ``check()`` (the one place that calls the parser), seeded
+  mutations (mutations.py), and the scores.
+- report.py: ``python -m tests.realworld.report [--details] [--record]``: the table in
+  docs/realworld.md, what to fix, and the ratchet ``scores.json`` the tests enforce.
+
+Add a project: an entry in projects.py, ``python -m tests.realworld.refresh NAME``, then
+``python -m tests.realworld.report --record`` (and commit the snapshot, the scores and the
+regenerated docs/realworld.md). Deselect the tests with ``pytest -m "not realworld"``.
 """

@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import (
     stories_clean,
     stories_compiles,
+    stories_create_all,
     stories_defaults,
     stories_edges,
     stories_foreign_keys,
@@ -13,6 +14,7 @@ from . import (
     stories_more,
     stories_options,
     stories_parsing,
+    stories_sqltext,
     stories_tables,
     stories_types,
     stories_workspace,
@@ -26,6 +28,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     *stories_defaults.SCENARIOS,
     *stories_indexes.SCENARIOS,
     *stories_foreign_keys.SCENARIOS,
+    *stories_create_all.SCENARIOS,
     *stories_options.SCENARIOS,
     *stories_parsing.SCENARIOS,
     *stories_workspace.SCENARIOS,
@@ -33,6 +36,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     *stories_compiles.SCENARIOS,
     *stories_edges.SCENARIOS,
     *stories_more.SCENARIOS,
+    *stories_sqltext.SCENARIOS,
 )
 
 _names = [s.name for s in SCENARIOS]

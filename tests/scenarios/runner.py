@@ -29,7 +29,14 @@ from .scenario import APP, Scenario
 
 Fact = tuple[str, str, str | None]  # (our kind, table key, subject)
 
-_COLUMN_KINDS = {"column_missing", "column_unmapped", "type", "nullable", "server_default"}
+_COLUMN_KINDS = {
+    "column_missing",
+    "column_unmapped",
+    "type",
+    "nullable",
+    "server_default",
+    "computed",
+}
 _OBJECT_KINDS = {
     "index_missing",
     "index_unmapped",

@@ -66,7 +66,7 @@ SCENARIOS: tuple[Scenario, ...] = (
                 token: Mapped[str] = mapped_column(sa.String(20), server_default=sa.FetchedValue())  # [token]
             """
         ),
-        expect=(Expect("SL001", "stamps", None, "token"),),
+        expect=(Expect("SL001", "stamps", "token", "token"),),
         database=changed(("server_default=sa.FetchedValue()", 'server_default="abc"')),
     ),
     Scenario(
@@ -155,7 +155,7 @@ SCENARIOS: tuple[Scenario, ...] = (
                 at: Mapped[datetime.datetime]
             """
         ),
-        expect=(Expect("SL001", "events", None, "at"),),
+        expect=(Expect("SL001", "events", "ix_events_at", "at"),),
         oracle=(
             alembic_fp(
                 "index_changed",

@@ -128,7 +128,7 @@ COLUMN_HELPERS = """\
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from app.columns import money, reference
+from app.columns import index_on, money, reference
 
 
 class Base(DeclarativeBase):
@@ -145,6 +145,7 @@ class Account(Base):
 
 class Transfer(Base):
     __tablename__ = "transfer"
+    __table_args__ = (index_on(__tablename__, ["amount", "account_id"], unique=False),)  # [amount_index]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = reference("account", index=True)  # [account_id]
@@ -161,6 +162,11 @@ def money(precision: int = 12, *, nullable: bool = False):
     if precision > 12:
         kwargs["comment"] = "wide"
     return mapped_column(sa.Numeric(precision, 2), **kwargs)
+
+
+def index_on(table, columns, **kwargs):
+    name = f"ix_{table}_{'_'.join(columns)}"[:64]
+    return sa.Index(name, *columns, **kwargs)
 
 
 def reference(table, column="id", **kwargs):
@@ -262,12 +268,23 @@ class Slug(sa.types.TypeDecorator):
 class Uid(TypeDecorator):
     impl = sa.String(36)
     cache_ok = True
+
+
+class Guid(TypeDecorator):
+    impl = sa.CHAR
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        return dialect.type_descriptor(sa.CHAR(32))
 """
 
 CUSTOM_TYPES = """\
+from typing import Optional
+
+import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from app.types import BigId, JsonType, Slug, Uid
+from app.types import BigId, Guid, JsonType, Slug, Uid
 
 
 class Base(DeclarativeBase):
@@ -283,6 +300,14 @@ class Article(Base):
     slug = mapped_column(Slug())  # [slug]
     title_slug = mapped_column(Slug(120))
     uid = mapped_column(Uid, nullable=False)
+    guid = mapped_column(Guid)
+
+
+class Node(Base):
+    __tablename__ = "node"
+
+    key: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    parent_key: Mapped[Optional[str]] = mapped_column(sa.String(40), sa.ForeignKey(key, name="fk_node_parent"))  # [parent_key]
 """
 
 PROJ_FILES = {"proj/db/naming.py": NAMING, "proj/db/base.py": BASE}
@@ -340,7 +365,8 @@ SCENARIOS = (
     Scenario(
         "column_helpers_clean",
         "mapped_column helpers with defaults, an if on a parameter and kwargs edits "
-        "(setdefault, pop): fully checked, nothing to report.",
+        "(setdefault, pop), and an Index helper in __table_args__: fully checked, nothing "
+        "to report.",
         COLUMN_HELPERS,
         files={"app/columns.py": COLUMNS},
         files_given=False,
@@ -358,11 +384,13 @@ SCENARIOS = (
                 "credit: Mapped[float] = money(precision=10, nullable=False)",
             ),
             ('reference("account", index=True)', 'reference("account")'),
+            ('["amount", "account_id"], unique=False', '["amount", "account_id"], unique=True'),
         ),
         expect=(
             Expect("SL120", "account", "credit", "credit"),
             Expect("SL130", "account", "credit", "credit"),
             Expect("SL160", "transfer", "ix_transfer_account_id", "account_id"),
+            Expect("SL162", "transfer", "ix_transfer_amount_account_id", "amount_index"),
         ),
     ),
     Scenario(
@@ -375,7 +403,7 @@ SCENARIOS = (
         files_given=False,
         database=changed(("sa.String(20))  # [name]", "sa.String(30))  # [name]")),
         expect=(
-            Expect("SL001", "child", None, "parent_id"),
+            Expect("SL001", "child", "parent_id", "parent_id"),
             Expect("SL120", "child", "name", "name"),
         ),
     ),
@@ -383,8 +411,9 @@ SCENARIOS = (
         "project_types_clean",
         "TypeDecorator subclasses of another module (an impl class, an impl instance, an "
         "__init__ passing its own length on, a load_dialect_impl giving JSONB on "
-        "PostgreSQL), one in the type_annotation_map, and T = T.with_variant(...): each "
-        "compared as the type it creates, nothing to report.",
+        "PostgreSQL, a CHAR(32) that PostgreSQL's type_descriptor makes VARCHAR(32)), one in "
+        "the type_annotation_map, T = T.with_variant(...) and a ForeignKey naming its own "
+        "class's attribute: each compared as what it creates, nothing to report.",
         CUSTOM_TYPES,
         files={"app/types.py": TYPES},
         files_given=False,
@@ -395,8 +424,14 @@ SCENARIOS = (
         CUSTOM_TYPES,
         files={"app/types.py": TYPES},
         files_given=False,
-        database=changed(("mapped_column(Slug())  # [slug]", "mapped_column(Slug(60))  # [slug]")),
-        expect=(Expect("SL120", "article", "slug", "slug"),),
+        database=changed(
+            ("mapped_column(Slug())  # [slug]", "mapped_column(Slug(60))  # [slug]"),
+            ('name="fk_node_parent")', 'name="fk_node_parent", ondelete="CASCADE")'),
+        ),
+        expect=(
+            Expect("SL120", "article", "slug", "slug"),
+            Expect("SL182", "node", "fk_node_parent", "parent_key"),
+        ),
     ),
     Scenario(
         "flask_db_elsewhere",

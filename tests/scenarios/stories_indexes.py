@@ -291,7 +291,7 @@ SCENARIOS = (
                 email: Mapped[str] = mapped_column(sa.String(100))
             """
         ),
-        expect=(Expect("SL001", "users", None, "lower"),),
+        expect=(Expect("SL001", "users", "ix_users_lower_email", "lower"),),
         skip_on={"mysql": "MariaDB has no functional indexes"},
     ),
     Scenario(
@@ -308,7 +308,7 @@ SCENARIOS = (
                 email: Mapped[str] = mapped_column(sa.String(100))
             """
         ),
-        expect=(Expect("SL001", "users", None, "lower"),),
+        expect=(Expect("SL001", "users", "ix_users_lower_email", "lower"),),
         database=then(
             sqlite=("DROP INDEX ix_users_lower_email",),
             postgresql=("DROP INDEX ix_users_lower_email",),
