@@ -643,6 +643,8 @@ class _TableComparison:
             if found is not None:
                 self._name(index.name, found.name, key, "index", _elements(index))
                 continue
+            if self._backs_foreign_key(index):
+                continue
             renamed = _take(indexes, used_indexes, _same_name, index)
             if renamed is None and index.name is not None:
                 # MySQL reports a unique index as a unique constraint (its index implicit).
@@ -701,14 +703,31 @@ class _TableComparison:
                     actual=unique,
                 )
 
+    def _backs_foreign_key(self, index: IndexSchema) -> bool:
+        """A plain index named like a foreign key's column, on that column: MySQL's own
+        index for the key has the same name and columns, and the database cannot tell
+        which made it (``create_all``'s ``CREATE INDEX`` after the table keeps it)."""
+        assert self.actual is not None
+        return not index.unique and any(
+            i.implicit == "foreign_key" and i.name == index.name and i.columns == index.columns
+            for i in self.actual.indexes
+        )
+
     def _foreign_keys(self) -> None:
         assert self.actual is not None
         available = list(self.actual.foreign_keys)
         used: set[int] = set()
+        matched: list[ForeignKeySchema] = []
         for fk in self.declared.foreign_keys:
             key = object_key("foreign_key", fk.name, fk.columns)
             where = self.entity.range_of(key)
             match = _take(available, used, self._same_target, fk)
+            if match is not None:
+                matched.append(fk)
+            elif self.rules.merges_identical_foreign_keys and any(
+                self._same_target(fk, earlier) for earlier in matched
+            ):
+                continue  # read back as the one it duplicates
             if match is None:
                 match = _take(available, used, _same_fk_columns, fk)
                 if match is not None:

@@ -777,9 +777,18 @@ def _mysql_implicit(index: IndexSchema, fks: Sequence[ForeignKeySchema]) -> str 
     if index.unique:
         return "unique"
     for fk in fks:
-        if index.columns == fk.columns and index.name in (fk.name, fk.columns[0]):
+        if index.columns == fk.columns and _named_after(index.name, (fk.name, fk.columns[0])):
             return "foreign_key"
     return None
+
+
+def _named_after(name: str | None, bases: tuple[str | None, ...]) -> bool:
+    """InnoDB names a key's index after the constraint or its first column, with ``_2``,
+    ``_3``... when that name is taken (a unique index on the same column, say)."""
+    if name is None:
+        return False
+    stem, _, number = name.rpartition("_")
+    return any(name == base or (stem == base and number.isdigit()) for base in bases if base)
 
 
 def _sqlite_rowid_alias(name: str, declared: str, pk: PrimaryKeySchema | None) -> bool:

@@ -406,10 +406,20 @@ TYPES = """
         return "JSONB"
 
 
+    class Moment(sa.types.Time):
+        pass
+
+
+    @compiles(Moment, "postgresql")
+    def pg_moment(type_, compiler, **kw):
+        return "TIME(3)"
+
+
     class Event(Base):
         __tablename__ = "event"
 
         id: Mapped[int] = mapped_column(primary_key=True)
+        moment = mapped_column(Moment)
         written = mapped_column(sa.DateTime(timezone=True))
         annotated: Mapped[datetime.datetime]
         decorated = mapped_column(Stamp)
@@ -435,6 +445,10 @@ def test_a_type_compiled_per_dialect(tmp_path: Path) -> None:
     assert postgres.table.column("spot").sa_type.name == "JSONB"  # type: ignore[union-attr]
     assert postgres.is_resolved("column:spot", "type")
     assert entity.for_dialect("sqlite").table.column("spot").sa_type.name == "TEXT"  # type: ignore[union-attr]
+    # a plain subclass: its override where there is one, its base's DDL elsewhere
+    moment = postgres.table.column("moment").sa_type  # type: ignore[union-attr]
+    assert (moment.name, moment.kwargs) == ("TIME", (("precision", 3),))
+    assert mysql.table.column("moment").sa_type.name == "Time"  # type: ignore[union-attr]
 
 
 def test_a_type_override_that_cannot_be_read_is_noted_on_its_dialect(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..schema import TypeSpec
-from .columns import AnnotationInfo, is_placeholder, spec_of
+from .columns import AnnotationInfo, is_placeholder, library_type, spec_of
 from .evaluate import Evaluator, Unresolvable
 from .naming import DEFAULT_CONVENTION, UNREADABLE_TEMPLATE, normalize_convention
 from .resolve import Definition, External
@@ -92,6 +92,7 @@ class BaseInfo:
             raise Unresolvable(str(exc).split("\n")[0]) from exc
         if resolved is None:
             raise Unresolvable(f"{_type_name(info.plain)} has no SQL type in the type map")
+        resolved = library_type(resolved)
         variants = getattr(resolved, "_variant_mapping", None) or {}
         if variants:  # a map entry with per-dialect types (a with_variant, a TypeDecorator)
             return spec_of(resolved), {d: spec_of(v) for d, v in variants.items()}
@@ -192,7 +193,7 @@ def read_type_map(evaluator: Evaluator, file: ParsedFile, node: ast.expr) -> dic
             sql_type = evaluator.value(file, value)
             if isinstance(sql_type, type) and issubclass(sql_type, TypeEngine):
                 sql_type = sql_type()
-            spec_of(sql_type)
+            spec_of(library_type(sql_type))
             hash(python_type)
         except (Unresolvable, TypeError):
             result[_poisoned(evaluator, file, key)] = _UNKNOWN_TYPE
@@ -325,7 +326,7 @@ def _registry_call(
 def base_from_call(evaluator: Evaluator, file: ParsedFile, call: ast.Call) -> BaseInfo | None:
     """``declarative_base(...)``, ``registry(...).generate_base()``, ``reg.generate_base()``."""
     callee = evaluator.callee(file, call)
-    if isinstance(callee, External) and callee.is_from("flask_sqlalchemy", "SQLAlchemy"):
+    if evaluator.resolver.flask_class(file, call.func) is not None:
         base = BaseInfo("flask")
         for keyword in call.keywords:
             if keyword.arg == "metadata":

@@ -139,7 +139,7 @@ def _read_arguments(
 ) -> None:
     positional = list(call.args)
     first = positional[0] if positional else None
-    if isinstance(first, ast.Constant) and isinstance(first.value, str):
+    if first is not None and _is_name_argument(context, file, first):
         into.name = Argument(file, positional.pop(0))
     for node in positional:
         argument = Argument(file, node)
@@ -156,6 +156,26 @@ def _read_arguments(
             into.type = Argument(file, keyword.value)
         else:
             into.keywords[keyword.arg] = Argument(file, keyword.value)
+
+
+def _is_name_argument(context: ColumnContext, file: ParsedFile, node: ast.expr) -> bool:
+    """Whether a column call's first positional argument is its name: a string, written
+    or computed (an f-string, a constant, a loop variable), as SQLAlchemy tells it."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, (ast.BinOp, ast.Name, ast.Attribute)):
+        ref = (
+            None if isinstance(node, ast.BinOp) else context.evaluator.resolver.resolve(file, node)
+        )
+        if isinstance(ref, External):
+            return False  # ``Integer``, ``sa.String``: a type
+        try:
+            return isinstance(context.evaluator.value(file, node), str)
+        except Unresolvable:
+            return False
+    return False
 
 
 @dataclass
@@ -224,7 +244,12 @@ def type_specs(evaluator: Evaluator, argument: Argument) -> tuple[TypeSpec, Vari
             value = value()
         except Exception as exc:
             raise Unresolvable(f"{value.__name__}() needs arguments") from exc
-    mapping = getattr(value, "_variant_mapping", None) or {}
+    if isinstance(value, TypeEngine):
+        value = library_type(value)
+    mapping = {}
+    for dialect, variant in (getattr(value, "_variant_mapping", None) or {}).items():
+        variant = library_type(variant)  # ``.with_variant(JSONType(), "sqlite")``
+        mapping[dialect] = (getattr(variant, "_variant_mapping", None) or {}).get(dialect, variant)
     if evaluator.compile_overrides is not None:
         compiled = evaluator.compile_overrides.type_specs(evaluator, value, mapping)
         if compiled is not None:
@@ -245,6 +270,27 @@ def _compiled_annotation_type(evaluator: Evaluator, found: Any) -> tuple[TypeSpe
         if compiled is not None:
             return compiled[0], dict(compiled[1])
     return spec, dict(variants)
+
+
+def library_type(value: Any) -> Any:
+    """A library's ``TypeDecorator`` (sqlalchemy-utils' ``JSONType``...), built by the real
+    library, as the SQLAlchemy type it creates: its impl, with a variant for each dialect
+    whose ``load_dialect_impl`` gives another."""
+    from sqlalchemy.types import TypeDecorator
+
+    if not isinstance(value, TypeDecorator) or type(value).__module__.startswith("sqlalchemy."):
+        return value
+    from .custom_types import DIALECTS, public_type, real_dialect
+
+    try:
+        built = public_type(value.impl_instance)
+        for dialect in DIALECTS:
+            chosen = public_type(value.load_dialect_impl(real_dialect(dialect)))
+            if type(chosen) is not type(built) or repr(chosen) != repr(built):
+                built = built.with_variant(chosen, dialect)
+    except Exception as exc:
+        raise Unresolvable(f"{type(value).__name__} ({exc})") from exc
+    return built
 
 
 def spec_of(value: Any) -> TypeSpec:

@@ -75,9 +75,10 @@ class DialectText:
 
 @dataclass(frozen=True, eq=False)
 class CompiledType:
-    """A project type class (a ``TypeDecorator`` or ``UserDefinedType`` subclass) with an
-    override along its classes: ``impl`` is the type its own compilation falls back to (a
-    decorator's impl), None when there is none or it is unknown."""
+    """A project type class (a ``TypeDecorator``, ``UserDefinedType`` or other type
+    subclass) with an override along its classes: ``impl`` is the type its own compilation
+    falls back to (a decorator's impl, a plain subclass's base), None when there is none or
+    it is unknown."""
 
     name: str
     chain: tuple[Definition, ...]
@@ -414,16 +415,22 @@ class CompileOverrides:
         probe = CompiledType(definition.name, chain)
         if not self.specs_of(probe):
             return None
-        impl = None
-        if issubclass(base, TypeDecorator):
-            from .custom_types import decorator_chain, instantiate
+        from .custom_types import decorator_chain, instantiate, plain_type_base
 
-            decorators = decorator_chain(evaluator, definition)
-            if decorators is not None:
-                try:
+        impl = None
+        try:
+            if issubclass(base, TypeDecorator):
+                decorators = decorator_chain(evaluator, definition)
+                if decorators is not None:
                     impl = instantiate(evaluator, file, call, definition, decorators)
-                except Unresolvable:
-                    impl = None
+            elif (plain := plain_type_base(evaluator, definition)) is not None:
+                # a subclass that only processes values: its base's DDL where not overridden
+                args = [evaluator.value(file, a) for a in call.args] if call else []
+                impl = plain(*args)
+        except Unresolvable:
+            impl = None
+        except Exception:  # the base refused the arguments
+            impl = None
         return CompiledType(definition.name, chain, impl)
 
 

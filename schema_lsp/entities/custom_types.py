@@ -71,6 +71,21 @@ class _Self(StaticObject):
 
 
 @dataclass(frozen=True)
+class _Super(StaticObject):
+    """``super`` inside ``load_dialect_impl``: ``super().load_dialect_impl(dialect)`` is
+    TypeDecorator's own, the impl."""
+
+    impl: Any
+
+    def method(self, attr: str) -> Any:
+        if attr == "__call__":
+            return lambda: self
+        if attr == "load_dialect_impl":
+            return lambda _dialect: self.impl
+        raise Unresolvable(f"super().{attr}()")
+
+
+@dataclass(frozen=True)
 class _Dialect(StaticObject):
     """``dialect`` inside ``load_dialect_impl``: its name, and ``type_descriptor``."""
 
@@ -84,12 +99,12 @@ class _Dialect(StaticObject):
     def method(self, attr: str) -> Any:
         if attr == "type_descriptor":
             # the dialect's own adaptation: PostgreSQL makes a CHAR(32) a VARCHAR(32)
-            dialect = _real_dialect(self.name)
-            return lambda type_: _public(dialect.type_descriptor(type_))
+            dialect = real_dialect(self.name)
+            return lambda type_: public_type(dialect.type_descriptor(type_))
         raise Unresolvable(f"dialect.{attr}()")
 
 
-def _public(type_: Any) -> Any:
+def public_type(type_: Any) -> Any:
     """A driver's private adaptation (``_PGString``) as the public type it stands for."""
     for cls in type(type_).__mro__:
         if not cls.__name__.startswith("_"):
@@ -98,7 +113,7 @@ def _public(type_: Any) -> Any:
 
 
 @cache
-def _real_dialect(name: str) -> Any:
+def real_dialect(name: str) -> Any:
     """SQLAlchemy's dialect of that name (its default driver; nothing connects)."""
     from sqlalchemy.dialects import registry
 
@@ -148,6 +163,8 @@ def instantiate(
         args = [evaluator.value(file, a) for a in written.args]
         kwargs = {k.arg: evaluator.value(file, k.value) for k in written.keywords if k.arg}
     built = _build(impl, args, kwargs, definition.name)
+    if "impl" in attributes:  # ``self.impl = Text().with_variant(...)`` in __init__
+        built = attributes["impl"]
     if not isinstance(built, TypeEngine):
         raise Unresolvable(f"the impl of {definition.name} is not a SQLAlchemy type")
     dialect_impl = _method(chain, "load_dialect_impl")
@@ -185,8 +202,10 @@ def _with_dialect_impls(
         setattr(me, VALUE, _Self(built, attributes))
         which = ast.Name(id=parameters[1], ctx=ast.Load())
         setattr(which, VALUE, _Dialect(dialect))
+        parent = ast.Name(id="super", ctx=ast.Load())
+        setattr(parent, VALUE, _Super(built))
         expression = evaluator.inliner.inline_body(
-            file, function, {parameters[0]: me, parameters[1]: which}, function
+            file, function, {parameters[0]: me, parameters[1]: which, "super": parent}, function
         )
         chosen = evaluator.value(file, expression)
         if chosen is None or chosen is built:
@@ -196,6 +215,65 @@ def _with_dialect_impls(
         if type(chosen) is not type(built) or repr(chosen) != repr(built):
             result = result.with_variant(chosen, dialect)
     return result
+
+
+#: Methods a subclass of a SQLAlchemy type may override without changing the DDL type.
+_PROCESSING = frozenset(
+    {
+        "bind_processor",
+        "result_processor",
+        "literal_processor",
+        "bind_expression",
+        "column_expression",
+        "coerce_compared_value",
+        "python_type",
+        "comparator_factory",
+        "copy",
+        "__repr__",
+        "cache_ok",
+    }
+)
+
+
+def plain_type_base(evaluator: Evaluator, definition: Definition) -> Any:
+    """The SQLAlchemy type class a project class extends when it changes only how values
+    are processed (no ``__init__``, ``__visit_name__``, ``get_col_spec`` or ``impl``):
+    the DDL is the base's. None for any other class."""
+    from sqlalchemy.types import TypeDecorator, TypeEngine, UserDefinedType
+
+    from .evaluate import import_external
+
+    current = definition
+    for _ in range(_MAX_CHAIN):
+        node = current.node
+        if not isinstance(node, ast.ClassDef) or len(node.bases) != 1:
+            return None
+        for statement in node.body:
+            names = (
+                [statement.name]
+                if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef)
+                else [t.id for t in getattr(statement, "targets", []) if isinstance(t, ast.Name)]
+            )
+            if any(n not in _PROCESSING and not _documentation(statement) for n in names):
+                return None
+        ref = evaluator.resolver.resolve(current.file, node.bases[0])
+        if isinstance(ref, External):
+            try:
+                base = import_external(ref.name)
+            except Unresolvable:
+                return None
+            plain = isinstance(base, type) and issubclass(base, TypeEngine)
+            if not plain or issubclass(base, (TypeDecorator, UserDefinedType)):
+                return None
+            return base
+        if not (isinstance(ref, Definition) and isinstance(ref.node, ast.ClassDef)):
+            return None
+        current = ref
+    return None
+
+
+def _documentation(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
 
 
 def _class_value(

@@ -538,7 +538,7 @@ class DeclarativeReader:
             base = self._base_of_call(definition)
         else:
             return None
-        if base is None or base.outside or base.kind != "sqlalchemy":
+        if base is None or base.outside or base.kind not in ("sqlalchemy", "flask"):
             return None
         return base.metadata
 
@@ -949,8 +949,22 @@ class DeclarativeReader:
                 value, file = ref.node, ref.file
         items: list[ast.expr] = []
         options: ast.expr | None = None
+        if isinstance(value, ast.Call) and self._options_helper(file, value):
+            value = ast.Tuple(elts=[value], ctx=ast.Load())
         if isinstance(value, (ast.Tuple, ast.List)):
             items = list(value.elts)
+            last = items[-1] if items else None
+            if isinstance(last, ast.Call) and self._options_helper(file, last):
+                # ``table_args()``, a dict or None (engine options, maybe from a
+                # configuration): read it if it can be, else only table options are unknown
+                items.pop()
+                try:
+                    last = self.evaluator.inliner.inline(file, last)
+                except Unresolvable:
+                    draft.unresolved.update(("table.schema", "table.comment"))
+                    last = None
+                if isinstance(last, ast.Dict):
+                    items.append(last)
             if items and isinstance(items[-1], ast.Dict):
                 options = items.pop()
         elif isinstance(value, ast.Dict):
@@ -994,6 +1008,20 @@ class DeclarativeReader:
                         draft.unresolved.add("table.schema")
                 elif key is None:
                     draft.unresolved.update(_TABLE_LEVEL)
+
+    def _options_helper(self, file: ParsedFile, call: ast.Call) -> bool:
+        """Whether ``call`` is a project function that returns only dict literals or None:
+        table options (``mysql_engine``...), never a constraint or index."""
+        function = self.evaluator.inliner.function_of(file, call)
+        if function is None:
+            return False
+        returns = [n for n in ast.walk(function.node) if isinstance(n, ast.Return)]
+        return bool(returns) and all(
+            r.value is None
+            or isinstance(r.value, ast.Dict)
+            or (isinstance(r.value, ast.Constant) and r.value.value is None)
+            for r in returns
+        )
 
     # -- class bodies ---------------------------------------------------------------------
 

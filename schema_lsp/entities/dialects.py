@@ -45,11 +45,14 @@ class DialectRules:
     reports_deferral: bool = False
     #: Whether a primary key's name is kept (MySQL's is always ``PRIMARY``).
     names_primary_key: bool = True
+    #: Identical foreign keys (same columns and target, one named ``ForeignKeyConstraint``
+    #: beside an inline ``ForeignKey``) read back as one (SQLite's reflection merges them).
+    merges_identical_foreign_keys: bool = False
 
 
 RULES: Mapping[str, DialectRules] = {
     # SQLite keeps CHECK text verbatim, and keeps DEFERRABLE without reporting it.
-    "sqlite": DialectRules(merges_identical_uniques=True),
+    "sqlite": DialectRules(merges_identical_uniques=True, merges_identical_foreign_keys=True),
     "postgresql": DialectRules(
         merges_identical_uniques=True,
         reports_deferral=True,

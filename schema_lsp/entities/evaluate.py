@@ -38,7 +38,11 @@ _IMPORTABLE = (
     "pathlib",
     "collections",
     "builtins",
+    "sqlalchemy_utils",  # when installed here; else parsed from the project (modules.py)
 )
+#: Libraries of column types whose callables are called with evaluated values (their
+#: ``TypeDecorator`` results become the types they create: ``columns.type_specs``).
+_TYPE_LIBRARIES = ("sqlalchemy", "sqlmodel", "sqlalchemy_utils")
 #: Methods of SQLAlchemy objects that only derive another SQLAlchemy object.
 _SAFE_METHODS = frozenset(
     {"with_variant", "evaluates_none", "asc", "desc", "nulls_first", "nulls_last", "collate"}
@@ -396,19 +400,19 @@ class Evaluator:
 
         def walk(index: int, bindings: dict[str, Any]) -> None:
             if index == len(expr.generators):
-                results.append(self.value(file, _with_constants(expr.elt, bindings), depth + 1))
+                results.append(self.value(file, with_constants(expr.elt, bindings), depth + 1))
                 if len(results) > MAX_LENGTH:
                     raise Unresolvable("too many items")
                 return
             generator = expr.generators[index]
             if generator.is_async:
                 raise Unresolvable("an async comprehension")
-            iterable = self.value(file, _with_constants(generator.iter, bindings), depth + 1)
-            for item in _iterate(iterable):
+            iterable = self.value(file, with_constants(generator.iter, bindings), depth + 1)
+            for item in iterate(iterable):
                 bound = dict(bindings)
-                _bind_target(generator.target, item, bound)
+                bind_target(generator.target, item, bound)
                 if all(
-                    _plain(self.value(file, _with_constants(test, bound), depth + 1))
+                    _plain(self.value(file, with_constants(test, bound), depth + 1))
                     for test in generator.ifs
                 ):
                     walk(index + 1, bound)
@@ -454,6 +458,9 @@ class Evaluator:
     def call(self, file: ParsedFile, expr: ast.Call, depth: int = 0) -> Any:
         ref = self.callee(file, expr)
         function: Any
+        bound = getattr(expr.func, VALUE, _MISSING)
+        if isinstance(bound, StaticObject):  # ``super()`` inside a type's method
+            return bound.method("__call__")()
         if isinstance(ref, Definition) and isinstance(ref.node, ast.FunctionDef):
             # a project helper: the expression it returns, with the arguments in place
             return self.value(file, self.inliner.inline(file, expr), depth + 1)
@@ -464,9 +471,7 @@ class Evaluator:
             # ``PATTERN.sub(...)``
             owner = self.value(file, expr.func.value, depth + 1)
             function = _method(owner, expr.func.attr)
-        elif isinstance(ref, External) and (
-            ref.name.startswith("sqlalchemy.") or ref.name.startswith("sqlmodel.")
-        ):
+        elif isinstance(ref, External) and ref.name.partition(".")[0] in _TYPE_LIBRARIES:
             function = import_external(ref.name)
         elif isinstance(ref, External) and _pure_function(ref.name):
             function = _pure_function(ref.name)
@@ -497,7 +502,8 @@ class Evaluator:
     def project_type(self, file: ParsedFile, call: ast.Call | None, definition: Definition) -> Any:
         """What a project ``TypeDecorator`` subclass creates in the database (``call``
         None: the class named bare), a type or SQL function the project compiles itself
-        (``compiles.py``, ``sql_functions.py``); any other project class is unknown."""
+        (``compiles.py``, ``sql_functions.py``), a plain subclass of a SQLAlchemy type;
+        any other project class is unknown."""
         from .custom_types import decorator_chain, instantiate
         from .sql_functions import project_element
 
@@ -510,7 +516,7 @@ class Evaluator:
             element = project_element(self, file, call, definition)
             if element is not None:
                 return element
-            raise Unresolvable(f"{definition.name} is a custom class")
+            return self._subclassed_type(file, call, definition)
         if call is not None:
             return instantiate(self, file, call, definition, chain)
         cached = self._decorators.get(definition)
@@ -523,6 +529,26 @@ class Evaluator:
         if isinstance(cached, Unresolvable):
             raise cached
         return cached
+
+    def _subclassed_type(
+        self, file: ParsedFile, call: ast.Call | None, definition: Definition
+    ) -> Any:
+        """A project subclass of a SQLAlchemy type that changes only how values are
+        processed (``class GalaxyLargeBinary(LargeBinary)`` overriding a processor): the
+        database holds the SQLAlchemy type it extends, built with the same arguments."""
+        from .custom_types import plain_type_base
+
+        base = plain_type_base(self, definition)
+        if base is None:
+            raise Unresolvable(f"{definition.name} is a custom class")
+        args = [self.value(file, a) for a in call.args] if call is not None else []
+        kwargs = {
+            k.arg: self.value(file, k.value) for k in (call.keywords if call else ()) if k.arg
+        }
+        try:
+            return base(*args, **kwargs)
+        except Exception as exc:
+            raise Unresolvable(f"{definition.name}(...) rejected: {exc}") from exc
 
     def enum_class(self, definition: Definition, depth: int = 0) -> type[enum.Enum] | None:
         """A look-alike of a workspace ``enum.Enum`` subclass (same name, member names and
@@ -807,7 +833,7 @@ def _compare(op: ast.cmpop, left: Any, right: Any) -> bool:
     raise Unresolvable(type(op).__name__)
 
 
-def _iterate(value: Any) -> list[Any]:
+def iterate(value: Any) -> list[Any]:
     if isinstance(value, (str, tuple, list, set, frozenset, dict, range)):
         if len(value) > MAX_LENGTH:
             raise Unresolvable("too many items to iterate")
@@ -815,7 +841,7 @@ def _iterate(value: Any) -> list[Any]:
     raise Unresolvable(f"iterating {type(value).__name__}")
 
 
-def _bind_target(target: ast.expr, item: Any, bindings: dict[str, Any]) -> None:
+def bind_target(target: ast.expr, item: Any, bindings: dict[str, Any]) -> None:
     if isinstance(target, ast.Name):
         bindings[target.id] = item
         return
@@ -824,12 +850,12 @@ def _bind_target(target: ast.expr, item: Any, bindings: dict[str, Any]) -> None:
         if items is None or len(items) != len(target.elts):
             raise Unresolvable("unpacking in a comprehension")
         for element, part in zip(target.elts, items, strict=True):
-            _bind_target(element, part, bindings)
+            bind_target(element, part, bindings)
         return
     raise Unresolvable("a comprehension target")
 
 
-def _with_constants(node: ast.expr, bindings: dict[str, Any]) -> ast.expr:
+def with_constants(node: ast.AST, bindings: dict[str, Any]) -> Any:
     """``node`` with the names in ``bindings`` standing for their values."""
     if not bindings:
         return node

@@ -8,10 +8,10 @@ import ast
 import dataclasses
 from dataclasses import dataclass, field
 
-from .bases import read_metadata
+from .bases import MetadataInfo, read_metadata
 from .columns import Argument, ColumnCall, ColumnContext, build_column, literal_string, read_call
 from .constraints import constraint_kind, read_table_item
-from .evaluate import Unresolvable
+from .evaluate import Unresolvable, bind_target, iterate, with_constants
 from .model import Note
 from .resolve import Definition
 from .source import ParsedFile
@@ -60,6 +60,33 @@ def tables_made_in_functions(
     return notes
 
 
+#: Items a module-level loop that makes tables may run over before it is not unrolled.
+MAX_LOOP_ITEMS = 64
+
+
+def loop_scopes(context: ColumnContext, file: ParsedFile, notes: list[Note]) -> list[Scope]:
+    """Module-level ``for x in ("a", "b"): Table(f"{x}_map", ...)``: one scope per item,
+    the loop variable standing for that item (a loop over anything else is a note)."""
+    result: list[Scope] = []
+    for statement in file.statements:
+        if not isinstance(statement, ast.For) or not any(
+            "Table(" in line for line in file.lines[statement.lineno - 1 : statement.end_lineno]
+        ):
+            continue
+        try:
+            items = iterate(context.evaluator.value(file, statement.iter))
+            if len(items) > MAX_LOOP_ITEMS:
+                raise Unresolvable(f"more than {MAX_LOOP_ITEMS} items")
+            for item in items:
+                bound: dict[str, object] = {}
+                bind_target(statement.target, item, bound)
+                result.append(Scope([with_constants(s, bound) for s in statement.body]))
+        except Unresolvable as exc:
+            message = f"not checked: tables made in a loop over {ast.unparse(statement.iter)[:40]}"
+            notes.append(Note(f"{message} ({exc})", file.range(statement.iter)))
+    return result
+
+
 def scopes(file: ParsedFile) -> list[Scope]:
     """The module and every class body (tables are often class attributes)."""
     result = [Scope(list(file.statements))]
@@ -87,7 +114,7 @@ def read_tables(
     # line of a models file): resolve each once.
     table_callee: dict[str, bool] = {}
     notes.extend(tables_made_in_functions(context, file, table_callee))
-    for scope in scopes(file):
+    for scope in [*scopes(file), *loop_scopes(context, file, notes)]:
         by_variable: dict[str, TableDraft] = {}
         for statement in scope.statements:
             value = getattr(statement, "value", None)
@@ -180,9 +207,14 @@ def read_table(
     if name is None:
         return None
     metadata_node = call.args[1] if len(call.args) > 1 else None
+    items_from = 2
+    metadata = None
+    if isinstance(metadata_node, ast.Call) and _is_schema_item(context, file, metadata_node):
+        # Flask-SQLAlchemy's ``db.Table("name", db.Column(...))``: the db's own MetaData
+        metadata_node, items_from = None, 1
+        metadata = _flask_metadata(context, file, call)
     if isinstance(metadata_node, ast.Name) and local_names and metadata_node.id in local_names:
         metadata_node = local_names[metadata_node.id]
-    metadata = None
     if isinstance(metadata_node, ast.Attribute) and metadata_node.attr == "metadata":
         owner = context.evaluator.resolver.resolve(file, metadata_node.value)
         if isinstance(owner, Definition):
@@ -212,7 +244,7 @@ def read_table(
         elif keyword.arg is None:
             draft.note("Table(**...) options", file.range(keyword.value))
             draft.unresolved.update(("table.schema", "table.comment"))
-    for item in call.args[2:]:
+    for item in call.args[items_from:]:
         if isinstance(item, ast.Call):
             callee = sqlalchemy_callee(context.evaluator.resolver, file, item)
             if callee is not None and (
@@ -228,6 +260,28 @@ def read_table(
     return draft
 
 
+def _is_schema_item(context: ColumnContext, file: ParsedFile, node: ast.Call) -> bool:
+    """A ``Column(...)`` or a constraint: no MetaData argument was written before it."""
+    callee = sqlalchemy_callee(context.evaluator.resolver, file, node)
+    if callee is not None and (
+        callee[0].is_sqlalchemy("Column") or callee[0].is_from("sqlmodel", "Column")
+    ):
+        return True
+    return constraint_kind(context, file, node) is not None
+
+
+def _flask_metadata(
+    context: ColumnContext, file: ParsedFile, call: ast.Call
+) -> MetadataInfo | None:
+    """The MetaData of the db whose ``db.Table`` this is."""
+    if not isinstance(call.func, ast.Attribute):
+        return None
+    db = context.evaluator.resolver.resolve(file, call.func.value)
+    if isinstance(db, Definition) and context.evaluator.resolver.is_flask_db(db):
+        return context.metadata_of(db)
+    return None
+
+
 def _read_column(
     context: ColumnContext,
     file: ParsedFile,
@@ -241,8 +295,12 @@ def _read_column(
     read_call(context, file, item, column_call, wrapper if isinstance(wrapper, Wrapper) else None)
     column_name = literal_string(context.evaluator, column_call.name) if column_call.name else None
     if column_name is None or column_call.name is None:
-        draft.note("a column without a literal name", file.range(item))
-        draft.unresolved.add("table.columns")
+        draft.note("a column whose name cannot be known", file.range(item))
+        # it may be a key or indexed column: nothing it could explain is claimed
+        draft.unresolved.update(
+            ("table.columns", "table.primary_key", "table.foreign_keys", "table.indexes")
+        )
+        draft.unresolved.add("table.unique_constraints")
         return
     column = build_column(
         context,

@@ -14,6 +14,7 @@ are *modelled* (the evaluator knows them as the real library): they are never se
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import os
@@ -28,13 +29,15 @@ from .source import ParsedFile, parse_source
 
 _log = logging.getLogger(__name__)
 
-#: Top-level packages the evaluator models from the real library: never parsed.
+#: Top-level packages the evaluator models from the real library: never parsed
+#: (sqlalchemy-utils when it is installed beside schema-lsp; else it is parsed like any
+#: library of the project's).
 MODELLED = frozenset(
     {
         "sqlalchemy",
         "sqlmodel",
         "flask_sqlalchemy",
-        "sqlalchemy_utils",
+        *(["sqlalchemy_utils"] if importlib.util.find_spec("sqlalchemy_utils") else []),
         "pydantic",
         "pydantic_core",
         "typing_extensions",

@@ -113,17 +113,69 @@ class Resolver:
             if isinstance(base, Definition) and self.is_flask_db(base, _depth + 1):
                 # Flask-SQLAlchemy's ``db`` re-exports SQLAlchemy (``db.Column``,
                 # ``db.String``...); ``db.Model`` is the declarative base the call makes.
-                return base if expr.attr == "Model" else External(f"sqlalchemy.{expr.attr}")
+                if expr.attr == "Model":
+                    return base
+                own = self._flask_attribute(base, expr.attr, _depth + 1)
+                return own if own is not None else External(f"sqlalchemy.{expr.attr}")
             return None
         return None
 
     def is_flask_db(self, definition: Definition, _depth: int = 0) -> bool:
-        """Whether a definition is ``db = SQLAlchemy(...)`` from Flask-SQLAlchemy."""
+        """Whether a definition is ``db = SQLAlchemy(...)`` from Flask-SQLAlchemy, or from a
+        project subclass of it."""
         node = definition.node
         if not isinstance(node, ast.Call):
             return False
-        callee = self.resolve(definition.file, node.func, _depth + 1)
-        return isinstance(callee, External) and callee.is_from("flask_sqlalchemy", "SQLAlchemy")
+        return self.flask_class(definition.file, node.func, _depth + 1) is not None
+
+    def flask_class(
+        self, file: ParsedFile, func: ast.expr, _depth: int = 0
+    ) -> External | Definition | None:
+        """Flask-SQLAlchemy's ``SQLAlchemy`` or the project subclass ``func`` names."""
+        callee = self.resolve(file, func, _depth + 1)
+        for _ in range(8):
+            if isinstance(callee, External):
+                return callee if callee.is_from("flask_sqlalchemy", "SQLAlchemy") else None
+            if not (isinstance(callee, Definition) and isinstance(callee.node, ast.ClassDef)):
+                return None
+            subclass = callee
+            parents = [self.resolve(subclass.file, b, _depth + 1) for b in subclass.node.bases]
+            found = [p for p in parents if p is not None]
+            if not found:
+                return None
+            callee = found[0]
+            if isinstance(callee, External) and callee.is_from("flask_sqlalchemy", "SQLAlchemy"):
+                return subclass
+        return None
+
+    def _flask_attribute(self, db: Definition, attr: str, _depth: int) -> Ref | None:
+        """``db.Timestamp`` of a project subclass: a class attribute, or what its
+        ``__getattr__`` returns for that name (``if name == "Timestamp": return Timestamp``)."""
+        assert isinstance(db.node, ast.Call)
+        owner = self.flask_class(db.file, db.node.func, _depth + 1)
+        if not isinstance(owner, Definition) or not isinstance(owner.node, ast.ClassDef):
+            return None
+        for statement in owner.node.body:
+            if (
+                isinstance(statement, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == attr for t in statement.targets)
+                and isinstance(statement.value, (ast.Name, ast.Attribute))
+            ):
+                return self.resolve(owner.file, statement.value, _depth + 1)
+            if isinstance(statement, ast.FunctionDef) and statement.name == "__getattr__":
+                for node in ast.walk(statement):
+                    if (
+                        isinstance(node, ast.If)
+                        and isinstance(node.test, ast.Compare)
+                        and len(node.test.comparators) == 1
+                        and isinstance(node.test.comparators[0], ast.Constant)
+                        and node.test.comparators[0].value == attr
+                        and node.body
+                        and isinstance(node.body[0], ast.Return)
+                        and isinstance(node.body[0].value, ast.Name)
+                    ):
+                        return self.resolve(owner.file, node.body[0].value, _depth + 1)
+        return None
 
     def resolve_name(self, file: ParsedFile, name: str, _depth: int = 0) -> Ref | None:
         key = (id(file), name)

@@ -462,6 +462,39 @@ def _distributions(files: list[str]) -> dict[str, str]:
     return found
 
 
+#: Packages the checker models itself: never among the sources it is given.
+_MODELLED = ("sqlalchemy", "sqlmodel", "flask_sqlalchemy", "sqlalchemy_utils", "pydantic")
+
+
+def _used_files(modules: list[Any], mappers: list[Any], metadata: Any) -> set[str]:
+    """The files of what the models use, as a user's environment has them installed:
+    every class in a mapped class's MRO (bases, mixins), each column's type class, and
+    the classes, functions and modules the model modules import."""
+    import inspect
+
+    objects: list[Any] = []
+    for mapper in mappers:
+        objects.extend(mapper.class_.__mro__)
+    for table in metadata.tables.values():
+        objects.extend(type(column.type) for column in table.columns)
+    for module in modules:
+        objects.extend(
+            value
+            for value in vars(module).values()
+            if inspect.isclass(value) or inspect.isfunction(value) or inspect.ismodule(value)
+        )
+    found: set[str] = set()
+    for value in objects:
+        try:
+            path = inspect.getsourcefile(value)
+        except (TypeError, OSError):
+            continue
+        relative = _relative(path)
+        if relative is not None and not relative.startswith(_MODELLED):
+            found.add(relative)
+    return found
+
+
 def alembic(spec: dict[str, Any]) -> None:
     """What the refresh script times as Alembic's whole process: import the models and run
     ``compare_metadata`` against ``spec["url"]``; prints the number of differences."""
@@ -511,6 +544,9 @@ def main() -> None:
             except Exception:  # a module whose namespace is unusual
                 continue
     model_files = sorted(f for f in files if f is not None)
+    model_modules = [
+        m for m in list(sys.modules.values()) if _relative(getattr(m, "__file__", None)) in files
+    ]
     tables = ground_truth(metadata, mappers, model_files)
     declared_in = {
         location.rpartition(":")[0]
@@ -529,7 +565,9 @@ def main() -> None:
             {
                 "sqlalchemy": sa.__version__,
                 "python": ".".join(map(str, sys.version_info[:2])),
-                "distributions": _distributions([*model_files, *declared_in]),
+                "distributions": _distributions(
+                    [*model_files, *declared_in, *_used_files(model_modules, mappers, metadata)]
+                ),
                 "model_files": model_files,
                 "tables": tables,
                 "ddl": ddl,

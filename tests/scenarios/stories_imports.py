@@ -240,7 +240,7 @@ db = SQLAlchemy()
 
 TYPES = """\
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import mysql, postgresql
 from sqlalchemy.types import TypeDecorator
 
 BigId = sa.BigInteger
@@ -270,6 +270,31 @@ class Uid(TypeDecorator):
     cache_ok = True
 
 
+class JsonEncoded(TypeDecorator):
+    impl = sa.Text
+    cache_ok = True
+
+    def __init__(self, mysql_as_long=False):
+        super().__init__()
+        if mysql_as_long:
+            self.impl = sa.Text().with_variant(mysql.LONGTEXT(), "mysql")
+
+
+class Blob(sa.LargeBinary):
+    def result_processor(self, dialect, coltype):
+        return None
+
+
+class UtcDateTime(TypeDecorator):
+    impl = sa.TIMESTAMP(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "mysql":
+            return mysql.TIMESTAMP(fsp=6)
+        return super().load_dialect_impl(dialect)
+
+
 class Guid(TypeDecorator):
     impl = sa.CHAR
     cache_ok = True
@@ -284,7 +309,7 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from app.types import BigId, Guid, JsonType, Slug, Uid
+from app.types import BigId, Blob, Guid, JsonEncoded, JsonType, Slug, Uid, UtcDateTime
 
 
 class Base(DeclarativeBase):
@@ -301,6 +326,20 @@ class Article(Base):
     title_slug = mapped_column(Slug(120))
     uid = mapped_column(Uid, nullable=False)
     guid = mapped_column(Guid)
+    info = mapped_column(JsonEncoded(mysql_as_long=True))
+    payload = mapped_column(Blob)
+    stamped = mapped_column(UtcDateTime, nullable=True)
+
+
+class Step(Base):
+    __tablename__ = "step"
+    __table_args__ = (
+        sa.Index("article_id", "article_id"),
+        sa.ForeignKeyConstraint(["article_id"], ["article.id"], name="fk_step_article"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(sa.ForeignKey("article.id"))
 
 
 class Node(Base):
@@ -308,6 +347,109 @@ class Node(Base):
 
     key: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     parent_key: Mapped[Optional[str]] = mapped_column(sa.String(40), sa.ForeignKey(key, name="fk_node_parent"))  # [parent_key]
+"""
+
+FLASK_SUBCLASS_EXTENSIONS = """\
+import os
+
+import sqlalchemy as sa
+from flask_sqlalchemy import SQLAlchemy as FlaskSQLAlchemy
+
+
+class Timestamp:
+    created = sa.Column(sa.DateTime, nullable=False)  # [created]
+
+
+class SQLAlchemy(FlaskSQLAlchemy):
+    def __getattr__(self, name):
+        if name == "Timestamp":
+            return Timestamp
+        return super().__getattr__(name)
+
+
+NAMING = {"uq": "uq_%(table_name)s_%(column_0_name)s", "ix": "ix_%(column_0_label)s"}
+db = SQLAlchemy(metadata=sa.MetaData(naming_convention=NAMING))
+
+
+def table_args():
+    if os.environ.get("DB_ENGINE") == "mysql":
+        return {"mysql_charset": "utf8mb4"}
+    return None
+"""
+
+FLASK_SUBCLASS = """\
+from app.db import db, table_args
+
+role_user = db.Table(
+    "role_user",
+    db.Column("role_id", db.Integer, db.ForeignKey("role.id"), primary_key=True),
+    db.Column("user_id", db.Integer, primary_key=True),
+)
+
+
+class Role(db.Model, db.Timestamp):
+    __tablename__ = "role"
+    __table_args__ = (db.Index(None, "description"), table_args())
+
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(80), unique=True)
+    description = db.Column(db.String(200))
+"""
+
+UTILS_TYPES = """\
+import sqlalchemy as sa
+from sqlalchemy.orm import declarative_base
+from sqlalchemy_utils import ChoiceType, JSONType, ScalarListType
+from sqlalchemy_utils.types import IPAddressType
+
+Base = declarative_base()
+
+
+class Device(Base):
+    __tablename__ = "device"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    settings = sa.Column(JSONType)
+    kind = sa.Column(ChoiceType([("a", "A")]))
+    ports = sa.Column(ScalarListType(int))
+    address = sa.Column(IPAddressType)  # [address]
+"""
+
+LOOP_TABLES = """\
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention={"pk": "pk_%(table_name)s"})
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+class Group(Base):
+    __tablename__ = "groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+class Role(Base):
+    __tablename__ = "roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+for entity in ("user", "group"):
+    sa.Table(
+        f"{entity}_role_map",
+        Base.metadata,
+        sa.Column(f"{entity}_id", sa.ForeignKey(f"{entity}s.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("role_id", sa.ForeignKey("roles.id"), primary_key=True),
+        sa.Column("managed", sa.Boolean, nullable=False),  # [managed]
+    )
 """
 
 PROJ_FILES = {"proj/db/naming.py": NAMING, "proj/db/base.py": BASE}
@@ -412,8 +554,12 @@ SCENARIOS = (
         "TypeDecorator subclasses of another module (an impl class, an impl instance, an "
         "__init__ passing its own length on, a load_dialect_impl giving JSONB on "
         "PostgreSQL, a CHAR(32) that PostgreSQL's type_descriptor makes VARCHAR(32)), one in "
-        "the type_annotation_map, T = T.with_variant(...) and a ForeignKey naming its own "
-        "class's attribute: each compared as what it creates, nothing to report.",
+        "the type_annotation_map, an __init__ replacing self.impl (oslo.db's JSON types), "
+        "super().load_dialect_impl() (Airflow's UtcDateTime), a LargeBinary subclass that "
+        "only processes values (Galaxy's), "
+        "T = T.with_variant(...), a ForeignKey naming its own class's attribute, an index "
+        "named like MariaDB's own for a key, and a key declared twice (SQLite reads one): "
+        "each compared as what it creates, nothing to report.",
         CUSTOM_TYPES,
         files={"app/types.py": TYPES},
         files_given=False,
@@ -434,6 +580,38 @@ SCENARIOS = (
         ),
     ),
     Scenario(
+        "sqlalchemy_utils_types_clean",
+        "sqlalchemy-utils' types (JSONType is JSON on PostgreSQL, text elsewhere; ChoiceType, "
+        "ScalarListType, IPAddressType) are compared as what they create: nothing to report.",
+        UTILS_TYPES,
+        needs=("sqlalchemy_utils",),
+    ),
+    Scenario(
+        "sqlalchemy_utils_types_drift",
+        "The IP address column is longer in the database: reported.",
+        UTILS_TYPES,
+        needs=("sqlalchemy_utils",),
+        database=changed(("sa.Column(IPAddressType)", "sa.Column(sa.Unicode(80))")),
+        expect=(Expect("SL120", "device", "address", "address"),),
+    ),
+    Scenario(
+        "tables_made_in_a_loop_clean",
+        "Module-level `for entity in (...)` making a Table per item, with f-string table, "
+        "column and key names (JupyterHub's role maps): each table is read, nothing to "
+        "report.",
+        LOOP_TABLES,
+    ),
+    Scenario(
+        "tables_made_in_a_loop_drift",
+        "The loop's tables allow NULL where the model says NOT NULL: found for each table.",
+        LOOP_TABLES,
+        database=changed(("sa.Boolean, nullable=False)", "sa.Boolean, nullable=True)")),
+        expect=(
+            Expect("SL130", "user_role_map", "managed", "managed"),
+            Expect("SL130", "group_role_map", "managed", "managed"),
+        ),
+    ),
+    Scenario(
         "flask_db_elsewhere",
         "Flask-SQLAlchemy's db = SQLAlchemy() lives in a module the user did not name: "
         "db.ForeignKey, db.UniqueConstraint and db.Index are still read, and a changed key "
@@ -446,6 +624,28 @@ SCENARIOS = (
             ('name="fk_session_token")', 'name="fk_session_token", ondelete="CASCADE")')
         ),
         expect=(Expect("SL182", "user_session", "fk_session_token", "token_fk"),),
+    ),
+    Scenario(
+        "flask_db_subclass_clean",
+        "db is a project subclass of Flask-SQLAlchemy's SQLAlchemy whose __getattr__ gives "
+        "db.Timestamp (a mixin, as invenio-db does), with a naming convention, and "
+        "__table_args__ ends with table_args(), engine options read from the environment, "
+        "and db.Table('role_user', db.Column(...)) takes the db's MetaData implicitly: the "
+        "mixin's column, the convention's names, the index and the table are all checked.",
+        FLASK_SUBCLASS,
+        files={"app/db.py": FLASK_SUBCLASS_EXTENSIONS},
+        files_given=False,
+        needs=("flask_sqlalchemy",),
+    ),
+    Scenario(
+        "flask_db_subclass_drift",
+        "The mixin's column is nullable in the database: found in the module of db.",
+        FLASK_SUBCLASS,
+        files={"app/db.py": FLASK_SUBCLASS_EXTENSIONS},
+        files_given=False,
+        needs=("flask_sqlalchemy",),
+        database=changed(("sa.DateTime, nullable=False)", "sa.DateTime, nullable=True)")),
+        expect=(Expect("SL130", "role", "created", "created"),),
     ),
     Scenario(
         "flask_db_elsewhere_index_dropped",
