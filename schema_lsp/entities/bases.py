@@ -72,7 +72,7 @@ class BaseInfo:
                 "the base's type_annotation_map is outside the workspace",
                 "add the module that defines the declarative base to the workspace",
             )
-        if is_placeholder(info.plain):
+        if is_placeholder(info.plain) and info.plain not in self.type_map:
             raise Unresolvable(f"{info.plain.__sa_qualname__} has no SQL type in the type map")
         for key in (info.lookup, info.plain):
             if any(key == unknown for unknown in self.unknown_keys):

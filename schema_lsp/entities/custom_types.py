@@ -298,10 +298,23 @@ def _class_value(
 
 
 def _method(chain: list[Definition], name: str) -> tuple[ParsedFile, ast.FunctionDef] | None:
+    """The method as the class has it: the last definition in the nearest class body
+    (``@overload`` stubs are for type checkers only)."""
     for definition in chain:
         node = definition.node
         assert isinstance(node, ast.ClassDef)
-        for statement in node.body:
-            if isinstance(statement, ast.FunctionDef) and statement.name == name:
-                return definition.file, statement
+        found = [
+            statement
+            for statement in node.body
+            if isinstance(statement, ast.FunctionDef)
+            and statement.name == name
+            and not any(_is_overload(d) for d in statement.decorator_list)
+        ]
+        if found:
+            return definition.file, found[-1]
     return None
+
+
+def _is_overload(decorator: ast.expr) -> bool:
+    name = decorator.attr if isinstance(decorator, ast.Attribute) else getattr(decorator, "id", "")
+    return name == "overload"

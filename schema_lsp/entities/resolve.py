@@ -104,6 +104,10 @@ class Resolver:
             return None
         if isinstance(expr, ast.Name):
             return self.resolve_name(getattr(expr, SCOPE, file), expr.id, _depth + 1)
+        if isinstance(expr, ast.Subscript):
+            # a generic class with its parameters (``TypeDecorator[uuid.UUID]``,
+            # ``Generic[T]``, ``Base[Model]``): the class itself
+            return self.resolve(file, expr.value, _depth + 1)
         if isinstance(expr, ast.Attribute):
             base = self.resolve(file, expr.value, _depth + 1)
             if isinstance(base, External):

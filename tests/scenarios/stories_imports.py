@@ -239,6 +239,9 @@ db = SQLAlchemy()
 """
 
 TYPES = """\
+import datetime
+from typing import overload
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql, postgresql
 from sqlalchemy.types import TypeDecorator
@@ -295,6 +298,29 @@ class UtcDateTime(TypeDecorator):
         return super().load_dialect_impl(dialect)
 
 
+class Instant(datetime.datetime):
+    pass  # a project's own datetime class, mapped in the type_annotation_map
+
+
+class Stamp(TypeDecorator[datetime.datetime]):
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+
+class Code(TypeDecorator):
+    impl = sa.String
+    cache_ok = True
+
+    @overload
+    def __init__(self) -> None: ...
+
+    @overload
+    def __init__(self, length: int) -> None: ...
+
+    def __init__(self, length=12):
+        super().__init__(length)
+
+
 class Guid(TypeDecorator):
     impl = sa.CHAR
     cache_ok = True
@@ -309,11 +335,23 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from app.types import BigId, Blob, Guid, JsonEncoded, JsonType, Slug, Uid, UtcDateTime
+from app.types import (
+    BigId,
+    Blob,
+    Code,
+    Guid,
+    Instant,
+    JsonEncoded,
+    JsonType,
+    Slug,
+    Stamp,
+    Uid,
+    UtcDateTime,
+)
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict: JsonType}
+    type_annotation_map = {dict: JsonType, Instant: Stamp}
 
 
 class Article(Base):
@@ -328,6 +366,8 @@ class Article(Base):
     guid = mapped_column(Guid)
     info = mapped_column(JsonEncoded(mysql_as_long=True))
     payload = mapped_column(Blob)
+    published: Mapped[Optional[Instant]]
+    code = mapped_column(Code(20))
     stamped = mapped_column(UtcDateTime, nullable=True)
 
 
@@ -397,6 +437,9 @@ class Role(db.Model, db.Timestamp):
 """
 
 UTILS_TYPES = """\
+import datetime
+from typing import overload
+
 import sqlalchemy as sa
 from sqlalchemy.orm import declarative_base
 from sqlalchemy_utils import ChoiceType, JSONType, ScalarListType
