@@ -10,12 +10,13 @@ from __future__ import annotations
 import ast
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ..schema import ComputedSchema, IdentitySchema, TypeSpec
+from .compiles import DialectText
 from .evaluate import ColumnMeta, Evaluator, Placeholder, Unresolvable
 from .model import Note, NoteReason, SourceRange
 from .resolve import Definition, External
@@ -225,9 +226,14 @@ def type_spec(evaluator: Evaluator, argument: Argument) -> TypeSpec:
     return type_specs(evaluator, argument)[0]
 
 
-def type_specs(evaluator: Evaluator, argument: Argument) -> tuple[TypeSpec, dict[str, TypeSpec]]:
+#: A type's ``with_variant`` types by dialect name; where a ``@compiles`` override makes the
+#: type unknowable on a dialect, the reason instead (``compiles.py``).
+Variants = dict[str, "TypeSpec | Unresolvable"]
+
+
+def type_specs(evaluator: Evaluator, argument: Argument) -> tuple[TypeSpec, Variants]:
     """The TypeSpec of an explicit type argument and of its ``with_variant`` types by
-    dialect name."""
+    dialect name (or, for a type the project compiles itself, its type on each dialect)."""
     from sqlalchemy.types import TypeEngine
 
     value = evaluator.value(argument.file, argument.node)
@@ -238,15 +244,32 @@ def type_specs(evaluator: Evaluator, argument: Argument) -> tuple[TypeSpec, dict
             value = value()
         except Exception as exc:
             raise Unresolvable(f"{value.__name__}() needs arguments") from exc
-    if not isinstance(value, TypeEngine):
-        raise Unresolvable(f"{ast.unparse(argument.node)} is not a SQLAlchemy type")
-    value = library_type(value)
-    variants = {}
+    if isinstance(value, TypeEngine):
+        value = library_type(value)
+    mapping = {}
     for dialect, variant in (getattr(value, "_variant_mapping", None) or {}).items():
         variant = library_type(variant)  # ``.with_variant(JSONType(), "sqlite")``
-        own = (getattr(variant, "_variant_mapping", None) or {}).get(dialect, variant)
-        variants[dialect] = spec_of(own)
+        mapping[dialect] = (getattr(variant, "_variant_mapping", None) or {}).get(dialect, variant)
+    if evaluator.compile_overrides is not None:
+        compiled = evaluator.compile_overrides.type_specs(evaluator, value, mapping)
+        if compiled is not None:
+            return compiled
+    if not isinstance(value, TypeEngine):
+        raise Unresolvable(f"{ast.unparse(argument.node)} is not a SQLAlchemy type")
+    variants: Variants = {dialect: spec_of(variant) for dialect, variant in mapping.items()}
     return spec_of(value), variants
+
+
+def _compiled_annotation_type(evaluator: Evaluator, found: Any) -> tuple[TypeSpec, Variants]:
+    """An annotation's type (a spec, or a spec and its variants) with the project's
+    ``@compiles`` overrides applied, as ``type_specs`` applies them to a written type."""
+    spec, variants = found if isinstance(found, tuple) else (found, {})
+    overrides = evaluator.compile_overrides
+    if overrides is not None:
+        compiled = overrides.spec_type_specs(evaluator, spec, variants)
+        if compiled is not None:
+            return compiled[0], dict(compiled[1])
+    return spec, dict(variants)
 
 
 def library_type(value: Any) -> Any:
@@ -301,6 +324,34 @@ def build_column(
         advice = cause.advice if isinstance(cause, Unresolvable) else None
         draft.notes.append(Note.about((key,), NoteReason(what, str(cause), advice), place))
 
+    def per_dialect(
+        field_name: str, values: Iterable[tuple[str, Any]], what: str, where: Argument | None
+    ) -> None:
+        """Values an override makes differ per dialect: each dialect's (``for_dialect``
+        applies it), a note on a dialect where it cannot be known, one note if nowhere."""
+        values = list(values)
+        unknown = [(d, v) for d, v in values if isinstance(v, Unresolvable)]
+        for dialect, value in values:
+            if isinstance(value, Unresolvable):
+                draft.dialect_values[(field_name, dialect)] = None
+            elif isinstance(value, str):  # types: a known one is a variant type
+                draft.dialect_values[(field_name, dialect)] = value
+        if unknown and len(unknown) == len(values):
+            draft.unresolved.add(field_name)
+            field_note(what, unknown[0][1], where)
+            return
+        place = where.file.range(where.node) if where else key_range
+        for dialect, reason in unknown:
+            said = NoteReason(what, str(reason), getattr(reason, "advice", None))
+            draft.dialect_notes.append((dialect, Note.about((key,), said, place)))
+
+    def keep_variants(variants: Variants, what: str, where: Argument | None) -> None:
+        known = {d: v for d, v in variants.items() if isinstance(v, TypeSpec)}
+        draft.type_variants = known
+        if len(known) < len(variants):
+            unknown = [(d, v) for d, v in variants.items() if not isinstance(v, TypeSpec)]
+            per_dialect("type", [*known.items(), *unknown], what, where)
+
     def literal(name: str, default: Any = None) -> Any:
         argument = call.keywords.get(name)
         if argument is None:
@@ -329,7 +380,7 @@ def build_column(
         draft.type_range = call.type.file.range(call.type.node)
         try:
             draft.sa_type, variants = _memo(evaluator, "type", call.type, type_specs)
-            draft.type_variants = dict(variants)
+            keep_variants(variants, "the type of {}", call.type)
         except Unresolvable as exc:
             draft.unresolved.add("type")
             field_note("the type of {}", exc, call.type)
@@ -342,9 +393,9 @@ def build_column(
         # and copies the referred column's (filled in once every table is known).
         try:
             found = annotation_type(annotation)
-            if isinstance(found, tuple):
-                draft.sa_type, variants = found
-                draft.type_variants = dict(variants)
+            if isinstance(found, tuple) or evaluator.compile_overrides is not None:
+                draft.sa_type, variants = _compiled_annotation_type(evaluator, found)
+                keep_variants(variants, "the type of {}", None)
             else:
                 draft.sa_type = found
         except Unresolvable as exc:
@@ -378,7 +429,19 @@ def build_column(
     server_default = call.keywords.get("server_default")
     if server_default is not None:
         try:
-            draft.server_default = _memo(evaluator, "default", server_default, server_default_sql)
+            sql = _memo(evaluator, "default", server_default, server_default_sql)
+            if isinstance(sql, DialectText):
+                draft.server_default = sql.neutral
+                if sql.neutral is None:
+                    draft.unresolved.add("default")
+                per_dialect(
+                    "default",
+                    _dialect_texts(sql),
+                    "the server default of {}",
+                    server_default,
+                )
+            else:
+                draft.server_default = sql
         except Unresolvable as exc:
             draft.unresolved.add("default")
             field_note("the server default of {}", exc, server_default)
@@ -405,7 +468,18 @@ def build_column(
         elif kind == "Computed":
             try:
                 computed = evaluator.value(item.file, item.node)
-                draft.computed = ComputedSchema(compile_sql(computed.sqltext), computed.persisted)
+                overrides = evaluator.compile_overrides
+                compiled = overrides.sql(evaluator, computed.sqltext) if overrides else None
+                if compiled is None:
+                    text = compile_sql(computed.sqltext)
+                else:
+                    text = compiled.neutral or ""
+                    if compiled.neutral is None:
+                        draft.unresolved.add("computed")
+                    per_dialect(
+                        "computed", _dialect_texts(compiled), "the generated expression of {}", item
+                    )
+                draft.computed = ComputedSchema(text, computed.persisted)
             except Unresolvable as exc:
                 draft.unresolved.add("computed")
                 note(f"Computed ({exc})", item)
@@ -607,9 +681,10 @@ def imperative_table_name(
     return name, schema
 
 
-def server_default_sql(evaluator: Evaluator, argument: Argument) -> str:
+def server_default_sql(evaluator: Evaluator, argument: Argument) -> str | DialectText:
     """The SQL of a server default, spelled dialect-neutrally: ``"abc"`` -> ``'abc'``,
-    ``text("'x'")`` -> ``'x'``, ``func.now()`` -> ``now()``, ``sa.false()`` -> ``false``."""
+    ``text("'x'")`` -> ``'x'``, ``func.now()`` -> ``now()``, ``sa.false()`` -> ``false``;
+    per dialect where a project's ``@compiles`` override renders part of it."""
     value = evaluator.value(argument.file, argument.node)
     if isinstance(value, str):
         return "'" + value.replace("'", "''") + "'"
@@ -621,8 +696,18 @@ def server_default_sql(evaluator: Evaluator, argument: Argument) -> str:
         if isinstance(value, str):
             return "'" + value.replace("'", "''") + "'"
     if isinstance(value, ClauseElement):
-        return compile_sql(value)
+        overrides = evaluator.compile_overrides
+        compiled = overrides.sql(evaluator, value) if overrides is not None else None
+        return compiled if compiled is not None else compile_sql(value)
     raise Unresolvable(f"{type(value).__name__} is not a server default")
+
+
+def _dialect_texts(sql: DialectText) -> list[tuple[str, str | Unresolvable]]:
+    reasons = dict(sql.reasons)
+    return [
+        (dialect, text if text is not None else Unresolvable(reasons.get(dialect, "")))
+        for dialect, text in sql.texts
+    ]
 
 
 def compile_sql(value: Any) -> str:

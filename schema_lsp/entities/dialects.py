@@ -2,11 +2,13 @@
 
 The parsed entity is dialect-neutral; a few things only exist per dialect: ``<dialect>_where``
 and ``<dialect>_using`` index keywords, ``with_variant`` types, objects made only for some
-dialects (``.ddl_if(dialect=...)``), and the truncation of convention-made names longer than
-the dialect's identifiers (``name[:max - 8] + "_" + md5[-4:]``, as SQLAlchemy's compiler
-does). ``DialectRules`` keeps, as data, what a database does with the DDL ``create_all``
-sends it (merges, ignores or rewrites), found by experiment on each database; callers ask
-``rules_for`` rather than testing dialect names.
+dialects (``.ddl_if(dialect=...)``), what a project's ``@compiles`` overrides render (a
+column's default, generated expression or type, and notes where they cannot be read), and
+the truncation of convention-made names longer than the dialect's identifiers
+(``name[:max - 8] + "_" + md5[-4:]``, as SQLAlchemy's compiler does). ``DialectRules``
+keeps, as data, what a database does with the DDL ``create_all`` sends it (merges, ignores
+or rewrites), found by experiment on each database; callers ask ``rules_for`` rather than
+testing dialect names.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from functools import cache
 
 from ..schema import (
     CheckConstraintSchema,
+    ColumnSchema,
     ForeignKeySchema,
     PrimaryKeySchema,
     TableSchema,
@@ -76,6 +79,7 @@ def specialize(entity: EntitySchema, dialect: str) -> EntitySchema:
         entity.dialect_options
         or entity.dialect_types
         or entity.dialect_only
+        or entity.dialect_notes
         or merges
         or _too_long(entity, dialect)
     ):
@@ -126,6 +130,7 @@ def specialize(entity: EntitySchema, dialect: str) -> EntitySchema:
         )
         columns.append(replace(column, sa_type=spec))
         unresolved.discard(f"{object_key('column', column.name)}.type")
+    columns = [_compiled_column(c, entity, dialect, unresolved) for c in columns]
     table = replace(table, indexes=tuple(indexes), columns=tuple(columns))
 
     # Convention-made names longer than the dialect allows.
@@ -165,16 +170,41 @@ def specialize(entity: EntitySchema, dialect: str) -> EntitySchema:
     )
     ranges = tuple((_rekey(key, renamed), where) for key, where in entity.ranges)
     unresolved = {_rekey(key, renamed) for key in unresolved}
+    notes = entity.notes + tuple(note for d, note in entity.dialect_notes if d == dialect)
     return replace(
         entity,
         table=table,
         ranges=ranges,
         unresolved=frozenset(unresolved),
+        notes=notes,
         dialect_options=(),
         dialect_types=(),
+        dialect_notes=(),
         dialect_only=(),
         conventional_names=frozenset(_rekey(key, renamed) for key in entity.conventional_names),
     )
+
+
+def _compiled_column(
+    column: ColumnSchema, entity: EntitySchema, dialect: str, unresolved: set[str]
+) -> ColumnSchema:
+    """A column with what a ``@compiles`` override renders on ``dialect``: its default,
+    its generated expression; a field that cannot be read there stays unresolved. These
+    follow SQLAlchemy's dispatch by the dialect's exact name."""
+    key = object_key("column", column.name)
+    values = {
+        name: value for k, name, d, value in entity.dialect_options if k == key and d == dialect
+    }
+    for name, value in values.items():
+        if value is None:
+            unresolved.add(f"{key}.{name}")
+            continue
+        unresolved.discard(f"{key}.{name}")
+        if name == "default":
+            column = replace(column, default=value)
+        elif name == "computed" and column.computed is not None:
+            column = replace(column, computed=replace(column.computed, sqltext=value))
+    return column
 
 
 def _created_on(entity: EntitySchema, accepted: set[str]) -> TableSchema:

@@ -22,6 +22,9 @@ from typing import Any
 from .resolve import Definition, External, ModuleRef, Resolver
 from .source import ParsedFile
 
+if typing.TYPE_CHECKING:
+    from .compiles import CompileOverrides
+
 #: Outside modules whose names may be looked up as real objects (never user code).
 _IMPORTABLE = (
     "sqlalchemy",
@@ -236,6 +239,9 @@ class Evaluator:
         #: names assigned in the class body being read (a class namespace is searched
         #: before the module), set by the declarative reader while it reads one
         self.class_scope: dict[str, ast.expr] | None = None
+        #: the project's ``@compiles`` overrides (``compiles.py``), None when it has none;
+        #: set by the workspace before a file is read
+        self.compile_overrides: CompileOverrides | None = None
         from .inline import Inliner
 
         self.inliner = Inliner(self)
@@ -505,11 +511,21 @@ class Evaluator:
 
     def project_type(self, file: ParsedFile, call: ast.Call | None, definition: Definition) -> Any:
         """What a project ``TypeDecorator`` subclass creates in the database (``call``
-        None: the class named bare); any other project class is unknown."""
+        None: the class named bare), a type or SQL function the project compiles itself
+        (``compiles.py``, ``sql_functions.py``), a plain subclass of a SQLAlchemy type;
+        any other project class is unknown."""
         from .custom_types import decorator_chain, instantiate
+        from .sql_functions import project_element
 
+        if self.compile_overrides is not None:
+            compiled = self.compile_overrides.project_type(self, file, call, definition)
+            if compiled is not None:
+                return compiled
         chain = decorator_chain(self, definition)
         if chain is None:
+            element = project_element(self, file, call, definition)
+            if element is not None:
+                return element
             return self._subclassed_type(file, call, definition)
         if call is not None:
             return instantiate(self, file, call, definition, chain)

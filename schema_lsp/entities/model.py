@@ -141,7 +141,9 @@ class EntitySchema:
     #: e.g. ``"column:price.type"`` or ``"column:created.default"``: diff skips them.
     unresolved: frozenset[str] = frozenset()
     notes: tuple[Note, ...] = ()
-    #: Values that apply to one dialect only, from ``postgresql_where=``-style keywords:
+    #: Values that apply to one dialect only, from ``postgresql_where=``-style keywords
+    #: (an index's ``where``/``method``) and ``@compiles`` overrides (a column's
+    #: ``default``/``computed`` SQL, its ``type`` None where unknown):
     #: ``(object_key, field, dialect, value)``; value None when it could not be read.
     #: The neutral entity carries a value when all such keywords agree (else the field is
     #: unresolved); ``for_dialect`` gives the exact value for one dialect.
@@ -149,6 +151,9 @@ class EntitySchema:
     #: ``with_variant`` types: ``(column name, dialect, type)``; the column's ``sa_type`` is
     #: the type on other dialects, its type unresolved here and resolved by ``for_dialect``.
     dialect_types: tuple[tuple[str, str, TypeSpec], ...] = ()
+    #: Notes that concern one dialect only (an override that cannot be read there):
+    #: ``(dialect, note)``, added to ``notes`` by ``for_dialect``.
+    dialect_notes: tuple[tuple[str, Note], ...] = ()
     #: Objects made on some dialects only (``Index(...).ddl_if(dialect="postgresql")``):
     #: ``(object_key, dialects)``; ``for_dialect`` leaves them out elsewhere.
     dialect_only: tuple[tuple[str, tuple[str, ...]], ...] = ()

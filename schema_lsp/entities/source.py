@@ -285,6 +285,27 @@ def _module_statements(body: list[ast.stmt]) -> list[ast.stmt]:
     return statements
 
 
+def imported_modules(parsed: ParsedFile) -> tuple[str, ...]:
+    """Every module a file's module-level imports may run: ``import a.b`` runs ``a`` and
+    ``a.b``; ``from a.b import c`` runs ``a``, ``a.b`` and ``a.b.c`` when that is a
+    submodule (whether it is, only a search can tell)."""
+    is_package = PurePath(parsed.path).name == "__init__.py"
+    named: set[str] = set()
+    for statement in parsed.statements:
+        if isinstance(statement, ast.Import):
+            named.update(alias.name for alias in statement.names)
+        elif isinstance(statement, ast.ImportFrom):
+            source = _absolute_module(parsed.module, is_package, statement.module, statement.level)
+            if source is not None:
+                named.add(source)
+                named.update(f"{source}.{a.name}" for a in statement.names if a.name != "*")
+    modules: set[str] = set()
+    for name in named:
+        parts = name.split(".")
+        modules.update(".".join(parts[:cut]) for cut in range(1, len(parts) + 1))
+    return tuple(sorted(modules))
+
+
 def _absolute_module(module: str, is_package: bool, target: str | None, level: int) -> str | None:
     if level == 0:
         return target

@@ -101,6 +101,11 @@ class ColumnDraft:
     checks: list[ConstraintDraft] = field(default_factory=list)
     #: table-level keys this column makes unknown (e.g. an unreadable column check)
     table_unresolved: set[str] = field(default_factory=set)
+    #: values a ``@compiles`` override makes differ per dialect: (field, dialect) -> the
+    #: SQL there (``default``, ``computed``), None where it cannot be known (also ``type``)
+    dialect_values: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    #: notes that concern one dialect only: (dialect, note)
+    dialect_notes: list[tuple[str, Note]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -233,8 +238,15 @@ def finish(draft: TableDraft) -> EntitySchema:
 
     columns: list[ColumnSchema] = []
     dialect_types: list[tuple[str, str, TypeSpec]] = []
+    dialect_options: list[tuple[str, str, str, str | None]] = []
+    dialect_notes: list[tuple[str, Note]] = []
     for column in draft.columns:
         key = object_key("column", column.name)
+        dialect_options.extend(
+            (key, field_name, dialect, value)
+            for (field_name, dialect), value in column.dialect_values.items()
+        )
+        dialect_notes.extend(column.dialect_notes)
         ranges[key] = column.range
         if column.type_range is not None:
             ranges[f"{key}.type"] = column.type_range
@@ -273,7 +285,6 @@ def finish(draft: TableDraft) -> EntitySchema:
         )
 
     indexes: list[IndexSchema] = []
-    dialect_options: list[tuple[str, str, str, str | None]] = []
     dialect_only: list[tuple[str, tuple[str, ...]]] = []
     for index in draft.indexes:
         if not index.columns and not index.expressions:
@@ -401,9 +412,20 @@ def finish(draft: TableDraft) -> EntitySchema:
         notes=tuple(grouped_notes(notes)),  # one per reason, not one per field
         dialect_options=tuple(dialect_options),
         dialect_types=tuple(dialect_types),
+        dialect_notes=_grouped_per_dialect(dialect_notes),
         dialect_only=tuple(dialect_only),
         conventional_names=frozenset(_conventional_keys(table, conventional)),
         extend_existing=draft.extend_existing,
+    )
+
+
+def _grouped_per_dialect(notes: list[tuple[str, Note]]) -> tuple[tuple[str, Note], ...]:
+    """Each dialect's notes said once per reason, as the table's other notes are."""
+    dialects = dict.fromkeys(dialect for dialect, _ in notes)
+    return tuple(
+        (dialect, note)
+        for dialect in dialects
+        for note in grouped_notes(n for d, n in notes if d == dialect)
     )
 
 

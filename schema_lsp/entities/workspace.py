@@ -15,15 +15,17 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..allocation import collector_paused
+from .compiles import CompileOverrides, override_sites
 from .declarative import DeclarativeReader, Extension
 from .evaluate import Evaluator
 from .imperative import read_tables
 from .model import EntitySchema, Note, SourceRange, object_key
 from .modules import PARSED_MODULES, ModuleFinder, SearchPath, is_modelled, source_roots
 from .resolve import Resolver
-from .source import ParsedFile, module_name, parse_source
+from .source import ParsedFile, imported_modules, module_name, parse_source
 from .tables import TableDraft, finish
 
 _log = logging.getLogger(__name__)
@@ -75,6 +77,13 @@ class WorkspaceIndex:
         self._lookups: dict[str, str | None] = {}  # module -> path, cleared on any change
         #: id(entity) -> (entity, its FK target entities, the entity with FK types filled)
         self._filled: dict[int, tuple[EntitySchema, tuple[object, ...], EntitySchema]] = {}
+        #: id(parse) -> (parse, its ``@compiles`` sites, the modules it imports): what
+        #: ``_compile_overrides`` reads of each file, once per parse
+        self._override_sites: dict[int, tuple[ParsedFile, tuple[Any, ...], tuple[str, ...]]] = {}
+        #: module -> whether its source mentions ``compiles`` (imports read for overrides)
+        self._mentions: dict[str, bool] = {}
+        #: the overrides the current builds were made with
+        self._overrides: CompileOverrides | None = None
 
     # -- files ----------------------------------------------------------------------------
 
@@ -132,6 +141,7 @@ class WorkspaceIndex:
         absolute = os.path.abspath(str(path))
         PARSED_MODULES.forget(absolute)
         self._finder.forget()
+        self._mentions.clear()
         outside = self._outside.pop(absolute, None)
         module = outside[0] if outside is not None else self._module_of(str(path))
         if outside is None and not module:
@@ -270,15 +280,71 @@ class WorkspaceIndex:
         return absolute
 
     def _build(self) -> None:
-        stale = [(p, f) for p, f in self._files.items() if p not in self._built]
-        if not stale:
-            return
-        for path, parsed in stale:
-            self._built[path] = self._build_file(parsed)
+        overrides = self._compile_overrides()
+        if self._overrides is None or overrides.key != self._overrides.key:
+            self._built.clear()  # overrides apply to every file: all are read again
+        self._overrides = overrides
+        for _ in range(_MAX_OVERRIDE_ROUNDS):
+            stale = [(p, f) for p, f in self._files.items() if p not in self._built]
+            if not stale:
+                return
+            for path, parsed in stale:
+                self._built[path] = self._build_file(parsed, overrides)
+            # A module first reached while reading (a helper's, a base's) may hold
+            # overrides too: then every file is read again with them.
+            again = self._compile_overrides()
+            if again.key == overrides.key:
+                return
+            self._overrides = overrides = again
+            self._built.clear()
 
-    def _build_file(self, parsed: ParsedFile) -> _Built:
+    def _compile_overrides(self) -> CompileOverrides:
+        """The ``@compiles`` overrides of every file read: the workspace files, the
+        modules their names were resolved in, and the modules they import (read only when
+        their source mentions ``compiles``, for overrides registered by importing them)."""
+        for parsed in list(self._files.values()):
+            for module in self._read_for_overrides(parsed)[2]:
+                if self._may_hold_overrides(module):
+                    self._find_module(module)
+        files = [*self._files.values(), *(parsed for _, parsed in self._outside.values())]
+        with_sites = [(parsed, self._read_for_overrides(parsed)[1]) for parsed in files]
+        resolver = Resolver(self._find_module)
+        overrides = CompileOverrides.collect(Evaluator(resolver), [w for w in with_sites if w[1]])
+        live = {id(parsed) for parsed in files}
+        for stale in [k for k in self._override_sites if k not in live]:
+            del self._override_sites[stale]
+        return overrides
+
+    def _read_for_overrides(
+        self, parsed: ParsedFile
+    ) -> tuple[ParsedFile, tuple[Any, ...], tuple[str, ...]]:
+        known = self._override_sites.get(id(parsed))
+        if known is None or known[0] is not parsed:
+            known = (parsed, override_sites(parsed), imported_modules(parsed))
+            self._override_sites[id(parsed)] = known
+        return known
+
+    def _may_hold_overrides(self, module: str) -> bool:
+        """Whether an imported module outside the workspace is worth parsing for overrides
+        (its text mentions ``compiles``); one read per module until a module changes."""
+        known = self._mentions.get(module)
+        if known is None:
+            known = False
+            if module not in self._modules and not is_modelled(module):
+                found = self._finder.find(module)
+                if found is not None:
+                    try:
+                        known = "compiles" in found.read_text(encoding="utf-8")
+                    except (OSError, UnicodeDecodeError):
+                        known = False
+            self._mentions[module] = known
+        return known
+
+    def _build_file(self, parsed: ParsedFile, overrides: CompileOverrides) -> _Built:
         resolver = Resolver(self._find_module)
         evaluator = Evaluator(resolver)
+        if overrides:
+            evaluator.compile_overrides = overrides
         reader = DeclarativeReader(evaluator, self._metadata_assignments())
         drafts: list[TableDraft | Extension] = []
         failure: Note | None = None
@@ -290,7 +356,7 @@ class WorkspaceIndex:
             failure = _failure_note(parsed, "the models of this file", exc)
         finally:
             reader.close()
-        built = _Built(set(resolver.touched), notes=list(reader.notes))
+        built = _Built(set(resolver.touched) | overrides.modules, notes=list(reader.notes))
         if failure is not None:
             built.notes.append(failure)
         for draft in drafts:
@@ -388,6 +454,11 @@ class WorkspaceIndex:
             result.append(filled)
         self._filled = cache
         return result
+
+
+#: Rounds of reading every file again when reading reached new overrides (each round
+#: can only add modules, so this bounds a pathological chain, not a normal project).
+_MAX_OVERRIDE_ROUNDS = 3
 
 
 def _failure_note(

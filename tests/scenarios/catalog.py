@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import (
     stories_clean,
+    stories_compiles,
     stories_create_all,
     stories_defaults,
     stories_edges,
@@ -32,6 +33,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     *stories_parsing.SCENARIOS,
     *stories_workspace.SCENARIOS,
     *stories_imports.SCENARIOS,
+    *stories_compiles.SCENARIOS,
     *stories_edges.SCENARIOS,
     *stories_more.SCENARIOS,
     *stories_sqltext.SCENARIOS,

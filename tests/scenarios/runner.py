@@ -12,7 +12,8 @@ import itertools
 import sys
 import warnings
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -100,8 +101,9 @@ def run(scenario: Scenario, db: Any, workdir: Path) -> Outcome:
         database_path = variant / f"database_{scenario.name}.py"
         database_path.write_text(substitute(scenario.database_source()))
         _write_files(variant, scenario.file_sources(database=True), substitute)
-        for metadata in _metadatas(_import(database_path, scenario)):
-            metadata.create_all(db.engine)
+        with _compilers_restored():
+            for metadata in _metadatas(_import(database_path, scenario)):
+                metadata.create_all(db.engine)
     db.execute(*(substitute(s) for s in scenario.database.statements("after", db.dialect)))
 
     schemas = [substitute(s) if s else s for s in scenario.schemas]
@@ -111,13 +113,14 @@ def run(scenario: Scenario, db: Any, workdir: Path) -> Outcome:
     differences = compare(entities, database, scenario.options)
     rows = Counter((d.code, d.table, d.column or d.name, _where(d, workdir)) for d in differences)
 
-    module = _import(models_path, scenario)
     error: Exception | None = None
     raw: list[Any] = []
-    try:
-        raw = _alembic_diffs(db.engine, _metadatas(module), schemas, database.default_schema)
-    except Exception as exc:  # the oracle's own bugs: the test decides if it was expected
-        error = exc
+    with _compilers_restored():
+        module = _import(models_path, scenario)
+        try:
+            raw = _alembic_diffs(db.engine, _metadatas(module), schemas, database.default_schema)
+        except Exception as exc:  # the oracle's own bugs: the test decides if it was expected
+            error = exc
     return Outcome(
         differences,
         rows,
@@ -127,6 +130,40 @@ def run(scenario: Scenario, db: Any, workdir: Path) -> Outcome:
         error,
         app,
     )
+
+
+@contextmanager
+def _compilers_restored() -> Iterator[None]:
+    """Undo the ``@compiles`` registrations importing a scenario's models makes on
+    SQLAlchemy's own classes (``DateTime``, ``now``): they are process-wide, and the product
+    never imports models, so nothing after the import may compile with them."""
+    from sqlalchemy.sql.visitors import Visitable
+
+    def every_class() -> list[type]:
+        found: list[type] = []
+        pending: list[type] = [Visitable]
+        while pending:
+            klass = pending.pop()
+            found.append(klass)
+            pending.extend(klass.__subclasses__())
+        return found
+
+    before = {
+        klass: klass.__dict__.get("_compiler_dispatch")
+        for klass in every_class()
+        if "_compiler_dispatcher" not in klass.__dict__
+    }
+    try:
+        yield
+    finally:
+        for klass, dispatch in before.items():
+            if "_compiler_dispatcher" not in klass.__dict__:
+                continue
+            delattr(klass, "_compiler_dispatcher")
+            if dispatch is None:
+                delattr(klass, "_compiler_dispatch")
+            else:
+                klass._compiler_dispatch = dispatch  # type: ignore[attr-defined]
 
 
 def _where(difference: SchemaDifference, workdir: Path) -> int | str | None:
