@@ -38,6 +38,9 @@ class Project:
     fixes: tuple[str, ...] = ()
     #: dialect -> SQL run before create_all (and replayed with its DDL), e.g. an extension
     setup: tuple[tuple[str, str], ...] = ()
+    #: environment variables the project needs to import its models (settings read at
+    #: import time), set for the import and for the timed Alembic run
+    environment: tuple[tuple[str, str], ...] = ()
 
 
 PROJECTS = (
@@ -259,6 +262,39 @@ PROJECTS = (
         dialects=ALL,
         style="declarative base from another package (sqlalchemy-helpers), Column, "
         "association Table",
+    ),
+    Project(
+        name="kombu",
+        version="5.7.0",
+        extras="[sqlalchemy]",
+        modules=("kombu.transport.sqlalchemy",),
+        # The transport makes its two mapped classes at run time from plain mixin classes
+        # (type(name, (QueueBase, ModelBase), {"__tablename__": ...})), with the default
+        # table names of its transport options.
+        metadata="kombu.transport.sqlalchemy:(Channel._declarative_cls(None, 'Queue', "
+        "QueueBase, {'__tablename__': 'kombu_queue'}), Channel._declarative_cls(None, "
+        "'Message', MessageBase, {'__tablename__': 'kombu_message'}), metadata)[2]",
+        dialects=ALL,
+        style="mapped classes made by type() at run time from plain mixin classes, "
+        "declared_attr ForeignKey naming a class_registry entry, with_variant, Sequence",
+    ),
+    Project(
+        name="fief-server",
+        version="0.27.0",
+        modules=("fief.models",),
+        metadata="fief.models:WorkspaceBase.metadata",
+        # fief's settings (read when its models import) require these
+        environment=(
+            ("SECRET", "realworld"),
+            ("ENCRYPTION_KEY", "ZmDfcTF7_60GrrY167zsiPd67pEvs0aGOv2oasOM1Pg="),
+            ("FIEF_CLIENT_ID", "realworld"),
+            ("FIEF_CLIENT_SECRET", "realworld"),
+            ("FIEF_DOMAIN", "localhost"),
+        ),
+        dialects=ALL,
+        style="2.0 Mapped[] with generic mixins (UUID id, timestamps, declared_attr "
+        "expires_at), __init_subclass__ prefixing __tablename__, GUID TypeDecorator with "
+        "load_dialect_impl, a function returning a TypeDecorator class",
     ),
 )
 

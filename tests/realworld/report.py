@@ -49,6 +49,9 @@ def ratchet(result: Result, before: dict[str, object] | None) -> tuple[list[str]
     newly_lost = sorted(set(result.lost) - set(before.get("lost", [])))  # type: ignore[arg-type]
     if newly_lost:
         worse.append(f"{result.key}: tables lost (no entity): {newly_lost}")
+    newly_silent = sorted(set(result.silent) - set(before.get("silent", [])))  # type: ignore[arg-type]
+    if newly_silent:
+        worse.append(f"{result.key}: tables skipped without a note: {newly_silent}")
     found_again = sorted(set(before.get("lost", [])) - set(result.lost))  # type: ignore[arg-type]
     if found_again:
         better.append(f"{result.key}: tables no longer lost: {found_again}")
@@ -136,6 +139,8 @@ def problems(results: list[Result], details: bool) -> list[str]:
                 f"{code} x{n}" for code, n in sorted(counts.items())))  # fmt: skip
         if r.lost:
             lines.append(f"  lost: {', '.join(r.lost)}")
+        if r.silent:
+            lines.append(f"  lost without a note: {', '.join(r.silent)}")
         if details:
             for c in r.false_claims:
                 subject = c.column or c.name or ""
