@@ -495,9 +495,15 @@ def _used_files(modules: list[Any], mappers: list[Any], metadata: Any) -> set[st
     return found
 
 
+def _add_paths(spec: dict[str, Any]) -> None:
+    for folder in reversed(spec.get("paths", ())):
+        sys.path.insert(0, str(SITE / folder))
+
+
 def alembic(spec: dict[str, Any]) -> None:
     """What the refresh script times as Alembic's whole process: import the models and run
     ``compare_metadata`` against ``spec["url"]``; prints the number of differences."""
+    _add_paths(spec)
     for name in spec["modules"]:
         importlib.import_module(name)
     metadata = _resolve(spec["metadata"])
@@ -523,6 +529,7 @@ def main() -> None:
         return
     spec = json.loads(sys.argv[1])
     warnings.simplefilter("ignore")
+    _add_paths(spec)
     import sqlalchemy as sa
 
     modules = [importlib.import_module(name) for name in spec["modules"]]

@@ -41,6 +41,9 @@ class Project:
     #: environment variables the project needs to import its models (settings read at
     #: import time), set for the import and for the timed Alembic run
     environment: tuple[tuple[str, str], ...] = ()
+    #: folders of the install (relative to site-packages) put first on ``sys.path`` before
+    #: the import, for a project that runs from its own folder (pgAdmin's ``import config``)
+    paths: tuple[str, ...] = ()
 
 
 PROJECTS = (
@@ -295,6 +298,60 @@ PROJECTS = (
         style="2.0 Mapped[] with generic mixins (UUID id, timestamps, declared_attr "
         "expires_at), __init_subclass__ prefixing __tablename__, GUID TypeDecorator with "
         "load_dialect_impl, a function returning a TypeDecorator class",
+    ),
+    Project(
+        name="pgadmin4",
+        version="9.18",
+        # pgAdmin runs from its own folder (``import config``), and its package imports
+        # its models back while it initialises: config first, as pgAdmin4.py does
+        paths=("pgadmin4",),
+        modules=("config", "pgadmin.model"),
+        metadata="pgadmin.model:db.metadata",
+        # pgAdmin keeps its settings in SQLite or PostgreSQL (VARCHAR without a length)
+        dialects=(SQLITE, POSTGRESQL),
+        style="Flask-SQLAlchemy db.Model with db.Column/db.ForeignKey, mixin with "
+        "declared_attr, flask-security mixins, TypeDecorators, a top-level config module",
+    ),
+    Project(
+        name="arize-phoenix",
+        version="20.26.1",
+        modules=("phoenix.db.models",),
+        metadata="phoenix.db.models:Base.metadata",
+        # Phoenix supports SQLite and PostgreSQL (VARCHAR without a length: not MySQL)
+        dialects=(SQLITE, POSTGRESQL),
+        style="2.0 Mapped[] with a type_annotation_map, JSON/JSONB with_variant TypeDecorators, "
+        "naming convention, CheckConstraints, partial and expression indexes",
+    ),
+    Project(
+        name="aiida-core",
+        version="2.9.4",
+        # AiiDA makes its configuration folder when imported
+        environment=(("AIIDA_PATH", "/tmp/sl-realworld-aiida"),),
+        modules=(
+            "aiida.storage.psql_dos.models.authinfo",
+            "aiida.storage.psql_dos.models.comment",
+            "aiida.storage.psql_dos.models.computer",
+            "aiida.storage.psql_dos.models.group",
+            "aiida.storage.psql_dos.models.log",
+            "aiida.storage.psql_dos.models.node",
+            "aiida.storage.psql_dos.models.settings",
+            "aiida.storage.psql_dos.models.user",
+        ),
+        metadata="aiida.storage.psql_dos.models.base:Base.metadata",
+        # the psql_dos storage is PostgreSQL's (JSONB)
+        dialects=(POSTGRESQL,),
+        style="legacy declarative Column, PostgreSQL JSONB and UUID, naming convention, "
+        "varchar_pattern_ops/like indexes in __table_args__",
+    ),
+    Project(
+        name="feast",
+        version="0.67.0",
+        requirements=("sqlalchemy",),
+        modules=("feast.infra.registry.sql",),
+        metadata="feast.infra.registry.sql:metadata",
+        dialects=ALL,
+        style="imperative Table() registry on a module MetaData, LargeBinary, "
+        "composite primary keys",
     ),
 )
 

@@ -72,6 +72,7 @@ def _timing(
             "modules": project.modules,
             "metadata": project.metadata,
             "fixes": project.fixes,
+            "paths": project.paths,
             "url": url,
         }
     )
@@ -111,6 +112,7 @@ def refresh(project: Project, timing: bool = True) -> Path:
             "metadata": project.metadata,
             "fixes": project.fixes,
             "setup": project.setup,
+            "paths": project.paths,
             "urls": urls,
         }
         out, _ = _run(
