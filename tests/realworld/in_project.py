@@ -417,6 +417,17 @@ def canonical(statements: list[list[Any]]) -> list[list[Any]]:
     return ordered[:-1]
 
 
+def _engine(url: str) -> Any:
+    """An engine without a pool; SQLAlchemy 1.4 (Indico's) has no psycopg 3 dialect, so
+    its projects connect through psycopg2 (installed beside them)."""
+    import sqlalchemy as sa
+    from sqlalchemy.pool import NullPool
+
+    if sa.__version__.startswith("1.") and url.startswith("postgresql+psycopg:"):
+        url = "postgresql+psycopg2:" + url.removeprefix("postgresql+psycopg:")
+    return sa.create_engine(url, poolclass=NullPool)
+
+
 def create_all(metadata: Any, url: str, setup: list[str]) -> list[list[Any]]:
     """``metadata.create_all`` on an empty database (after the ``setup`` SQL); the
     statements it ran (setup and DDL), as ``[statement, parameters]``."""
@@ -428,7 +439,7 @@ def create_all(metadata: Any, url: str, setup: list[str]) -> list[list[Any]]:
         if context is not None and context.isddl:
             statements.append([statement, _json_parameters(parameters)])
 
-    engine = sa.create_engine(url, poolclass=sa.NullPool)
+    engine = _engine(url)
     sa.event.listen(engine, "before_cursor_execute", record)
     try:
         with engine.begin() as connection:
@@ -513,7 +524,7 @@ def alembic(spec: dict[str, Any]) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    engine = sa.create_engine(spec["url"], poolclass=sa.NullPool)
+    engine = _engine(spec["url"])
     try:
         with engine.connect() as connection:
             found = compare_metadata(MigrationContext.configure(connection), metadata)

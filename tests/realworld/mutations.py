@@ -215,7 +215,9 @@ def choose(snapshot: Snapshot, database: DatabaseSchema) -> list[Mutation]:
 
 def apply(db: TestDatabase, mutation: Mutation) -> None:
     quote = db.engine.dialect.identifier_preparer.quote
-    table = quote(mutation.table)
+    schema = mutation.table.rpartition(".")[0]
+    table = ".".join(quote(part) for part in mutation.table.split("."))
+    in_schema = f"{quote(schema)}." if schema else ""  # an index lives in its table's schema
     subject = quote(mutation.subject) if mutation.subject else ""
     kind = mutation.kind
     if kind == "drop_column":
@@ -224,7 +226,7 @@ def apply(db: TestDatabase, mutation: Mutation) -> None:
         db.execute(f"ALTER TABLE {table} ADD COLUMN {subject} VARCHAR(20)")
     elif kind == "drop_index":
         on = f" ON {table}" if db.dialect == "mysql" else ""
-        db.execute(f"DROP INDEX {subject}{on}")
+        db.execute(f"DROP INDEX {in_schema if not on else ''}{subject}{on}")
     elif kind == "add_index":
         db.execute(f"CREATE INDEX {quote(str(mutation.name))} ON {table} ({subject})")
     elif kind == "drop_table":

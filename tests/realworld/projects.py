@@ -353,6 +353,25 @@ PROJECTS = (
         style="imperative Table() registry on a module MetaData, LargeBinary, "
         "composite primary keys",
     ),
+    Project(
+        name="indico",
+        version="3.2.9",
+        requirements=("psycopg2-binary",),  # its SQLAlchemy 1.4 has no psycopg 3 dialect
+        modules=("indico.core.db.sqlalchemy.util.models",),
+        metadata="indico.core.db.sqlalchemy.util.models:(import_all_models(), "
+        "__import__('indico.core.db', fromlist=['db']).db.metadata)[1]",
+        # Indico's tables use PostgreSQL's trigram and unaccent functions (its own
+        # before_create listener makes its schemas and SQL functions)
+        setup=(
+            (POSTGRESQL, "CREATE EXTENSION IF NOT EXISTS unaccent"),
+            (POSTGRESQL, "CREATE EXTENSION IF NOT EXISTS pg_trgm"),
+        ),
+        dialects=(POSTGRESQL,),
+        style="Flask-SQLAlchemy with a custom declarative base, tables in many PostgreSQL "
+        "schemas, mixins from one package (protection, attachments, notes), custom types "
+        "(PyIntEnum, UTCDateTime), ARRAY, JSONB, INT4RANGE, after_create indexes, "
+        "naming convention with callables",
+    ),
 )
 
 BY_NAME = {project.name: project for project in PROJECTS}

@@ -62,11 +62,13 @@ def check(
     url: str,
     *,
     unmapped_tables: bool = True,
+    schemas: tuple[str | None, ...] = (None,),
 ) -> Checked:
-    """Our whole check of ``model_files`` against the database at ``url``."""
+    """Our whole check of ``model_files`` against the database at ``url`` (the ``schemas``
+    read: None is the connection's default schema)."""
     started = time.perf_counter()
     entities, notes = _entities(tuple(map(str, model_files)), tuple(map(str, source_roots)))
-    database = introspect_database(url)
+    database = introspect_database(url, schemas=schemas)
     options = CompareOptions(unmapped_tables=unmapped_tables)
     differences = compare(entities, database, options) + unread_differences(notes)
     tables = frozenset(entity.table.key for entity in entities)
@@ -198,6 +200,13 @@ def _matches(mutation: seeded.Mutation, difference: SchemaDifference) -> bool:
     )
 
 
+def schemas_of(snapshot: Snapshot) -> tuple[str | None, ...]:
+    """The default schema and every other schema the project's tables are in (as a user
+    with such a project sets ``schemas``)."""
+    named = sorted({key.rpartition(".")[0] for key in snapshot.tables} - {""})
+    return (None, *named)
+
+
 def files_of(snapshot: Snapshot) -> tuple[list[Path], list[Path]]:
     """The model files on disk and the source roots (downloading them if needed)."""
     roots = source_roots(snapshot.distributions, snapshot.model_files)
@@ -214,7 +223,8 @@ def run(snapshot: Snapshot, db: TestDatabase) -> Result:
     """Score one project on one dialect, on the fresh database ``db``."""
     files, roots = files_of(snapshot)
     replay(db, snapshot.ddl[db.dialect])
-    clean = check(files, roots, db.url)
+    schemas = schemas_of(snapshot)
+    clean = check(files, roots, db.url, schemas=schemas)
     timing = snapshot.timing.get(db.dialect, {})
     result = Result(
         snapshot.project,
@@ -240,7 +250,7 @@ def run(snapshot: Snapshot, db: TestDatabase) -> Result:
     chosen = seeded.choose(snapshot, clean.database)
     for mutation in chosen:
         seeded.apply(db, mutation)
-    mutated = check(files, roots, db.url)
+    mutated = check(files, roots, db.url, schemas=schemas)
     baseline = {_key(d) for d in clean.differences}
     new = [d for d in mutated.differences if _key(d) not in baseline]
     for mutation in chosen:
