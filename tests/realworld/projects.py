@@ -372,6 +372,17 @@ PROJECTS = (
         "(PyIntEnum, UTCDateTime), ARRAY, JSONB, INT4RANGE, after_create indexes, "
         "naming convention with callables",
     ),
+    Project(
+        name="dstack",
+        version="0.22.5",
+        extras="[server]",
+        modules=("dstack._internal.server.models",),
+        metadata="dstack._internal.server.models:BaseModel.metadata",
+        # dstack supports SQLite and PostgreSQL (a String(20000) is too long for MySQL)
+        dialects=(SQLITE, POSTGRESQL),
+        style="2.0 Mapped[] on a DeclarativeBase whose metadata has a naming convention, "
+        "generic EnumAsString and EncryptedString TypeDecorators, pipeline mixin",
+    ),
 )
 
 BY_NAME = {project.name: project for project in PROJECTS}
