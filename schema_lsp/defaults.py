@@ -128,7 +128,31 @@ def normalize_default(
         return None
     if kind in ("literal", "number", "boolean"):
         kind, value = _in_domain(kind, value, _domain(column_type, dialect))
+    if reflected and kind == "literal" and dialect == "postgresql" and _is_binary(column_type):
+        value = _bytea_text(value)
     return NormalizedDefault(kind, value, text, on_update)
+
+
+def _is_binary(column_type: TypeSpec | None) -> bool:
+    if column_type is None:
+        return False
+    name = column_type.name.upper()
+    return name in ("LARGEBINARY", "BYTEA", "BINARY", "VARBINARY", "BLOB", "_BINARY")
+
+
+def _bytea_text(value: str) -> str:
+    """PostgreSQL prints a bytea default in hex (``'x'`` as ``'\\x78'::bytea``): the text
+    it stands for, to compare with the model's literal."""
+    if (
+        len(value) >= 2
+        and value[:2] == "\\x"
+        and all(c in "0123456789abcdefABCDEF" for c in value[2:])
+    ):
+        try:
+            return bytes.fromhex(value[2:]).decode("utf-8")
+        except ValueError:
+            return value
+    return value
 
 
 @lru_cache(maxsize=8192)
