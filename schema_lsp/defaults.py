@@ -181,6 +181,8 @@ def compare_defaults(
         message = f"declared default {shown_declared}, the database column has none"
         return DefaultComparison("different", shown_declared, shown_actual, message)
     same = _same(mine, theirs)
+    if not same and _is_mysql(dialect) and _precise_now_of(mine, theirs):
+        same = True
     if same is None:
         message = (
             f"default expressions {shown_declared} and {shown_actual} differ in spelling; "
@@ -344,6 +346,15 @@ _TODAY_BY_DIALECT = {
     "sqlite": {"current_date", "date('now')"},
 }
 _MYSQL_PRECISE_NOW = re.compile(r"(?:now|current_timestamp|localtimestamp|localtime)\((\d+)\)")
+
+
+def _precise_now_of(mine: NormalizedDefault, theirs: NormalizedDefault) -> bool:
+    """MariaDB stores ``now()`` on a ``DATETIME(6)`` as ``current_timestamp(6)``: the
+    column's precision, which a model's plain ``now()`` leaves to the column."""
+    functions = mine.kind == theirs.kind == "function"
+    return functions and mine.value == "current_timestamp" and bool(
+        re.fullmatch(r"current_timestamp\(\d+\)", str(theirs.value))
+    )
 
 
 def _function(call: str, dialect: str) -> str:
