@@ -181,7 +181,9 @@ def compare_defaults(
         message = f"declared default {shown_declared}, the database column has none"
         return DefaultComparison("different", shown_declared, shown_actual, message)
     same = _same(mine, theirs)
-    if not same and _is_mysql(dialect) and _precise_now_of(mine, theirs):
+    if not same and _is_mysql(dialect) and (
+        _precise_now_of(mine, theirs) or _precise_now_of(theirs, mine)
+    ):
         same = True
     if same is None:
         message = (
