@@ -128,7 +128,31 @@ def normalize_default(
         return None
     if kind in ("literal", "number", "boolean"):
         kind, value = _in_domain(kind, value, _domain(column_type, dialect))
+    if reflected and kind == "literal" and dialect == "postgresql" and _is_binary(column_type):
+        value = _bytea_text(value)
     return NormalizedDefault(kind, value, text, on_update)
+
+
+def _is_binary(column_type: TypeSpec | None) -> bool:
+    if column_type is None:
+        return False
+    name = column_type.name.upper()
+    return name in ("LARGEBINARY", "BYTEA", "BINARY", "VARBINARY", "BLOB", "_BINARY")
+
+
+def _bytea_text(value: str) -> str:
+    """PostgreSQL prints a bytea default in hex (``'x'`` as ``'\\x78'::bytea``): the text
+    it stands for, to compare with the model's literal."""
+    if (
+        len(value) >= 2
+        and value[:2] == "\\x"
+        and all(c in "0123456789abcdefABCDEF" for c in value[2:])
+    ):
+        try:
+            return bytes.fromhex(value[2:]).decode("utf-8")
+        except ValueError:
+            return value
+    return value
 
 
 @lru_cache(maxsize=8192)
@@ -157,6 +181,10 @@ def compare_defaults(
         message = f"declared default {shown_declared}, the database column has none"
         return DefaultComparison("different", shown_declared, shown_actual, message)
     same = _same(mine, theirs)
+    if not same and _is_mysql(dialect) and (
+        _precise_now_of(mine, theirs) or _precise_now_of(theirs, mine)
+    ):
+        same = True
     if same is None:
         message = (
             f"default expressions {shown_declared} and {shown_actual} differ in spelling; "
@@ -320,6 +348,15 @@ _TODAY_BY_DIALECT = {
     "sqlite": {"current_date", "date('now')"},
 }
 _MYSQL_PRECISE_NOW = re.compile(r"(?:now|current_timestamp|localtimestamp|localtime)\((\d+)\)")
+
+
+def _precise_now_of(mine: NormalizedDefault, theirs: NormalizedDefault) -> bool:
+    """MariaDB stores ``now()`` on a ``DATETIME(6)`` as ``current_timestamp(6)``: the
+    column's precision, which a model's plain ``now()`` leaves to the column."""
+    functions = mine.kind == theirs.kind == "function"
+    return functions and mine.value == "current_timestamp" and bool(
+        re.fullmatch(r"current_timestamp\(\d+\)", str(theirs.value))
+    )
 
 
 def _function(call: str, dialect: str) -> str:

@@ -156,7 +156,9 @@ CASES = [
     Case("mysql", "datetime DEFAULT CURRENT_TIMESTAMP", "now()", sa.DateTime()),
     Case("mysql", "datetime DEFAULT now()", "CURRENT_TIMESTAMP", sa.DateTime()),
     Case("mysql", "datetime(6) DEFAULT CURRENT_TIMESTAMP(6)", "now(6)", None),
-    Case("mysql", "datetime(6) DEFAULT CURRENT_TIMESTAMP(6)", "now()", None, "different"),
+    # MariaDB stores a plain now() on a DATETIME(6) as CURRENT_TIMESTAMP(6): the same
+    Case("mysql", "datetime(6) DEFAULT CURRENT_TIMESTAMP(6)", "now()", None),
+    Case("mysql", "datetime(6) DEFAULT CURRENT_TIMESTAMP(6)", "now(3)", None, "different"),
     Case(
         "mysql",
         "timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP",
@@ -492,3 +494,24 @@ def test_any_text_normalizes_without_error_and_equals_itself(pieces, dialect) ->
     assert normalized is None or normalized.text == sql.strip()
     if dialect != "mysql":  # MySQL reads its own side's backslashes differently
         assert compare_defaults(sql, sql, dialect).status != "different"
+
+
+@pytest.mark.parametrize(
+    ("declared", "actual", "status"),
+    [
+        ("now()", "current_timestamp(6)", "equal"),  # MariaDB, on a DATETIME(6)
+        ("CURRENT_TIMESTAMP", "current_timestamp(3)", "equal"),
+        ("now(3)", "current_timestamp(6)", "different"),  # the model named a precision
+        ("'current_timestamp'", "current_timestamp(6)", "different"),  # a string
+    ],
+)
+def test_mysql_keeps_the_columns_precision_for_now(declared: str, actual: str, status: str) -> None:
+    assert compare_defaults(declared, actual, "mysql").status == status
+
+
+def test_postgresql_prints_a_bytea_default_in_hex() -> None:
+    import sqlalchemy as sa
+
+    binary = TypeSpec.of(sa.LargeBinary())
+    assert compare_defaults("'x'", "'\\x78'::bytea", "postgresql", binary).status == "equal"
+    assert compare_defaults("'y'", "'\\x78'::bytea", "postgresql", binary).status == "different"

@@ -4,9 +4,3 @@ Each names the file and function, the input, and expected vs actual, so the owne
 and the strict xfail then tells us to remove the mark. Add a constant here and
 ``xfail_on={dialect: CONSTANT}`` on the scenario when a new one is found.
 """
-
-BYTEA_DEFAULT = (
-    "defaults.compare_defaults: a LargeBinary server_default text(\"'x'\") made by create_all "
-    "on PostgreSQL reads back as '\\x78'::bytea (the literal's bytes in hex); expected equal, "
-    "reported SL150 'declared default 'x', database has '\\x78'::bytea'"
-)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from schema_lsp.diff import CompareOptions
 
-from .bugs import BYTEA_DEFAULT
 from .scenario import Database, Expect, Scenario, alembic_fp, alembic_miss, changed, orm
 from .stories_options import ALEMBIC_NO_CHECKS
 
@@ -327,7 +326,6 @@ SCENARIOS = (
         "server_default on TEXT and BLOB columns: MariaDB keeps them (MySQL before 8.0.13 "
         "refused them), as SQLite and PostgreSQL do. Nothing.",
         LONG_DEFAULTS,
-        xfail_on={"postgresql": BYTEA_DEFAULT},
     ),
     Scenario(
         "text_server_default_changed",
@@ -335,7 +333,6 @@ SCENARIOS = (
         LONG_DEFAULTS,
         expect=(Expect("SL150", "pages", "body", "body"),),
         database=changed(('server_default="empty"', 'server_default="blank"')),
-        xfail_on={"postgresql": BYTEA_DEFAULT},
     ),
     Scenario(
         "objects_made_on_some_dialects",
