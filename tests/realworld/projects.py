@@ -383,6 +383,28 @@ PROJECTS = (
         style="2.0 Mapped[] on a DeclarativeBase whose metadata has a naming convention, "
         "generic EnumAsString and EncryptedString TypeDecorators, pipeline mixin",
     ),
+    Project(
+        name="apache-superset",
+        version="6.1.0",
+        # its SQLAlchemy 1.4 has no psycopg 3 dialect; Flask-Caching 2.4 passes an option
+        # Superset's cache class does not take
+        requirements=("psycopg2-binary", "flask-caching<2.4"),
+        # the models import only inside an application (encrypted fields read its config)
+        environment=(
+            ("SUPERSET_SECRET_KEY", "realworld-realworld-realworld"),
+            ("SUPERSET_HOME", "/tmp/sl-realworld-superset"),
+        ),
+        modules=("superset.app",),
+        metadata="superset.app:(lambda app: (app.app_context().push(), [__import__(m) for m "
+        "in ('superset.models.core', 'superset.models.dashboard', 'superset.models.slice', "
+        "'superset.models.sql_lab', 'superset.connectors.sqla.models')], "
+        "__import__('flask_appbuilder').Model.metadata)[-1])(create_app())",
+        # MariaDB: SQLAlchemy 1.4 makes FAB's Sequence with a syntax MariaDB refuses
+        dialects=(SQLITE, POSTGRESQL),
+        style="Flask-AppBuilder Model base with FAB's AuditMixinNullable and Superset's "
+        "ImportExportMixin, encrypted fields, MediumText/with_variant helpers, models "
+        "imported inside an app",
+    ),
 )
 
 BY_NAME = {project.name: project for project in PROJECTS}
