@@ -18,6 +18,7 @@ import ast
 import importlib
 import importlib.metadata
 import json
+import re
 import sys
 import sysconfig
 import warnings
@@ -469,7 +470,7 @@ def _distributions(files: list[str]) -> dict[str, str]:
                 listed = importlib.metadata.files(name) or []
                 shipped[name] = {path.as_posix() for path in listed}
             if relative in shipped[name]:  # a namespace package has several owners
-                found[name.lower()] = importlib.metadata.version(name)
+                found[re.sub(r"[-_.]+", "-", name).lower()] = importlib.metadata.version(name)
     return found
 
 
