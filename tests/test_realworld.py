@@ -10,8 +10,9 @@ database is checked again (tests/realworld/score.py).
 
 The scores are a ratchet (tests/realworld/scores.json): a project and dialect fails when it
 gets worse than recorded (more false claims or notes, lower recall or line accuracy, a
-table lost, a lost table without a "not checked" note in its file) or when the parser raises; an improvement is reported as a warning, to be
-recorded with ``python -m tests.realworld.report --record``. docs/realworld.md has the table.
+table lost, a lost table without a "not checked" note in its file) or when the parser
+raises; an improvement is reported as a warning, to be recorded with
+``python -m tests.realworld.report --record``. docs/realworld.md has the table.
 """
 
 from __future__ import annotations

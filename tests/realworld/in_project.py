@@ -415,6 +415,36 @@ def canonical(statements: list[list[Any]]) -> list[list[Any]]:
         run = [statement] if _kind(statement) else []
         if not run:
             ordered.append(statement)
+    return _schemas_sorted(ordered[:-1])
+
+
+def _schemas_sorted(statements: list[list[Any]]) -> list[list[Any]]:
+    """A listener that makes the schemas of the tables (Indico's ``before_create``) walks
+    them in a set's order, with the functions it puts in them: in each run of ``CREATE
+    SCHEMA`` and ``CREATE FUNCTION`` statements, the schemas sorted, then the functions
+    sorted (a function needs only its schema)."""
+
+    def kind(statement: list[Any]) -> str | None:
+        text = " ".join(str(statement[0]).split()).upper()
+        if text.startswith("CREATE SCHEMA "):
+            return "schema"
+        return (
+            "function"
+            if text.startswith(("CREATE FUNCTION ", "CREATE OR REPLACE FUNCTION "))
+            else None
+        )
+
+    ordered: list[list[Any]] = []
+    run: list[list[Any]] = []
+    for statement in [*statements, ["", None]]:
+        if kind(statement) is not None:
+            run.append(statement)
+            continue
+        if any(kind(s) == "schema" for s in run):
+            run = sorted(run, key=lambda s: (kind(s) == "function", str(s[0])))
+        ordered += run
+        run = []
+        ordered.append(statement)
     return ordered[:-1]
 
 
@@ -521,7 +551,6 @@ def alembic(spec: dict[str, Any]) -> None:
     metadata = _resolve(spec["metadata"])
     for fix in spec.get("fixes", ()):
         FIXES[fix](metadata)
-    import sqlalchemy as sa
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 

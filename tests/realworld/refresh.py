@@ -65,7 +65,12 @@ def _run(
 
 
 def _timing(
-    project: Project, python: Path, site: Path, model_files: list[str], url: str
+    project: Project,
+    python: Path,
+    site: Path,
+    model_files: list[str],
+    url: str,
+    schemas: list[str],
 ) -> dict[str, Any]:
     spec = json.dumps(
         {
@@ -80,6 +85,8 @@ def _timing(
     differences = None
     files = [str(site / f) for f in model_files]
     ours_command = [str(SCHEMA_LSP), "check", "--format", "json", "--db", url, *files]
+    for schema in schemas:  # the schemas other than the default one that tables are in
+        ours_command += ["--schema", schema]
     alembic_command = [str(python), str(IN_PROJECT), "--alembic", spec]
     alembic_environment = {**_TIMING, **dict(project.environment)}
     # one untimed run each first: both sides start warm (bytecode written, files cached)
@@ -123,7 +130,8 @@ def refresh(project: Project, timing: bool = True) -> Path:
         times = {}
         if timing:
             for dialect, url in urls.items():
-                times[dialect] = _timing(project, python, site, found["model_files"], url)
+                schemas = sorted({key.rpartition(".")[0] for key in found["tables"]} - {""})
+                times[dialect] = _timing(project, python, site, found["model_files"], url, schemas)
     distributions = dict(found["distributions"])
     for name in project.distributions:
         out, _ = _run(
