@@ -626,7 +626,9 @@ class _TableComparison:
             else:
                 self._name(unique.name, match.name, key, "unique constraint", unique.columns)
 
-        for index in self.declared.indexes:
+        # The same index written twice (``index=True`` and an ``Index`` of the name the
+        # convention gives it) is one CREATE INDEX that succeeds: compared once.
+        for index in dict.fromkeys(self.declared.indexes):
             key = object_key("index", index.name, index.columns)
             where = self.entity.range_of(key)
             if not self.entity.is_resolved(key, "expressions"):

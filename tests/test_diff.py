@@ -217,3 +217,38 @@ def test_generated_expressions_are_compared_on_every_dialect(any_db, tmp_path):
     rewritten = {"sqlite": "amount + 2", "postgresql": "(amount + 2)", "mysql": "(`amount` + 2)"}
     assert database.table("prices").column("cents").computed.sqltext == rewritten[any_db.dialect]
     assert compare(parse_entities([models]), database) == []
+
+
+def test_an_index_written_twice_is_compared_once(any_db, tmp_path):
+    """``index=True`` and an ``Index`` of the name the convention gives it: the database
+    can hold only one (Prefect's artifact.key), and that one is not missing."""
+    models = tmp_path / "models.py"
+    models.write_text(
+        textwrap.dedent(
+            """
+            import sqlalchemy as sa
+            from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+            class Base(DeclarativeBase):
+                metadata = sa.MetaData(
+                    naming_convention={"ix": "ix_%(table_name)s_%(column_0_name)s"}
+                )
+
+            class Artifact(Base):
+                __tablename__ = "artifact"
+                __table_args__ = (sa.Index("ix_artifact_key", "key"),)
+                id: Mapped[int] = mapped_column(primary_key=True)
+                key: Mapped[str] = mapped_column(sa.String(20), index=True)
+            """
+        )
+    )
+    any_db.execute(
+        "CREATE TABLE artifact (id INTEGER NOT NULL PRIMARY KEY, `key` VARCHAR(20) NOT NULL)"
+        if any_db.dialect == "mysql"
+        else 'CREATE TABLE artifact (id INTEGER NOT NULL PRIMARY KEY, "key" VARCHAR(20) NOT NULL)',
+        "CREATE INDEX ix_artifact_key ON artifact ("
+        + ("`key`" if any_db.dialect == "mysql" else '"key"')
+        + ")",
+    )
+    found = compare(parse_entities([models]), introspect_database(any_db.url))
+    assert [d for d in found if d.kind.startswith("index")] == []
