@@ -181,8 +181,10 @@ def compare_defaults(
         message = f"declared default {shown_declared}, the database column has none"
         return DefaultComparison("different", shown_declared, shown_actual, message)
     same = _same(mine, theirs)
-    if not same and _is_mysql(dialect) and (
-        _precise_now_of(mine, theirs) or _precise_now_of(theirs, mine)
+    if (
+        not same
+        and _is_mysql(dialect)
+        and (_precise_now_of(mine, theirs) or _precise_now_of(theirs, mine))
     ):
         same = True
     if same is None:
@@ -354,8 +356,10 @@ def _precise_now_of(mine: NormalizedDefault, theirs: NormalizedDefault) -> bool:
     """MariaDB stores ``now()`` on a ``DATETIME(6)`` as ``current_timestamp(6)``: the
     column's precision, which a model's plain ``now()`` leaves to the column."""
     functions = mine.kind == theirs.kind == "function"
-    return functions and mine.value == "current_timestamp" and bool(
-        re.fullmatch(r"current_timestamp\(\d+\)", str(theirs.value))
+    return (
+        functions
+        and mine.value == "current_timestamp"
+        and bool(re.fullmatch(r"current_timestamp\(\d+\)", str(theirs.value)))
     )
 
 

@@ -93,7 +93,6 @@ def test_every_kind_names_its_subject(sqlite_db, tmp_path) -> None:
             ("name", "items", None, "uq_items_b", ("b",), None),
             ("check_missing", "items", None, None, ("a",), "a > 0"),
             ("foreign_key_missing", "items", None, None, ("b",), None),
-            ("not_checked", "items", None, "ix_items_lower", (), None),
             ("not_checked", "items", "h", None, ("h",), None),
             ("column_missing", "items", "g", None, ("g",), None),
             ("index_missing", "items", None, "ix_items_c", ("c",), None),

@@ -1319,6 +1319,7 @@ SHARED = {
     "declared_attr_foreign_key_missing": "the key comes from a mixin's declared_attr",
     "sqlmodel_helper_fields_drift": "the key is made by a project helper: never edited",
     "column_helpers_drift": "the columns are made by project helpers: never edited",
+    "expression_indexes_drift": "an expression index in a declared_attr: not edited",
 }
 
 

@@ -447,7 +447,7 @@ def test_an_unnamed_constraint_is_never_dropped_by_no_name(dialect):
 
 
 UNNAMED_MODELS = """\
-from sqlalchemy import Index, Integer, String, func
+from sqlalchemy import Index, Integer, String, func, literal_column
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -463,7 +463,7 @@ class Parent(Base):
 
 class Child(Base):
     __tablename__ = "children"
-    __table_args__ = (Index("ix_children_lower_code", func.lower("code")),)
+    __table_args__ = (Index("ix_children_lower_code", func.lower(literal_column("code"))),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str | None] = mapped_column(String(20))

@@ -81,14 +81,24 @@ def read_table_item(
     def columns_of(nodes: list[ast.expr], unresolved: set[str]) -> tuple[list[str], list[str]]:
         names: list[str] = []
         expressions: list[str] = []
+        computed = False
         for element in nodes:
-            name = _column_reference(context, file, element, local_column)
-            if name is not None:
+            name = _column_reference(
+                context, file, _unordered(context, file, element), local_column
+            )
+            if name is not None:  # ``x``, ``"x"``, ``cls.x.desc()`` (order is not compared)
                 names.append(name)
                 expressions.append(name)
-            else:
+                continue
+            sql = _expression_sql(context, file, element, draft, local_column)
+            if sql is None:
                 unresolved.add("expressions")
                 expressions.append(ast.unparse(element))
+            else:
+                computed = True
+                expressions.append(sql)
+        if computed and "expressions" not in unresolved:
+            unresolved.add("computed")
         return names, expressions
 
     args = list(node.args)
@@ -96,7 +106,10 @@ def read_table_item(
         name = _name_argument(evaluator, file, args.pop(0) if args else None, draft)
         index = IndexDraft(name, [], where, unique=literal("unique") is True)
         index.columns, expressions = columns_of(args, index.unresolved)
-        if index.unresolved:
+        if index.unresolved == {"computed"}:  # ``func.lower(email)``: compiled, compared
+            index.unresolved.clear()
+            index.expressions = expressions
+        elif index.unresolved:
             index.expressions = expressions
             draft.note(
                 f"an expression index{f' {name}' if name else ''} (its SQL is compared by "
@@ -111,6 +124,8 @@ def read_table_item(
                 continue
             value: str | None
             try:
+                if option == "where":
+                    value_node = _with_columns(context, file, value_node, draft, local_column)
                 raw = evaluator.value(file, value_node)
                 if option == "using":
                     value = raw.lower() if isinstance(raw, str) else None
@@ -223,6 +238,104 @@ def _column_reference(
         if target is not None:
             return target[2]
     return None
+
+
+_ORDERING = frozenset({"asc", "desc", "nulls_first", "nulls_last", "nullsfirst", "nullslast"})
+
+
+def _unordered(context: ColumnContext, file: ParsedFile, node: ast.expr) -> ast.expr:
+    """``x.desc()`` or ``desc(x)`` as ``x``: an index element's order is not compared."""
+    for _ in range(4):
+        if not isinstance(node, ast.Call):
+            break
+        if not node.args and isinstance(node.func, ast.Attribute) and node.func.attr in _ORDERING:
+            node = node.func.value
+            continue
+        callee = context.evaluator.resolver.resolve(file, node.func)
+        if (
+            len(node.args) == 1
+            and isinstance(callee, External)
+            and callee.is_sqlalchemy(*_ORDERING)
+        ):
+            node = node.args[0]
+            continue
+        break
+    return node
+
+
+def _with_columns(
+    context: ColumnContext,
+    file: ParsedFile,
+    node: ast.expr,
+    draft: TableDraft,
+    local_column: LocalColumn,
+) -> ast.expr:
+    """``node`` with every reference to one of the table's columns standing for a column
+    of a scratch ``Table`` built from the draft, so SQLAlchemy builds the expression."""
+    import copy
+
+    import sqlalchemy as sa
+
+    from .evaluate import VALUE
+
+    columns: dict[str, sa.Column[object]] = {}
+    for column in draft.columns:
+        try:
+            type_ = column.sa_type.build() if column.sa_type is not None else sa.types.NULLTYPE
+        except Exception:
+            type_ = sa.types.NULLTYPE
+        columns[column.name] = sa.Column(column.name, type_)
+    sa.Table(draft.name, sa.MetaData(), *columns.values())
+
+    class Bind(ast.NodeTransformer):
+        def visit_Attribute(self, attribute: ast.Attribute) -> ast.AST:
+            return self._column(attribute) or self.generic_visit(attribute)
+
+        def visit_Name(self, name: ast.Name) -> ast.AST:
+            return self._column(name) or name
+
+        def _column(self, reference: ast.expr) -> ast.AST | None:
+            found = local_column(reference)
+            if found is None and isinstance(reference, ast.Attribute):
+                target = _remote(context, file, reference)
+                found = target[2] if target is not None and target[1] == draft.name else None
+            if found is None or found not in columns:
+                return None
+            bound = ast.Name(id=found, ctx=ast.Load())
+            setattr(bound, VALUE, columns[found])
+            return ast.copy_location(bound, reference)
+
+    return Bind().visit(copy.deepcopy(node))  # type: ignore[no-any-return]
+
+
+def _expression_sql(
+    context: ColumnContext,
+    file: ParsedFile,
+    node: ast.expr,
+    draft: TableDraft,
+    local_column: LocalColumn,
+) -> str | None:
+    """The SQL of an index element SQLAlchemy builds from the table's columns
+    (``func.lower(email)``, ``sa.text("...")``), or None when it cannot be built."""
+    from sqlalchemy.sql.elements import ClauseElement
+
+    try:
+        value = context.evaluator.value(
+            file, _with_columns(context, file, node, draft, local_column)
+        )
+    except Unresolvable:
+        return None
+    if not isinstance(value, ClauseElement):
+        return None
+    from .columns import _dialect
+
+    try:  # as CREATE INDEX writes it: names without their table
+        compiled = value.compile(
+            dialect=_dialect(), compile_kwargs={"literal_binds": True, "include_table": False}
+        )
+    except Exception:
+        return None
+    return str(compiled)
 
 
 def _name_argument(evaluator, file: ParsedFile, node: ast.expr | None, draft: TableDraft):  # type: ignore[no-untyped-def]

@@ -45,7 +45,23 @@ _IMPORTABLE = (
 _TYPE_LIBRARIES = ("sqlalchemy", "sqlmodel", "sqlalchemy_utils")
 #: Methods of SQLAlchemy objects that only derive another SQLAlchemy object.
 _SAFE_METHODS = frozenset(
-    {"with_variant", "evaluates_none", "asc", "desc", "nulls_first", "nulls_last", "collate"}
+    {
+        "with_variant",
+        "evaluates_none",
+        "asc",
+        "desc",
+        "nulls_first",
+        "nulls_last",
+        "collate",
+        "in_",
+        "not_in",
+        "is_",
+        "is_not",
+        "like",
+        "ilike",
+        "label",
+        "cast",
+    }
 )
 _ENUM_BASES = ("Enum", "IntEnum", "StrEnum", "Flag", "IntFlag")
 _MAX_DEPTH = 40
@@ -298,6 +314,8 @@ class Evaluator:
             return result
         if isinstance(expr, ast.UnaryOp):
             operand = self.value(file, expr.operand, depth + 1)
+            if _is_sql(operand) and isinstance(expr.op, (ast.Not, ast.Invert, ast.USub)):
+                return -operand if isinstance(expr.op, ast.USub) else ~operand
             if isinstance(expr.op, ast.Not):
                 return not _plain(operand)
             if isinstance(operand, (int, float)) and not isinstance(operand, bool):
@@ -314,14 +332,19 @@ class Evaluator:
             return _binary(expr.op, left, right)
         if isinstance(expr, ast.BoolOp):
             result: Any = None
-            for operand_node in expr.values:
+            for position, operand_node in enumerate(expr.values):
                 result = self.value(file, operand_node, depth + 1)
+                if _is_sql(result):  # ``a == 1 and b == 2`` on columns: and_(...)
+                    rest = [self.value(file, n, depth + 1) for n in expr.values[position + 1 :]]
+                    return _sql_bool(expr.op, [result, *rest])
                 truth = bool(_plain(result))
                 if truth is isinstance(expr.op, ast.Or):
                     return result
             return result
         if isinstance(expr, ast.Compare):
             left = self.value(file, expr.left, depth + 1)
+            if _is_sql(left) and len(expr.ops) == 1:  # ``state == "running"`` on a column
+                return _sql_compare(expr.ops[0], left, self.value(file, expr.comparators[0]))
             for op, right_node in zip(expr.ops, expr.comparators, strict=True):
                 right = self.value(file, right_node, depth + 1)
                 if not _compare(op, left, right):
@@ -773,8 +796,55 @@ def _bounded(value: Any) -> Any:
 _NUMBERS = (int, float)
 
 
+def _is_sql(value: Any) -> bool:
+    """A SQL expression SQLAlchemy built (a scratch table's column, a function of it)."""
+    from sqlalchemy.sql.elements import ColumnElement
+
+    return isinstance(value, ColumnElement)
+
+
+def _sql_compare(op: ast.cmpop, left: Any, right: Any) -> Any:
+    import operator
+
+    table = {
+        ast.Eq: operator.eq,
+        ast.NotEq: operator.ne,
+        ast.Lt: operator.lt,
+        ast.LtE: operator.le,
+        ast.Gt: operator.gt,
+        ast.GtE: operator.ge,
+    }
+    if type(op) in table:
+        return table[type(op)](left, right)
+    if isinstance(op, (ast.Is, ast.IsNot)) and right is None:
+        return left.is_(None) if isinstance(op, ast.Is) else left.is_not(None)
+    raise Unresolvable(f"{type(op).__name__} in a SQL expression")
+
+
+def _sql_bool(op: ast.boolop, values: list[Any]) -> Any:
+    import sqlalchemy as sa
+
+    return sa.and_(*values) if isinstance(op, ast.And) else sa.or_(*values)
+
+
 def _binary(op: ast.operator, left: Any, right: Any) -> Any:
-    """Arithmetic and string building on plain values only (no user objects)."""
+    """Arithmetic and string building on plain values only (no user objects), and SQL
+    expressions of a scratch table's columns (``a + 2``, ``first || last``)."""
+    if _is_sql(left) or _is_sql(right):
+        import operator
+
+        table = {
+            ast.Add: operator.add,
+            ast.Sub: operator.sub,
+            ast.Mult: operator.mul,
+            ast.Div: operator.truediv,
+            ast.Mod: operator.mod,
+            ast.BitAnd: operator.and_,
+            ast.BitOr: operator.or_,
+        }
+        if type(op) in table:
+            return table[type(op)](left, right)
+        raise Unresolvable(f"{type(op).__name__} in a SQL expression")
     plain = (str, int, float, tuple, list, type(None))
     if not isinstance(left, plain) or not isinstance(right, plain):
         if isinstance(op, ast.BitOr) and isinstance(left, dict) and isinstance(right, dict):

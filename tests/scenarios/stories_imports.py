@@ -6,7 +6,7 @@ everything else is found as a type checker finds imports, parsed, never imported
 
 from __future__ import annotations
 
-from .scenario import Expect, Scenario, alembic_miss, changed
+from .scenario import Expect, Scenario, alembic_fp, alembic_miss, changed
 
 NAMING = """\
 import re
@@ -502,6 +502,32 @@ for entity in ("user", "group"):
     )
 """
 
+EXPRESSION_INDEXES = """\
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Member(Base):
+    __tablename__ = "member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(100))
+    nick: Mapped[str] = mapped_column(sa.String(40))
+    created: Mapped[int] = mapped_column(sa.Integer)
+
+    @declared_attr.directive
+    @classmethod
+    def __table_args__(cls):
+        return (
+            sa.Index("ix_member_lower_email", sa.func.lower(cls.email)),  # [lower_email]
+            sa.Index("ix_member_nick_created", cls.nick, cls.created.desc()),
+        )
+"""
+
 PROJ_FILES = {"proj/db/naming.py": NAMING, "proj/db/base.py": BASE}
 
 SCENARIOS = (
@@ -670,6 +696,38 @@ SCENARIOS = (
         expect=(
             Expect("SL130", "user_role_map", "managed", "managed"),
             Expect("SL130", "group_role_map", "managed", "managed"),
+        ),
+    ),
+    Scenario(
+        "expression_indexes_clean",
+        "An index on func.lower(cls.email) in a declared_attr __table_args__, and one whose "
+        "element is cls.created.desc(): the expression is built by SQLAlchemy from the "
+        "table's columns and compared with each database's spelling; the order is not "
+        "compared. Nothing to report, no note.",
+        EXPRESSION_INDEXES,
+        skip_on={"mysql": "MariaDB has no expression indexes"},
+    ),
+    Scenario(
+        "expression_indexes_drift",
+        "The database indexes upper(email) instead: the expression index is missing.",
+        EXPRESSION_INDEXES,
+        skip_on={"mysql": "MariaDB has no expression indexes"},
+        database=changed(("sa.func.lower(cls.email)", "sa.func.upper(cls.email)")),
+        expect=(Expect("SL162", "member", "ix_member_lower_email", "lower_email"),),
+        oracle=(
+            alembic_miss(
+                "index_changed", "member", "", "Alembic skips SQLite's expression indexes", "sqlite"
+            ),
+            alembic_miss(
+                "index_changed", "member", "", "the same change, named by its SQL", "postgresql"
+            ),
+            alembic_fp(
+                "index_changed",
+                "member",
+                "lower(member.email)",
+                "the same change, Alembic names it by its SQL",
+                "postgresql",
+            ),
         ),
     ),
     Scenario(
