@@ -225,7 +225,7 @@ def metadata_of_base_node(
     node = definition.node
     if isinstance(node, ast.ClassDef):
         for statement in node.body:
-            target, value = _single_assignment(statement)
+            target, value = single_assignment(statement)
             if target == "metadata" and value is not None:
                 return read_metadata(evaluator, definition.file, value)
             if target == "registry" and isinstance(value, ast.Call):
@@ -252,7 +252,8 @@ def metadata_of_base_node(
 _MAX_BASE_DEPTH = 20
 
 
-def _single_assignment(statement: ast.stmt) -> tuple[str | None, ast.expr | None]:
+def single_assignment(statement: ast.stmt) -> tuple[str | None, ast.expr | None]:
+    """``name = value`` or ``name: T = value`` with one plain name: (name, value)."""
     if (
         isinstance(statement, ast.Assign)
         and len(statement.targets) == 1
@@ -272,7 +273,7 @@ def base_from_class(evaluator: Evaluator, definition: Definition) -> BaseInfo:
     if metadata is not None:
         base.metadata = metadata
     for statement in definition.node.body:
-        target, value = _single_assignment(statement)
+        target, value = single_assignment(statement)
         if value is None:
             continue
         if target == "type_annotation_map":

@@ -546,18 +546,10 @@ class _Compiler(StaticObject):
 
     def get(self, attr: str) -> Any:
         if attr == "dialect":
-            return _Dialect(self.dialect)
+            from .custom_types import DialectValue
+
+            return DialectValue(self.dialect)
         raise Unresolvable(f"compiler.{attr}")
 
     def method(self, attr: str) -> Any:
         raise Unresolvable(f"compiler.{attr}()")
-
-
-@dataclass(frozen=True)
-class _Dialect(StaticObject):
-    name: str
-
-    def get(self, attr: str) -> Any:
-        if attr == "name":
-            return self.name
-        raise Unresolvable(f"compiler.dialect.{attr}")

@@ -5,6 +5,7 @@ an imperative ``Table(...)``."""
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 
 from .columns import Argument, ColumnContext, compile_sql, read_foreign_key_options
@@ -91,6 +92,11 @@ def read_table_item(
                 expressions.append(name)
                 continue
             sql = _expression_sql(context, file, element, draft, local_column)
+            ordered = _ORDERED_NAME.fullmatch(sql) if sql is not None else None
+            if ordered is not None:  # ``text("version DESC")``: the column, in an order
+                names.append(ordered.group(1).strip('"`'))
+                expressions.append(names[-1])
+                continue
             if sql is None:
                 unresolved.add("expressions")
                 expressions.append(ast.unparse(element))
@@ -149,7 +155,11 @@ def read_table_item(
     elif kind == "CheckConstraint":
         constraint = ConstraintDraft("check", _string(literal("name")), [], where)
         try:
-            constraint.sqltext = compile_sql(evaluator.value(file, args[0])) if args else ""
+            if args:  # ``CheckConstraint(status.in_([...]))``: built from the table's columns
+                bound = _with_columns(context, file, args[0], draft, local_column)
+                constraint.sqltext = _unqualified_sql(evaluator.value(file, bound))
+            else:
+                constraint.sqltext = ""
         except Unresolvable as exc:
             constraint.unresolved.add("sqltext")
             draft.note(f"check constraint text ({exc})", where)
@@ -240,6 +250,9 @@ def _column_reference(
     return None
 
 
+_ORDERED_NAME = re.compile(
+    r'\s*("[^"]+"|`[^`]+`|\w+)\s+(?:ASC|DESC)(?:\s+NULLS\s+(?:FIRST|LAST))?\s*', re.IGNORECASE
+)
 _ORDERING = frozenset({"asc", "desc", "nulls_first", "nulls_last", "nullsfirst", "nullslast"})
 
 
@@ -327,14 +340,28 @@ def _expression_sql(
         return None
     if not isinstance(value, ClauseElement):
         return None
+    try:
+        return _unqualified_sql(value)
+    except Unresolvable:
+        return None
+
+
+def _unqualified_sql(value: object) -> str:
+    """SQL as DDL writes it: column names without their table (``lower(email)``)."""
+    from sqlalchemy.sql.elements import ClauseElement
+
     from .columns import _dialect
 
-    try:  # as CREATE INDEX writes it: names without their table
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, ClauseElement):
+        raise Unresolvable(f"{type(value).__name__} is not SQL")
+    try:
         compiled = value.compile(
             dialect=_dialect(), compile_kwargs={"literal_binds": True, "include_table": False}
         )
-    except Exception:
-        return None
+    except Exception as exc:
+        raise Unresolvable(f"cannot render {type(value).__name__}") from exc
     return str(compiled)
 
 

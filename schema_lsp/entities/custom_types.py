@@ -86,8 +86,9 @@ class _Super(StaticObject):
 
 
 @dataclass(frozen=True)
-class _Dialect(StaticObject):
-    """``dialect`` inside ``load_dialect_impl``: its name, and ``type_descriptor``."""
+class DialectValue(StaticObject):
+    """A dialect as a type's ``load_dialect_impl`` or a ``@compiles`` body sees it: its
+    name, and ``type_descriptor``."""
 
     name: str
 
@@ -201,7 +202,7 @@ def _with_dialect_impls(
         me = ast.Name(id=parameters[0], ctx=ast.Load())
         setattr(me, VALUE, _Self(built, attributes))
         which = ast.Name(id=parameters[1], ctx=ast.Load())
-        setattr(which, VALUE, _Dialect(dialect))
+        setattr(which, VALUE, DialectValue(dialect))
         parent = ast.Name(id="super", ctx=ast.Load())
         setattr(parent, VALUE, _Super(built))
         expression = evaluator.inliner.inline_body(

@@ -23,6 +23,7 @@ from .bases import (
     base_from_registry,
     read_convention,
     read_metadata,
+    single_assignment,
     unknown_metadata,
 )
 from .columns import (
@@ -360,7 +361,7 @@ class DeclarativeReader:
         if scope is None:
             scope = {}
             for statement in _runtime_statements(owner.body):
-                target, value = _single_target(statement)
+                target, value = single_assignment(statement)
                 if target is not None and value is not None:
                     scope[target] = value
                 elif isinstance(statement, ast.ClassDef):  # a nested enum, say
@@ -1190,15 +1191,3 @@ def _runtime_statements(body: list[ast.stmt]) -> list[ast.stmt]:
         else:
             result.append(statement)
     return result
-
-
-def _single_target(statement: ast.stmt) -> tuple[str | None, ast.expr | None]:
-    if (
-        isinstance(statement, ast.Assign)
-        and len(statement.targets) == 1
-        and isinstance(statement.targets[0], ast.Name)
-    ):
-        return statement.targets[0].id, statement.value
-    if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
-        return statement.target.id, statement.value
-    return None, None

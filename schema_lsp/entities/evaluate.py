@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import enum
 import importlib
+import operator
 import re
 import sys
 import typing
@@ -344,7 +345,7 @@ class Evaluator:
         if isinstance(expr, ast.Compare):
             left = self.value(file, expr.left, depth + 1)
             if _is_sql(left) and len(expr.ops) == 1:  # ``state == "running"`` on a column
-                return _sql_compare(expr.ops[0], left, self.value(file, expr.comparators[0]))
+                return _sql_operation(expr.ops[0], left, self.value(file, expr.comparators[0]))
             for op, right_node in zip(expr.ops, expr.comparators, strict=True):
                 right = self.value(file, right_node, depth + 1)
                 if not _compare(op, left, right):
@@ -803,19 +804,28 @@ def _is_sql(value: Any) -> bool:
     return isinstance(value, ColumnElement)
 
 
-def _sql_compare(op: ast.cmpop, left: Any, right: Any) -> Any:
-    import operator
+#: Python operators SQLAlchemy overloads to build SQL (``a == 1``, ``a + 2``).
+_SQL_OPERATORS: dict[type, Any] = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Mod: operator.mod,
+    ast.BitAnd: operator.and_,
+    ast.BitOr: operator.or_,
+}
 
-    table = {
-        ast.Eq: operator.eq,
-        ast.NotEq: operator.ne,
-        ast.Lt: operator.lt,
-        ast.LtE: operator.le,
-        ast.Gt: operator.gt,
-        ast.GtE: operator.ge,
-    }
-    if type(op) in table:
-        return table[type(op)](left, right)
+
+def _sql_operation(op: ast.cmpop | ast.operator, left: Any, right: Any) -> Any:
+    """``left <op> right`` where one side is a SQL expression: the SQL it builds."""
+    if type(op) in _SQL_OPERATORS:
+        return _SQL_OPERATORS[type(op)](left, right)
     if isinstance(op, (ast.Is, ast.IsNot)) and right is None:
         return left.is_(None) if isinstance(op, ast.Is) else left.is_not(None)
     raise Unresolvable(f"{type(op).__name__} in a SQL expression")
@@ -831,20 +841,7 @@ def _binary(op: ast.operator, left: Any, right: Any) -> Any:
     """Arithmetic and string building on plain values only (no user objects), and SQL
     expressions of a scratch table's columns (``a + 2``, ``first || last``)."""
     if _is_sql(left) or _is_sql(right):
-        import operator
-
-        table = {
-            ast.Add: operator.add,
-            ast.Sub: operator.sub,
-            ast.Mult: operator.mul,
-            ast.Div: operator.truediv,
-            ast.Mod: operator.mod,
-            ast.BitAnd: operator.and_,
-            ast.BitOr: operator.or_,
-        }
-        if type(op) in table:
-            return table[type(op)](left, right)
-        raise Unresolvable(f"{type(op).__name__} in a SQL expression")
+        return _sql_operation(op, left, right)
     plain = (str, int, float, tuple, list, type(None))
     if not isinstance(left, plain) or not isinstance(right, plain):
         if isinstance(op, ast.BitOr) and isinstance(left, dict) and isinstance(right, dict):
