@@ -609,8 +609,8 @@ class _SchemaReader:
     ) -> ColumnSchema:
         type_ = column["type"]
         if sqlite is not None:
-            spec = TypeSpec.of(type_)
             sql_type = sqlite.declared_type(table, column["name"])
+            spec = TypeSpec.of(_sqlite_named_type(sql_type) or type_)
         else:
             spec, sql_type = self._describe_type(type_, column["name"])
         identity = column.get("identity")
@@ -789,6 +789,34 @@ def _named_after(name: str | None, bases: tuple[str | None, ...]) -> bool:
         return False
     stem, _, number = name.rpartition("_")
     return any(name == base or (stem == base and number.isdigit()) for base in bases if base)
+
+
+def _sqlite_named_type(declared: str) -> Any:
+    """A SQLite column declared with a SQL type SQLite's reflection does not know
+    (``BINARY(16)``, read back as ``NUMERIC(16)`` by affinity): the SQLAlchemy type of that
+    name, so it compares as what the model created."""
+    import re
+
+    from sqlalchemy import types
+    from sqlalchemy.dialects.sqlite.base import ischema_names
+
+    match = re.fullmatch(r"\s*(\w+)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?\s*", declared)
+    if match is None:
+        return None
+    name = match.group(1).upper()
+    if name in ischema_names:
+        return None  # SQLite's reflection reads it already
+    found = getattr(types, name, None)
+    if (
+        not (isinstance(found, type) and issubclass(found, types.TypeEngine))
+        or name != found.__name__
+    ):
+        return None
+    args = [int(a) for a in match.groups()[1:] if a is not None]
+    try:
+        return found(*args)
+    except Exception:
+        return None
 
 
 def _sqlite_rowid_alias(name: str, declared: str, pk: PrimaryKeySchema | None) -> bool:

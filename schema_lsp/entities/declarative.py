@@ -36,7 +36,7 @@ from .columns import (
     read_call,
 )
 from .constraints import constraint_kind, read_table_item
-from .evaluate import VALUE, ClassValue, Evaluator, Unresolvable
+from .evaluate import VALUE, ClassValue, Evaluator, Unresolvable, with_constants
 from .model import Note, NoteReason
 from .resolve import Definition, External
 from .source import ParsedFile
@@ -238,7 +238,60 @@ class DeclarativeReader:
         if info.base.kind == "sqlmodel" and not is_sqlmodel_table:
             return info
         info.table = self._table_name(info, own, is_sqlmodel_table)
+        if info.table is not None and info.own_table:
+            try:
+                info.table = self._init_subclass_name(info.definition, info.table)
+            except Unresolvable as exc:
+                info.table = None
+                info.unmapped_reason = f"its __tablename__ is changed by __init_subclass__ ({exc})"
         return info
+
+    def _init_subclass_name(
+        self, definition: Definition, table: tuple[str, str | None]
+    ) -> tuple[str, str | None]:
+        """A base's ``__init_subclass__`` that sets ``cls.__tablename__`` (Fief prefixes
+        every name) runs for each subclass: its assignment evaluated with ``cls`` standing
+        for the class and the name it had."""
+        name = table[0]
+        for ancestor in self._mro(definition)[1:]:
+            node = ancestor.node
+            assert isinstance(node, ast.ClassDef)
+            hook = next(
+                (
+                    s
+                    for s in node.body
+                    if isinstance(s, ast.FunctionDef) and s.name == "__init_subclass__"
+                ),
+                None,
+            )
+            if hook is None or not hook.args.args:
+                continue
+            cls = hook.args.args[0].arg
+            for statement in ast.walk(hook):
+                if not (
+                    isinstance(statement, ast.Assign)
+                    and len(statement.targets) == 1
+                    and isinstance(statement.targets[0], ast.Attribute)
+                    and statement.targets[0].attr == "__tablename__"
+                    and isinstance(statement.targets[0].value, ast.Name)
+                    and statement.targets[0].value.id == cls
+                ):
+                    continue
+                current = name
+
+                def attribute(attr: str, current: str = current) -> object:
+                    if attr == "__tablename__":
+                        return current
+                    return self._class_attribute(definition, attr)
+
+                stand_in = ClassValue(definition.name, definition.qualname, attribute)
+                value = self.evaluator.value(
+                    ancestor.file, with_constants(statement.value, {cls: stand_in})
+                )
+                if not isinstance(value, str):
+                    raise Unresolvable("it is not a string")
+                name = value
+        return name, table[1]
 
     def _table_name(
         self, info: ClassInfo, own: dict[str, Attribute], sqlmodel_table: bool
@@ -711,10 +764,13 @@ class DeclarativeReader:
                 for attribute in self.info(source).attributes:
                     chosen[attribute.key] = attribute
         else:
-            # SQLAlchemy: the class's own attributes, then mixins'; the first one wins
+            # SQLAlchemy: the class's own attributes, then mixins'; the first one wins. A
+            # plain hint (``id: int`` in an abstract base) maps nothing: a column a later
+            # mixin declares for that name still counts.
             for source in sources:
                 for attribute in self._declaration_order(self.info(source).attributes):
-                    chosen.setdefault(attribute.key, attribute)
+                    if not _plain_hint(attribute):
+                        chosen.setdefault(attribute.key, attribute)
         self.context.current_class = definition
         for key, attribute in chosen.items():
             if key in _SKIPPED_ATTRIBUTES:
@@ -1148,6 +1204,14 @@ def _is_classvar(annotation: ast.expr) -> bool:
     if isinstance(node, ast.Name):
         return node.id == "ClassVar"
     return isinstance(node, ast.Attribute) and node.attr == "ClassVar"
+
+
+def _plain_hint(attribute: Attribute) -> bool:
+    """``name: int`` without a value and without ``Mapped``: a type hint SQLAlchemy's
+    declarative mapping ignores (``__allow_unmapped__``, abstract bases, mixins)."""
+    if attribute.value is not None or attribute.declared_attr or attribute.annotation is None:
+        return False
+    return "Mapped" not in attribute.file.text(attribute.annotation)
 
 
 def _looks_mapped(attribute: Attribute) -> bool:
