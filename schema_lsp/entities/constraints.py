@@ -8,7 +8,7 @@ import ast
 import re
 from collections.abc import Callable
 
-from .columns import Argument, ColumnContext, compile_sql, read_foreign_key_options
+from .columns import Argument, ColumnContext, read_foreign_key_options
 from .evaluate import Unresolvable
 from .resolve import External
 from .source import ParsedFile
@@ -135,8 +135,8 @@ def read_table_item(
                 raw = evaluator.value(file, value_node)
                 if option == "using":
                     value = raw.lower() if isinstance(raw, str) else None
-                else:
-                    value = compile_sql(raw)
+                else:  # as CREATE INDEX writes it on that dialect, without table names
+                    value = _unqualified_sql(raw, dialect)
             except Unresolvable:
                 value = None
             index.dialect_options.append(
@@ -346,19 +346,24 @@ def _expression_sql(
         return None
 
 
-def _unqualified_sql(value: object) -> str:
-    """SQL as DDL writes it: column names without their table (``lower(email)``)."""
+def _unqualified_sql(value: object, dialect: str | None = None) -> str:
+    """SQL as DDL writes it: column names without their table (``lower(email)``), on
+    ``dialect`` when it is for one (``sqlite_where``: SQLite writes ``false`` as ``0``)."""
     from sqlalchemy.sql.elements import ClauseElement
 
     from .columns import _dialect
+    from .custom_types import real_dialect
 
     if isinstance(value, str):
         return value
     if not isinstance(value, ClauseElement):
         raise Unresolvable(f"{type(value).__name__} is not SQL")
     try:
+        target = _dialect()
+        if dialect in ("sqlite", "postgresql", "mysql", "mariadb"):
+            target = real_dialect("mysql" if dialect == "mariadb" else dialect)
         compiled = value.compile(
-            dialect=_dialect(), compile_kwargs={"literal_binds": True, "include_table": False}
+            dialect=target, compile_kwargs={"literal_binds": True, "include_table": False}
         )
     except Exception as exc:
         raise Unresolvable(f"cannot render {type(value).__name__}") from exc

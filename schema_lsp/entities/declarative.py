@@ -858,7 +858,12 @@ class DeclarativeReader:
                 annotation = self._annotation(file, attribute.annotation)
             except Unresolvable as exc:
                 annotation_error, advice = str(exc), exc.advice
-            if annotation is not None and self._is_relationship(annotation):
+            column_call = isinstance(callee, External) and callee.is_sqlalchemy(
+                "mapped_column", "Column"
+            )
+            # ``user_id: Mapped["User"] = mapped_column(ForeignKey(...))`` is a column: its
+            # type comes from the key, its nullability from the annotation
+            if annotation is not None and not column_call and self._is_relationship(annotation):
                 return None
         is_field = isinstance(callee, External) and callee.is_from("sqlmodel", "Field")
         if sqlmodel and (callee is None or is_field):

@@ -530,6 +530,40 @@ class Member(Base):
         )
 """
 
+MODEL_TYPED_KEYS = """\
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class UserModel(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+class RunModel(Base):
+    __tablename__ = "runs"
+
+    @declared_attr.directive
+    @classmethod
+    def __table_args__(cls):
+        live = cls.deleted == sa.false()
+        return (sa.Index("ix_runs_live", cls.last_at, sqlite_where=live, postgresql_where=live),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped["UserModel"] = mapped_column(sa.ForeignKey("users.id"))  # [user_id]
+    owner_id: Mapped[Optional["UserModel"]] = mapped_column(sa.ForeignKey("users.id"))
+    user: Mapped["UserModel"] = relationship(foreign_keys=[user_id])
+    deleted: Mapped[bool] = mapped_column(default=False)
+    last_at: Mapped[int] = mapped_column()
+"""
+
 PROJ_FILES = {"proj/db/naming.py": NAMING, "proj/db/base.py": BASE}
 
 SCENARIOS = (
@@ -749,6 +783,23 @@ SCENARIOS = (
                 "postgresql",
             ),
         ),
+    ),
+    Scenario(
+        "key_typed_by_its_model_clean",
+        'user_id: Mapped["UserModel"] = mapped_column(ForeignKey(...)) is a column (dstack): '
+        "its type comes from the key, NOT NULL from the annotation (Optional[...] allows "
+        "NULL); a partial index on deleted == false() is written per dialect (SQLite's 0); "
+        "nothing to report.",
+        MODEL_TYPED_KEYS,
+    ),
+    Scenario(
+        "key_typed_by_its_model_drift",
+        "The database allows NULL in user_id: reported at the column.",
+        MODEL_TYPED_KEYS,
+        database=changed(
+            ('user_id: Mapped["UserModel"]', 'user_id: Mapped[Optional["UserModel"]]')
+        ),
+        expect=(Expect("SL130", "runs", "user_id", "user_id"),),
     ),
     Scenario(
         "flask_db_elsewhere",
