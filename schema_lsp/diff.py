@@ -23,7 +23,7 @@ from typing import Literal, TypeVar
 from .allocation import collector_paused
 from .defaults import compare_defaults, is_automatic_default
 from .entities.dialects import rules_for
-from .entities.model import EntitySchema, Note, SourceRange, check_key, object_key
+from .entities.model import EntitySchema, Note, SourceRange, check_key, index_key, object_key
 from .schema import (
     CheckConstraintSchema,
     ColumnSchema,
@@ -274,6 +274,11 @@ class _TableComparison:
         # What the database does with create_all's DDL (merges, ignores, rewrites).
         self.rules = rules_for(database.dialect)
         self.actual = database.table(self.declared.name, self.declared.schema)
+        if self.actual is None and not self.entity.is_resolved("table", "schema"):
+            # the schema is computed (``__table_args__`` built by a function): the one
+            # table of that name in the schemas read is the one
+            same = [t for t in database.tables if t.name == self.declared.name]
+            self.actual = same[0] if len(same) == 1 else None
         self.found: list[SchemaDifference] = []
         #: database columns a model column we cannot see may be (one made by a helper
         #: the parser could not follow): nothing on them is claimed missing from the model
@@ -369,6 +374,13 @@ class _TableComparison:
 
     def _missing_table(self) -> None:
         schema = self.declared.schema
+        if not self.entity.is_resolved("table", "schema"):
+            self.add(
+                "not_checked",
+                f"table {self.declared.name}: not checked (its schema could not be read, and "
+                "no schema read holds one table of that name)",
+            )
+            return
         if (
             schema is not None
             and schema != self.database.default_schema
@@ -629,7 +641,7 @@ class _TableComparison:
         # The same index written twice (``index=True`` and an ``Index`` of the name the
         # convention gives it) is one CREATE INDEX that succeeds: compared once.
         for index in dict.fromkeys(self.declared.indexes):
-            key = object_key("index", index.name, index.columns)
+            key = index_key(index.name, index.columns, index.unique)
             where = self.entity.range_of(key)
             if not self.entity.is_resolved(key, "expressions"):
                 # Not comparable, but it may well be there: take a same-named index so it
@@ -730,6 +742,11 @@ class _TableComparison:
                 self._same_target(fk, earlier) for earlier in matched
             ):
                 continue  # read back as the one it duplicates
+            if match is None and not self.entity.is_resolved(key, "referred_table"):
+                # its target could not be read (a note says so): the database's key on
+                # those columns may well be it; nothing is claimed either way
+                _take(available, used, _same_fk_columns, fk)
+                continue
             if match is None:
                 match = _take(available, used, _same_fk_columns, fk)
                 if match is not None:

@@ -36,7 +36,7 @@ from .columns import (
     read_call,
 )
 from .constraints import constraint_kind, read_table_item
-from .evaluate import VALUE, ClassValue, Evaluator, Unresolvable, with_constants
+from .evaluate import VALUE, ClassValue, Evaluator, TableValue, Unresolvable, with_constants
 from .model import Note, NoteReason
 from .resolve import Definition, External
 from .source import ParsedFile
@@ -425,14 +425,24 @@ class DeclarativeReader:
     def _class_attribute(self, definition: Definition, attr: str) -> object:
         """``Model.attr`` / ``cls.attr`` as a value: ``__tablename__`` is the table the
         class maps to; another attribute, a plain value assigned in the class or a base."""
-        if attr == "__tablename__":
+        if attr in ("__tablename__", "__table__"):
             info = self.info(definition)
-            if info.table is not None:
-                return info.table[0]
-            raise Unresolvable(f"the table name of {definition.name}")
+            if info.table is None:
+                raise Unresolvable(f"the table of {definition.name}")
+            return info.table[0] if attr == "__tablename__" else TableValue(*info.table)
         found = self._find_attribute(definition, attr)
         if found is None or found.value is None or found.declared_attr:
             raise Unresolvable(f"{definition.name}.{attr}")
+        if isinstance(found.value, (ast.Name, ast.Attribute)):
+            # ``question_class = Question``: another mapped class, for its ``__table__``
+            ref = self.evaluator.resolver.resolve(found.file, found.value)
+            if isinstance(ref, Definition) and isinstance(ref.node, ast.ClassDef):
+                target = ref
+
+                def attribute(name: str) -> object:
+                    return self._class_attribute(target, name)
+
+                return ClassValue(ref.name, ref.qualname, attribute)
         value = self._class_value(found)
         if isinstance(value, (str, int, float, bool, type(None), tuple)):
             return value
@@ -818,6 +828,27 @@ class DeclarativeReader:
             self.evaluator.class_scope = previous
         return attribute.expanded
 
+    def _declared_value(self, attribute: Attribute, function: ast.FunctionDef) -> ast.expr | None:
+        """What a ``declared_attr`` returns for the class being read: ``cls`` stands for
+        it (``nullable=not cls.file_required``, ``if not cls.add_date: return None``). A
+        lone ``return`` keeps its own syntax (and positions); a longer body is inlined."""
+        definition = self.context.current_class
+        if definition is None:
+            return attribute.value
+        parameters = [*function.args.posonlyargs, *function.args.args]
+        cls = parameters[0].arg if parameters else "cls"
+        stand_in = self._cls_name(definition, function)
+        body = [s for s in function.body if not _documentation(s)]
+        if len(body) == 1 and isinstance(body[0], ast.Return):
+            if body[0].value is None:
+                return None
+            return with_constants(body[0].value, {cls: getattr(stand_in, VALUE)})
+        site = attribute.value if attribute.value is not None else function
+        result = self.evaluator.inliner.inline_body(attribute.file, function, {cls: stand_in}, site)
+        if isinstance(result, ast.Constant) and result.value is None:
+            return None
+        return result
+
     def _column(self, base: BaseInfo, attribute: Attribute, sqlmodel: bool) -> ColumnDraft | None:
         previous = self.evaluator.class_scope
         self.evaluator.class_scope = self._scope_of(attribute)
@@ -830,7 +861,16 @@ class DeclarativeReader:
         self, base: BaseInfo, attribute: Attribute, sqlmodel: bool
     ) -> ColumnDraft | None:
         file = attribute.file
-        value = self._expanded(attribute)
+        if attribute.declared_attr and isinstance(attribute.statement, ast.FunctionDef):
+            try:
+                value = self._declared_value(attribute, attribute.statement)
+            except Unresolvable as exc:
+                reason = f"its declared_attr {attribute.key}() ({exc})"
+                return self._unknown_column(attribute, reason, opaque=True)
+            if value is None:
+                return None  # the function gives this class no column
+        else:
+            value = self._expanded(attribute)
         key_range = file.range(attribute.target)
         statement_range = file.range(attribute.statement)
         callee = self.evaluator.callee(file, value) if isinstance(value, ast.Call) else None
@@ -839,6 +879,17 @@ class DeclarativeReader:
             through = sqlalchemy_callee(self.evaluator.resolver, file, value)
             if through is not None:
                 callee, wrapper = through
+        if (
+            isinstance(callee, External)
+            and callee.is_sqlalchemy("deferred", "column_property")
+            and isinstance(value, ast.Call)
+            and len(value.args) == 1
+            and isinstance(value.args[0], ast.Call)
+        ):
+            # ``deferred(Column(...))``: a column loaded later, still a column of the table
+            inner = self.evaluator.callee(file, value.args[0])
+            if isinstance(inner, External) and inner.is_sqlalchemy("Column", "mapped_column"):
+                value, callee = value.args[0], inner
         if isinstance(callee, External) and callee.name.rpartition(".")[2] in NOT_COLUMNS:
             return None
         if attribute.expand_error is not None and not attribute.declared_attr:
@@ -1035,7 +1086,8 @@ class DeclarativeReader:
             options = value
         else:
             draft.note("__table_args__ (computed)", file.range(value))
-            draft.unresolved.update(_TABLE_LEVEL)
+            # its options may name the schema too
+            draft.unresolved.update((*_TABLE_LEVEL, "table.schema", "table.comment"))
             return
         keys = {a.key for d in self._mro(info.definition) for a in self.info(d).attributes}
 
@@ -1209,6 +1261,10 @@ def _is_classvar(annotation: ast.expr) -> bool:
     if isinstance(node, ast.Name):
         return node.id == "ClassVar"
     return isinstance(node, ast.Attribute) and node.attr == "ClassVar"
+
+
+def _documentation(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
 
 
 def _plain_hint(attribute: Attribute) -> bool:

@@ -25,7 +25,7 @@ from ..schema import (
     TableSchema,
     UniqueConstraintSchema,
 )
-from .model import EntitySchema, check_key, object_key
+from .model import EntitySchema, check_key, index_key, object_key
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def specialize(entity: EntitySchema, dialect: str) -> EntitySchema:
     }
     indexes = []
     for index in table.indexes:
-        key = object_key("index", index.name, index.columns)
+        key = index_key(index.name, index.columns, index.unique)
         changes: dict[str, str | None] = {}
         for name in ("where", "method"):
             if (key, name) not in written:
@@ -216,7 +216,7 @@ def _created_on(entity: EntitySchema, accepted: set[str]) -> TableSchema:
     return replace(
         table,
         indexes=tuple(
-            i for i in table.indexes if object_key("index", i.name, i.columns) not in absent
+            i for i in table.indexes if index_key(i.name, i.columns, i.unique) not in absent
         ),
         unique_constraints=tuple(
             u

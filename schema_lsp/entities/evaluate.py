@@ -171,6 +171,23 @@ class ClassValue(StaticObject):
         raise Unresolvable(f"cls.{attr}")
 
 
+@dataclass(frozen=True)
+class TableValue(StaticObject):
+    """``Model.__table__`` of a mapped class: its name, schema and full name."""
+
+    name: str
+    schema: str | None = None
+
+    def get(self, attr: str) -> Any:
+        if attr == "name":
+            return self.name
+        if attr == "schema":
+            return self.schema
+        if attr in ("fullname", "key"):
+            return f"{self.schema}.{self.name}" if self.schema else self.name
+        raise Unresolvable(f"__table__.{attr}")
+
+
 def import_external(name: str) -> Any:
     """The real object an outside dotted name stands for, if it is one we may import."""
     if name.startswith("sqlmodel."):

@@ -118,6 +118,14 @@ def object_key(kind: str, name: str | None, columns: tuple[str, ...] = ()) -> st
     return f"{kind}:({','.join(columns)})"
 
 
+def index_key(name: str | None, columns: tuple[str, ...], unique: bool = False) -> str:
+    """An index's key: ``object_key("index", ...)``, with ``+unique`` for an unnamed unique
+    one, so ``index=True`` and ``Index(None, "c", unique=True, ...)`` on the same column
+    keep their own ranges and dialect options."""
+    key = object_key("index", name, columns)
+    return f"{key}+unique" if unique and not name else key
+
+
 def check_key(name: str | None, sqltext: str) -> str:
     """The key of a check constraint: by name, else by its text (unnamed checks are many)."""
     return object_key("check", name, () if name else (sqltext,))

@@ -22,7 +22,7 @@ from ..schema import (
     TypeSpec,
     UniqueConstraintSchema,
 )
-from .model import EntitySchema, Note, SourceRange, check_key, grouped_notes, object_key
+from .model import EntitySchema, Note, SourceRange, check_key, grouped_notes, index_key, object_key
 from .naming import (
     DEFAULT_CONVENTION,
     UNREADABLE_MESSAGE,
@@ -301,7 +301,7 @@ def finish(draft: TableDraft) -> EntitySchema:
             method=_single(index, "method") or index.method,
         )
         indexes.append(schema)
-        key = object_key("index", name, schema.columns)
+        key = index_key(name, schema.columns, schema.unique)
         ranges[key] = index.range
         unresolved.update(f"{key}.{name_}" for name_ in index.unresolved)
         for field_name, dialect, value in index.dialect_options:
@@ -347,7 +347,7 @@ def finish(draft: TableDraft) -> EntitySchema:
         if column.index:
             name, named = name_for("ix", None, [column.name], column.range)
             indexes.append(IndexSchema(name, (column.name,), unique=column.unique))
-            key = object_key("index", name, (column.name,))
+            key = index_key(name, (column.name,), column.unique)
             ranges.setdefault(key, column.range)
             if not named:
                 unresolved.add(f"{key}.name")
@@ -465,7 +465,7 @@ def _conventional_keys(table: TableSchema, conventional: set[tuple[str, str]]) -
     keys: set[str] = set()
     for index in table.indexes:
         if ("index", index.name) in made:
-            keys.add(object_key("index", index.name, index.columns))
+            keys.add(index_key(index.name, index.columns, index.unique))
     for unique in table.unique_constraints:
         if ("unique", unique.name) in made:
             keys.add(object_key("unique", unique.name, unique.columns))
