@@ -682,7 +682,58 @@ class DeclarativeReader:
             else:
                 results.append(Extension(info.table, draft))
         results.extend(self._standalone_indexes(file))
+        results.extend(self._created_by_listeners(file))
         return results
+
+    def _created_by_listeners(self, file: ParsedFile) -> list[Extension]:
+        """Module-level code that makes DDL when a table is created: ``event.listen(
+        Model.__table__, "after_create", ...)``, or a call to a project function that
+        registers such a listener (``define_unaccented_lowercase_index(User.name)``). What
+        it creates is not read, so nothing is claimed missing from that table's model."""
+        extensions: list[Extension] = []
+        calls: list[ast.stmt | ast.expr] = list(file.statements)
+        for statement in file.statements:
+            if isinstance(statement, ast.FunctionDef):  # ``@listens_for(T, "after_create")``
+                calls.extend(d for d in statement.decorator_list if isinstance(d, ast.Call))
+        for statement in calls:
+            call = (
+                statement if isinstance(statement, ast.Call) else getattr(statement, "value", None)
+            )
+            if not isinstance(call, ast.Call):
+                continue
+            function = self.evaluator.inliner.function_of(file, call)
+            if function is not None:
+                if not _registers_ddl(function.node):
+                    continue
+                made_by = f"{function.name}()"
+            elif _is_ddl_listen(self.evaluator, file, call):
+                made_by = "an after_create listener"
+            else:
+                continue
+            for argument in call.args[:2]:
+                owner = self._mapped_owner(file, argument) or self._mapped_class(file, argument)
+                if owner is None:
+                    continue
+                info = self.info(owner)
+                if info.table is None or info.base is None:
+                    continue
+                draft = TableDraft(name=info.table[0], range=file.range(call), schema=info.table[1])
+                draft.unresolved.update(("table.indexes", "table.unique_constraints"))
+                draft.note(
+                    f"indexes and constraints {made_by} creates with the table (not read)",
+                    file.range(call),
+                )
+                extensions.append(Extension(info.table, draft))
+        return extensions
+
+    def _mapped_class(self, file: ParsedFile, node: ast.expr) -> Definition | None:
+        """``Model`` or ``Model.__table__``."""
+        if isinstance(node, ast.Attribute) and node.attr == "__table__":
+            node = node.value
+        ref = self.evaluator.resolver.resolve(file, node)
+        if isinstance(ref, Definition) and isinstance(ref.node, ast.ClassDef):
+            return ref
+        return None
 
     def _standalone_indexes(self, file: ParsedFile) -> list[Extension]:
         """``Index("ix", User.email)`` (or ``User.__table__.c.email``) written after the
@@ -1261,6 +1312,26 @@ def _is_classvar(annotation: ast.expr) -> bool:
     if isinstance(node, ast.Name):
         return node.id == "ClassVar"
     return isinstance(node, ast.Attribute) and node.attr == "ClassVar"
+
+
+def _registers_ddl(function: ast.AST) -> bool:
+    """A function whose body listens for a table's creation (it may create indexes)."""
+    return any(
+        isinstance(node, ast.Constant) and node.value in ("after_create", "before_create")
+        for node in ast.walk(function)
+    )
+
+
+def _is_ddl_listen(evaluator: Evaluator, file: ParsedFile, call: ast.Call) -> bool:
+    callee = evaluator.callee(file, call)
+    return (
+        isinstance(callee, External)
+        and callee.is_sqlalchemy("listen", "listens_for")
+        and any(
+            isinstance(a, ast.Constant) and a.value in ("after_create", "before_create")
+            for a in call.args
+        )
+    )
 
 
 def _documentation(statement: ast.stmt) -> bool:

@@ -564,6 +564,34 @@ class RunModel(Base):
     last_at: Mapped[int] = mapped_column()
 """
 
+LISTENER_INDEXES = """\
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def lowercase_index(column):
+    @event.listens_for(column.table, "after_create")
+    def _after_create(target, connection, **kw):
+        sa.Index(f"ix_{column.table.name}_{column.name}_lower", sa.func.lower(column)).create(
+            connection
+        )
+
+
+class Person(Base):
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(40))
+
+
+lowercase_index(Person.name)  # [listener]
+"""
+
 PROJ_FILES = {"proj/db/naming.py": NAMING, "proj/db/base.py": BASE}
 
 SCENARIOS = (
@@ -800,6 +828,24 @@ SCENARIOS = (
             ('user_id: Mapped["UserModel"]', 'user_id: Mapped[Optional["UserModel"]]')
         ),
         expect=(Expect("SL130", "runs", "user_id", "user_id"),),
+    ),
+    Scenario(
+        "indexes_made_by_a_listener",
+        "A helper registers an after_create listener that creates an index (Indico's "
+        "unaccent indexes): the database's extra index is not claimed; one note says the "
+        "listener's DDL is not read.",
+        LISTENER_INDEXES,
+        skip_on={"mysql": "MariaDB has no expression indexes"},
+        expect=(Expect("SL001", "person", None, "listener"),),
+        oracle=(
+            alembic_fp(
+                "index_unmapped",
+                "person",
+                "lower(name::text)",
+                "Alembic would drop the index its own listener made",
+                "postgresql",
+            ),
+        ),
     ),
     Scenario(
         "flask_db_elsewhere",
