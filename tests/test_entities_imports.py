@@ -231,3 +231,43 @@ def test_regexes_that_could_backtrack_without_bound_are_refused(
     (note,) = notes
     assert note.message.startswith("not checked: class Slow (its __tablename__ is computed")
     assert "a regular expression that may backtrack without bound" in note.message
+
+
+def test_classes_mapped_only_when_the_code_runs_are_said(tmp_path: Path) -> None:
+    """Kombu's pattern: plain model classes and a base, combined by ``type()`` inside a
+    method; and a plain class naming a table without a base. Never silently skipped."""
+    _write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/models.py": """\
+            import sqlalchemy as sa
+            from sqlalchemy.orm import declarative_base
+
+            ModelBase = declarative_base()
+
+
+            class QueueBase:
+                id = sa.Column(sa.Integer, primary_key=True)
+
+
+            class Plain:
+                __tablename__ = "plain"
+                id = sa.Column(sa.Integer, primary_key=True)
+
+
+            class Transport:
+                def queue_cls(self, name):
+                    return type(name, (QueueBase, ModelBase), {"__tablename__": name})
+            """,
+        },
+    )
+    entities, notes = parse_workspace([tmp_path / "app/models.py"], [tmp_path])
+    assert entities == []
+    messages = sorted(n.message for n in notes)
+    assert messages == [
+        "not checked: a mapped class made by type() when queue_cls() runs (its table is known "
+        "only then)",
+        "not checked: class Plain (it names a table but no declarative base maps it where it is "
+        "written)",
+    ]

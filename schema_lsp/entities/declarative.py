@@ -659,6 +659,13 @@ class DeclarativeReader:
                             file.class_name_range(node),
                         )
                     )
+                elif info.base is None and self._names_a_table(info):
+                    # Kombu's models: plain classes mapped by ``type(name, (base, cls), ...)``
+                    # when the code runs
+                    reason = "it names a table but no declarative base maps it where it is written"
+                    self.notes.append(
+                        Note(f"not checked: class {name} ({reason})", file.class_name_range(node))
+                    )
                 continue
             try:
                 draft = self._read_class(info)
@@ -684,6 +691,19 @@ class DeclarativeReader:
         results.extend(self._standalone_indexes(file))
         results.extend(self._created_by_listeners(file))
         return results
+
+    def _names_a_table(self, info: ClassInfo) -> bool:
+        """A plain ``__tablename__ = "..."`` beside ``Column``/``mapped_column`` attributes."""
+        names = any(
+            a.key == "__tablename__" and isinstance(a.value, ast.Constant) and not a.declared_attr
+            for a in info.attributes
+        )
+        return names and any(
+            isinstance(a.value, ast.Call)
+            and isinstance(callee := self.evaluator.callee(a.file, a.value), External)
+            and callee.is_sqlalchemy("Column", "mapped_column")
+            for a in info.attributes
+        )
 
     def _created_by_listeners(self, file: ParsedFile) -> list[Extension]:
         """Module-level code that makes DDL when a table is created: ``event.listen(

@@ -13,7 +13,7 @@ from .columns import Argument, ColumnCall, ColumnContext, build_column, literal_
 from .constraints import constraint_kind, read_table_item
 from .evaluate import Unresolvable, bind_target, iterate, with_constants
 from .model import Note
-from .resolve import Definition
+from .resolve import Definition, External
 from .source import ParsedFile
 from .tables import TableDraft
 from .wrappers import sqlalchemy_callee
@@ -40,10 +40,17 @@ def tables_made_in_functions(
             functions.extend(s for s in statement.body if isinstance(s, kinds))
     for function in functions:
         lines = file.lines[function.lineno - 1 : function.end_lineno]
-        if not any("Table(" in line for line in lines):
+        if not any("Table(" in line or "type(" in line for line in lines):
             continue  # the common case, without walking the body
         for node in ast.walk(function):
             if not isinstance(node, ast.Call):
+                continue
+            if _maps_a_class(context, file, node):
+                message = (
+                    f"not checked: a mapped class made by type() when {function.name}() runs "
+                    "(its table is known only then)"
+                )
+                notes.append(Note(message, file.range(node)))
                 continue
             callee = file.text(node.func)
             if callee.rpartition(".")[2] != "Table":
@@ -85,6 +92,29 @@ def loop_scopes(context: ColumnContext, file: ParsedFile, notes: list[Note]) -> 
             message = f"not checked: tables made in a loop over {ast.unparse(statement.iter)[:40]}"
             notes.append(Note(f"{message} ({exc})", file.range(statement.iter)))
     return result
+
+
+def _maps_a_class(context: ColumnContext, file: ParsedFile, call: ast.Call) -> bool:
+    """``type(name, (Mixin, Base), namespace)`` with a declarative base among the bases:
+    a mapped class made at run time (Kombu's queue and message tables)."""
+    if not (isinstance(call.func, ast.Name) and call.func.id == "type" and len(call.args) == 3):
+        return False
+    bases = call.args[1]
+    if not isinstance(bases, ast.Tuple):
+        return False
+    for element in bases.elts:
+        ref = context.evaluator.resolver.resolve(file, element)
+        if isinstance(ref, Definition) and isinstance(ref.node, ast.Call):
+            callee = context.evaluator.callee(ref.file, ref.node)
+            if isinstance(callee, External) and callee.is_sqlalchemy(
+                "declarative_base", "generate_base"
+            ):
+                return True
+        if isinstance(ref, Definition) and isinstance(ref.node, ast.ClassDef):
+            base_names = {ast.unparse(b) for b in ref.node.bases}
+            if any("DeclarativeBase" in b or b.endswith("Model") for b in base_names):
+                return True
+    return False
 
 
 def scopes(file: ParsedFile) -> list[Scope]:
