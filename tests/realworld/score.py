@@ -71,8 +71,12 @@ def check(
     database = introspect_database(url, schemas=schemas)
     options = CompareOptions(unmapped_tables=unmapped_tables)
     differences = compare(entities, database, options) + unread_differences(notes)
-    tables = frozenset(entity.table.key for entity in entities)
-    return Checked(differences, database, tables, time.perf_counter() - started)
+    tables = {entity.table.key for entity in entities}
+    for entity in entities:  # a computed schema: compared with the one table of its name
+        if not entity.is_resolved("table", "schema"):
+            same = [t.key for t in database.tables if t.name == entity.table.name]
+            tables.update(same if len(same) == 1 else ())
+    return Checked(differences, database, frozenset(tables), time.perf_counter() - started)
 
 
 def replay(db: TestDatabase, statements: list[list[object]]) -> None:
