@@ -14,8 +14,15 @@ from typing import Any
 
 from ..schema import TypeSpec
 from .columns import AnnotationInfo, is_placeholder, library_type, spec_of
-from .evaluate import Evaluator, Unresolvable
-from .naming import DEFAULT_CONVENTION, UNREADABLE_TEMPLATE, normalize_convention
+from .evaluate import Evaluator, StaticObject, Unresolvable
+from .naming import (
+    DEFAULT_CONVENTION,
+    UNREADABLE_TEMPLATE,
+    NamingError,
+    NamingTarget,
+    TokenFunction,
+    normalize_convention,
+)
 from .resolve import Definition, External
 from .source import ParsedFile
 
@@ -158,7 +165,8 @@ def read_convention(evaluator: Evaluator, file: ParsedFile, node: ast.expr) -> d
             if key is None:
                 continue
             try:
-                raw[evaluator.value(file, key)] = evaluator.value(file, value)
+                function = _token_function(evaluator, file, value)
+                raw[evaluator.value(file, key)] = function or evaluator.value(file, value)
             except Unresolvable:
                 continue
         convention = normalize_convention(raw)
@@ -170,6 +178,67 @@ def read_convention(evaluator: Evaluator, file: ParsedFile, node: ast.expr) -> d
     except Unresolvable:
         return dict(UNKNOWN_CONVENTION)
     return normalize_convention(value) if isinstance(value, dict) else dict(UNKNOWN_CONVENTION)
+
+
+class _StaticToken(TokenFunction):
+    """A project function used as a convention token, evaluated for each object."""
+
+    def __init__(self, evaluator: Evaluator, definition: Definition) -> None:
+        self.evaluator = evaluator
+        self.definition = definition
+
+    def __call__(self, target: NamingTarget) -> str:
+        from .evaluate import VALUE, TableValue
+
+        function = self.definition.node
+        assert isinstance(function, ast.FunctionDef)
+        parameters = [a.arg for a in function.args.args]
+        if len(parameters) != 2:
+            raise NamingError(f"{self.definition.name}() takes other arguments")
+        bindings = {}
+        for parameter, value in zip(
+            parameters,
+            (_ConstraintValue(target), TableValue(target.table, target.schema)),
+            strict=True,
+        ):
+            name = ast.Name(id=parameter, ctx=ast.Load())
+            setattr(name, VALUE, value)
+            bindings[parameter] = name
+        try:
+            expression = self.evaluator.inliner.inline_body(
+                self.definition.file, function, bindings, function
+            )
+            value = self.evaluator.value(self.definition.file, expression)
+        except Unresolvable as exc:
+            raise NamingError(f"the naming convention's {self.definition.name}() ({exc})") from exc
+        if not isinstance(value, str):
+            raise NamingError(f"the naming convention's {self.definition.name}() is no string")
+        return value
+
+
+class _ConstraintValue(StaticObject):
+    """The constraint or index a convention token function is called with."""
+
+    def __init__(self, target: NamingTarget) -> None:
+        self.target = target
+
+    def get(self, attr: str) -> Any:
+        if attr == "columns":
+            return list(self.target.columns)
+        if attr == "name":
+            return self.target.name
+        if attr == "unique":
+            return self.target.unique
+        raise Unresolvable(f"constraint.{attr}")
+
+
+def _token_function(evaluator: Evaluator, file: ParsedFile, node: ast.expr) -> TokenFunction | None:
+    if not isinstance(node, (ast.Name, ast.Attribute)):
+        return None
+    ref = evaluator.resolver.resolve(file, node)
+    if isinstance(ref, Definition) and isinstance(ref.node, ast.FunctionDef):
+        return _StaticToken(evaluator, ref)
+    return None
 
 
 def read_type_map(evaluator: Evaluator, file: ParsedFile, node: ast.expr) -> dict[Any, Any] | None:

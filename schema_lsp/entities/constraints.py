@@ -153,7 +153,11 @@ def read_table_item(
         constraint.columns, _ = columns_of(args, constraint.unresolved)
         draft.constraints.append(constraint)
     elif kind == "CheckConstraint":
-        constraint = ConstraintDraft("check", _string(literal("name")), [], where)
+        # CheckConstraint(sqltext, name=None, ...): the name may be the second argument
+        name = _string(literal("name"))
+        if name is None and len(args) > 1:
+            name = _name_argument(evaluator, file, args[1], draft)
+        constraint = ConstraintDraft("check", name, [], where)
         try:
             if args:  # ``CheckConstraint(status.in_([...]))``: built from the table's columns
                 bound = _with_columns(context, file, args[0], draft, local_column)

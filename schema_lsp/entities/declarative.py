@@ -10,8 +10,9 @@ in MRO order, each pointing at the line where it is written.
 from __future__ import annotations
 
 import ast
+import enum
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import NoReturn
 
@@ -122,10 +123,12 @@ class DeclarativeReader:
     def __init__(
         self,
         evaluator: Evaluator,
-        metadata_assignments: Sequence[tuple[ParsedFile, ast.expr, ast.expr, bool]] = (),
+        metadata_assignments: Sequence[tuple[ParsedFile, ast.expr, ast.expr, bool]]
+        | Callable[[], Sequence[tuple[ParsedFile, ast.expr, ast.expr, bool]]] = (),
     ) -> None:
-        """``metadata_assignments`` are the workspace's module-level
-        ``X.metadata.naming_convention = ...`` statements (they change X's metadata)."""
+        """``metadata_assignments`` are the module-level ``X.metadata.naming_convention =
+        ...`` statements (they change X's metadata): of the workspace, and (as a callable)
+        of the modules read so far, where a base and its convention often live."""
         self.evaluator = evaluator
         self.context = ColumnContext(
             evaluator, self.table_of, self.column_name_of, metadata_of=self.metadata_of
@@ -444,7 +447,8 @@ class DeclarativeReader:
 
                 return ClassValue(ref.name, ref.qualname, attribute)
         value = self._class_value(found)
-        if isinstance(value, (str, int, float, bool, type(None), tuple)):
+        plain = (str, int, float, bool, type(None), tuple, list, set, frozenset, dict, enum.Enum)
+        if isinstance(value, plain):
             return value
         raise Unresolvable(f"{definition.name}.{attr} is not a plain value")
 
@@ -581,7 +585,8 @@ class DeclarativeReader:
     def _apply_metadata_assignments(self, base: BaseInfo, owner: Definition | None) -> None:
         """``Base.metadata.naming_convention = {...}`` anywhere in the workspace (``owner``
         None: SQLModel's own metadata)."""
-        for file, target, value, whole in self._metadata_assignments:
+        found = self._metadata_assignments
+        for file, target, value, whole in found() if callable(found) else found:
             ref = self.evaluator.resolver.resolve(file, target)
             if owner is None:
                 matches = isinstance(ref, External) and ref.is_from("sqlmodel", "SQLModel")

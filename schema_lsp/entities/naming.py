@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 DEFAULT_CONVENTION: Mapping[str, str] = {"ix": "ix_%(column_0_label)s"}
 
@@ -47,14 +48,24 @@ class NamingTarget:
     column_keys: Sequence[str] = ()
     referred_table: str | None = None
     referred_columns: Sequence[str] = ()
+    unique: bool = False  # an index's
 
 
-def normalize_convention(convention: Mapping[object, object]) -> dict[str, str]:
+class TokenFunction:
+    """A convention token given as a function (``"column_names": _column_names``), called
+    as SQLAlchemy calls it with the object and its table; evaluated statically by the
+    parser (``bases.read_convention``). Raises NamingError when it cannot be."""
+
+    def __call__(self, target: NamingTarget) -> str:  # pragma: no cover - an interface
+        raise NotImplementedError
+
+
+def normalize_convention(convention: Mapping[object, object]) -> dict[str, Any]:
     """Keys by short kind; values that are not plain strings are dropped by the caller."""
     result: dict[str, str] = {}
     for key, value in convention.items():
         name = key if isinstance(key, str) else getattr(key, "__name__", None)
-        if not isinstance(name, str) or not isinstance(value, str):
+        if not isinstance(name, str) or not isinstance(value, (str, TokenFunction)):
             continue
         result[_KEY_ALIASES.get(name, name)] = value
     return result
@@ -96,6 +107,9 @@ def _token_value(token: str, target: NamingTarget, convention: Mapping[str, str]
         if target.referred_table is None:
             raise NamingError("%(referred_table_name)s outside a foreign key")
         return target.referred_table
+    function = convention.get(token)
+    if isinstance(function, TokenFunction):
+        return function(target)
     match = _COLUMN_TOKEN.match(token)
     if match is None:
         raise NamingError(f"unknown naming convention token %({token})s")

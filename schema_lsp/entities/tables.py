@@ -291,7 +291,7 @@ def finish(draft: TableDraft) -> EntitySchema:
             notes.append(_no_columns("index", index.name, index.range))
             continue
         columns_ = [_column_name(draft, c) for c in index.columns]
-        name, named = name_for("ix", index.name, columns_, index.range)
+        name, named = name_for("ix", index.name, columns_, index.range, unique=index.unique)
         schema = IndexSchema(
             name,
             tuple(columns_),
@@ -345,7 +345,7 @@ def finish(draft: TableDraft) -> EntitySchema:
     # unique=True makes an unnamed-by-default unique constraint.
     for column in draft.columns:
         if column.index:
-            name, named = name_for("ix", None, [column.name], column.range)
+            name, named = name_for("ix", None, [column.name], column.range, unique=column.unique)
             indexes.append(IndexSchema(name, (column.name,), unique=column.unique))
             key = index_key(name, (column.name,), column.unique)
             ranges.setdefault(key, column.range)

@@ -223,9 +223,12 @@ class WorkspaceIndex:
         return ".".join(parts)
 
     def _metadata_assignments(self) -> list[tuple[ParsedFile, ast.expr, ast.expr, bool]]:
+        """``X.metadata.naming_convention = ...`` statements of the workspace's files and
+        of the modules read from the search path so far."""
+        files = [*self._files.values(), *(parsed for _module, parsed in self._outside.values())]
         return [
             (parsed, target, value, whole)
-            for parsed in self._files.values()
+            for parsed in files
             for target, value, whole in parsed.metadata_assignments
         ]
 
@@ -345,7 +348,7 @@ class WorkspaceIndex:
         evaluator = Evaluator(resolver)
         if overrides:
             evaluator.compile_overrides = overrides
-        reader = DeclarativeReader(evaluator, self._metadata_assignments())
+        reader = DeclarativeReader(evaluator, self._metadata_assignments)
         drafts: list[TableDraft | Extension] = []
         failure: Note | None = None
         try:
