@@ -6,6 +6,8 @@ everything else is found as a type checker finds imports, parsed, never imported
 
 from __future__ import annotations
 
+from schema_lsp.diff import CompareOptions
+
 from .scenario import Expect, Scenario, alembic_fp, alembic_miss, changed
 
 NAMING = """\
@@ -592,6 +594,50 @@ class Person(Base):
 lowercase_index(Person.name)  # [listener]
 """
 
+CONVENTION_FUNCTIONS = """\
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase
+
+
+def _column_names(constraint, table):
+    return "_".join((c if isinstance(c, str) else c.name) for c in constraint.columns)
+
+
+def _unique_index(constraint, table):
+    return "uq_" if constraint.unique else ""
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+Base.metadata.naming_convention = {
+    "ix": "ix_%(unique_index)s%(table_name)s_%(column_names)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "column_names": _column_names,
+    "unique_index": _unique_index,
+}
+"""
+
+CONVENTION_MODELS = """\
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base
+
+
+class Email(Base):
+    __tablename__ = "emails"
+    __table_args__ = (
+        sa.Index(None, "email", "user_id", unique=True),
+        sa.CheckConstraint("email = lower(email)", "lowercase"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(index=True)
+    email: Mapped[str] = mapped_column(sa.String(100))
+"""
+
 PROJ_FILES = {"proj/db/naming.py": NAMING, "proj/db/base.py": BASE}
 
 SCENARIOS = (
@@ -846,6 +892,17 @@ SCENARIOS = (
                 "postgresql",
             ),
         ),
+    ),
+    Scenario(
+        "naming_convention_with_functions",
+        "The base's naming convention, set by Base.metadata.naming_convention = {...} in a "
+        "module the user did not name, has function tokens (Indico's column_names and "
+        "unique_index); a CheckConstraint gets its name as the second argument: every name "
+        "is known and matches, nothing to report.",
+        CONVENTION_MODELS,
+        files={"app/db.py": CONVENTION_FUNCTIONS},
+        files_given=False,
+        options=CompareOptions(check_constraints=True),
     ),
     Scenario(
         "flask_db_elsewhere",
