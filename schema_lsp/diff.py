@@ -505,7 +505,11 @@ class _TableComparison:
         declared, actual = pair.declared, pair.actual
         if declared.default is None and is_automatic_default(actual, self.actual):
             return  # a SERIAL's sequence or an identity: the database's own machinery
-        outcome = compare_defaults(declared.default, actual.default, self.dialect, declared.sa_type)
+        # the type decides how a default reads (a JSON literal, a quoted number): the
+        # model's, or the database's where the model's is unknown (a custom type)
+        known = self.entity.is_resolved(object_key("column", declared.name), "type")
+        column_type = declared.sa_type if known else actual.sa_type
+        outcome = compare_defaults(declared.default, actual.default, self.dialect, column_type)
         if outcome.status == "different":
             self.add_column("server_default", pair, outcome.message)
         elif outcome.status == "not_compared":

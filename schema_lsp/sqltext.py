@@ -176,11 +176,11 @@ def normalize_number(text: str) -> str:
     """``1.50`` -> ``1.5``, ``1e3`` -> ``1000``, ``-0`` -> ``0``: numbers by value."""
     try:
         value = Decimal(text)
-    except InvalidOperation:
+        if value == value.to_integral_value():
+            return str(value.quantize(Decimal(1)) + 0)
+        return str(value.normalize())
+    except InvalidOperation:  # too large to write out (``1E100``): as written
         return text
-    if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1)) + 0)
-    return str(value.normalize())
 
 
 @lru_cache(maxsize=8192)

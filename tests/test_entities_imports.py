@@ -271,3 +271,37 @@ def test_classes_mapped_only_when_the_code_runs_are_said(tmp_path: Path) -> None
         "not checked: class Plain (it names a table but no declarative base maps it where it is "
         "written)",
     ]
+
+
+def test_the_projects_sqlalchemy_version_decides_what_mapped_column_means(tmp_path: Path) -> None:
+    """Flask-AppBuilder falls back to ``Column`` for ``mapped_column`` under SQLAlchemy 1.4:
+    there ``Mapped[int]`` makes nothing NOT NULL. The version is read from the project's
+    environment, never imported."""
+    models = """\
+        from sqlalchemy import Column, ForeignKey, Integer
+        from sqlalchemy.orm import Mapped, declarative_base
+
+        try:
+            from sqlalchemy.orm import mapped_column
+        except ImportError:
+            def mapped_column(*args, **kwargs):
+                return Column(*args, **kwargs)
+
+        Base = declarative_base()
+
+
+        class Link(Base):
+            __tablename__ = "link"
+            id: Mapped[int] = mapped_column(Integer, primary_key=True)
+            other_id: Mapped[int] = mapped_column(Integer)
+        """
+    _write(tmp_path, {"app/models.py": models})
+    old = tmp_path / "env14"
+    _write(old, {"sqlalchemy/__init__.py": '__version__ = "1.4.54"\n'})
+    new = tmp_path / "env20"
+    _write(new, {"sqlalchemy/__init__.py": '__version__ = "2.0.44"\n'})
+    for environment, nullable in ((old, True), (new, False)):
+        search = SearchPath((tmp_path, environment))
+        assert search.sqlalchemy == ((1, 4) if environment is old else (2, 0))
+        (link,) = parse_entities([tmp_path / "app/models.py"], [tmp_path], search)
+        assert link.table.column("other_id").nullable is nullable  # type: ignore[union-attr]

@@ -1013,7 +1013,12 @@ class DeclarativeReader:
         is_column_call = isinstance(callee, External) and callee.is_sqlalchemy(
             "mapped_column", "Column"
         )
-        legacy = isinstance(callee, External) and callee.is_sqlalchemy("Column")
+        # Under SQLAlchemy 1.x a ``mapped_column`` can only be a project's fallback to
+        # ``Column`` (Flask-AppBuilder's): ``Mapped[...]`` then decides nothing
+        legacy = isinstance(callee, External) and (
+            callee.is_sqlalchemy("Column")
+            or (self.evaluator.legacy_mapping and callee.is_sqlalchemy("mapped_column"))
+        )
         if not is_column_call:
             if annotation is None or not annotation.mapped:
                 if annotation_error is not None and value is None and _looks_mapped(attribute):

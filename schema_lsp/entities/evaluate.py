@@ -281,6 +281,8 @@ class Evaluator:
         self.inliner = Inliner(self)
         self._active = 0
         self._steps = 0
+        #: the project runs SQLAlchemy 1.x (``modules.installed_sqlalchemy``)
+        self.legacy_mapping = False
 
     def close(self) -> None:
         """Drop every cache (see ``DeclarativeReader.close``)."""

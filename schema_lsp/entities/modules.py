@@ -18,6 +18,7 @@ import importlib.util
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -59,9 +60,15 @@ def is_modelled(module: str) -> bool:
 
 @dataclass(frozen=True)
 class SearchPath:
-    """The folders imports are searched in, first match wins (like ``sys.path``)."""
+    """The folders imports are searched in, first match wins (like ``sys.path``), and the
+    SQLAlchemy version the project runs with when it is known (None: this one's)."""
 
     folders: tuple[Path, ...] = ()
+    sqlalchemy: tuple[int, int] | None = None
+
+    def __post_init__(self) -> None:
+        if self.sqlalchemy is None:
+            object.__setattr__(self, "sqlalchemy", installed_sqlalchemy(self.folders))
 
     @classmethod
     def for_project(
@@ -80,6 +87,24 @@ class SearchPath:
         folders.extend(import_roots(files))
         folders.extend(interpreter_paths(python, root))
         return cls(_unique_folders(folders))
+
+
+_VERSION = re.compile(r"""^__version__\s*=\s*["'](\d+)\.(\d+)""", re.MULTILINE)
+
+
+def installed_sqlalchemy(folders: Iterable[Path]) -> tuple[int, int] | None:
+    """The (major, minor) version of the first SQLAlchemy on the search path, read from
+    its ``__init__.py`` (never imported); None when none is there."""
+    for folder in folders:
+        init = Path(folder) / "sqlalchemy" / "__init__.py"
+        try:
+            text = init.read_text(encoding="utf-8", errors="replace")[:20000]
+        except OSError:
+            continue
+        match = _VERSION.search(text)
+        if match is not None:
+            return int(match.group(1)), int(match.group(2))
+    return None
 
 
 def source_roots(root: Path) -> list[Path]:

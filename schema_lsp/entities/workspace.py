@@ -346,6 +346,8 @@ class WorkspaceIndex:
     def _build_file(self, parsed: ParsedFile, overrides: CompileOverrides) -> _Built:
         resolver = Resolver(self._find_module)
         evaluator = Evaluator(resolver)
+        version = self.search_path.sqlalchemy
+        evaluator.legacy_mapping = version is not None and version < (2, 0)
         if overrides:
             evaluator.compile_overrides = overrides
         reader = DeclarativeReader(evaluator, self._metadata_assignments)

@@ -47,13 +47,13 @@ class Checked:
 
 @functools.cache
 def _entities(
-    model_files: tuple[str, ...], roots: tuple[str, ...]
+    model_files: tuple[str, ...], roots: tuple[str, ...], sqlalchemy: tuple[int, int] | None = None
 ) -> tuple[list[EntitySchema], list[Note]]:
     """The model files parsed as ``schema-lsp check`` parses them, imports followed on the
-    distributions' folders only (our own environment is no project's)."""
-    return parse_workspace(
-        model_files, roots=roots, search_path=SearchPath(tuple(map(Path, roots)))
-    )
+    distributions' folders only (our own environment is no project's), with the SQLAlchemy
+    version the project ran (``schema-lsp`` reads it from the project's environment)."""
+    search_path = SearchPath(tuple(map(Path, roots)), sqlalchemy)
+    return parse_workspace(model_files, roots=roots, search_path=search_path)
 
 
 def check(
@@ -63,11 +63,13 @@ def check(
     *,
     unmapped_tables: bool = True,
     schemas: tuple[str | None, ...] = (None,),
+    sqlalchemy: tuple[int, int] | None = None,
 ) -> Checked:
     """Our whole check of ``model_files`` against the database at ``url`` (the ``schemas``
     read: None is the connection's default schema)."""
     started = time.perf_counter()
-    entities, notes = _entities(tuple(map(str, model_files)), tuple(map(str, source_roots)))
+    files, roots = tuple(map(str, model_files)), tuple(map(str, source_roots))
+    entities, notes = _entities(files, roots, sqlalchemy)
     database = introspect_database(url, schemas=schemas)
     options = CompareOptions(unmapped_tables=unmapped_tables)
     differences = compare(entities, database, options) + unread_differences(notes)
@@ -77,6 +79,15 @@ def check(
             same = [t.key for t in database.tables if t.name == entity.table.name]
             tables.update(same if len(same) == 1 else ())
     return Checked(differences, database, frozenset(tables), time.perf_counter() - started)
+
+
+def _version(text: str | None) -> tuple[int, int] | None:
+    """``"1.4.54"`` -> (1, 4): the SQLAlchemy the snapshot was made with."""
+    parts = (text or "").split(".")
+    try:
+        return int(parts[0]), int(parts[1])
+    except (IndexError, ValueError):
+        return None
 
 
 def replay(db: TestDatabase, statements: list[list[object]]) -> None:
@@ -228,7 +239,8 @@ def run(snapshot: Snapshot, db: TestDatabase) -> Result:
     files, roots = files_of(snapshot)
     replay(db, snapshot.ddl[db.dialect])
     schemas = schemas_of(snapshot)
-    clean = check(files, roots, db.url, schemas=schemas)
+    version = _version(snapshot.sqlalchemy)
+    clean = check(files, roots, db.url, schemas=schemas, sqlalchemy=version)
     timing = snapshot.timing.get(db.dialect, {})
     result = Result(
         snapshot.project,
@@ -254,7 +266,7 @@ def run(snapshot: Snapshot, db: TestDatabase) -> Result:
     chosen = seeded.choose(snapshot, clean.database)
     for mutation in chosen:
         seeded.apply(db, mutation)
-    mutated = check(files, roots, db.url, schemas=schemas)
+    mutated = check(files, roots, db.url, schemas=schemas, sqlalchemy=version)
     baseline = {_key(d) for d in clean.differences}
     new = [d for d in mutated.differences if _key(d) not in baseline]
     for mutation in chosen:

@@ -78,6 +78,7 @@ class Snapshot:
     tables: dict[str, TableTruth]
     ddl: dict[str, list[list[Any]]]
     timing: dict[str, dict[str, float]]
+    sqlalchemy: str | None = None  # the version the project ran with
 
     @property
     def dialects(self) -> tuple[str, ...]:
@@ -121,6 +122,7 @@ def load(name: str) -> Snapshot:
         tables=tables,
         ddl=data["ddl"],
         timing=data.get("timing", {}),
+        sqlalchemy=data.get("sqlalchemy"),
     )
 
 
