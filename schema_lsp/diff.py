@@ -375,10 +375,18 @@ class _TableComparison:
     def _missing_table(self) -> None:
         schema = self.declared.schema
         if not self.entity.is_resolved("table", "schema"):
+            if any(t.name == self.declared.name for t in self.database.tables):
+                self.add(
+                    "not_checked",
+                    f"table {self.declared.name}: not checked (its schema could not be read, "
+                    "and several schemas read hold a table of that name)",
+                )
+                return
             self.add(
-                "not_checked",
-                f"table {self.declared.name}: not checked (its schema could not be read, and "
-                "no schema read holds one table of that name)",
+                "table_missing",
+                f"table {self.declared.name} does not exist in the database (in no schema "
+                "read; the model's schema could not be read)",
+                declared=self.declared,
             )
             return
         if (

@@ -305,3 +305,45 @@ def test_the_projects_sqlalchemy_version_decides_what_mapped_column_means(tmp_pa
         assert search.sqlalchemy == ((1, 4) if environment is old else (2, 0))
         (link,) = parse_entities([tmp_path / "app/models.py"], [tmp_path], search)
         assert link.table.column("other_id").nullable is nullable  # type: ignore[union-attr]
+
+
+def test_a_declared_attr_that_imports_inside_its_body(tmp_path: Path) -> None:
+    """``from app.types import WIDTH`` inside a declared_attr (Flask-AppBuilder's audit
+    mixins import the user model so): read as the helper's module would; a body ending in
+    ``return relationship(...)`` is no column, whatever comes before."""
+    _write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/types.py": "WIDTH = 77\n",
+            "app/models.py": """\
+            import sqlalchemy as sa
+            from sqlalchemy.orm import declarative_base, declared_attr, relationship
+
+            Base = declarative_base()
+
+
+            class Mixin:
+                @declared_attr
+                def note(cls):
+                    from app.types import WIDTH
+
+                    return sa.Column(sa.String(WIDTH))
+
+                @declared_attr
+                def owner(cls):
+                    from app.models import A
+
+                    return relationship(A)
+
+
+            class A(Mixin, Base):
+                __tablename__ = "a"
+                id = sa.Column(sa.Integer, primary_key=True)
+            """,
+        },
+    )
+    (entity,) = parse_entities([tmp_path / "app/models.py"], [tmp_path])
+    assert entity.table.column_names == ("id", "note")
+    assert entity.table.column("note").sa_type.kwarg("length") == 77  # type: ignore[union-attr]
+    assert not entity.notes and entity.is_resolved("table", "columns")

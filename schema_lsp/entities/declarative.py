@@ -938,6 +938,11 @@ class DeclarativeReader:
     ) -> ColumnDraft | None:
         file = attribute.file
         if attribute.declared_attr and isinstance(attribute.statement, ast.FunctionDef):
+            returned = attribute.value
+            if isinstance(returned, ast.Call):
+                kind = self.evaluator.callee(file, returned)
+                if isinstance(kind, External) and kind.name.rpartition(".")[2] in NOT_COLUMNS:
+                    return None  # ``return relationship(...)``, whatever comes before
             try:
                 value = self._declared_value(attribute, attribute.statement)
             except Unresolvable as exc:

@@ -366,10 +366,27 @@ class _Runner:
                 ) from exc
             return self._branch(statement.body if taken else statement.orelse, env)
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
-            raise Unresolvable(f"{self.function.name}() imports inside its body")
+            self._import(statement, env)
+            return False, None
         raise Unresolvable(
             f"{self.function.name}() has a {type(statement).__name__.lower()} statement"
         )
+
+    def _import(self, statement: ast.Import | ast.ImportFrom, env: dict[str, ast.expr]) -> None:
+        """``from app.models import User`` inside the body: the names it binds resolve as
+        a module-level import of the helper's module would (a tiny module of that one
+        statement, read in the helper's package)."""
+        from .source import parse_source
+
+        owner = self.function.file
+        module = parse_source(ast.unparse(statement), owner.path, owner.module)
+        for alias in statement.names:
+            if alias.name == "*":
+                raise Unresolvable(f"{self.function.name}() imports * inside its body")
+            bound = alias.asname or alias.name.partition(".")[0]
+            name = ast.Name(id=bound, ctx=ast.Load())
+            setattr(name, SCOPE, module)
+            env[bound] = self.copier._mark(name)
 
     def _branch(
         self, body: list[ast.stmt], env: dict[str, ast.expr]
