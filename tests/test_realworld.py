@@ -49,7 +49,9 @@ def downloaded(request: pytest.FixtureRequest) -> dict[str, Exception | None]:
         {
             item.callspec.params["name"]
             for item in request.session.items
-            if hasattr(item, "callspec") and "name" in item.callspec.params
+            if hasattr(item, "callspec")
+            and "name" in item.callspec.params
+            and item.module is request.module  # other test files have a "name" too
         }
     )
 
