@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import warnings
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -51,7 +52,7 @@ def downloaded(request: pytest.FixtureRequest) -> dict[str, Exception | None]:
             for item in request.session.items
             if hasattr(item, "callspec")
             and "name" in item.callspec.params
-            and item.module is request.module  # other test files have a "name" too
+            and item.path == Path(__file__)  # other test files have a "name" too
         }
     )
 
