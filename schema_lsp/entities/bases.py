@@ -102,8 +102,16 @@ class BaseInfo:
         resolved = library_type(resolved)
         variants = getattr(resolved, "_variant_mapping", None) or {}
         if variants:  # a map entry with per-dialect types (a with_variant, a TypeDecorator)
-            return spec_of(resolved), {d: spec_of(v) for d, v in variants.items()}
+            return spec_of(resolved), {d: _variant_spec(v) for d, v in variants.items()}
         return spec_of(resolved)
+
+
+def _variant_spec(variant: Any) -> Any:
+    """A map entry's variant as data; a type the project compiles itself stays as it is
+    (``compiles.py`` renders it per dialect)."""
+    from .compiles import CompiledType
+
+    return variant if isinstance(variant, CompiledType) else spec_of(variant)
 
 
 def _type_name(value: Any) -> str:

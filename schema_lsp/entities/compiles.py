@@ -24,7 +24,8 @@ import ast
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..schema import TypeSpec
 from .evaluate import VALUE, StaticObject, Unresolvable, import_external
@@ -83,6 +84,9 @@ class CompiledType:
     name: str
     chain: tuple[Definition, ...]
     impl: Any = None
+    #: none of its own: so that SQLAlchemy's ``with_variant`` takes it as a dialect's
+    #: variant (``JSON().with_variant(OwnJSONB(), "sqlite")``)
+    _variant_mapping: ClassVar[Mapping[str, Any]] = MappingProxyType({})
 
 
 def override_sites(file: ParsedFile) -> tuple[tuple[ast.FunctionDef, ast.Call], ...]:
@@ -276,12 +280,15 @@ class CompileOverrides:
         function = override.function
         arguments = function.args
         positional = [*arguments.posonlyargs, *arguments.args]
-        if len(positional) < 2:
+        passed = [_known(element, "element"), _known(_Compiler(dialect), "compiler")]
+        if len(positional) < 2 and arguments.vararg is None:
             raise Unresolvable(f"{function.name}() does not take (element, compiler)")
         bindings: dict[str, ast.expr] = {
-            positional[0].arg: _known(element, "element"),
-            positional[1].arg: _known(_Compiler(dialect), "compiler"),
+            parameter.arg: value for parameter, value in zip(positional, passed, strict=False)
         }
+        if arguments.vararg is not None:  # ``def _(*args, **kw)``
+            rest: list[ast.expr] = passed[len(positional) :]
+            bindings[arguments.vararg.arg] = ast.Tuple(elts=rest, ctx=ast.Load())
         if arguments.kwarg is not None:
             bindings[arguments.kwarg.arg] = ast.Dict(keys=[], values=[])
         for parameter, default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True):
@@ -365,12 +372,15 @@ class CompileOverrides:
         return neutral, result
 
     def spec_type_specs(
-        self, evaluator: Evaluator, spec: TypeSpec, variants: Mapping[str, TypeSpec]
+        self, evaluator: Evaluator, spec: TypeSpec, variants: Mapping[str, TypeSpec | CompiledType]
     ) -> tuple[TypeSpec, dict[str, TypeSpec | Unresolvable]] | None:
         """``type_specs`` of a type known as data (an annotation's), once per type."""
         key = (spec, tuple(sorted(variants.items())))
         if key not in self._specs:
-            built = {dialect: variant.build() for dialect, variant in variants.items()}
+            built = {
+                dialect: variant if isinstance(variant, CompiledType) else variant.build()
+                for dialect, variant in variants.items()
+            }
             self._specs[key] = self.type_specs(evaluator, spec.build(), built)
         return self._specs[key]
 

@@ -1150,10 +1150,13 @@ class DeclarativeReader:
                 value, file = ref.node, ref.file
         items: list[ast.expr] = []
         options: ast.expr | None = None
+        value = self._dict_literal(file, value)
         if isinstance(value, ast.Call) and self._options_helper(file, value):
             value = ast.Tuple(elts=[value], ctx=ast.Load())
         if isinstance(value, (ast.Tuple, ast.List)):
             items = list(value.elts)
+            if items:
+                items[-1] = self._dict_literal(file, items[-1])
             last = items[-1] if items else None
             if isinstance(last, ast.Call) and self._options_helper(file, last):
                 # ``table_args()``, a dict or None (engine options, maybe from a
@@ -1210,6 +1213,27 @@ class DeclarativeReader:
                         draft.unresolved.add("table.schema")
                 elif key is None:
                     draft.unresolved.update(_TABLE_LEVEL)
+
+    def _dict_literal(self, file: ParsedFile, node: ast.expr) -> ast.expr:
+        """``dict(sqlite_autoincrement=True)`` (the builtin, keywords or one dict literal)
+        as the literal ``{"sqlite_autoincrement": True}`` it makes; any other node as is."""
+        if not (
+            isinstance(node, ast.Call)
+            and len(node.args) <= 1
+            and all(isinstance(a, ast.Dict) for a in node.args)
+            and self.evaluator.resolver.resolve(file, node.func) == External("builtins.dict")
+        ):
+            return node
+        keys: list[ast.expr | None] = []
+        values: list[ast.expr] = []
+        for literal in node.args:
+            assert isinstance(literal, ast.Dict)
+            keys.extend(literal.keys)
+            values.extend(literal.values)
+        for keyword in node.keywords:
+            keys.append(None if keyword.arg is None else ast.Constant(keyword.arg))
+            values.append(keyword.value)
+        return ast.copy_location(ast.Dict(keys=keys, values=values), node)
 
     def _options_helper(self, file: ParsedFile, call: ast.Call) -> bool:
         """Whether ``call`` is a project function that returns only dict literals or None:

@@ -188,6 +188,48 @@ class Product(Base):
     key: Mapped[str | None] = mapped_column(sa.String(20), sa.Computed(code_key(), persisted=True))  # [key]
 """
 
+VARIANT_OF_OWN = """\
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import JSON
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class JSONB(JSON):
+    __visit_name__ = "JSONB"
+
+
+@compiles(JSONB, "sqlite")
+def _(*args: Any, **kwargs: Any) -> str:
+    return "JSONB"
+
+
+JSON_ = JSON().with_variant(postgresql.JSONB(), "postgresql").with_variant(JSONB(), "sqlite")
+
+
+class JsonDict(TypeDecorator[dict[str, Any]]):
+    cache_ok = True
+    impl = JSON_
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JsonDict}
+
+
+class Setting(Base):
+    __tablename__ = "setting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(JsonDict, nullable=False)  # [value]
+    extra: Mapped[dict[str, Any]]  # [extra]
+    raw = mapped_column(JSON_)  # [raw]
+    name: Mapped[str] = mapped_column(sa.String(30))  # [name]
+"""
+
 SCENARIOS = (
     Scenario(
         "compiles_elsewhere_clean",
@@ -258,6 +300,27 @@ SCENARIOS = (
         expect=(
             Expect("SL001", "job", "queued", "queued"),
             Expect("SL120", "job", "name", "name"),
+        ),
+    ),
+    Scenario(
+        "compiles_variant_of_own_type_clean",
+        "A with_variant chain whose SQLite variant is a JSON subclass of the project's own, "
+        "compiled as JSONB there, used bare, as a TypeDecorator's impl and through the "
+        "type_annotation_map: each column is compared as each database made it, no note.",
+        VARIANT_OF_OWN,
+    ),
+    Scenario(
+        "compiles_variant_of_own_type_drift",
+        "The database was made with Text where the models say JsonDict: SL120 at the "
+        "columns on every dialect.",
+        VARIANT_OF_OWN,
+        database=changed(
+            ("mapped_column(JsonDict, nullable=False)", "mapped_column(sa.Text, nullable=False)"),
+            ("raw = mapped_column(JSON_)", "raw = mapped_column(sa.Text)"),
+        ),
+        expect=(
+            Expect("SL120", "setting", "value", "value"),
+            Expect("SL120", "setting", "raw", "raw"),
         ),
     ),
 )

@@ -322,4 +322,43 @@ SCENARIOS += (
         ),
         skip_on={"sqlite": "MariaDB collation names", "postgresql": "MariaDB collation names"},
     ),
+    Scenario(
+        "table_options_by_dict_call_clean",
+        "__table_args__ ending in dict(sqlite_autoincrement=True) (the builtin dict, not a "
+        "literal), and a whole __table_args__ = dict(comment=...): read as the options they "
+        "are, the unique constraint before them still compared; nothing.",
+        orm(
+            """
+            class Token(Base):
+                __tablename__ = "tokens"
+                __table_args__ = (sa.UniqueConstraint("code"), dict(sqlite_autoincrement=True))
+
+                id: Mapped[int] = mapped_column(primary_key=True)
+                code: Mapped[str] = mapped_column(sa.String(12))  # [code]
+
+
+            class Grant(Base):
+                __tablename__ = "grants"
+                __table_args__ = dict(comment="who may do what")
+
+                id: Mapped[int] = mapped_column(primary_key=True)
+            """
+        ),
+    ),
+    Scenario(
+        "table_options_by_dict_call_drift",
+        "The same, the database without the unique constraint: found, at the constraint.",
+        orm(
+            """
+            class Token(Base):
+                __tablename__ = "tokens"
+                __table_args__ = (sa.UniqueConstraint("code"), dict(sqlite_autoincrement=True))  # [uq]
+
+                id: Mapped[int] = mapped_column(primary_key=True)
+                code: Mapped[str] = mapped_column(sa.String(12))  # [code]
+            """
+        ),
+        database=changed(('(sa.UniqueConstraint("code"), dict(', "(dict(")),
+        expect=(Expect("SL170", "tokens", None, "uq"),),
+    ),
 )
