@@ -1320,6 +1320,7 @@ SHARED = {
     "sqlmodel_helper_fields_drift": "the key is made by a project helper: never edited",
     "column_helpers_drift": "the columns are made by project helpers: never edited",
     "expression_indexes_drift": "an expression index in a declared_attr: not edited",
+    "helpers_with_try_blocks": "the column comes from a mixin's declared_attr",
 }
 
 

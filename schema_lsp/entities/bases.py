@@ -24,7 +24,7 @@ from .naming import (
     normalize_convention,
 )
 from .resolve import Definition, External
-from .source import ParsedFile
+from .source import ParsedFile, single_assignment
 
 #: A convention no object satisfies: names become unresolved when the real one is unknown.
 UNKNOWN_CONVENTION = {kind: UNREADABLE_TEMPLATE for kind in ("ix", "uq", "ck", "fk", "pk")}
@@ -118,8 +118,11 @@ def _type_name(value: Any) -> str:
     return getattr(value, "__name__", None) or repr(value)
 
 
-def read_metadata(evaluator: Evaluator, file: ParsedFile, node: ast.expr | None) -> MetadataInfo:
-    """A ``MetaData(naming_convention=..., schema=...)`` call (or a name bound to one)."""
+def read_metadata(
+    evaluator: Evaluator, file: ParsedFile, node: ast.expr | None, depth: int = 0
+) -> MetadataInfo:
+    """A ``MetaData(naming_convention=..., schema=...)`` call (or a name bound to one, or
+    to another name for it: ``metadata = Model.metadata``)."""
     if node is None:
         return MetadataInfo()
     ref = None
@@ -127,6 +130,12 @@ def read_metadata(evaluator: Evaluator, file: ParsedFile, node: ast.expr | None)
         ref = evaluator.resolver.resolve(file, node)
         if isinstance(ref, Definition) and isinstance(ref.node, ast.Call):
             return read_metadata(evaluator, ref.file, ref.node)
+        if (
+            isinstance(ref, Definition)
+            and isinstance(ref.node, (ast.Name, ast.Attribute))
+            and depth < _MAX_BASE_DEPTH
+        ):
+            return read_metadata(evaluator, ref.file, ref.node, depth + 1)
         if isinstance(node, ast.Attribute) and node.attr == "metadata":
             owner = evaluator.resolver.resolve(file, node.value)
             if isinstance(owner, Definition):
@@ -327,19 +336,6 @@ def metadata_of_base_node(
 
 #: How far up a chain of project base classes MetaData is looked for.
 _MAX_BASE_DEPTH = 20
-
-
-def single_assignment(statement: ast.stmt) -> tuple[str | None, ast.expr | None]:
-    """``name = value`` or ``name: T = value`` with one plain name: (name, value)."""
-    if (
-        isinstance(statement, ast.Assign)
-        and len(statement.targets) == 1
-        and isinstance(statement.targets[0], ast.Name)
-    ):
-        return statement.targets[0].id, statement.value
-    if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
-        return statement.target.id, statement.value
-    return None, None
 
 
 def base_from_class(evaluator: Evaluator, definition: Definition) -> BaseInfo:

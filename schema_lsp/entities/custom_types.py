@@ -135,8 +135,8 @@ def instantiate(
     impl_value = _class_value(evaluator, chain, "impl")
     if impl_value is None:
         raise Unresolvable(f"{definition.name} has no impl")
-    impl_file, impl_node = impl_value
-    impl = evaluator.value(impl_file, impl_node)
+    impl_owner, impl_node = impl_value
+    impl = evaluator.value_in_class(impl_owner, impl_node)
     site = call if call is not None else definition.node
     written = call or ast.Call(
         func=ast.Name(id=definition.name, ctx=ast.Load()), args=[], keywords=[]
@@ -279,7 +279,8 @@ def _documentation(statement: ast.stmt) -> bool:
 
 def _class_value(
     evaluator: Evaluator, chain: list[Definition], name: str
-) -> tuple[ParsedFile, ast.expr] | None:
+) -> tuple[Definition, ast.expr] | None:
+    """The class of ``chain`` that assigns ``name`` first, and the value it assigns."""
     for definition in chain:
         node = definition.node
         assert isinstance(node, ast.ClassDef)
@@ -294,7 +295,7 @@ def _class_value(
             if any(isinstance(t, ast.Name) and t.id == name for t in targets):
                 value = statement.value
                 assert value is not None
-                return definition.file, value
+                return definition, value
     return None
 
 

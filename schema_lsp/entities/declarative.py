@@ -24,7 +24,6 @@ from .bases import (
     base_from_registry,
     read_convention,
     read_metadata,
-    single_assignment,
     unknown_metadata,
 )
 from .columns import (
@@ -40,7 +39,7 @@ from .constraints import constraint_kind, read_table_item
 from .evaluate import VALUE, ClassValue, Evaluator, TableValue, Unresolvable, with_constants
 from .model import Note, NoteReason
 from .resolve import Definition, External
-from .source import ParsedFile
+from .source import ParsedFile, class_body_scope, runtime_statements, unpacked
 from .sqlmodel import field_column
 from .tables import ColumnDraft, TableDraft
 from .wrappers import sqlalchemy_callee
@@ -415,13 +414,7 @@ class DeclarativeReader:
             return {}
         scope = self._scopes.get(id(owner))
         if scope is None:
-            scope = {}
-            for statement in _runtime_statements(owner.body):
-                target, value = single_assignment(statement)
-                if target is not None and value is not None:
-                    scope[target] = value
-                elif isinstance(statement, ast.ClassDef):  # a nested enum, say
-                    scope[statement.name] = statement  # type: ignore[assignment]
+            scope = class_body_scope(owner)
             self._scopes[id(owner)] = scope
         return scope
 
@@ -1253,7 +1246,7 @@ class DeclarativeReader:
 
     def _attributes(self, file: ParsedFile, node: ast.ClassDef) -> list[Attribute]:
         attributes: list[Attribute] = []
-        for statement in _runtime_statements(node.body):
+        for statement in runtime_statements(node.body):
             if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
                 attributes.append(
                     Attribute(
@@ -1268,17 +1261,9 @@ class DeclarativeReader:
                 )
             elif isinstance(statement, ast.Assign):
                 for target in statement.targets:
-                    if isinstance(target, ast.Name):
+                    for name, value in unpacked(target, statement.value):
                         attributes.append(
-                            Attribute(
-                                target.id,
-                                file,
-                                target,
-                                statement,
-                                None,
-                                statement.value,
-                                owner=node,
-                            )
+                            Attribute(name.id, file, name, statement, None, value, owner=node)
                         )
             elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 if not any(_is_declared_attr(d) for d in statement.decorator_list):
@@ -1428,21 +1413,3 @@ def _declares_primary_key(attributes: list[Attribute]) -> bool:
         ):
             return True
     return False
-
-
-def _runtime_statements(body: list[ast.stmt]) -> list[ast.stmt]:
-    """A class body as it runs: ``if TYPE_CHECKING:`` keeps its ``else`` branch; other
-    ``if`` statements contribute both branches (the later definition wins)."""
-    result: list[ast.stmt] = []
-    for statement in body:
-        if isinstance(statement, ast.If):
-            test = statement.test
-            name = test.id if isinstance(test, ast.Name) else getattr(test, "attr", None)
-            if name == "TYPE_CHECKING":
-                result.extend(_runtime_statements(statement.orelse))
-            else:
-                result.extend(_runtime_statements(statement.body))
-                result.extend(_runtime_statements(statement.orelse))
-        else:
-            result.append(statement)
-    return result

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from .resolve import Definition, External, ModuleRef, Resolver
-from .source import ParsedFile
+from .resolve import LOCAL_CLASS, Definition, External, ModuleRef, Resolver
+from .source import ParsedFile, class_body_scope
 
 if typing.TYPE_CHECKING:
     from .compiles import CompileOverrides
@@ -386,17 +386,22 @@ class Evaluator:
                 key: Any = slice(*bounds)
             else:
                 key = self.value(file, expr.slice, depth + 1)
-            if isinstance(container, (str, tuple, list, dict)):
+            if isinstance(container, (str, tuple, list, dict, range)):
                 return container[key]
             raise Unresolvable(f"indexing {type(container).__name__}")
         if isinstance(expr, (ast.ListComp, ast.GeneratorExp, ast.SetComp)):
             items = self._comprehension(file, expr, depth + 1)
             return set(items) if isinstance(expr, ast.SetComp) else items
+        if isinstance(expr, ast.DictComp):
+            return dict(self._comprehension(file, expr, depth + 1))
         if isinstance(expr, ast.Name):
             return self.named_value(file, expr, depth + 1)
         if isinstance(expr, ast.Attribute):
             if self.resolver.resolve(file, expr) is not None:
                 return self.named_value(file, expr, depth + 1)
+            member = self._enum_member(file, expr)
+            if member is not None:
+                return getattr(member, expr.attr)
             holder = self.resolver.resolve(file, expr.value)
             if isinstance(holder, Definition) and isinstance(holder.node, ast.ClassDef):
                 if self.class_attribute is None:
@@ -409,6 +414,19 @@ class Evaluator:
         if isinstance(expr, ast.Lambda):
             return _values_callable(expr)
         raise Unresolvable(f"{type(expr).__name__} expression")
+
+    def _enum_member(self, file: ParsedFile, expr: ast.Attribute) -> enum.Enum | None:
+        """The member in ``Status.DRAFT.value`` / ``.name`` of a workspace enum (a
+        ``str``-mixed one too, whose bare member reads as its value elsewhere)."""
+        if expr.attr not in ("value", "name") or not isinstance(expr.value, ast.Attribute):
+            return None
+        holder = self.resolver.resolve(file, expr.value.value)
+        if not (isinstance(holder, Definition) and isinstance(holder.node, ast.ClassDef)):
+            return None
+        synthetic = self.enum_class(holder)
+        if synthetic is None or expr.value.attr not in synthetic.__members__:
+            return None
+        return synthetic[expr.value.attr]
 
     def _joined(self, file: ParsedFile, expr: ast.JoinedStr, depth: int) -> str:
         parts: list[str] = []
@@ -435,15 +453,25 @@ class Evaluator:
         return _bounded("".join(parts))
 
     def _comprehension(
-        self, file: ParsedFile, expr: ast.ListComp | ast.GeneratorExp | ast.SetComp, depth: int
+        self,
+        file: ParsedFile,
+        expr: ast.ListComp | ast.GeneratorExp | ast.SetComp | ast.DictComp,
+        depth: int,
     ) -> list[Any]:
         """A comprehension over bounded values: each item is put in place of the target
-        name as a constant, and the element evaluated (no code runs)."""
+        name as a constant, and the element (a dict's (key, value) pair) evaluated (no code
+        runs)."""
         results: list[Any] = []
+
+        def element(bindings: dict[str, Any]) -> Any:
+            if isinstance(expr, ast.DictComp):
+                key = self.value(file, with_constants(expr.key, bindings), depth + 1)
+                return key, self.value(file, with_constants(expr.value, bindings), depth + 1)
+            return self.value(file, with_constants(expr.elt, bindings), depth + 1)
 
         def walk(index: int, bindings: dict[str, Any]) -> None:
             if index == len(expr.generators):
-                results.append(self.value(file, with_constants(expr.elt, bindings), depth + 1))
+                results.append(element(bindings))
                 if len(results) > MAX_LENGTH:
                     raise Unresolvable("too many items")
                 return
@@ -463,6 +491,17 @@ class Evaluator:
         walk(0, {})
         return results
 
+    def value_in_class(self, owner: Definition, expr: ast.expr) -> Any:
+        """The value of ``expr`` written in the body of the class ``owner``: a bare name
+        means what that body bound before it (``impl = UUIDChar``, a nested class)."""
+        assert isinstance(owner.node, ast.ClassDef)
+        previous = self.class_scope
+        self.class_scope = class_body_scope(owner.node)
+        try:
+            return self.value(owner.file, expr)
+        finally:
+            self.class_scope = previous
+
     def _nested_class(self, file: ParsedFile, expr: ast.AST) -> Definition | None:
         """A class defined in the body of the class being read (``class Kind(enum.Enum)``
         nested in a model), named bare in that body."""
@@ -475,8 +514,13 @@ class Evaluator:
 
     def named_value(self, file: ParsedFile, expr: ast.AST, depth: int = 0) -> Any:
         known = getattr(expr, VALUE, _MISSING)
+        if isinstance(known, Unresolvable):  # a value known not to be knowable, and why
+            raise known
         if known is not _MISSING:
             return known
+        local = getattr(expr, LOCAL_CLASS, None)
+        if local is not None:  # a class a helper defined, named bare
+            return self.project_type(local.file, None, local)
         ref = self._nested_class(file, expr) or self.resolver.resolve(file, expr)
         if isinstance(ref, External):
             return import_external(ref.name)
@@ -493,7 +537,9 @@ class Evaluator:
             raise Unresolvable("a module is not a value")
         scope = self.class_scope
         if isinstance(expr, ast.Name) and scope and expr.id in scope:
-            self.class_scope = None  # the value is read in the module's scope
+            # read in the class body too (``{"A": A}`` after ``A, B = range(2)``), but
+            # not as itself: ``x = x + 1`` reads the module's ``x``
+            self.class_scope = {k: v for k, v in scope.items() if k != expr.id}
             try:
                 return self.value(file, scope[expr.id], depth + 1)
             finally:
@@ -514,11 +560,21 @@ class Evaluator:
         bound = getattr(expr.func, VALUE, _MISSING)
         if isinstance(bound, StaticObject):  # ``super()`` inside a type's method
             return bound.method("__call__")()
-        if isinstance(ref, Definition) and isinstance(ref.node, ast.FunctionDef):
-            # a project helper: the expression it returns, with the arguments in place
+        if (isinstance(ref, Definition) and isinstance(ref.node, ast.FunctionDef)) or (
+            ref is None and self.inliner.function_of(file, expr) is not None
+        ):
+            # a project helper (or a class's classmethod): the expression it returns, with
+            # the arguments in place
             return self.value(file, self.inliner.inline(file, expr), depth + 1)
         if isinstance(ref, Definition) and isinstance(ref.node, ast.ClassDef):
             return self.project_type(file, expr, ref)
+        if isinstance(expr.func, ast.Call) and self.inliner.function_of(file, expr.func):
+            # ``UrlString(String)(length=512)``: a class the helper defines, called
+            made = self.inliner.inline(file, expr.func)
+            local = getattr(made, LOCAL_CLASS, None)
+            if local is None:
+                raise Unresolvable(f"{_text(expr.func)} does not return a class of its own")
+            return self.project_type(file, expr, local)
         if ref is None and isinstance(expr.func, ast.Attribute):
             # a method of a value we built: ``String(5).with_variant(...)``, ``"x".lower()``,
             # ``PATTERN.sub(...)``
@@ -929,8 +985,13 @@ def _compare(op: ast.cmpop, left: Any, right: Any) -> bool:
     raise Unresolvable(type(op).__name__)
 
 
+_VIEWS = (type({}.keys()), type({}.values()), type({}.items()))
+
+
 def iterate(value: Any) -> list[Any]:
-    if isinstance(value, (str, tuple, list, set, frozenset, dict, range)):
+    if isinstance(value, enum.EnumMeta):  # a workspace enum's look-alike: its members
+        return list(value)
+    if isinstance(value, (str, tuple, list, set, frozenset, dict, range, *_VIEWS)):
         if len(value) > MAX_LENGTH:
             raise Unresolvable("too many items to iterate")
         return list(value)

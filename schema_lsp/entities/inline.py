@@ -19,8 +19,8 @@ import ast
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .evaluate import Unresolvable
-from .resolve import SCOPE, Definition
+from .evaluate import VALUE, Unresolvable
+from .resolve import LOCAL_CLASS, SCOPE, Definition, LocalDefinition
 from .source import SYNTHETIC
 
 if TYPE_CHECKING:
@@ -57,9 +57,32 @@ class Inliner:
 
     def function_of(self, file: ParsedFile, call: ast.Call) -> Definition | None:
         """The project function a call reaches, if it is one."""
-        ref = self.evaluator.resolver.resolve(file, call.func)
+        found = self._callable(file, call)
+        return found[0] if found is not None else None
+
+    def _callable(self, file: ParsedFile, call: ast.Call) -> tuple[Definition, ast.Call] | None:
+        """The project function a call reaches and the call as that function receives it:
+        a module-level function, or a ``classmethod``/``staticmethod`` called on its class
+        (``Stage.stages(all=True)``, the class passed first to a classmethod)."""
+        resolver = self.evaluator.resolver
+        ref = resolver.resolve(file, call.func)
         if isinstance(ref, Definition) and isinstance(ref.node, ast.FunctionDef):
-            return ref
+            return ref, call
+        if ref is not None or not isinstance(call.func, ast.Attribute):
+            return None
+        holder = resolver.resolve(file, call.func.value)
+        if not (isinstance(holder, Definition) and isinstance(holder.node, ast.ClassDef)):
+            return None
+        for statement in holder.node.body:
+            if not (isinstance(statement, ast.FunctionDef) and statement.name == call.func.attr):
+                continue
+            kinds = {d.id for d in statement.decorator_list if isinstance(d, ast.Name)}
+            method = Definition(holder.file, f"{holder.name}.{statement.name}", statement)
+            if "staticmethod" in kinds:
+                return method, call
+            if "classmethod" in kinds:
+                passed = [call.func.value, *call.args]
+                return method, ast.Call(func=call.func, args=passed, keywords=call.keywords)
         return None
 
     def inline(self, file: ParsedFile, call: ast.Call, depth: int = 0) -> ast.expr:
@@ -67,9 +90,10 @@ class Inliner:
         with the reason when the helper cannot be followed."""
         if depth > MAX_DEPTH:
             raise Unresolvable("helpers call each other too deeply")
-        function = self.function_of(file, call)
-        if function is None:
+        found = self._callable(file, call)
+        if found is None:
             raise Unresolvable(f"{ast.unparse(call.func)} is not a project function")
+        function, call = found
         assert isinstance(function.node, ast.FunctionDef)
         budget = _Budget()
         copier = _Copier(function.file, call, budget)
@@ -190,6 +214,31 @@ class _Copier:
         node.end_col_offset = getattr(site, "end_col_offset", node.col_offset)
         setattr(node, SYNTHETIC, True)
         return node
+
+
+def _returns(statement: ast.Try) -> bool:
+    """Whether a ``try`` statement returns from the helper somewhere in it."""
+    return any(isinstance(node, ast.Return) for node in ast.walk(statement))
+
+
+def _unknown(copier: _Copier, reason: str) -> ast.expr:
+    """A name standing for a value that cannot be known; reading it raises ``reason``."""
+    name = ast.Name(id="<unknown>", ctx=ast.Load())
+    setattr(name, VALUE, Unresolvable(reason))
+    return copier._mark(name)
+
+
+def _function_locals(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """The names a function binds itself (parameters, assignments): a helper's values of
+    the same names do not reach into it."""
+    arguments = function.args
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+    names = {a.arg for a in every}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+    return names
 
 
 def _bound_names(node: ast.AST) -> set[str]:
@@ -368,9 +417,69 @@ class _Runner:
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
             self._import(statement, env)
             return False, None
+        if isinstance(statement, ast.ClassDef):
+            env[statement.name] = self._local_class(statement, env)
+            return False, None
+        if isinstance(statement, ast.Try) and not _returns(statement):
+            self._try(statement, env)
+            return False, None
         raise Unresolvable(
             f"{self.function.name}() has a {type(statement).__name__.lower()} statement"
         )
+
+    def _try(self, statement: ast.Try, env: dict[str, ast.expr]) -> None:
+        """``try: a = x  except E: a = None``: whether the block raises is not known, so a
+        name the paths bind differently is unknown (reading it says why); one they agree
+        on, or bind on one path only (the helper itself fails if it was not bound), is
+        kept. A handler that ends in ``raise`` is no path on."""
+        paths: list[dict[str, ast.expr]] = []
+        succeeded = dict(env)
+        self._block([*statement.body, *statement.orelse], succeeded)
+        paths.append(succeeded)
+        for handler in statement.handlers:
+            if handler.body and isinstance(handler.body[-1], ast.Raise):
+                continue
+            handled = dict(env)
+            if handler.name:
+                handled[handler.name] = _unknown(self.copier, "the exception caught")
+            self._block(handler.body, handled)
+            paths.append(handled)
+        reason = f"{self.function.name}() depends on whether its try block raises"
+        for name in {name for path in paths for name in path}:
+            bound = [path[name] for path in paths if name in path]
+            if all(value is bound[0] for value in bound[1:]):
+                env[name] = bound[0]
+            else:
+                env[name] = _unknown(self.copier, reason)
+        self._block(statement.finalbody, env)
+
+    def _local_class(self, statement: ast.ClassDef, env: dict[str, ast.expr]) -> ast.expr:
+        """A class the helper defines (``def UrlString(impl): class _T(TypeDecorator):
+        impl = impl ...; return _T``): its copy with the helper's values in place, named
+        by a mark the evaluator reads as that class."""
+        copier = self.copier
+        body: list[ast.stmt] = []
+        for member in statement.body:
+            if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                own = _function_locals(member)
+                body.append(copier._generic(member, {k: v for k, v in env.items() if k not in own}))
+            else:
+                body.append(copier._generic(member, env))
+        copied = copier._generic(
+            ast.ClassDef(
+                name=statement.name,
+                bases=statement.bases,
+                keywords=statement.keywords,
+                body=[],
+                decorator_list=statement.decorator_list,
+            ),
+            env,
+        )
+        copied.body = body
+        definition = LocalDefinition(self.site_file, statement.name, copied)
+        name = ast.Name(id=statement.name, ctx=ast.Load())
+        setattr(name, LOCAL_CLASS, definition)
+        return copier._mark(name)
 
     def _import(self, statement: ast.Import | ast.ImportFrom, env: dict[str, ast.expr]) -> None:
         """``from app.models import User`` inside the body: the names it binds resolve as
@@ -472,11 +581,39 @@ class _Runner:
                     env[name] = _dict_set(env[name], key_node.value, item)  # type: ignore[arg-type]
                 return
             raise Unresolvable(f"{name}.{operation}(...)")
+        if self._list_method(value, env):
+            return
         root = _root_name(value.func if isinstance(value, ast.Call) else value)
         if root is not None and root in env:
             # a method call on one of the helper's own values may change it
             raise Unresolvable(f"{ast.unparse(value)[:60]} changes a local value")
         # anything else (logging, warnings) leaves the helper's values as they are
+
+    def _list_method(self, value: ast.expr, env: dict[str, ast.expr]) -> bool:
+        """``items.append(x)`` / ``items.extend([...])`` on a list the helper built: the
+        bound list grows (``extend`` of anything but a literal is unknown)."""
+        if not (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Attribute)
+            and isinstance(value.func.value, ast.Name)
+            and value.func.attr in ("append", "extend")
+            and isinstance(env.get(value.func.value.id), ast.List)
+            and len(value.args) == 1
+            and not value.keywords
+        ):
+            return False
+        name = value.func.value.id
+        bound = env[name]
+        assert isinstance(bound, ast.List)
+        added = self.copier.copy(value.args[0], env)
+        if value.func.attr == "append":
+            items = [added]
+        elif isinstance(added, (ast.List, ast.Tuple)):
+            items = list(added.elts)
+        else:
+            raise Unresolvable(f"{name}.extend() of a non-literal")
+        env[name] = ast.List(elts=[*bound.elts, *items], ctx=ast.Load())
+        return True
 
     def _constant_key(self, node: ast.expr, env: dict[str, ast.expr]) -> str:
         copied = self.copier.copy(node, env)

@@ -61,6 +61,22 @@ class Definition:
         return hash((id(self.file), self.name))
 
 
+#: The mark on a name a helper's result returns for a class it defined (a LocalDefinition)
+LOCAL_CLASS = "_schema_lsp_local_class"
+
+
+@dataclass(frozen=True, eq=False)
+class LocalDefinition(Definition):
+    """A class a helper function defines each time it runs (with that call's values in
+    its body): equal only to itself."""
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
 @dataclass(frozen=True, eq=False)
 class ModuleRef:
     """A workspace module used as a namespace (``import app.models as m``)."""

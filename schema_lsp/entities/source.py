@@ -318,3 +318,71 @@ def _absolute_module(module: str, is_package: bool, target: str | None, level: i
         package = package[: len(package) - (level - 1)]
     parts = [*package, *([target] if target else [])]
     return ".".join(parts) if parts else None
+
+
+def single_assignment(statement: ast.stmt) -> tuple[str | None, ast.expr | None]:
+    """``name = value`` or ``name: T = value`` with one plain name: (name, value)."""
+    if (
+        isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and isinstance(statement.targets[0], ast.Name)
+    ):
+        return statement.targets[0].id, statement.value
+    if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+        return statement.target.id, statement.value
+    return None, None
+
+
+def unpacked(target: ast.expr, value: ast.expr) -> list[tuple[ast.Name, ast.expr]]:
+    """The names an assignment target binds and the value each gets: ``A, B = range(2)``
+    binds ``A`` to ``range(2)[0]`` (the literal's element when the value is a literal of
+    that length); a target that is no name nor tuple of names binds nothing here."""
+    if isinstance(target, ast.Name):
+        return [(target, value)]
+    if not (
+        isinstance(target, (ast.Tuple, ast.List))
+        and all(isinstance(element, ast.Name) for element in target.elts)
+    ):
+        return []
+    if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts):
+        return list(zip(target.elts, value.elts, strict=True))  # type: ignore[arg-type]
+    return [
+        (element, ast.copy_location(ast.Subscript(value, ast.Constant(i), ast.Load()), value))
+        for i, element in enumerate(target.elts)
+        if isinstance(element, ast.Name)
+    ]
+
+
+def runtime_statements(body: list[ast.stmt]) -> list[ast.stmt]:
+    """A class body as it runs: ``if TYPE_CHECKING:`` keeps its ``else`` branch; other
+    ``if`` statements contribute both branches (the later definition wins)."""
+    result: list[ast.stmt] = []
+    for statement in body:
+        if isinstance(statement, ast.If):
+            test = statement.test
+            name = test.id if isinstance(test, ast.Name) else getattr(test, "attr", None)
+            if name == "TYPE_CHECKING":
+                result.extend(runtime_statements(statement.orelse))
+            else:
+                result.extend(runtime_statements(statement.body))
+                result.extend(runtime_statements(statement.orelse))
+        else:
+            result.append(statement)
+    return result
+
+
+def class_body_scope(node: ast.ClassDef) -> dict[str, ast.expr]:
+    """The names a class body binds as it runs, for reading its other statements: a
+    plain assignment's value, a nested class's ``ClassDef`` (a name in a class body means
+    what the body bound before it, else the module's)."""
+    scope: dict[str, Any] = {}
+    for statement in runtime_statements(node.body):
+        target, value = single_assignment(statement)
+        if target is not None and value is not None:
+            scope[target] = value
+        elif isinstance(statement, ast.Assign):  # ``A, B, C = range(1, 4)``
+            for written in statement.targets:
+                scope.update((name.id, bound) for name, bound in unpacked(written, statement.value))
+        elif isinstance(statement, ast.ClassDef):  # a nested enum, a nested impl type
+            scope[statement.name] = statement
+    return scope

@@ -5,7 +5,10 @@ with the model's own index."""
 
 from __future__ import annotations
 
+from schema_lsp.diff import CompareOptions
+
 from .scenario import Expect, Scenario, alembic_fp, alembic_miss, changed, orm
+from .stories_options import ALEMBIC_NO_CHECKS
 
 PG_ONLY = {"sqlite": "PostgreSQL index methods", "mysql": "PostgreSQL index methods"}
 
@@ -214,6 +217,89 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
 )
 
+ENUM_AND_CLASSMETHOD = """
+    import enum
+
+
+    class Status(str, enum.Enum):
+        DRAFT = "draft"
+        ACTIVE = "active"
+
+
+    class Stage:
+        ACTIVE = "active"
+        DELETED = "deleted"
+
+        @classmethod
+        def stages(cls, deleted=True):
+            stages = []
+            stages.append(cls.ACTIVE)
+            if deleted:
+                stages.append(cls.DELETED)
+            return stages
+
+
+    class SourceType:
+        NOTEBOOK, JOB, LOCAL = range(1, 4)
+        _BY_NAME = {"NOTEBOOK": NOTEBOOK, "JOB": JOB, "LOCAL": LOCAL}
+        TO_STRING = {value: key for key, value in _BY_NAME.items()}
+
+        @staticmethod
+        def to_string(status):
+            if status not in SourceType.TO_STRING:
+                raise ValueError(status)
+            return SourceType.TO_STRING[status]
+
+
+    class Server(Base):
+        __tablename__ = "servers"
+
+        id: Mapped[int] = mapped_column(primary_key=True)
+        status: Mapped[str] = mapped_column(sa.String(20), server_default=sa.text(f"'{Status.DRAFT.value}'"))  # [status]
+        other: Mapped[str] = mapped_column(sa.String(20), server_default=Status.ACTIVE.value)  # [other]
+        stage = mapped_column(sa.String(20))
+        source = mapped_column(sa.String(20))
+        kind = mapped_column(sa.Enum(*[member.value for member in Status], name="kind"))
+
+        __table_args__ = (
+            sa.CheckConstraint(stage.in_(Stage.stages()), name="ck_stage"),  # [ck_stage]
+            sa.CheckConstraint(source.in_([SourceType.to_string(SourceType.JOB), SourceType.to_string(SourceType.LOCAL)]), name="ck_source"),  # [ck_source]
+        )
+    """
+
+GUID_MODELS = """
+    import uuid
+
+    from sqlalchemy.dialects.postgresql import UUID
+
+
+    class GUID(sa.types.TypeDecorator):
+        class UUIDChar(sa.CHAR):
+            python_type = uuid.UUID
+
+        impl = UUIDChar
+        cache_ok = True
+
+        def load_dialect_impl(self, dialect):
+            if dialect.name == "postgresql":
+                return dialect.type_descriptor(UUID())
+            else:
+                return dialect.type_descriptor(sa.CHAR(36))
+
+
+    class Account(Base):
+        __tablename__ = "accounts"
+
+        id: Mapped[uuid.UUID] = mapped_column(GUID, primary_key=True)  # [account_id]
+
+
+    class Membership(Base):
+        __tablename__ = "memberships"
+
+        id: Mapped[int] = mapped_column(primary_key=True)
+        account_id: Mapped[uuid.UUID] = mapped_column(GUID, sa.ForeignKey("accounts.id"))  # [membership_account]
+    """
+
 SCENARIOS += (
     Scenario(
         "explicit_sequence_key_clean",
@@ -360,5 +446,108 @@ SCENARIOS += (
         ),
         database=changed(('(sa.UniqueConstraint("code"), dict(', "(dict(")),
         expect=(Expect("SL170", "tokens", None, "uq"),),
+    ),
+    Scenario(
+        "type_decorator_nested_impl_clean",
+        "A GUID TypeDecorator whose impl is a CHAR subclass nested in its own body (impl = "
+        "UUIDChar) and whose load_dialect_impl picks UUID or CHAR(36): the key and a "
+        "foreign key to it compared as each database made them, nothing.",
+        orm(GUID_MODELS),
+    ),
+    Scenario(
+        "type_decorator_nested_impl_drift",
+        "The database was made with CHAR(32): found at both columns where CHAR is used "
+        "(PostgreSQL has UUID either way).",
+        orm(GUID_MODELS),
+        database=changed(("sa.CHAR(36)", "sa.CHAR(32)")),
+        expect=(
+            Expect("SL120", "accounts", "id", "account_id"),
+            Expect("SL120", "memberships", "account_id", "membership_account"),
+        ),
+        expect_on={"postgresql": ()},
+    ),
+    Scenario(
+        "helpers_with_try_blocks",
+        "A declared_attr that reads an optional class attribute in try/except "
+        "AttributeError for its Python default, and a helper whose length depends on "
+        "whether int() raises: the first column is checked (its DDL does not depend on "
+        "the try), the second is one note naming the try, and nothing is claimed about "
+        "it although the database's length differs.",
+        orm(
+            """
+            import functools
+
+
+            def sized(value):
+                try:
+                    length = int(value)
+                except ValueError:
+                    length = 10
+                return sa.String(length)
+
+
+            class Expiring:
+                @sa.orm.declared_attr
+                def expires_at(cls):  # [expires]
+                    try:
+                        seconds = getattr(cls, "__lifetime_seconds__")
+                        default = functools.partial(print, seconds)
+                    except AttributeError:
+                        default = None
+                    return mapped_column(sa.DateTime, nullable=False, default=default)
+
+
+            class Code(Expiring, Base):
+                __tablename__ = "codes"
+                __lifetime_seconds__ = 60
+
+                id: Mapped[int] = mapped_column(primary_key=True)
+                label = mapped_column(sized("20"), nullable=True)  # [label]
+            """
+        ),
+        database=changed(
+            ("sa.DateTime, nullable=False", "sa.DateTime, nullable=True"),
+            ('sized("20")', "sa.String(30)"),
+        ),
+        expect=(
+            Expect("SL130", "codes", "expires_at", "expires"),
+            Expect("SL001", "codes", "label", "label"),
+        ),
+        oracle=(
+            alembic_fp(
+                "type",
+                "codes",
+                "label",
+                "Alembic runs sized() (here int('20') does not raise); read statically, "
+                "the length is unknown, so it is a note",
+            ),
+        ),
+    ),
+    Scenario(
+        "enum_values_and_classmethods_clean",
+        "A server default from a str-mixed enum member's .value (in an f-string and bare), "
+        "a CHECK over the list a plain class's classmethod builds with append, and one over "
+        "a staticmethod's lookup in a dict comprehension of constants unpacked from "
+        "range(), an Enum of the values of an enum's members: read as written, nothing to "
+        "report.",
+        orm(ENUM_AND_CLASSMETHOD),
+        options=CompareOptions(check_constraints=True),
+    ),
+    Scenario(
+        "enum_values_and_classmethods_drift",
+        "The database's defaults are other members' values and it has no check: found at each.",
+        orm(ENUM_AND_CLASSMETHOD),
+        options=CompareOptions(check_constraints=True),
+        database=changed(
+            ("Status.DRAFT.value}", "Status.ACTIVE.value}"),
+            ("server_default=Status.ACTIVE.value", "server_default=Status.DRAFT.value"),
+            ('sa.CheckConstraint(stage.in_(Stage.stages()), name="ck_stage"),', ""),
+        ),
+        expect=(
+            Expect("SL150", "servers", "status", "status"),
+            Expect("SL150", "servers", "other", "other"),
+            Expect("SL192", "servers", "ck_stage", "ck_stage"),
+        ),
+        oracle=(alembic_miss("check_missing", "servers", None, ALEMBIC_NO_CHECKS),),
     ),
 )

@@ -640,7 +640,140 @@ class Email(Base):
 
 PROJ_FILES = {"proj/db/naming.py": NAMING, "proj/db/base.py": BASE}
 
+TYPE_FACTORIES = """\
+from typing import Any
+
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+
+def UrlString(sa_type: TypeEngine[Any] | type[TypeEngine[Any]]) -> type[TypeDecorator]:
+    class _UrlString(TypeDecorator[str]):
+        impl = sa_type
+        cache_ok = True
+
+        def process_bind_param(self, value, dialect):
+            return str(value)
+
+    return _UrlString
+
+
+def Versioned(length):
+    class _Versioned(TypeDecorator):
+        impl = postgresql.VARCHAR
+        cache_ok = True
+
+        def load_dialect_impl(self, dialect):
+            if dialect.name == "mysql":
+                return dialect.type_descriptor(postgresql.VARCHAR(length + 1))
+            return dialect.type_descriptor(postgresql.VARCHAR(length))
+
+    return _Versioned
+"""
+
+FACTORY_MODELS = """\
+from sqlalchemy import String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from app.types import UrlString, Versioned
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Site(Base):
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(UrlString(String(200)))  # [url]
+    logo: Mapped[str] = mapped_column(UrlString(Text))  # [logo]
+    version: Mapped[str] = mapped_column(Versioned(10))  # [version]
+    slug: Mapped[str] = mapped_column(UrlString(String)(length=80))  # [slug]
+"""
+
+ALIASED_BASE = """\
+from sqlalchemy import MetaData
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base(metadata=MetaData(naming_convention={"uq": "uq_%(table_name)s_%(column_0_name)s"}))
+
+
+class Model(Base):
+    __abstract__ = True
+"""
+
+ALIASED_METADATA = """\
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, UniqueConstraint
+
+from app.base import Model
+
+metadata = Model.metadata
+
+link = Table(
+    "link",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("item_id", Integer, ForeignKey("items.id")),
+    UniqueConstraint("item_id"),  # [link_unique]
+)
+
+
+class Item(Model):
+    __tablename__ = "items"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(20), unique=True)  # [name]
+"""
+
 SCENARIOS = (
+    Scenario(
+        "metadata_alias_of_base_clean",
+        "metadata = Model.metadata, Model a class over a declarative_base() of another "
+        "module whose MetaData has a naming convention (as Flask-AppBuilder apps write "
+        "it): the Table on it and the class both get the convention's names; nothing.",
+        ALIASED_METADATA,
+        files={"app/base.py": ALIASED_BASE},
+        files_given=False,
+    ),
+    Scenario(
+        "metadata_alias_of_base_drift",
+        "The database lacks the Table's unique constraint: found at it.",
+        ALIASED_METADATA,
+        files={"app/base.py": ALIASED_BASE},
+        files_given=False,
+        database=changed(('    UniqueConstraint("item_id"),  # [link_unique]\n', "")),
+        expect=(Expect("SL170", "link", "uq_link_item_id", "link_unique"),),
+    ),
+    Scenario(
+        "type_factory_clean",
+        "Columns typed by helpers of another module that define a TypeDecorator class in "
+        "their body and return it (its impl the helper's argument, its load_dialect_impl "
+        "using it), also called with the type's own arguments: each call's own type, per "
+        "dialect, nothing to report.",
+        FACTORY_MODELS,
+        files={"app/types.py": TYPE_FACTORIES},
+        files_given=False,
+    ),
+    Scenario(
+        "type_factory_drift",
+        "The database was made with other arguments to the helpers: found at each column.",
+        FACTORY_MODELS,
+        files={"app/types.py": TYPE_FACTORIES},
+        files_given=False,
+        database=changed(
+            ("UrlString(String(200))", "UrlString(String(100))"),
+            ("UrlString(Text)", "UrlString(String(50))"),
+            ("Versioned(10)", "Versioned(12)"),
+            ("(length=80)", "(length=90)"),
+        ),
+        expect=(
+            Expect("SL120", "sites", "slug", "slug"),
+            Expect("SL120", "sites", "url", "url"),
+            Expect("SL120", "sites", "logo", "logo"),
+            Expect("SL120", "sites", "version", "version"),
+        ),
+    ),
     Scenario(
         "imports_base_elsewhere_clean",
         "The base (its naming convention and a __tablename__ that snake-cases the class "
