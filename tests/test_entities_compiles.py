@@ -173,7 +173,7 @@ def render(element, compiler, **kw):
         ("return compiler.process(element.clauses, **kw)", "compiler.process()"),
         ("return compiler.visit_function(element)", "compiler.visit_function()"),
         ("return 42", "returns int"),
-        ("for x in ():\n        pass\n    return 'x'", "for statement"),
+        ("while False:\n        pass\n    return 'x'", "while statement"),
         ("return helper()", "unknown name undefined_name"),
     ],
 )

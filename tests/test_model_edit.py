@@ -1321,6 +1321,7 @@ SHARED = {
     "column_helpers_drift": "the columns are made by project helpers: never edited",
     "expression_indexes_drift": "an expression index in a declared_attr: not edited",
     "helpers_with_try_blocks": "the column comes from a mixin's declared_attr",
+    "enum_members_in_index_where_drift": "the WHERE is a classmethod's enum members: not edited",
 }
 
 

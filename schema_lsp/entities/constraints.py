@@ -7,9 +7,11 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable
+from typing import Any
 
 from .columns import Argument, ColumnContext, read_foreign_key_options
 from .evaluate import Unresolvable
+from .model import Note
 from .resolve import External
 from .source import ParsedFile
 from .tables import ConstraintDraft, ForeignKeyDraft, IndexDraft, TableDraft
@@ -107,7 +109,7 @@ def read_table_item(
             unresolved.add("computed")
         return names, expressions
 
-    args = list(node.args)
+    args = _spread(evaluator, file, node.args)
     if kind == "Index":
         name = _name_argument(evaluator, file, args.pop(0) if args else None, draft)
         index = IndexDraft(name, [], where, unique=literal("unique") is True)
@@ -137,8 +139,12 @@ def read_table_item(
                     value = raw.lower() if isinstance(raw, str) else None
                 else:  # as CREATE INDEX writes it on that dialect, without table names
                     value = _unqualified_sql(raw, dialect)
-            except Unresolvable:
+            except Unresolvable as exc:
                 value = None
+                what = f"the {option.upper()} of index {name or '(unnamed)'} on {dialect} ({exc})"
+                draft.dialect_notes.append(
+                    (dialect, Note(f"not checked: {what}", file.range(value_node), name=name))
+                )
             index.dialect_options.append(
                 ("method" if option == "using" else "where", dialect, value)
             )
@@ -362,6 +368,7 @@ def _unqualified_sql(value: object, dialect: str | None = None) -> str:
         return value
     if not isinstance(value, ClauseElement):
         raise Unresolvable(f"{type(value).__name__} is not SQL")
+    value = _enum_members_stored(value)
     try:
         target = _dialect()
         if dialect in ("sqlite", "postgresql", "mysql", "mariadb"):
@@ -387,3 +394,56 @@ def _name_argument(evaluator, file: ParsedFile, node: ast.expr | None, draft: Ta
 
 def _string(value: object) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def _enum_members_stored(value: Any) -> Any:
+    """``value`` with each workspace enum member it binds replaced by what the column's
+    type stores for it: an ``Enum`` column stores the member's name (or its value, when
+    those are the labels); any other type passes the member through its own processing
+    (a project ``TypeDecorator`` may store ``value.name``), which is not read: unknown."""
+    import enum
+
+    from sqlalchemy import Enum
+    from sqlalchemy.sql import visitors
+
+    def stored(member: Any, type_: Any) -> Any:
+        if not isinstance(member, enum.Enum):
+            return member
+        if not isinstance(type_, Enum):
+            raise Unresolvable(
+                f"how {type(member).__name__}.{member.name} is stored in a "
+                f"{type(type_).__name__} column is the column type's own processing"
+            )
+        labels = [label for label in (member.name, member.value) if label in type_.enums]
+        if len(set(labels)) != 1:
+            raise Unresolvable(f"{type(member).__name__}.{member.name} is no label of its Enum")
+        return labels[0]
+
+    def replace(bind: Any) -> None:
+        if isinstance(bind.value, (list, tuple)):
+            bind.value = type(bind.value)(stored(item, bind.type) for item in bind.value)
+        else:
+            bind.value = stored(bind.value, bind.type)
+
+    return visitors.cloned_traverse(value, {}, {"bindparam": replace})
+
+
+def _spread(evaluator, file: ParsedFile, args: list[ast.expr]) -> list[ast.expr]:  # type: ignore[no-untyped-def]
+    """The arguments with ``*cls.unique_columns`` spread into the column names it holds
+    (a literal sequence, or names the evaluator reads); one it cannot read stays, so
+    the object's columns are unknown rather than short."""
+    result: list[ast.expr] = []
+    for arg in args:
+        if isinstance(arg, ast.Starred):
+            if isinstance(arg.value, (ast.Tuple, ast.List)):
+                result.extend(arg.value.elts)
+                continue
+            try:
+                values = evaluator.value(file, arg.value)
+            except Unresolvable:
+                values = None
+            if isinstance(values, (tuple, list)) and all(isinstance(v, str) for v in values):
+                result.extend(ast.copy_location(ast.Constant(value=v), arg) for v in values)
+                continue
+        result.append(arg)
+    return result

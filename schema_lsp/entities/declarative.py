@@ -141,6 +141,7 @@ class DeclarativeReader:
         self._relationships: dict[int, bool] = {}
         self._mros: dict[Definition, list[Definition]] = {}
         self._tablename_errors: dict[Definition, str] = {}
+        self._table_args_values: dict[tuple[Definition, int], ast.expr | Unresolvable | None] = {}
         #: a class body's plain assignments, by id of its ClassDef (``_scope_of``)
         self._scopes: dict[int, dict[str, ast.expr]] = {}
         #: classes that look mapped but could not be read (no entity to attach them to)
@@ -156,6 +157,7 @@ class DeclarativeReader:
         self._mros.clear()
         self._scopes.clear()
         self._tablename_errors.clear()
+        self._table_args_values.clear()
         self.evaluator.close()
         self.context.local_names.clear()
         self.context._kinds.clear()
@@ -394,8 +396,55 @@ class DeclarativeReader:
         def attribute(attr: str) -> object:
             return self._class_attribute(definition, attr)
 
-        setattr(name, VALUE, ClassValue(node.name, definition.qualname, attribute))
+        def names() -> list[str]:
+            return self._dir(definition)
+
+        def syntax(attr: str, site: ast.AST) -> ast.expr:
+            return self._attribute_syntax(definition, attr, site)
+
+        stand_in = ClassValue(node.name, definition.qualname, attribute, names, syntax)
+        setattr(name, VALUE, stand_in)
         return name
+
+    def _dir(self, definition: Definition) -> list[str]:
+        """``dir(cls)`` as far as the workspace says: every name the class bodies of its
+        MRO bind, a private ``__name`` mangled as Python does (``_Mixin__name``)."""
+        found: set[str] = set()
+        for current in self._mro(definition):
+            node = current.node
+            assert isinstance(node, ast.ClassDef)
+            for bound in _body_names(node):
+                found.add(_mangled(node.name, bound))
+        return sorted(found)
+
+    def _attribute_syntax(self, definition: Definition, attr: str, site: ast.AST) -> ast.expr:
+        """``getattr(cls, attr)`` as syntax: the value a class body of the MRO assigns,
+        or what a class property there returns for the class being read."""
+        inliner = self.evaluator.inliner
+        for current in self._mro(definition):
+            node = current.node
+            assert isinstance(node, ast.ClassDef)
+            last: ast.FunctionDef | ast.expr | None = None  # the body's last binding wins
+            for statement in runtime_statements(node.body):
+                if isinstance(statement, ast.FunctionDef):
+                    if _mangled(node.name, statement.name) == attr:
+                        last = statement
+                    continue
+                for target, value in _assignments(statement):
+                    if _mangled(node.name, target) == attr:
+                        last = value
+            if last is None:
+                continue
+            if not isinstance(last, ast.FunctionDef):
+                return inliner.expression(current.file, last, site)
+            if not any(_is_class_property(d) for d in last.decorator_list):
+                raise Unresolvable(f"getattr(cls, {attr!r}) is a method")
+            parameters = [*last.args.posonlyargs, *last.args.args]
+            bindings: dict[str, ast.expr] = {}
+            if parameters:
+                bindings[parameters[0].arg] = self._cls_name(definition, last)
+            return inliner.inline_body(current.file, last, bindings, site)
+        raise Unresolvable(f"getattr(cls, {attr!r}): no class body of its MRO binds it")
 
     def _class_value(self, attribute: Attribute) -> object:
         """The value of a class-body expression: names assigned earlier in the same body
@@ -459,7 +508,10 @@ class DeclarativeReader:
         attribute = self._table_args(definition)
         if attribute is None or attribute.value is None:
             return {}
-        value = attribute.value
+        try:
+            value = self._computed_table_args(definition, attribute)
+        except Unresolvable:
+            return {}  # reading the items notes it, with the schema unknown
         if isinstance(value, (ast.Tuple, ast.List)) and value.elts:
             value = value.elts[-1]
         if not isinstance(value, ast.Dict):
@@ -897,11 +949,14 @@ class DeclarativeReader:
             self.evaluator.class_scope = previous
         return attribute.expanded
 
-    def _declared_value(self, attribute: Attribute, function: ast.FunctionDef) -> ast.expr | None:
-        """What a ``declared_attr`` returns for the class being read: ``cls`` stands for
-        it (``nullable=not cls.file_required``, ``if not cls.add_date: return None``). A
-        lone ``return`` keeps its own syntax (and positions); a longer body is inlined."""
-        definition = self.context.current_class
+    def _declared_value(
+        self, attribute: Attribute, function: ast.FunctionDef, definition: Definition | None = None
+    ) -> ast.expr | None:
+        """What a ``declared_attr`` returns for the class being read (``definition``, by
+        default the current one): ``cls`` stands for it (``nullable=not cls.file_required``,
+        ``if not cls.add_date: return None``). A lone ``return`` keeps its own syntax (and
+        positions); a longer body is inlined."""
+        definition = definition or self.context.current_class
         if definition is None:
             return attribute.value
         parameters = [*function.args.posonlyargs, *function.args.args]
@@ -1135,8 +1190,15 @@ class DeclarativeReader:
 
     def _read_table_items(self, info: ClassInfo, draft: TableDraft, attribute: Attribute) -> None:
         assert attribute.value is not None
-        value = attribute.value
+        value: ast.expr | None = attribute.value
         file = attribute.file
+        why = "computed"
+        try:
+            value = self._computed_table_args(info.definition, attribute)
+        except Unresolvable as exc:
+            why = str(exc)
+        if value is None:
+            return  # the declared_attr gives this class no table arguments
         if isinstance(value, ast.Name):
             ref = self.evaluator.resolver.resolve(file, value)
             if isinstance(ref, Definition) and isinstance(ref.node, ast.expr):
@@ -1167,7 +1229,7 @@ class DeclarativeReader:
         elif isinstance(value, ast.Dict):
             options = value
         else:
-            draft.note("__table_args__ (computed)", file.range(value))
+            draft.note(f"__table_args__ ({why})", file.range(attribute.value))
             # its options may name the schema too
             draft.unresolved.update((*_TABLE_LEVEL, "table.schema", "table.comment"))
             return
@@ -1206,6 +1268,46 @@ class DeclarativeReader:
                         draft.unresolved.add("table.schema")
                 elif key is None:
                     draft.unresolved.update(_TABLE_LEVEL)
+
+    def _computed_table_args(self, definition: Definition, attribute: Attribute) -> ast.expr | None:
+        """``__table_args__`` as the class ``definition`` gets it: a ``declared_attr``
+        whose body does more than return, or returns a project helper's call (``return
+        auto_table_args(cls, schema="events")``), is run with ``cls`` standing for the
+        class and the helper inlined (``inline.py``); anything else as written. Read once
+        per class (its options and its items both ask)."""
+        key = (definition, id(attribute))
+        if key not in self._table_args_values:
+            try:
+                self._table_args_values[key] = self._run_table_args(definition, attribute)
+            except Unresolvable as exc:
+                self._table_args_values[key] = exc
+        found = self._table_args_values[key]
+        if isinstance(found, Unresolvable):
+            raise found
+        return found
+
+    def _run_table_args(self, definition: Definition, attribute: Attribute) -> ast.expr | None:
+        value = attribute.value
+        function = attribute.statement
+        if not (attribute.declared_attr and isinstance(function, ast.FunctionDef)):
+            return value
+        body = [s for s in function.body if not _documentation(s)]
+        inliner = self.evaluator.inliner
+        helper = (
+            isinstance(value, ast.Call)
+            and inliner.function_of(attribute.file, value) is not None
+            and not self._options_helper(attribute.file, value)
+        )
+        if len(body) == 1 and not helper:
+            return value
+        value = self._declared_value(attribute, function, definition)
+        if (
+            isinstance(value, ast.Call)
+            and inliner.function_of(attribute.file, value) is not None
+            and not self._options_helper(attribute.file, value)
+        ):
+            value = inliner.inline(attribute.file, value)
+        return value
 
     def _dict_literal(self, file: ParsedFile, node: ast.expr) -> ast.expr:
         """``dict(sqlite_autoincrement=True)`` (the builtin, keywords or one dict literal)
@@ -1342,6 +1444,43 @@ def _is_true(attribute: Attribute | None) -> bool:
 def _is_declared_attr(decorator: ast.expr) -> bool:
     text = ast.unparse(decorator)
     return "declared_attr" in text
+
+
+def _mangled(class_name: str, name: str) -> str:
+    """``__name`` as written in ``class_name``'s body, as the class holds it."""
+    if name.startswith("__") and not name.endswith("__") and class_name.strip("_"):
+        return f"_{class_name.lstrip('_')}{name}"
+    return name
+
+
+def _body_names(node: ast.ClassDef) -> list[str]:
+    names: list[str] = []
+    for statement in runtime_statements(node.body):
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(statement.name)
+        names.extend(target for target, _ in _assignments(statement))
+    return names
+
+
+def _assignments(statement: ast.stmt) -> list[tuple[str, ast.expr]]:
+    """The plain ``name = value`` bindings of a class-body statement."""
+    if isinstance(statement, ast.Assign):
+        return [(t.id, statement.value) for t in statement.targets if isinstance(t, ast.Name)]
+    if (
+        isinstance(statement, ast.AnnAssign)
+        and isinstance(statement.target, ast.Name)
+        and statement.value is not None
+    ):
+        return [(statement.target.id, statement.value)]
+    return []
+
+
+def _is_class_property(decorator: ast.expr) -> bool:
+    """A decorator that makes reading the attribute on the class call the function
+    (``classproperty``, ``declared_attr``)."""
+    text = ast.unparse(decorator.func if isinstance(decorator, ast.Call) else decorator)
+    last = text.rpartition(".")[2]
+    return last.endswith("classproperty") or "declared_attr" in text
 
 
 def _returned(function: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.expr | None:

@@ -9,11 +9,13 @@ Anything else raises ``Unresolvable`` with the reason, which the caller turns in
 
 from __future__ import annotations
 
+import _string  # type: ignore[import-not-found]
 import ast
 import enum
 import importlib
 import operator
 import re
+import string
 import sys
 import typing
 from dataclasses import dataclass, field
@@ -64,7 +66,11 @@ _SAFE_METHODS = frozenset(
         "cast",
     }
 )
-_ENUM_BASES = ("Enum", "IntEnum", "StrEnum", "Flag", "IntFlag")
+_ENUM_BASES = ("Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "ReprEnum")
+_ENUM_MIXINS: dict[str, type] = {"IntEnum": int, "StrEnum": str, "IntFlag": int}
+#: bases whose members format as their value (``f"{Kind.A}"`` is ``"1"``), not ``Kind.A``
+_REPR_ENUMS = ("IntEnum", "StrEnum", "IntFlag", "ReprEnum")
+_REPR_ENUM: type = getattr(enum, "ReprEnum", enum.IntEnum)  # Python 3.10 has no ReprEnum
 _MAX_DEPTH = 40
 #: Evaluation steps one top-level ``value()`` may take (helpers and comprehensions count).
 MAX_STEPS = 20_000
@@ -162,6 +168,11 @@ class ClassValue(StaticObject):
     name: str
     qualname: str
     attribute: Any = field(default=None, compare=False, hash=False, repr=False)
+    #: ``dir(cls)``: the names the workspace classes of its MRO bind (private ones
+    #: mangled), sorted; None when not known
+    names: Any = field(default=None, compare=False, hash=False, repr=False)
+    #: ``getattr(cls, name)`` as syntax a helper can go on with: ``syntax(name, site)``
+    syntax: Any = field(default=None, compare=False, hash=False, repr=False)
 
     def get(self, attr: str) -> Any:
         if attr in ("__name__", "__qualname__"):
@@ -404,6 +415,9 @@ class Evaluator:
                 return getattr(member, expr.attr)
             holder = self.resolver.resolve(file, expr.value)
             if isinstance(holder, Definition) and isinstance(holder.node, ast.ClassDef):
+                member = self.member(holder, expr.attr)
+                if member is not None:
+                    return member
                 if self.class_attribute is None:
                     raise Unresolvable(f"{_text(expr)}")
                 return self.class_attribute(holder, expr.attr)
@@ -423,10 +437,15 @@ class Evaluator:
         holder = self.resolver.resolve(file, expr.value.value)
         if not (isinstance(holder, Definition) and isinstance(holder.node, ast.ClassDef)):
             return None
+        return self.member(holder, expr.value.attr)
+
+    def member(self, holder: Definition, attr: str) -> enum.Enum | None:
+        """``Status.DONE`` of a workspace enum: the look-alike's member, not the literal
+        its body assigns (how SQL stores a member depends on the column's type)."""
         synthetic = self.enum_class(holder)
-        if synthetic is None or expr.value.attr not in synthetic.__members__:
+        if synthetic is None or attr not in synthetic.__members__:
             return None
-        return synthetic[expr.value.attr]
+        return synthetic[attr]
 
     def _joined(self, file: ParsedFile, expr: ast.JoinedStr, depth: int) -> str:
         parts: list[str] = []
@@ -547,6 +566,9 @@ class Evaluator:
         if isinstance(expr, ast.Attribute) and self.class_attribute is not None:
             owner = self.resolver.resolve(file, expr.value)
             if isinstance(owner, Definition) and isinstance(owner.node, ast.ClassDef):
+                member = self.member(owner, expr.attr)
+                if member is not None:
+                    return member
                 return self.class_attribute(owner, expr.attr)
         raise Unresolvable(f"unknown name {_text(expr)}")
 
@@ -582,6 +604,8 @@ class Evaluator:
             function = _method(owner, expr.func.attr)
         elif isinstance(ref, External) and ref.name.partition(".")[0] in _TYPE_LIBRARIES:
             function = import_external(ref.name)
+        elif isinstance(ref, External) and ref.name == "builtins.dir":
+            function = _dir
         elif isinstance(ref, External) and _pure_function(ref.name):
             function = _pure_function(ref.name)
         else:
@@ -670,12 +694,25 @@ class Evaluator:
         if not isinstance(node, ast.ClassDef) or depth > _MAX_DEPTH:
             return None
         is_enum = False
+        mixin: type | None = None  # ``class Status(str, Enum)``: members are strings too
+        formats_as_value = False
         for base in node.bases:
             ref = self.resolver.resolve(definition.file, base)
             if isinstance(ref, External) and ref.is_from("enum", *_ENUM_BASES):
                 is_enum = True
+                mixin = mixin or _ENUM_MIXINS.get(ref.name.rpartition(".")[2])
+                formats_as_value = formats_as_value or ref.is_from("enum", *_REPR_ENUMS)
+            elif isinstance(ref, External) and ref.name in ("builtins.str", "builtins.int"):
+                mixin = str if ref.name == "builtins.str" else int
+            elif isinstance(base, ast.Name) and base.id in ("str", "int") and ref is None:
+                mixin = str if base.id == "str" else int
             elif isinstance(ref, Definition) and isinstance(ref.node, ast.ClassDef):
-                is_enum = is_enum or self.enum_class(ref, depth + 1) is not None
+                parent = self.enum_class(ref, depth + 1)
+                is_enum = is_enum or parent is not None
+                if parent is not None and issubclass(parent, (str, int)):
+                    mixin = mixin or (str if issubclass(parent, str) else int)
+                if parent is not None and issubclass(parent, _REPR_ENUM):
+                    formats_as_value = True
         if not is_enum:
             return None
         members: list[tuple[str, Any]] = []
@@ -696,8 +733,10 @@ class Evaluator:
             ):
                 member_value = counter
             members.append((target.id, member_value))
+        if mixin is not None and not all(type(v) is mixin for _, v in members):
+            mixin = None  # a member the look-alike cannot hold as that type
         try:
-            synthetic = enum.Enum(node.name, members)  # type: ignore[misc]
+            synthetic = _look_alike(node.name, members, mixin, formats_as_value)
         except (TypeError, ValueError):
             return None
         synthetic.__qualname__ = node.name
@@ -812,6 +851,18 @@ class _SourceMeta:
     text: str
 
 
+def _look_alike(
+    name: str, members: list[tuple[str, Any]], mixin: type | None, formats_as_value: bool
+) -> type[enum.Enum]:
+    """An enum of ``members`` that formats as the workspace enum does: an ``IntEnum``
+    (or ``StrEnum``) member as its value, a member of ``(str, Enum)`` as ``Name.MEMBER``."""
+    if formats_as_value and mixin is int:
+        return enum.IntEnum(name, members)  # type: ignore[return-value]
+    if formats_as_value and mixin is str and hasattr(enum, "StrEnum"):
+        return enum.StrEnum(name, members)  # type: ignore[no-any-return]
+    return enum.Enum(name, members, type=mixin)  # type: ignore[return-value]
+
+
 @dataclass(frozen=True)
 class _Opaque:
     """An enum member value that is not a literal."""
@@ -912,6 +963,14 @@ def _sql_bool(op: ast.boolop, values: list[Any]) -> Any:
     return sa.and_(*values) if isinstance(op, ast.And) else sa.or_(*values)
 
 
+_SET_OPERATORS: dict[type, Any] = {
+    ast.BitOr: operator.or_,
+    ast.BitAnd: operator.and_,
+    ast.Sub: operator.sub,
+    ast.BitXor: operator.xor,
+}
+
+
 def _binary(op: ast.operator, left: Any, right: Any) -> Any:
     """Arithmetic and string building on plain values only (no user objects), and SQL
     expressions of a scratch table's columns (``a + 2``, ``first || last``)."""
@@ -921,6 +980,9 @@ def _binary(op: ast.operator, left: Any, right: Any) -> Any:
     if not isinstance(left, plain) or not isinstance(right, plain):
         if isinstance(op, ast.BitOr) and isinstance(left, dict) and isinstance(right, dict):
             return {**left, **right}
+        sets = (set, frozenset)
+        if isinstance(left, sets) and isinstance(right, sets) and type(op) in _SET_OPERATORS:
+            return _SET_OPERATORS[type(op)](left, right)  # ``allowed - {Kind.A}``
         raise Unresolvable(f"{type(op).__name__} of {type(left).__name__}")
     if isinstance(op, ast.Add):
         return _bounded(left + right)
@@ -1062,16 +1124,43 @@ def _method(owner: Any, attr: str) -> Any:
     raise Unresolvable(f"{type(owner).__name__}.{attr}()")
 
 
-def _safe_format(template: str) -> Any:
-    """``"...".format``, without attribute or item access in its fields."""
-    import string
+def _dir(value: Any) -> list[str]:
+    """``dir(cls)`` of the class being read, as far as the workspace declares it."""
+    if isinstance(value, ClassValue) and value.names is not None:
+        return list(value.names())
+    raise Unresolvable(f"dir() of {type(value).__name__}")
 
-    for _, field_name, spec, _ in string.Formatter().parse(template):
-        if field_name and ("." in field_name or "[" in field_name):
-            raise Unresolvable("format fields with attribute access")
+
+def _safe_format(template: str) -> Any:
+    """``"...".format``, its fields' attribute and item access limited to what the
+    evaluator knows (``{t.field}`` of an enum, ``{kind.value}``, ``{row[0]}``)."""
+    for _, _field, spec, _ in string.Formatter().parse(template):
         if spec and "{" in spec:
             raise Unresolvable("nested format fields")
-    return template.format
+    return lambda *args, **kwargs: _bounded(_SafeFormatter().vformat(template, args, kwargs))
+
+
+def _field_attribute(owner: Any, attr: str) -> Any:
+    """An attribute a format field may read: an enum's member, a member's value or name."""
+    if isinstance(owner, enum.EnumMeta) and attr in owner.__members__:
+        return owner[attr]
+    if isinstance(owner, enum.Enum) and attr in ("value", "name"):
+        return getattr(owner, attr)
+    raise Unresolvable(f"format field .{attr} of {type(owner).__name__}")
+
+
+class _SafeFormatter(string.Formatter):
+    def get_field(self, field_name: str, args: Any, kwargs: Any) -> Any:
+        first, rest = _string.formatter_field_name_split(field_name)
+        value = self.get_value(first, args, kwargs)
+        for is_attribute, key in rest:
+            if is_attribute:
+                value = _field_attribute(value, key)
+            elif isinstance(value, (list, tuple, dict, str)):
+                value = value[key]
+            else:
+                raise Unresolvable(f"format field [{key}] of {type(value).__name__}")
+        return value, first
 
 
 @cache

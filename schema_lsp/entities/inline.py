@@ -19,8 +19,8 @@ import ast
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .evaluate import VALUE, Unresolvable
-from .resolve import LOCAL_CLASS, SCOPE, Definition, LocalDefinition
+from .evaluate import VALUE, ClassValue, Unresolvable, iterate
+from .resolve import LOCAL_CLASS, SCOPE, Definition, External, LocalDefinition
 from .source import SYNTHETIC
 
 if TYPE_CHECKING:
@@ -117,6 +117,11 @@ class Inliner:
         copier = _Copier(file, site, budget)
         definition = Definition(file, function.name, function)
         return _Runner(self, file, definition, copier, budget, 0).run(function.body, dict(bindings))
+
+    def expression(self, file: ParsedFile, node: ast.expr, site: ast.AST) -> ast.expr:
+        """``node`` of ``file`` as syntax another file's helper can go on with: its names
+        still resolve in ``file``; positioned at ``site``."""
+        return _Copier(file, site, _Budget()).copy(node, {})
 
     def run_initializer(
         self, file: ParsedFile, function: ast.FunctionDef, call: ast.Call, site: ast.AST
@@ -384,7 +389,9 @@ class _Runner:
         copy = self.copier.copy
         if isinstance(statement, ast.Return):
             value = statement.value
-            return True, copy(value, env) if value is not None else ast.Constant(value=None)
+            if value is None:
+                return True, ast.Constant(value=None)
+            return True, self._fold(copy(value, env))
         if isinstance(statement, ast.Raise):
             raise Unresolvable(f"{self.function.name}() raises for these arguments")
         if isinstance(statement, (ast.Pass, ast.Assert, ast.Global, ast.Nonlocal)):
@@ -406,14 +413,22 @@ class _Runner:
             env[name] = ast.BinOp(left=current, op=statement.op, right=copy(statement.value, env))
             return False, None
         if isinstance(statement, ast.If):
-            test = copy(statement.test, env)
-            try:
-                taken = bool(self.inliner.evaluator.value(self.site_file, test))
-            except Unresolvable as exc:
-                raise Unresolvable(
-                    f"{self.function.name}() depends on {ast.unparse(statement.test)[:60]}"
-                ) from exc
+            test = self._fold(copy(statement.test, env))
+            taken = _truth(test)
+            if taken is None:
+                try:
+                    taken = bool(self.inliner.evaluator.value(self.site_file, test))
+                except Unresolvable as exc:
+                    raise Unresolvable(
+                        f"{self.function.name}() depends on {ast.unparse(statement.test)[:60]}"
+                    ) from exc
             return self._branch(statement.body if taken else statement.orelse, env)
+        if isinstance(statement, ast.For):
+            return self._for(statement, env)
+        if isinstance(statement, ast.Continue):
+            raise _Continue
+        if isinstance(statement, ast.Break):
+            raise _Break
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
             self._import(statement, env)
             return False, None
@@ -426,6 +441,117 @@ class _Runner:
         raise Unresolvable(
             f"{self.function.name}() has a {type(statement).__name__.lower()} statement"
         )
+
+    def _for(self, statement: ast.For, env: dict[str, ast.expr]) -> tuple[bool, ast.expr | None]:
+        """``for name in items:`` unrolled over items known here (a literal, or values the
+        evaluator computes: ``dir(cls)``, ``range(3)``), with ``continue``/``break``."""
+        items = self._items(self._fold(self.copier.copy(statement.iter, env)))
+        for item in items:
+            self.budget.spend()
+            self._bind_target(statement.target, item, env)
+            try:
+                done, value = self._branch(statement.body, env)
+            except _Continue:
+                continue
+            except _Break:
+                return False, None
+            if done:
+                return done, value
+        return self._branch(statement.orelse, env)
+
+    def _items(self, iterable: ast.expr) -> list[ast.expr]:
+        if isinstance(iterable, (ast.List, ast.Tuple, ast.Set)) and not any(
+            isinstance(e, ast.Starred) for e in iterable.elts
+        ):
+            return list(iterable.elts)
+        try:
+            values = iterate(self.inliner.evaluator.value(self.site_file, iterable))
+        except Unresolvable as exc:
+            raise Unresolvable(
+                f"{self.function.name}() loops over {ast.unparse(iterable)[:60]} ({exc})"
+            ) from exc
+        return [_known(self.copier, value) for value in values]
+
+    def _bind_target(self, target: ast.expr, item: ast.expr, env: dict[str, ast.expr]) -> None:
+        if isinstance(target, ast.Name):
+            env[target.id] = item
+            return
+        sequences = (ast.Tuple, ast.List)
+        if (
+            isinstance(target, sequences)
+            and isinstance(item, sequences)
+            and len(target.elts) == len(item.elts)
+        ):
+            for element, part in zip(target.elts, item.elts, strict=True):
+                self._bind_target(element, part, env)
+            return
+        if isinstance(target, (ast.Tuple, ast.List)):
+            value = getattr(item, VALUE, None)
+            if isinstance(value, (tuple, list)) and len(value) == len(target.elts):
+                for element, part in zip(target.elts, value, strict=True):
+                    self._bind_target(element, _known(self.copier, part), env)
+                return
+        raise Unresolvable(f"{self.function.name}() unpacks a loop item it cannot read")
+
+    def _fold(self, node: ast.expr) -> ast.expr:
+        """What the helper's syntax reduces to on literals it built, kept as syntax (the
+        items may be ``Index(...)`` calls nothing evaluates): ``getattr(cls, name)``,
+        ``value[-1]``, ``value[:-1]``, ``tuple(items)``, ``a + b`` of literal sequences,
+        ``isinstance(literal, dict)``; anything else as is."""
+        if isinstance(node, ast.Subscript):
+            container = self._fold(node.value)
+            if isinstance(container, (ast.Tuple, ast.List)) and not any(
+                isinstance(e, ast.Starred) for e in container.elts
+            ):
+                return _subscript(container, node.slice, self) or node
+            return node
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left, right = self._fold(node.left), self._fold(node.right)
+            if type(left) is type(right) and isinstance(left, (ast.Tuple, ast.List)):
+                joined = type(left)(elts=[*left.elts, *right.elts], ctx=ast.Load())  # type: ignore[union-attr]
+                return self.copier._mark(joined)
+            return node
+        if not isinstance(node, ast.Call) or node.keywords:
+            return node
+        callee = self.inliner.evaluator.callee(self.site_file, node)
+        name = callee.name if isinstance(callee, External) else None
+        if name in ("builtins.tuple", "builtins.list") and len(node.args) == 1:
+            items = self._fold(node.args[0])
+            if isinstance(items, (ast.Tuple, ast.List)):
+                kind = ast.Tuple if name == "builtins.tuple" else ast.List
+                return self.copier._mark(kind(elts=list(items.elts), ctx=ast.Load()))
+        if name == "builtins.isinstance" and len(node.args) == 2:
+            checked = _literal_kind(self._fold(node.args[0]))
+            kinds = self._builtin_kinds(node.args[1])
+            if checked is not None and kinds is not None:
+                return self.copier._mark(ast.Constant(value=checked in kinds))
+        if name == "builtins.getattr" and len(node.args) == 2:
+            return self._getattr(node)
+        return node
+
+    def _builtin_kinds(self, node: ast.expr) -> set[str] | None:
+        """``dict`` / ``(tuple, list)`` as the builtin type names they are."""
+        nodes = node.elts if isinstance(node, ast.Tuple) else [node]
+        kinds = set()
+        for each in nodes:
+            ref = self.inliner.evaluator.resolver.resolve(self.site_file, each)
+            if not (isinstance(ref, External) and ref.name.startswith("builtins.")):
+                return None
+            kinds.add(ref.name.partition(".")[2])
+        return kinds
+
+    def _getattr(self, node: ast.Call) -> ast.expr:
+        """``getattr(cls, name)`` of the class being read: the class body's own syntax
+        for it (a class property run for that class)."""
+        evaluator = self.inliner.evaluator
+        try:
+            owner = evaluator.value(self.site_file, node.args[0])
+            attr = evaluator.value(self.site_file, node.args[1])
+        except Unresolvable:
+            return node
+        if not isinstance(owner, ClassValue) or owner.syntax is None or not isinstance(attr, str):
+            return node
+        return self._fold(owner.syntax(attr, self.copier.site))
 
     def _try(self, statement: ast.Try, env: dict[str, ast.expr]) -> None:
         """``try: a = x  except E: a = None``: whether the block raises is not known, so a
@@ -528,7 +654,23 @@ class _Runner:
 
     def _value(self, value: ast.expr, env: dict[str, ast.expr]) -> ast.expr:
         """An assigned value; ``kwargs.pop("k", d)`` and ``kwargs.get(...)`` read the
-        bound dict (``pop`` also removes the key)."""
+        bound dict (``pop`` also removes the key); ``set()`` and ``list()`` are the empty
+        literals, so the helper's later ``add``/``append`` can grow them."""
+        if (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Name)
+            and value.func.id in ("set", "list")
+            and not value.args
+            and not value.keywords
+            and value.func.id not in env
+            and _is_builtin(self.inliner.evaluator.resolver.resolve(self.function.file, value.func))
+        ):
+            if value.func.id == "set":
+                return ast.Set(elts=[])
+            return ast.List(elts=[], ctx=ast.Load())
+        return self._fold(self._kept(value, env))
+
+    def _kept(self, value: ast.expr, env: dict[str, ast.expr]) -> ast.expr:
         method = _dict_method(value, env)
         if method is not None and method[1] in ("pop", "get"):
             name, operation, call = method
@@ -572,7 +714,7 @@ class _Runner:
                     )  # type: ignore[arg-type]
                 return
             if operation == "update" and len(call.args) == 1:
-                other = self.copier.copy(call.args[0], env)
+                other = self._fold(self.copier.copy(call.args[0], env))
                 if not isinstance(other, ast.Dict):
                     raise Unresolvable(f"{name}.update() of a non-literal")
                 for key_node, item in zip(other.keys, other.values, strict=False):
@@ -590,29 +732,35 @@ class _Runner:
         # anything else (logging, warnings) leaves the helper's values as they are
 
     def _list_method(self, value: ast.expr, env: dict[str, ast.expr]) -> bool:
-        """``items.append(x)`` / ``items.extend([...])`` on a list the helper built: the
-        bound list grows (``extend`` of anything but a literal is unknown)."""
+        """``items.append(x)`` / ``items.extend([...])`` on a list the helper built, and
+        ``seen.add(x)`` / ``seen.update([...])`` on a set: the bound value grows (``extend``
+        of anything but a literal is unknown)."""
         if not (
             isinstance(value, ast.Call)
             and isinstance(value.func, ast.Attribute)
             and isinstance(value.func.value, ast.Name)
-            and value.func.attr in ("append", "extend")
-            and isinstance(env.get(value.func.value.id), ast.List)
             and len(value.args) == 1
             and not value.keywords
         ):
             return False
-        name = value.func.value.id
-        bound = env[name]
-        assert isinstance(bound, ast.List)
-        added = self.copier.copy(value.args[0], env)
-        if value.func.attr == "append":
+        name, method = value.func.value.id, value.func.attr
+        bound = env.get(name)
+        if not (
+            (isinstance(bound, ast.List) and method in ("append", "extend"))
+            or (isinstance(bound, ast.Set) and method in ("add", "update"))
+        ):
+            return False
+        added = self._fold(self.copier.copy(value.args[0], env))
+        if method in ("append", "add"):
             items = [added]
-        elif isinstance(added, (ast.List, ast.Tuple)):
+        elif isinstance(added, (ast.List, ast.Tuple, ast.Set)):
             items = list(added.elts)
         else:
-            raise Unresolvable(f"{name}.extend() of a non-literal")
-        env[name] = ast.List(elts=[*bound.elts, *items], ctx=ast.Load())
+            raise Unresolvable(f"{name}.{method}() of a non-literal")
+        grown = type(bound)(elts=[*bound.elts, *items])
+        if isinstance(grown, ast.List):
+            grown.ctx = ast.Load()
+        env[name] = grown
         return True
 
     def _constant_key(self, node: ast.expr, env: dict[str, ast.expr]) -> str:
@@ -624,6 +772,94 @@ class _Runner:
         if not isinstance(key, str):
             raise Unresolvable("a keyword name that is not a string")
         return key
+
+
+class _Continue(Exception):
+    pass
+
+
+class _Break(Exception):
+    pass
+
+
+def _known(copier: _Copier, value: Any) -> ast.expr:
+    """A name standing for a value the evaluator computed (a loop item)."""
+    name = ast.Name(id="<item>", ctx=ast.Load())
+    setattr(name, VALUE, value)
+    return copier._mark(name)  # type: ignore[no-any-return]
+
+
+def _truth(node: ast.expr) -> bool | None:
+    """Whether a test is true, read from literals alone (``not value`` of the tuple a
+    class property returned, ``posargs and kwargs``); None: ask the evaluator."""
+    if isinstance(node, ast.Constant):
+        return bool(node.value)
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        if any(isinstance(e, ast.Starred) for e in node.elts):
+            return True if any(not isinstance(e, ast.Starred) for e in node.elts) else None
+        return bool(node.elts)
+    if isinstance(node, ast.Dict):
+        if any(key is not None for key in node.keys):
+            return True
+        return None if node.keys else False
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        inner = _truth(node.operand)
+        return None if inner is None else not inner
+    if isinstance(node, ast.BoolOp):
+        values = [_truth(v) for v in node.values]
+        if isinstance(node.op, ast.And):
+            if False in values:
+                return False
+            return True if all(v is True for v in values) else None
+        if True in values:
+            return True
+        return False if all(v is False for v in values) else None
+    return None
+
+
+def _literal_kind(node: ast.expr) -> str | None:
+    kinds = {ast.Dict: "dict", ast.Tuple: "tuple", ast.List: "list", ast.Set: "set"}
+    if type(node) in kinds:
+        return kinds[type(node)]
+    if isinstance(node, ast.Constant) and node.value is not None:
+        return type(node.value).__name__
+    return None
+
+
+def _subscript(
+    container: ast.Tuple | ast.List, index: ast.expr, runner: _Runner
+) -> ast.expr | None:
+    """``items[-1]`` / ``items[:-1]`` of a literal sequence, with constant bounds."""
+
+    def constant(node: ast.expr | None) -> int | None:
+        if node is None:
+            return None
+        if isinstance(node, ast.Constant) and isinstance(node.value, int):
+            return node.value
+        if (
+            isinstance(node, ast.UnaryOp)
+            and isinstance(node.op, ast.USub)
+            and isinstance(node.operand, ast.Constant)
+            and isinstance(node.operand.value, int)
+        ):
+            return -node.operand.value
+        raise LookupError
+
+    elts = container.elts
+    try:
+        if isinstance(index, ast.Slice):
+            if index.step is not None:
+                return None
+            part = elts[constant(index.lower) : constant(index.upper)]
+            return runner.copier._mark(type(container)(elts=part, ctx=ast.Load()))  # type: ignore[no-any-return]
+        position = constant(index)
+        return elts[position] if position is not None else None
+    except (LookupError, TypeError):
+        return None
+
+
+def _is_builtin(ref: object) -> bool:
+    return isinstance(ref, External) and ref.name in ("builtins.set", "builtins.list")
 
 
 def _root_name(node: ast.expr) -> str | None:

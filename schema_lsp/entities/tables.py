@@ -143,6 +143,8 @@ class TableDraft:
     reflected: str | None = None
     #: ``extend_existing=True``: adds to a table declared elsewhere in the workspace
     extend_existing: bool = False
+    #: notes that concern one dialect only (an index's ``sqlite_where``): (dialect, note)
+    dialect_notes: list[tuple[str, Note]] = field(default_factory=list)
 
     def column(self, key_or_name: str) -> ColumnDraft | None:
         for column in self.columns:
@@ -239,7 +241,7 @@ def finish(draft: TableDraft) -> EntitySchema:
     columns: list[ColumnSchema] = []
     dialect_types: list[tuple[str, str, TypeSpec]] = []
     dialect_options: list[tuple[str, str, str, str | None]] = []
-    dialect_notes: list[tuple[str, Note]] = []
+    dialect_notes: list[tuple[str, Note]] = list(draft.dialect_notes)
     for column in draft.columns:
         key = object_key("column", column.name)
         dialect_options.extend(

@@ -9,6 +9,9 @@ from schema_lsp.diff import CompareOptions
 
 from .scenario import Expect, Scenario, alembic_fp, alembic_miss, changed, orm
 from .stories_options import ALEMBIC_NO_CHECKS
+from .stories_sqltext import ALEMBIC_NO_WHERE
+
+PARTIAL = ("sqlite", "postgresql")  # the dialects with partial indexes
 
 PG_ONLY = {"sqlite": "PostgreSQL index methods", "mysql": "PostgreSQL index methods"}
 
@@ -549,5 +552,92 @@ SCENARIOS += (
             Expect("SL192", "servers", "ck_stage", "ck_stage"),
         ),
         oracle=(alembic_miss("check_missing", "servers", None, ALEMBIC_NO_CHECKS),),
+    ),
+)
+
+ENUM_MEMBERS_IN_WHERE = """
+    import enum
+
+    from sqlalchemy.types import TypeDecorator
+
+
+    class Status(str, enum.Enum):
+        RUNNING = "running"
+        DONE = "done"
+        FAILED = "failed"
+
+        @classmethod
+        def finished(cls):
+            return [cls.DONE, cls.FAILED]
+
+
+    class StoredByName(TypeDecorator):
+        impl = sa.String
+        cache_ok = True
+
+        def process_bind_param(self, value, dialect):
+            return None if value is None else value.name
+
+
+    class Job(Base):
+        __tablename__ = "jobs"
+
+        id: Mapped[int] = mapped_column(primary_key=True)
+        status: Mapped[Status] = mapped_column(StoredByName(20))
+        phase: Mapped[Status] = mapped_column(sa.Enum(Status, native_enum=False))
+
+        __table_args__ = (
+            sa.Index(
+                "ix_jobs_open",
+                id,
+                sqlite_where=status.not_in(Status.finished()),  # [open]
+                postgresql_where=status.not_in(Status.finished()),  # [open_pg]
+            ),
+            sa.Index(  # [phase]
+                "ix_jobs_phase",
+                id,
+                sqlite_where=phase.not_in(Status.finished()),
+                postgresql_where=phase.not_in(Status.finished()),
+            ),
+        )
+    """
+
+SCENARIOS += (
+    Scenario(
+        "enum_members_in_index_where_clean",
+        "Partial indexes over a classmethod's list of enum members: on an Enum column they "
+        "are stored by name, read and compared; on a column whose project type stores them "
+        "through its own process_bind_param, the WHERE is one note, never a claim.",
+        orm(ENUM_MEMBERS_IN_WHERE),
+        expect_on={
+            "sqlite": (Expect("SL001", "jobs", "ix_jobs_open", "open"),),
+            "postgresql": (Expect("SL001", "jobs", "ix_jobs_open", "open_pg"),),
+        },
+    ),
+    Scenario(
+        "enum_members_in_index_where_drift",
+        "The database's partial index on the Enum column leaves out another member: found.",
+        orm(ENUM_MEMBERS_IN_WHERE),
+        database=changed(
+            (
+                "sqlite_where=phase.not_in(Status.finished())",
+                "sqlite_where=phase.not_in([Status.DONE])",
+            ),
+            (
+                "postgresql_where=phase.not_in(Status.finished())",
+                "postgresql_where=phase.not_in([Status.DONE])",
+            ),
+        ),
+        expect_on={
+            "sqlite": (
+                Expect("SL001", "jobs", "ix_jobs_open", "open"),
+                Expect("SL162", "jobs", "ix_jobs_phase", "phase"),
+            ),
+            "postgresql": (
+                Expect("SL001", "jobs", "ix_jobs_open", "open_pg"),
+                Expect("SL162", "jobs", "ix_jobs_phase", "phase"),
+            ),
+        },
+        oracle=(alembic_miss("index_changed", "jobs", "id", ALEMBIC_NO_WHERE, *PARTIAL),),
     ),
 )

@@ -213,8 +213,9 @@ import sqlalchemy as sa
 
 def key_column(table):
     options = {}
-    for flag in ("index",):
-        options[flag] = True
+    flags = ["index"]
+    while flags:
+        options[flags.pop()] = True
     return sa.Column(sa.Integer, sa.ForeignKey(table + ".id"), **options)
 """
 
