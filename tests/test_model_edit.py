@@ -1322,6 +1322,8 @@ SHARED = {
     "expression_indexes_drift": "an expression index in a declared_attr: not edited",
     "helpers_with_try_blocks": "the column comes from a mixin's declared_attr",
     "enum_members_in_index_where_drift": "the WHERE is a classmethod's enum members: not edited",
+    "merged_table_args_drift": "the table arguments are a helper's merge: never edited",
+    "int_enums_and_sets_drift": "the column comes from a mixin's declared_attr",
 }
 
 

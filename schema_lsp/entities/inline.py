@@ -521,13 +521,24 @@ class _Runner:
                 kind = ast.Tuple if name == "builtins.tuple" else ast.List
                 return self.copier._mark(kind(elts=list(items.elts), ctx=ast.Load()))
         if name == "builtins.isinstance" and len(node.args) == 2:
-            checked = _literal_kind(self._fold(node.args[0]))
+            checked = self._kind(self._fold(node.args[0]))
             kinds = self._builtin_kinds(node.args[1])
             if checked is not None and kinds is not None:
                 return self.copier._mark(ast.Constant(value=checked in kinds))
         if name == "builtins.getattr" and len(node.args) == 2:
             return self._getattr(node)
         return node
+
+    def _kind(self, node: ast.expr) -> str | None:
+        """The builtin type a literal is, or ``object`` for a SQLAlchemy class's instance
+        (``Index(...)``: never a dict or tuple); None when not known here."""
+        kind = _literal_kind(node)
+        if kind is None and isinstance(node, ast.Call):
+            callee = self.inliner.evaluator.callee(self.site_file, node)
+            last = callee.name.rpartition(".")[2] if isinstance(callee, External) else ""
+            if isinstance(callee, External) and callee.is_sqlalchemy(last) and last[:1].isupper():
+                return "object"
+        return kind
 
     def _builtin_kinds(self, node: ast.expr) -> set[str] | None:
         """``dict`` / ``(tuple, list)`` as the builtin type names they are."""

@@ -641,3 +641,89 @@ SCENARIOS += (
         oracle=(alembic_miss("index_changed", "jobs", "id", ALEMBIC_NO_WHERE, *PARTIAL),),
     ),
 )
+
+INT_ENUMS_AND_SETS = """
+    import enum
+
+    from sqlalchemy.orm import declared_attr
+
+
+    class RichIntEnum(enum.IntEnum):
+        pass
+
+
+    class Kind(RichIntEnum):
+        a = 1
+        b = 2
+        c = 3
+
+
+    class Item(Base):
+        __tablename__ = "items"
+
+        id: Mapped[int] = mapped_column(primary_key=True)
+        kind: Mapped[int] = mapped_column()
+        label: Mapped[Optional[str]] = mapped_column(sa.String(20))
+
+        __table_args__ = (
+            sa.CheckConstraint(f"kind != {Kind.c} OR label IS NOT NULL", name="ck_items_label"),  # [label]
+            sa.CheckConstraint("kind IN ({k.a}, {k.b.value})".format(k=Kind), name="ck_items_kind"),  # [kind]
+        )
+
+
+    class Owned:
+        allowed = frozenset(Kind)
+
+        @declared_attr
+        def b_id(cls):
+            if Kind.b in cls.allowed:
+                return sa.Column(sa.Integer, nullable=True)
+            return None
+
+        @declared_attr
+        def flags(cls):  # [flags]
+            excluded = set()
+            if Kind.a not in cls.allowed:
+                excluded.add(Kind.a)
+            if Kind.b not in cls.allowed:
+                excluded.add(Kind.b)
+            return sa.Column(sa.String(10 + len(excluded)))
+
+
+    class Box(Owned, Base):  # [box]
+        __tablename__ = "boxes"
+        allowed = Owned.allowed - {Kind.b}
+
+        id: Mapped[int] = mapped_column(primary_key=True)
+    """
+
+SCENARIOS += (
+    Scenario(
+        "int_enums_and_sets_clean",
+        "CHECKs written with an IntEnum subclass's members (an f-string and str.format "
+        "fields reading k.a and k.b.value: their numbers), and a mixin's declared_attrs "
+        "deciding on set membership (a frozenset of the enum minus a member, a set a "
+        "helper grows with add): read as Python runs them, nothing to report, no note.",
+        orm(INT_ENUMS_AND_SETS),
+        options=CompareOptions(check_constraints=True),
+    ),
+    Scenario(
+        "int_enums_and_sets_drift",
+        "The database has no kind check, and its boxes have b_id and a narrower flags: each found.",
+        orm(INT_ENUMS_AND_SETS),
+        options=CompareOptions(check_constraints=True),
+        database=changed(
+            (
+                'sa.CheckConstraint("kind IN ({k.a}, {k.b.value})".format(k=Kind), name="ck_items_kind"),',
+                "",
+            ),
+            ("allowed = Owned.allowed - {Kind.b}", "allowed = Owned.allowed - {Kind.c}"),
+        ),
+        expect=(
+            Expect("SL192", "items", "ck_items_kind", "kind"),
+            Expect("SL111", "boxes", "b_id", "box"),
+            Expect("SL120", "boxes", "flags", "flags"),
+        ),
+        oracle=(alembic_miss("check_missing", "items", None, ALEMBIC_NO_CHECKS),),
+    ),
+)

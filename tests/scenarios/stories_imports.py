@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from schema_lsp.diff import CompareOptions
 
-from .scenario import Expect, Scenario, alembic_fp, alembic_miss, changed
+from .scenario import Expect, Scenario, alembic_fp, alembic_miss, changed, orm
+from .stories_options import ALEMBIC_NO_CHECKS
 
 NAMING = """\
 import re
@@ -1085,5 +1086,126 @@ SCENARIOS = (
             ('        db.Index("ix_user_session_started", "started"),  # [started_index]\n', "")
         ),
         expect=(Expect("SL160", "user_session", "ix_user_session_started", "started_index"),),
+    ),
+)
+
+MERGED_TABLE_ARGS_HELPERS = """\
+def classproperty_of(function):
+    return function
+
+
+class classproperty:
+    def __init__(self, function):
+        self.function = function
+
+    def __get__(self, instance, owner):
+        return self.function.__get__(None, owner)()
+
+
+def auto_table_args(cls, **extra):
+    positional = []
+    options = {}
+    for attr in dir(cls):
+        if not attr.endswith("__auto_table_args"):
+            continue
+        value = getattr(cls, attr)
+        if not value:
+            continue
+        if isinstance(value, dict):
+            options.update(value)
+        elif isinstance(value, tuple):
+            if isinstance(value[-1], dict):
+                positional.extend(value[:-1])
+                options.update(value[-1])
+            else:
+                positional.extend(value)
+        else:
+            raise ValueError(value)
+    options.update(extra)
+    if positional and options:
+        return tuple(positional) + (options,)
+    if options:
+        return options
+    return tuple(positional)
+"""
+
+MERGED_TABLE_ARGS = orm(
+    """
+    from sqlalchemy.orm import declared_attr
+
+    from app.tables import auto_table_args, classproperty
+
+
+    class Linked:
+        unique_columns = ()
+        __auto_table_args = {"info": {"kind": "overridden below"}}
+
+        @classproperty
+        @classmethod
+        def __auto_table_args(cls):
+            return (sa.UniqueConstraint("owner_id", *cls.unique_columns, name=f"uq_{cls.__tablename__}_owner"),)
+
+        @declared_attr.directive
+        def __table_args__(cls):
+            return auto_table_args(cls)  # [args]
+
+        owner_id: Mapped[int] = mapped_column()
+
+
+    class Note(Linked, Base):  # [note]
+        __tablename__ = "notes"
+        __auto_table_args = (sa.Index("ix_notes_title", "title"), {"info": {"kind": "note"}})
+        unique_columns = ("slot",)
+
+        id: Mapped[int] = mapped_column(primary_key=True)
+        slot: Mapped[int] = mapped_column()
+        title: Mapped[str] = mapped_column(sa.String(40))
+
+
+    class Folder(Linked, Base):
+        __tablename__ = "folders"
+
+        id: Mapped[int] = mapped_column(primary_key=True)
+
+        @classproperty
+        @staticmethod
+        def __auto_table_args():
+            return (sa.CheckConstraint("owner_id > 0", name="ck_folders_positive"),)
+    """
+)
+
+SCENARIOS += (
+    Scenario(
+        "merged_table_args_clean",
+        "A declared_attr __table_args__ returns a helper's merge of every class's private "
+        "__auto_table_args (found with dir(cls) and getattr, a class property run for the "
+        "class, a tuple ending in an options dict, a mixin's unique constraint over "
+        "*cls.unique_columns): each class gets its own, read and compared; nothing to "
+        "report, no note.",
+        MERGED_TABLE_ARGS,
+        files={"app/tables.py": MERGED_TABLE_ARGS_HELPERS},
+        files_given=False,
+        options=CompareOptions(check_constraints=True),
+    ),
+    Scenario(
+        "merged_table_args_drift",
+        "The database's notes have no title index and a unique constraint without slot, "
+        "its folders no check: each found, at the line that merges them.",
+        MERGED_TABLE_ARGS,
+        files={"app/tables.py": MERGED_TABLE_ARGS_HELPERS},
+        files_given=False,
+        options=CompareOptions(check_constraints=True),
+        database=changed(
+            ('(sa.Index("ix_notes_title", "title"), {', "({"),
+            ('unique_columns = ("slot",)', "unique_columns = ()"),
+            ('(sa.CheckConstraint("owner_id > 0", name="ck_folders_positive"),)', "()"),
+        ),
+        expect=(
+            Expect("SL160", "notes", "ix_notes_title", "args"),
+            Expect("SL170", "notes", "uq_notes_owner", "args"),
+            Expect("SL171", "notes", "uq_notes_owner", "note"),
+            Expect("SL192", "folders", "ck_folders_positive", "args"),
+        ),
+        oracle=(alembic_miss("check_missing", "folders", None, ALEMBIC_NO_CHECKS),),
     ),
 )
