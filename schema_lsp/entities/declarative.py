@@ -417,34 +417,52 @@ class DeclarativeReader:
                 found.add(_mangled(node.name, bound))
         return sorted(found)
 
-    def _attribute_syntax(self, definition: Definition, attr: str, site: ast.AST) -> ast.expr:
-        """``getattr(cls, attr)`` as syntax: the value a class body of the MRO assigns,
-        or what a class property there returns for the class being read."""
-        inliner = self.evaluator.inliner
+    def _binding(
+        self, definition: Definition, attr: str, mangle: bool = True
+    ) -> tuple[Definition, ast.FunctionDef | ast.expr] | None:
+        """Where ``attr`` of a class is bound: the first class body of its MRO that binds
+        it, and its last binding there (a method or the value assigned)."""
         for current in self._mro(definition):
             node = current.node
             assert isinstance(node, ast.ClassDef)
-            last: ast.FunctionDef | ast.expr | None = None  # the body's last binding wins
+            last: ast.FunctionDef | ast.expr | None = None
             for statement in runtime_statements(node.body):
                 if isinstance(statement, ast.FunctionDef):
-                    if _mangled(node.name, statement.name) == attr:
+                    held = _mangled(node.name, statement.name) if mangle else statement.name
+                    if held == attr:
                         last = statement
                     continue
                 for target, value in _assignments(statement):
-                    if _mangled(node.name, target) == attr:
+                    if (_mangled(node.name, target) if mangle else target) == attr:
                         last = value
-            if last is None:
-                continue
-            if not isinstance(last, ast.FunctionDef):
-                return inliner.expression(current.file, last, site)
-            if not any(_is_class_property(d) for d in last.decorator_list):
-                raise Unresolvable(f"getattr(cls, {attr!r}) is a method")
-            parameters = [*last.args.posonlyargs, *last.args.args]
-            bindings: dict[str, ast.expr] = {}
-            if parameters:
-                bindings[parameters[0].arg] = self._cls_name(definition, last)
-            return inliner.inline_body(current.file, last, bindings, site)
-        raise Unresolvable(f"getattr(cls, {attr!r}): no class body of its MRO binds it")
+            if last is not None:
+                return current, last
+        return None
+
+    def _class_property(
+        self, definition: Definition, owner: Definition, function: ast.FunctionDef, site: ast.AST
+    ) -> ast.expr:
+        """What a class property (``@classproperty @classmethod def f(cls)``) returns for
+        the class ``definition``, as syntax."""
+        name = function.name
+        if not any(_is_class_property(d) for d in function.decorator_list):
+            raise Unresolvable(f"{definition.name}.{name} is a method")
+        parameters = [*function.args.posonlyargs, *function.args.args]
+        bindings: dict[str, ast.expr] = {}
+        if parameters:
+            bindings[parameters[0].arg] = self._cls_name(definition, function)
+        return self.evaluator.inliner.inline_body(owner.file, function, bindings, site)
+
+    def _attribute_syntax(self, definition: Definition, attr: str, site: ast.AST) -> ast.expr:
+        """``getattr(cls, attr)`` as syntax: the value a class body of the MRO assigns,
+        or what a class property there returns for the class being read."""
+        found = self._binding(definition, attr)
+        if found is None:
+            raise Unresolvable(f"getattr(cls, {attr!r}): no class body of its MRO binds it")
+        owner, bound = found
+        if isinstance(bound, ast.FunctionDef):
+            return self._class_property(definition, owner, bound, site)
+        return self.evaluator.inliner.expression(owner.file, bound, site)
 
     def _class_value(self, attribute: Attribute) -> object:
         """The value of a class-body expression: names assigned earlier in the same body
@@ -475,6 +493,18 @@ class DeclarativeReader:
             if info.table is None:
                 raise Unresolvable(f"the table of {definition.name}")
             return info.table[0] if attr == "__tablename__" else TableValue(*info.table)
+        bound = self._binding(definition, attr, mangle=False)
+        if bound is not None and isinstance(bound[1], ast.FunctionDef):
+            # ``unique_columns`` a class property computes: its value for this class (a
+            # base's plain ``unique_columns = None`` is shadowed by it)
+            owner, function = bound
+            if any(_is_declared_attr(d) for d in function.decorator_list):
+                raise Unresolvable(f"{definition.name}.{attr}")
+            expression = self._class_property(definition, owner, function, function)
+            value = self.evaluator.value(owner.file, expression)
+            if isinstance(value, _PLAIN):
+                return value
+            raise Unresolvable(f"{definition.name}.{attr} is not a plain value")
         found = self._find_attribute(definition, attr)
         if found is None or found.value is None or found.declared_attr:
             raise Unresolvable(f"{definition.name}.{attr}")
@@ -489,8 +519,7 @@ class DeclarativeReader:
 
                 return ClassValue(ref.name, ref.qualname, attribute)
         value = self._class_value(found)
-        plain = (str, int, float, bool, type(None), tuple, list, set, frozenset, dict, enum.Enum)
-        if isinstance(value, plain):
+        if isinstance(value, _PLAIN):
             return value
         raise Unresolvable(f"{definition.name}.{attr} is not a plain value")
 
@@ -1444,6 +1473,10 @@ def _is_true(attribute: Attribute | None) -> bool:
 def _is_declared_attr(decorator: ast.expr) -> bool:
     text = ast.unparse(decorator)
     return "declared_attr" in text
+
+
+#: values a class attribute may stand for as itself (not a SQLAlchemy object or a class)
+_PLAIN = (str, int, float, bool, type(None), tuple, list, set, frozenset, dict, enum.Enum)
 
 
 def _mangled(class_name: str, name: str) -> str:

@@ -445,7 +445,7 @@ class _Runner:
     def _for(self, statement: ast.For, env: dict[str, ast.expr]) -> tuple[bool, ast.expr | None]:
         """``for name in items:`` unrolled over items known here (a literal, or values the
         evaluator computes: ``dir(cls)``, ``range(3)``), with ``continue``/``break``."""
-        items = self._items(self._fold(self.copier.copy(statement.iter, env)))
+        items = self._items(self._container(self.copier.copy(statement.iter, env)))
         for item in items:
             self.budget.spend()
             self._bind_target(statement.target, item, env)
@@ -499,14 +499,14 @@ class _Runner:
         ``value[-1]``, ``value[:-1]``, ``tuple(items)``, ``a + b`` of literal sequences,
         ``isinstance(literal, dict)``; anything else as is."""
         if isinstance(node, ast.Subscript):
-            container = self._fold(node.value)
+            container = self._container(node.value)
             if isinstance(container, (ast.Tuple, ast.List)) and not any(
                 isinstance(e, ast.Starred) for e in container.elts
             ):
                 return _subscript(container, node.slice, self) or node
             return node
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-            left, right = self._fold(node.left), self._fold(node.right)
+            left, right = self._container(node.left), self._container(node.right)
             if type(left) is type(right) and isinstance(left, (ast.Tuple, ast.List)):
                 joined = type(left)(elts=[*left.elts, *right.elts], ctx=ast.Load())  # type: ignore[union-attr]
                 return self.copier._mark(joined)
@@ -516,7 +516,7 @@ class _Runner:
         callee = self.inliner.evaluator.callee(self.site_file, node)
         name = callee.name if isinstance(callee, External) else None
         if name in ("builtins.tuple", "builtins.list") and len(node.args) == 1:
-            items = self._fold(node.args[0])
+            items = self._container(node.args[0])
             if isinstance(items, (ast.Tuple, ast.List)):
                 kind = ast.Tuple if name == "builtins.tuple" else ast.List
                 return self.copier._mark(kind(elts=list(items.elts), ctx=ast.Load()))
@@ -529,9 +529,27 @@ class _Runner:
             return self._getattr(node)
         return node
 
+    def _container(self, node: ast.expr) -> ast.expr:
+        """``node`` folded; a project helper's call (``_make_checks(types)``) as the
+        literal sequence or dict it returns, when it returns one."""
+        folded = self._fold(node)
+        if isinstance(folded, ast.Call) and self.inliner.function_of(self.site_file, folded):
+            try:
+                made = self._fold(self.inliner.inline(self.site_file, folded, self.depth + 1))
+            except Unresolvable:
+                return folded
+            if isinstance(made, (ast.Tuple, ast.List, ast.Dict, ast.Set)):
+                return made
+        return folded
+
     def _kind(self, node: ast.expr) -> str | None:
         """The builtin type a literal is, or ``object`` for a SQLAlchemy class's instance
         (``Index(...)``: never a dict or tuple); None when not known here."""
+        if isinstance(node, ast.Call) and self.inliner.function_of(self.site_file, node):
+            try:  # ``_make_check(...)``: what the helper returns
+                node = self.inliner.inline(self.site_file, node, self.depth + 1)
+            except Unresolvable:
+                return None
         kind = _literal_kind(node)
         if kind is None and isinstance(node, ast.Call):
             callee = self.inliner.evaluator.callee(self.site_file, node)
