@@ -1324,6 +1324,7 @@ SHARED = {
     "enum_members_in_index_where_drift": "the WHERE is a classmethod's enum members: not edited",
     "merged_table_args_drift": "the table arguments are a helper's merge: never edited",
     "int_enums_and_sets_drift": "the column comes from a mixin's declared_attr",
+    "generated_table_args_drift": "the table arguments are built by helpers: never edited",
 }
 
 

@@ -442,6 +442,8 @@ def _spread(evaluator, file: ParsedFile, args: list[ast.expr]) -> list[ast.expr]
                 values = evaluator.value(file, arg.value)
             except Unresolvable:
                 values = None
+            if isinstance(values, (set, frozenset)) and len(values) == 1:
+                values = tuple(values)  # larger sets have no order to spread in
             if isinstance(values, (tuple, list)) and all(isinstance(v, str) for v in values):
                 result.extend(ast.copy_location(ast.Constant(value=v), arg) for v in values)
                 continue

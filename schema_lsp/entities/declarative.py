@@ -1319,16 +1319,10 @@ class DeclarativeReader:
         value = attribute.value
         function = attribute.statement
         if not (attribute.declared_attr and isinstance(function, ast.FunctionDef)):
+            if isinstance(value, (ast.BinOp, ast.Call)):  # ``tuple(checks()) + (...)``
+                return self.evaluator.inliner.folded(attribute.file, value)
             return value
-        body = [s for s in function.body if not _documentation(s)]
         inliner = self.evaluator.inliner
-        helper = (
-            isinstance(value, ast.Call)
-            and inliner.function_of(attribute.file, value) is not None
-            and not self._options_helper(attribute.file, value)
-        )
-        if len(body) == 1 and not helper:
-            return value
         value = self._declared_value(attribute, function, definition)
         if (
             isinstance(value, ast.Call)

@@ -1180,6 +1180,10 @@ def _pure_function(name: str) -> Any:
         return function
     if head == "re" and last in _REGEX_FUNCTIONS:
         return _bounded_regex(getattr(re, last))
+    if name == "itertools.chain":
+        return lambda *iterables: _bounded([i for each in iterables for i in iterate(each)])
+    if name == "itertools.chain.from_iterable":
+        return lambda outer: _bounded([i for each in iterate(outer) for i in iterate(each)])
     return None
 
 

@@ -98,7 +98,12 @@ class Inliner:
         budget = _Budget()
         copier = _Copier(function.file, call, budget)
         env = _bind(function.node, call, copier)
-        result = _Runner(self, file, function, copier, budget, depth).run(function.node.body, env)
+        runner = _Runner(self, file, function, copier, budget, depth)
+        if _is_generator(function.node):
+            runner.yielded = []
+        result = runner.run(function.node.body, env)
+        if runner.yielded is not None:  # a generator: the list of what it yields
+            result = copier._mark(ast.List(elts=runner.yielded, ctx=ast.Load()))
         # A helper returning another helper's call: follow it too.
         if isinstance(result, ast.Call) and self.function_of(file, result) is not None:
             return self.inline(file, result, depth + 1)
@@ -117,6 +122,15 @@ class Inliner:
         copier = _Copier(file, site, budget)
         definition = Definition(file, function.name, function)
         return _Runner(self, file, definition, copier, budget, 0).run(function.body, dict(bindings))
+
+    def folded(self, file: ParsedFile, node: ast.expr) -> ast.expr:
+        """``node`` (a class body's ``tuple(make_checks()) + (Index(...),)``) reduced to
+        the literal it builds where the runner can (helpers' results joined), else as is."""
+        budget = _Budget()
+        copier = _Copier(file, node, budget)
+        definition = Definition(file, "__table_args__", ast.FunctionDef(name="__table_args__"))
+        runner = _Runner(self, file, definition, copier, budget, 0)
+        return runner._container(node)
 
     def expression(self, file: ParsedFile, node: ast.expr, site: ast.AST) -> ast.expr:
         """``node`` of ``file`` as syntax another file's helper can go on with: its names
@@ -368,6 +382,8 @@ class _Runner:
         self.copier = copier
         self.budget = budget
         self.depth = depth
+        #: what a generator helper yields, in order (None: the helper is no generator)
+        self.yielded: list[ast.expr] | None = None
 
     def run(self, body: list[ast.stmt], env: dict[str, ast.expr]) -> ast.expr:
         result = self._block(body, env)
@@ -587,6 +603,10 @@ class _Runner:
         name the paths bind differently is unknown (reading it says why); one they agree
         on, or bind on one path only (the helper itself fails if it was not bound), is
         kept. A handler that ends in ``raise`` is no path on."""
+        if self.yielded is not None and any(
+            isinstance(node, (ast.Yield, ast.YieldFrom)) for node in ast.walk(statement)
+        ):
+            raise Unresolvable(f"{self.function.name}() yields inside a try block")
         paths: list[dict[str, ast.expr]] = []
         succeeded = dict(env)
         self._block([*statement.body, *statement.orelse], succeeded)
@@ -721,6 +741,15 @@ class _Runner:
     def _expression_statement(self, value: ast.expr, env: dict[str, ast.expr]) -> None:
         if isinstance(value, ast.Constant):
             return  # a docstring
+        if isinstance(value, (ast.Yield, ast.YieldFrom)) and self.yielded is not None:
+            if isinstance(value, ast.YieldFrom):
+                iterable = self._container(self.copier.copy(value.value, env))
+                self.yielded.extend(self._items(iterable))
+            elif value.value is not None:
+                self.yielded.append(self._fold(self.copier.copy(value.value, env)))
+            else:
+                self.yielded.append(ast.Constant(value=None))
+            return
         method = _dict_method(value, env)
         if method is not None:
             name, operation, call = method
@@ -885,6 +914,19 @@ def _subscript(
         return elts[position] if position is not None else None
     except (LookupError, TypeError):
         return None
+
+
+def _is_generator(function: ast.FunctionDef) -> bool:
+    """Whether the function's own body yields (nested functions and lambdas aside)."""
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return False
 
 
 def _is_builtin(ref: object) -> bool:

@@ -294,6 +294,8 @@ def finish(draft: TableDraft) -> EntitySchema:
             continue
         columns_ = [_column_name(draft, c) for c in index.columns]
         name, named = name_for("ix", index.name, columns_, index.range, unique=index.unique)
+        if index.name is None and "expressions" in index.unresolved:
+            named = False  # the convention names it by columns that are not known
         schema = IndexSchema(
             name,
             tuple(columns_),

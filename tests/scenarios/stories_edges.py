@@ -727,3 +727,98 @@ SCENARIOS += (
         oracle=(alembic_miss("check_missing", "items", None, ALEMBIC_NO_CHECKS),),
     ),
 )
+
+GENERATED_TABLE_ARGS = """
+    import enum
+    from itertools import chain
+
+    from sqlalchemy.orm import declared_attr
+
+
+    class classproperty:
+        def __init__(self, function):
+            self.function = function
+
+        def __get__(self, instance, owner):
+            return self.function.__get__(None, owner)()
+
+
+    class Link(enum.IntEnum):
+        page = 1
+        file = 2
+
+
+    _COLUMNS = {Link.page: {"page_id"}, Link.file: {"file_id"}}
+
+
+    def _checks():
+        every = set(chain.from_iterable(columns for _, columns in _COLUMNS.items()))
+        for link in Link:
+            unused = every - _COLUMNS[link]
+            yield sa.CheckConstraint(
+                "kind != {} OR ({})".format(link, " AND ".join(f"{c} IS NULL" for c in sorted(unused))),
+                f"ck_links_{link.name}",
+            )
+
+
+    class Linked:
+        unique_columns = None
+
+        @declared_attr.directive
+        def __table_args__(cls):
+            return (sa.Index(None, "kind", *cls.unique_columns, unique=True),)  # [unique]
+
+
+    class Links(Linked, Base):
+        __tablename__ = "links"
+        __table_args__ = tuple(_checks()) + (sa.Index("ix_links_kind", "kind"),)  # [args]
+
+        id: Mapped[int] = mapped_column(primary_key=True)
+        kind: Mapped[int] = mapped_column()
+        page_id: Mapped[Optional[int]] = mapped_column()
+        file_id: Mapped[Optional[int]] = mapped_column()
+
+
+    class Shares(Linked, Base):
+        __tablename__ = "shares"
+
+        @classproperty
+        @classmethod
+        def unique_columns(cls):
+            return ("owner_id",) + ("slot",)
+
+        id: Mapped[int] = mapped_column(primary_key=True)
+        kind: Mapped[int] = mapped_column()
+        owner_id: Mapped[int] = mapped_column()
+        slot: Mapped[int] = mapped_column()
+    """
+
+SCENARIOS += (
+    Scenario(
+        "generated_table_args_clean",
+        "__table_args__ joined from a generator's checks (a for loop over an IntEnum, "
+        "itertools.chain, set difference, sorted) and an index; a mixin's index over "
+        "*cls.unique_columns, which a class property of the model computes (shadowing the "
+        "mixin's None): read as Python runs them, nothing to report, no note.",
+        orm(GENERATED_TABLE_ARGS),
+        options=CompareOptions(check_constraints=True),
+    ),
+    Scenario(
+        "generated_table_args_drift",
+        "The database lacks the file check and the kind index, and its shares' unique "
+        "index has no slot: each found.",
+        orm(GENERATED_TABLE_ARGS),
+        options=CompareOptions(check_constraints=True),
+        database=changed(
+            ("for link in Link:", "for link in [Link.page]:"),
+            (' + (sa.Index("ix_links_kind", "kind"),)', ""),
+            ('return ("owner_id",) + ("slot",)', 'return ("owner_id",)'),
+        ),
+        expect=(
+            Expect("SL192", "links", "ck_links_file", "args"),
+            Expect("SL160", "links", "ix_links_kind", "args"),
+            Expect("SL162", "shares", "ix_shares_kind", "unique"),
+        ),
+        oracle=(alembic_miss("check_missing", "links", None, ALEMBIC_NO_CHECKS),),
+    ),
+)
