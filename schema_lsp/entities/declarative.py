@@ -399,8 +399,8 @@ class DeclarativeReader:
         def names() -> list[str]:
             return self._dir(definition)
 
-        def syntax(attr: str, site: ast.AST) -> ast.expr:
-            return self._attribute_syntax(definition, attr, site)
+        def syntax(attr: str, site: ast.AST, site_file: ParsedFile) -> ast.expr:
+            return self._attribute_syntax(definition, attr, site, site_file)
 
         stand_in = ClassValue(node.name, definition.qualname, attribute, names, syntax)
         setattr(name, VALUE, stand_in)
@@ -440,7 +440,12 @@ class DeclarativeReader:
         return None
 
     def _class_property(
-        self, definition: Definition, owner: Definition, function: ast.FunctionDef, site: ast.AST
+        self,
+        definition: Definition,
+        owner: Definition,
+        function: ast.FunctionDef,
+        site: ast.AST,
+        own_positions: bool = False,
     ) -> ast.expr:
         """What a class property (``@classproperty @classmethod def f(cls)``) returns for
         the class ``definition``, as syntax."""
@@ -451,18 +456,23 @@ class DeclarativeReader:
         bindings: dict[str, ast.expr] = {}
         if parameters:
             bindings[parameters[0].arg] = self._cls_name(definition, function)
-        return self.evaluator.inliner.inline_body(owner.file, function, bindings, site)
+        inliner = self.evaluator.inliner
+        return inliner.inline_body(owner.file, function, bindings, site, own_positions)
 
-    def _attribute_syntax(self, definition: Definition, attr: str, site: ast.AST) -> ast.expr:
+    def _attribute_syntax(
+        self, definition: Definition, attr: str, site: ast.AST, site_file: ParsedFile
+    ) -> ast.expr:
         """``getattr(cls, attr)`` as syntax: the value a class body of the MRO assigns,
-        or what a class property there returns for the class being read."""
+        or what a class property there returns for the class being read. Written in the
+        file being read (``site_file``), each part keeps its own line; else the site's."""
         found = self._binding(definition, attr)
         if found is None:
             raise Unresolvable(f"getattr(cls, {attr!r}): no class body of its MRO binds it")
         owner, bound = found
+        own = owner.file is site_file
         if isinstance(bound, ast.FunctionDef):
-            return self._class_property(definition, owner, bound, site)
-        return self.evaluator.inliner.expression(owner.file, bound, site)
+            return self._class_property(definition, owner, bound, site, own)
+        return self.evaluator.inliner.expression(owner.file, bound, site, own)
 
     def _class_value(self, attribute: Attribute) -> object:
         """The value of a class-body expression: names assigned earlier in the same body

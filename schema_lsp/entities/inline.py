@@ -115,11 +115,14 @@ class Inliner:
         function: ast.FunctionDef,
         bindings: dict[str, ast.expr],
         site: ast.AST,
+        own_positions: bool = False,
     ) -> ast.expr:
         """The expression a function of ``file`` returns with its parameters bound to
-        ``bindings`` (a ``declared_attr`` body with ``cls`` bound): positioned at ``site``."""
+        ``bindings`` (a ``declared_attr`` body with ``cls`` bound): positioned at ``site``,
+        or (``own_positions``) where each part is written."""
         budget = _Budget()
         copier = _Copier(file, site, budget)
+        copier.own_positions = own_positions
         definition = Definition(file, function.name, function)
         return _Runner(self, file, definition, copier, budget, 0).run(function.body, dict(bindings))
 
@@ -132,10 +135,15 @@ class Inliner:
         runner = _Runner(self, file, definition, copier, budget, 0)
         return runner._container(node)
 
-    def expression(self, file: ParsedFile, node: ast.expr, site: ast.AST) -> ast.expr:
+    def expression(
+        self, file: ParsedFile, node: ast.expr, site: ast.AST, own_positions: bool = False
+    ) -> ast.expr:
         """``node`` of ``file`` as syntax another file's helper can go on with: its names
-        still resolve in ``file``; positioned at ``site``."""
-        return _Copier(file, site, _Budget()).copy(node, {})
+        still resolve in ``file``; positioned at ``site`` or (``own_positions``) where
+        each part is written."""
+        copier = _Copier(file, site, _Budget())
+        copier.own_positions = own_positions
+        return copier.copy(node, {})
 
     def run_initializer(
         self, file: ParsedFile, function: ast.FunctionDef, call: ast.Call, site: ast.AST
@@ -160,6 +168,8 @@ class _Copier:
         self.scope = scope
         self.site = site
         self.budget = budget
+        #: copies keep the positions of what they copy (the site's file is the source's)
+        self.own_positions = False
 
     def copy(self, node: ast.expr, env: dict[str, ast.expr]) -> ast.expr:
         result = self._copy(node, env)
@@ -173,14 +183,15 @@ class _Copier:
                 return env[node.id]
             name = ast.Name(id=node.id, ctx=ast.Load())
             setattr(name, SCOPE, getattr(node, SCOPE, self.scope))
-            return self._mark(name)
+            return self._mark(name, node)
         if isinstance(node, ast.Call):
             return self._mark(
                 ast.Call(
                     func=self.copy(node.func, env),
                     args=self._arguments(node.args, env),
                     keywords=self._keywords(node.keywords, env),
-                )
+                ),
+                node,
             )
         if isinstance(
             node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
@@ -200,7 +211,7 @@ class _Copier:
                 fields[name] = self._copy(value, env)
             else:
                 fields[name] = value
-        return self._mark(type(node)(**fields))
+        return self._mark(type(node)(**fields), node)
 
     def _arguments(self, args: list[ast.expr], env: dict[str, ast.expr]) -> list[ast.expr]:
         result: list[ast.expr] = []
@@ -225,8 +236,10 @@ class _Copier:
             result.append(self._mark(copied))
         return _last_keyword_wins(result)
 
-    def _mark(self, node: Any) -> Any:
+    def _mark(self, node: Any, original: ast.AST | None = None) -> Any:
         site = self.site
+        if self.own_positions and original is not None and hasattr(original, "lineno"):
+            site = original
         node.lineno = getattr(site, "lineno", 1)
         node.col_offset = getattr(site, "col_offset", 0)
         node.end_lineno = getattr(site, "end_lineno", node.lineno)
@@ -596,7 +609,7 @@ class _Runner:
             return node
         if not isinstance(owner, ClassValue) or owner.syntax is None or not isinstance(attr, str):
             return node
-        return self._fold(owner.syntax(attr, self.copier.site))
+        return self._fold(owner.syntax(attr, self.copier.site, self.site_file))
 
     def _try(self, statement: ast.Try, env: dict[str, ast.expr]) -> None:
         """``try: a = x  except E: a = None``: whether the block raises is not known, so a

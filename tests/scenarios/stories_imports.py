@@ -1143,18 +1143,18 @@ MERGED_TABLE_ARGS = orm(
         @classproperty
         @classmethod
         def __auto_table_args(cls):
-            return (sa.UniqueConstraint("owner_id", *cls.unique_columns, name=f"uq_{cls.__tablename__}_owner"),)
+            return (sa.UniqueConstraint("owner_id", *cls.unique_columns, name=f"uq_{cls.__tablename__}_owner"),)  # [uq]
 
         @declared_attr.directive
         def __table_args__(cls):
-            return auto_table_args(cls)  # [args]
+            return auto_table_args(cls)
 
         owner_id: Mapped[int] = mapped_column()
 
 
     class Note(Linked, Base):  # [note]
         __tablename__ = "notes"
-        __auto_table_args = (sa.Index("ix_notes_title", "title"), {"info": {"kind": "note"}})
+        __auto_table_args = (sa.Index("ix_notes_title", "title"), {"info": {"kind": "note"}})  # [title]
         unique_columns = ("slot",)
 
         id: Mapped[int] = mapped_column(primary_key=True)
@@ -1170,7 +1170,7 @@ MERGED_TABLE_ARGS = orm(
         @classproperty
         @staticmethod
         def __auto_table_args():
-            return (sa.CheckConstraint("owner_id > 0", name="ck_folders_positive"),)
+            return (sa.CheckConstraint("owner_id > 0", name="ck_folders_positive"),)  # [check]
     """
 )
 
@@ -1190,7 +1190,7 @@ SCENARIOS += (
     Scenario(
         "merged_table_args_drift",
         "The database's notes have no title index and a unique constraint without slot, "
-        "its folders no check: each found, at the line that merges them.",
+        "its folders no check: each found where it is written.",
         MERGED_TABLE_ARGS,
         files={"app/tables.py": MERGED_TABLE_ARGS_HELPERS},
         files_given=False,
@@ -1201,10 +1201,10 @@ SCENARIOS += (
             ('(sa.CheckConstraint("owner_id > 0", name="ck_folders_positive"),)', "()"),
         ),
         expect=(
-            Expect("SL160", "notes", "ix_notes_title", "args"),
-            Expect("SL170", "notes", "uq_notes_owner", "args"),
+            Expect("SL160", "notes", "ix_notes_title", "title"),
+            Expect("SL170", "notes", "uq_notes_owner", "uq"),
             Expect("SL171", "notes", "uq_notes_owner", "note"),
-            Expect("SL192", "folders", "ck_folders_positive", "args"),
+            Expect("SL192", "folders", "ck_folders_positive", "check"),
         ),
         oracle=(alembic_miss("check_missing", "folders", None, ALEMBIC_NO_CHECKS),),
     ),
