@@ -130,3 +130,39 @@ def test_an_index_without_columns_is_a_note_not_a_claim(sqlite_db) -> None:  # t
     ]
     found = compare([tags], introspect_database(sqlite_db.url))
     assert {d.code for d in found} == {"SL001"}
+
+
+def test_formatting_a_str_mixed_enum_member_depends_on_python_so_it_is_a_note() -> None:
+    """``f"{Status.A}"`` of ``class Status(str, Enum)`` is ``"a"`` before Python 3.11 and
+    ``"Status.A"`` since: never read as either. An IntEnum's member formats as its value
+    on every version, and ``.value`` is the value."""
+    (item,) = _entities(
+        """\
+        import enum
+
+
+        class Status(str, enum.Enum):
+            A = "a"
+
+
+        class Level(enum.IntEnum):
+            LOW = 1
+
+
+        class Item(Base):
+            __tablename__ = "items"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            status: Mapped[str] = mapped_column(sa.String(9), server_default=f"{Status.A}")
+            named: Mapped[str] = mapped_column(sa.String(9), server_default="%s" % Status.A)
+            level: Mapped[int] = mapped_column(server_default=sa.text(f"{Level.LOW}"))
+            value: Mapped[str] = mapped_column(sa.String(9), server_default=f"{Status.A.value}")
+        """
+    )
+    columns = {column.name: column for column in item.table.columns}
+    assert columns["level"].default == "1"
+    assert columns["value"].default == "'a'"
+    assert not item.is_resolved("column:status", "default")
+    assert not item.is_resolved("column:named", "default")
+    (note,) = item.notes
+    assert note.subjects == ("status", "named")
+    assert "Status.A formatted: its value before Python 3.11, its name since" in note.message

@@ -456,7 +456,7 @@ class Evaluator:
             if not isinstance(part, ast.FormattedValue):
                 raise Unresolvable("an f-string part")
             value = self.value(file, part.value, depth + 1)
-            value = _plain(value)
+            value = _formatted_alike(_plain(value))
             if not isinstance(value, (str, int, float)):
                 raise Unresolvable(f"{type(value).__name__} in an f-string")
             if part.conversion == ord("r"):
@@ -997,6 +997,8 @@ def _binary(op: ast.operator, left: Any, right: Any) -> Any:
         return left * right
     if isinstance(op, ast.Mod):
         if isinstance(left, str):
+            for item in right if isinstance(right, tuple) else (right,):
+                _formatted_alike(item)
             return _bounded(left % right)
         return left % right
     if isinstance(left, _NUMBERS) and isinstance(right, _NUMBERS):
@@ -1149,7 +1151,26 @@ def _field_attribute(owner: Any, attr: str) -> Any:
     raise Unresolvable(f"format field .{attr} of {type(owner).__name__}")
 
 
+def _formatted_alike(value: Any) -> Any:
+    """``value``, unless formatting it depends on the Python version that runs the
+    project: a member of ``class S(str, Enum)`` formats as its value before Python 3.11
+    and as ``S.A`` since (an ``IntEnum``'s or ``StrEnum``'s as its value on both)."""
+    if (
+        isinstance(value, enum.Enum)
+        and isinstance(value, (str, int))
+        and not isinstance(value, _REPR_ENUM)
+    ):
+        raise Unresolvable(
+            f"{type(value).__name__}.{value.name} formatted: its value before Python 3.11, "
+            "its name since"
+        )
+    return value
+
+
 class _SafeFormatter(string.Formatter):
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        return super().format_field(_formatted_alike(value), format_spec)
+
     def get_field(self, field_name: str, args: Any, kwargs: Any) -> Any:
         first, rest = _string.formatter_field_name_split(field_name)
         value = self.get_value(first, args, kwargs)
