@@ -295,11 +295,9 @@ def _with_columns(
 ) -> ast.expr:
     """``node`` with every reference to one of the table's columns standing for a column
     of a scratch ``Table`` built from the draft, so SQLAlchemy builds the expression."""
-    import copy
-
     import sqlalchemy as sa
 
-    from .evaluate import VALUE
+    from .evaluate import VALUE, copy_tree
 
     columns: dict[str, sa.Column[object]] = {}
     for column in draft.columns:
@@ -328,7 +326,7 @@ def _with_columns(
             setattr(bound, VALUE, columns[found])
             return ast.copy_location(bound, reference)
 
-    return Bind().visit(copy.deepcopy(node))  # type: ignore[no-any-return]
+    return Bind().visit(copy_tree(node))  # type: ignore[no-any-return]
 
 
 def _expression_sql(

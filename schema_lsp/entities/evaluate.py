@@ -1089,9 +1089,22 @@ def with_constants(node: ast.AST, bindings: dict[str, Any]) -> Any:
                 return ast.copy_location(bound, name)
             return name
 
-    import copy
+    return Bind().visit(copy_tree(node))  # type: ignore[no-any-return]
 
-    return Bind().visit(copy.deepcopy(node))  # type: ignore[no-any-return]
+
+def copy_tree(node: Any) -> Any:
+    """A copy of a syntax tree whose nodes are new and whose other attributes are shared:
+    a value a node carries (``VALUE``: a scratch table, the class being read, with its
+    reader) is the same object, never copied (``copy.deepcopy`` would walk all of it)."""
+    if isinstance(node, list):
+        return [copy_tree(item) for item in node]
+    if not isinstance(node, ast.AST):
+        return node
+    copied = type(node).__new__(type(node))
+    fields = node._fields
+    for key, item in node.__dict__.items():
+        copied.__dict__[key] = copy_tree(item) if key in fields else item
+    return copied
 
 
 def _attribute(owner: Any, attr: str) -> Any:
