@@ -1325,6 +1325,7 @@ SHARED = {
     "merged_table_args_drift": "the table arguments are a helper's merge: never edited",
     "int_enums_and_sets_drift": "the column comes from a mixin's declared_attr",
     "generated_table_args_drift": "the table arguments are built by helpers: never edited",
+    "generated_enum_values_drift": "the column comes from a mixin's declared_attr",
 }
 
 

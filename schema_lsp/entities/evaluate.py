@@ -731,7 +731,7 @@ class Evaluator:
             if isinstance(statement.value, ast.Call) and ast.unparse(statement.value.func).endswith(
                 "auto"
             ):
-                member_value = counter
+                member_value = self._auto_value(definition, target.id, counter, depth)
             members.append((target.id, member_value))
         if mixin is not None and not all(type(v) is mixin for _, v in members):
             mixin = None  # a member the look-alike cannot hold as that type
@@ -742,6 +742,31 @@ class Evaluator:
         synthetic.__qualname__ = node.name
         self._enums[key] = synthetic
         return synthetic
+
+    def _auto_value(self, definition: Definition, name: str, counter: int, depth: int) -> Any:
+        """What ``auto()`` gives member ``name``: the enum's own ``_generate_next_value_``
+        when it returns the name (or ``name.lower()``), ``StrEnum``'s lowercase name, else
+        the running number; another generator is not read."""
+        current: Definition | None = definition
+        for _ in range(_MAX_DEPTH):
+            if current is None or not isinstance(current.node, ast.ClassDef):
+                break
+            node = current.node
+            for statement in node.body:
+                if (
+                    isinstance(statement, ast.FunctionDef)
+                    and statement.name == "_generate_next_value_"
+                ):
+                    return _generated_value(statement, name, counter)
+            parent: Definition | None = None
+            for base in node.bases:
+                ref = self.resolver.resolve(current.file, base)
+                if isinstance(ref, External) and ref.is_from("enum", "StrEnum"):
+                    return name.lower()
+                if isinstance(ref, Definition) and isinstance(ref.node, ast.ClassDef):
+                    parent = parent or ref
+            current = parent
+        return counter
 
     def placeholder(self, name: str) -> type:
         """A stand-in class for a workspace class or an unknown outside type, one per name,
@@ -849,6 +874,31 @@ class _SourceMeta:
 
     path: str
     text: str
+
+
+def _generated_value(function: ast.FunctionDef, name: str, counter: int) -> Any:
+    """A ``_generate_next_value_(name, ...)`` that returns its name, or its lowercase."""
+    parameters = [*function.args.posonlyargs, *function.args.args]
+    first = parameters[0].arg if parameters else None
+    body = [s for s in function.body if not _is_docstring(s)]
+    if len(body) == 1 and isinstance(body[0], ast.Return) and first is not None:
+        returned = body[0].value
+        if isinstance(returned, ast.Name) and returned.id == first:
+            return name
+        if (
+            isinstance(returned, ast.Call)
+            and isinstance(returned.func, ast.Attribute)
+            and returned.func.attr in ("lower", "upper")
+            and isinstance(returned.func.value, ast.Name)
+            and returned.func.value.id == first
+            and not returned.args
+        ):
+            return getattr(name, returned.func.attr)()
+    return _Opaque(name, counter)
+
+
+def _is_docstring(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
 
 
 def _look_alike(

@@ -609,7 +609,11 @@ class _Runner:
             return node
         if not isinstance(owner, ClassValue) or owner.syntax is None or not isinstance(attr, str):
             return node
-        return self._fold(owner.syntax(attr, self.copier.site, self.site_file))
+        try:
+            found = owner.syntax(attr, self.copier.site, self.site_file)
+        except Unresolvable:
+            return node  # kept as written: reading it says why (a ``try`` may not need it)
+        return self._fold(found)
 
     def _try(self, statement: ast.Try, env: dict[str, ast.expr]) -> None:
         """``try: a = x  except E: a = None``: whether the block raises is not known, so a

@@ -822,3 +822,61 @@ SCENARIOS += (
         oracle=(alembic_miss("check_missing", "links", None, ALEMBIC_NO_CHECKS),),
     ),
 )
+
+GENERATED_ENUM_VALUES = """
+    import enum
+
+    from sqlalchemy.orm import declared_attr
+
+
+    class AutoEnum(str, enum.Enum):
+        @staticmethod
+        def _generate_next_value_(name, *_):
+            return name
+
+
+    class Phase(AutoEnum):
+        READY = enum.auto()
+        PAUSED = enum.auto()
+
+
+    class Expiring:
+        @declared_attr
+        def expires_in(cls):  # [expires]
+            try:
+                seconds = getattr(cls, "__lifetime__")
+            except AttributeError:
+                seconds = 60
+            return sa.Column(sa.Integer, nullable=False, default=seconds)
+
+
+    class Queue(Expiring, Base):
+        __tablename__ = "queues"
+
+        id: Mapped[int] = mapped_column(primary_key=True)
+        phase: Mapped[Phase] = mapped_column(sa.Enum(Phase, name="queue_phase"), server_default=Phase.PAUSED)  # [phase]
+    """
+
+SCENARIOS += (
+    Scenario(
+        "generated_enum_values_clean",
+        "An enum whose auto() values come from its base's _generate_next_value_ (the "
+        "member's name), as an Enum column's server default; a mixin's declared_attr that "
+        "reads getattr(cls, ...) in a try whose handler gives a default: read, nothing to "
+        "report, no note.",
+        orm(GENERATED_ENUM_VALUES),
+    ),
+    Scenario(
+        "generated_enum_values_drift",
+        "The database's default is the other member, and expires_in allows NULL: found.",
+        orm(GENERATED_ENUM_VALUES),
+        database=changed(
+            ("server_default=Phase.PAUSED", "server_default=Phase.READY"),
+            ("sa.Integer, nullable=False", "sa.Integer, nullable=True"),
+        ),
+        expect=(
+            Expect("SL150", "queues", "phase", "phase"),
+            Expect("SL130", "queues", "expires_in", "expires"),
+        ),
+    ),
+)
