@@ -221,6 +221,17 @@ def read_annotation(evaluator: Evaluator, file: ParsedFile, node: ast.expr) -> A
     return AnnotationInfo(lookup if lookup is not None else value, value, optional, metas, mapped)
 
 
+def _decorator_class(evaluator: Evaluator, argument: Argument) -> Definition | None:
+    """The project ``TypeDecorator`` a type argument names (``EnumAsString(Status)``)."""
+    from .custom_types import decorator_chain
+
+    node = argument.node.func if isinstance(argument.node, ast.Call) else argument.node
+    ref = evaluator.resolver.resolve(argument.file, node)
+    if isinstance(ref, Definition) and decorator_chain(evaluator, ref) is not None:
+        return ref
+    return None
+
+
 def type_spec(evaluator: Evaluator, argument: Argument) -> TypeSpec:
     """The TypeSpec of an explicit type argument (``String(50)``, ``sa.Integer``)."""
     return type_specs(evaluator, argument)[0]
@@ -381,6 +392,7 @@ def build_column(
         try:
             draft.sa_type, variants = _memo(evaluator, "type", call.type, type_specs)
             keep_variants(variants, "the type of {}", call.type)
+            draft.processed_by = _decorator_class(evaluator, call.type)
         except Unresolvable as exc:
             draft.unresolved.add("type")
             field_note("the type of {}", exc, call.type)

@@ -297,6 +297,7 @@ def _with_columns(
     of a scratch ``Table`` built from the draft, so SQLAlchemy builds the expression."""
     import sqlalchemy as sa
 
+    from .custom_types import STORED, value_processor
     from .evaluate import VALUE, copy_tree
 
     columns: dict[str, sa.Column[object]] = {}
@@ -305,6 +306,10 @@ def _with_columns(
             type_ = column.sa_type.build() if column.sa_type is not None else sa.types.NULLTYPE
         except Exception:
             type_ = sa.types.NULLTYPE
+        if column.processed_by is not None:
+            processor = value_processor(context.evaluator, column.processed_by)
+            if processor is not None:
+                setattr(type_, STORED, processor)
         columns[column.name] = sa.Column(column.name, type_)
     sa.Table(draft.name, sa.MetaData(), *columns.values())
 
@@ -366,7 +371,7 @@ def _unqualified_sql(value: object, dialect: str | None = None) -> str:
         return value
     if not isinstance(value, ClauseElement):
         raise Unresolvable(f"{type(value).__name__} is not SQL")
-    value = _enum_members_stored(value)
+    value = _stored_values(value, dialect)
     try:
         target = _dialect()
         if dialect in ("sqlite", "postgresql", "mysql", "mariadb"):
@@ -394,27 +399,32 @@ def _string(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _enum_members_stored(value: Any) -> Any:
-    """``value`` with each workspace enum member it binds replaced by what the column's
-    type stores for it: an ``Enum`` column stores the member's name (or its value, when
-    those are the labels); any other type passes the member through its own processing
-    (a project ``TypeDecorator`` may store ``value.name``), which is not read: unknown."""
+def _stored_values(value: Any, dialect: str | None) -> Any:
+    """``value`` with each value it binds replaced by what the column's type stores for
+    it: a project ``TypeDecorator`` its ``process_bind_param`` reads for it (``value.name``
+    of an enum member); an ``Enum`` column a member's name (or its value, when those are
+    the labels); any other type passes a member through processing not read: unknown."""
     import enum
 
     from sqlalchemy import Enum
     from sqlalchemy.sql import visitors
 
-    def stored(member: Any, type_: Any) -> Any:
-        if not isinstance(member, enum.Enum):
-            return member
+    from .custom_types import STORED
+
+    def stored(item: Any, type_: Any) -> Any:
+        processor = getattr(type_, STORED, None)
+        if processor is not None:
+            return processor(item, dialect)
+        if not isinstance(item, enum.Enum):
+            return item
         if not isinstance(type_, Enum):
             raise Unresolvable(
-                f"how {type(member).__name__}.{member.name} is stored in a "
+                f"how {type(item).__name__}.{item.name} is stored in a "
                 f"{type(type_).__name__} column is the column type's own processing"
             )
-        labels = [label for label in (member.name, member.value) if label in type_.enums]
+        labels = [label for label in (item.name, item.value) if label in type_.enums]
         if len(set(labels)) != 1:
-            raise Unresolvable(f"{type(member).__name__}.{member.name} is no label of its Enum")
+            raise Unresolvable(f"{type(item).__name__}.{item.name} is no label of its Enum")
         return labels[0]
 
     def replace(bind: Any) -> None:

@@ -320,3 +320,43 @@ def _method(chain: list[Definition], name: str) -> tuple[ParsedFile, ast.Functio
 def _is_overload(decorator: ast.expr) -> bool:
     name = decorator.attr if isinstance(decorator, ast.Attribute) else getattr(decorator, "id", "")
     return name == "overload"
+
+
+#: The mark on a scratch column's type whose values a project ``TypeDecorator`` processes:
+#: ``stored(value, dialect)`` is what it binds for ``value`` (raises Unresolvable).
+STORED = "_schema_lsp_stored"
+
+
+def value_processor(evaluator: Evaluator, definition: Definition) -> Any:
+    """How a project ``TypeDecorator`` turns a Python value into the one the database
+    stores, when SQL renders it as a literal (an index's ``WHERE status NOT IN (...)``):
+    its ``process_literal_param``, else its ``process_bind_param``, read for the value;
+    None when it overrides neither (the impl's own rendering applies)."""
+    chain = decorator_chain(evaluator, definition)
+    if chain is None:
+        return None
+    found = _method(chain, "process_literal_param") or _method(chain, "process_bind_param")
+    if found is None:
+        return None
+    file, function = found
+    parameters = [a.arg for a in [*function.args.posonlyargs, *function.args.args]]
+    if len(parameters) != 3:
+        return None
+
+    def stored(value: Any, dialect: str | None) -> Any:
+        names = []
+        for bound in (_Self(None), value, DialectValue(dialect or "default")):
+            name = ast.Name(id="<bound>", ctx=ast.Load())
+            setattr(name, VALUE, bound)
+            names.append(name)
+        expression = evaluator.inliner.inline_body(
+            file, function, dict(zip(parameters, names, strict=True)), function
+        )
+        try:
+            return evaluator.value(file, expression)
+        except Unresolvable as exc:
+            raise Unresolvable(
+                f"{definition.name}.{function.name}() for {value!r} ({exc})"
+            ) from exc
+
+    return stored

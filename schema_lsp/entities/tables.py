@@ -31,6 +31,7 @@ from .naming import (
     convention_name,
     is_conventional,
 )
+from .resolve import Definition
 
 NULL_TYPE = TypeSpec("sqlalchemy.sql.sqltypes:NullType")
 _INTEGER_TYPES = frozenset(
@@ -106,6 +107,8 @@ class ColumnDraft:
     dialect_values: dict[tuple[str, str], str | None] = field(default_factory=dict)
     #: notes that concern one dialect only: (dialect, note)
     dialect_notes: list[tuple[str, Note]] = field(default_factory=list)
+    #: the project ``TypeDecorator`` whose code processes the column's values
+    processed_by: Definition | None = None
 
 
 @dataclass(slots=True)
