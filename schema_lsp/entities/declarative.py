@@ -1395,12 +1395,17 @@ class DeclarativeReader:
                     )
                 )
             elif isinstance(statement, ast.Assign):
-                for target in statement.targets:
-                    for name, value in unpacked(target, statement.value):
-                        attributes.append(
-                            Attribute(name.id, file, name, statement, None, value, owner=node)
-                        )
-            elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                function = _declared_lambda(statement)
+                if function is not None:  # ``__tablename__ = declared_attr(lambda cls: ...)``
+                    statement = function
+                else:
+                    for target in statement.targets:
+                        for name, value in unpacked(target, statement.value):
+                            attributes.append(
+                                Attribute(name.id, file, name, statement, None, value, owner=node)
+                            )
+                    continue
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 if not any(_is_declared_attr(d) for d in statement.decorator_list):
                     continue
                 returned = _returned(statement)
@@ -1472,6 +1477,31 @@ def _is_true(attribute: Attribute | None) -> bool:
         and isinstance(attribute.value, ast.Constant)
         and attribute.value.value is True
     )
+
+
+def _declared_lambda(statement: ast.Assign) -> ast.FunctionDef | None:
+    """``name = declared_attr(lambda cls: value)`` as the decorated function it is."""
+    value = statement.value
+    if not (
+        len(statement.targets) == 1
+        and isinstance(statement.targets[0], ast.Name)
+        and isinstance(value, ast.Call)
+        and _is_declared_attr(value.func)
+        and len(value.args) == 1
+        and not value.keywords
+        and isinstance(value.args[0], ast.Lambda)
+    ):
+        return None
+    body = ast.copy_location(ast.Return(value=value.args[0].body), value.args[0].body)
+    function = ast.FunctionDef(
+        name=statement.targets[0].id,
+        args=value.args[0].args,
+        body=[body],
+        decorator_list=[value.func],
+        returns=None,
+        type_params=[],
+    )
+    return ast.copy_location(function, statement)
 
 
 def _is_declared_attr(decorator: ast.expr) -> bool:

@@ -917,3 +917,32 @@ SCENARIOS += (
         ),
     ),
 )
+
+DECLARED_LAMBDAS = """
+    from sqlalchemy.orm import declared_attr
+
+
+    class Named:
+        __tablename__ = declared_attr(lambda cls: cls.__name__.lower() + "_items")
+
+
+    class Box(Named, Base):  # [box]
+        id: Mapped[int] = mapped_column(primary_key=True)
+        label: Mapped[str] = mapped_column(sa.String(20))  # [label]
+    """
+
+SCENARIOS += (
+    Scenario(
+        "declared_lambda_tablename_clean",
+        "__tablename__ = declared_attr(lambda cls: ...) on a mixin: the lambda is run for "
+        "the class, its table read; nothing to report, no note.",
+        orm(DECLARED_LAMBDAS),
+    ),
+    Scenario(
+        "declared_lambda_tablename_drift",
+        "The database's box_items.label is longer: found at the column.",
+        orm(DECLARED_LAMBDAS),
+        database=changed(("sa.String(20))  # [label]", "sa.String(40))  # [label]")),
+        expect=(Expect("SL120", "box_items", "label", "label"),),
+    ),
+)
