@@ -445,12 +445,7 @@ class _Runner:
             test = self._fold(copy(statement.test, env))
             taken = _truth(test)
             if taken is None:
-                try:
-                    taken = bool(self.inliner.evaluator.value(self.site_file, test))
-                except Unresolvable as exc:
-                    raise Unresolvable(
-                        f"{self.function.name}() depends on {ast.unparse(statement.test)[:60]}"
-                    ) from exc
+                taken = bool(self._read(test, f"depends on {ast.unparse(statement.test)[:60]}"))
             return self._branch(statement.body if taken else statement.orelse, env)
         if isinstance(statement, ast.For):
             return self._for(statement, env)
@@ -493,13 +488,18 @@ class _Runner:
             isinstance(e, ast.Starred) for e in iterable.elts
         ):
             return list(iterable.elts)
-        try:
-            values = iterate(self.inliner.evaluator.value(self.site_file, iterable))
-        except Unresolvable as exc:
-            raise Unresolvable(
-                f"{self.function.name}() loops over {ast.unparse(iterable)[:60]} ({exc})"
-            ) from exc
+        loop = f"loops over {ast.unparse(iterable)[:60]}"
+        values = self._read(iterable, loop, iterate)
         return [_known(self.copier, value) for value in values]
+
+    def _read(self, node: ast.expr, what: str, then: Callable[[Any], Any] | None = None) -> Any:
+        """The value of ``node`` (and ``then`` of it); unknown, the helper is said to
+        depend on it (``what``), with the reason."""
+        try:
+            value = self.inliner.evaluator.value(self.site_file, node)
+            return then(value) if then is not None else value
+        except Unresolvable as exc:
+            raise Unresolvable(f"{self.function.name}() {what} ({exc})") from exc
 
     def _bind_target(self, target: ast.expr, item: ast.expr, env: dict[str, ast.expr]) -> None:
         if isinstance(target, ast.Name):
