@@ -232,23 +232,29 @@ def _sqlite_table_sql_read_once(connection: Connection) -> Iterator[None]:
     if dialect.name != "sqlite" or original is None:
         yield
         return
-    rows = connection.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type IN ('table', 'view')"
-    ).all()
-    known = {name: sql for name, sql in rows}
+    # One read at a time patches a dialect: the language server may refresh a folder while
+    # it reads it for the first time, on the same engine (its dialect is shared).
+    with _SQLITE_PATCH:
+        rows = connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type IN ('table', 'view')"
+        ).all()
+        known = {name: sql for name, sql in rows}
 
-    def table_sql(
-        connection_: Connection, table_name: str, schema: str | None = None, **kw: Any
-    ) -> Any:
-        if schema is None and table_name in known:
-            return known[table_name]
-        return original(dialect, connection_, table_name, schema=schema, **kw)
+        def table_sql(
+            connection_: Connection, table_name: str, schema: str | None = None, **kw: Any
+        ) -> Any:
+            if schema is None and table_name in known:
+                return known[table_name]
+            return original(dialect, connection_, table_name, schema=schema, **kw)
 
-    dialect._get_table_sql = table_sql  # type: ignore[attr-defined]  # this engine's only
-    try:
-        yield
-    finally:
-        del dialect._get_table_sql  # type: ignore[attr-defined]
+        dialect._get_table_sql = table_sql  # type: ignore[attr-defined]  # this engine's only
+        try:
+            yield
+        finally:
+            del dialect._get_table_sql  # type: ignore[attr-defined]
+
+
+_SQLITE_PATCH = threading.Lock()
 
 
 def _sqlite_file(url: DatabaseUrl) -> str | None:

@@ -415,3 +415,42 @@ def test_postgresql_constraints_are_read_on_a_second_connection_same_result(
         alone = module._SchemaReader(connection, introspector.url).read(introspector.schemas)
     assert threads[2:] == [threading.current_thread().name] * 2
     assert alone.tables == shared.tables
+
+
+def test_two_reads_of_one_sqlite_engine_at_once_do_not_trip_over_each_other(tmp_path) -> None:
+    """The server may refresh a folder while its first read of the same engine runs: the
+    per-read shortcut for SQLite's table SQL must not be removed from under the other."""
+    import threading
+
+    from schema_lsp.introspect import _sqlite_table_sql_read_once
+
+    path = tmp_path / "shop.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE users (id INTEGER PRIMARY KEY)")
+    engine = sa.create_engine(f"sqlite:///{path}")
+    first_inside = threading.Event()
+    errors: list[BaseException] = []
+    tables: list[list[str]] = []
+
+    def read(wait_for: threading.Event | None) -> None:
+        try:
+            if wait_for is not None:
+                wait_for.wait(5)
+            with engine.connect() as connection, _sqlite_table_sql_read_once(connection):
+                first_inside.set()
+                threading.Event().wait(0.2)  # the other read starts meanwhile
+                tables.append(sa.inspect(connection).get_table_names())
+        except BaseException as error:  # reported by the assertion
+            errors.append(error)
+
+    threads = [
+        threading.Thread(target=read, args=(None,)),
+        threading.Thread(target=read, args=(first_inside,)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    engine.dispose()
+    assert errors == []
+    assert tables == [["users"], ["users"]]

@@ -1309,11 +1309,11 @@ class DeclarativeReader:
                     draft.unresolved.update(_TABLE_LEVEL)
 
     def _computed_table_args(self, definition: Definition, attribute: Attribute) -> ast.expr | None:
-        """``__table_args__`` as the class ``definition`` gets it: a ``declared_attr``
-        whose body does more than return, or returns a project helper's call (``return
-        auto_table_args(cls, schema="events")``), is run with ``cls`` standing for the
-        class and the helper inlined (``inline.py``); anything else as written. Read once
-        per class (its options and its items both ask)."""
+        """``__table_args__`` as the class ``definition`` gets it: a ``declared_attr`` is
+        run with ``cls`` standing for the class and a project helper it returns inlined
+        (``return auto_table_args(cls, schema="events")``, ``inline.py``); a class-body
+        value joined from helpers (``tuple(checks()) + (...)``) folded; anything else as
+        written. Read once per class (its options and its items both ask)."""
         key = (definition, id(attribute))
         if key not in self._table_args_values:
             try:

@@ -731,7 +731,7 @@ class Evaluator:
             if isinstance(statement.value, ast.Call) and ast.unparse(statement.value.func).endswith(
                 "auto"
             ):
-                member_value = self._auto_value(definition, target.id, counter, depth)
+                member_value = self._auto_value(definition, target.id, counter)
             members.append((target.id, member_value))
         if mixin is not None and not all(type(v) is mixin for _, v in members):
             mixin = None  # a member the look-alike cannot hold as that type
@@ -743,7 +743,7 @@ class Evaluator:
         self._enums[key] = synthetic
         return synthetic
 
-    def _auto_value(self, definition: Definition, name: str, counter: int, depth: int) -> Any:
+    def _auto_value(self, definition: Definition, name: str, counter: int) -> Any:
         """What ``auto()`` gives member ``name``: the enum's own ``_generate_next_value_``
         when it returns the name (or ``name.lower()``), ``StrEnum``'s lowercase name, else
         the running number; another generator is not read."""

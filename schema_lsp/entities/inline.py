@@ -131,7 +131,13 @@ class Inliner:
         the literal it builds where the runner can (helpers' results joined), else as is."""
         budget = _Budget()
         copier = _Copier(file, node, budget)
-        definition = Definition(file, "__table_args__", ast.FunctionDef(name="__table_args__"))
+        arguments = ast.arguments(
+            posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[]
+        )
+        function = ast.FunctionDef(
+            name="__table_args__", args=arguments, body=[], decorator_list=[], returns=None
+        )
+        definition = Definition(file, function.name, function)
         runner = _Runner(self, file, definition, copier, budget, 0)
         return runner._container(node)
 
@@ -553,7 +559,7 @@ class _Runner:
             checked = self._kind(self._fold(node.args[0]))
             kinds = self._builtin_kinds(node.args[1])
             if checked is not None and kinds is not None:
-                return self.copier._mark(ast.Constant(value=checked in kinds))
+                return self.copier._mark(ast.Constant(value=issubclass(checked, kinds)))
         if name == "builtins.getattr" and len(node.args) == 2:
             return self._getattr(node)
         return node
@@ -571,9 +577,9 @@ class _Runner:
                 return made
         return folded
 
-    def _kind(self, node: ast.expr) -> str | None:
-        """The builtin type a literal is, or ``object`` for a SQLAlchemy class's instance
-        (``Index(...)``: never a dict or tuple); None when not known here."""
+    def _kind(self, node: ast.expr) -> type | None:
+        """The builtin type a literal is, or ``_SQLAlchemyObject`` for a SQLAlchemy
+        class's instance (``Index(...)``: never a dict or tuple); None when not known."""
         if isinstance(node, ast.Call) and self.inliner.function_of(self.site_file, node):
             try:  # ``_make_check(...)``: what the helper returns
                 node = self.inliner.inline(self.site_file, node, self.depth + 1)
@@ -584,19 +590,24 @@ class _Runner:
             callee = self.inliner.evaluator.callee(self.site_file, node)
             last = callee.name.rpartition(".")[2] if isinstance(callee, External) else ""
             if isinstance(callee, External) and callee.is_sqlalchemy(last) and last[:1].isupper():
-                return "object"
+                return _SQLAlchemyObject
         return kind
 
-    def _builtin_kinds(self, node: ast.expr) -> set[str] | None:
-        """``dict`` / ``(tuple, list)`` as the builtin type names they are."""
+    def _builtin_kinds(self, node: ast.expr) -> tuple[type, ...] | None:
+        """``dict`` / ``(tuple, list)`` as the builtin types they name."""
+        import builtins
+
         nodes = node.elts if isinstance(node, ast.Tuple) else [node]
-        kinds = set()
+        kinds: list[type] = []
         for each in nodes:
             ref = self.inliner.evaluator.resolver.resolve(self.site_file, each)
             if not (isinstance(ref, External) and ref.name.startswith("builtins.")):
                 return None
-            kinds.add(ref.name.partition(".")[2])
-        return kinds
+            kind = getattr(builtins, ref.name.partition(".")[2], None)
+            if not isinstance(kind, type):
+                return None
+            kinds.append(kind)
+        return tuple(kinds)
 
     def _getattr(self, node: ast.Call) -> ast.expr:
         """``getattr(cls, name)`` of the class being read: the class body's own syntax
@@ -892,12 +903,16 @@ def _truth(node: ast.expr) -> bool | None:
     return None
 
 
-def _literal_kind(node: ast.expr) -> str | None:
-    kinds = {ast.Dict: "dict", ast.Tuple: "tuple", ast.List: "list", ast.Set: "set"}
+class _SQLAlchemyObject:
+    """What ``Index(...)`` is to ``isinstance``: no builtin type."""
+
+
+def _literal_kind(node: ast.expr) -> type | None:
+    kinds: dict[type, type] = {ast.Dict: dict, ast.Tuple: tuple, ast.List: list, ast.Set: set}
     if type(node) in kinds:
         return kinds[type(node)]
-    if isinstance(node, ast.Constant) and node.value is not None:
-        return type(node.value).__name__
+    if isinstance(node, ast.Constant):
+        return type(node.value)
     return None
 
 
