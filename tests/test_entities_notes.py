@@ -166,3 +166,35 @@ def test_formatting_a_str_mixed_enum_member_depends_on_python_so_it_is_a_note() 
     (note,) = item.notes
     assert note.subjects == ("status", "named")
     assert "Status.A formatted: its value before Python 3.11, its name since" in note.message
+
+
+def test_flag_members_combine_as_python_combines_them() -> None:
+    """``Flag`` and ``IntFlag`` members of the workspace combine with ``|`` (auto() counts
+    in bits), and an IntFlag formats as its number."""
+    (item,) = _entities(
+        """\
+        import enum
+
+
+        class Perm(enum.Flag):
+            READ = enum.auto()
+            WRITE = enum.auto()
+
+
+        class Bits(enum.IntFlag):
+            A = 1
+            B = 4
+
+
+        class Item(Base):
+            __tablename__ = "items"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            both = Perm.READ | Perm.WRITE
+            perms: Mapped[int] = mapped_column(server_default=sa.text(str(both.value)))
+            bits: Mapped[int] = mapped_column(server_default=sa.text(f"{Bits.A | Bits.B}"))
+        """
+    )
+    columns = {column.name: column for column in item.table.columns}
+    assert columns["perms"].default == "3"
+    assert columns["bits"].default == "5"
+    assert item.notes == ()

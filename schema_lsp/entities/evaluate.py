@@ -696,12 +696,14 @@ class Evaluator:
         is_enum = False
         mixin: type | None = None  # ``class Status(str, Enum)``: members are strings too
         formats_as_value = False
+        flag = False  # ``Flag``/``IntFlag``: members combine with ``|``
         for base in node.bases:
             ref = self.resolver.resolve(definition.file, base)
             if isinstance(ref, External) and ref.is_from("enum", *_ENUM_BASES):
                 is_enum = True
                 mixin = mixin or _ENUM_MIXINS.get(ref.name.rpartition(".")[2])
                 formats_as_value = formats_as_value or ref.is_from("enum", *_REPR_ENUMS)
+                flag = flag or ref.is_from("enum", "Flag", "IntFlag")
             elif isinstance(ref, External) and ref.name in ("builtins.str", "builtins.int"):
                 mixin = str if ref.name == "builtins.str" else int
             elif isinstance(base, ast.Name) and base.id in ("str", "int") and ref is None:
@@ -713,6 +715,7 @@ class Evaluator:
                     mixin = mixin or (str if issubclass(parent, str) else int)
                 if parent is not None and issubclass(parent, _REPR_ENUM):
                     formats_as_value = True
+                flag = flag or (parent is not None and issubclass(parent, enum.Flag))
         if not is_enum:
             return None
         members: list[tuple[str, Any]] = []
@@ -732,11 +735,13 @@ class Evaluator:
                 "auto"
             ):
                 member_value = self._auto_value(definition, target.id, counter)
+                if flag and type(member_value) is int:
+                    member_value = 1 << (counter - 1)  # a Flag's auto() counts in bits
             members.append((target.id, member_value))
         if mixin is not None and not all(type(v) is mixin for _, v in members):
             mixin = None  # a member the look-alike cannot hold as that type
         try:
-            synthetic = _look_alike(node.name, members, mixin, formats_as_value)
+            synthetic = _look_alike(node.name, members, mixin, formats_as_value, flag)
         except (TypeError, ValueError):
             return None
         synthetic.__qualname__ = node.name
@@ -902,10 +907,17 @@ def _is_docstring(statement: ast.stmt) -> bool:
 
 
 def _look_alike(
-    name: str, members: list[tuple[str, Any]], mixin: type | None, formats_as_value: bool
+    name: str,
+    members: list[tuple[str, Any]],
+    mixin: type | None,
+    formats_as_value: bool,
+    flag: bool = False,
 ) -> type[enum.Enum]:
     """An enum of ``members`` that formats as the workspace enum does: an ``IntEnum``
-    (or ``StrEnum``) member as its value, a member of ``(str, Enum)`` as ``Name.MEMBER``."""
+    (or ``StrEnum``) member as its value, a member of ``(str, Enum)`` as ``Name.MEMBER``;
+    a ``Flag``'s members combine."""
+    if flag:
+        return enum.IntFlag(name, members) if mixin is int else enum.Flag(name, members)  # type: ignore[return-value]
     if formats_as_value and mixin is int:
         return enum.IntEnum(name, members)  # type: ignore[return-value]
     if formats_as_value and mixin is str and hasattr(enum, "StrEnum"):
@@ -1030,6 +1042,9 @@ def _binary(op: ast.operator, left: Any, right: Any) -> Any:
     if not isinstance(left, plain) or not isinstance(right, plain):
         if isinstance(op, ast.BitOr) and isinstance(left, dict) and isinstance(right, dict):
             return {**left, **right}
+        flags = isinstance(left, enum.Flag) and isinstance(right, enum.Flag)
+        if flags and isinstance(op, (ast.BitOr, ast.BitAnd, ast.BitXor)):
+            return _SET_OPERATORS[type(op)](left, right)  # ``Perm.READ | Perm.WRITE``
         sets = (set, frozenset)
         if isinstance(left, sets) and isinstance(right, sets) and type(op) in _SET_OPERATORS:
             return _SET_OPERATORS[type(op)](left, right)  # ``allowed - {Kind.A}``
