@@ -50,6 +50,11 @@ T = TypeVar("T")
 D = TypeVar("D")
 
 
+#: A type parameter an entity may leave unknown (``type.<parameter>`` unresolved: a
+#: collation from run-time configuration) and the type findings that are about it alone.
+_TYPE_PARAMETER_FINDINGS = {"collation": ("collation", "collation_unspecified")}
+
+
 @dataclass(frozen=True)
 class DifferenceKind:
     """A kind of difference: its stable code, default severity and a one-line title.
@@ -467,7 +472,15 @@ class _TableComparison:
         pair = _ColumnPair(declared, actual, where, label)
         if self.entity.is_resolved(key, "type"):
             outcome = compare_types(declared.sa_type, actual, self.dialect, table=self.actual)
-            if outcome.different:
+            unknown = {
+                kind
+                for parameter, kinds in _TYPE_PARAMETER_FINDINGS.items()
+                if not self.entity.is_resolved(key, f"type.{parameter}")
+                for kind in kinds
+            }
+            if outcome.different and outcome.kinds and set(outcome.kinds) <= unknown:
+                pass  # only what the model leaves to run time differs (a note says so)
+            elif outcome.different:
                 self.add_column("type", pair, outcome.message, outcome.severity)
             elif outcome.status == "not_compared":
                 self.add_column("type_not_compared", pair, outcome.message)

@@ -232,6 +232,18 @@ def _decorator_class(evaluator: Evaluator, argument: Argument) -> Definition | N
     return None
 
 
+def _unknown(evaluator: Evaluator, argument: Argument) -> dict[str, str]:
+    """The parameters of a written type that only a run-time spread sets (``String(250,
+    **COLLATION_ARGS)``), and why each is not known."""
+    from .evaluate import UNKNOWN_PARAMETERS
+
+    try:
+        value = evaluator.value(argument.file, argument.node)
+    except Unresolvable:
+        return {}
+    return dict(getattr(value, UNKNOWN_PARAMETERS, {}))
+
+
 def type_spec(evaluator: Evaluator, argument: Argument) -> TypeSpec:
     """The TypeSpec of an explicit type argument (``String(50)``, ``sa.Integer``)."""
     return type_specs(evaluator, argument)[0]
@@ -393,6 +405,9 @@ def build_column(
             draft.sa_type, variants = _memo(evaluator, "type", call.type, type_specs)
             keep_variants(variants, "the type of {}", call.type)
             draft.processed_by = _decorator_class(evaluator, call.type)
+            for parameter, why in _memo(evaluator, "unknown", call.type, _unknown).items():
+                draft.unresolved.add(f"type.{parameter}")  # the rest of the type is compared
+                field_note(f"the {parameter} of {{}}", why, call.type)
         except Unresolvable as exc:
             draft.unresolved.add("type")
             field_note("the type of {}", exc, call.type)

@@ -617,9 +617,16 @@ class Evaluator:
             else:
                 args.append(self.value(file, arg, depth + 1))
         kwargs: dict[str, Any] = {}
+        unknown: dict[str, str] = {}  # a type parameter only a spread could set: why not known
         for keyword in expr.keywords:
             if keyword.arg is None:
-                kwargs.update(self.value(file, keyword.value, depth + 1))
+                try:
+                    kwargs.update(self.value(file, keyword.value, depth + 1))
+                except Unresolvable as exc:
+                    keys = self.possible_keys(file, keyword.value)
+                    if not (_is_type_class(function) and keys and keys <= PARTIAL_PARAMETERS):
+                        raise
+                    unknown.update(dict.fromkeys(sorted(keys), str(exc)))
             else:
                 kwargs[keyword.arg] = self.value(file, keyword.value, depth + 1)
         try:
@@ -628,7 +635,51 @@ class Evaluator:
             raise
         except Exception as exc:
             raise Unresolvable(f"{_text(expr.func)}(...) rejected: {exc}") from exc
+        if unknown:
+            # ``String(250, **COLLATION_ARGS)`` with a collation from run-time configuration:
+            # the type is known but for that parameter (``columns.py`` compares the rest)
+            setattr(
+                result, UNKNOWN_PARAMETERS, {**getattr(result, UNKNOWN_PARAMETERS, {}), **unknown}
+            )
         return _bounded(result)
+
+    def possible_keys(self, file: ParsedFile, node: ast.expr, depth: int = 0) -> set[str] | None:
+        """The keys a dict spread (``**COLLATION_ARGS``) can hold whatever runs: those of
+        the dict literals the name or helper gives on every path; None when not known."""
+        if depth > _MAX_DEPTH:
+            return None
+        if isinstance(node, ast.Dict):
+            keys: set[str] = set()
+            for key, item in zip(node.keys, node.values, strict=False):
+                if key is None:
+                    inner = self.possible_keys(file, item, depth + 1)
+                    if inner is None:
+                        return None
+                    keys |= inner
+                elif isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    keys.add(key.value)
+                else:
+                    return None
+            return keys
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            ref = self.resolver.resolve(file, node)
+            if isinstance(ref, Definition) and isinstance(ref.node, ast.expr):
+                return self.possible_keys(ref.file, ref.node, depth + 1)
+            return None
+        if isinstance(node, ast.Call):
+            ref = self.resolver.resolve(file, node.func)
+            if not (isinstance(ref, Definition) and isinstance(ref.node, ast.FunctionDef)):
+                return None
+            found: set[str] = set()
+            for returned in _returns_of(ref.node):
+                if returned is None:
+                    return None
+                keys_here = self.possible_keys(ref.file, returned, depth + 1)
+                if keys_here is None:
+                    return None
+                found |= keys_here
+            return found
+        return None
 
     # -- classes ------------------------------------------------------------------------
 
@@ -1202,6 +1253,36 @@ def _method(owner: Any, attr: str) -> Any:
     if isinstance(owner, re.Pattern) and attr in _REGEX_FUNCTIONS:
         return _bounded_regex(getattr(owner, attr))
     raise Unresolvable(f"{type(owner).__name__}.{attr}()")
+
+
+#: Type parameters a type may leave unknown and still be compared (``types.py`` leaves out
+#: the findings about them): the collation a configuration gives.
+PARTIAL_PARAMETERS = frozenset({"collation"})
+#: The mark on a type built without them: parameter -> why it is not known.
+UNKNOWN_PARAMETERS = "_schema_lsp_unknown_parameters"
+
+
+def _is_type_class(function: Any) -> bool:
+    from sqlalchemy.types import TypeEngine
+
+    return isinstance(function, type) and issubclass(function, TypeEngine)
+
+
+def _returns_of(function: ast.FunctionDef) -> list[ast.expr | None]:
+    """The values a function's own ``return`` statements give (nested functions aside);
+    a body that can end without one gives None too."""
+    found: list[ast.expr | None] = []
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, ast.Return):
+            found.append(node.value)
+        stack.extend(ast.iter_child_nodes(node))
+    if not function.body or not isinstance(function.body[-1], (ast.Return, ast.Raise)):
+        found.append(None)
+    return found
 
 
 def _dir(value: Any) -> list[str]:

@@ -946,3 +946,50 @@ SCENARIOS += (
         expect=(Expect("SL120", "box_items", "label", "label"),),
     ),
 )
+
+COLLATION_FROM_CONFIGURATION = """
+    import os
+
+
+    def collation_args():
+        collation = os.environ.get("ID_COLLATION")
+        if collation:
+            return {"collation": collation}
+        return {}
+
+
+    COLLATION_ARGS = collation_args()
+
+
+    def StringID(length=250):
+        return sa.String(length, **COLLATION_ARGS)
+
+
+    class Run(Base):
+        __tablename__ = "runs"
+
+        id: Mapped[int] = mapped_column(primary_key=True)
+        dag_id: Mapped[str] = mapped_column(StringID())  # [dag_id]
+        note: Mapped[str] = mapped_column(sa.String(20))
+    """
+
+SCENARIOS += (
+    Scenario(
+        "collation_from_configuration_clean",
+        "A type whose collation comes from run-time configuration (**COLLATION_ARGS, a "
+        "helper returning {'collation': ...} or {}): the collation is one note, the rest of "
+        "the type is read; nothing claimed.",
+        orm(COLLATION_FROM_CONFIGURATION),
+        expect=(Expect("SL001", "runs", "dag_id", "dag_id"),),
+    ),
+    Scenario(
+        "collation_from_configuration_drift",
+        "The database's dag_id is VARCHAR(100): its length is still compared and found.",
+        orm(COLLATION_FROM_CONFIGURATION),
+        database=changed(("def StringID(length=250):", "def StringID(length=100):")),
+        expect=(
+            Expect("SL001", "runs", "dag_id", "dag_id"),
+            Expect("SL120", "runs", "dag_id", "dag_id"),
+        ),
+    ),
+)
