@@ -387,7 +387,7 @@ async function single() {
 
   await step("palette: Restart Server", async () => {
     await palette("schema-lsp: Restart Server");
-    await page.locator(".statusbar-item", { hasText: "starting" }).first().waitFor({ timeout: 15_000 });
+    await page.locator(".statusbar-item", { hasText: "starting" }).first().waitFor({ timeout: 45_000 });
     await page.locator(".statusbar-item", { hasText: "1 difference" }).first().waitFor({ timeout: 60_000 });
     await page.locator(".markers-panel .monaco-list-row", { hasText: "declared String(80)" }).first().waitFor();
   });
@@ -411,7 +411,7 @@ async function single() {
     await palette("schema-lsp: Restart Server");
     await page.locator(".statusbar-item", { hasText: "1 difference" }).first().waitFor({ timeout: 60_000 });
     writeFileSync(settingsFile, settings); // the interpreter changes back: another restart
-    await page.locator(".statusbar-item", { hasText: "starting" }).first().waitFor({ timeout: 15_000 });
+    await page.locator(".statusbar-item", { hasText: "starting" }).first().waitFor({ timeout: 45_000 });
     await page.locator(".statusbar-item", { hasText: "1 difference" }).first().waitFor({ timeout: 60_000 });
     await page.locator(".markers-panel .monaco-list-row", { hasText: "declared String(80)" }).first().waitFor();
   });
