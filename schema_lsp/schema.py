@@ -53,6 +53,17 @@ def _quick_init(cls: type[_T]) -> type[_T]:
     return cls
 
 
+def _plain_scalar(value: Any) -> Any:
+    """A str/int subclass (a ``class Status(str, Enum)`` member given as an Enum label) as
+    the plain value it holds: what the DDL writes, and what data and messages show."""
+    if isinstance(value, str) and type(value) is not str:
+        return str.__str__(value)  # its characters (``str(member)`` would be ``Status.A``)
+    for plain in (int, float):
+        if isinstance(value, plain) and not isinstance(value, bool) and type(value) is not plain:
+            return plain.__new__(plain, value)
+    return value
+
+
 @_quick_init
 @dataclass(frozen=True)
 class TypeSpec:
@@ -99,9 +110,9 @@ class TypeSpec:
         args: tuple[Scalar, ...] = ()
         enums = getattr(type_, "enums", None)
         if enums is not None:
-            args = tuple(enums)
+            args = tuple(map(_plain_scalar, enums))
         elif type_class.__name__ == "SET":  # MySQL SET(*values)
-            args = tuple(getattr(type_, "values", ()))
+            args = tuple(map(_plain_scalar, getattr(type_, "values", ())))
         item = getattr(type_, "item_type", None)
         item_type = cls.of(item) if item is not None and hasattr(item, "compile") else None
         kwargs = []
@@ -115,7 +126,7 @@ class TypeSpec:
                 continue
             if value == default or not isinstance(value, (str, int, float, bool)):
                 continue
-            kwargs.append((param, value))
+            kwargs.append((param, _plain_scalar(value)))
         # Enum keeps its name/schema as attributes, not as __init__ keywords.
         if enums is not None:
             for attr in ("name", "schema"):

@@ -198,3 +198,34 @@ def test_flag_members_combine_as_python_combines_them() -> None:
     assert columns["perms"].default == "3"
     assert columns["bits"].default == "5"
     assert item.notes == ()
+
+
+def test_members_of_a_str_enum_given_as_labels_and_names_are_their_text() -> None:
+    """``sa.Enum(Status.A, Status.B)`` / ``sa.Enum(*Status)`` and a member as a column's
+    name or comment: SQLAlchemy writes the member's characters (``a``), never ``Status.A``."""
+    (item,) = _entities(
+        """\
+        import enum
+
+
+        class Status(str, enum.Enum):
+            A = "a"
+            B = "b"
+
+
+        class Item(Base):
+            __tablename__ = "items"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            one = mapped_column(sa.Enum(Status.A, Status.B, name="one"))
+            every = mapped_column(sa.Enum(*Status, name="every"), comment=Status.B)
+            named = mapped_column(Status.A, sa.String(5))
+        """
+    )
+    columns = {column.name: column for column in item.table.columns}
+    assert columns["one"].sa_type.args == ("a", "b")
+    assert [type(label) for label in columns["every"].sa_type.args] == [str, str]
+    assert columns["every"].comment == "b"
+    assert type(columns["every"].comment) is str
+    assert [type(column.name) for column in item.table.columns] == [str] * 4
+    assert "a" in columns
+    assert item.notes == ()

@@ -452,7 +452,7 @@ def build_column(
     draft.index = literal("index", False) is True
     draft.unique = literal("unique", False) is True
     comment = literal("comment")
-    draft.comment = comment if isinstance(comment, str) else None
+    draft.comment = str.__str__(comment) if isinstance(comment, str) else None
     server_default = call.keywords.get("server_default")
     if server_default is not None:
         try:
@@ -576,7 +576,8 @@ def literal_string(evaluator: Evaluator, argument: Argument) -> str | None:
         value = evaluator.value(argument.file, argument.node)
     except Unresolvable:
         return None
-    return value if isinstance(value, str) else None
+    # a ``(str, Enum)`` member as the characters it holds, as SQLAlchemy writes it
+    return str.__str__(value) if isinstance(value, str) else None
 
 
 def read_foreign_key(

@@ -1297,7 +1297,7 @@ class DeclarativeReader:
                 if isinstance(key, ast.Constant) and key.value == "comment":
                     try:
                         comment = self.evaluator.value(file, item)
-                        draft.comment = comment if isinstance(comment, str) else None
+                        draft.comment = str.__str__(comment) if isinstance(comment, str) else None
                     except Unresolvable:
                         draft.unresolved.add("table.comment")
                 elif isinstance(key, ast.Constant) and key.value == "schema":
