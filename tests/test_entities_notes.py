@@ -229,3 +229,40 @@ def test_members_of_a_str_enum_given_as_labels_and_names_are_their_text() -> Non
     assert [type(column.name) for column in item.table.columns] == [str] * 4
     assert "a" in columns
     assert item.notes == ()
+
+
+def test_a_table_args_body_the_runner_cannot_follow_keeps_its_independent_return() -> None:
+    """A ``declared_attr`` ``__table_args__`` with a statement the helper runner does not
+    follow (``with``) still gives the items its final ``return`` writes without its own
+    names; one whose return uses such a name is a note."""
+    plain, dependent = _entities(
+        """\
+        class Plain(Base):
+            __tablename__ = "plain"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            code: Mapped[str] = mapped_column(sa.String(5))
+
+            @sa.orm.declared_attr.directive
+            def __table_args__(cls):
+                with open("/dev/null") as handle:
+                    handle.read()
+                return (sa.UniqueConstraint("code", name="uq_plain_code"),)
+
+
+        class Dependent(Base):
+            __tablename__ = "dependent"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            code: Mapped[str] = mapped_column(sa.String(5))
+
+            @sa.orm.declared_attr.directive
+            def __table_args__(cls):
+                with open("/dev/null") as handle:
+                    name = handle.read()
+                return (sa.UniqueConstraint("code", name=name),)
+        """
+    )
+    assert [u.name for u in plain.table.unique_constraints] == ["uq_plain_code"]
+    assert plain.notes == ()
+    assert dependent.table.unique_constraints == ()
+    (note,) = dependent.notes
+    assert note.message.startswith("not checked: __table_args__ (__table_args__() has a with")

@@ -1235,7 +1235,9 @@ class DeclarativeReader:
         try:
             value = self._computed_table_args(info.definition, attribute)
         except Unresolvable as exc:
+            # what it gives depends on what could not be followed: none of it is read
             why = str(exc)
+            value = ast.copy_location(ast.Constant(value=...), attribute.value)
         if value is None:
             return  # the declared_attr gives this class no table arguments
         if isinstance(value, ast.Name):
@@ -1333,7 +1335,15 @@ class DeclarativeReader:
                 return self.evaluator.inliner.folded(attribute.file, value)
             return value
         inliner = self.evaluator.inliner
-        value = self._declared_value(attribute, function, definition)
+        try:
+            value = self._declared_value(attribute, function, definition)
+        except Unresolvable:
+            # a body the runner cannot follow (a ``with``, a nested ``def``) whose ``return``
+            # uses none of its own names: that return, as before the runner existed
+            returned = _independent_return(function)
+            if returned is None:
+                raise
+            value = self._declared_value(attribute, returned, definition)
         if (
             isinstance(value, ast.Call)
             and inliner.function_of(attribute.file, value) is not None
@@ -1477,6 +1487,36 @@ def _is_true(attribute: Attribute | None) -> bool:
         and isinstance(attribute.value, ast.Constant)
         and attribute.value.value is True
     )
+
+
+def _independent_return(function: ast.FunctionDef) -> ast.FunctionDef | None:
+    """The function reduced to its final ``return`` when that uses no name the body binds
+    (so what comes before cannot change it); None otherwise."""
+    last = function.body[-1] if function.body else None
+    if not isinstance(last, ast.Return) or last.value is None:
+        return None
+    bound = {
+        node.id
+        for statement in function.body[:-1]
+        for node in ast.walk(statement)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+    }
+    bound |= {
+        statement.name
+        for statement in function.body[:-1]
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+    }
+    used = {node.id for node in ast.walk(last.value) if isinstance(node, ast.Name)}
+    if used & bound:
+        return None
+    reduced = ast.FunctionDef(
+        name=function.name,
+        args=function.args,
+        body=[last],
+        decorator_list=function.decorator_list,
+        returns=function.returns,
+    )
+    return ast.copy_location(reduced, function)
 
 
 def _declared_lambda(statement: ast.Assign) -> ast.FunctionDef | None:
