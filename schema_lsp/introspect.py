@@ -801,8 +801,6 @@ def _sqlite_named_type(declared: str) -> Any:
     """A SQLite column declared with a SQL type SQLite's reflection does not know
     (``BINARY(16)``, read back as ``NUMERIC(16)`` by affinity): the SQLAlchemy type of that
     name, so it compares as what the model created."""
-    import re
-
     from sqlalchemy import types
     from sqlalchemy.dialects.sqlite.base import ischema_names
 

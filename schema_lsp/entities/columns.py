@@ -232,18 +232,6 @@ def _decorator_class(evaluator: Evaluator, argument: Argument) -> Definition | N
     return None
 
 
-def _unknown(evaluator: Evaluator, argument: Argument) -> dict[str, str]:
-    """The parameters of a written type that only a run-time spread sets (``String(250,
-    **COLLATION_ARGS)``), and why each is not known."""
-    from .evaluate import UNKNOWN_PARAMETERS
-
-    try:
-        value = evaluator.value(argument.file, argument.node)
-    except Unresolvable:
-        return {}
-    return dict(getattr(value, UNKNOWN_PARAMETERS, {}))
-
-
 def type_spec(evaluator: Evaluator, argument: Argument) -> TypeSpec:
     """The TypeSpec of an explicit type argument (``String(50)``, ``sa.Integer``)."""
     return type_specs(evaluator, argument)[0]
@@ -257,9 +245,21 @@ Variants = dict[str, "TypeSpec | Unresolvable"]
 def type_specs(evaluator: Evaluator, argument: Argument) -> tuple[TypeSpec, Variants]:
     """The TypeSpec of an explicit type argument and of its ``with_variant`` types by
     dialect name (or, for a type the project compiles itself, its type on each dialect)."""
+    spec, variants, _unknown = written_type(evaluator, argument)
+    return spec, variants
+
+
+def written_type(
+    evaluator: Evaluator, argument: Argument
+) -> tuple[TypeSpec, Variants, dict[str, str]]:
+    """``type_specs``, and the parameters of the type that only a run-time spread sets
+    (``String(250, **COLLATION_ARGS)``) with why each is not known."""
     from sqlalchemy.types import TypeEngine
 
+    from .evaluate import UNKNOWN_PARAMETERS
+
     value = evaluator.value(argument.file, argument.node)
+    unknown: dict[str, str] = dict(getattr(value, UNKNOWN_PARAMETERS, {}))
     if getattr(value, "type_factory", False):  # a type class we model as a function
         value = value()
     if isinstance(value, type) and issubclass(value, TypeEngine):
@@ -276,11 +276,11 @@ def type_specs(evaluator: Evaluator, argument: Argument) -> tuple[TypeSpec, Vari
     if evaluator.compile_overrides is not None:
         compiled = evaluator.compile_overrides.type_specs(evaluator, value, mapping)
         if compiled is not None:
-            return compiled
+            return (*compiled, unknown)
     if not isinstance(value, TypeEngine):
         raise Unresolvable(f"{ast.unparse(argument.node)} is not a SQLAlchemy type")
     variants: Variants = {dialect: spec_of(variant) for dialect, variant in mapping.items()}
-    return spec_of(value), variants
+    return spec_of(value), variants, unknown
 
 
 def _compiled_annotation_type(evaluator: Evaluator, found: Any) -> tuple[TypeSpec, Variants]:
@@ -402,10 +402,10 @@ def build_column(
         draft.type_text = call.type.file.text(call.type.node)
         draft.type_range = call.type.file.range(call.type.node)
         try:
-            draft.sa_type, variants = _memo(evaluator, "type", call.type, type_specs)
+            draft.sa_type, variants, unknown = _memo(evaluator, "type", call.type, written_type)
             keep_variants(variants, "the type of {}", call.type)
             draft.processed_by = _decorator_class(evaluator, call.type)
-            for parameter, why in _memo(evaluator, "unknown", call.type, _unknown).items():
+            for parameter, why in unknown.items():
                 draft.unresolved.add(f"type.{parameter}")  # the rest of the type is compared
                 field_note(f"the {parameter} of {{}}", why, call.type)
         except Unresolvable as exc:

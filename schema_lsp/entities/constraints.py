@@ -453,7 +453,10 @@ def _spread(evaluator, file: ParsedFile, args: list[ast.expr]) -> list[ast.expr]
             if isinstance(values, (set, frozenset)) and len(values) == 1:
                 values = tuple(values)  # larger sets have no order to spread in
             if isinstance(values, (tuple, list)) and all(isinstance(v, str) for v in values):
-                result.extend(ast.copy_location(ast.Constant(value=v), arg) for v in values)
+                # a ``(str, Enum)`` member as the column name it holds
+                result.extend(
+                    ast.copy_location(ast.Constant(value=str.__str__(v)), arg) for v in values
+                )
                 continue
         result.append(arg)
     return result
