@@ -16,6 +16,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -249,10 +250,20 @@ def _generate_types(args: argparse.Namespace, source: Source) -> int:
 def _check(args: argparse.Namespace, source: Source) -> int:
     from .render.report import render_json, render_sarif, render_text
 
-    differences = _differences(args, source)
+    checked = _differences(args, source)
+    differences = checked.differences
     render = {"text": render_text, "json": render_json, "sarif": render_sarif}[args.format]
     sys.stdout.write(render(differences, Path.cwd()))
     counts = {level: sum(d.severity == level for d in differences) for level in _LEVELS}
+    shown = any(d.kind == "file_unreadable" for d in differences)
+    if checked.unreadable and (shown or checked.unreadable == checked.files):
+        print(
+            f"{PROG}: {checked.unreadable} of {_plural(checked.files, 'model file')} could not "
+            "be read (SL002): what they declare was not checked",
+            file=sys.stderr,
+        )
+        if checked.unreadable == checked.files:
+            return EXIT_ERROR  # nothing at all was checked, whatever SL002's level
     if counts["error"] or counts["warning"]:
         summary = ", ".join(_plural(counts[level], level) for level in _LEVELS if counts[level])
         print(f"{PROG}: {summary} against {source.describe()}", file=sys.stderr)
@@ -272,7 +283,17 @@ def _check(args: argparse.Namespace, source: Source) -> int:
 def _diff(args: argparse.Namespace, source: Source) -> int:
     from .render.migration import migration_dialect, render_alembic_revision, render_sql
 
-    differences = _differences(args, source)
+    checked = _differences(args, source)
+    unreadable = [d for d in checked.differences if d.kind == "file_unreadable"]
+    if unreadable:
+        first = unreadable[0]
+        where = f"{_display_path(Path(first.range.path))}:{first.line}" if first.range else ""
+        raise ConfigError(
+            f"no migration written: {_plural(len(unreadable), 'model file')} could not be read, "
+            f"so the tables declared there would look dropped ({where}: {first.message}); "
+            "fix the file and run again"
+        )
+    differences = checked.differences
     database = source.database()
     dialect = migration_dialect(database)
     if args.alembic:
@@ -293,12 +314,28 @@ def _diff(args: argparse.Namespace, source: Source) -> int:
 _LEVELS = ("error", "warning", "info")
 
 
-def _differences(args: argparse.Namespace, source: Source) -> list[SchemaDifference]:
+@dataclass(frozen=True)
+class _Checked:
+    """The differences of one check, and how many of its model files could be read."""
+
+    differences: list[SchemaDifference]
+    files: int
+    unreadable: int
+
+
+def _differences(args: argparse.Namespace, source: Source) -> _Checked:
     """Parse the models (never importing them) and compare them with the database."""
-    from .diff import CompareOptions, compare, source_order, unread_differences, with_severities
+    from .diff import (
+        CompareOptions,
+        compare,
+        source_order,
+        unread_differences,
+        unreadable_file_differences,
+        with_severities,
+    )
     from .entities.discovery import find_entity_files
     from .entities.modules import SearchPath
-    from .entities.workspace import parse_workspace
+    from .entities.workspace import read_workspace
 
     settings = source.settings
     root = settings.project_root or Path.cwd()
@@ -315,14 +352,19 @@ def _differences(args: argparse.Namespace, source: Source) -> list[SchemaDiffere
     search_path = SearchPath.for_project(
         root, python=settings.python, extra_paths=settings.extra_paths, files=files
     )
-    entities, notes = parse_workspace(files, roots=[root], search_path=search_path)
+    reading = read_workspace(files, roots=[root], search_path=search_path)
     options = CompareOptions(  # a flag turns an option on; [tool.schema-lsp] may too
         unmapped_tables=args.unmapped_tables or settings.unmapped_tables,
         comments=args.comments or settings.comments,
         check_constraints=args.checks or settings.check_constraints,
     )
-    found = compare(entities, source.database(), options) + unread_differences(notes)
-    return with_severities(sorted(found, key=source_order), dict(settings.severity))
+    found = (
+        compare(reading.entities, source.database(), options)
+        + unread_differences(reading.notes)
+        + unreadable_file_differences(reading.problems)
+    )
+    differences = with_severities(sorted(found, key=source_order), dict(settings.severity))
+    return _Checked(differences, reading.files, len(reading.problems))
 
 
 def _write_output(text: str, output: str) -> int:

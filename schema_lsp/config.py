@@ -162,10 +162,15 @@ def resolve_database_url(
         name = text[len(ENV_PREFIX) :].strip()
         if not name:
             raise ConfigError(f"{where}: 'env:' must be followed by an environment variable name")
-        value = environ.get(name, "").strip()
-        if not value:
+        if name not in environ:
             raise ConfigError(
                 f"{where} reads the environment variable {name}, which is not set; "
+                f"export {name}=<database URL> or give --db"
+            )
+        value = environ[name].strip()
+        if not value:
+            raise ConfigError(
+                f"{where} reads the environment variable {name}, which is set but empty; "
                 f"export {name}=<database URL> or give --db"
             )
         where = f"{where} (from ${name})"
@@ -198,6 +203,13 @@ def read_pyproject_options(path: Path) -> Mapping[str, Any]:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
     except toml.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {mask_text(str(exc))}") from None
+    except UnicodeDecodeError as exc:
+        data = exc.object if isinstance(exc.object, bytes) else b""
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(
+            f"{path} is not UTF-8 (byte 0x{data[exc.start]:02x} at line {line}), as TOML "
+            "files must be: save it as UTF-8"
+        ) from None
     table = document.get("tool", {}).get(TOOL_SECTION, {})
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.{TOOL_SECTION}] must be a table")
@@ -244,7 +256,7 @@ def _parse_options(
         if field_name is None:
             close = difflib.get_close_matches(str(key), list(_ALIASES), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise ConfigError(f"{source}: unknown setting {key!r}{hint}")
+            raise ConfigError(f"{source}: unknown setting {_shown(key)}{hint}")
         if field_name in spelled:
             raise ConfigError(f"{source}: {key!r} and {spelled[field_name]!r} are the same setting")
         spelled[field_name] = key
@@ -261,6 +273,8 @@ def _parse_url(value: Any, key: str, source: str, base_dir: Path | None) -> str 
         raise ConfigError(
             f"{source}: {key}: expected a database URL string, got {type(value).__name__}"
         )
+    if "\0" in value:
+        raise ConfigError(f"{source}: {key}: the database URL holds a NUL character")
     return value
 
 
@@ -270,22 +284,28 @@ def _parse_schemas(value: Any, key: str, source: str, *_: Any) -> tuple[str, ...
         isinstance(item, str) and item.strip() for item in items
     ):
         raise ConfigError(_where(source, key) + "expected a list of schema names")
-    return tuple(dict.fromkeys(item.strip() for item in items))
+    names = (_plain_text(item.strip(), key, source, "a schema name") for item in items)
+    return tuple(dict.fromkeys(names))
+
+
+#: The longest time a setting may name (a day): longer is a typo, and ``inf`` or ``1e400``
+#: would overflow the drivers' integer milliseconds.
+MAX_SECONDS = 86400
 
 
 def _parse_seconds(value: Any, key: str, source: str, *_: Any, positive: bool = False) -> float:
-    bound = "> 0" if positive else ">= 0"
+    bound = ("> 0" if positive else ">= 0") + f" and at most {MAX_SECONDS}"
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise ConfigError(_where(source, key) + f"expected a number of seconds {bound}")
     try:
         seconds = float(value)
     except ValueError:
         raise ConfigError(
-            _where(source, key) + f"expected a number of seconds {bound}, got {value!r}"
+            _where(source, key) + f"expected a number of seconds {bound}, got {_shown(value)}"
         ) from None
-    if math.isnan(seconds) or seconds < 0 or (positive and seconds == 0):
+    if math.isnan(seconds) or seconds < 0 or (positive and seconds == 0) or seconds > MAX_SECONDS:
         raise ConfigError(
-            _where(source, key) + f"expected a number of seconds {bound}, got {value!r}"
+            _where(source, key) + f"expected a number of seconds {bound}, got {_shown(value)}"
         )
     return seconds
 
@@ -297,7 +317,7 @@ def _parse_timeout(value: Any, key: str, source: str, *_: Any) -> float:
 def _parse_path(value: Any, key: str, source: str, base_dir: Path | None) -> Path:
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(_where(source, key) + "expected a file path")
-    path = Path(value.strip()).expanduser()
+    path = Path(_plain_text(value.strip(), key, source, "the path")).expanduser()
     if not path.is_absolute() and base_dir is not None:
         path = base_dir / path
     return path.absolute()
@@ -318,13 +338,13 @@ def _parse_globs(value: Any, key: str, source: str, *_: Any) -> tuple[str, ...]:
         isinstance(item, str) and item.strip() for item in items
     ):
         raise ConfigError(_where(source, key) + "expected a list of glob patterns")
-    return tuple(item.strip() for item in items)
+    return tuple(_plain_text(item.strip(), key, source, "a glob pattern") for item in items)
 
 
 def _parse_folder(value: Any, key: str, source: str, *_: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(_where(source, key) + "expected a folder path")
-    return value.strip()
+    return _plain_text(value.strip(), key, source, "the folder path")
 
 
 #: Levels a code or kind may be given in ``severity`` ("information" is VS Code's word).
@@ -346,12 +366,12 @@ def _parse_severity(value: Any, key: str, source: str, *_: Any) -> tuple[tuple[s
             close = difflib.get_close_matches(str(name), list(known), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise ConfigError(
-                _where(source, key) + f"unknown difference code or kind {name!r}{hint}"
+                _where(source, key) + f"unknown difference code or kind {_shown(name)}{hint}"
             )
         if not isinstance(level, str) or level.lower() not in SEVERITY_LEVELS:
             raise ConfigError(
                 _where(source, key)
-                + f"{name}: expected one of {', '.join(SEVERITY_LEVELS)}, got {level!r}"
+                + f"{name}: expected one of {', '.join(SEVERITY_LEVELS)}, got {_shown(level)}"
             )
         chosen = level.lower()
         levels[name] = "info" if chosen == "information" else chosen
@@ -360,12 +380,32 @@ def _parse_severity(value: Any, key: str, source: str, *_: Any) -> tuple[tuple[s
 
 def _parse_flag(value: Any, key: str, source: str, *_: Any) -> bool:
     if not isinstance(value, bool):
-        raise ConfigError(_where(source, key) + f"expected true or false, got {value!r}")
+        raise ConfigError(_where(source, key) + f"expected true or false, got {_shown(value)}")
     return value
 
 
 def _where(source: str, key: str) -> str:
     return f"{source}: {key}: " if source else f"{key}: "
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """A bad value as a message quotes it: its repr, cut short (a message is one line)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _plain_text(value: str, key: str, source: str, what: str) -> str:
+    """Names and paths hold neither NUL (no database or file system takes one) nor
+    characters that are not Unicode text (a lone surrogate from a mis-decoded file)."""
+    if "\0" in value:
+        raise ConfigError(_where(source, key) + f"{what} holds a NUL character: {_shown(value)}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ConfigError(
+            _where(source, key) + f"{what} is not valid Unicode text: {_shown(value)}"
+        ) from None
+    return value
 
 
 _Parser = Callable[[Any, str, str, Path | None], Any]

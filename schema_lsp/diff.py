@@ -23,7 +23,15 @@ from typing import Literal, TypeVar
 from .allocation import collector_paused
 from .defaults import compare_defaults, is_automatic_default
 from .entities.dialects import rules_for
-from .entities.model import EntitySchema, Note, SourceRange, check_key, index_key, object_key
+from .entities.model import (
+    EntitySchema,
+    FileProblem,
+    Note,
+    SourceRange,
+    check_key,
+    index_key,
+    object_key,
+)
 from .schema import (
     CheckConstraintSchema,
     ColumnSchema,
@@ -72,6 +80,7 @@ _KINDS = (
     DifferenceKind(
         "not_checked", "SL001", "info", "part of a model could not be checked", editor="hint"
     ),
+    DifferenceKind("file_unreadable", "SL002", "error", "model file could not be read"),
     DifferenceKind("table_missing", "SL100", "error", "table missing in the database"),
     DifferenceKind("table_unmapped", "SL101", "info", "table has no entity"),
     DifferenceKind("schema_not_read", "SL102", "info", "table's schema was not read"),
@@ -168,6 +177,17 @@ def unread_differences(notes: Iterable[Note]) -> list[SchemaDifference]:
     return [
         SchemaDifference("not_checked", "", note.message, note.range, KINDS["not_checked"].severity)
         for note in notes
+    ]
+
+
+def unreadable_file_differences(problems: Iterable[FileProblem]) -> list[SchemaDifference]:
+    """A ``file_unreadable`` error per model file that could not be read or parsed: its
+    tables were not compared, so the check must not pass as if they were."""
+    return [
+        SchemaDifference(
+            "file_unreadable", "", problem.message, problem.range, KINDS["file_unreadable"].severity
+        )
+        for problem in problems
     ]
 
 

@@ -30,6 +30,11 @@ class IntrospectionError(SchemaLspError):
     """Connected, but reading the schema failed (statement timeout, missing privileges)."""
 
 
+class UnknownSchema(IntrospectionError, LookupError):
+    """A schema to read that the database does not have (or does not show this account):
+    reading it would say every table is missing."""
+
+
 class SnapshotError(SchemaLspError):
     """A snapshot file is unreadable, damaged, or of another format version."""
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from .allocation import collector_paused
-from .errors import DatabaseUnreachable, IntrospectionError, UnknownTable
+from .errors import DatabaseUnreachable, IntrospectionError, UnknownSchema, UnknownTable
 from .schema import (
     CheckConstraintSchema,
     ColumnSchema,
@@ -42,7 +42,7 @@ from .schema import (
     UniqueConstraintSchema,
 )
 from .sqltext import closing, split_top_level, tokenize
-from .url import DatabaseUrl
+from .url import DatabaseUrl, mask_text
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Dialect, Engine, Inspector
@@ -131,6 +131,15 @@ class SchemaIntrospector:
             raise DatabaseUnreachable(
                 f"cannot connect to {self.url.describe()}: {self._reason(exc)}"
             ) from None
+        except (AttributeError, TypeError, ValueError, LookupError) as exc:
+            # a driver failing on an option it does not check (PyMySQL's unknown charset)
+            options = self.url.sqlalchemy_url.query
+            given = f" ({mask_text('&'.join(f'{k}={v}' for k, v in options.items()))})"
+            raise DatabaseUnreachable(
+                f"cannot connect to {self.url.describe()}: the "
+                f"{self.url.sqlalchemy_url.get_driver_name()} driver failed on the URL's "
+                f"options{given if options else ''}: {type(exc).__name__}: {self._reason(exc)}"
+            ) from None
         try:
             with connection.begin():
                 _make_read_only(connection, self.statement_timeout)
@@ -202,6 +211,13 @@ def introspect_database(url: DatabaseUrl | str, **options: Any) -> DatabaseSchem
 def _create_engine(url: DatabaseUrl, statement_timeout: float) -> Engine:
     import sqlalchemy
 
+    if url.replaced_driver is not None:
+        logger.debug(
+            "the URL names the asynchronous driver %s: reading with %s, the synchronous "
+            "driver of the same database",
+            url.replaced_driver,
+            url.sqlalchemy_url.get_driver_name(),
+        )
     url.check_driver()
     connect_args: dict[str, Any] = {}
     dialect = url.dialect
@@ -323,19 +339,60 @@ class _SchemaReader:
         self._types: dict[Hashable, tuple[TypeSpec, str]] = {}
 
     def resolve_schemas(self, schemas: Iterable[str | None]) -> tuple[str | None, ...]:
+        """The schemas to read: ``*`` expanded, the default one as None; a named schema
+        the database does not have is an ``UnknownSchema`` error naming close matches."""
         resolved: list[str | None] = []
+        existing: list[str] | None = None
         for schema in schemas:
-            if schema == ALL_SCHEMAS:
-                names = [
-                    name
-                    for name in self.inspector.get_schema_names()
-                    if name not in SYSTEM_SCHEMAS and not name.startswith("pg_")
-                ]
-                resolved.extend(names)
-            else:
+            if schema is None or schema == self.default_schema:
                 resolved.append(schema)
+                continue
+            if existing is None:
+                existing = list(self.inspector.get_schema_names())
+            if schema == ALL_SCHEMAS:
+                resolved.extend(
+                    name
+                    for name in existing
+                    if name not in SYSTEM_SCHEMAS and not name.startswith("pg_")
+                )
+            elif schema in existing:
+                resolved.append(schema)
+            else:
+                raise self._unknown_schema(schema, existing)
         normalized = [None if s == self.default_schema else s for s in resolved]
         return tuple(dict.fromkeys(normalized))
+
+    def _unknown_schema(self, schema: str, existing: Sequence[str]) -> UnknownSchema:
+        shown = [n for n in existing if n not in SYSTEM_SCHEMAS and not n.startswith("pg_")]
+        lowered = {name.lower(): name for name in shown}
+        close = [lowered[n] for n in get_close_matches(schema.lower(), list(lowered), n=3)]
+        if self.dialect.name in ("mysql", "mariadb") and not self._sees_every_schema():
+            where = f"does not exist, or is not visible to {self.url.account}"
+        else:
+            where = "does not exist"
+        hint = f"; did you mean {' or '.join(repr(n) for n in close)}?" if close else ""
+        known = f" (it has {', '.join(shown)})" if shown and len(shown) <= 10 else ""
+        return UnknownSchema(
+            f"schema {schema!r} {where} in {self.url.describe()}{hint}{known}"
+        )
+
+    def _sees_every_schema(self) -> bool:
+        """On MySQL/MariaDB, an account lists only the databases it holds a privilege
+        on, unless it has a global one (other than USAGE) or SHOW DATABASES."""
+        from sqlalchemy import text
+
+        user = self.connection.execute(text("SELECT CURRENT_USER()")).scalar()
+        if not isinstance(user, str):
+            return False
+        name, _, host = user.rpartition("@")
+        found = self.connection.execute(
+            text(
+                "SELECT 1 FROM information_schema.USER_PRIVILEGES "
+                "WHERE GRANTEE = :grantee AND PRIVILEGE_TYPE <> 'USAGE' LIMIT 1"
+            ),
+            {"grantee": f"'{name}'@'{host}'"},
+        ).first()
+        return found is not None
 
     def table_names(self, schemas: Iterable[str | None]) -> list[str]:
         names: list[str] = []

@@ -23,6 +23,17 @@ _PREFERRED_DRIVERS = {
     "mysql": ("pymysql", "pymysql"),
     "mariadb": ("pymysql", "pymysql"),
 }
+#: Asynchronous drivers (what FastAPI/SQLModel apps keep in ``DATABASE_URL``) -> the
+#: synchronous driver of the same database that schema-lsp reads with instead.
+_ASYNC_DRIVERS = {
+    ("postgresql", "asyncpg"): "psycopg",
+    ("postgresql", "psycopg_async"): "psycopg",
+    ("mysql", "aiomysql"): "pymysql",
+    ("mysql", "asyncmy"): "pymysql",
+    ("mariadb", "aiomysql"): "pymysql",
+    ("mariadb", "asyncmy"): "pymysql",
+    ("sqlite", "aiosqlite"): "pysqlite",
+}
 #: Which ``pip install 'schema-lsp[extra]'`` brings a dialect's driver.
 _EXTRAS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql"}
 _MASK = "***"
@@ -35,6 +46,8 @@ class DatabaseUrl:
     """A parsed database URL; shows itself with the password replaced by ``***``."""
 
     _url: URL = field(repr=False)
+    #: the asynchronous driver the URL named, replaced by ``_url``'s synchronous one
+    replaced_driver: str | None = None
 
     @classmethod
     def parse(cls, text: str) -> DatabaseUrl:
@@ -47,10 +60,16 @@ class DatabaseUrl:
             url = make_url(text)
         except (ArgumentError, ValueError):
             raise InvalidDatabaseUrl(
-                f"not a database URL: {mask_text(text)!r} "
+                f"not a database URL: {_shortened(mask_url(text))!r} "
                 "(expected e.g. postgresql://user@host/dbname or sqlite:///path.db)"
             ) from None
-        return cls(_with_preferred_driver(url))
+        if url.host and "@" in url.host:  # SQLAlchemy ends the password at the first @
+            raise InvalidDatabaseUrl(
+                f"not a database URL: {mask_url(text)!r}: its host would hold an '@'; "
+                "write an '@' of the user name or password as %40"
+            )
+        url, replaced = _synchronous(url)
+        return cls(_with_preferred_driver(url), replaced)
 
     @property
     def sqlalchemy_url(self) -> URL:
@@ -137,17 +156,62 @@ class DatabaseUrl:
         return f"DatabaseUrl({self.masked!r})"
 
 
-_URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.\-]*://[^:/@\s]*:)(?P<password>[^@\s]*)@", re.I)
-_KEYWORD_PASSWORD = re.compile(
-    r"(?P<head>\bpassword\s*=\s*)(?P<password>'[^']*'|\"[^\"]*\"|\S+)", re.I
+#: ``scheme://user:secret@``; the secret runs to the last ``@`` of the word (a password
+#: may hold one)
+_URL_PASSWORD = re.compile(
+    r"(?P<head>[a-z][a-z0-9+.\-]*:/+[^:/@\s'\"]*:)(?P<password>[^\s'\"]*)@", re.I
 )
+#: ``user:secret@host`` without a scheme, at the start of a word
+_BARE_PASSWORD = re.compile(
+    r"(?P<head>(?:^|(?<=[\s'\"(=,</]))[^\s'\"/:@]+:)(?!/)(?P<password>[^\s'\"]*)@(?=[^\s'\"@])"
+)
+_KEYWORD_PASSWORD = re.compile(
+    r"(?P<head>\bpassword\s*[=:]\s*)(?P<password>'[^']*'|\"[^\"]*\"|[^\s&;,'\"]+)", re.I
+)
+_SCHEME = re.compile(r"[a-z][a-z0-9+.\-]*:/+", re.I)
 
 
 def mask_text(text: str) -> str:
-    """Mask anything shaped like a password in free text: ``scheme://user:secret@`` and
-    ``password=secret``. Used on every message that may quote a URL or DSN."""
+    """Mask anything shaped like a password in free text: ``scheme://user:secret@``,
+    ``user:secret@host`` and ``password=secret``. Used on every message that may quote a
+    URL or DSN."""
     text = _URL_PASSWORD.sub(lambda m: f"{m['head']}{_MASK}@", text)
+    text = _BARE_PASSWORD.sub(lambda m: f"{m['head']}{_MASK}@", text)
     return _KEYWORD_PASSWORD.sub(lambda m: f"{m['head']}{_MASK}", text)
+
+
+def mask_url(text: str) -> str:
+    """A text meant as one database URL, whatever its shape, with anything that may be
+    its password masked: what follows the user's ``:`` up to the last ``@`` (a password
+    may hold spaces, ``/`` or ``@``; hiding too much is the safe side), then ``mask_text``."""
+    scheme = _SCHEME.match(text)
+    head, body = (text[: scheme.end()], text[scheme.end() :]) if scheme else ("", text)
+    at = body.rfind("@")
+    if at > 0:
+        user, colon, _ = body[:at].partition(":")
+        if colon:
+            body = f"{user}:{_MASK}{body[at:]}"
+    return mask_text(head + body)
+
+
+def _shortened(text: str, limit: int = 120) -> str:
+    """A URL as an error message quotes it: one line, cut short."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _synchronous(url: URL) -> tuple[URL, str | None]:
+    """An asynchronous driver's URL as the same database's synchronous one (schema-lsp
+    reads with blocking calls on its own threads); asyncpg's ``ssl`` option is libpq's
+    ``sslmode``. Returns the URL and the driver it replaced, if any."""
+    backend, _, driver = url.drivername.partition("+")
+    synchronous = _ASYNC_DRIVERS.get((backend, driver))
+    if synchronous is None:
+        return url, None
+    query = dict(url.query)
+    if backend == "postgresql" and "ssl" in query and "sslmode" not in query:
+        query["sslmode"] = query.pop("ssl")
+    return url.set(drivername=f"{backend}+{synchronous}", query=query), driver
 
 
 def _with_preferred_driver(url: URL) -> URL:

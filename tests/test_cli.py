@@ -291,7 +291,7 @@ def test_unknown_dialect(capsys):
 @pytest.mark.parametrize(
     ("url", "module", "extra"),
     [
-        (f"postgresql+asyncpg://u:{SECRET}@127.0.0.1/x", "asyncpg", "schema-lsp[postgres]"),
+        (f"postgresql+pg8000://u:{SECRET}@127.0.0.1/x", "pg8000", "schema-lsp[postgres]"),
         (f"mysql+mysqldb://u:{SECRET}@127.0.0.1/x", "MySQLdb", "schema-lsp[mysql]"),
     ],
 )

@@ -73,10 +73,10 @@ def test_dependents_and_cross_file_update() -> None:
 def test_syntax_error_keeps_last_good_parse() -> None:
     index = _index(base=BASE, models=MODELS)
     index.update("/ws/app/models.py", MODELS + "\nclass Broken(Base:\n")
-    assert index.syntax_error("/ws/app/models.py") is not None
+    assert index.problem("/ws/app/models.py") is not None
     assert [e.table.name for e in index.entities_in("/ws/app/models.py")] == ["users"]
     index.update("/ws/app/models.py", MODELS.replace('"users"', '"people"'))
-    assert index.syntax_error("/ws/app/models.py") is None
+    assert index.problem("/ws/app/models.py") is None
     assert [e.table.name for e in index.entities_in("/ws/app/models.py")] == ["people"]
 
 

@@ -118,7 +118,11 @@ async def test_a_configured_snapshot_stands_in_for_an_unreachable_database(tmp_p
         await stop(lsp)
 
 
-async def test_a_broken_model_file_keeps_its_diagnostics_and_crashes_nothing(tmp_path):
+async def test_a_broken_model_file_says_so_keeps_its_diagnostics_stale_and_crashes_nothing(
+    tmp_path,
+):
+    """SL002 on the line Python stopped at; the last good parse's diagnostics stay, marked
+    as coming from it (issue 11: never silently stale)."""
     folder = tmp_path / "ws"
     models = write(folder / "models.py", MODELS)
     url = sqlite_database(tmp_path / "shop.db", USERS_SQL)
@@ -127,12 +131,31 @@ async def test_a_broken_model_file_keeps_its_diagnostics_and_crashes_nothing(tmp
         open_document(lsp, models)
         await wait_until(lambda: codes(diagnostics_of(lsp, models)) == ["SL110"])
         replace_text(lsp, models, MODELS + "\nclass Broken(Base:\n", version=2)
+        broken_line = len(MODELS.splitlines()) + 1
+        found = await wait_until(
+            lambda: (
+                sorted(codes(diagnostics_of(lsp, models))) == ["SL002", "SL110"]
+                and diagnostics_of(lsp, models)
+            )
+        )
+        by_code = {d.code: d for d in found}
+        assert by_code["SL002"].range.start.line == broken_line
+        assert by_code["SL002"].severity == types.DiagnosticSeverity.Error
+        assert "syntax error" in by_code["SL002"].message
+        assert by_code["SL110"].message.endswith(
+            "[stale: from the last version of this file that parsed]"
+        )
         replace_text(lsp, models, MODELS + "\n" + "(" * 5000 + "\n", version=3)
         refreshed = await lsp.workspace_execute_command_async(
             types.ExecuteCommandParams(command="schemaLsp.refresh")
         )
         assert refreshed[0]["tables"] == 1
-        assert codes(diagnostics_of(lsp, models)) == ["SL110"]
+        await wait_until(
+            lambda: any(
+                "too many nested parentheses" in d.message for d in diagnostics_of(lsp, models)
+            )
+        )
+        assert sorted(codes(diagnostics_of(lsp, models))) == ["SL002", "SL110"]
         fixed = MODELS.replace("    nickname: Mapped[str | None]", "    # nickname")
         replace_text(lsp, models, fixed, version=4)
         await wait_until(lambda: diagnostics_of(lsp, models) == [])

@@ -66,8 +66,10 @@ def test_unknown_dialect():
 
 
 def test_missing_driver_names_the_extra():
-    with pytest.raises(MissingDriver, match=r"pip install 'schema-lsp\[postgres\]'"):
-        DatabaseUrl.parse("postgresql+asyncpg://u:pw@h/d").check_driver()
+    with pytest.raises(
+        MissingDriver, match=r"pip install pg8000, or drop '\+pg8000'.*'schema-lsp\[postgres\]'"
+    ):
+        DatabaseUrl.parse("postgresql+pg8000://u:pw@h/d").check_driver()
     with pytest.raises(MissingDriver, match=r"pip install 'schema-lsp\[mysql\]'"):
         DatabaseUrl.parse("mysql+mysqldb://u:pw@h/d").check_driver()
     # A driver other than ours is named by its PyPI name, with ours as the alternative.

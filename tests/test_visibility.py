@@ -173,3 +173,17 @@ def test_inspect_says_the_view_is_limited(mysql_db, account, capsys):
     assert PASSWORD not in out
     assert main(["inspect", "--db", mysql_db.url]) == 0
     assert "note:" not in capsys.readouterr().out
+
+
+def test_a_schema_an_account_cannot_see_may_exist(mysql_db, account):
+    """MariaDB lists an account only the databases it holds a privilege on: a schema
+    missing from its list is said to be missing *or* hidden, never plainly missing."""
+    from schema_lsp.errors import UnknownSchema
+
+    grant(mysql_db, account, f"`{database_name(mysql_db)}`.visible")
+    with pytest.raises(UnknownSchema) as raised:
+        introspect_database(url_of(mysql_db, account), schemas=["mysql"])
+    assert str(raised.value).startswith(
+        f"schema 'mysql' does not exist, or is not visible to {account}@127.0.0.1 in "
+    )
+    assert PASSWORD not in str(raised.value)

@@ -76,6 +76,16 @@ class Note:
         return cls(reason.message(subjects), where, reason, tuple(subjects))
 
 
+@dataclass(frozen=True)
+class FileProblem:
+    """A model file that could not be read or parsed at all (SL002, an error): a check
+    that read nothing of a file must never say the models are in sync. ``range`` is where
+    it failed (the syntax error, the byte that does not decode), or the file's start."""
+
+    message: str
+    range: SourceRange
+
+
 def grouped_notes(notes: Iterable[Note]) -> list[Note]:
     """One note per (file, reason): the fields it affects named together, on the first
     one's range; a note without a reason kept as it is; each note once, in first order."""

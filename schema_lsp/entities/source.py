@@ -8,12 +8,15 @@ that needs other files (bases, mixins, enums defined elsewhere) happens later, t
 from __future__ import annotations
 
 import ast
+import codecs
+import io
+import tokenize
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from .model import SourceRange
+from .model import FileProblem, SourceRange
 
 _new_tuple = tuple.__new__
 #: Set on every node copied out of a project helper's body (``inline.py``): its position is
@@ -28,7 +31,8 @@ class ParsedFile:
     ``imports`` maps a local name to the dotted name it stands for (``sa`` ->
     ``sqlalchemy``, ``S`` -> ``sqlalchemy.String``, ``Base`` -> ``app.models.base.Base``);
     ``classes`` and ``assignments`` hold the last module-level definition of each name.
-    ``error`` is set (and the tree empty) when the text does not parse.
+    ``error`` is set (and the tree empty) when the text does not parse; ``problem`` says
+    where, for the report.
     """
 
     path: str
@@ -50,6 +54,7 @@ class ParsedFile:
     star_imports: tuple[str, ...] = ()
     #: the text is ASCII: byte and code point columns are the same
     ascii: bool = True
+    problem: FileProblem | None = None
 
     @property
     def ok(self) -> bool:
@@ -141,7 +146,15 @@ def parse_source(text: str, path: str, module: str | None = None) -> ParsedFile:
     try:
         tree = ast.parse(text, filename=path)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        return ParsedFile(path, module, ast.Module(body=[], type_ignores=[]), error=str(exc))
+        problem = _parse_problem(exc, text, path)
+        return ParsedFile(
+            path,
+            module,
+            ast.Module(body=[], type_ignores=[]),
+            error=str(exc) or type(exc).__name__,
+            lines=tuple(text.splitlines()),
+            problem=problem,
+        )
     is_package = PurePath(path).name == "__init__.py"
     imports: dict[str, str] = {}
     classes: dict[str, ast.ClassDef] = {}
@@ -386,3 +399,104 @@ def class_body_scope(node: ast.ClassDef) -> dict[str, ast.expr]:
         elif isinstance(statement, ast.ClassDef):  # a nested enum, a nested impl type
             scope[statement.name] = statement
     return scope
+
+
+class SourceDecodeError(Exception):
+    """Bytes that are not Python source text: ``problem`` says which and where."""
+
+    def __init__(self, problem: FileProblem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+#: What every message about an unreadable file starts with (the report's SL002 lines).
+NOT_CHECKED_FILE = "file not checked"
+
+
+def read_source(path: str) -> str:
+    """A Python file's text decoded the way Python decodes it (a BOM, a PEP 263 coding
+    line, else UTF-8); raises ``SourceDecodeError`` saying which byte fails, or ``OSError``."""
+    with open(path, "rb") as stream:
+        data = stream.read()
+    return decode_source(data, path)
+
+
+def decode_source(data: bytes, path: str) -> str:
+    """``read_source`` for bytes already read."""
+    nul = data.find(b"\0")
+    if nul >= 0:  # Python refuses these after decoding; say it before a decoding error
+        line = data.count(b"\n", 0, nul)
+        column = nul - (data.rfind(b"\n", 0, nul) + 1)
+        raise SourceDecodeError(_nul_problem(path, line, column))
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        if exc.msg.startswith("unknown encoding"):
+            why = f"its coding line names an encoding Python does not know ({exc.msg})"
+        elif exc.msg.startswith("encoding problem"):
+            why = "it starts with a UTF-8 byte order mark but its coding line names another"
+        else:  # the first lines do not decode as UTF-8: say which byte, below
+            why = None
+        if why is not None:
+            raise SourceDecodeError(
+                FileProblem(f"{NOT_CHECKED_FILE}: {why}", SourceRange(path, 0, 0, 0, 0))
+            ) from None
+        encoding = "utf-8"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start)
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        column = len(data[line_start : exc.start].decode(encoding, "replace"))
+        byte = data[exc.start]
+        declared = "utf-8" if encoding in ("utf-8", "utf-8-sig") else encoding
+        advice = (
+            "save the file as UTF-8 or declare its encoding on the first or second line "
+            "(# -*- coding: latin-1 -*-), as Python requires"
+            if declared == "utf-8"
+            else "the encoding its coding line declares is not the one it is saved in"
+        )
+        raise SourceDecodeError(
+            FileProblem(
+                f"{NOT_CHECKED_FILE}: byte 0x{byte:02x} at line {line + 1}, column "
+                f"{column + 1} is not {codecs.lookup(declared).name}; {advice}",
+                SourceRange(path, line, column, line, column + 1),
+            )
+        ) from None
+    if encoding == "utf-8-sig" and text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def _parse_problem(exc: BaseException, text: str, path: str) -> FileProblem:
+    """Where and why ``ast.parse`` refused a text, in the report's words."""
+    nul = text.find("\0")
+    if (nul >= 0 and not isinstance(exc, SyntaxError)) or "null bytes" in str(exc):
+        line = text.count("\n", 0, nul) if nul >= 0 else 0
+        column = nul - (text.rfind("\n", 0, nul) + 1) if nul >= 0 else 0
+        return _nul_problem(path, line, column)
+    if isinstance(exc, SyntaxError):
+        line = max((exc.lineno or 1) - 1, 0)
+        column = max((exc.offset or 1) - 1, 0)
+        end_line = max((exc.end_lineno or 0) - 1, line)
+        end_column = (exc.end_offset or 0) - 1
+        if end_line == line and end_column <= column:
+            end_column = column + 1
+        kind = type(exc).__name__.replace("Error", " error").lower()  # IndentationError too
+        return FileProblem(
+            f"{NOT_CHECKED_FILE}: {kind}: {exc.msg} (line {line + 1})",
+            SourceRange(path, line, column, end_line, max(end_column, 0)),
+        )
+    if isinstance(exc, (RecursionError, MemoryError)):
+        why = f"its expressions are nested too deeply for Python's parser ({type(exc).__name__})"
+    else:
+        why = f"Python's parser refused it: {exc}"
+    return FileProblem(f"{NOT_CHECKED_FILE}: {why}", SourceRange(path, 0, 0, 0, 0))
+
+
+def _nul_problem(path: str, line: int, column: int) -> FileProblem:
+    return FileProblem(
+        f"{NOT_CHECKED_FILE}: it holds a NUL byte (line {line + 1}), so it is not Python "
+        "source (a binary file?)",
+        SourceRange(path, line, column, line, column + 1),
+    )

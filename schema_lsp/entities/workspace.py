@@ -22,10 +22,18 @@ from .compiles import CompileOverrides, override_sites
 from .declarative import DeclarativeReader, Extension
 from .evaluate import Evaluator
 from .imperative import read_tables
-from .model import EntitySchema, Note, SourceRange, object_key
+from .model import EntitySchema, FileProblem, Note, SourceRange, object_key
 from .modules import PARSED_MODULES, ModuleFinder, SearchPath, is_modelled, source_roots
 from .resolve import Resolver
-from .source import ParsedFile, imported_modules, module_name, parse_source
+from .source import (
+    NOT_CHECKED_FILE,
+    ParsedFile,
+    SourceDecodeError,
+    imported_modules,
+    module_name,
+    parse_source,
+    read_source,
+)
 from .tables import TableDraft, finish
 
 _log = logging.getLogger(__name__)
@@ -42,6 +50,8 @@ class _Built:
     untyped: set[tuple[str, str | None, str]] = field(default_factory=set)
     #: single-table subclasses' columns, finished: (parent table key, entity)
     extensions: list[tuple[tuple[str, str | None], EntitySchema]] = field(default_factory=list)
+    #: the parser failed on the file as a whole: nothing of it was read
+    failure: FileProblem | None = None
 
 
 class WorkspaceIndex:
@@ -70,7 +80,9 @@ class WorkspaceIndex:
         self._outside: dict[str, tuple[str, ParsedFile]] = {}
         self._files: dict[str, ParsedFile] = {}
         self._modules: dict[str, str] = {}  # module -> path
-        self._errors: dict[str, str] = {}
+        #: files whose current text cannot be read or parsed (their last good parse, if
+        #: any, stays in use)
+        self._errors: dict[str, FileProblem] = {}
         self._built: dict[str, _Built] = {}
         self._merged: list[EntitySchema] | None = None
         self._extension_targets: dict[str, set[str]] = {}
@@ -93,7 +105,8 @@ class WorkspaceIndex:
         with collector_paused(promote=True):
             parsed = parse_source(text, key, self._module_of(key))
         if not parsed.ok:
-            self._errors[key] = parsed.error or "syntax error"
+            assert parsed.problem is not None
+            self._errors[key] = parsed.problem
             previous = self._files.get(key)
             if previous is not None:
                 return previous
@@ -111,13 +124,33 @@ class WorkspaceIndex:
         return parsed
 
     def load(self, paths: Iterable[str | Path]) -> None:
-        """Read and parse files from disk (unreadable files are skipped)."""
+        """Read and parse files from disk; a file that cannot be read is a ``problem``."""
         for path in paths:
-            try:
-                text = Path(path).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
-            self.update(path, text)
+            self.read(path)
+
+    def read(self, path: str | Path) -> str | None:
+        """Read a file from disk, decoded as Python decodes it, and parse it. Returns its
+        text, or None when it cannot be read: then it is a ``problem`` (its last good
+        parse, if any, stays in use)."""
+        key = str(path)
+        try:
+            text = read_source(key)
+        except SourceDecodeError as exc:
+            self.unreadable(key, exc.problem)
+            return None
+        except OSError as exc:
+            why = exc.strerror or type(exc).__name__
+            self.unreadable(key, FileProblem(f"{NOT_CHECKED_FILE}: {why}", _start(key)))
+            return None
+        self.update(key, text)
+        return text
+
+    def unreadable(self, path: str | Path, problem: FileProblem) -> None:
+        """A file whose bytes are not Python source (or cannot be read at all)."""
+        key = str(path)
+        if key not in self._files:
+            self.update(key, "")  # known to the index, declaring nothing
+        self._errors[key] = problem
 
     def remove(self, path: str | Path) -> None:
         key = str(path)
@@ -151,9 +184,21 @@ class WorkspaceIndex:
         self._invalidate(str(path), module)
         return affected
 
-    def syntax_error(self, path: str | Path) -> str | None:
-        """The current syntax error of a file whose last good parse is in use, if any."""
-        return self._errors.get(str(path))
+    def problem(self, path: str | Path) -> FileProblem | None:
+        """Why a file's current text was not read (a syntax error, bytes that do not
+        decode, the parser failing on it), if it was not; its last good parse, if any, is
+        what its entities come from."""
+        key = str(path)
+        if key in self._errors:
+            return self._errors[key]
+        self.entities()
+        built = self._built.get(key)
+        return built.failure if built is not None else None
+
+    def problems(self) -> list[FileProblem]:
+        """``problem`` of every file that has one, in the order the files were given."""
+        found = (self.problem(path) for path in self._files)
+        return [problem for problem in found if problem is not None]
 
     @property
     def paths(self) -> tuple[str, ...]:
@@ -352,18 +397,19 @@ class WorkspaceIndex:
             evaluator.compile_overrides = overrides
         reader = DeclarativeReader(evaluator, self._metadata_assignments)
         drafts: list[TableDraft | Extension] = []
-        failure: Note | None = None
+        failure: FileProblem | None = None
         try:
             drafts.extend(reader.read_file(parsed))
             drafts.extend(read_tables(reader.context, parsed, reader.notes))
         except Exception as exc:  # RecursionError on absurd nesting, or a parser bug
             _log.exception("could not read entities of %s", parsed.path)
-            failure = _failure_note(parsed, "the models of this file", exc)
+            reason = f"schema-lsp failed to read it: {type(exc).__name__}; please report this"
+            failure = FileProblem(f"{NOT_CHECKED_FILE}: {reason}", _start(parsed.path))
+            drafts.clear()  # what was read before the failure may be partial
         finally:
             reader.close()
         built = _Built(set(resolver.touched) | overrides.modules, notes=list(reader.notes))
-        if failure is not None:
-            built.notes.append(failure)
+        built.failure = failure
         for draft in drafts:
             table = draft.draft if isinstance(draft, Extension) else draft
             if table.reflected is not None:
@@ -474,6 +520,10 @@ def _failure_note(
     where = where or SourceRange(parsed.path, 0, 0, 0, 0)
     reason = f"schema-lsp failed to read them: {type(error).__name__}; please report this"
     return Note(f"not checked: {what} ({reason})", where)
+
+
+def _start(path: str) -> SourceRange:
+    return SourceRange(path, 0, 0, 0, 0)
 
 
 def _is_under(path: str, root: str) -> bool:
@@ -596,6 +646,28 @@ def parse_workspace(
     search_path: SearchPath | None = None,
 ) -> tuple[list[EntitySchema], list[Note]]:
     """``parse_entities`` and the notes that belong to no entity (what was skipped)."""
+    reading = read_workspace(paths, roots, search_path)
+    return reading.entities, reading.notes
+
+
+@dataclass(frozen=True)
+class WorkspaceReading:
+    """What a one-shot read of model files found: their entities, the notes that belong
+    to no entity, and the files that could not be read at all."""
+
+    entities: list[EntitySchema]
+    notes: list[Note]
+    problems: list[FileProblem]
+    files: int
+
+
+def read_workspace(
+    paths: Iterable[str | Path],
+    roots: Iterable[str | Path] = (),
+    search_path: SearchPath | None = None,
+) -> WorkspaceReading:
+    """Read the given model files (never importing them): what ``check`` compares."""
     index = WorkspaceIndex(roots, search_path)
     index.load(paths)
-    return index.entities(), index.notes()
+    entities = index.entities()
+    return WorkspaceReading(entities, index.notes(), index.problems(), len(index.paths))

@@ -70,8 +70,11 @@ from .sqlalchemy_tables import (
 )
 from .sqlite_rebuild import RebuildTableOps, apply_offline, needs_rebuild, rebuild
 
-#: Kinds that describe, never change: no statement is rendered for them.
-INFORMATION_ONLY = frozenset({"not_checked", "type_not_compared", "schema_not_read", "name"})
+#: Kinds that describe, never change: no statement is rendered for them (an unreadable
+#: model file has none to render: ``diff`` refuses to write a migration while one exists).
+INFORMATION_ONLY = frozenset(
+    {"not_checked", "type_not_compared", "schema_not_read", "name", "file_unreadable"}
+)
 #: Kinds the renderer declines with a comment (moving data needs a human).
 NOT_RENDERED = frozenset({"primary_key", "autoincrement"})
 

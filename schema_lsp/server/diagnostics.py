@@ -17,7 +17,7 @@ from pygls.uris import from_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
 from ..diff import KINDS, SchemaDifference, configured_level
-from ..entities.model import Note, SourceRange
+from ..entities.model import FileProblem, Note, SourceRange
 from ..schema import (
     CheckConstraintSchema,
     ColumnSchema,
@@ -106,6 +106,31 @@ def note_diagnostic(
         code_description=types.CodeDescription(href=href) if href else None,
         source=SOURCE,
         data={"kind": "not_checked"},
+    )
+
+
+def problem_diagnostic(
+    problem: FileProblem,
+    lines: Sequence[str],
+    codec: PositionCodec,
+    *,
+    severity: Mapping[str, str],
+) -> types.Diagnostic | None:
+    """A model file that does not read (SL002, an error unless configured otherwise), on
+    the line where Python's reader stopped."""
+    kind = KINDS["file_unreadable"]
+    level = _SEVERITIES.get(configured_level(severity, kind.code, kind.kind, kind.severity))
+    if level is None:
+        return None
+    href = code_url(kind.code)
+    return types.Diagnostic(
+        range=to_range(problem.range, lines, codec),
+        message=problem.message,
+        severity=level,
+        code=kind.code,
+        code_description=types.CodeDescription(href=href) if href else None,
+        source=SOURCE,
+        data={"kind": kind.kind},
     )
 
 

@@ -24,8 +24,9 @@ from pygls.workspace.position_codec import PositionCodec
 from ..entities.discovery import IgnoreRules, imports_orm
 from ..entities.model import source_lines
 from ..entities.modules import SearchPath
+from ..entities.source import SourceDecodeError, read_source
 from ..entities.workspace import WorkspaceIndex
-from .diagnostics import note_diagnostic, to_diagnostic
+from .diagnostics import note_diagnostic, problem_diagnostic, to_diagnostic
 from .settings import FolderSettings
 
 if TYPE_CHECKING:
@@ -62,12 +63,15 @@ SKIPPED_DIRS = frozenset(
 
 @dataclass(frozen=True)
 class FileResult:
-    """A file's diagnostics, computed from the text of ``revision`` (None: keep what was
-    published, e.g. the file does not parse right now)."""
+    """A file's diagnostics, computed from the text of ``revision``."""
 
     revision: int
     version: int | None
-    diagnostics: list[types.Diagnostic] | None
+    diagnostics: list[types.Diagnostic]
+
+
+#: How a file's diagnostics are marked while its text does not parse (SL002 says why).
+NOT_PARSING = "from the last version of this file that parsed"
 
 
 class Folder:
@@ -229,23 +233,15 @@ class Folder:
             path = str(file)
             if path in self._revisions:
                 continue  # the editor's text wins
-            try:
-                text = file.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
-            self._set(path, text, 0, None)
-            loaded.append(path)
+            if self._read(path, 0, None):
+                loaded.append(path)
         return loaded
 
     def apply(self, path: str, text: str | None, revision: int, version: int | None) -> bool:
         """Give the index a file's new text (None: read it from disk; a missing file is
         removed). Returns whether the file is in the index afterwards. Worker only."""
         if text is None:
-            try:
-                text = Path(path).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                self.remove(path)
-                return False
+            return self._read(path, revision, version)
         self._set(path, text, revision, version)
         return True
 
@@ -264,6 +260,22 @@ class Folder:
 
     def indexed(self, path: str) -> bool:
         return path in self._revisions
+
+    def _read(self, path: str, revision: int, version: int | None) -> bool:
+        """``apply`` from disk: a file that is gone is removed; one whose bytes are not
+        Python source stays, as a file that does not read (SL002)."""
+        try:
+            text = read_source(path)
+        except SourceDecodeError as exc:
+            self._index.unreadable(path, exc.problem)
+            self._texts[path] = Path(path).read_bytes().decode("utf-8", "replace")
+            self._revisions[path] = (revision, version)
+            return True
+        except OSError:
+            self.remove(path)
+            return False
+        self._set(path, text, revision, version)
+        return True
 
     def _set(self, path: str, text: str, revision: int, version: int | None) -> None:
         try:
@@ -339,14 +351,22 @@ class Folder:
         entity_notes = {n for e in every for n in e.notes}
         for path in targets:
             revision, version = self._revisions[path]
-            if self._index.syntax_error(path) is not None:
-                results[path] = FileResult(revision, version, None)
-                continue
             lines = source_lines(self._texts[path])
             found: list[types.Diagnostic] = []
+            marked = stale
+            problem = self._index.problem(path)
+            if problem is not None:
+                # said on the failing line; the rest is what the last good parse (if any)
+                # found, placed by that parse's text and marked as such
+                diagnostic = problem_diagnostic(problem, lines, self.codec, severity=severity)
+                if diagnostic is not None:
+                    found.append(diagnostic)
+                last_good = self._index.parsed(path)
+                lines = list(last_good.lines) if last_good is not None else []
+                marked = f"{stale}; {NOT_PARSING}" if stale else NOT_PARSING
             for difference in by_path.get(path, ()):
                 diagnostic = to_diagnostic(
-                    difference, lines, self.codec, severity=severity, stale=stale
+                    difference, lines, self.codec, severity=severity, stale=marked
                 )
                 if diagnostic is not None:
                     found.append(diagnostic)
@@ -356,7 +376,8 @@ class Folder:
                     if diagnostic is not None:
                         found.append(diagnostic)
             results[path] = FileResult(revision, version, found)
-            self._shown[path] = by_path.get(path, [])
+            # quick fixes edit the current text: none from a parse of another one
+            self._shown[path] = by_path.get(path, []) if problem is None else []
         return results
 
     def _differences_of(

@@ -390,8 +390,6 @@ class Session:
             if result.revision != document.revision:
                 continue  # a newer change is on its way
             document.checked = result.revision
-            if result.diagnostics is None:
-                continue  # does not parse right now: keep what was shown
             changed = self.output.send(uri, result.version, result.diagnostics, force=document.open)
             refresh |= changed and uri not in edited
         if refresh:
