@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, TextIO
 from . import __version__
 from .config import Settings, load_settings
 from .errors import ConfigError, SchemaLspError
+from .printable import printable
 from .url import mask_text
 
 if TYPE_CHECKING:
@@ -182,7 +183,26 @@ class Source:
         return self.registry.get_database_schema()
 
     def table(self, name: str) -> TableSchema:
-        return self.registry.get_table_schema(name)
+        """A table by name; ``schema.table`` of a schema not configured is read on its
+        own (the registry holds the configured schemas only)."""
+        from .errors import UnknownTable
+
+        try:
+            return self.registry.get_table_schema(name)
+        except UnknownTable:
+            schema, dot, bare = name.rpartition(".")
+            url = self.settings.database_url
+            if not dot or self.from_snapshot or url is None or schema in self.settings.schemas:
+                raise
+        from .introspect import SchemaIntrospector
+
+        introspector = SchemaIntrospector(
+            url, schemas=[schema], statement_timeout=self.settings.statement_timeout
+        )
+        try:
+            return introspector.get_table_schema(bare, schema)
+        finally:
+            introspector.dispose()
 
     def scrub(self, text: str) -> str:
         url = self.settings.database_url
@@ -281,7 +301,13 @@ def _check(args: argparse.Namespace, source: Source) -> int:
 
 
 def _diff(args: argparse.Namespace, source: Source) -> int:
-    from .render.migration import migration_dialect, render_alembic_revision, render_sql
+    from .render.migration import (
+        left_out,
+        migration_dialect,
+        operations_for,
+        render_alembic_revision,
+        render_sql,
+    )
 
     checked = _differences(args, source)
     unreadable = [d for d in checked.differences if d.kind == "file_unreadable"]
@@ -297,15 +323,26 @@ def _diff(args: argparse.Namespace, source: Source) -> int:
     database = source.database()
     dialect = migration_dialect(database)
     if args.alembic:
+        upgrade = operations_for(
+            differences, dialect, allow_data_loss=args.allow_data_loss, database=database
+        )
+        changes, comments = left_out(upgrade)
+        if not changes:  # a revision of ``pass`` would only lengthen the history
+            print(f"{PROG}: no revision written: it would change nothing", file=sys.stderr)
+            for comment in comments:
+                print(f"{PROG}: {printable(comment)}", file=sys.stderr)
+            return EXIT_DIFFERENCES if comments else EXIT_OK
         text = render_alembic_revision(
             differences,
             dialect,
             message=args.message,
-            include_drops=args.include_drops,
+            allow_data_loss=args.allow_data_loss,
             database=database,
         )
     else:
-        text = render_sql(differences, dialect, include_drops=args.include_drops, database=database)
+        text = render_sql(
+            differences, dialect, allow_data_loss=args.allow_data_loss, database=database
+        )
     _write_output(text, args.output)
     needs_migration = any(d.severity != "info" for d in differences)
     return EXIT_DIFFERENCES if needs_migration else EXIT_OK
@@ -416,9 +453,9 @@ def _print_summary(out: TextIO, database: DatabaseSchema, source: Source) -> Non
 
 def _print_table(out: TextIO, table: TableSchema, database: DatabaseSchema, source: Source) -> None:
     kind = "view" if table.is_view else "table"
-    out.write(f"{kind} {table.key}  ({source.describe()}, {_server(database)})\n")
+    out.write(f"{kind} {printable(table.key)}  ({source.describe()}, {_server(database)})\n")
     if table.comment:
-        out.write(f"comment: {table.comment}\n")
+        out.write(f"comment: {printable(table.comment)}\n")
     out.write("\n")
     rows = [
         (
@@ -435,7 +472,8 @@ def _print_table(out: TextIO, table: TableSchema, database: DatabaseSchema, sour
 
     if table.primary_key is not None:
         name = f"{table.primary_key.name} " if table.primary_key.name else ""
-        out.write(f"\nprimary key: {name}({', '.join(table.primary_key.columns)})\n")
+        line = f"{name}({', '.join(table.primary_key.columns)})"
+        out.write(f"\nprimary key: {printable(line)}\n")
     sections: list[tuple[str, list[str]]] = []
     sections.append(("indexes", _aligned(_index_line(index) for index in table.indexes)))
     sections.append(
@@ -475,7 +513,7 @@ def _print_table(out: TextIO, table: TableSchema, database: DatabaseSchema, sour
         if lines:
             out.write(f"\n{title}:\n")
             for line in lines:
-                out.write(f"  {line}\n")
+                out.write(f"  {printable(line)}\n")
 
 
 def _plural(count: int, noun: str) -> str:
@@ -567,6 +605,7 @@ def _write_table(
     right: tuple[int, ...] = (),
 ) -> None:
     """A plain-text table: a header, a rule, aligned columns; empty columns are dropped."""
+    rows = [tuple(printable(cell) for cell in row) for row in rows]  # one line per row
     keep = [i for i in range(len(header)) if i == 0 or any(row[i] for row in rows)]
     header = tuple(header[i] for i in keep)
     rows = [tuple(row[i] for i in keep) for row in rows]
@@ -697,9 +736,13 @@ def _build_parser() -> argparse.ArgumentParser:
     kind.add_argument("--sql", action="store_true", help="SQL for the database (the default)")
     kind.add_argument("--alembic", action="store_true", help="an Alembic revision file")
     diff.add_argument(
+        "--allow-data-loss",
         "--include-drops",
+        dest="allow_data_loss",
         action="store_true",
-        help="also drop columns and tables the models lack (destroys their data)",
+        help="also emit the steps that can lose data: drop columns and tables the models "
+        "lack, narrow types, make NULL columns NOT NULL (each after a warning comment with "
+        "a query counting the rows it touches); --include-drops is its older name",
     )
     diff.add_argument(
         "-m", "--message", default="match the models", help="the Alembic revision message"

@@ -104,7 +104,10 @@ class SchemaIntrospector:
             table = database.table(name, schema)
             if table is None:
                 known = reader.table_names((schema,))
-                raise UnknownTable(name, get_close_matches(name, known, n=3), self.url.describe())
+                wanted = f"{schema}.{name}" if schema else name
+                prefix = f"{schema}." if schema else ""
+                close = [prefix + n for n in get_close_matches(name, known, n=3)]
+                raise UnknownTable(wanted, close, self.url.describe())
             return table
 
     def dispose(self) -> None:
@@ -271,6 +274,8 @@ def _sqlite_table_sql_read_once(connection: Connection) -> Iterator[None]:
 
 
 _SQLITE_PATCH = threading.Lock()
+#: One capture of SQLAlchemy's reflection warnings at a time (see ``_read_schema``).
+_WARNINGS_CAPTURE = threading.Lock()
 
 
 def _sqlite_file(url: DatabaseUrl) -> str | None:
@@ -279,8 +284,17 @@ def _sqlite_file(url: DatabaseUrl) -> str | None:
     database = url.sqlalchemy_url.database or ":memory:"
     if database == ":memory:" or database.startswith("file:"):
         return None
-    if not Path(database).is_file():
-        raise DatabaseUnreachable(f"SQLite database file not found: {database}")
+    path = Path(database)
+    if path.is_dir():
+        raise DatabaseUnreachable(f"SQLite database {database} is a folder, not a database file")
+    if not path.is_file():
+        hint = ""
+        if not path.is_absolute():  # sqlite:///data/app.db is relative: a common slip
+            hint = (
+                f" (a relative path, taken from the working directory {Path.cwd()}; an "
+                "absolute path takes four slashes: sqlite:////path/to/app.db)"
+            )
+        raise DatabaseUnreachable(f"SQLite database file not found: {database}{hint}")
     return database
 
 
@@ -372,9 +386,7 @@ class _SchemaReader:
             where = "does not exist"
         hint = f"; did you mean {' or '.join(repr(n) for n in close)}?" if close else ""
         known = f" (it has {', '.join(shown)})" if shown and len(shown) <= 10 else ""
-        return UnknownSchema(
-            f"schema {schema!r} {where} in {self.url.describe()}{hint}{known}"
-        )
+        return UnknownSchema(f"schema {schema!r} {where} in {self.url.describe()}{hint}{known}")
 
     def _sees_every_schema(self) -> bool:
         """On MySQL/MariaDB, an account lists only the databases it holds a privilege
@@ -506,7 +518,9 @@ class _SchemaReader:
 
         inspector = self.inspector
         options: dict[str, Any] = {"schema": schema, "filter_names": filter_names}
-        with warnings.catch_warnings(record=True) as caught:
+        # ``catch_warnings`` swaps the process's warning state: two reads doing it at once
+        # would leave each other's capture installed, or take each other's warnings
+        with _WARNINGS_CAPTURE, warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             columns = inspector.get_multi_columns(kind=ObjectKind.ANY, **options)
             primary_keys = inspector.get_multi_pk_constraint(**options)

@@ -41,15 +41,20 @@ class SchemaSynchronizer:
         return SyncResult(any(d.severity != "info" for d in differences), differences)
 
     def generate_migration_from_differences(
-        self, differences: Sequence[SchemaDifference], *, include_drops: bool = False
+        self,
+        differences: Sequence[SchemaDifference],
+        *,
+        allow_data_loss: bool = False,
+        include_drops: bool = False,
     ) -> str:
-        """SQL for the database's dialect that makes it match the models."""
+        """SQL for the database's dialect that makes it match the models; steps that can
+        lose data only with ``allow_data_loss`` (``include_drops``: its older name)."""
         from .render.migration import migration_dialect, render_sql
 
         database = self.registry.get_database_schema()
         return render_sql(
             differences,
             migration_dialect(database),
-            include_drops=include_drops,
+            allow_data_loss=allow_data_loss or include_drops,
             database=database,
         )

@@ -174,7 +174,7 @@ def test_the_drifted_database_shows_every_kind(drifted):
 def test_sql_makes_the_database_match_the_models(drifted):
     before = differences(drifted.url, drifted.dialect)
     dialect = dialect_of(drifted)
-    script = render_sql(before, dialect, include_drops=True)
+    script = render_sql(before, dialect, allow_data_loss=True)
 
     assert script.startswith(f"-- schema-lsp: make the {dialect} database match")
     for difference in before:
@@ -190,21 +190,28 @@ def test_sql_keeps_data_unless_drops_are_asked_for(drifted):
     before = differences(drifted.url, drifted.dialect)
     script = render_sql(before, dialect_of(drifted))
 
-    assert "-- skipped: drop column customers.legacy_code" in script
-    assert "-- skipped: DROP TABLE legacy_refs" in script
-    assert "DROP TABLE legacy_refs" not in script.replace("-- skipped: DROP TABLE legacy_refs", "")
+    skipped = "-- skipped (it can lose data): "
+    assert f"{skipped}drop column customers.legacy_code: " in script
+    assert f"{skipped}DROP TABLE legacy_refs: " in script
+    assert "DROP TABLE legacy_refs" not in script.replace(f"{skipped}DROP TABLE legacy_refs", "")
     apply_sql(drifted.engine, script)
     left = {(d.kind, d.table, d.column) for d in differences(drifted.url, drifted.dialect)}
-    assert left == {
+    kept = {
         ("column_unmapped", "customers", "legacy_code"),
         ("table_unmapped", "legacy_refs", None),
     }
+    if drifted.dialect != "sqlite":  # SQLite keeps any value in any column: nothing to lose
+        # VARCHAR(20) -> NUMERIC(10, 2): a text that is no number is refused or changed
+        assert f"{skipped}orders.total VARCHAR(20) -> NUMERIC(10, 2): " in script
+        kept.add(("type", "orders", "total"))
+    assert left == kept
 
 
 def test_dialect_statements(drifted):
     """PostgreSQL casts with USING, MySQL restates the whole column in MODIFY, SQLite
     rebuilds the table from the cached definition."""
-    script = render_sql(differences(drifted.url, drifted.dialect), dialect_of(drifted))
+    found = differences(drifted.url, drifted.dialect)
+    script = render_sql(found, dialect_of(drifted), allow_data_loss=True)
     lines = script.splitlines()
     if drifted.dialect == "postgresql":
         assert (
@@ -297,7 +304,7 @@ def test_tables_are_dropped_before_the_tables_they_reference(any_db, tmp_path):
     models.write_text("from sqlalchemy.orm import DeclarativeBase\n")
     before = differences(any_db.url, any_db.dialect, models)
     assert sorted(d.table for d in before) == ["a_grandchild", "m_child", "z_base"]
-    script = render_sql(before, dialect_of(any_db), include_drops=True)
+    script = render_sql(before, dialect_of(any_db), allow_data_loss=True)
     drops = [line for line in script.splitlines() if line.startswith("DROP TABLE")]
     assert drops == ["DROP TABLE a_grandchild;", "DROP TABLE m_child;", "DROP TABLE z_base;"]
     apply_sql(any_db.engine, script)
@@ -577,7 +584,7 @@ def test_alembic_revision_upgrades_and_downgrades(drifted, tmp_path):
     drifted_shape = shape(drifted.url)
     before = differences(drifted.url, drifted.dialect)
     revision = render_alembic_revision(
-        before, dialect_of(drifted), message="fix drift", revision_id="0001", include_drops=True
+        before, dialect_of(drifted), message="fix drift", revision_id="0001", allow_data_loss=True
     )
     config = alembic_config(tmp_path / "alembic", drifted.url, revision)
     assert_ruff_clean(tmp_path / "alembic" / "migrations" / "versions" / "0001_fix_drift.py")
@@ -696,7 +703,7 @@ def test_alembic_revision_is_ruff_clean(dialect, tmp_path):
     path = tmp_path / "0001_fix.py"
     path.write_text(render_alembic_revision(found, dialect, message="fix", revision_id="0001"))
     assert_ruff_clean(path)
-    assert "# skipped: drop column customers.legacy" in path.read_text()
+    assert "# skipped (it can lose data): drop column customers.legacy" in path.read_text()
 
 
 # -- models to database: source edits --------------------------------------------------------
@@ -863,7 +870,12 @@ def test_postgresql_enum_types_are_created_when_missing(postgres_db, tmp_path):
     before = compare(parse_entities([models]), database)
     assert {d.kind for d in before} == {"type", "column_missing", "table_missing"}
 
-    script = render_sql(before, "postgresql", database=database)
+    script = render_sql(before, "postgresql", database=database, allow_data_loss=True)
+    assert (  # a text that is none of the labels would not convert
+        "-- warning, this loses data: people.level VARCHAR(10) -> level: values that are "
+        "not one of its labels do not fit; rows it touches: SELECT count(*) AS rows FROM "
+        "people WHERE (people.level NOT IN ('low', 'high'))" in script
+    )
     creates = [line for line in script.splitlines() if line.startswith("CREATE TYPE")]
     assert sorted(creates) == [
         "CREATE TYPE color AS ENUM ('red', 'blue');",
@@ -872,7 +884,12 @@ def test_postgresql_enum_types_are_created_when_missing(postgres_db, tmp_path):
     assert "ALTER TABLE people ALTER COLUMN level TYPE level USING CAST(level AS level);" in script
 
     revision = render_alembic_revision(
-        before, "postgresql", message="enums", revision_id="0001", database=database
+        before,
+        "postgresql",
+        message="enums",
+        revision_id="0001",
+        database=database,
+        allow_data_loss=True,
     )
     config = alembic_config(tmp_path / "alembic", postgres_db.url, revision)
     command.upgrade(config, "head")
@@ -978,7 +995,7 @@ def test_tables_in_another_schema(postgres_db, tmp_path):
 
     before = found()
     assert {d.kind for d in before} >= {"type", "nullable", "index_missing", "column_unmapped"}
-    script = render_sql(before, "postgresql", include_drops=True)
+    script = render_sql(before, "postgresql", allow_data_loss=True)
     assert 'ALTER TABLE app."Accounts" ALTER COLUMN name TYPE VARCHAR(40)' in script
     assert 'CREATE INDEX ix_accounts_name ON app."Accounts" (name);' in script
     apply_sql(postgres_db.engine, script)

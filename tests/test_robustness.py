@@ -5,6 +5,7 @@ of the issue; the language-server side is in test_robustness_lsp.py."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -419,3 +420,225 @@ def test_an_async_driver_url_is_read_with_the_synchronous_driver(any_db, capsys,
     if any_db.dialect == "postgresql":  # asyncpg's ssl option is libpq's sslmode
         code, _, err = run(capsys, "check", "--db", text + "?ssl=disable", "models.py")
         assert code == 0, err
+
+
+# -- 2. steps that can lose data are never silent -----------------------------------------
+
+PEOPLE = """\
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Person(Base):
+    __tablename__ = "people"
+    id = Column(Integer, primary_key=True)
+    full_name = Column(String(100))
+    age = Column(Integer, nullable=False)
+"""
+
+
+def _rows(engine, query: str) -> int:
+    import sqlalchemy as sa
+
+    with engine.connect() as connection:
+        return connection.execute(sa.text(query)).scalar_one()
+
+
+def test_narrowing_and_drops_are_left_out_with_a_query_for_the_rows(any_db, capsys, tmp_path):
+    """``ALTER ... TYPE VARCHAR(100) USING CAST(...)`` cut a 115-character value on
+    PostgreSQL. By default such steps are comments holding a query that counts the rows
+    they would touch (run here: it finds them); ``--allow-data-loss`` (alias
+    ``--include-drops``) emits them after a warning."""
+    any_db.execute(
+        "CREATE TABLE people (id INTEGER PRIMARY KEY, full_name VARCHAR(115), "
+        "age BIGINT, note VARCHAR(20))",
+        f"INSERT INTO people VALUES (1, '{'x' * 115}', NULL, 'kept')",
+        "INSERT INTO people VALUES (2, 'short', 40, NULL)",
+    )
+    (tmp_path / "models.py").write_text(PEOPLE)
+    code, script, _ = run(capsys, "diff", "--db", any_db.url, "models.py")
+    assert code == 1
+    skipped = [line for line in script.splitlines() if "skipped (it can lose data)" in line]
+    queries = {
+        line.split(": ", 2)[1]: line.split("would touch: ")[1].split("; emit")[0]
+        for line in skipped
+    }
+    lossy = any_db.dialect != "sqlite"  # SQLite keeps any value in any column
+    expected = {"people.age NULL -> NOT NULL", "drop column people.note"}
+    if lossy:
+        expected |= {
+            "people.full_name VARCHAR(115) -> VARCHAR(100)",
+            "people.age BIGINT -> INTEGER",
+        }
+    queries = {re.sub(r"BIGINT\(\d+\)", "BIGINT", k): v for k, v in queries.items()}  # MariaDB
+    assert set(queries) == expected
+    counts = {step: _rows(any_db.engine, query) for step, query in queries.items()}
+    assert counts["people.age NULL -> NOT NULL"] == 1  # the row whose age is NULL
+    assert counts["drop column people.note"] == 1  # the row with a note
+    if lossy:
+        assert counts["people.full_name VARCHAR(115) -> VARCHAR(100)"] == 1
+        assert counts["people.age BIGINT -> INTEGER"] == 0
+    statements = [line for line in script.splitlines() if line and not line.startswith("--")]
+    if lossy:
+        assert not any("full_name" in line or "note" in line for line in statements), statements
+    else:  # the rebuild keeps the column and copies it
+        assert any("note VARCHAR(20)" in line for line in statements), statements
+
+    for flag in ("--allow-data-loss", "--include-drops"):
+        code, script, _ = run(capsys, "diff", "--db", any_db.url, "models.py", flag)
+        warnings = [line for line in script.splitlines() if "warning, this loses data" in line]
+        assert len(warnings) == len(expected)
+        assert "skipped (it can lose data)" not in script
+        body = "\n".join(line for line in script.splitlines() if not line.startswith("--"))
+        # dropped: by ALTER, or on SQLite by a rebuild without it
+        assert ("DROP COLUMN note" in body) if lossy else ("note VARCHAR(20)" not in body)
+
+
+# -- 5. identifiers travel as exact strings ------------------------------------------------
+
+WEIRD = """\
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Weird(Base):
+    __tablename__ = "weird"
+    id = Column(Integer, primary_key=True, autoincrement=False)
+    ab = Column("a\\nb", String(20))
+    a_b = Column("a b", String(10))
+"""
+
+
+def test_a_newline_in_a_name_is_kept_in_sql_and_escaped_in_text(any_db, capsys, tmp_path):
+    """``diff --sql`` once altered the column "a b" for "a\\nb"; text output broke lines."""
+    import sqlalchemy as sa
+
+    if any_db.dialect == "mysql":
+        pytest.skip(
+            "SQLAlchemy's MySQL reflection parses SHOW CREATE TABLE line by line and drops a "
+            "column whose name holds a newline (with a warning): a known limit, not tested"
+        )
+
+    metadata = sa.MetaData()
+    sa.Table(
+        "weird",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("a\nb", sa.String(10)),
+        sa.Column("a b", sa.String(10)),
+    )
+    metadata.create_all(any_db.engine)
+    (tmp_path / "models.py").write_text(WEIRD)
+    code, out, _ = run(capsys, "check", "--db", any_db.url, "models.py")
+    if any_db.dialect != "sqlite":  # SQLite does not enforce lengths: not an error there
+        assert code == 1
+    (line,) = [line for line in out.splitlines() if "SL120" in line]
+    assert "column weird.a\\nb: declared String(20)" in line
+    _, script, _ = run(capsys, "diff", "--db", any_db.url, "models.py", "--allow-data-loss")
+    with any_db.engine.begin() as connection:
+        for statement in script.split(";\n"):
+            body = "\n".join(x for x in statement.splitlines() if not x.startswith("--"))
+            if body.strip():
+                connection.exec_driver_sql(body.replace("%", "%%"))
+    columns = {c["name"]: c["type"] for c in sa.inspect(any_db.engine).get_columns("weird")}
+    assert columns["a\nb"].length == 20
+    assert columns["a b"].length == 10  # never the other one
+    code, out, _ = run(capsys, "inspect", "--db", any_db.url, "weird")
+    rows = [line for line in out.splitlines() if line.startswith("a")]
+    assert [row.split()[0] for row in rows] == ["a\\nb", "a"]  # one line each
+
+
+# -- 10. what a newcomer trips on ---------------------------------------------------------
+
+
+def test_a_relative_or_folder_sqlite_path_is_explained(capsys, tmp_path):
+    code, _, err = run(capsys, "inspect", "--db", "sqlite:///data/app.db")
+    assert code == 2
+    assert err == (
+        "schema-lsp: error: SQLite database file not found: data/app.db (a relative path, "
+        f"taken from the working directory {tmp_path}; an absolute path takes four slashes: "
+        "sqlite:////path/to/app.db)\n"
+    )
+    (tmp_path / "app.db").mkdir()
+    code, _, err = run(capsys, "inspect", "--db", f"sqlite:///{tmp_path}/app.db")
+    assert code == 2
+    assert err.endswith("app.db is a folder, not a database file\n")
+
+
+@pytest.mark.postgres
+def test_inspect_schema_dot_table_reads_that_schema(capsys, postgres_db):
+    """As the README says: ``inspect app.things`` without ``--schema app``."""
+    postgres_db.execute("CREATE SCHEMA app", "CREATE TABLE app.things (id INTEGER PRIMARY KEY)")
+    code, out, _ = run(capsys, "inspect", "--db", postgres_db.url, "app.things")
+    assert code == 0
+    assert out.startswith("table app.things  (")
+    code, _, err = run(capsys, "inspect", "--db", postgres_db.url, "app.thing")
+    assert code == 2
+    assert "unknown table 'app.thing'" in err and "did you mean 'app.things'?" in err
+
+
+def test_an_alembic_revision_that_changes_nothing_is_not_written(capsys, tmp_path, url):
+    (tmp_path / "models.py").write_text(GOOD.format(comment="x"))
+    output = tmp_path / "0001.py"
+    code, out, err = run(capsys, "diff", "--alembic", "--db", url, "-o", str(output), "models.py")
+    assert (code, out) == (0, "")
+    assert not output.exists()
+    assert err == "schema-lsp: no revision written: it would change nothing\n"
+
+
+# -- 6. concurrent reads of one database ----------------------------------------------------
+
+#: a column type SQLAlchemy does not know (read through its reflection warning)
+UNKNOWN_TYPE = {"sqlite": "FANCY", "postgresql": "point", "mysql": "GEOMETRY"}
+
+
+@pytest.mark.filterwarnings("error::sqlalchemy.exc.SAWarning")  # none may escape a read
+def test_eight_threads_reading_one_database_fifty_times_agree(any_db):
+    """Introspection shares no mutable state: 8 threads x 50 reads of the same URL, on one
+    introspector and on one each, all give the first read's schema (its unknown type
+    included: that one comes from a reflection warning, captured one read at a time)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from schema_lsp import snapshot
+    from schema_lsp.introspect import SchemaIntrospector
+
+    any_db.execute(
+        f"CREATE TABLE shapes (id INTEGER PRIMARY KEY, name VARCHAR(20) NOT NULL, "
+        f"area {UNKNOWN_TYPE[any_db.dialect]})",
+        "CREATE INDEX ix_shapes_name ON shapes (name)",
+        "CREATE TABLE tags (id INTEGER PRIMARY KEY, shape_id INTEGER REFERENCES shapes (id))",
+    )
+
+    def text(database) -> str:
+        return snapshot.to_json(database).split('"read_at"')[0] + str(
+            [t.name for t in database.tables]
+        )
+
+    shared = SchemaIntrospector(any_db.url)
+    try:
+        first = shared.introspect()
+        assert (
+            first.table("shapes")
+            .column("area")
+            .type.upper()
+            .startswith(UNKNOWN_TYPE[any_db.dialect].upper())
+        )
+        expected = text(first)
+
+        def reads(own: bool) -> set[str]:
+            introspector = SchemaIntrospector(any_db.url) if own else shared
+            try:
+                return {text(introspector.introspect()) for _ in range(50)}
+            finally:
+                if own:
+                    introspector.dispose()
+
+        with ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(reads, [False, True] * 4))
+    finally:
+        shared.dispose()
+    assert all(result == {expected} for result in results)

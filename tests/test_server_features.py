@@ -158,7 +158,9 @@ async def resolve(lsp: LanguageClient, action: types.CodeAction) -> types.CodeAc
 
 
 def titled(actions: list[types.CodeAction], prefix: str) -> types.CodeAction:
-    (action,) = [a for a in actions if a.title.startswith(prefix)]
+    """The one action with this title, else the one whose title starts with it."""
+    exact = [a for a in actions if a.title == prefix]
+    (action,) = exact or [a for a in actions if a.title.startswith(prefix)]
     return action
 
 
@@ -322,7 +324,9 @@ async def test_alembic_revision_without_a_versions_folder_stays_in_the_workspace
         open_document(lsp, models)
         await settled(lsp, models, 1)
         sources = await actions_at(lsp, models, [], only=["source"])
-        path, _text = created((await resolve(lsp, titled(sources, "Generate Alembic"))).edit)
+        path, _text = created(
+            (await resolve(lsp, titled(sources, "Generate Alembic revision"))).edit
+        )
         assert path.parent == folder and path.name.startswith("schema-lsp-revision-")
     finally:
         await stop(lsp)
@@ -708,9 +712,20 @@ async def test_postgresql_quick_fixes_and_migration_sql(tmp_path, postgres_db):
         first = await settled(lsp, models, 1)
         assert codes(first) == ["SL110", "SL120"]
         sources = await actions_at(lsp, models, [], only=["source.schemaLsp.migrationSql"])
-        _path, sql = created((await resolve(lsp, titled(sources, "Generate migration"))).edit)
-        assert "ALTER TABLE users ALTER COLUMN email TYPE VARCHAR(100)" in sql
+        plain = titled(sources, "Generate migration SQL for all")
+        _path, sql = created((await resolve(lsp, plain)).edit)
+        # VARCHAR(200) -> VARCHAR(100) cuts values: left out by default, with a query
+        assert "ALTER TABLE users ALTER COLUMN email TYPE" not in sql
+        assert (
+            "-- skipped (it can lose data): users.email VARCHAR(200) -> VARCHAR(100): values "
+            "longer than 100 characters are cut or refused; rows it would touch: SELECT "
+            "count(*) AS rows FROM users WHERE char_length(users.email) > 100;" in sql
+        )
         assert 'ALTER TABLE users ADD COLUMN "group" VARCHAR(10);' in sql
+        lossy = titled(sources, "Generate migration SQL, including steps that lose data")
+        _path, sql = created((await resolve(lsp, lossy)).edit)
+        assert "-- warning, this loses data: users.email VARCHAR(200) -> VARCHAR(100)" in sql
+        assert "ALTER TABLE users ALTER COLUMN email TYPE VARCHAR(100)" in sql
         text = await fix_all(lsp, models, first)
         assert "String(200)" in text
     finally:

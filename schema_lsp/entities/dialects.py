@@ -48,11 +48,18 @@ class DialectRules:
     #: Identical foreign keys (same columns and target, one named ``ForeignKeyConstraint``
     #: beside an inline ``ForeignKey``) read back as one (SQLite's reflection merges them).
     merges_identical_foreign_keys: bool = False
+    #: Whether a column's declared type bounds what it stores: SQLite keeps any value in
+    #: any column (a shorter VARCHAR or a narrower integer cuts nothing there).
+    enforces_column_types: bool = True
 
 
 RULES: Mapping[str, DialectRules] = {
     # SQLite keeps CHECK text verbatim, and keeps DEFERRABLE without reporting it.
-    "sqlite": DialectRules(merges_identical_uniques=True, merges_identical_foreign_keys=True),
+    "sqlite": DialectRules(
+        merges_identical_uniques=True,
+        merges_identical_foreign_keys=True,
+        enforces_column_types=False,
+    ),
     "postgresql": DialectRules(
         merges_identical_uniques=True,
         reports_deferral=True,

@@ -8,8 +8,11 @@ renders the same tree as a revision file with ``upgrade()`` and ``downgrade()``.
 
 What callers may rely on:
 
-* Data is never dropped unless asked: a column or table only the database has is dropped
-  with ``include_drops=True``; otherwise a comment says it was skipped and why.
+* Data is never lost unless asked: a step that can lose data (a column or table only the
+  database has is dropped, a type narrowed, ``NULL`` made ``NOT NULL``; ``data_loss.py``
+  decides from the schema alone) is rendered only with ``allow_data_loss=True``
+  (``include_drops`` is its older name), after a warning comment; otherwise a comment says
+  it was skipped and why. Either comment holds a query counting the rows it touches.
 * Nothing is dropped without a name. An unnamed constraint is dropped on SQLite by
   rebuilding the table without it; elsewhere a comment says so.
 * SQLite gets one table rebuild per table (Alembic batch mode, ``copy_from`` the cached
@@ -45,6 +48,7 @@ from alembic.operations import MigrateOperation, Operations, ops
 from alembic.runtime.migration import MigrationContext
 
 from ..diff import SchemaDifference
+from ..printable import printable
 from ..schema import (
     CheckConstraintSchema,
     ColumnSchema,
@@ -56,6 +60,14 @@ from ..schema import (
 )
 from ..sqltext import tokenize
 from .column_types import dialect_for
+from .data_loss import (
+    DataLoss,
+    dropped_column_rows,
+    dropped_table_rows,
+    not_null_loss,
+    type_change_loss,
+    type_name,
+)
 from .python_layout import layout_statements
 from .source import string
 from .sqlalchemy_tables import (
@@ -106,13 +118,13 @@ class CommentOperation(MigrateOperation):
 
 @Operations.implementation_for(CommentOperation, replace=True)
 def _write_comment(operations: Operations, operation: CommentOperation) -> None:
-    for line in operation.reason.splitlines():
-        operations.migration_context.impl.static_output(f"-- {line}")
+    operations.migration_context.impl.static_output(f"-- {printable(operation.reason)}")
 
 
 @renderers.dispatch_for(CommentOperation, replace=True)
 def _render_comment(autogen_context: AutogenContext, operation: CommentOperation) -> list[str]:
-    lines = textwrap.wrap(operation.reason, 80, break_long_words=False, break_on_hyphens=False)
+    reason = printable(operation.reason)
+    lines = textwrap.wrap(reason, 80, break_long_words=False, break_on_hyphens=False)
     return [f"# {line}" for line in lines]
 
 
@@ -188,10 +200,10 @@ class _Planner:
     handlers: dict[str, Callable[[_Planner, SchemaDifference], None]] = {}
 
     def __init__(
-        self, dialect: str, include_drops: bool, database: DatabaseSchema | None = None
+        self, dialect: str, allow_data_loss: bool, database: DatabaseSchema | None = None
     ) -> None:
         self.dialect = dialect
-        self.include_drops = include_drops
+        self.allow_data_loss = allow_data_loss
         #: (schema, name) of the enum types the database has, and those planned here.
         self.enum_types: set[tuple[str | None, str]] = set()
         if database is not None:
@@ -221,6 +233,22 @@ class _Planner:
 
     def skip(self, phase: int, reason: str, *, upgrade_only: bool = False) -> None:
         self.top.append((phase, CommentOperation(reason, upgrade_only=upgrade_only)))
+
+    def loses_data(self, phase: int, step: str, loss: DataLoss) -> bool:
+        """Say a step can lose data; True when it must be left out (not allowed)."""
+        if not self.allow_data_loss:
+            self.skip(
+                phase,
+                f"{SKIPPED_DATA_LOSS}{step}: {loss.why}; rows it would touch: "
+                f"{loss.rows}; emit it with --allow-data-loss (allow_data_loss=True)",
+            )
+            return True
+        self.skip(
+            phase,
+            f"warning, this loses data: {step}: {loss.why}; rows it touches: {loss.rows}",
+            upgrade_only=True,
+        )
+        return False
 
     def actual_table(self, difference: SchemaDifference) -> sa.Table:
         """The database's table as SQLAlchemy objects (reverse operations read it)."""
@@ -283,15 +311,15 @@ class _Planner:
         self.new_tables.append(declared)
 
     def _table_unmapped(self, difference: SchemaDifference) -> None:
-        if not self.include_drops:
-            self.skip(
-                _DROP_TABLES,
-                f"skipped: DROP TABLE {difference.table} (no entity maps it; dropping it "
-                "deletes its data; use --include-drops or include_drops=True to drop it)",
-            )
+        actual = difference.actual_table
+        assert actual is not None
+        loss = DataLoss(
+            "no entity maps it, and dropping it deletes its rows",
+            dropped_table_rows(actual.name, actual.schema, self.dialect),
+        )
+        if self.loses_data(_DROP_TABLES, f"DROP TABLE {difference.table}", loss):
             return
-        assert difference.actual_table is not None
-        self.dropped_tables.append(difference.actual_table)
+        self.dropped_tables.append(actual)
 
     def _column_missing(self, difference: SchemaDifference) -> None:
         declared = difference.declared
@@ -312,15 +340,14 @@ class _Planner:
     def _column_unmapped(self, difference: SchemaDifference) -> None:
         actual = difference.actual
         assert isinstance(actual, ColumnSchema)
-        if not self.include_drops:
-            self.skip(
-                _DROP_COLUMNS,
-                f"skipped: drop column {difference.table}.{actual.name} (not in the model; "
-                "dropping it deletes its data; use --include-drops or include_drops=True to "
-                "drop it)",
-            )
-            return
         plan = self.plan(difference)
+        loss = DataLoss(
+            "it is not in the model, and dropping it deletes its values",
+            dropped_column_rows(plan.name, plan.schema, actual.name, self.dialect),
+        )
+        step = f"drop column {difference.table}.{actual.name}"
+        if self.loses_data(_DROP_COLUMNS, step, loss):
+            return
         # The column as the database has it, so the downgrade adds it back the same.
         column = build_column(actual, dialect=self.dialect)
         operation = ops.DropColumnOp.from_column_and_tablename(plan.schema, plan.name, column)
@@ -367,6 +394,15 @@ class _Planner:
                 return
             self.require_enums([declared])
             new = new_enum or new
+        plan = self.plan(difference)
+        loss = type_change_loss(plan.name, plan.schema, actual.name, old, new, self.dialect)
+        if loss is not None:
+            step = (
+                f"{difference.table}.{actual.name} {type_name(old, self.dialect)} -> "
+                f"{type_name(new, self.dialect)}"
+            )
+            if self.loses_data(_ALTER_COLUMNS, step, loss):
+                return
         operation = self._alter(difference)
         operation.modify_type = new
         if self.dialect == "postgresql":
@@ -375,8 +411,14 @@ class _Planner:
             )
 
     def _nullable(self, difference: SchemaDifference) -> None:
-        declared = difference.declared
-        assert isinstance(declared, ColumnSchema)
+        declared, actual = difference.declared, difference.actual
+        assert isinstance(declared, ColumnSchema) and isinstance(actual, ColumnSchema)
+        if not declared.nullable:
+            plan = self.plan(difference)
+            loss = not_null_loss(plan.name, plan.schema, actual.name, self.dialect)
+            step = f"{difference.table}.{actual.name} NULL -> NOT NULL"
+            if self.loses_data(_ALTER_COLUMNS, step, loss):
+                return
         self._alter(difference).modify_nullable = declared.nullable
 
     def _server_default(self, difference: SchemaDifference) -> None:
@@ -649,20 +691,46 @@ def operations_for(
     differences: Iterable[SchemaDifference],
     dialect: str,
     *,
+    allow_data_loss: bool = False,
     include_drops: bool = False,
     database: DatabaseSchema | None = None,
 ) -> ops.UpgradeOps:
     """The Alembic operations that make the database match the models, in a safe order:
     drop foreign keys and indexes, create enum types and tables, add and alter columns,
-    create indexes, constraints and foreign keys, then (only with ``include_drops``) drop
-    columns and tables. ``UpgradeOps.reverse()`` gives the downgrade. ``database`` (the
+    create indexes, constraints and foreign keys, then (only with ``allow_data_loss``) drop
+    columns and tables; a step that can lose data is only rendered with ``allow_data_loss``
+    (``include_drops`` is the same flag's older name). ``UpgradeOps.reverse()`` gives the
+    downgrade. ``database`` (the
     cached schema the differences came from) tells which PostgreSQL enum types exist."""
     differences = list(differences)
-    planner = _Planner(_dialect_name(dialect), include_drops, database)
+    planner = _Planner(_dialect_name(dialect), allow_data_loss or include_drops, database)
     planner.learn_enums(differences)
     for difference in differences:
         planner.add_difference(difference)
     return planner.upgrade_ops()
+
+
+#: How the comment of a step left out because it can lose data starts.
+SKIPPED_DATA_LOSS = "skipped (it can lose data): "
+
+
+def loses_data(
+    differences: Iterable[SchemaDifference], dialect: str, database: DatabaseSchema | None = None
+) -> bool:
+    """Whether a migration of these differences leaves steps out that can lose data
+    (what ``allow_data_loss`` would add)."""
+    upgrade = operations_for(differences, dialect, database=database)
+    return any(
+        isinstance(op, CommentOperation) and op.reason.startswith(SKIPPED_DATA_LOSS)
+        for op in upgrade.ops
+    )
+
+
+def left_out(upgrade: ops.UpgradeOps) -> tuple[bool, list[str]]:
+    """Whether an upgrade changes anything, and the comments of what it leaves out."""
+    changes = any(not isinstance(op, CommentOperation) for op in upgrade.ops)
+    comments = [op.reason for op in upgrade.ops if isinstance(op, CommentOperation)]
+    return changes, comments
 
 
 # -- SQL ---------------------------------------------------------------------------------
@@ -685,12 +753,15 @@ def sql_statements(
     differences: Iterable[SchemaDifference],
     dialect: str,
     *,
+    allow_data_loss: bool = False,
     include_drops: bool = False,
     database: DatabaseSchema | None = None,
 ) -> list[str]:
     """The migration as single-line SQL statements (each ending with ``;``) and ``--``
     comments, in order."""
-    upgrade = operations_for(differences, dialect, include_drops=include_drops, database=database)
+    upgrade = operations_for(
+        differences, dialect, allow_data_loss=allow_data_loss or include_drops, database=database
+    )
     return _run_offline(upgrade, _dialect_name(dialect))
 
 
@@ -714,22 +785,42 @@ def _run_offline(container: ops.OpContainer, dialect: str) -> list[str]:
 
 def _one_line(statement: str) -> str:
     """SQLAlchemy lays CREATE TABLE out over lines; one statement per line reads and splits
-    better. Only line breaks SQLAlchemy put between elements are joined."""
+    better. Only line breaks SQLAlchemy put between elements are joined: one inside a
+    quoted identifier or string is part of a name (``"a\nb"`` is not ``"a b"``)."""
     if statement.startswith("--"):
         return statement
-    lines = [line.strip() for line in statement.split("\n")]
-    joined = lines[0]
-    for line in lines[1:]:
-        if not line:
+    joined: list[str] = []
+    quote: str | None = None
+    index, length = 0, len(statement)
+    while index < length:
+        char = statement[index]
+        if quote is not None:
+            joined.append(char)
+            if char == quote:
+                quote = None  # a doubled quote opens again at once
+        elif char in "'\"`":
+            quote = char
+            joined.append(char)
+        elif char == "\n":
+            while joined and joined[-1] in " \t":
+                joined.pop()
+            index += 1
+            while index < length and statement[index] in " \t\n":
+                index += 1
+            if index < length and joined and joined[-1] != "(" and statement[index] != ")":
+                joined.append(" ")
             continue
-        joined += line if joined.endswith("(") or line.startswith(")") else " " + line
-    return joined
+        else:
+            joined.append(char)
+        index += 1
+    return "".join(joined).strip()
 
 
 def render_sql(
     differences: Sequence[SchemaDifference],
     dialect: str,
     *,
+    allow_data_loss: bool = False,
     include_drops: bool = False,
     database: DatabaseSchema | None = None,
 ) -> str:
@@ -739,9 +830,10 @@ def render_sql(
     lines = [f"-- schema-lsp: make the {name} database match the models"]
     for difference in differences:
         if difference.kind not in INFORMATION_ONLY:
-            first = difference.message.splitlines()[0] if difference.message else ""
-            lines.append(f"-- {difference.code} {first}")
-    statements = sql_statements(differences, name, include_drops=include_drops, database=database)
+            lines.append(f"-- {difference.code} {printable(difference.message)}")
+    statements = sql_statements(
+        differences, name, allow_data_loss=allow_data_loss or include_drops, database=database
+    )
     if not statements:
         lines.append("-- nothing to change")
     return "\n".join(lines + statements) + "\n"
@@ -781,6 +873,7 @@ def render_alembic_revision(
     message: str,
     revision_id: str | None = None,
     down_revision: str | Sequence[str] | None = None,
+    allow_data_loss: bool = False,
     include_drops: bool = False,
     database: DatabaseSchema | None = None,
 ) -> str:
@@ -789,7 +882,9 @@ def render_alembic_revision(
     are rendered in batch mode (Alembic reflects the table when it runs online). Several
     ``down_revision`` make it a merge of those heads."""
     name = _dialect_name(dialect)
-    upgrade = operations_for(differences, name, include_drops=include_drops, database=database)
+    upgrade = operations_for(
+        differences, name, allow_data_loss=allow_data_loss or include_drops, database=database
+    )
     downgrade = upgrade.reverse()
     _fix_using(downgrade, name)
     # Notes to the reader stay at the top, where the upgrade has them.

@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import __version__
 from ..diff import KINDS, SchemaDifference
+from ..printable import printable
 
 _SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -28,7 +29,8 @@ def render_text(differences: Sequence[SchemaDifference], base: Path | None = Non
             place = "<database>"
         else:
             place = f"{_relative(where.path, base)}:{where.start_line + 1}:{where.start_column + 1}"
-        lines.append(f"{place}: {difference.code} [{difference.severity}] {difference.message}")
+        message = printable(difference.message)  # a name holding a newline stays one line
+        lines.append(f"{place}: {difference.code} [{difference.severity}] {message}")
     return "".join(line + "\n" for line in lines)
 
 

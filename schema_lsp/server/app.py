@@ -16,12 +16,13 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
-from pygls.exceptions import FeatureRequestError
+from pygls.exceptions import FeatureRequestError, JsonRpcException
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__
 from ..url import mask_text
 from . import features
+from .protocol import HardenedProtocol, ResyncingReader
 
 if TYPE_CHECKING:
     from .session import Session
@@ -37,7 +38,10 @@ class SchemaLanguageServer(LanguageServer):
 
     def __init__(self) -> None:
         super().__init__(
-            NAME, __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental
+            NAME,
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=HardenedProtocol,
         )
         self.session: Session | None = None
         self.pull = False
@@ -48,6 +52,9 @@ class SchemaLanguageServer(LanguageServer):
         """pygls shows unexpected handler errors raw; ours are masked, logged, and shown
         once each (a bug must not become a message per keystroke)."""
         text = mask_text(" ".join(str(error).split()) or type(error).__name__)
+        if source is JsonRpcException:  # a frame that is not JSON-RPC: the client's fault
+            _log.warning("protocol error: %s", text)
+            return
         _log.error("internal error (%s): %s", getattr(source, "__name__", source), text)
         if source is FeatureRequestError or text in self._reported:
             return  # a failed request already answers with its error
@@ -236,5 +243,6 @@ def serve(tcp: str | None = None, *, debug: bool = False) -> int:
         server.start_tcp(host or "127.0.0.1", int(port))
     else:
         output = _protect_stdout()
-        server.start_io(sys.stdin.buffer, output)
-    return 0
+        server.start_io(ResyncingReader(sys.stdin.buffer), output)  # type: ignore[arg-type]
+    # ``exit`` without ``shutdown`` is status 1 (the client closing stdin is not an error)
+    return getattr(server.protocol, "exit_code", None) or 0

@@ -215,6 +215,26 @@ def _actions(
                 data={"action": "alembic", "uri": state.uri},
             )
         )
+        from ...render.migration import loses_data
+
+        if loses_data(_migrating(found.differences), state.dialect, state.schema):
+            # the plain ones leave those steps out, each as a comment with a query for the
+            # rows it would touch; these say in their title what they do
+            for title, kind, action in (
+                ("Generate migration SQL, including steps that lose data", SQL_KIND, "sql"),
+                (
+                    "Generate Alembic revision, including steps that lose data",
+                    ALEMBIC_KIND,
+                    "alembic",
+                ),
+            ):
+                actions.append(
+                    types.CodeAction(
+                        title=title,
+                        kind=kind,
+                        data={"action": action, "uri": state.uri, "allow_data_loss": True},
+                    )
+                )
     classes = {e.class_name for e in found.entities if e.range.path == state.path and e.class_name}
     if classes and _has_declarative_base(state.text, classes):
         tables = [t for t in unmapped_tables(found.entities, state.schema) if not t.is_view]
@@ -293,10 +313,12 @@ async def _resolved(
         differences = [d for d in found.differences if wanted is None or _key(d) == list(wanted)]
         if not differences:
             return action
-        text = await asyncio.to_thread(_sql, state, differences)
+        allow = data.get("allow_data_loss") is True
+        text = await asyncio.to_thread(_sql, state, differences, allow)
         return _new_file(action, state, "migration", ".sql", text, capabilities)
     if kind == "alembic":
-        return await _alembic(action, state, found, capabilities)
+        allow = data.get("allow_data_loss") is True
+        return await _alembic(action, state, found, capabilities, allow)
     if kind == "entity":
         from ...render.entity_insert import entity_insertion
 
@@ -318,14 +340,20 @@ async def _resolved(
     return action
 
 
-def _sql(state: FileState, differences: list[SchemaDifference]) -> str:
+def _sql(state: FileState, differences: list[SchemaDifference], allow_data_loss: bool) -> str:
     from ...render.migration import render_sql
 
-    return render_sql(differences, state.dialect, database=state.schema)
+    return render_sql(
+        differences, state.dialect, database=state.schema, allow_data_loss=allow_data_loss
+    )
 
 
 async def _alembic(
-    action: types.CodeAction, state: FileState, found: _Found, capabilities: Any
+    action: types.CodeAction,
+    state: FileState,
+    found: _Found,
+    capabilities: Any,
+    allow_data_loss: bool = False,
 ) -> types.CodeAction:
     from ...render.migration import render_alembic_revision
 
@@ -341,6 +369,7 @@ async def _alembic(
         revision_id=revision,
         down_revision=parents,
         database=state.schema,
+        allow_data_loss=allow_data_loss,
     )
     if versions is not None:
         target = versions / f"{revision}_{slug(message)}.py"
