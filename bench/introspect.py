@@ -12,9 +12,14 @@ dropped afterwards unless ``--keep``), then times, in one run:
 Round trips of each are counted by a TCP relay; ``--relay-rtt-ms`` also times them through
 that relay with added latency, since round trips are what separates them over a network.
 
+``--wide`` measures instead three tables of 1,000 columns of mixed types, each with a
+default and a comment (issue 11: within 1.5x the dump tool), on PostgreSQL against
+``pg_dump --schema-only`` and on MariaDB against ``mysqldump --no-data``.
+
 Usage::
 
     .venv/bin/python bench/introspect.py [--tables 100 1000] [--repeat 5] [--output FILE]
+    .venv/bin/python bench/introspect.py --wide [--mysql-url URL]
 
 This is a script, not a test: timings depend on the machine (see docs/benchmarks.md).
 """
@@ -750,11 +755,114 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         "--reuse", action="store_true", help="use an existing benchmark database as it is"
     )
     parser.add_argument("--output", help="also write the Markdown report to this file")
+    parser.add_argument(
+        "--wide", action="store_true", help="time 3 tables of 1,000 columns instead (see above)"
+    )
+    parser.add_argument(
+        "--mysql-url",
+        default="mysql+pymysql://root@127.0.0.1/test",
+        help="the MariaDB/MySQL server for --wide",
+    )
     return parser.parse_args(argv)
+
+
+# --- wide tables ------------------------------------------------------------------------
+
+#: (PostgreSQL type and default, MariaDB type and default): InnoDB rows hold at most ~8 KB,
+#: so MariaDB's wide table uses narrow types
+WIDE_TYPES = (
+    ("integer DEFAULT 0", "integer DEFAULT 0"),
+    ("varchar(50) DEFAULT 'x'", "boolean DEFAULT false"),
+    ("numeric(10, 2) DEFAULT 1.5", "date DEFAULT '2020-01-01'"),
+    ("timestamp DEFAULT now()", "smallint DEFAULT 3"),
+    ("boolean DEFAULT false", "tinyint DEFAULT 1"),
+    ("text DEFAULT ''", "date"),
+)
+
+
+def wide_script(dialect: str, tables: int = 3, columns: int = 1000) -> list[str]:
+    which = 0 if dialect == "postgresql" else 1
+    statements = []
+    for table in range(tables):
+        parts = []
+        for number in range(columns):
+            kind = WIDE_TYPES[number % len(WIDE_TYPES)][which]
+            comment = f"column {number} of table {table}"
+            parts.append(f"c{number} {kind}" + ("" if which == 0 else f" COMMENT '{comment}'"))
+        statements.append(f"CREATE TABLE wide_{table} (id integer PRIMARY KEY, {', '.join(parts)})")
+        if which == 0:
+            statements += [
+                f"COMMENT ON COLUMN wide_{table}.c{number} IS 'column {number} of table {table}'"
+                for number in range(columns)
+            ]
+    return statements
+
+
+def run_wide(admin: DatabaseUrl, repeat: int) -> tuple[Timing, Timing]:
+    """(ours, the dump tool) on a fresh database of wide tables, dropped afterwards."""
+    dialect = "postgresql" if admin.dialect == "postgresql" else "mysql"
+    name = "sl_bench_wide"
+    engine = sa.create_engine(admin.sqlalchemy_url, isolation_level="AUTOCOMMIT")
+    force = " WITH (FORCE)" if dialect == "postgresql" else ""
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}{force}")
+        connection.exec_driver_sql(f"CREATE DATABASE {name}")
+    url = DatabaseUrl(admin.sqlalchemy_url.set(database=name))
+    try:
+        target = sa.create_engine(url.sqlalchemy_url, poolclass=sa.NullPool)
+        with target.begin() as connection:
+            for statement in wide_script(dialect):
+                connection.exec_driver_sql(statement)
+        target.dispose()
+
+        def ours() -> object:
+            introspector = SchemaIntrospector(url, statement_timeout=600)
+            try:
+                return introspector.introspect()
+            finally:
+                introspector.dispose()
+
+        if dialect == "postgresql":
+            dump: Callable[[], object] = lambda: read_pg_dump(url)  # noqa: E731
+        else:
+            parts = url.sqlalchemy_url
+            command = ["mysqldump", "--no-data", "-h", parts.host or "127.0.0.1"]
+            command += ["-P", str(parts.port or 3306), "-u", parts.username or "root", name]
+            dump = lambda: subprocess.run(command, capture_output=True, check=True)  # noqa: E731
+        return measure(ours, repeat), measure(dump, repeat)
+    finally:
+        with engine.connect() as connection:
+            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}{force}")
+        engine.dispose()
+
+
+def main_wide(arguments: argparse.Namespace) -> int:
+    lines = [
+        "| database | schema-lsp | dump tool | ratio | target |",
+        "|---|--:|--:|--:|--:|",
+    ]
+    for text, tool in (
+        (arguments.url, "pg_dump --schema-only"),
+        (arguments.mysql_url, "mysqldump --no-data"),
+    ):
+        ours, dump = run_wide(DatabaseUrl.parse(text), arguments.repeat)
+        ratio = ours.median / dump.median
+        lines.append(
+            f"| {DatabaseUrl.parse(text).dialect} | {ours.median:.2f} s | {dump.median:.2f} s "
+            f"({tool}) | {ratio:.2f}x | <= 1.5x |"
+        )
+    report = "\n".join(["3 tables x 1,000 columns, each with a default and a comment", "", *lines])
+    print(report)
+    if arguments.output:
+        with open(arguments.output, "w") as output:
+            output.write(report + "\n")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parse_arguments(argv)
+    if arguments.wide:
+        return main_wide(arguments)
     admin = DatabaseUrl.parse(arguments.url)
     if admin.dialect != "postgresql":
         raise SystemExit("the introspection benchmark needs a PostgreSQL URL")

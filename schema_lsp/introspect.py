@@ -92,7 +92,9 @@ class SchemaIntrospector:
             _sqlite_table_sql_read_once(connection),
             self._snapshot_sharing_connection(connection) as helper,
         ):
-            return _SchemaReader(connection, self.url, helper).read(self.schemas)
+            reader = _SchemaReader(connection, self.url, helper)
+            with self._timeouts_said(reader):
+                return reader.read(self.schemas)
 
     def get_table_schema(self, name: str, schema: str | None = None) -> TableSchema:
         """One table or view, read with the same bulk queries filtered to its name."""
@@ -100,7 +102,8 @@ class SchemaIntrospector:
             schema, _, name = name.rpartition(".")
         with self._read_only_connection() as connection, collector_paused():
             reader = _SchemaReader(connection, self.url)
-            database = reader.read((schema,), filter_names=[name])
+            with self._timeouts_said(reader):
+                database = reader.read((schema,), filter_names=[name])
             table = database.table(name, schema)
             if table is None:
                 known = reader.table_names((schema,))
@@ -194,6 +197,50 @@ class SchemaIntrospector:
             transaction.rollback()
         finally:
             helper.close()
+
+    @contextmanager
+    def _timeouts_said(self, reader: _SchemaReader) -> Iterator[None]:
+        """A statement timeout during a read names the catalog step it stopped in and the
+        widest tables (a read's cost grows with columns), and says how to allow more."""
+        from sqlalchemy.exc import DBAPIError
+
+        try:
+            yield
+        except DBAPIError as exc:
+            if not _is_timeout(exc):
+                raise
+            widest = self._widest_tables()
+            shown = f" (the widest tables: {widest})" if widest else ""
+            raise IntrospectionError(
+                f"reading {reader.step} of {self.url.describe()} took longer than the "
+                f"statement timeout ({self.statement_timeout:g} s){shown}; allow more with "
+                "--timeout SECONDS (statement_timeout in [tool.schema-lsp])"
+            ) from None
+
+    def _widest_tables(self) -> str:
+        """The three tables with the most columns, read on a fresh connection (the timed
+        out one is unusable on PostgreSQL); empty when that fails too."""
+        from sqlalchemy import text
+        from sqlalchemy.exc import SQLAlchemyError
+
+        queries = {
+            "postgresql": "SELECT c.relname, count(*) FROM pg_catalog.pg_attribute a "
+            "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid WHERE a.attnum > 0 AND NOT "
+            "a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND "
+            "c.relnamespace = ANY (current_schemas(false)::regnamespace[]) "
+            "GROUP BY c.relname ORDER BY 2 DESC, 1 LIMIT 3",
+            "mysql": "SELECT TABLE_NAME, count(*) FROM information_schema.COLUMNS "
+            "WHERE TABLE_SCHEMA = DATABASE() GROUP BY TABLE_NAME ORDER BY 2 DESC, 1 LIMIT 3",
+        }
+        query = queries.get("mysql" if self.url.dialect == "mariadb" else self.url.dialect)
+        if query is None:
+            return ""
+        try:
+            with self._get_engine().connect() as connection:
+                rows = connection.execute(text(query)).all()
+        except SQLAlchemyError:
+            return ""
+        return ", ".join(f"{name} ({count} columns)" for name, count in rows)
 
     def _reason(self, exc: Any) -> str:
         """The driver's message, first line, without credentials."""
@@ -350,6 +397,8 @@ class _SchemaReader:
         self.helper: Inspector | None = inspect(helper) if helper is not None else None
         self.default_schema: str | None = self.inspector.default_schema_name
         self._unrecognized: dict[str, str] = {}
+        #: what the read is doing, for a timeout's message ("the columns", ...)
+        self.step = "the schema"
         self._types: dict[Hashable, tuple[TypeSpec, str]] = {}
 
     def resolve_schemas(self, schemas: Iterable[str | None]) -> tuple[str | None, ...]:
@@ -520,19 +569,26 @@ class _SchemaReader:
         options: dict[str, Any] = {"schema": schema, "filter_names": filter_names}
         # ``catch_warnings`` swaps the process's warning state: two reads doing it at once
         # would leave each other's capture installed, or take each other's warnings
+        where = f" in schema {schema}" if schema else ""
         with _WARNINGS_CAPTURE, warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
+            self.step = f"the columns of every table{where}"
             columns = inspector.get_multi_columns(kind=ObjectKind.ANY, **options)
+            self.step = f"the primary keys{where}"
             primary_keys = inspector.get_multi_pk_constraint(**options)
+            self.step = f"the table comments{where}"
             comments = self._table_comments(options)
+            self.step = f"the views{where}"
             views = set(inspector.get_view_names(schema=schema))
             views |= set(self._materialized_views(schema))
+            self.step = f"the indexes, unique constraints, foreign keys and checks{where}"
             if concurrent is None:
                 indexes, uniques, foreign_keys, checks = _read_constraints(
                     inspector, schema, filter_names
                 )
             else:
                 indexes, uniques, foreign_keys, checks = concurrent.result()[schema]
+            self.step = f"the rest of the catalog{where}"
         for warning in caught:
             match = _UNRECOGNIZED_TYPE.search(str(warning.message))
             if match:

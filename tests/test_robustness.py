@@ -642,3 +642,26 @@ def test_eight_threads_reading_one_database_fifty_times_agree(any_db):
     finally:
         shared.dispose()
     assert all(result == {expected} for result in results)
+
+
+# -- 9. wide tables ----------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_a_read_past_the_timeout_names_the_step_and_the_widest_tables(capsys, postgres_db):
+    """PostgreSQL deparses each default with the whole table's columns: a 1,000-column
+    table with defaults takes seconds. A read cut by the timeout says where and why."""
+    columns = ", ".join(f"c{i} integer DEFAULT {i}" for i in range(1000))
+    postgres_db.execute(
+        f"CREATE TABLE wide ({columns})", "CREATE TABLE narrow (id integer PRIMARY KEY)"
+    )
+    code, _, err = run(capsys, "inspect", "--db", postgres_db.url, "--timeout", "0.05")
+    assert code == 2
+    assert err.startswith(
+        "schema-lsp: error: reading the columns of every table of postgres@127.0.0.1"
+    )
+    assert "took longer than the statement timeout (0.05 s)" in err
+    assert "(the widest tables: wide (1000 columns), narrow (1 columns))" in err
+    assert "allow more with --timeout SECONDS" in err
+    code, out, _ = run(capsys, "inspect", "--db", postgres_db.url, "--timeout", "60")
+    assert code == 0 and "wide " in out
