@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from enum import Enum
 from functools import partial
 from typing import Literal, TypeVar
 
@@ -63,51 +64,180 @@ D = TypeVar("D")
 _TYPE_PARAMETER_FINDINGS = {"collation": ("collation", "collation_unspecified")}
 
 
-@dataclass(frozen=True)
-class DifferenceKind:
-    """A kind of difference: its stable code, default severity and a one-line title.
-    ``editor`` is the level an editor shows it at by default when that is not ``severity``:
-    "not checked" notes are hints there, so the Problems view lists claims."""
+Migration = Literal["statement", "declined", "none"]
 
-    kind: str
+
+@dataclass(frozen=True)
+class KindFacts:
+    """What is known of a kind of difference, once: its stable code, default severity, a
+    one-line title; ``editor``, the level an editor shows it at when that is not
+    ``severity`` ("not checked" notes are hints there, so the Problems view lists claims);
+    ``migration``, whether a migration has a statement for it, declines it with a comment
+    (it moves data: a human writes it) or has nothing to say (it only describes);
+    ``drops_data``, whether that statement deletes data; ``model_fix``, whether a quick
+    fix edits the model to match the database (``render/model_edit.py``)."""
+
     code: str
     severity: Severity
     title: str
     editor: str | None = None
+    migration: Migration = "statement"
+    drops_data: bool = False
+    model_fix: bool = True
 
 
-_KINDS = (
-    DifferenceKind(
-        "not_checked", "SL001", "info", "part of a model could not be checked", editor="hint"
-    ),
-    DifferenceKind("file_unreadable", "SL002", "error", "model file could not be read"),
-    DifferenceKind("table_missing", "SL100", "error", "table missing in the database"),
-    DifferenceKind("table_unmapped", "SL101", "info", "table has no entity"),
-    DifferenceKind("schema_not_read", "SL102", "info", "table's schema was not read"),
-    DifferenceKind("column_missing", "SL110", "error", "column missing in the database"),
-    DifferenceKind("column_unmapped", "SL111", "warning", "column missing in the model"),
-    DifferenceKind("type", "SL120", "error", "column type differs"),
-    DifferenceKind("type_not_compared", "SL121", "info", "column type not compared", editor="hint"),
-    DifferenceKind("nullable", "SL130", "error", "nullability differs"),
-    DifferenceKind("primary_key", "SL140", "error", "primary key differs"),
-    DifferenceKind("autoincrement", "SL141", "warning", "autoincrement differs"),
-    DifferenceKind("server_default", "SL150", "warning", "server default differs"),
-    DifferenceKind("computed", "SL151", "error", "generated column differs"),
-    DifferenceKind("index_missing", "SL160", "error", "index missing in the database"),
-    DifferenceKind("index_unmapped", "SL161", "warning", "index missing in the model"),
-    DifferenceKind("index_changed", "SL162", "error", "index differs"),
-    DifferenceKind("unique_missing", "SL170", "error", "unique constraint missing in the database"),
-    DifferenceKind("unique_unmapped", "SL171", "warning", "unique constraint missing in the model"),
-    DifferenceKind("foreign_key_missing", "SL180", "error", "foreign key missing in the database"),
-    DifferenceKind("foreign_key_unmapped", "SL181", "warning", "foreign key missing in the model"),
-    DifferenceKind("foreign_key_changed", "SL182", "error", "foreign key differs"),
-    DifferenceKind("name", "SL190", "info", "constraint or index name differs"),
-    DifferenceKind("comment", "SL191", "info", "comment differs"),
-    DifferenceKind("check_missing", "SL192", "warning", "check constraint missing in the database"),
-    DifferenceKind("check_unmapped", "SL193", "info", "check constraint missing in the model"),
-)
-KINDS: dict[str, DifferenceKind] = {kind.kind: kind for kind in _KINDS}
-CODES: dict[str, DifferenceKind] = {kind.code: kind for kind in _KINDS}
+class DifferenceKind(str, Enum):
+    """A kind of difference; compares equal to its name (``"column_missing"``), so a
+    ``SchemaDifference.kind`` string looks it up in ``KINDS``. Its facts are data
+    (``KindFacts``): the CLI, the renderers and the server ask it, never a set of their own."""
+
+    facts: KindFacts
+
+    def __new__(cls, name: str, facts: KindFacts) -> DifferenceKind:
+        member = str.__new__(cls, name)
+        member._value_ = name
+        member.facts = facts
+        return member
+
+    NOT_CHECKED = (
+        "not_checked",
+        KindFacts(
+            "SL001",
+            "info",
+            "part of a model could not be checked",
+            editor="hint",
+            migration="none",
+            model_fix=False,
+        ),
+    )
+    FILE_UNREADABLE = (
+        "file_unreadable",
+        KindFacts(
+            "SL002", "error", "model file could not be read", migration="none", model_fix=False
+        ),
+    )
+    TABLE_MISSING = (
+        "table_missing",
+        KindFacts("SL100", "error", "table missing in the database", model_fix=False),
+    )
+    TABLE_UNMAPPED = (
+        "table_unmapped",
+        KindFacts("SL101", "info", "table has no entity", drops_data=True, model_fix=False),
+    )
+    SCHEMA_NOT_READ = (
+        "schema_not_read",
+        KindFacts(
+            "SL102", "info", "table's schema was not read", migration="none", model_fix=False
+        ),
+    )
+    COLUMN_MISSING = (
+        "column_missing",
+        KindFacts("SL110", "error", "column missing in the database"),
+    )
+    COLUMN_UNMAPPED = (
+        "column_unmapped",
+        KindFacts("SL111", "warning", "column missing in the model", drops_data=True),
+    )
+    TYPE = ("type", KindFacts("SL120", "error", "column type differs"))
+    TYPE_NOT_COMPARED = (
+        "type_not_compared",
+        KindFacts(
+            "SL121",
+            "info",
+            "column type not compared",
+            editor="hint",
+            migration="none",
+            model_fix=False,
+        ),
+    )
+    NULLABLE = ("nullable", KindFacts("SL130", "error", "nullability differs"))
+    PRIMARY_KEY = (
+        "primary_key",
+        KindFacts("SL140", "error", "primary key differs", migration="declined"),
+    )
+    AUTOINCREMENT = (
+        "autoincrement",
+        KindFacts("SL141", "warning", "autoincrement differs", migration="declined"),
+    )
+    SERVER_DEFAULT = ("server_default", KindFacts("SL150", "warning", "server default differs"))
+    COMPUTED = ("computed", KindFacts("SL151", "error", "generated column differs"))
+    INDEX_MISSING = ("index_missing", KindFacts("SL160", "error", "index missing in the database"))
+    INDEX_UNMAPPED = ("index_unmapped", KindFacts("SL161", "warning", "index missing in the model"))
+    INDEX_CHANGED = ("index_changed", KindFacts("SL162", "error", "index differs"))
+    UNIQUE_MISSING = (
+        "unique_missing",
+        KindFacts("SL170", "error", "unique constraint missing in the database"),
+    )
+    UNIQUE_UNMAPPED = (
+        "unique_unmapped",
+        KindFacts("SL171", "warning", "unique constraint missing in the model"),
+    )
+    FOREIGN_KEY_MISSING = (
+        "foreign_key_missing",
+        KindFacts("SL180", "error", "foreign key missing in the database"),
+    )
+    FOREIGN_KEY_UNMAPPED = (
+        "foreign_key_unmapped",
+        KindFacts("SL181", "warning", "foreign key missing in the model"),
+    )
+    FOREIGN_KEY_CHANGED = (
+        "foreign_key_changed",
+        KindFacts("SL182", "error", "foreign key differs"),
+    )
+    NAME = (
+        "name",
+        KindFacts(
+            "SL190",
+            "info",
+            "constraint or index name differs",
+            migration="none",
+            model_fix=False,
+        ),
+    )
+    COMMENT = ("comment", KindFacts("SL191", "info", "comment differs"))
+    CHECK_MISSING = (
+        "check_missing",
+        KindFacts("SL192", "warning", "check constraint missing in the database"),
+    )
+    CHECK_UNMAPPED = (
+        "check_unmapped",
+        KindFacts("SL193", "info", "check constraint missing in the model"),
+    )
+
+    def __str__(self) -> str:  # its name, in messages and f-strings alike
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+    @property
+    def kind(self) -> str:
+        return str(self.value)
+
+    @property
+    def code(self) -> str:
+        return self.facts.code
+
+    @property
+    def severity(self) -> Severity:
+        return self.facts.severity
+
+    @property
+    def title(self) -> str:
+        return self.facts.title
+
+    @property
+    def editor(self) -> str | None:
+        return self.facts.editor
+
+    @property
+    def informational(self) -> bool:
+        """It describes and never changes: a migration has nothing to say about it."""
+        return self.facts.migration == "none"
+
+
+KINDS: dict[str, DifferenceKind] = {kind.value: kind for kind in DifferenceKind}
+CODES: dict[str, DifferenceKind] = {kind.code: kind for kind in DifferenceKind}
 
 
 @dataclass(frozen=True)
@@ -160,6 +290,33 @@ class SchemaDifference:
 _TOOL_TABLES = frozenset({"alembic_version"})
 
 
+def mapped_table(entity: EntitySchema, database: DatabaseSchema) -> TableSchema | None:
+    """The database table an entity maps: by name and schema; when the entity's schema is
+    computed at run time (``__table_args__`` built by a function), the one table of that
+    name in the schemas read, if only one has it."""
+    table = entity.table
+    found = database.table(table.name, table.schema)
+    if found is None and not entity.is_resolved("table", "schema"):
+        same = [t for t in database.tables if t.name == table.name]
+        found = same[0] if len(same) == 1 else None
+    return found
+
+
+def unmapped_tables(
+    entities: Iterable[EntitySchema], database: DatabaseSchema, *, views: bool = True
+) -> list[TableSchema]:
+    """Database tables no entity maps, in the database's order (views too unless
+    ``views=False``); migration tools' own tables (``alembic_version``) left out."""
+    mapped = {t.key for e in entities if (t := mapped_table(e, database)) is not None}
+    return [
+        table
+        for table in database.tables
+        if table.key not in mapped
+        and table.name not in _TOOL_TABLES
+        and (views or not table.is_view)
+    ]
+
+
 @dataclass(frozen=True)
 class CompareOptions:
     """What to compare beyond the defaults (tables without entities, comments and checks
@@ -199,27 +356,23 @@ def compare(
     """Every difference between the entities and the database, in source order."""
     options = options or CompareOptions()
     found: list[SchemaDifference] = []
-    mapped: set[str] = set()
+    entities = list(entities)
     with collector_paused():
         for entity in entities:
-            comparison = _TableComparison(entity, database, options)
-            found.extend(comparison.run())
-            if comparison.actual is not None:
-                mapped.add(comparison.actual.key)
+            found.extend(_TableComparison(entity, database, options).run())
     if options.unmapped_tables:
-        for table in database.tables:
-            if table.key not in mapped and not table.is_view and table.name not in _TOOL_TABLES:
-                found.append(
-                    SchemaDifference(
-                        "table_unmapped",
-                        table.key,
-                        f"table {table.key} has no entity",
-                        None,
-                        KINDS["table_unmapped"].severity,
-                        actual=table,
-                        actual_table=table,
-                    )
-                )
+        found.extend(
+            SchemaDifference(
+                "table_unmapped",
+                table.key,
+                f"table {table.key} has no entity",
+                None,
+                KINDS["table_unmapped"].severity,
+                actual=table,
+                actual_table=table,
+            )
+            for table in unmapped_tables(entities, database, views=False)
+        )
     return notes_once(sorted(found, key=source_order))
 
 
@@ -298,12 +451,7 @@ class _TableComparison:
         self.dialect = database.dialect
         # What the database does with create_all's DDL (merges, ignores, rewrites).
         self.rules = rules_for(database.dialect)
-        self.actual = database.table(self.declared.name, self.declared.schema)
-        if self.actual is None and not self.entity.is_resolved("table", "schema"):
-            # the schema is computed (``__table_args__`` built by a function): the one
-            # table of that name in the schemas read is the one
-            same = [t for t in database.tables if t.name == self.declared.name]
-            self.actual = same[0] if len(same) == 1 else None
+        self.actual = mapped_table(self.entity, database)
         self.found: list[SchemaDifference] = []
         #: database columns a model column we cannot see may be (one made by a helper
         #: the parser could not follow): nothing on them is claimed missing from the model

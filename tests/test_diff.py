@@ -252,3 +252,22 @@ def test_an_index_written_twice_is_compared_once(any_db, tmp_path):
     )
     found = compare(parse_entities([models]), introspect_database(any_db.url))
     assert [d for d in found if d.kind.startswith("index")] == []
+
+
+def test_difference_kinds_are_the_one_source_of_their_facts():
+    """The renderers and the server ask ``DifferenceKind``; none keeps a set of its own
+    (issue 12): what the migration renders, declines or ignores, and what a quick fix
+    covers, all follow its facts."""
+    from schema_lsp.diff import KINDS, DifferenceKind
+    from schema_lsp.render.migration import INFORMATION_ONLY, NOT_RENDERED
+    from schema_lsp.render.model_edit import FIXABLE_KINDS
+
+    assert INFORMATION_ONLY == {k.value for k in DifferenceKind if k.facts.migration == "none"}
+    assert NOT_RENDERED == {k.value for k in DifferenceKind if k.facts.migration == "declined"}
+    assert FIXABLE_KINDS == {k.value for k in DifferenceKind if k.facts.model_fix}
+    assert {k for k, v in KINDS.items() if v.facts.drops_data} == {
+        "column_unmapped",
+        "table_unmapped",
+    }
+    assert f"{KINDS['type']}" == "type" and KINDS["type"] == "type"
+    assert len({k.code for k in DifferenceKind}) == len(DifferenceKind)  # codes are unique

@@ -34,15 +34,7 @@ from tests.scenarios.runner import run
 
 #: The kinds a model edit fixes; tables get "Generate entity class" instead, and primary
 #: keys, names and notes are left to a human.
-COVERED = set(KINDS) - {
-    "file_unreadable",
-    "table_missing",
-    "table_unmapped",
-    "schema_not_read",
-    "not_checked",
-    "type_not_compared",
-    "name",
-}
+COVERED = {name for name, kind in KINDS.items() if kind.facts.model_fix}
 CHECKS = CompareOptions(check_constraints=True)
 COMMENTS = CompareOptions(comments=True)
 SERVERS = ("postgresql", "mysql")  # the databases that keep comments

@@ -47,7 +47,7 @@ from alembic.autogenerate.render import render_op
 from alembic.operations import MigrateOperation, Operations, ops
 from alembic.runtime.migration import MigrationContext
 
-from ..diff import SchemaDifference
+from ..diff import DifferenceKind, SchemaDifference
 from ..printable import printable
 from ..schema import (
     CheckConstraintSchema,
@@ -84,11 +84,11 @@ from .sqlite_rebuild import RebuildTableOps, apply_offline, needs_rebuild, rebui
 
 #: Kinds that describe, never change: no statement is rendered for them (an unreadable
 #: model file has none to render: ``diff`` refuses to write a migration while one exists).
-INFORMATION_ONLY = frozenset(
-    {"not_checked", "type_not_compared", "schema_not_read", "name", "file_unreadable"}
-)
+INFORMATION_ONLY = frozenset(kind.value for kind in DifferenceKind if kind.informational)
 #: Kinds the renderer declines with a comment (moving data needs a human).
-NOT_RENDERED = frozenset({"primary_key", "autoincrement"})
+NOT_RENDERED = frozenset(
+    kind.value for kind in DifferenceKind if kind.facts.migration == "declined"
+)
 
 # Phases: the order statements must run in across tables.
 _DROP_FOREIGN_KEYS = 0

@@ -268,7 +268,10 @@ class Folder:
             text = read_source(path)
         except SourceDecodeError as exc:
             self._index.unreadable(path, exc.problem)
-            self._texts[path] = Path(path).read_bytes().decode("utf-8", "replace")
+            try:  # for placing the diagnostic: the text as near as it decodes
+                self._texts[path] = Path(path).read_bytes().decode("utf-8", "replace")
+            except OSError:
+                self._texts[path] = ""
             self._revisions[path] = (revision, version)
             return True
         except OSError:

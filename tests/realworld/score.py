@@ -24,7 +24,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from schema_lsp.diff import CompareOptions, SchemaDifference, compare, unread_differences
+from schema_lsp.diff import (
+    CompareOptions,
+    SchemaDifference,
+    compare,
+    mapped_table,
+    unread_differences,
+)
 from schema_lsp.entities.model import EntitySchema, Note
 from schema_lsp.entities.modules import SearchPath
 from schema_lsp.entities.workspace import parse_workspace
@@ -74,10 +80,8 @@ def check(
     options = CompareOptions(unmapped_tables=unmapped_tables)
     differences = compare(entities, database, options) + unread_differences(notes)
     tables = {entity.table.key for entity in entities}
-    for entity in entities:  # a computed schema: compared with the one table of its name
-        if not entity.is_resolved("table", "schema"):
-            same = [t.key for t in database.tables if t.name == entity.table.name]
-            tables.update(same if len(same) == 1 else ())
+    # a computed schema: compared with the table compare matches it to
+    tables.update(t.key for e in entities if (t := mapped_table(e, database)) is not None)
     return Checked(differences, database, frozenset(tables), time.perf_counter() - started)
 
 

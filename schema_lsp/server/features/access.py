@@ -156,21 +156,16 @@ def differences_in(folder: Folder, path: str) -> list[SchemaDifference]:
 
 def table_of(entity: EntitySchema, schema: DatabaseSchema) -> TableSchema | None:
     """The database table an entity maps, as compare matches it."""
-    return schema.table(entity.table.name, entity.table.schema)
+    from ...diff import mapped_table
+
+    return mapped_table(entity, schema)
 
 
 def unmapped_tables(entities: list[EntitySchema], schema: DatabaseSchema) -> list[TableSchema]:
-    """Database tables (and views) no entity maps, by key; migration tools' own left out."""
-    mapped = set()
-    for entity in entities:
-        table = table_of(entity, schema)
-        if table is not None:
-            mapped.add(table.key)
-    return [
-        table
-        for table in schema.tables
-        if table.key not in mapped and table.name != "alembic_version"
-    ]
+    """Database tables (and views) no entity maps: ``diff.unmapped_tables``."""
+    from ...diff import unmapped_tables as unmapped
+
+    return unmapped(entities, schema)
 
 
 def contains(where: SourceRange, line: int, column: int) -> bool:

@@ -70,21 +70,21 @@ def _key(difference: SchemaDifference) -> list[Any]:
 
 def _migrating(differences: list[SchemaDifference]) -> list[SchemaDifference]:
     """The differences a migration says something about (a statement or a comment)."""
-    from ...render.migration import INFORMATION_ONLY
+    from ...diff import KINDS
 
-    return [d for d in differences if d.kind not in INFORMATION_ONLY]
-
-
-#: Kinds whose migration only says it skipped a drop that would delete data.
-_DROPS_DATA = frozenset({"column_unmapped", "table_unmapped"})
+    return [d for d in differences if not KINDS[d.kind].informational]
 
 
 def _changing(differences: list[SchemaDifference]) -> list[SchemaDifference]:
     """The differences a migration has a statement for (not only a comment: a drop that
     would delete data, or a change that moves data, left to a human)."""
-    from ...render.migration import NOT_RENDERED
+    from ...diff import KINDS
 
-    return [d for d in _migrating(differences) if d.kind not in _DROPS_DATA | NOT_RENDERED]
+    return [
+        d
+        for d in _migrating(differences)
+        if KINDS[d.kind].facts.migration == "statement" and not KINDS[d.kind].facts.drops_data
+    ]
 
 
 async def _found(state: FileState) -> _Found:
