@@ -223,10 +223,6 @@ class DifferenceKind(str, Enum):
         return self.facts.severity
 
     @property
-    def title(self) -> str:
-        return self.facts.title
-
-    @property
     def editor(self) -> str | None:
         return self.facts.editor
 

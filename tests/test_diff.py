@@ -262,9 +262,9 @@ def test_difference_kinds_are_the_one_source_of_their_facts():
     from schema_lsp.render.migration import INFORMATION_ONLY, NOT_RENDERED
     from schema_lsp.render.model_edit import FIXABLE_KINDS
 
-    assert INFORMATION_ONLY == {k.value for k in DifferenceKind if k.facts.migration == "none"}
-    assert NOT_RENDERED == {k.value for k in DifferenceKind if k.facts.migration == "declined"}
-    assert FIXABLE_KINDS == {k.value for k in DifferenceKind if k.facts.model_fix}
+    assert {k.value for k in DifferenceKind if k.facts.migration == "none"} == INFORMATION_ONLY
+    assert {k.value for k in DifferenceKind if k.facts.migration == "declined"} == NOT_RENDERED
+    assert {k.value for k in DifferenceKind if k.facts.model_fix} == FIXABLE_KINDS
     assert {k for k, v in KINDS.items() if v.facts.drops_data} == {
         "column_unmapped",
         "table_unmapped",

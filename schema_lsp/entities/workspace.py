@@ -431,7 +431,7 @@ class WorkspaceIndex:
                         "could not finish a subclass of %s in %s", table_key, parsed.path
                     )
                     built.notes.append(
-                        _failure_note(parsed, f"a subclass of {table[0]}", exc, table.range)
+                        _failure_note(parsed, f"a subclass of {table_key[0]}", exc, table.range)
                     )
             if isinstance(draft, TableDraft):
                 try:

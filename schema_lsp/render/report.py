@@ -72,8 +72,10 @@ def render_sarif(differences: Sequence[SchemaDifference], base: Path | None = No
         {
             "id": KINDS[kind].code,
             "name": kind,
-            "shortDescription": {"text": KINDS[kind].title},
-            "help": {"text": f"{KINDS[kind].title} (see schema_lsp/codes.md, {KINDS[kind].code})"},
+            "shortDescription": {"text": KINDS[kind].facts.title},
+            "help": {
+                "text": f"{KINDS[kind].facts.title} (see schema_lsp/codes.md, {KINDS[kind].code})"
+            },
             "defaultConfiguration": {"level": _SARIF_LEVELS[KINDS[kind].severity]},
         }
         for kind in used
