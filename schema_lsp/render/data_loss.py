@@ -147,7 +147,8 @@ def _narrowing(old: Any, new: Any, column: Any, dialect: str) -> tuple[str, Any]
         return None
     if old_family == "date" and new_family == "datetime":
         return None
-    if old_family == new_family and old_family in ("float", "boolean", "binary", "other"):
+    same_other = old_family == new_family == "other" and _visit_name(old) == _visit_name(new)
+    if old_family == new_family and (old_family in ("float", "boolean", "binary") or same_other):
         if old_family == "float" and _float_bits(new) < _float_bits(old):
             return "values lose precision", column.is_not(None)
         if old_family == "binary" and _length(new) is not None:
@@ -187,6 +188,12 @@ def _family(type_: Any) -> str:
     if isinstance(type_, (sa.LargeBinary, sqltypes._Binary)):
         return "binary"
     return "other"
+
+
+def _visit_name(type_: Any) -> str:
+    """The type's generic name (``JSONB``, ``UUID``, ``ARRAY``): other types of one name
+    convert into each other; of two names, a conversion may fail or change values."""
+    return str(getattr(type_, "__visit_name__", type(type_).__name__)).lower()
 
 
 def _length(type_: Any) -> int | None:
