@@ -1,4 +1,4 @@
-"""Entities vs database: the seed's SchemaSynchronizer, made real.
+"""Entities vs database: what ``SchemaSynchronizer`` and ``schema-lsp check`` compare.
 
 ``compare`` turns what the models declare (EntitySchema) and what the database holds
 (DatabaseSchema) into SchemaDifference values. That list is the one intermediate form: the

@@ -1,4 +1,4 @@
-"""SchemaGenerator: source code from the registry's cached schema (the seed's generator).
+"""SchemaGenerator: source code from the registry's cached schema.
 
 It never reads the database itself: tables come from whatever serves schemas (a
 SchemaRegistry, or anything with the same two methods), so generating code in an editor

@@ -1,7 +1,7 @@
 """Read a live database into a DatabaseSchema, in one pass.
 
 SQLAlchemy's bulk reflection (``Inspector.get_multi_*``) reads every table of a schema with a
-handful of catalog queries; we never loop over tables (the seed's quadratic pattern). Reading
+handful of catalog queries; we never loop over tables (a query per table is quadratic). Reading
 is read-only: inside a read-only transaction where the dialect has one, with a statement
 timeout, on a connection that is closed afterwards (no idle sessions are left behind).
 """

@@ -27,7 +27,7 @@ from .url import DatabaseUrl
 
 logger = logging.getLogger(__name__)
 
-#: The seed's CACHE_TTL: five minutes.
+#: How long a cached schema stays fresh: five minutes.
 DEFAULT_TTL = 300.0
 
 

@@ -1,5 +1,6 @@
-"""The seed's SchemaSynchronizer: entities against a registry's cached schema, and the
-migration for what differs. A thin façade over ``diff.compare`` and ``render.migration``."""
+"""SchemaSynchronizer, the library API of a check: entities against a registry's cached
+schema, and the migration for what differs. A thin façade over ``diff.compare`` and
+``render.migration``."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ class SyncResult:
 
 
 class SchemaSynchronizer:
-    """``SchemaSynchronizer(registry).sync_entity_with_schema(entity)``, as in the seed."""
+    """``SchemaSynchronizer(registry).sync_entity_with_schema(entity)``."""
 
     def __init__(self, registry: SchemaSource, options: CompareOptions | None = None) -> None:
         self.registry = registry

@@ -1,4 +1,4 @@
-"""The seed's SchemaSynchronizer over a real registry and SQLite database."""
+"""SchemaSynchronizer (the library API of a check) over a real registry and SQLite database."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """``TypedDict`` row types for a whole database: one per table or view, and ``Database``
-mapping each table's name to its row type (the seed's ``interface Database``, in Python).
+mapping each table's name to its row type (a TypeScript ``interface Database``, in Python).
 
 Field types are the ones the entity generator annotates (``schema_lsp.render.python_types``),
 ``X | None`` where the column is nullable, so the output targets Python 3.10+. A table

@@ -4,12 +4,13 @@ Everything here runs on the event loop, which is also the only thread that talks
 client. Parsing and comparing run on each folder's worker thread (folder.py), database
 reads on executor threads; their results come back through ``call_soon_threadsafe``.
 
-Rules kept here (see ../shared/research/user-asks.md, section 2):
+Rules kept here (what users of other language servers asked for):
 
 * Every change to a file bumps its revision at once; a result computed from an older
   revision is dropped, so a slow check never overwrites a newer edit.
 * Edits are debounced per document; one list is published per settled version (push), an
-  explicit ``[]`` when a file becomes clean; a file that does not parse keeps its list.
+  explicit ``[]`` when a file becomes clean; a file that does not parse shows SL002 and
+  its last good parse's diagnostics, marked stale.
 * Exactly one diagnostics mode per session, chosen by the client's capabilities: pull
   (``textDocument/diagnostic``; refresh when anything else changes) or push.
 """
