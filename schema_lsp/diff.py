@@ -28,7 +28,6 @@ from .entities.model import (
     EntitySchema,
     FileProblem,
     Note,
-    SourceRange,
     check_key,
     index_key,
     object_key,
@@ -43,6 +42,7 @@ from .schema import (
     UniqueConstraintSchema,
 )
 from .sqltext import same_sql, unwrapped
+from .text import SourceRange
 from .types import check_constraint_values, compare_types
 
 Severity = Literal["error", "warning", "info"]

@@ -271,3 +271,22 @@ def test_difference_kinds_are_the_one_source_of_their_facts():
     }
     assert f"{KINDS['type']}" == "type" and KINDS["type"] == "type"
     assert len({k.code for k in DifferenceKind}) == len(DifferenceKind)  # codes are unique
+
+
+def test_positions_are_counted_by_one_core_module():
+    """Issue 12: ``SourceRange``, the line split, the byte-to-code-point conversion and
+    ``TextEdit`` live in ``schema_lsp.text``; the layers import them from there."""
+    import re
+    from pathlib import Path
+
+    from schema_lsp.text import code_points
+
+    assert code_points("x = 'é' + y", len("x = 'é' + ".encode())) == len("x = 'é' + ")
+    package = Path(__file__).resolve().parent.parent / "schema_lsp"
+    for path in package.rglob("*.py"):
+        if path.name == "text.py":
+            continue
+        text = path.read_text()
+        assert not re.search(r"class (SourceRange|TextEdit)\b", text), path
+        assert ".encode()[:" not in text and 'encode("utf-8")[:' not in text, path
+    assert not (package / "entities" / "naming.py").exists()  # core: schema_lsp/naming.py

@@ -12,10 +12,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..schema import TypeSpec
-from .columns import AnnotationInfo, is_placeholder, library_type, spec_of
-from .evaluate import Evaluator, StaticObject, Unresolvable
-from .naming import (
+from ..naming import (
     DEFAULT_CONVENTION,
     UNREADABLE_TEMPLATE,
     NamingError,
@@ -23,6 +20,9 @@ from .naming import (
     TokenFunction,
     normalize_convention,
 )
+from ..schema import TypeSpec
+from .columns import AnnotationInfo, is_placeholder, library_type, spec_of
+from .evaluate import Evaluator, StaticObject, Unresolvable
 from .resolve import Definition, External
 from .source import ParsedFile, single_assignment
 

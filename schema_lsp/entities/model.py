@@ -8,36 +8,11 @@ and never compared; ``notes`` tell the user what was not checked and why.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from ..schema import TableSchema, TypeSpec
-
-
-class SourceRange(NamedTuple):
-    """A span of one file. Lines and columns are 0-based; columns count code points of the
-    line (the language server converts them to the client's position encoding).
-
-    A named tuple rather than a dataclass: the parser makes three per column, and a tuple
-    is several times cheaper to build and is left alone by the cyclic collector."""
-
-    path: str
-    start_line: int
-    start_column: int
-    end_line: int
-    end_column: int
-
-
-#: Where a line ends for Python and for LSP: ``\n``, ``\r\n`` or ``\r`` (``str.splitlines``
-#: would also split at form feeds and other separators, and shift every later line).
-_LINE_END = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
-
-
-def source_lines(text: str) -> list[str]:
-    """The lines of a source text as ``SourceRange`` counts them, each with its break."""
-    return [line for line in _LINE_END.split(text) if line]
+from ..text import SourceRange
 
 
 @dataclass(frozen=True)

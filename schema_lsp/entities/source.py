@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
+from ..text import code_points
 from .model import FileProblem, SourceRange
 
 _new_tuple = tuple.__new__
@@ -110,13 +111,9 @@ class ParsedFile:
         return SourceRange(self.path, line_index, start, line_index, start + len(node.name))
 
     def _code_points(self, line_index: int, byte_offset: int) -> int:
-        if self.ascii:
+        if self.ascii or not 0 <= line_index < len(self.lines):
             return byte_offset
-        if 0 <= line_index < len(self.lines):
-            line = self.lines[line_index]
-            if not line.isascii():
-                return len(line.encode("utf-8")[:byte_offset].decode("utf-8", "replace"))
-        return byte_offset
+        return code_points(self.lines[line_index], byte_offset)
 
 
 def module_name(path: str, roots: tuple[str, ...] = ()) -> str:

@@ -10,6 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ..naming import (
+    DEFAULT_CONVENTION,
+    UNREADABLE_MESSAGE,
+    NamingError,
+    NamingTarget,
+    convention_name,
+    is_conventional,
+)
 from ..schema import (
     CheckConstraintSchema,
     ColumnSchema,
@@ -23,14 +31,6 @@ from ..schema import (
     UniqueConstraintSchema,
 )
 from .model import EntitySchema, Note, SourceRange, check_key, grouped_notes, index_key, object_key
-from .naming import (
-    DEFAULT_CONVENTION,
-    UNREADABLE_MESSAGE,
-    NamingError,
-    NamingTarget,
-    convention_name,
-    is_conventional,
-)
 from .resolve import Definition
 
 NULL_TYPE = TypeSpec("sqlalchemy.sql.sqltypes:NullType")

@@ -9,11 +9,10 @@ import ast
 import re
 from dataclasses import dataclass
 
-from ..entities.model import SourceRange, source_lines
 from ..schema import TableSchema
+from ..text import SourceRange, TextEdit, source_lines
 from .entity import render_entities
 from .imports_in_file import after_imports, local_name, rename_in_code
-from .model_edit import TextEdit
 from .source import Import, import_lines
 
 #: Base classes that are not declarative SQLAlchemy (a SQLModel class is written otherwise).

@@ -61,8 +61,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from ..diff import SchemaDifference
-from ..entities.model import SourceRange
-from ..entities.naming import (
+from ..naming import (
     DEFAULT_CONVENTION,
     NamingError,
     NamingTarget,
@@ -78,6 +77,8 @@ from ..schema import (
     UniqueConstraintSchema,
 )
 from ..sqltext import unwrapped
+from ..text import SourceRange, TextEdit
+from ..text import apply_edits as apply_edits  # re-exported: importers use this module
 from .entity import EntityRenderer, plain_default
 from .imports_in_file import local_name
 from .names import attribute_name
@@ -100,13 +101,11 @@ from .source import (
 )
 from .source_edit import (
     SourceEditor,
-    TextEdit,
     block_lines,
     call_arguments,
     keyword_named,
     shares_source_lines,
 )
-from .source_edit import apply_edits as apply_edits  # re-exported: importers use this module
 
 _Object = TypeVar("_Object", IndexSchema, UniqueConstraintSchema, ForeignKeySchema)
 #: Calls that declare a column, by the name they are written with (last dotted part).

@@ -15,41 +15,10 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
-from ..entities.model import SourceRange, source_lines
+from ..text import SourceRange, TextEdit, code_points, source_lines
 from .imports_in_file import after_imports, local_name, rename_in_code
 from .source import INDENT, LINE_LENGTH, Atom, Expr, Import, as_node
-
-
-@dataclass(frozen=True)
-class TextEdit:
-    """Replace ``range`` (0-based lines, code-point columns) with ``new_text``."""
-
-    range: SourceRange
-    new_text: str
-
-
-def apply_edits(source_text: str, edits: Iterable[TextEdit]) -> str:
-    """The text after the edits (non-overlapping; applied from the end so earlier
-    positions stay valid)."""
-    lines = source_lines(source_text)
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line))
-
-    def offset(line: int, column: int) -> int:
-        if line >= len(lines):
-            return len(source_text)
-        return offsets[line] + column
-
-    text = source_text
-    ordered = sorted(edits, key=lambda e: (e.range.start_line, e.range.start_column), reverse=True)
-    for edit in ordered:
-        start = offset(edit.range.start_line, edit.range.start_column)
-        end = offset(edit.range.end_line, edit.range.end_column)
-        text = text[:start] + edit.new_text + text[end:]
-    return text
 
 
 class SourceEditor:
@@ -67,7 +36,7 @@ class SourceEditor:
     def position(self, lineno: int, col_offset: int) -> tuple[int, int]:
         """ast's (1-based line, UTF-8 byte column) as (0-based line, code-point column)."""
         line = self.lines[lineno - 1] if lineno - 1 < len(self.lines) else ""
-        return lineno - 1, len(line.encode()[:col_offset].decode(errors="ignore"))
+        return lineno - 1, code_points(line, col_offset)
 
     def span(self, node: ast.AST) -> SourceRange:
         start = self.position(node.lineno, node.col_offset)  # type: ignore[attr-defined]

@@ -17,7 +17,7 @@ from pygls.uris import from_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
 from ..diff import KINDS, SchemaDifference, configured_level
-from ..entities.model import FileProblem, Note, SourceRange
+from ..entities.model import FileProblem, Note
 from ..schema import (
     CheckConstraintSchema,
     ColumnSchema,
@@ -26,6 +26,7 @@ from ..schema import (
     TableSchema,
     UniqueConstraintSchema,
 )
+from ..text import SourceRange
 
 SOURCE = "schema-lsp"
 _DOCS = Path(__file__).resolve().parents[1] / "codes.md"  # package data: in wheels too

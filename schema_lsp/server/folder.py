@@ -22,10 +22,10 @@ from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
 from ..entities.discovery import IgnoreRules, imports_orm
-from ..entities.model import source_lines
 from ..entities.modules import SearchPath
 from ..entities.source import SourceDecodeError, read_source
 from ..entities.workspace import WorkspaceIndex
+from ..text import source_lines
 from .diagnostics import note_diagnostic, problem_diagnostic, to_diagnostic
 from .settings import FolderSettings
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from lsprotocol import types
 
-from ...entities.model import SourceRange, source_lines
+from ...text import SourceRange, source_lines
 from ..diagnostics import to_range
 
 if TYPE_CHECKING:

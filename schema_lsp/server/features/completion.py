@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from ...diff import KINDS, SchemaDifference
-from ...entities.model import SourceRange
+from ...text import SourceRange
 from .access import FileState, file_state, guarded, load_renderers, table_of, unmapped_tables
 from .edits import text_edits
 

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
-from ...entities.model import SourceRange, object_key, source_lines
+from ...entities.model import object_key
+from ...text import SourceRange, code_points, source_lines
 from ..diagnostics import to_range
 from .access import file_state, guarded
 
@@ -90,7 +91,6 @@ def foreign_key_target(text: str, line: int, column: int) -> str | None:
 def _on(node: ast.expr, lines: list[str], line: int, column: int) -> bool:
     if node.lineno - 1 != line or node.end_lineno != node.lineno:
         return False
-    text = lines[line].encode()
-    start = len(text[: node.col_offset].decode(errors="ignore"))
-    end = len(text[: node.end_col_offset].decode(errors="ignore"))
+    start = code_points(lines[line], node.col_offset)
+    end = code_points(lines[line], node.end_col_offset or node.col_offset)
     return start <= column <= end

@@ -18,7 +18,7 @@ from typing import Any
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
-from ...render.model_edit import TextEdit
+from ...text import TextEdit
 from .access import FileState
 
 #: Generated files are named ``schema-lsp-<what>-<UTC time>``, at the workspace folder's

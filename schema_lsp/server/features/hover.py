@@ -15,7 +15,8 @@ from .access import FileState, contains, file_state, guarded, table_of
 if TYPE_CHECKING:
     from pygls.lsp.server import LanguageServer
 
-    from ...entities.model import EntitySchema, SourceRange
+    from ...entities.model import EntitySchema
+    from ...text import SourceRange
 
 STALE = "(cached schema, stale)"
 

@@ -9,7 +9,7 @@ from lsprotocol import types
 from pygls.uris import from_fs_path
 
 from ...diff import configured_level
-from ...entities.model import source_lines
+from ...text import source_lines
 from ..diagnostics import to_range
 from .access import FileState, differences_in, file_state, guarded, table_of
 
@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from pygls.lsp.server import LanguageServer
 
     from ...diff import SchemaDifference
-    from ...entities.model import EntitySchema, SourceRange
+    from ...entities.model import EntitySchema
+    from ...text import SourceRange
 
 SHOW_COMMAND = "schemaLsp.showDifference"
 #: Kinds that say what was not compared: no difference to count.
