@@ -72,3 +72,13 @@ def test_the_rows_query_is_the_dialects_sql_with_quoted_names():
     assert nulls.rows == (
         'SELECT count(*) AS rows FROM "my table" WHERE "my table"."full name" IS NULL'
     )
+
+
+def test_a_time_type_without_fractions_is_the_dialects_default():
+    """``DATETIME`` keeps whole seconds on MariaDB, ``TIMESTAMP`` microseconds on
+    PostgreSQL (``DialectRules.default_fraction_digits``)."""
+    six, plain = mysql.DATETIME(fsp=6), sa.DateTime()
+    lost = type_change_loss("t", None, "c", six, plain, "mariadb")
+    assert lost is not None and "fractions of a second" in lost.why
+    assert type_change_loss("t", None, "c", plain, mysql.DATETIME(fsp=3), "mariadb") is None
+    assert type_change_loss("t", None, "c", postgresql.TIMESTAMP(), plain, "postgresql") is None

@@ -51,6 +51,9 @@ class DialectRules:
     #: Whether a column's declared type bounds what it stores: SQLite keeps any value in
     #: any column (a shorter VARCHAR or a narrower integer cuts nothing there).
     enforces_column_types: bool = True
+    #: Digits after the second a time type keeps when its DDL says none (``TIMESTAMP``:
+    #: microseconds on PostgreSQL, whole seconds for MySQL's ``DATETIME``).
+    default_fraction_digits: int = 6
 
 
 RULES: Mapping[str, DialectRules] = {
@@ -67,6 +70,7 @@ RULES: Mapping[str, DialectRules] = {
     "mysql": DialectRules(
         same_actions={"RESTRICT": "NO ACTION", "SET DEFAULT": "NO ACTION"},
         names_primary_key=False,
+        default_fraction_digits=0,
     ),
 }
 

@@ -202,12 +202,12 @@ def _length(type_: Any) -> int | None:
 
 def _fraction_digits(type_: Any, dialect: str) -> int:
     """Digits after the second: ``TIMESTAMP(3)``, MySQL's ``DATETIME(fsp=6)``; unsaid,
-    6 on PostgreSQL and 0 on MySQL/MariaDB."""
+    the dialect's default (``DialectRules.default_fraction_digits``)."""
     for attribute in ("fsp", "precision"):
         value = getattr(type_, attribute, None)
         if isinstance(value, int):
             return value
-    return 0 if dialect in ("mysql", "mariadb") else 6
+    return rules_for(dialect).default_fraction_digits
 
 
 def _exact(type_: Any) -> bool:
