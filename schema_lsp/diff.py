@@ -648,19 +648,19 @@ class _TableComparison:
                 self.add_column("type", pair, outcome.message, outcome.severity)
             elif outcome.status == "not_compared":
                 self.add_column("type_not_compared", pair, outcome.message)
-        generated_on_mysql = actual.computed is not None and self.dialect in ("mysql", "mariadb")
+        generated_fixed = actual.computed is not None and self.rules.generated_nullability_fixed
         # PostgreSQL and MySQL make a primary key's columns NOT NULL whatever the DDL says,
         # and SQLite's rowid (a lone INTEGER key) is never NULL; only SQLite keeps another
         # key column nullable when it was declared so.
         forced_not_null = (
             declared.nullable
             and self.actual.is_primary_key(actual.name)
-            and (self.dialect != "sqlite" or actual.autoincrement)
+            and (self.rules.key_columns_not_null or actual.autoincrement)
         )
         if (
             self.entity.is_resolved(key, "nullable")
             and declared.nullable != actual.nullable
-            and not generated_on_mysql  # MariaDB refuses NOT NULL on generated columns
+            and not generated_fixed  # MariaDB refuses NOT NULL on generated columns
             and not forced_not_null
         ):
             self.add_column(
@@ -724,7 +724,7 @@ class _TableComparison:
             message = f"generated as ({declared}) in the model, as ({generated}) in the database"
             self.add_column("computed", pair, message)
             return
-        stored = _stored(mine.persisted, self.dialect)
+        stored = mine.persisted if mine.persisted is not None else self.rules.stores_generated
         if stored is not None and theirs.persisted is not None and stored != theirs.persisted:
             message = (
                 f"generated {_storage(stored)} in the model, {_storage(theirs.persisted)} in "
@@ -739,7 +739,7 @@ class _TableComparison:
             actual.autoincrement
         ):
             return
-        if self.dialect == "sqlite" and (
+        if self.rules.rowid_autoincrement and (
             not declared.autoincrement or not _sqlite_can_autoincrement(actual)
         ):
             # SQLite auto-assigns exactly a lone INTEGER PRIMARY KEY (the rowid), whatever
@@ -1057,7 +1057,7 @@ class _TableComparison:
 
     def _comments(self) -> bool:
         """Comments are compared on request, and only where the database can keep them."""
-        return self.options.comments and self.dialect != "sqlite"
+        return self.options.comments and self.rules.keeps_comments
 
     def _complete(self, collection: str) -> bool:
         """Whether the parser read all of the model's ``collection`` (an unreadable
@@ -1231,15 +1231,6 @@ def _deferral(fk: ForeignKeySchema) -> str:
 
 def _nullability(nullable: bool) -> str:
     return "nullable" if nullable else "NOT NULL"
-
-
-def _stored(persisted: bool | None, dialect: str) -> bool | None:
-    """Whether the model's generated column is stored: as it says, else the dialect's
-    default (VIRTUAL on SQLite and MySQL; on PostgreSQL it depends on the server version,
-    STORED before 18, so unknown)."""
-    if persisted is not None or dialect == "postgresql":
-        return persisted
-    return False
 
 
 def _storage(stored: bool) -> str:

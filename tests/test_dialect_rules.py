@@ -124,3 +124,14 @@ def test_primary_key_names(any_db) -> None:  # type: ignore[no-untyped-def]
         assert table.primary_key.name in ("pk_keyed", None)  # SQLite may not say
     else:
         assert table.primary_key.name != "pk_keyed"
+
+
+def test_the_comparison_asks_the_rules_never_a_dialect_name():
+    """Issue 12: what a database does is data in ``DialectRules``; ``diff.py`` (the first
+    module moved to it) compares no dialect name."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "schema_lsp" / "diff.py").read_text()
+    assert not re.search(r"""[!=]= ["'](mysql|mariadb|postgresql|sqlite)["']""", text)
+    assert not re.search(r"""in \(["'](mysql|mariadb|postgresql|sqlite)["']""", text)

@@ -54,6 +54,19 @@ class DialectRules:
     #: Digits after the second a time type keeps when its DDL says none (``TIMESTAMP``:
     #: microseconds on PostgreSQL, whole seconds for MySQL's ``DATETIME``).
     default_fraction_digits: int = 6
+    #: Whether every primary key column is NOT NULL whatever the DDL says (SQLite keeps a
+    #: key column nullable when declared so, but for its rowid).
+    key_columns_not_null: bool = True
+    #: Whether the database auto-assigns exactly a lone INTEGER PRIMARY KEY (SQLite's
+    #: rowid), whatever the model says, and nothing else.
+    rowid_autoincrement: bool = False
+    #: Whether a column can hold a comment (SQLite keeps none).
+    keeps_comments: bool = True
+    #: Whether a generated column is stored when the DDL does not say: VIRTUAL on SQLite
+    #: and MySQL; on PostgreSQL it depends on the server version (STORED before 18), so None.
+    stores_generated: bool | None = False
+    #: Whether a generated column refuses NOT NULL (MariaDB), so its nullability says nothing.
+    generated_nullability_fixed: bool = False
 
 
 RULES: Mapping[str, DialectRules] = {
@@ -62,15 +75,20 @@ RULES: Mapping[str, DialectRules] = {
         merges_identical_uniques=True,
         merges_identical_foreign_keys=True,
         enforces_column_types=False,
+        key_columns_not_null=False,
+        rowid_autoincrement=True,
+        keeps_comments=False,
     ),
     "postgresql": DialectRules(
         merges_identical_uniques=True,
         reports_deferral=True,
+        stores_generated=None,
     ),
     "mysql": DialectRules(
         same_actions={"RESTRICT": "NO ACTION", "SET DEFAULT": "NO ACTION"},
         names_primary_key=False,
         default_fraction_digits=0,
+        generated_nullability_fixed=True,
     ),
 }
 
