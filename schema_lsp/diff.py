@@ -23,7 +23,7 @@ from typing import Literal, TypeVar
 
 from .allocation import collector_paused
 from .defaults import compare_defaults, is_automatic_default
-from .entities.dialects import rules_for
+from .dialects import rules_for
 from .entities.model import (
     EntitySchema,
     FileProblem,

@@ -1,4 +1,4 @@
-"""The per-dialect facts of ``entities.dialects.RULES``, proved on the databases themselves:
+"""The per-dialect facts of ``schema_lsp.dialects.RULES``, proved on the databases themselves:
 ``create_all`` of a small MetaData, read back with ``introspect_database`` (issue 10, point 7).
 A database version that behaves otherwise fails here first, before any false claim."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from schema_lsp.entities.dialects import rules_for
+from schema_lsp.dialects import rules_for
 from schema_lsp.introspect import introspect_database
 
 

@@ -175,6 +175,6 @@ class EntitySchema:
         dialect apply, other dialects' are absent, names made by a naming convention are
         truncated to the dialect's identifier length, and what the database merges (see
         ``dialects.DialectRules``) is merged. Compare with this, not the neutral entity."""
-        from .dialects import specialize
+        from .specialize import specialize
 
         return specialize(self, dialect)

@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.sql import sqltypes
 
-from ..entities.dialects import rules_for
+from ..dialects import rules_for
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 # ruff: noqa: E501  (model source lines are kept as users write them)
 """What create_all really builds: metadata that a database creates differently, or not at
 all, is compared with what that database made, never claimed as missing (issue 10, point 7).
-The rules live as data in ``schema_lsp.entities.dialects.RULES``; tests/test_dialect_rules.py
+The rules live as data in ``schema_lsp.dialects.RULES``; tests/test_dialect_rules.py
 proves each fact on the databases themselves."""
 
 from __future__ import annotations

@@ -5,18 +5,17 @@ and ``<dialect>_using`` index keywords, ``with_variant`` types, objects made onl
 dialects (``.ddl_if(dialect=...)``), what a project's ``@compiles`` overrides render (a
 column's default, generated expression or type, and notes where they cannot be read), and
 the truncation of convention-made names longer than the dialect's identifiers
-(``name[:max - 8] + "_" + md5[-4:]``, as SQLAlchemy's compiler does). ``DialectRules``
-keeps, as data, what a database does with the DDL ``create_all`` sends it (merges, ignores
-or rewrites), found by experiment on each database; callers ask ``rules_for`` rather than
-testing dialect names.
+(``name[:max - 8] + "_" + md5[-4:]``, as SQLAlchemy's compiler does). What each database
+does with the DDL is data in ``schema_lsp.dialects``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import replace
 from functools import cache
 
+from ..dialects import rules_for
 from ..schema import (
     CheckConstraintSchema,
     ColumnSchema,
@@ -26,79 +25,6 @@ from ..schema import (
     UniqueConstraintSchema,
 )
 from .model import EntitySchema, check_key, index_key, object_key
-
-
-@dataclass(frozen=True)
-class DialectRules:
-    """What one database does with the DDL SQLAlchemy's ``create_all`` sends it, where the
-    result differs from the metadata (each fact found by creating and reading back; see
-    tests/scenarios/stories_create_all.py)."""
-
-    #: Identical UNIQUE constraints in one CREATE TABLE become one, the first
-    #: (``unique=True`` beside ``UniqueConstraint`` on the same column).
-    merges_identical_uniques: bool = False
-    #: Referential actions the database treats as another: ``RESTRICT`` is ``NO ACTION``
-    #: on InnoDB, and MariaDB parses ``SET DEFAULT`` and keeps no action.
-    same_actions: Mapping[str, str] = field(default_factory=dict)
-    #: Whether the database keeps and reports ``DEFERRABLE``/``INITIALLY`` (MariaDB
-    #: rejects the clause, SQLite keeps it but does not report it).
-    reports_deferral: bool = False
-    #: Whether a primary key's name is kept (MySQL's is always ``PRIMARY``).
-    names_primary_key: bool = True
-    #: Identical foreign keys (same columns and target, one named ``ForeignKeyConstraint``
-    #: beside an inline ``ForeignKey``) read back as one (SQLite's reflection merges them).
-    merges_identical_foreign_keys: bool = False
-    #: Whether a column's declared type bounds what it stores: SQLite keeps any value in
-    #: any column (a shorter VARCHAR or a narrower integer cuts nothing there).
-    enforces_column_types: bool = True
-    #: Digits after the second a time type keeps when its DDL says none (``TIMESTAMP``:
-    #: microseconds on PostgreSQL, whole seconds for MySQL's ``DATETIME``).
-    default_fraction_digits: int = 6
-    #: Whether every primary key column is NOT NULL whatever the DDL says (SQLite keeps a
-    #: key column nullable when declared so, but for its rowid).
-    key_columns_not_null: bool = True
-    #: Whether the database auto-assigns exactly a lone INTEGER PRIMARY KEY (SQLite's
-    #: rowid), whatever the model says, and nothing else.
-    rowid_autoincrement: bool = False
-    #: Whether a column can hold a comment (SQLite keeps none).
-    keeps_comments: bool = True
-    #: Whether a generated column is stored when the DDL does not say: VIRTUAL on SQLite
-    #: and MySQL; on PostgreSQL it depends on the server version (STORED before 18), so None.
-    stores_generated: bool | None = False
-    #: Whether a generated column refuses NOT NULL (MariaDB), so its nullability says nothing.
-    generated_nullability_fixed: bool = False
-
-
-RULES: Mapping[str, DialectRules] = {
-    # SQLite keeps CHECK text verbatim, and keeps DEFERRABLE without reporting it.
-    "sqlite": DialectRules(
-        merges_identical_uniques=True,
-        merges_identical_foreign_keys=True,
-        enforces_column_types=False,
-        key_columns_not_null=False,
-        rowid_autoincrement=True,
-        keeps_comments=False,
-    ),
-    "postgresql": DialectRules(
-        merges_identical_uniques=True,
-        reports_deferral=True,
-        stores_generated=None,
-    ),
-    "mysql": DialectRules(
-        same_actions={"RESTRICT": "NO ACTION", "SET DEFAULT": "NO ACTION"},
-        names_primary_key=False,
-        default_fraction_digits=0,
-        generated_nullability_fixed=True,
-    ),
-}
-
-
-def rules_for(dialect: str) -> DialectRules:
-    """The rules of a dialect (``mariadb`` shares MySQL's); none for an unknown one."""
-    return RULES.get("mysql" if dialect == "mariadb" else dialect, _NO_RULES)
-
-
-_NO_RULES = DialectRules()
 
 
 def specialize(entity: EntitySchema, dialect: str) -> EntitySchema:
