@@ -9,7 +9,8 @@ the database itself (tests/test_dialect_rules.py, tests/scenarios/stories_create
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 
@@ -52,6 +53,56 @@ class DialectRules:
     stores_generated: bool | None = False
     #: Whether a generated column refuses NOT NULL (MariaDB), so its nullability says nothing.
     generated_nullability_fixed: bool = False
+    #: How the database names an unnamed primary key and unique constraint: the label
+    #: after the table's name and columns (PostgreSQL: ``users_pkey``, ``users_email_key``,
+    #: each part cut in turn, the longer first, to fit 63 characters, as its
+    #: ``makeObjectName`` does); None when it keeps no name.
+    primary_key_label: str | None = None
+    unique_label: str | None = None
+    #: MySQL's way instead: the primary key is ``PRIMARY``; an unnamed unique constraint
+    #: takes its first column's name, then ``_2``, ``_3``... when that is taken.
+    names_like_mysql: bool = False
+    #: The longest identifier, in characters.
+    identifier_length: int = 64
+
+    def automatic_primary_key_name(self, table: str) -> str | None:
+        """The name an unnamed primary key of ``table`` gets, if the database names it."""
+        if self.names_like_mysql:
+            return "PRIMARY"
+        if self.primary_key_label is None:
+            return None
+        return self._object_name(table, "", self.primary_key_label)
+
+    def is_automatic_unique_name(self, name: str, table: str, columns: Sequence[str]) -> bool:
+        """Whether ``name`` is what the database calls an unnamed unique constraint."""
+        if not columns:
+            return False
+        if self.names_like_mysql:
+            return re.fullmatch(rf"{re.escape(columns[0])}(_\d+)?", name) is not None
+        if self.unique_label is None:
+            return False
+        return name == self._object_name(table, "_".join(columns), self.unique_label)
+
+    def _object_name(self, first: str, second: str, label: str) -> str:
+        """``first_second_label``, the longer of the two parts cut a character at a time
+        until the whole fits the identifier length."""
+        overhead = len(label) + 1 + (1 if second else 0)
+        available = self.identifier_length - overhead
+        keep_first, keep_second = len(first), len(second)
+        while keep_first + keep_second > available:
+            if keep_first > keep_second:
+                keep_first -= 1
+            else:
+                keep_second -= 1
+        parts = (
+            [first[:keep_first], second[:keep_second], label]
+            if second
+            else [
+                first[:keep_first],
+                label,
+            ]
+        )
+        return "_".join(parts)
 
 
 RULES: Mapping[str, DialectRules] = {
@@ -68,12 +119,16 @@ RULES: Mapping[str, DialectRules] = {
         merges_identical_uniques=True,
         reports_deferral=True,
         stores_generated=None,
+        primary_key_label="pkey",
+        unique_label="key",
+        identifier_length=63,
     ),
     "mysql": DialectRules(
         same_actions={"RESTRICT": "NO ACTION", "SET DEFAULT": "NO ACTION"},
         names_primary_key=False,
         default_fraction_digits=0,
         generated_nullability_fixed=True,
+        names_like_mysql=True,
     ),
 }
 

@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..dialects import rules_for
 from ..schema import (
     CheckConstraintSchema,
     ColumnSchema,
@@ -67,7 +68,6 @@ _ANNOTATION_BUILTINS = frozenset({"int", "str", "float", "bool", "bytes", "dict"
 _QUOTED_LITERAL = re.compile(r"'((?:[^']|'')*)'")
 #: A quoted literal with PostgreSQL's cast: ``'x'::character varying``.
 _CAST_LITERAL = re.compile(r"('(?:[^']|'')*')::[a-z ]+(?:\(\d+\))?")
-_PG_IDENTIFIER_MAX = 63
 _NEXTVAL = re.compile(
     r"nextval\('(?:(?P<schema>[A-Za-z_][\w$]*)\.)?(?P<name>[A-Za-z_][\w$]*)'::regclass\)"
 )
@@ -363,10 +363,7 @@ class EntityRenderer:
         pk = table.primary_key
         if pk is None or pk.name is None:
             return False
-        if self.dialect == "postgresql":
-            default = table.name[: _PG_IDENTIFIER_MAX - len("_pkey")] + "_pkey"
-            return pk.name != default
-        return pk.name != "PRIMARY"
+        return pk.name != rules_for(self.dialect).automatic_primary_key_name(table.name)
 
     def table_args(self, table: TableSchema, in_class: bool) -> list[Expr]:
         """Constraints and indexes: primary key (when not inline), composite foreign keys,

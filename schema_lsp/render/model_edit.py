@@ -60,6 +60,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
+from ..dialects import rules_for
 from ..diff import SchemaDifference
 from ..naming import (
     DEFAULT_CONVENTION,
@@ -1087,7 +1088,7 @@ class _Editor(SourceEditor):
             for name, action in (("ondelete", actual.on_delete), ("onupdate", actual.on_update)):
                 written = keyword_named(call, name)
                 actions.append((name, _literal(written.value) if written else None, action))
-            if self.renderer.dialect == "postgresql":
+            if rules_for(self.renderer.dialect).reports_deferral:
                 if bool(declared.deferrable) != bool(actual.deferrable):
                     keywords["deferrable"] = "True" if actual.deferrable else None
                 if _initially(declared) != _initially(actual):
@@ -1533,11 +1534,7 @@ def _automatic_unique_name(
     """The name is the one the database gives an unnamed unique constraint."""
     if unique.name is None:
         return True
-    if dialect == "postgresql":
-        return unique.name == f"{table.name}_{'_'.join(unique.columns)}_key"[:63]
-    if dialect in ("mysql", "mariadb"):
-        return re.fullmatch(rf"{re.escape(unique.columns[0])}(_\d+)?", unique.name) is not None
-    return False
+    return rules_for(dialect).is_automatic_unique_name(unique.name, table.name, unique.columns)
 
 
 def _automatic_fk_name(table: TableSchema, fk: ForeignKeySchema) -> bool:
