@@ -137,21 +137,29 @@ def test_the_comparison_asks_the_rules_never_a_dialect_name():
     assert not re.search(r"""in \(["'](mysql|mariadb|postgresql|sqlite)["']""", text)
 
 
-def test_the_names_a_database_gives_unnamed_keys_are_rules(any_db):
-    """What ``create_all`` of an unnamed primary key and unique constraint is called there,
-    read back from each database: ``DialectRules`` says the same."""
+@pytest.mark.parametrize(
+    "table",
+    [
+        "a_table_whose_name_is_long_enough_to_be_cut_by_postgresql_limit",
+        "é" * 25 + "_tablé",  # PostgreSQL cuts bytes, never inside a character
+    ],
+)
+def test_the_names_a_database_gives_unnamed_keys_are_rules(any_db, table):
+    """What ``create_all`` of an unnamed primary key and unique constraints is called
+    there, read back from each database: ``DialectRules`` says the same."""
     import sqlalchemy as sa
 
     from schema_lsp.introspect import introspect_database
 
-    table = "a_table_whose_name_is_long_enough_to_be_cut_by_postgresql_limit"
     metadata = sa.MetaData()
     sa.Table(
         table,
         metadata,
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("code", sa.String(10)),
-        sa.UniqueConstraint("code"),
+        sa.Column("cödé_and_more_text_here", sa.Integer, unique=True),
+        sa.Column("b", sa.Integer),
+        sa.Column("c", sa.Integer),
+        sa.UniqueConstraint("b", "c"),
     )
     metadata.create_all(any_db.engine)
     read = introspect_database(any_db.url).table(table)
@@ -159,8 +167,10 @@ def test_the_names_a_database_gives_unnamed_keys_are_rules(any_db):
     assert read is not None and read.primary_key is not None
     if rules.names_primary_key:
         assert read.primary_key.name == rules.automatic_primary_key_name(table)
-    (unique,) = read.unique_constraints
-    if unique.name is not None:
-        assert rules.is_automatic_unique_name(unique.name, table, unique.columns)
-    else:
-        assert rules.unique_label is None and not rules.names_like_mysql
+    assert len(read.unique_constraints) == 2
+    for unique in read.unique_constraints:
+        if unique.name is not None:
+            assert rules.is_automatic_unique_name(unique.name, table, unique.columns)
+            assert not rules.is_automatic_unique_name("other", table, unique.columns)
+        else:
+            assert rules.unique_label is None and not rules.names_like_mysql

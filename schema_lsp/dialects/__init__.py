@@ -62,7 +62,7 @@ class DialectRules:
     #: MySQL's way instead: the primary key is ``PRIMARY``; an unnamed unique constraint
     #: takes its first column's name, then ``_2``, ``_3``... when that is taken.
     names_like_mysql: bool = False
-    #: The longest identifier, in characters.
+    #: The longest identifier (PostgreSQL counts bytes).
     identifier_length: int = 64
 
     def automatic_primary_key_name(self, table: str) -> str | None:
@@ -81,28 +81,27 @@ class DialectRules:
             return re.fullmatch(rf"{re.escape(columns[0])}(_\d+)?", name) is not None
         if self.unique_label is None:
             return False
-        return name == self._object_name(table, "_".join(columns), self.unique_label)
+        # a name already taken gets a number after the label (``_key1``), cut anew
+        number = re.search(r"\d*$", name)
+        labels = {self.unique_label, f"{self.unique_label}{number.group()}" if number else ""}
+        joined = "_".join(columns)
+        return any(name == self._object_name(table, joined, label) for label in labels if label)
 
     def _object_name(self, first: str, second: str, label: str) -> str:
-        """``first_second_label``, the longer of the two parts cut a character at a time
-        until the whole fits the identifier length."""
+        """``first_second_label``, the longer of the two parts cut a byte at a time (never
+        inside a character) until the whole fits the identifier length in bytes."""
+        head, tail = first.encode(), second.encode()
         overhead = len(label) + 1 + (1 if second else 0)
-        available = self.identifier_length - overhead
-        keep_first, keep_second = len(first), len(second)
-        while keep_first + keep_second > available:
-            if keep_first > keep_second:
-                keep_first -= 1
+        keep_head, keep_tail = len(head), len(tail)
+        while keep_head + keep_tail > self.identifier_length - overhead:
+            if keep_head > keep_tail:
+                keep_head -= 1
             else:
-                keep_second -= 1
-        parts = (
-            [first[:keep_first], second[:keep_second], label]
-            if second
-            else [
-                first[:keep_first],
-                label,
-            ]
-        )
-        return "_".join(parts)
+                keep_tail -= 1
+        parts = [head[:keep_head].decode("utf-8", "ignore")]
+        if second:
+            parts.append(tail[:keep_tail].decode("utf-8", "ignore"))
+        return "_".join([*parts, label])
 
 
 RULES: Mapping[str, DialectRules] = {
