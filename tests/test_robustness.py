@@ -665,3 +665,20 @@ def test_a_read_past_the_timeout_names_the_step_and_the_widest_tables(capsys, po
     assert "allow more with --timeout SECONDS" in err
     code, out, _ = run(capsys, "inspect", "--db", postgres_db.url, "--timeout", "60")
     assert code == 0 and "wide " in out
+
+
+def test_an_imported_module_with_a_coding_line_is_read_as_python_reads_it(capsys, tmp_path, url):
+    """A mixin the model imports from another module is decoded the way Python decodes it
+    too (a Latin-1 file with its coding line was not read before: its column was unseen)."""
+    (tmp_path / "mixins.py").write_bytes(
+        "# -*- coding: latin-1 -*-\n# café\nfrom sqlalchemy import Column, Integer\n\n\n"
+        "class Stamped:\n    stamp = Column(Integer)\n".encode("latin-1")
+    )
+    (tmp_path / "models.py").write_text(
+        GOOD.format(comment="name")
+        .replace("from sqlalchemy.orm", "from mixins import Stamped\nfrom sqlalchemy.orm")
+        .replace("class User(Base):", "class User(Stamped, Base):")
+    )
+    code, out, _ = run(capsys, "check", "--db", url, "models.py")
+    assert code == 1
+    assert "column users.stamp" in out and "SL110" in out, out

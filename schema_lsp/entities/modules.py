@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .source import ParsedFile, parse_source
+from .source import ParsedFile, SourceDecodeError, parse_source, read_source
 
 _log = logging.getLogger(__name__)
 
@@ -285,8 +285,8 @@ class ParsedModules:
         if stat.st_size > MAX_MODULE_BYTES:
             return None
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            text = read_source(str(path))  # decoded as Python does (coding line, BOM)
+        except (OSError, SourceDecodeError):
             return None
         parsed = parse_source(text, str(path), module)
         with self._lock:

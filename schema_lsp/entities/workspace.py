@@ -382,8 +382,8 @@ class WorkspaceIndex:
                 found = self._finder.find(module)
                 if found is not None:
                     try:
-                        known = "compiles" in found.read_text(encoding="utf-8")
-                    except (OSError, UnicodeDecodeError):
+                        known = "compiles" in read_source(str(found))
+                    except (OSError, SourceDecodeError):
                         known = False
             self._mentions[module] = known
         return known
