@@ -710,6 +710,11 @@ def operations_for(
     return planner.upgrade_ops()
 
 
+#: Kinds whose step ``loses_data`` may leave out: a changed type or nullability (see
+#: ``_Planner._type``/``_nullable``) and the drops.
+_MAY_LOSE_DATA = frozenset(
+    {"type", "nullable"} | {kind.value for kind in DifferenceKind if kind.facts.drops_data}
+)
 #: How the comment of a step left out because it can lose data starts.
 SKIPPED_DATA_LOSS = "skipped (it can lose data): "
 
@@ -718,8 +723,12 @@ def loses_data(
     differences: Iterable[SchemaDifference], dialect: str, database: DatabaseSchema | None = None
 ) -> bool:
     """Whether a migration of these differences leaves steps out that can lose data
-    (what ``allow_data_loss`` would add)."""
-    upgrade = operations_for(differences, dialect, database=database)
+    (what ``allow_data_loss`` would add). Only the kinds whose step may lose data are
+    planned: the editor asks this on every code-action request."""
+    candidates = [d for d in differences if d.kind in _MAY_LOSE_DATA]
+    if not candidates:
+        return False
+    upgrade = operations_for(candidates, dialect, database=database)
     return any(
         isinstance(op, CommentOperation) and op.reason.startswith(SKIPPED_DATA_LOSS)
         for op in upgrade.ops
