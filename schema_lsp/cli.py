@@ -432,6 +432,10 @@ def _print_summary(out: TextIO, database: DatabaseSchema, source: Source) -> Non
             f"note: {limited.account} sees only the tables it holds privileges on in {names};"
             " others may exist\n"
         )
+    for table in tables:
+        if table.incomplete is not None:
+            reason = printable(table.incomplete)
+            out.write(f"note: {printable(table.key)} was not read in full: {reason}\n")
     out.write("\n")
     if not tables:
         out.write("(no tables)\n")
@@ -456,6 +460,8 @@ def _print_table(out: TextIO, table: TableSchema, database: DatabaseSchema, sour
     out.write(f"{kind} {printable(table.key)}  ({source.describe()}, {_server(database)})\n")
     if table.comment:
         out.write(f"comment: {printable(table.comment)}\n")
+    if table.incomplete is not None:
+        out.write(f"note: not read in full: {printable(table.incomplete)}\n")
     out.write("\n")
     rows = [
         (

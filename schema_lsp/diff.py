@@ -468,6 +468,14 @@ class _TableComparison:
         if self.actual is None:
             self._missing_table()
             return self.found
+        if self.actual.incomplete is not None:
+            self.add(
+                "not_checked",
+                f"table {self.key}: not checked (the database's definition of it could not be "
+                f"read in full; {self.actual.incomplete})",
+                range_=self.entity.range,
+            )
+            return self.found
         self._columns()
         if not self.actual.is_view:
             self._primary_key()

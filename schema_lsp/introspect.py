@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 import threading
-import time
 import warnings
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
@@ -20,28 +18,24 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timezone
 from difflib import get_close_matches
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from .allocation import collector_paused
+from .dialects.catalog import TableExtras, catalog_for
 from .errors import DatabaseUnreachable, IntrospectionError, UnknownSchema, UnknownTable
 from .schema import (
     CheckConstraintSchema,
     ColumnSchema,
     ComputedSchema,
     DatabaseSchema,
-    EnumSchema,
     ForeignKeySchema,
     IdentitySchema,
     IndexSchema,
-    LimitedVisibility,
     PrimaryKeySchema,
     TableSchema,
     TypeSpec,
     UniqueConstraintSchema,
 )
-from .sqltext import closing, split_top_level, tokenize
 from .url import DatabaseUrl, mask_text
 
 if TYPE_CHECKING:
@@ -54,10 +48,29 @@ SYSTEM_SCHEMAS = frozenset(
     {"information_schema", "pg_catalog", "pg_toast", "mysql", "performance_schema", "sys"}
 )
 ALL_SCHEMAS = "*"
-_SNAPSHOT_ID = re.compile(r"[0-9A-Fa-f-]+")
 _UNRECOGNIZED_TYPE = re.compile(
     r"Did not recognize type '(?P<type>[^']+)' of column '(?P<col>[^']+)'"
 )
+#: SQLAlchemy's warnings for a part of a table's definition it skipped (MySQL's parser of
+#: ``SHOW CREATE TABLE`` reads line by line; a line it does not understand is left out)
+_UNPARSED_DEFINITION = re.compile(
+    r"^(?:Unknown schema content|Unknown column definition|"
+    r"Incomplete reflection of column definition):? (?P<line>.*)$",
+    re.DOTALL,
+)
+
+
+def _skipped_line(shown: str) -> str:
+    """The line a warning shows as a Python literal (``%r``), as written, shortened."""
+    import ast
+
+    try:
+        line = ast.literal_eval(shown)
+    except (ValueError, SyntaxError):
+        line = shown
+    text = str(line).strip()
+    return text if len(text) <= 80 else text[:77] + "..."
+
 
 Key = tuple[str | None, str]
 
@@ -77,6 +90,7 @@ class SchemaIntrospector:
         self.schemas: tuple[str | None, ...] = tuple(schemas) if schemas else (None,)
         self.statement_timeout = statement_timeout
         self._engine: Engine | None = None
+        self.catalog = catalog_for(self.url.dialect)
 
     def __repr__(self) -> str:
         return f"SchemaIntrospector({self.url.masked!r}, schemas={self.schemas!r})"
@@ -89,11 +103,10 @@ class SchemaIntrospector:
         with (
             self._read_only_connection() as connection,
             collector_paused(),
-            _sqlite_table_sql_read_once(connection),
             self._snapshot_sharing_connection(connection) as helper,
         ):
             reader = _SchemaReader(connection, self.url, helper)
-            with self._timeouts_said(reader):
+            with reader.catalog.during_read(), self._timeouts_said(reader):
                 return reader.read(self.schemas)
 
     def get_table_schema(self, name: str, schema: str | None = None) -> TableSchema:
@@ -122,8 +135,8 @@ class SchemaIntrospector:
     def _get_engine(self) -> Engine:
         if self._engine is None:
             self._engine = _create_engine(self.url, self.statement_timeout)
-        elif self.url.dialect == "sqlite":
-            _sqlite_file(self.url)  # deleted since the engine was made: say so plainly
+        else:
+            self.catalog.check_reachable(self.url)
         return self._engine
 
     @contextmanager
@@ -148,7 +161,7 @@ class SchemaIntrospector:
             ) from None
         try:
             with connection.begin():
-                _make_read_only(connection, self.statement_timeout)
+                self.catalog.make_read_only(connection, self.statement_timeout)
                 yield connection
         except DBAPIError as exc:
             if _is_timeout(exc):
@@ -168,14 +181,14 @@ class SchemaIntrospector:
 
     @contextmanager
     def _snapshot_sharing_connection(self, main: Connection) -> Iterator[Connection | None]:
-        """A second read-only PostgreSQL connection on ``main``'s snapshot, or None."""
+        """A second read-only connection on ``main``'s snapshot (PostgreSQL), or None."""
         from sqlalchemy.exc import DBAPIError
 
-        if main.dialect.name != "postgresql":
+        if not self.catalog.shares_snapshots:
             yield None
             return
         try:
-            snapshot = main.exec_driver_sql("SELECT pg_export_snapshot()").scalar()
+            snapshot = self.catalog.export_snapshot(main)
             helper = self._get_engine().connect()
         except DBAPIError as exc:
             logger.debug("reading on one connection: %s", self._reason(exc))
@@ -184,10 +197,10 @@ class SchemaIntrospector:
         try:
             transaction = helper.begin()
             try:
-                if not isinstance(snapshot, str) or not _SNAPSHOT_ID.fullmatch(snapshot):
-                    raise ValueError(f"unexpected snapshot id {snapshot!r}")
-                _make_read_only(helper, self.statement_timeout)
-                helper.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+                if snapshot is None:
+                    raise ValueError("no snapshot to share")
+                self.catalog.make_read_only(helper, self.statement_timeout)
+                self.catalog.join_snapshot(helper, snapshot)
             except (DBAPIError, ValueError) as exc:
                 logger.debug("reading on one connection: %s", self.url.scrub(str(exc)))
                 transaction.rollback()
@@ -223,16 +236,7 @@ class SchemaIntrospector:
         from sqlalchemy import text
         from sqlalchemy.exc import SQLAlchemyError
 
-        queries = {
-            "postgresql": "SELECT c.relname, count(*) FROM pg_catalog.pg_attribute a "
-            "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid WHERE a.attnum > 0 AND NOT "
-            "a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND "
-            "c.relnamespace = ANY (current_schemas(false)::regnamespace[]) "
-            "GROUP BY c.relname ORDER BY 2 DESC, 1 LIMIT 3",
-            "mysql": "SELECT TABLE_NAME, count(*) FROM information_schema.COLUMNS "
-            "WHERE TABLE_SCHEMA = DATABASE() GROUP BY TABLE_NAME ORDER BY 2 DESC, 1 LIMIT 3",
-        }
-        query = queries.get("mysql" if self.url.dialect == "mariadb" else self.url.dialect)
+        query = self.catalog.widest_tables_query
         if query is None:
             return ""
         try:
@@ -269,103 +273,14 @@ def _create_engine(url: DatabaseUrl, statement_timeout: float) -> Engine:
             url.sqlalchemy_url.get_driver_name(),
         )
     url.check_driver()
-    connect_args: dict[str, Any] = {}
-    dialect = url.dialect
-    target = url.sqlalchemy_url
-    if dialect == "sqlite":
-        database = _sqlite_file(url)
-        if database is not None:
-            # Opened read-only, so a file deleted after the check is an error when
-            # connecting, never a new empty database.
-            location = quote(str(Path(database).resolve()))
-            query = {**target.query, "mode": "ro", "uri": "true"}
-            target = target.set(database=f"file:{location}", query=query)
-    elif dialect in ("postgresql", "mysql", "mariadb"):
-        connect_args["connect_timeout"] = max(1, int(statement_timeout))
+    target, connect_args = catalog_for(url.dialect).engine_target(url, statement_timeout)
     return sqlalchemy.create_engine(
         target, poolclass=sqlalchemy.NullPool, connect_args=connect_args
     )
 
 
-@contextmanager
-def _sqlite_table_sql_read_once(connection: Connection) -> Iterator[None]:
-    """SQLAlchemy's SQLite dialect looks up a table's CREATE statement with a query of its
-    own, three times per table (unique constraints, indexes, foreign keys), each a scan of
-    ``sqlite_master``: a third of a 1,000-table read. For this pass the statements are read
-    in one query and the dialect answers from them (anything else still goes to it)."""
-    dialect = connection.dialect
-    original = getattr(type(dialect), "_get_table_sql", None)
-    if dialect.name != "sqlite" or original is None:
-        yield
-        return
-    # One read at a time patches a dialect: the language server may refresh a folder while
-    # it reads it for the first time, on the same engine (its dialect is shared).
-    with _SQLITE_PATCH:
-        rows = connection.exec_driver_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type IN ('table', 'view')"
-        ).all()
-        known = {name: sql for name, sql in rows}
-
-        def table_sql(
-            connection_: Connection, table_name: str, schema: str | None = None, **kw: Any
-        ) -> Any:
-            if schema is None and table_name in known:
-                return known[table_name]
-            return original(dialect, connection_, table_name, schema=schema, **kw)
-
-        dialect._get_table_sql = table_sql  # type: ignore[attr-defined]  # this engine's only
-        try:
-            yield
-        finally:
-            del dialect._get_table_sql  # type: ignore[attr-defined]
-
-
-_SQLITE_PATCH = threading.Lock()
 #: One capture of SQLAlchemy's reflection warnings at a time (see ``_read_schema``).
 _WARNINGS_CAPTURE = threading.Lock()
-
-
-def _sqlite_file(url: DatabaseUrl) -> str | None:
-    """The file of an on-disk SQLite URL (None for memory and ``file:`` URIs); raises when
-    it does not exist: sqlite3 would create an empty database, and a typo must not."""
-    database = url.sqlalchemy_url.database or ":memory:"
-    if database == ":memory:" or database.startswith("file:"):
-        return None
-    path = Path(database)
-    if path.is_dir():
-        raise DatabaseUnreachable(f"SQLite database {database} is a folder, not a database file")
-    if not path.is_file():
-        hint = ""
-        if not path.is_absolute():  # sqlite:///data/app.db is relative: a common slip
-            hint = (
-                f" (a relative path, taken from the working directory {Path.cwd()}; an "
-                "absolute path takes four slashes: sqlite:////path/to/app.db)"
-            )
-        raise DatabaseUnreachable(f"SQLite database file not found: {database}{hint}")
-    return database
-
-
-def _make_read_only(connection: Connection, statement_timeout: float) -> None:
-    """Make this transaction read-only and bounded in time, per dialect."""
-    dialect = connection.dialect
-    milliseconds = max(1, int(statement_timeout * 1000))
-    if dialect.name == "postgresql":
-        # Repeatable read: every catalog query sees one snapshot, which a second
-        # connection can share (SET TRANSACTION SNAPSHOT needs this level).
-        connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        connection.exec_driver_sql(f"SET LOCAL statement_timeout = {milliseconds}")
-    elif dialect.name in ("mysql", "mariadb"):
-        # The connection is never pooled (NullPool), so session settings die with it.
-        if getattr(dialect, "is_mariadb", False):
-            connection.exec_driver_sql(f"SET SESSION max_statement_time = {statement_timeout:g}")
-        else:
-            connection.exec_driver_sql(f"SET SESSION max_execution_time = {milliseconds}")
-    elif dialect.name == "sqlite":
-        connection.exec_driver_sql("PRAGMA query_only = ON")
-        raw = connection.connection.dbapi_connection
-        if isinstance(raw, sqlite3.Connection):
-            deadline = time.monotonic() + statement_timeout
-            raw.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
 
 
 def _is_timeout(exc: Any) -> bool:
@@ -396,6 +311,7 @@ class _SchemaReader:
         #: Reads the constraint groups concurrently, on a connection sharing the snapshot.
         self.helper: Inspector | None = inspect(helper) if helper is not None else None
         self.default_schema: str | None = self.inspector.default_schema_name
+        self.catalog = catalog_for(self.dialect.name)(connection, url, self.default_schema)
         self._unrecognized: dict[str, str] = {}
         #: what the read is doing, for a timeout's message ("the columns", ...)
         self.step = "the schema"
@@ -429,31 +345,13 @@ class _SchemaReader:
         shown = [n for n in existing if n not in SYSTEM_SCHEMAS and not n.startswith("pg_")]
         lowered = {name.lower(): name for name in shown}
         close = [lowered[n] for n in get_close_matches(schema.lower(), list(lowered), n=3)]
-        if self.dialect.name in ("mysql", "mariadb") and not self._sees_every_schema():
+        if not self.catalog.sees_every_schema():
             where = f"does not exist, or is not visible to {self.url.account}"
         else:
             where = "does not exist"
         hint = f"; did you mean {' or '.join(repr(n) for n in close)}?" if close else ""
         known = f" (it has {', '.join(shown)})" if shown and len(shown) <= 10 else ""
         return UnknownSchema(f"schema {schema!r} {where} in {self.url.describe()}{hint}{known}")
-
-    def _sees_every_schema(self) -> bool:
-        """On MySQL/MariaDB, an account lists only the databases it holds a privilege
-        on, unless it has a global one (other than USAGE) or SHOW DATABASES."""
-        from sqlalchemy import text
-
-        user = self.connection.execute(text("SELECT CURRENT_USER()")).scalar()
-        if not isinstance(user, str):
-            return False
-        name, _, host = user.rpartition("@")
-        found = self.connection.execute(
-            text(
-                "SELECT 1 FROM information_schema.USER_PRIVILEGES "
-                "WHERE GRANTEE = :grantee AND PRIVILEGE_TYPE <> 'USAGE' LIMIT 1"
-            ),
-            {"grantee": f"'{name}'@'{host}'"},
-        ).first()
-        return found is not None
 
     def table_names(self, schemas: Iterable[str | None]) -> list[str]:
         names: list[str] = []
@@ -489,73 +387,14 @@ class _SchemaReader:
                 constraints.exception()  # the helper connection is closed after this
         return DatabaseSchema(
             dialect=self.dialect.name,
-            server_version=_server_version(self.dialect),
+            server_version=self.catalog.server_version(),
             read_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             tables=tuple(tables),
             default_schema=self.default_schema,
             schemas=resolved,
-            enums=self._read_enums(),
-            limited_visibility=self._limited_visibility(resolved),
+            enums=self.catalog.enums(self.inspector),
+            limited_visibility=self.catalog.limited_visibility(resolved),
         )
-
-    def _limited_visibility(self, schemas: Sequence[str | None]) -> LimitedVisibility | None:
-        """On MySQL/MariaDB, the schemas read whose tables this account sees only per grant.
-
-        ``information_schema`` (so reflection) lists only the tables an account holds some
-        privilege on, unless it has a global privilege (other than USAGE) or one on the
-        schema; then it sees them all. Read from the catalog's privilege tables for the
-        current user, in the same pass. The privileges of an active role are not listed
-        there, so with a role enabled nothing is claimed (a missing table stays an error).
-        """
-        from sqlalchemy import text
-
-        if self.dialect.name not in ("mysql", "mariadb"):
-            return None
-        run = self.connection.execute
-        user = run(text("SELECT CURRENT_USER()")).scalar()
-        if not isinstance(user, str) or self._role_enabled():
-            return None
-        name, _, host = user.rpartition("@")
-        grantee = f"'{name}'@'{host}'"
-        global_privilege = run(
-            text(
-                "SELECT 1 FROM information_schema.USER_PRIVILEGES "
-                "WHERE GRANTEE = :grantee AND PRIVILEGE_TYPE <> 'USAGE' LIMIT 1"
-            ),
-            {"grantee": grantee},
-        ).first()
-        if global_privilege is not None:
-            return None
-        limited: list[str | None] = []
-        for schema in schemas:
-            database = schema if schema is not None else self.default_schema
-            if database is None:
-                continue
-            # A schema grant may name a pattern (GRANT ... ON `app\_%`.*): match it with LIKE.
-            schema_privilege = run(
-                text(
-                    "SELECT 1 FROM information_schema.SCHEMA_PRIVILEGES "
-                    "WHERE GRANTEE = :grantee AND :schema LIKE TABLE_SCHEMA LIMIT 1"
-                ),
-                {"grantee": grantee, "schema": database},
-            ).first()
-            if schema_privilege is None:
-                limited.append(schema)
-        if not limited:
-            return None
-        return LimitedVisibility(account=self.url.account, schemas=tuple(limited))
-
-    def _role_enabled(self) -> bool:
-        """Whether a role is active (MariaDB: a name, MySQL 8: not ``NONE``); servers
-        without roles have no CURRENT_ROLE()."""
-        from sqlalchemy import text
-        from sqlalchemy.exc import DBAPIError
-
-        try:
-            role = self.connection.execute(text("SELECT CURRENT_ROLE()")).scalar()
-        except DBAPIError:
-            return False
-        return role is not None and role != "NONE"
 
     def _read_schema(
         self,
@@ -580,7 +419,7 @@ class _SchemaReader:
             comments = self._table_comments(options)
             self.step = f"the views{where}"
             views = set(inspector.get_view_names(schema=schema))
-            views |= set(self._materialized_views(schema))
+            views |= set(self.catalog.materialized_views(inspector, schema))
             self.step = f"the indexes, unique constraints, foreign keys and checks{where}"
             if concurrent is None:
                 indexes, uniques, foreign_keys, checks = _read_constraints(
@@ -589,15 +428,16 @@ class _SchemaReader:
             else:
                 indexes, uniques, foreign_keys, checks = concurrent.result()[schema]
             self.step = f"the rest of the catalog{where}"
+        unparsed = False
         for warning in caught:
             match = _UNRECOGNIZED_TYPE.search(str(warning.message))
             if match:
                 self._unrecognized[match["col"]] = match["type"]
+            unparsed = unparsed or _UNPARSED_DEFINITION.match(str(warning.message)) is not None
+        incomplete = self._incomplete_tables(schema, [k[1] for k in columns]) if unparsed else {}
 
-        sqlite_extras = (
-            _SqliteExtras.read(self.connection) if self.dialect.name == "sqlite" else None
-        )
-        column_checks = self._mariadb_column_checks(schema, filter_names)
+        extras = self.catalog.table_extras()
+        column_checks = self.catalog.column_checks(schema, filter_names)
         tables = []
         for key, reflected_columns in columns.items():
             name = key[1]
@@ -613,65 +453,44 @@ class _SchemaReader:
                     checks=checks.get(key, []) + column_checks.get(name, []),
                     comment=(comments.get(key) or {}).get("text"),
                     is_view=name in views,
-                    sqlite=sqlite_extras,
+                    extras=extras,
+                    incomplete=incomplete.get(name),
                 )
             )
         return tables
 
-    def _mariadb_column_checks(
-        self, schema: str | None, filter_names: Sequence[str] | None
-    ) -> dict[str, list[dict[str, str]]]:
-        """MariaDB prints a column's own CHECK inside the column definition, where
-        SQLAlchemy's reflection does not look; the catalog lists it (``LEVEL = 'Column'``).
-        The ``json_valid(col)`` check MariaDB adds to every JSON column is the type's own."""
-        if not getattr(self.dialect, "is_mariadb", False):
-            return {}
-        from sqlalchemy import text
+    def _incomplete_tables(self, schema: str | None, names: Sequence[str]) -> dict[str, str]:
+        """The tables whose definition SQLAlchemy's reflection read only in part, each with
+        the first thing it skipped. Its warnings do not name the table, so the tables are
+        read again one at a time, capturing each one's warnings: a rare path (a column
+        name holding a line break, syntax newer than the installed SQLAlchemy)."""
+        from sqlalchemy import inspect
 
-        rows = self.connection.execute(
-            text(
-                "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE "
-                "FROM information_schema.CHECK_CONSTRAINTS "
-                "WHERE CONSTRAINT_SCHEMA = :schema AND LEVEL = 'Column'"
-            ),
-            {"schema": schema or self.default_schema},
-        )
-        found: dict[str, list[dict[str, str]]] = {}
-        for table, name, clause in rows:
-            if filter_names is not None and table not in filter_names:
-                continue
-            if clause == f"json_valid(`{name}`)":
-                continue
-            found.setdefault(table, []).append({"name": name, "sqltext": clause})
+        inspector = inspect(self.connection)  # a fresh cache: each table is parsed again
+        found: dict[str, str] = {}
+        with _WARNINGS_CAPTURE, warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for name in names:
+                del caught[:]
+                self.step = f"the definition of {name}"
+                inspector.get_columns(name, schema=schema)
+                skipped = [
+                    _skipped_line(match["line"])
+                    for warning in caught
+                    if (match := _UNPARSED_DEFINITION.match(str(warning.message)))
+                ]
+                if skipped:
+                    more = f" and {len(skipped) - 1} more" if len(skipped) > 1 else ""
+                    found[name] = (
+                        "SQLAlchemy's reflection could not parse part of its definition "
+                        f'("{skipped[0]}"{more})'
+                    )
         return found
 
     def _table_comments(self, options: Mapping[str, Any]) -> Mapping[Key, Any]:
         if not self.dialect.supports_comments:
             return {}
         return self.inspector.get_multi_table_comment(**options)
-
-    def _materialized_views(self, schema: str | None) -> list[str]:
-        if self.dialect.name != "postgresql":
-            return []
-        return self.inspector.get_materialized_view_names(schema=schema)  # type: ignore[attr-defined]
-
-    def _read_enums(self) -> tuple[EnumSchema, ...]:
-        if self.dialect.name != "postgresql":
-            return ()
-        enums = self.inspector.get_enums(schema="*")  # type: ignore[attr-defined]
-        return tuple(
-            sorted(
-                (
-                    EnumSchema(
-                        name=enum["name"],
-                        values=tuple(enum["labels"]),
-                        schema=None if enum["schema"] == self.default_schema else enum["schema"],
-                    )
-                    for enum in enums
-                ),
-                key=lambda e: (e.schema or "", e.name),
-            )
-        )
 
     def _build_table(
         self,
@@ -686,7 +505,8 @@ class _SchemaReader:
         checks: list[Any],
         comment: str | None,
         is_view: bool,
-        sqlite: _SqliteExtras | None,
+        extras: TableExtras,
+        incomplete: str | None = None,
     ) -> TableSchema:
         pk = None
         if primary_key and primary_key.get("constrained_columns"):
@@ -695,15 +515,14 @@ class _SchemaReader:
             )
         built_fks = tuple(
             sorted(
-                (self._build_foreign_key(fk, name, sqlite) for fk in foreign_keys),
+                (self._build_foreign_key(fk, name, extras) for fk in foreign_keys),
                 key=lambda fk: (fk.name or "", fk.columns),
             )
         )
         built_indexes = [self._build_index(index, built_fks) for index in indexes]
-        if sqlite is not None:
-            built_indexes += sqlite.expression_indexes(name, {i.name for i in built_indexes})
-            uniques = uniques + sqlite.missed_uniques(name, uniques)
-        built_columns = tuple(self._build_column(column, name, pk, sqlite) for column in columns)
+        built_indexes += extras.expression_indexes(name, {i.name for i in built_indexes})
+        uniques = uniques + extras.missed_uniques(name, uniques)
+        built_columns = tuple(self._build_column(column, name, pk, extras) for column in columns)
         return TableSchema(
             name=name,
             schema=schema,
@@ -731,6 +550,7 @@ class _SchemaReader:
             ),
             comment=comment,
             is_view=is_view,
+            incomplete=incomplete,
         )
 
     def _build_column(
@@ -738,26 +558,20 @@ class _SchemaReader:
         column: Mapping[str, Any],
         table: str,
         pk: PrimaryKeySchema | None,
-        sqlite: _SqliteExtras | None,
+        extras: TableExtras,
     ) -> ColumnSchema:
         type_ = column["type"]
-        if sqlite is not None:
-            sql_type = sqlite.declared_type(table, column["name"])
-            spec = TypeSpec.of(_sqlite_named_type(sql_type) or type_)
+        declared = extras.declared_type(table, column["name"], type_)
+        if declared is not None:
+            spec, sql_type = declared
         else:
             spec, sql_type = self._describe_type(type_, column["name"])
+        column = extras.adjust_column(table, column, sql_type, pk)
         identity = column.get("identity")
         computed = column.get("computed")
         enums = getattr(type_, "enums", None)
         autoincrement = bool(column.get("autoincrement", False))
         nullable = bool(column["nullable"])
-        if sqlite is not None:
-            if computed:
-                expression = sqlite.generated_expression(table, column["name"])
-                computed = {**computed, "sqltext": expression or computed["sqltext"]}
-            autoincrement = _sqlite_rowid_alias(column["name"], sql_type, pk)
-            # The rowid can never be NULL, though SQLite's pragma does not say NOT NULL.
-            nullable = nullable and not autoincrement
         default = column.get("default")
         return ColumnSchema(
             name=column["name"],
@@ -826,20 +640,16 @@ class _SchemaReader:
         implicit = None
         if index.get("duplicates_constraint"):
             implicit = "unique"
-        elif self.dialect.name in ("mysql", "mariadb"):
-            implicit = _mysql_implicit(built, fks)
+        else:
+            implicit = self.catalog.implicit_index(built, fks)
         if implicit:
             built = replace(built, implicit=implicit)
         return built
 
     def _build_foreign_key(
-        self, fk: Mapping[str, Any], table: str, sqlite: _SqliteExtras | None
+        self, fk: Mapping[str, Any], table: str, extras: TableExtras
     ) -> ForeignKeySchema:
-        options = dict(fk.get("options") or {})
-        if sqlite is not None and not options:
-            options = sqlite.foreign_key_actions(
-                table, tuple(fk["constrained_columns"]), fk["referred_table"]
-            )
+        options = extras.foreign_key_options(table, fk, dict(fk.get("options") or {}))
         referred_schema = fk.get("referred_schema")
         if referred_schema == self.default_schema:
             referred_schema = None
@@ -902,231 +712,3 @@ def _action(value: str | None) -> str | None:
         return None
     action = str(value).upper()
     return None if action == "NO ACTION" else action
-
-
-def _mysql_implicit(index: IndexSchema, fks: Sequence[ForeignKeySchema]) -> str | None:
-    """InnoDB creates an index for a foreign key that has none, named after the constraint
-    (or its first column); unique indexes are also reported as unique constraints."""
-    if index.unique:
-        return "unique"
-    for fk in fks:
-        if index.columns == fk.columns and _named_after(index.name, (fk.name, fk.columns[0])):
-            return "foreign_key"
-    return None
-
-
-def _named_after(name: str | None, bases: tuple[str | None, ...]) -> bool:
-    """InnoDB names a key's index after the constraint or its first column, with ``_2``,
-    ``_3``... when that name is taken (a unique index on the same column, say)."""
-    if name is None:
-        return False
-    stem, _, number = name.rpartition("_")
-    return any(name == base or (stem == base and number.isdigit()) for base in bases if base)
-
-
-def _sqlite_named_type(declared: str) -> Any:
-    """A SQLite column declared with a SQL type SQLite's reflection does not know
-    (``BINARY(16)``, read back as ``NUMERIC(16)`` by affinity): the SQLAlchemy type of that
-    name, so it compares as what the model created."""
-    from sqlalchemy import types
-    from sqlalchemy.dialects.sqlite.base import ischema_names
-
-    match = re.fullmatch(r"\s*(\w+)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?\s*", declared)
-    if match is None:
-        return None
-    name = match.group(1).upper()
-    if name in ischema_names:
-        return None  # SQLite's reflection reads it already
-    found = getattr(types, name, None)
-    if (
-        not (isinstance(found, type) and issubclass(found, types.TypeEngine))
-        or name != found.__name__
-    ):
-        return None
-    args = [int(a) for a in match.groups()[1:] if a is not None]
-    try:
-        return found(*args)
-    except Exception:
-        return None
-
-
-def _sqlite_rowid_alias(name: str, declared: str, pk: PrimaryKeySchema | None) -> bool:
-    """On SQLite only a lone ``INTEGER PRIMARY KEY`` column is the auto-assigned rowid."""
-    return pk is not None and pk.columns == (name,) and declared.strip().upper() == "INTEGER"
-
-
-def _server_version(dialect: Dialect) -> str:
-    if dialect.name == "sqlite":
-        return sqlite3.sqlite_version
-    info = dialect.server_version_info or ()
-    return ".".join(str(part) for part in info if isinstance(part, int))
-
-
-class _SqliteExtras:
-    """What SQLite's reflection in SQLAlchemy leaves out, read with one query per kind for
-    the whole file: declared column types, actions of inline foreign keys, expression
-    indexes (which SQLAlchemy skips) and generated columns' expressions (which its pattern
-    cuts wrong when a table's DDL is on one line, or misses without GENERATED ALWAYS)."""
-
-    def __init__(
-        self,
-        declared: dict[tuple[str, str], str],
-        actions: dict[tuple[str, tuple[str, ...], str], dict[str, str]],
-        index_sql: dict[str, list[tuple[str, str]]],
-        unique_columns: dict[str, list[tuple[str, ...]]],
-        generated: dict[tuple[str, str], str] | None = None,
-    ) -> None:
-        self._declared = declared
-        self._actions = actions
-        self._index_sql = index_sql
-        self._unique_columns = unique_columns
-        self._generated = generated or {}
-
-    @classmethod
-    def read(cls, connection: Connection) -> _SqliteExtras:
-        run: Callable[[str], Any] = connection.exec_driver_sql
-        declared = {
-            (table, column): declared_type
-            for table, column, declared_type in run(
-                "SELECT m.name, p.name, p.type FROM sqlite_master AS m "
-                "JOIN pragma_table_xinfo(m.name) AS p WHERE m.type IN ('table', 'view')"
-            )
-        }
-        grouped: dict[tuple[str, int], dict[str, Any]] = {}
-        for table, fk_id, referred, local, on_update, on_delete in run(
-            'SELECT m.name, f.id, f."table", f."from", f.on_update, f.on_delete '
-            "FROM sqlite_master AS m JOIN pragma_foreign_key_list(m.name) AS f "
-            "WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq"
-        ):
-            entry = grouped.setdefault(
-                (table, fk_id),
-                {"referred": referred, "columns": [], "ondelete": on_delete, "onupdate": on_update},
-            )
-            entry["columns"].append(local)
-        actions = {
-            (table, tuple(entry["columns"]), entry["referred"]): {
-                key: entry[key] for key in ("ondelete", "onupdate") if entry[key] != "NO ACTION"
-            }
-            for (table, _), entry in grouped.items()
-        }
-        index_sql: dict[str, list[tuple[str, str]]] = {}
-        for name, table, sql in run(
-            "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-        ):
-            index_sql.setdefault(table, []).append((name, sql))
-        unique_parts: dict[tuple[str, str], list[str]] = {}
-        for table, index, column in run(
-            "SELECT m.name, il.name, ii.name FROM sqlite_master AS m "
-            "JOIN pragma_index_list(m.name) AS il JOIN pragma_index_info(il.name) AS ii "
-            "WHERE m.type = 'table' AND il.origin = 'u' ORDER BY m.name, il.name, ii.seqno"
-        ):
-            unique_parts.setdefault((table, index), []).append(column)
-        unique_columns: dict[str, list[tuple[str, ...]]] = {}
-        for (table, _), columns in unique_parts.items():
-            unique_columns.setdefault(table, []).append(tuple(columns))
-        generated = {
-            (table, column.lower()): expression
-            for table, sql in run(
-                "SELECT m.name, m.sql FROM sqlite_master AS m WHERE m.type = 'table' AND EXISTS "
-                "(SELECT 1 FROM pragma_table_xinfo(m.name) AS p WHERE p.hidden IN (2, 3))"
-            )
-            for column, expression in _sqlite_generated_columns(sql).items()
-        }
-        return cls(declared, actions, index_sql, unique_columns, generated)
-
-    def generated_expression(self, table: str, column: str) -> str | None:
-        """A generated column's expression as the table's DDL spells it."""
-        return self._generated.get((table, column.lower()))
-
-    def declared_type(self, table: str, column: str) -> str:
-        return self._declared.get((table, column), "")
-
-    def foreign_key_actions(
-        self, table: str, columns: tuple[str, ...], referred: str
-    ) -> dict[str, str]:
-        return self._actions.get((table, columns, referred), {})
-
-    def missed_uniques(self, table: str, reflected: Sequence[Any]) -> list[dict[str, Any]]:
-        """UNIQUE constraints SQLAlchemy's DDL parsing misses (``a VARCHAR(10) UNIQUE``,
-        ``REFERENCES t(id) UNIQUE``), found through the indexes SQLite made for them;
-        their names, if any, are not recoverable."""
-        known = {tuple(unique["column_names"]) for unique in reflected}
-        return [
-            {"name": None, "column_names": list(columns)}
-            for columns in self._unique_columns.get(table, [])
-            if columns not in known
-        ]
-
-    def expression_indexes(self, table: str, known: set[str | None]) -> list[IndexSchema]:
-        """Indexes SQLAlchemy skipped because an element is an expression."""
-        found = []
-        for name, sql in self._index_sql.get(table, []):
-            if name in known:
-                continue
-            parsed = _parse_sqlite_index(sql)
-            if parsed is None:
-                continue
-            unique, elements, where = parsed
-            found.append(
-                IndexSchema(
-                    name=name,
-                    columns=tuple(e for e in elements if _is_identifier(e)),
-                    unique=unique,
-                    expressions=tuple(elements),
-                    where=where,
-                )
-            )
-        return found
-
-
-def _parse_sqlite_index(sql: str) -> tuple[bool, list[str], str | None] | None:
-    """Split ``CREATE [UNIQUE] INDEX name ON table (e1, e2) [WHERE ...]`` at top level,
-    each part in its original spelling; quotes are respected (``coalesce(a, ')')``)."""
-    tokens = tokenize(sql)
-    if tokens is None:
-        return None
-    words = [token.word() for token in tokens[:3]]
-    unique = words == ["create", "unique", "index"]
-    if words[:2] != ["create", "index"] and not unique:
-        return None
-    start = next((i for i, token in enumerate(tokens) if token.text == "("), None)
-    end = closing(tokens, start) if start is not None else None
-    if start is None or end is None:
-        return None
-    parts = split_top_level(tokens[start + 1 : end])
-    if not all(parts):
-        return None
-    elements = [sql[part[0].start : part[-1].end] for part in parts]
-    rest = tokens[end + 1 :]
-    where = sql[rest[1].start :].strip() if len(rest) > 1 and rest[0].word() == "where" else None
-    return unique, elements, where
-
-
-def _sqlite_generated_columns(sql: str) -> dict[str, str]:
-    """Column name -> expression of each generated column in a ``CREATE TABLE``, cut at
-    its own parentheses (quotes respected): ``c AS (coalesce(a, ')')) STORED``."""
-    tokens = tokenize(sql)
-    start = next((i for i, t in enumerate(tokens or ()) if t.text == "("), None)
-    end = closing(tokens, start) if tokens is not None and start is not None else None
-    if tokens is None or start is None or end is None:
-        return {}
-    found: dict[str, str] = {}
-    for part in split_top_level(tokens[start + 1 : end]):
-        if not part or part[0].kind not in ("ident", "quoted"):
-            continue
-        depth = 0
-        for index, token in enumerate(part[:-1]):
-            depth += {"(": 1, ")": -1}.get(token.text, 0)
-            if depth == 0 and token.word() == "as" and part[index + 1].text == "(":
-                close = closing(part, index + 1)
-                if close is not None:
-                    name = part[0].text
-                    if part[0].kind == "quoted":
-                        name = name[1:-1].replace(name[0] * 2, name[0])
-                    found[name] = sql[part[index + 1].end : part[close].start].strip()
-                break
-    return found
-
-
-def _is_identifier(text: str) -> bool:
-    return re.fullmatch(r'[A-Za-z_][A-Za-z0-9_]*|"[^"]+"|`[^`]+`|\[[^\]]+\]', text) is not None

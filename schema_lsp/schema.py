@@ -310,6 +310,10 @@ class TableSchema:
     check_constraints: tuple[CheckConstraintSchema, ...] = ()
     comment: str | None = None
     is_view: bool = False
+    #: what of the table's definition the read could not understand (SQLAlchemy's MySQL
+    #: reflection skips a line of ``SHOW CREATE TABLE`` it cannot parse, such as a column
+    #: whose name holds a line break); None when read in full. Such a table is not compared.
+    incomplete: str | None = None
 
     @property
     def key(self) -> str:

@@ -126,15 +126,22 @@ def test_primary_key_names(any_db) -> None:  # type: ignore[no-untyped-def]
         assert table.primary_key.name != "pk_keyed"
 
 
-def test_the_comparison_asks_the_rules_never_a_dialect_name():
-    """Issue 12: what a database does is data in ``DialectRules``; ``diff.py`` (the first
-    module moved to it) compares no dialect name."""
+#: Modules that ask ``schema_lsp.dialects`` instead of comparing a dialect's name.
+_ASKING_THE_RULES = ("diff.py", "introspect.py")
+
+
+@pytest.mark.parametrize("module", _ASKING_THE_RULES)
+def test_the_modules_ask_the_rules_never_a_dialect_name(module):
+    """Issue 12: what a database does is data in ``schema_lsp.dialects`` (``DialectRules``,
+    the per-dialect ``Catalog`` of a schema read); these modules compare no dialect name."""
     import re
     from pathlib import Path
 
-    text = (Path(__file__).resolve().parent.parent / "schema_lsp" / "diff.py").read_text()
-    assert not re.search(r"""[!=]= ["'](mysql|mariadb|postgresql|sqlite)["']""", text)
-    assert not re.search(r"""in \(["'](mysql|mariadb|postgresql|sqlite)["']""", text)
+    text = (Path(__file__).resolve().parent.parent / "schema_lsp" / module).read_text()
+    names = "mysql|mariadb|postgresql|sqlite"
+    assert not re.search(rf"""[!=]= ["']({names})["']""", text)
+    assert not re.search(rf"""["']({names})["'] [!=]=""", text)
+    assert not re.search(rf"""in [({{]["']({names})["']""", text)
 
 
 @pytest.mark.parametrize(

@@ -422,7 +422,7 @@ def test_two_reads_of_one_sqlite_engine_at_once_do_not_trip_over_each_other(tmp_
     per-read shortcut for SQLite's table SQL must not be removed from under the other."""
     import threading
 
-    from schema_lsp.introspect import _sqlite_table_sql_read_once
+    from schema_lsp.dialects.sqlite_catalog import table_sql_read_once
 
     path = tmp_path / "shop.db"
     with sqlite3.connect(path) as connection:
@@ -436,7 +436,7 @@ def test_two_reads_of_one_sqlite_engine_at_once_do_not_trip_over_each_other(tmp_
         try:
             if wait_for is not None:
                 wait_for.wait(5)
-            with engine.connect() as connection, _sqlite_table_sql_read_once(connection):
+            with engine.connect() as connection, table_sql_read_once(connection):
                 first_inside.set()
                 threading.Event().wait(0.2)  # the other read starts meanwhile
                 tables.append(sa.inspect(connection).get_table_names())

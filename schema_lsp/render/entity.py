@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..dialects import rules_for
+from ..printable import printable
 from ..schema import (
     CheckConstraintSchema,
     ColumnSchema,
@@ -106,13 +107,23 @@ class EntityRenderer:
         for table in tables:
             if table.is_view:
                 views.append(table)
-            elif table.primary_key is None:
-                blocks.append(self.render_table(table, self.table_variable(table)))
             else:
-                blocks.append(self.render_class(table, self.class_name(table)))
+                if table.primary_key is None:
+                    block = self.render_table(table, self.table_variable(table))
+                else:
+                    block = self.render_class(table, self.class_name(table))
+                blocks.append(self._incomplete_warning(table) + block)
         if views:
             blocks.append(self.render_views(views))
         return blocks
+
+    @staticmethod
+    def _incomplete_warning(table: TableSchema) -> list[str]:
+        """A comment above a table read only in part: its columns or keys may be missing."""
+        if table.incomplete is None:
+            return []
+        reason = printable(table.incomplete)
+        return [f"# Incomplete: {reason}.", "# Columns, keys or indexes may be missing below."]
 
     def use(self, module: str, name: str | None = None) -> str:
         """Record an import; returns the name to write."""
