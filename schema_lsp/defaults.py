@@ -40,6 +40,7 @@ from functools import lru_cache
 from typing import Literal
 from uuid import UUID
 
+from .dialects import rules_for
 from .schema import ColumnSchema, TableSchema, TypeSpec
 from .sqltext import (
     Token,
@@ -116,8 +117,11 @@ def normalize_default(
     if sql is None or not sql.strip():
         return None
     text = sql.strip()
-    backslashes = reflected and _is_mysql(dialect)
-    body, on_update = _split_on_update(text, backslashes) if _is_mysql(dialect) else (text, None)
+    rules = rules_for(dialect)
+    backslashes = reflected and rules.backslash_escapes
+    body, on_update = (text, None)
+    if rules.on_update_defaults:
+        body, on_update = _split_on_update(text, backslashes)
     tokens = tokenize(body, backslashes=backslashes)
     if tokens is None:
         return NormalizedDefault("expression", _squeeze(body), text, on_update)
@@ -128,7 +132,8 @@ def normalize_default(
         return None
     if kind in ("literal", "number", "boolean"):
         kind, value = _in_domain(kind, value, _domain(column_type, dialect))
-    if reflected and kind == "literal" and dialect == "postgresql" and _is_binary(column_type):
+    hex_binary = rules.binary_defaults_in_hex and _is_binary(column_type)
+    if reflected and kind == "literal" and hex_binary:
         value = _bytea_text(value)
     return NormalizedDefault(kind, value, text, on_update)
 
@@ -174,8 +179,14 @@ def compare_defaults(
     if mine is None:
         message = f"database has default {shown_actual}, the model declares none"
         return DefaultComparison("different", shown_declared, shown_actual, message)
-    if theirs is None and _is_mysql(dialect) and column_type and column_type.name == "BIT":
-        message = "SQLAlchemy does not read MySQL BIT defaults; not compared"
+    rules = rules_for(dialect)
+    if (
+        theirs is None
+        and not rules.reads_bit_defaults
+        and column_type
+        and column_type.name == "BIT"
+    ):
+        message = f"SQLAlchemy does not read {rules.title} BIT defaults; not compared"
         return DefaultComparison("not_compared", shown_declared, shown_actual, message)
     if theirs is None:
         message = f"declared default {shown_declared}, the database column has none"
@@ -183,7 +194,7 @@ def compare_defaults(
     same = _same(mine, theirs)
     if (
         not same
-        and _is_mysql(dialect)
+        and rules.precise_now
         and (_precise_now_of(mine, theirs) or _precise_now_of(theirs, mine))
     ):
         same = True
@@ -337,18 +348,6 @@ def _cast_operand(arguments: list[Token]) -> list[Token] | None:
     return None
 
 
-#: The current-time spellings each dialect treats as one function.
-_NOW = {"now()", "current_timestamp", "current_timestamp()"}
-_NOW_BY_DIALECT = {
-    "postgresql": _NOW | {"transaction_timestamp()"},
-    "mysql": _NOW | {"localtimestamp", "localtimestamp()", "localtime", "localtime()"},
-    "sqlite": _NOW | {"datetime('now')"},
-}
-_TODAY_BY_DIALECT = {
-    "postgresql": {"current_date"},
-    "mysql": {"current_date", "current_date()", "curdate()"},
-    "sqlite": {"current_date", "date('now')"},
-}
 _MYSQL_PRECISE_NOW = re.compile(r"(?:now|current_timestamp|localtimestamp|localtime)\((\d+)\)")
 
 
@@ -364,12 +363,12 @@ def _precise_now_of(mine: NormalizedDefault, theirs: NormalizedDefault) -> bool:
 
 
 def _function(call: str, dialect: str) -> str:
-    family = "mysql" if _is_mysql(dialect) else dialect
-    if call in _NOW_BY_DIALECT.get(family, _NOW):
+    rules = rules_for(dialect)
+    if call in rules.now_spellings:
         return "current_timestamp"
-    if call in _TODAY_BY_DIALECT.get(family, {"current_date"}):
+    if call in rules.today_spellings:
         return "current_date"
-    if family == "mysql":
+    if rules.precise_now:
         match = _MYSQL_PRECISE_NOW.fullmatch(call)
         if match is not None:
             digits = int(match.group(1))
@@ -500,10 +499,6 @@ def _same_on_update(declared: str, actual: str | None, dialect: str) -> bool:
 
 def _squeeze(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
-
-
-def _is_mysql(dialect: str) -> bool:
-    return dialect in ("mysql", "mariadb")
 
 
 __all__ = [

@@ -32,6 +32,9 @@ from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from typing import Any, Literal
 
+from .dialects import rules_for
+from .dialects.stored_types import compiler_dialect
+
 TokenKind = Literal["string", "bits", "number", "ident", "quoted", "cast", "op"]
 
 _TOKEN_PATTERN = r"""
@@ -59,7 +62,7 @@ _MYSQL_ESCAPES = {"0": "\0", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\
 @dataclass(frozen=True)
 class Token:
     """One lexical token. ``escapes`` says how a string's body reads: ``""`` (standard,
-    only ``''``), ``"e"`` (PostgreSQL ``E''``) or ``"mysql"`` (backslashes); ``start`` is
+    only ``''``), ``"e"`` (PostgreSQL ``E''``) or ``"backslash"`` (MySQL's); ``start`` is
     its offset in the text, so callers can cut the original spelling out."""
 
     kind: TokenKind
@@ -90,7 +93,9 @@ def tokenize(text: str, *, backslashes: bool = False) -> list[Token] | None:
         if kind == "estring":
             tokens.append(Token("string", match.group(), "e", position))
         elif kind == "string":
-            tokens.append(Token("string", match.group(), "mysql" if backslashes else "", position))
+            tokens.append(
+                Token("string", match.group(), "backslash" if backslashes else "", position)
+            )
         elif kind != "space":
             tokens.append(Token(kind, match.group(), "", position))  # type: ignore[arg-type]
         position = match.end()
@@ -164,7 +169,7 @@ def unquote(token: Token) -> str:
     body = text[text.index("'") + 1 : -1]
     if not token.escapes:
         return body.replace("''", "'")
-    table = _MYSQL_ESCAPES if token.escapes == "mysql" else _C_ESCAPES
+    table = _MYSQL_ESCAPES if token.escapes == "backslash" else _C_ESCAPES
     return re.sub(
         r"''|\\(.)",
         lambda m: "'" if m.group(1) is None else table.get(m.group(1), m.group(1)),
@@ -188,7 +193,7 @@ def normalize_sql(text: str, dialect: str) -> str:
     """The canonical spelling of SQL expression ``text`` on ``dialect``: two texts that
     the database treats as the same expression (as far as the rules above go) give the same
     string. On MySQL/MariaDB backslashes escape in string literals, as MySQL reads them."""
-    tokens = tokenize(text, backslashes=_is_mysql(dialect))
+    tokens = tokenize(text, backslashes=rules_for(dialect).backslash_escapes)
     if tokens is None:
         return re.sub(r"\s+", " ", text).strip()
     return normal_form(tokens, dialect)
@@ -243,7 +248,7 @@ def _identifier(name: str, quoted: bool, dialect: str) -> str:
     """An identifier in one spelling: case-folded unless quoted on a dialect whose names
     are case sensitive; bare when plain lower case (PostgreSQL's ``"left"(x)`` is
     ``left(x)``), else quoted by SQLAlchemy's identifier preparer for the dialect."""
-    if not quoted or dialect in _CASE_INSENSITIVE:
+    if not quoted or rules_for(dialect).case_insensitive_identifiers:
         name = name.lower()
     preparer = _preparer(dialect)
     plain = (
@@ -258,19 +263,10 @@ def _string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-_CASE_INSENSITIVE = frozenset({"mysql", "mariadb", "sqlite"})
-
-
 @cache
 def _preparer(dialect: str) -> Any:
     """SQLAlchemy's identifier preparer for the dialect (no driver needed)."""
-    from sqlalchemy.dialects import mysql, postgresql, sqlite
-
-    if _is_mysql(dialect):
-        return mysql.dialect().identifier_preparer
-    if dialect == "sqlite":
-        return sqlite.dialect().identifier_preparer
-    return postgresql.dialect().identifier_preparer
+    return compiler_dialect(dialect).identifier_preparer
 
 
 @cache
@@ -315,10 +311,6 @@ def _after_type(tokens: Sequence[Token], index: int) -> int:
     return index
 
 
-def _is_mysql(dialect: str) -> bool:
-    return dialect in ("mysql", "mariadb")
-
-
 # -- the expression parser -------------------------------------------------------------------
 
 # Binding strength, loosest first (PostgreSQL's table; MySQL's agrees where it matters).
@@ -339,13 +331,6 @@ _POSTFIX_PRECEDENCE = {
     **dict.fromkeys(("collate", "["), _COLLATE),
 }
 #: What MariaDB prints for a function the model may name otherwise.
-_MYSQL_SYNONYMS = {
-    "ucase": "upper",
-    "lcase": "lower",
-    "octet_length": "length",
-    "substring": "substr",
-    "mid": "substr",
-}
 #: NOT over these is the opposite operator (MariaDB prints ``NOT (a = 1)`` as ``a <> 1``).
 _OPPOSITE = {
     "=": "<>",
@@ -417,6 +402,7 @@ class _Parser:
     def __init__(self, tokens: Sequence[Token], dialect: str) -> None:
         self.tokens = tokens
         self.dialect = dialect
+        self.rules = rules_for(dialect)
         self.position = 0
 
     # -- token access --------------------------------------------------------------------
@@ -506,7 +492,7 @@ class _Parser:
             return _Expr(f"{word}({inner.text})", operator=word, operands=(inner,))
         if following is not None and following.kind == "string":
             return self.prefix()  # a typed literal, DATE '2020-01-01': the type goes
-        if word in ("true", "false") and _is_mysql(self.dialect):
+        if word in ("true", "false") and self.rules.booleans_are_integers:
             return _Expr("1" if word == "true" else "0", operator="number")
         name = _token_text(token, self.dialect)
         if self.peek_text() == "(":
@@ -528,15 +514,14 @@ class _Parser:
 
     def call(self, name: str) -> _Expr:
         self.expect("(")
-        if _is_mysql(self.dialect):
-            name = _MYSQL_SYNONYMS.get(name, name)
+        name = self.rules.function_synonyms.get(name, name)
         if name == "trim":
             return self.trim()
         if name == "position":
             found = self.expression(_LIKE + 1)
             self.expect("in")
             return self.located(found, self.expression(0))
-        if name == "locate" and _is_mysql(self.dialect):
+        if name == "locate" and self.rules.locate_is_position:
             found = self.expression(0)
             self.expect(",")
             return self.located(found, self.expression(0))
@@ -656,7 +641,7 @@ class _Parser:
             return _binary(opposite, left, right, operand.precedence)
         if opposite is not None and len(operand.operands) == 1:
             return self.postfix(operand.operands[0], opposite)
-        if _is_mysql(self.dialect):
+        if self.rules.booleans_are_integers:
             return _binary("=", operand, _Expr("0", operator="number"), _COMPARE)
         return _Expr(f"not {_wrap(operand, _NOT)}", _NOT, "not", (operand,))
 
@@ -712,7 +697,7 @@ class _Parser:
             return found
         if text in _COMPARISONS:
             return self.binary(left, minimum, _COMPARISONS[text], _COMPARE)
-        if word in _WORD_OPERATORS or (text == "&&" and _is_mysql(self.dialect)):
+        if word in _WORD_OPERATORS or (text == "&&" and self.rules.double_ampersand_is_and):
             operator = "and" if text == "&&" else word
             if operator == "mod":
                 return self.binary(left, minimum, "%", _MULTIPLY)

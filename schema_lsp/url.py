@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .dialects import rules_for
 from .errors import InvalidDatabaseUrl, MissingDriver
 
 if TYPE_CHECKING:
@@ -34,6 +35,8 @@ _ASYNC_DRIVERS = {
     ("mariadb", "asyncmy"): "pymysql",
     ("sqlite", "aiosqlite"): "pysqlite",
 }
+#: Options an asynchronous driver names otherwise: asyncpg's ``ssl`` is libpq's ``sslmode``.
+_ASYNC_OPTIONS = {"asyncpg": {"ssl": "sslmode"}}
 #: Which ``pip install 'schema-lsp[extra]'`` brings a dialect's driver.
 _EXTRAS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql"}
 _MASK = "***"
@@ -99,8 +102,8 @@ class DatabaseUrl:
     def describe(self) -> str:
         """Short human name, e.g. ``app@localhost/shop`` or ``sqlite:examples/shop.db``."""
         url = self._url
-        if self.dialect == "sqlite":
-            return f"sqlite:{url.database or ':memory:'}"
+        if rules_for(self.dialect).file_database:
+            return f"{self.dialect}:{url.database or ':memory:'}"
         user = f"{url.username}@" if url.username else ""
         host = url.host or "localhost"
         port = f":{url.port}" if url.port else ""
@@ -209,8 +212,9 @@ def _synchronous(url: URL) -> tuple[URL, str | None]:
     if synchronous is None:
         return url, None
     query = dict(url.query)
-    if backend == "postgresql" and "ssl" in query and "sslmode" not in query:
-        query["sslmode"] = query.pop("ssl")
+    for theirs, ours in _ASYNC_OPTIONS.get(driver, {}).items():
+        if theirs in query and ours not in query:
+            query[ours] = query.pop(theirs)
     return url.set(drivername=f"{backend}+{synchronous}", query=query), driver
 
 

@@ -13,6 +13,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+#: The current time as every database spells it in a default.
+_NOW = frozenset({"now()", "current_timestamp", "current_timestamp()"})
+
 
 @dataclass(frozen=True)
 class DialectRules:
@@ -64,6 +67,99 @@ class DialectRules:
     names_like_mysql: bool = False
     #: The longest identifier (PostgreSQL counts bytes).
     identifier_length: int = 64
+    #: Whether the database is a file, named by a path (SQLite), not a server.
+    file_database: bool = False
+
+    # -- types: what the database stores for a declared type (see stored_types.py) --------
+    #: The database's name in messages ("which SQLite does not enforce").
+    title: str = "the database"
+    #: Whether ``VARCHAR`` without a length is ``TEXT`` (PostgreSQL).
+    varchar_without_length_is_text: bool = False
+    #: The character set ``NCHAR``/``NVARCHAR`` columns are created in, if one of its own.
+    national_charset: str | None = None
+    #: Whether reflection reports every column's collation (MySQL prints one only where
+    #: it differs from the table's default; SQLite's reflection reads none).
+    reports_column_collation: bool = True
+    #: The length a VARCHAR without one is given (MySQL requires one: SQLModel's 255).
+    default_string_length: int | None = None
+    #: Whether an Enum is a named type created apart from its tables (PostgreSQL).
+    named_enum_types: bool = False
+
+    # -- server defaults: how the database prints one back ----------------------------------
+    #: Spellings of the current time that are one function there.
+    now_spellings: frozenset[str] = _NOW
+    #: Spellings of the current date that are one function there.
+    today_spellings: frozenset[str] = frozenset({"current_date"})
+    #: Whether ``current_timestamp(6)`` is the current time at the column's precision
+    #: (MySQL and MariaDB store ``now()`` on a ``DATETIME(6)`` so).
+    precise_now: bool = False
+    #: Whether a column's default may carry an ``ON UPDATE`` clause (MySQL).
+    on_update_defaults: bool = False
+    #: Whether a binary default prints as hex (PostgreSQL's ``'\\x78'::bytea``).
+    binary_defaults_in_hex: bool = False
+    #: Whether SQLAlchemy's reflection reads a BIT column's default (not on MySQL).
+    reads_bit_defaults: bool = True
+
+    # -- SQL expressions: what the normaliser of SQL text (sqltext.py) reads alike --------
+    #: Whether a backslash escapes in a string literal (MySQL: a stored ``a\b`` prints
+    #: as ``'a\\b'``).
+    backslash_escapes: bool = False
+    #: Whether unquoted and quoted names are one name whatever their case.
+    case_insensitive_identifiers: bool = False
+    #: Whether TRUE is 1 and NOT x is ``x = 0``: MySQL has no boolean type (its BOOL is
+    #: ``TINYINT(1)``).
+    booleans_are_integers: bool = False
+    #: The display width each integer type has when the DDL gives none, (signed,
+    #: unsigned): MySQL 5.7 and MariaDB print ``int(11)``.
+    display_widths: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    #: Functions that are another under a second name (MySQL's ``ucase`` is ``upper``).
+    function_synonyms: Mapping[str, str] = field(default_factory=dict)
+    #: Whether ``LOCATE(a, b)`` is ``POSITION(a IN b)``.
+    locate_is_position: bool = False
+    #: Whether ``&&`` is AND (MySQL) rather than an operator of its own.
+    double_ampersand_is_and: bool = False
+
+    # -- SQLAlchemy's dialect keywords -----------------------------------------------------
+    #: The prefix of SQLAlchemy's dialect-specific keywords (``mysql_length``): MariaDB
+    #: takes MySQL's.
+    option_prefix: str = ""
+    #: Whether an index has an access method (``USING gin``); SQLite's have none.
+    index_methods: bool = True
+    #: The method an index has unless its DDL names another (not written back).
+    default_index_method: str | None = None
+    #: Index kinds written as a prefix (MySQL's ``CREATE FULLTEXT INDEX``).
+    index_prefix_methods: frozenset[str] = frozenset()
+    #: Whether an index can have a WHERE predicate.
+    partial_indexes: bool = False
+
+    # -- migrations: what ALTER can do there -----------------------------------------------
+    #: Whether ALTER TABLE cannot change a column or drop a constraint, so the table is
+    #: rebuilt (copy, drop, rename: SQLite, through Alembic's batch mode).
+    alters_by_rebuild: bool = False
+    #: Whether changing a column restates all of it (MySQL's MODIFY), so what is kept
+    #: (its auto-increment) must be said again.
+    restates_column_on_alter: bool = False
+    #: Whether a type change needs a ``USING`` cast (PostgreSQL).
+    alter_type_using: bool = False
+    #: Whether the database indexes a foreign key by itself (InnoDB), leaving an index
+    #: behind when the key is dropped.
+    indexes_foreign_keys: bool = False
+
+    def index_keywords(self, method: str | None, where: str | None) -> dict[str, str]:
+        """SQLAlchemy's keywords creating an index with this method and predicate here
+        (``mysql_prefix="FULLTEXT"``, ``postgresql_using="gin"``, ``sqlite_where=...``),
+        each with its value as text."""
+        found: dict[str, str] = {}
+        if not self.option_prefix:
+            return found
+        if method and self.index_methods:
+            if method in self.index_prefix_methods:
+                found[f"{self.option_prefix}_prefix"] = method.upper()
+            elif method != self.default_index_method:
+                found[f"{self.option_prefix}_using"] = method
+        if where and self.partial_indexes:
+            found[f"{self.option_prefix}_where"] = where
+        return found
 
     def automatic_primary_key_name(self, table: str) -> str | None:
         """The name an unnamed primary key of ``table`` gets, if the database names it."""
@@ -113,6 +209,16 @@ RULES: Mapping[str, DialectRules] = {
         key_columns_not_null=False,
         rowid_autoincrement=True,
         keeps_comments=False,
+        file_database=True,
+        title="SQLite",
+        reports_column_collation=False,
+        option_prefix="sqlite",
+        now_spellings=_NOW | {"datetime('now')"},
+        case_insensitive_identifiers=True,
+        today_spellings=frozenset({"current_date", "date('now')"}),
+        index_methods=False,
+        partial_indexes=True,
+        alters_by_rebuild=True,
     ),
     "postgresql": DialectRules(
         merges_identical_uniques=True,
@@ -121,6 +227,15 @@ RULES: Mapping[str, DialectRules] = {
         primary_key_label="pkey",
         unique_label="key",
         identifier_length=63,
+        title="PostgreSQL",
+        varchar_without_length_is_text=True,
+        named_enum_types=True,
+        option_prefix="postgresql",
+        now_spellings=_NOW | {"transaction_timestamp()"},
+        binary_defaults_in_hex=True,
+        default_index_method="btree",
+        partial_indexes=True,
+        alter_type_using=True,
     ),
     "mysql": DialectRules(
         same_actions={"RESTRICT": "NO ACTION", "SET DEFAULT": "NO ACTION"},
@@ -128,8 +243,58 @@ RULES: Mapping[str, DialectRules] = {
         default_fraction_digits=0,
         generated_nullability_fixed=True,
         names_like_mysql=True,
+        title="MySQL",
+        national_charset="utf8mb3",
+        reports_column_collation=False,
+        default_string_length=255,
+        option_prefix="mysql",
+        now_spellings=_NOW | {"localtimestamp", "localtimestamp()", "localtime", "localtime()"},
+        today_spellings=frozenset({"current_date", "current_date()", "curdate()"}),
+        precise_now=True,
+        on_update_defaults=True,
+        backslash_escapes=True,
+        case_insensitive_identifiers=True,
+        booleans_are_integers=True,
+        function_synonyms={
+            "ucase": "upper",
+            "lcase": "lower",
+            "octet_length": "length",
+            "substring": "substr",
+            "mid": "substr",
+        },
+        locate_is_position=True,
+        display_widths={
+            "TINYINT": (4, 3),
+            "SMALLINT": (6, 5),
+            "MEDIUMINT": (9, 8),
+            "INTEGER": (11, 10),
+            "BIGINT": (20, 20),
+        },
+        double_ampersand_is_and=True,
+        reads_bit_defaults=False,
+        index_prefix_methods=frozenset({"fulltext", "spatial"}),
+        restates_column_on_alter=True,
+        indexes_foreign_keys=True,
     ),
 }
+
+
+def option_dialects(dialect: str) -> frozenset[str]:
+    """The dialect names whose SQLAlchemy options (``mysql_*``, ``mariadb_*``) apply on
+    ``dialect``: MariaDB honours MySQL's and MySQL MariaDB's."""
+    if dialect in ("mysql", "mariadb"):
+        return frozenset({"mysql", "mariadb"})
+    return frozenset({dialect})
+
+
+def server_dialect(dialect: str, server_version: str) -> str:
+    """``mariadb`` for a MariaDB server reached through a ``mysql://`` URL (its versions
+    start at 10; MySQL's are 5, 8 and 9), else ``dialect``."""
+    if dialect == "mysql":
+        major = server_version.partition(".")[0]
+        if major.isdigit() and int(major) >= 10:
+            return "mariadb"
+    return dialect
 
 
 def rules_for(dialect: str) -> DialectRules:

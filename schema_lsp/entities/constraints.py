@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..dialects import rules_for
 from .columns import Argument, ColumnContext, read_foreign_key_options
 from .evaluate import Unresolvable
 from .model import Note
@@ -373,9 +374,9 @@ def _unqualified_sql(value: object, dialect: str | None = None) -> str:
         raise Unresolvable(f"{type(value).__name__} is not SQL")
     value = _stored_values(value, dialect)
     try:
-        target = _dialect()
-        if dialect in ("sqlite", "postgresql", "mysql", "mariadb"):
-            target = real_dialect("mysql" if dialect == "mariadb" else dialect)
+        # SQLAlchemy's dialect of the options' prefix (MariaDB's SQL is MySQL's here)
+        prefix = rules_for(dialect).option_prefix
+        target = real_dialect(prefix) if prefix else _dialect()
         compiled = value.compile(
             dialect=target, compile_kwargs={"literal_binds": True, "include_table": False}
         )

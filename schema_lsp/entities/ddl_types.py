@@ -14,9 +14,11 @@ from __future__ import annotations
 import inspect
 import re
 import warnings
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
+from ..dialects.stored_types import compiler_dialect
 from .evaluate import Unresolvable
 
 #: A quoted string (kept) or a comma with spaces around it (outside quotes).
@@ -29,15 +31,9 @@ def type_from_ddl(text: str, dialect: str) -> Any:
     raises Unresolvable."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "did not recognize type": answered below
+        reader = _READERS.get(dialect)
         try:
-            if dialect in ("mysql", "mariadb"):
-                found = _mysql(text, dialect)
-            elif dialect == "postgresql":
-                found = _postgresql(text)
-            elif dialect == "sqlite":
-                found = _sqlite(text)
-            else:
-                found = None
+            found = reader(text, dialect) if reader is not None else None
         except Exception:  # the dialect's parser refused the text
             found = None
         if found is None:
@@ -58,7 +54,7 @@ def _mysql(text: str, dialect: str) -> Any:
     the commas of its arguments, the rest as is."""
     from sqlalchemy.dialects.mysql.reflection import ReflectedState
 
-    parser = _mysql_parser(dialect == "mariadb")
+    parser = _mysql_parser(dialect)
     text = _COMMAS.sub(lambda match: match[1] or ",", text)
     name, _, rest = text.strip().partition("(")
     head = name.split(None, 1)
@@ -72,11 +68,10 @@ def _mysql(text: str, dialect: str) -> Any:
 
 
 @cache
-def _mysql_parser(mariadb: bool) -> Any:
-    from sqlalchemy.dialects.mysql.base import MySQLDialect
+def _mysql_parser(name: str) -> Any:
     from sqlalchemy.dialects.mysql.reflection import MySQLTableDefinitionParser
 
-    dialect = MySQLDialect(is_mariadb=mariadb)
+    dialect = compiler_dialect(name)
     return MySQLTableDefinitionParser(dialect, dialect.identifier_preparer)
 
 
@@ -90,7 +85,7 @@ class _NoNamedTypes:
 _PG_BARE_TIME = re.compile(r"^(timestamp|time)(\s*\(\s*\d+\s*\))?$")
 
 
-def _postgresql(text: str) -> Any:
+def _postgresql(text: str, dialect_name: str) -> Any:
     """As PostgreSQL's ``format_type`` prints it: lower case, and a bare ``timestamp(n)``
     or ``time(n)`` spelled out (the SQL standard makes it WITHOUT TIME ZONE)."""
     formatted = re.sub(r"\s+", " ", text.strip().lower())
@@ -107,11 +102,20 @@ def _postgresql_dialect() -> Any:
     return PGDialect()
 
 
-def _sqlite(text: str) -> Any:
+def _sqlite(text: str, dialect_name: str) -> Any:
     """SQLite keeps the declared text; SQLAlchemy reads it by type affinity."""
     from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 
     return _known(SQLiteDialect()._resolve_type_affinity(text.strip()))
+
+
+#: Each dialect's reader of DDL type text, as its reflection reads a column's type.
+_READERS: dict[str, Callable[[str, str], Any]] = {
+    "mysql": _mysql,
+    "mariadb": _mysql,
+    "postgresql": _postgresql,
+    "sqlite": _sqlite,
+}
 
 
 @cache

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
 
-from ..dialects import rules_for
+from ..dialects import option_dialects, rules_for
+from ..dialects.stored_types import compiler_dialect
 from ..schema import (
     CheckConstraintSchema,
     ColumnSchema,
@@ -39,7 +40,7 @@ def specialize(entity: EntitySchema, dialect: str) -> EntitySchema:
         or _too_long(entity, dialect)
     ):
         return entity  # the common case: nothing differs per dialect
-    accepted = {"mysql", "mariadb"} if dialect in ("mysql", "mariadb") else {dialect}
+    accepted = option_dialects(dialect)
     unresolved = set(entity.unresolved)
     table = _created_on(entity, accepted)
     if merges:
@@ -162,7 +163,7 @@ def _compiled_column(
     return column
 
 
-def _created_on(entity: EntitySchema, accepted: set[str]) -> TableSchema:
+def _created_on(entity: EntitySchema, accepted: frozenset[str]) -> TableSchema:
     """The table without the objects ``.ddl_if(dialect=...)`` makes on other dialects."""
     table = entity.table
     if not entity.dialect_only:
@@ -256,17 +257,7 @@ def _rekey(key: str, renamed: dict[str, str]) -> str:
 @cache
 def _name_limits(dialect: str) -> tuple[int | None, int | None]:
     """(index, constraint) name length limits of a dialect, from SQLAlchemy itself."""
-    try:
-        if dialect == "mariadb":
-            from sqlalchemy.dialects.mysql.mariadb import MariaDBDialect
-
-            instance = MariaDBDialect()
-        else:
-            from sqlalchemy.dialects import registry
-
-            instance = registry.load(dialect)()
-    except Exception:  # an unknown dialect name: no truncation
-        return None, None
+    instance = compiler_dialect(dialect)
     identifier = getattr(instance, "max_identifier_length", None)
     index = getattr(instance, "max_index_name_length", None) or identifier
     constraint = getattr(instance, "max_constraint_name_length", None) or identifier

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from ..dialects import rules_for
 from ..schema import Scalar, TypeSpec
 from .source import Atom, Call, Expr, Import, Keyword, string
 
@@ -52,16 +53,6 @@ _GENERIC = {
 
 #: Arguments written positionally, as people write them: ``String(50)``, ``Numeric(10, 2)``.
 _POSITIONAL = ("length", "precision", "scale", "display_width")
-
-#: What MariaDB (and MySQL before 8.0.19) reports as the display width of an integer
-#: declared without one: (signed, unsigned). Writing it out would change nothing.
-_MYSQL_DEFAULT_WIDTH = {
-    "TINYINT": (4, 3),
-    "SMALLINT": (6, 5),
-    "MEDIUMINT": (9, 8),
-    "INTEGER": (11, 10),
-    "BIGINT": (20, 20),
-}
 
 
 @dataclass(frozen=True)
@@ -100,10 +91,11 @@ def column_type(spec: TypeSpec, dialect: str) -> TypeSource:
     args = tuple(spec.args)
     kwargs = dict(spec.kwargs)
     name = spec.name
-    if target.name in ("mysql", "mariadb"):
-        if name == "TINYINT" and kwargs == {"display_width": 1}:
-            return _source(Boolean, (), {})  # MySQL's BOOL *is* TINYINT(1)
-        widths = _MYSQL_DEFAULT_WIDTH.get(name)
+    rules = rules_for(dialect)
+    if rules.booleans_are_integers and name == "TINYINT" and kwargs == {"display_width": 1}:
+        return _source(Boolean, (), {})  # MySQL's BOOL *is* TINYINT(1)
+    if rules.display_widths:
+        widths = rules.display_widths.get(name)
         if widths and kwargs.get("display_width") == widths[bool(kwargs.get("unsigned"))]:
             del kwargs["display_width"]
             original = type(original)(*args, **kwargs)

@@ -440,15 +440,13 @@ class EntityRenderer:
 
     def index_dialect_options(self, index: IndexSchema) -> list[Expr]:
         options: list[Expr] = []
-        prefix = "mysql" if self.dialect == "mariadb" else self.dialect
-        if index.method:
-            if prefix == "mysql" and index.method in ("fulltext", "spatial"):
-                options.append(Keyword("mysql_prefix", string(index.method.upper())))
+        keywords = rules_for(self.dialect).index_keywords(index.method, index.where)
+        for keyword, value in keywords.items():
+            if keyword.endswith("_where"):
+                text = self.use("sqlalchemy", "text")
+                options.append(Keyword(keyword, Call(text, string(value))))
             else:
-                options.append(Keyword(f"{prefix}_using", string(index.method)))
-        if index.where:
-            text = self.use("sqlalchemy", "text")
-            options.append(Keyword(f"{prefix}_where", Call(text, string(index.where))))
+                options.append(Keyword(keyword, string(value)))
         return options
 
     def table_options_pairs(self, table: TableSchema) -> list[tuple[str, str]]:

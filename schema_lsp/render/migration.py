@@ -47,6 +47,7 @@ from alembic.autogenerate.render import render_op
 from alembic.operations import MigrateOperation, Operations, ops
 from alembic.runtime.migration import MigrationContext
 
+from ..dialects import rules_for, server_dialect
 from ..diff import DifferenceKind, SchemaDifference
 from ..printable import printable
 from ..schema import (
@@ -203,6 +204,7 @@ class _Planner:
         self, dialect: str, allow_data_loss: bool, database: DatabaseSchema | None = None
     ) -> None:
         self.dialect = dialect
+        self.rules = rules_for(dialect)
         self.allow_data_loss = allow_data_loss
         #: (schema, name) of the enum types the database has, and those planned here.
         self.enum_types: set[tuple[str | None, str]] = set()
@@ -271,7 +273,7 @@ class _Planner:
 
     def require_enums(self, columns: Iterable[ColumnSchema]) -> None:
         """Create the PostgreSQL enum types these columns use that the database lacks."""
-        if self.dialect != "postgresql":
+        if not self.rules.named_enum_types:
             return
         for column in columns:
             enum = postgresql_enum(column.sa_type.build())
@@ -363,7 +365,7 @@ class _Planner:
         if found is None:
             existing_default = sa.text(actual.default) if actual.default is not None else None
             extra: dict[str, Any] = {}
-            if self.dialect in ("mysql", "mariadb"):
+            if self.rules.restates_column_on_alter:
                 extra["existing_autoincrement"] = actual.autoincrement
             found = AlterColumnOp(
                 plan.name,
@@ -383,7 +385,7 @@ class _Planner:
         declared, actual = difference.declared, difference.actual
         assert isinstance(declared, ColumnSchema) and isinstance(actual, ColumnSchema)
         new, old = declared.sa_type.build(), actual.sa_type.build()
-        if self.dialect == "postgresql":
+        if self.rules.named_enum_types:
             new_enum, old_enum = postgresql_enum(new), postgresql_enum(old)
             if new_enum is not None and old_enum is not None and new_enum.name == old_enum.name:
                 self.skip(
@@ -405,7 +407,7 @@ class _Planner:
                 return
         operation = self._alter(difference)
         operation.modify_type = new
-        if self.dialect == "postgresql":
+        if self.rules.alter_type_using:
             operation.kw["postgresql_using"] = _using(
                 operation.column_name, operation.modify_type, self.dialect
             )
@@ -475,8 +477,11 @@ class _Planner:
     def _comment(self, difference: SchemaDifference) -> None:
         """Column comments through ALTER COLUMN (MySQL restates the column), table
         comments through COMMENT ON / ALTER TABLE; SQLite keeps no comments."""
-        if self.dialect == "sqlite":
-            self.skip(_ALTER_COLUMNS, f"skipped: {difference.message} (SQLite keeps no comments)")
+        if not self.rules.keeps_comments:
+            self.skip(
+                _ALTER_COLUMNS,
+                f"skipped: {difference.message} ({self.rules.title} keeps no comments)",
+            )
             return
         declared = difference.declared
         if isinstance(declared, ColumnSchema):
@@ -556,7 +561,7 @@ class _Planner:
         actual = difference.actual
         assert isinstance(actual, ForeignKeySchema)
         dropped = self._drop_constraint(difference, actual, _DROP_FOREIGN_KEYS, "foreignkey")
-        if dropped and self.dialect in ("mysql", "mariadb") and difference.kind.endswith("mapped"):
+        if dropped and self.rules.indexes_foreign_keys and difference.kind.endswith("mapped"):
             # InnoDB keeps the index it made for the key; it is nobody's once the key goes.
             assert difference.actual_table is not None
             for index in difference.actual_table.indexes:
@@ -590,7 +595,7 @@ class _Planner:
         """Drop a database constraint by its reflected name; an unnamed one only through a
         SQLite rebuild. Returns whether a drop was planned."""
         if actual.name is None:
-            if self.dialect == "sqlite":
+            if self.rules.alters_by_rebuild:
                 self.plan(difference).unnamed.append(actual)
                 return True
             self.skip(
@@ -622,7 +627,7 @@ class _Planner:
         steps += [(_DROP_TABLES, len(steps) + n, op) for n, op in enumerate(drops)]
         for plan in self.tables.values():
             ordered = [op for _, op in sorted(plan.steps, key=lambda s: s[0])]
-            if self.dialect == "sqlite" and (plan.unnamed or any(map(needs_rebuild, ordered))):
+            if self.rules.alters_by_rebuild and (plan.unnamed or any(map(needs_rebuild, ordered))):
                 # One rebuild per table, with all of the table's operations.
                 assert plan.actual is not None
                 first = min((phase for phase, _ in plan.steps), default=_ALTER_COLUMNS)
@@ -635,7 +640,8 @@ class _Planner:
             for phase, grouped in by_phase.items():
                 container = ops.ModifyTableOps(plan.name, grouped, schema=plan.schema)
                 steps.append((phase, len(steps), container))
-        if self.dialect == "sqlite" and any(isinstance(op, RebuildTableOps) for *_, op in steps):
+        rebuilt = any(isinstance(op, RebuildTableOps) for *_, op in steps)
+        if self.rules.alters_by_rebuild and rebuilt:
             note = CommentOperation(
                 "note: SQLite tables are rebuilt below (copy, drop, rename); run this with "
                 "PRAGMA foreign_keys=OFF (SQLite's default) so that foreign keys pointing at a "
@@ -905,7 +911,7 @@ def render_alembic_revision(
         opts={
             "sqlalchemy_module_prefix": "sa.",
             "alembic_module_prefix": "op.",
-            "render_as_batch": name == "sqlite",
+            "render_as_batch": rules_for(name).alters_by_rebuild,
             "user_module_prefix": None,
             "render_item": _render_item,
         },
@@ -996,7 +1002,8 @@ def _is_note(operation: MigrateOperation) -> bool:
 
 def _fix_using(container: ops.OpContainer, dialect: str) -> None:
     """A reversed ALTER keeps the forward ``USING``; give it its own cast."""
-    if dialect != "postgresql":
+    rules = rules_for(dialect)
+    if not rules.alter_type_using:
         return
     for operation in container.ops:
         inner = operation.ops if isinstance(operation, ops.OpContainer) else [operation]
@@ -1017,11 +1024,7 @@ def migration_dialect(database: DatabaseSchema) -> str:
     """The dialect to render for a database read by ``introspect``: ``mariadb`` for a
     MariaDB server reached through a ``mysql://`` URL (its versions start at 10; MySQL's
     are 5, 8 and 9), else the database's own dialect name."""
-    if database.dialect == "mysql":
-        major = database.server_version.partition(".")[0]
-        if major.isdigit() and int(major) >= 10:
-            return "mariadb"
-    return database.dialect
+    return server_dialect(database.dialect, database.server_version)
 
 
 def _using(column: str, type_: Any, dialect: str) -> str:

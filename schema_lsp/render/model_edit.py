@@ -894,7 +894,7 @@ class _Editor(SourceEditor):
                 for k in self.renderer.index_dialect_options(actual)
                 if isinstance(k, Keyword)
             }
-            prefix = "mysql" if self.renderer.dialect == "mariadb" else self.renderer.dialect
+            prefix = rules_for(self.renderer.dialect).option_prefix or self.renderer.dialect
             keywords: dict[str, str | None] = {
                 "unique": "True" if actual.unique else None,
                 f"{prefix}_where": options.get(f"{prefix}_where"),

@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..dialects import rules_for
 from ..schema import (
     CheckConstraintSchema,
     ColumnSchema,
@@ -41,7 +42,7 @@ def build_column(
         items.append(sa.Computed(sa.text(column.computed.sqltext), column.computed.persisted))
     default = column.default
     type_ = column.sa_type.build()
-    if dialect == "postgresql":
+    if rules_for(dialect).named_enum_types:
         type_ = postgresql_enum(type_) or type_
     return sa.Column(
         column.name,
@@ -155,15 +156,10 @@ def build_index(index: IndexSchema, table: sa.Table, dialect: str) -> sa.Index:
             elements.append(column if column is not None else sa.text(expression))
     else:
         elements = [table.c[name] for name in index.columns]
-    options: dict[str, Any] = {}
-    prefix = "mysql" if dialect in ("mysql", "mariadb") else dialect
-    if index.method and dialect != "sqlite":
-        if prefix == "mysql" and index.method in ("fulltext", "spatial"):
-            options["mysql_prefix"] = index.method.upper()
-        elif not (prefix == "postgresql" and index.method == "btree"):
-            options[f"{prefix}_using"] = index.method
-    if index.where and prefix in ("postgresql", "sqlite"):
-        options[f"{prefix}_where"] = sa.text(index.where)
+    options: dict[str, Any] = dict(rules_for(dialect).index_keywords(index.method, index.where))
+    for keyword, value in options.items():
+        if keyword.endswith("_where"):
+            options[keyword] = sa.text(value)
     built = sa.Index(index.name, *elements, unique=index.unique, **options)
     if built.table is None:  # only SQL text: nothing told the index which table it is on
         table.append_constraint(built)
@@ -196,9 +192,10 @@ def _default_pk_name(table: TableSchema, dialect: str) -> bool:
     pk = table.primary_key
     if pk is None or pk.name is None:
         return True
-    if dialect in ("mysql", "mariadb"):
+    rules = rules_for(dialect)
+    if not rules.names_primary_key:
         return True  # always PRIMARY
-    return dialect == "postgresql" and pk.name == f"{table.name}_pkey"[:63]
+    return pk.name == rules.automatic_primary_key_name(table.name)
 
 
 def _plain_column(expression: str, table: sa.Table) -> sa.Column[Any] | None:
