@@ -254,9 +254,11 @@ def _snapshot(args: argparse.Namespace, source: Source) -> int:
 
 
 def _generate_entity(args: argparse.Namespace, source: Source) -> int:
+    from .config import formatter_line_length
     from .generator import SchemaGenerator
 
-    generator = SchemaGenerator(source.registry)
+    target = Path(args.output).parent if args.output and args.output != "-" else Path.cwd()
+    generator = SchemaGenerator(source.registry, line_length=formatter_line_length(target))
     return _write_output(generator.generate_entity_classes(args.tables), args.output)
 
 

@@ -216,6 +216,51 @@ def read_pyproject_options(path: Path) -> Mapping[str, Any]:
     return table
 
 
+#: ruff's own configuration files, tried before pyproject.toml in each directory (ruff's
+#: order); their settings are top-level keys.
+_RUFF_FILES = (".ruff.toml", "ruff.toml")
+#: The widest line length ruff accepts.
+_MAX_LINE_LENGTH = 320
+
+
+def formatter_line_length(start: Path) -> int | None:
+    """The line length the project's formatter keeps, for generated source to match it:
+    ruff's ``line-length`` (``.ruff.toml``, ``ruff.toml`` or ``[tool.ruff]``), else black's
+    (``[tool.black]``), from the nearest configuration in ``start`` or above it. A ruff or
+    black table without one means their default, 88; None when no configuration is found
+    or it cannot be read (generated source then uses 88 too)."""
+    start = start.absolute()
+    for directory in (start, *start.parents):
+        for name in _RUFF_FILES:
+            if (directory / name).is_file():
+                return _line_length(_read_toml(directory / name))
+        pyproject = directory / PYPROJECT
+        if pyproject.is_file():
+            tool = _read_toml(pyproject).get("tool")
+            tool = tool if isinstance(tool, dict) else {}
+            for section in ("ruff", "black"):
+                if isinstance(tool.get(section), dict):
+                    return _line_length(tool[section])
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file's table, or an empty one when it cannot be read."""
+    try:
+        with path.open("rb") as stream:
+            found = _toml_module(path).load(stream)
+    except (OSError, ValueError, ConfigError, UnicodeDecodeError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _line_length(table: Mapping[str, Any]) -> int:
+    value = table.get("line-length", table.get("line_length", 88))
+    if isinstance(value, bool) or not isinstance(value, int):
+        return 88
+    return value if 1 <= value <= _MAX_LINE_LENGTH else 88
+
+
 def _toml_module(path: Path) -> Any:
     if sys.version_info >= (3, 11):
         import tomllib

@@ -26,9 +26,13 @@ class SchemaSource(Protocol):
 class SchemaGenerator:
     """Entity classes and row types for the tables a registry knows."""
 
-    def __init__(self, registry: SchemaSource, *, base_name: str = "Base") -> None:
+    def __init__(
+        self, registry: SchemaSource, *, base_name: str = "Base", line_length: int | None = None
+    ) -> None:
         self.registry = registry
         self.base_name = base_name
+        #: the project formatter's line length (``config.formatter_line_length``)
+        self.line_length = line_length
 
     def generate_entity_class(self, table_name: str) -> str:
         """A module with the declarative base and the class for one table (``schema.name``
@@ -47,7 +51,9 @@ class SchemaGenerator:
                 table = self.registry.get_table_schema(name)
                 if table not in tables:
                     tables.append(table)
-        renderer = EntityRenderer(database.dialect, base_name=self.base_name)
+        renderer = EntityRenderer(
+            database.dialect, base_name=self.base_name, line_length=self.line_length
+        )
         return renderer.render(tables)
 
     def generate_database_types(self) -> str:

@@ -465,3 +465,31 @@ def test_mariadb_inspect_and_snapshot(capsys, mysql_db, tmp_path):
 def test_mariadb_wrong_password_is_one_line_without_it(capsys, mysql_db):
     code, out, err = run(capsys, "--db", with_password(mysql_db.url), "inspect")
     assert_one_line_error(code, out, err, "cannot connect", "Access denied")
+
+
+def test_generate_entity_follows_the_projects_line_length(capsys, tmp_path, monkeypatch):
+    """Issue 12 (2): the module is laid out to the line length of the formatter configured
+    where it is written (black's here), or in the working directory for stdout."""
+    import subprocess
+    import sys
+
+    (tmp_path / "pyproject.toml").write_text("[tool.black]\nline-length = 50\n")
+    (tmp_path / "app").mkdir()
+    target = tmp_path / "app" / "models.py"
+    code, _, _ = run(capsys, "--db", SHOP_URL, "generate", "entity", "customers", "-o", str(target))
+    assert code == 0
+    text = target.read_text(encoding="utf-8")
+    assert max(len(line) for line in text.splitlines()) <= 50
+    ruff = str(Path(sys.executable).parent / "ruff")
+    checked = subprocess.run(
+        [ruff, "format", "--isolated", "--line-length", "50", "--diff", str(target)],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    monkeypatch.chdir(tmp_path)
+    code, printed, _ = run(capsys, "--db", SHOP_URL, "generate", "entity", "customers")
+    assert printed == text
+    monkeypatch.chdir(tmp_path.parent)  # no formatter configured: ruff's default, 88
+    _, wider, _ = run(capsys, "--db", SHOP_URL, "generate", "entity", "customers")
+    assert wider.count("\n") < text.count("\n")

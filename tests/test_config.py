@@ -269,3 +269,60 @@ def test_debounce_is_a_setting_in_seconds():
     assert Settings.from_mapping({"debounce": 0}).debounce == 0
     with pytest.raises(ConfigError, match=r"debounce: expected a number of seconds >= 0"):
         Settings.from_mapping({"debounce": -1})
+
+
+# -- the project formatter's line length (issue 12, point 2) ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({}, None),
+        ({"pyproject.toml": "[project]\nname = 'x'\n"}, None),
+        ({"pyproject.toml": "[tool.ruff]\nline-length = 120\n"}, 120),
+        ({"pyproject.toml": "[tool.black]\nline-length = 79\n"}, 79),
+        (
+            {"pyproject.toml": "[tool.ruff]\nline-length = 100\n[tool.black]\nline-length = 79\n"},
+            100,
+        ),
+        ({"pyproject.toml": "[tool.ruff.lint]\nselect = ['E']\n"}, 88),  # ruff's default
+        (
+            {
+                "ruff.toml": "line-length = 110\n",
+                "pyproject.toml": "[tool.ruff]\nline-length = 99\n",
+            },
+            110,
+        ),
+        ({".ruff.toml": "line-length = 72\n"}, 72),
+        ({"pyproject.toml": "[tool.ruff]\nline-length = 'wide'\n"}, 88),
+        ({"pyproject.toml": "[tool.ruff]\nline-length = 100000\n"}, 88),
+        ({"pyproject.toml": "[tool.ruff\nline-length = 100\n"}, None),  # not TOML
+        ({"pyproject.toml": b"[tool.ruff]\nline-length = 100 # \xff\n"}, None),  # not UTF-8
+    ],
+)
+def test_the_formatters_line_length_is_read_from_the_nearest_configuration(
+    tmp_path, files, expected
+):
+    from schema_lsp.config import formatter_line_length
+
+    for name, content in files.items():
+        target = tmp_path / name
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content)
+    package = tmp_path / "src" / "app"
+    package.mkdir(parents=True)
+    assert formatter_line_length(package) == expected
+
+
+def test_the_nearest_formatter_configuration_wins(tmp_path):
+    """A package's own ruff.toml beats the project's pyproject.toml above it, as in ruff."""
+    from schema_lsp.config import formatter_line_length
+
+    (tmp_path / "pyproject.toml").write_text("[tool.ruff]\nline-length = 100\n")
+    package = tmp_path / "legacy"
+    package.mkdir()
+    (package / "ruff.toml").write_text("line-length = 79\n")
+    assert formatter_line_length(package) == 79
+    assert formatter_line_length(tmp_path) == 100

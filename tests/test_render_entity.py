@@ -640,3 +640,54 @@ def test_string_literals_read_back_and_are_ruff_normal(value, tmp_path) -> None:
     path = tmp_path / "literal.py"
     path.write_text(f"x = {literal}\n")
     assert_ruff_clean(path)
+
+
+@pytest.mark.parametrize("line_length", [60, 79, 120])
+def test_generated_source_is_laid_out_to_the_projects_line_length(tmp_path, line_length):
+    """Issue 12 (2): a project formatted at 79 or 120 columns gets generated classes that
+    its ``ruff format`` leaves alone, and that use the room a longer line gives."""
+    tables = hand_built_tables()
+    text = render_entities(tables, "postgresql", line_length=line_length)
+    path = tmp_path / "models.py"
+    path.write_text(text)
+    ruff = str(VENV_BIN / "ruff")
+    formatted = subprocess.run(
+        [ruff, "format", "--isolated", "--line-length", str(line_length), "--diff", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert formatted.returncode == 0, formatted.stdout + formatted.stderr
+    default = render_entities(tables, "postgresql")
+    widest = max(len(line) for line in text.splitlines() if not line.lstrip().startswith('"'))
+    if line_length > 88:
+        assert text.count("\n") < default.count("\n")  # fewer calls broken over lines
+        assert widest > 88
+    else:
+        assert text.count("\n") > default.count("\n")
+        assert widest <= line_length or "#" in text  # only an unbreakable string is longer
+
+
+def test_a_name_too_long_for_the_opening_line_gets_the_value_in_parentheses(tmp_path):
+    """``name: Mapped[...] = mapped_column(`` wider than the line: ruff parenthesizes the
+    right-hand side, so the generated file does too (at ruff's default width)."""
+    long_name = "when_the_customer_last_confirmed_address"
+    table = TableSchema(
+        name="customers",
+        columns=(
+            col("id", sa.INTEGER(), nullable=False, autoincrement=True),
+            col(long_name, sa.TIMESTAMP(timezone=True), default="now()"),
+        ),
+        primary_key=PrimaryKeySchema(columns=("id",)),
+    )
+    text = render_entities([table], "postgresql")
+    assert f"    {long_name}: Mapped[datetime.datetime | None] = (\n" in text
+    path = tmp_path / "models.py"
+    path.write_text(text)
+    ruff = str(VENV_BIN / "ruff")
+    # at 88 only: a wider line would fit the opening line, and ruff would join it again
+    formatted = subprocess.run(
+        [ruff, "format", "--isolated", "--line-length", "88", "--diff", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert formatted.returncode == 0, formatted.stdout + formatted.stderr

@@ -942,3 +942,41 @@ async def test_quick_fixes_round_trip_in_every_model_style(tmp_path, source):
         assert "created_at" in text and "group" not in text
     finally:
         await stop(lsp)
+
+
+async def test_generated_code_follows_the_projects_line_length(shop):
+    """Issue 12 (2): a project whose ruff.toml says 50 columns gets an entity class laid
+    out to 50, which its ``ruff format`` leaves alone."""
+    import subprocess
+    import sys
+
+    folder, models, url = shop
+    (folder / "ruff.toml").write_text("line-length = 50\n")
+    lsp = await start(
+        [folder],
+        env=server_env(SCHEMA_LSP_DATABASE_URL=url),
+        init_options={"unmappedTables": True},
+    )
+    try:
+        open_document(lsp, models)
+        await settled(lsp, models, 1)
+        sources = await actions_at(lsp, models, [], only=["source"])
+        action = await resolve(lsp, titled(sources, "Generate entity class for table products"))
+        assert action.edit is not None
+        text = apply_text_edits(models.read_text(), edits_for(action.edit, models.as_uri()))
+    finally:
+        await stop(lsp)
+    products = text[text.index("class Products(Base):") :]
+    broken = (
+        "    id: Mapped[int] = mapped_column(\n        Integer,\n        primary_key=True,\n    )\n"
+    )
+    assert broken in products  # one line is 59 columns
+    generated = folder / "generated.py"
+    generated.write_text(products)
+    ruff = Path(sys.executable).parent / "ruff"
+    checked = subprocess.run(
+        [str(ruff), "format", "--isolated", "--line-length", "50", "--diff", str(generated)],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -45,6 +45,7 @@ from .source import (
     Tuple,
     as_node,
     import_lines,
+    laid_out_at,
     string,
 )
 
@@ -77,9 +78,13 @@ _NEXTVAL = re.compile(
 class EntityRenderer:
     """Renders TableSchema values for one dialect into one Python module."""
 
-    def __init__(self, dialect: str, *, base_name: str = "Base") -> None:
+    def __init__(
+        self, dialect: str, *, base_name: str = "Base", line_length: int | None = None
+    ) -> None:
         self.dialect = dialect
         self.base_name = base_name
+        #: the project formatter's line length (None: ruff's default)
+        self.line_length = line_length
         self.imports: set[Import] = set()
         self._module_names = NameAllocator()
         self._reserved: frozenset[str] = frozenset()
@@ -88,6 +93,10 @@ class EntityRenderer:
 
     def render(self, tables: Sequence[TableSchema]) -> str:
         """The whole module: imports, the declarative base, then one class per table."""
+        with laid_out_at(self.line_length):
+            return self._render(tables)
+
+    def _render(self, tables: Sequence[TableSchema]) -> str:
         # Render once to learn the imports, then again with names that avoid them.
         self._render_definitions(tables, reserved=frozenset())
         reserved = frozenset(i.bound_name for i in self.imports) | _ANNOTATION_BUILTINS
@@ -467,9 +476,10 @@ def render_entities(
     dialect: str,
     *,
     base_name: str = "Base",
+    line_length: int | None = None,
 ) -> str:
     """One importable module with a declarative base and a class per table."""
-    return EntityRenderer(dialect, base_name=base_name).render(tables)
+    return EntityRenderer(dialect, base_name=base_name, line_length=line_length).render(tables)
 
 
 def render_entity(table: TableSchema, dialect: str) -> str:

@@ -13,7 +13,7 @@ from ..schema import TableSchema
 from ..text import SourceRange, TextEdit, source_lines
 from .entity import render_entities
 from .imports_in_file import after_imports, local_name, rename_in_code
-from .source import Import, import_lines
+from .source import Import, import_lines, laid_out_at
 
 #: Base classes that are not declarative SQLAlchemy (a SQLModel class is written otherwise).
 _NOT_DECLARATIVE = frozenset({"SQLModel", "object"})
@@ -44,10 +44,24 @@ def declarative_base(tree: ast.Module, class_names: set[str]) -> str | None:
 
 
 def entity_insertion(
-    path: str, text: str, table: TableSchema, dialect: str, class_names: set[str]
+    path: str,
+    text: str,
+    table: TableSchema,
+    dialect: str,
+    class_names: set[str],
+    *,
+    line_length: int | None = None,
 ) -> EntityInsertion | None:
     """The edits adding ``table``'s class at the end of the file, or None when the file
-    has no declarative base to put it on or does not parse."""
+    has no declarative base to put it on or does not parse. ``line_length`` is the
+    project formatter's."""
+    with laid_out_at(line_length):
+        return _entity_insertion(path, text, table, dialect, class_names)
+
+
+def _entity_insertion(
+    path: str, text: str, table: TableSchema, dialect: str, class_names: set[str]
+) -> EntityInsertion | None:
     try:
         tree = ast.parse(text)
     except SyntaxError:

@@ -6,10 +6,11 @@ Edits are small and local: a keyword (``nullable=``, ``server_default=``, ``inde
 argument of a column call or of ``Table(...)``, one ``__table_args__`` element, one statement.
 Everything around them is left as the user wrote it; an element on a line of its own is
 added or removed as a whole line, and a one-line call or tuple that an addition would push
-past 88 columns is laid out one element per line, as ruff would. New names are written the
-way the file imports them (``sa.Index`` after ``import sqlalchemy as sa``, ``C`` after
-``from sqlalchemy import Column as C``), never inside string literals; a name the file does
-not import yet gets an import line after its last top-level import. Indexes, constraints and
+past the line length (the project formatter's, else 88) is laid out one element per line,
+as ruff would. New names are written the way the file imports them (``sa.Index`` after
+``import sqlalchemy as sa``, ``C`` after ``from sqlalchemy import Column as C``), never
+inside string literals; a name the file does not import yet gets an import line after its
+last top-level import. Indexes, constraints and
 keys are rendered by ``EntityRenderer``, the generator of new entities.
 
 Covered kinds (``FIXABLE_KINDS``), for declarative classes (``Mapped``/``mapped_column``,
@@ -86,7 +87,6 @@ from .names import attribute_name
 from .python_types import python_type
 from .source import (
     INDENT,
-    LINE_LENGTH,
     Atom,
     Call,
     Dict,
@@ -98,6 +98,8 @@ from .source import (
     Tuple,
     as_node,
     is_identifier,
+    laid_out_at,
+    line_length,
     string,
 )
 from .source_edit import (
@@ -125,11 +127,23 @@ class ModelEdit:
     edits: tuple[TextEdit, ...]
 
 
-def model_edit(difference: SchemaDifference, source_text: str, dialect: str) -> ModelEdit | None:
+def model_edit(
+    difference: SchemaDifference,
+    source_text: str,
+    dialect: str,
+    *,
+    line_length: int | None = None,
+) -> ModelEdit | None:
     """The edit that makes the model declare what the database has, or None when this
     kind is not covered or the declaration cannot be found exactly. ``source_text`` is the
     file at ``difference.range.path``; ``dialect`` is the database's (it decides which
-    SQLAlchemy type reproduces the database's type)."""
+    SQLAlchemy type reproduces the database's type); ``line_length`` is the project
+    formatter's (``config.formatter_line_length``)."""
+    with laid_out_at(line_length):
+        return _model_edit(difference, source_text, dialect)
+
+
+def _model_edit(difference: SchemaDifference, source_text: str, dialect: str) -> ModelEdit | None:
     if difference.range is None:
         return None
     try:
@@ -658,7 +672,7 @@ class _Editor(SourceEditor):
             indent = " " * statement.col_offset
             one = f"({as_node(item).flat()}, {options})"
             width = len(indent) + len("__table_args__ = ") + len(one)
-            if "\n" not in options and width <= LINE_LENGTH:
+            if "\n" not in options and width <= line_length():
                 return [self.edit(value, one)]
             lines = ["("]
             lines += block_lines(item, indent + INDENT, suffix=",")

@@ -1,21 +1,43 @@
 """Python source layout for generated modules: expressions as small trees, laid out the way
 ``ruff format`` lays them out, so generated files are already formatted.
 
-The rule for a call, tuple, list or dict: one line if it fits in 88 columns, otherwise
-one element per line with a trailing comma. Ruff keeps such a "magic trailing comma", so
-the output is unchanged by ``ruff format`` at any line length of 88 or more (ruff's own
-middle form, all elements on one indented line, would be reflowed at 100). Imports are
-grouped and sorted as ruff's isort rules do.
+The rule for a call, tuple, list or dict: one line if it fits the line length (88, ruff's
+and black's default, or the project's own: ``laid_out_at``), otherwise one element per line
+with a trailing comma; an assignment whose opening line alone is too long gets its value
+in parentheses. That is what ``ruff format`` writes at that line length (ruff keeps the
+"magic trailing comma", so a longer line length mostly keeps it too). Imports are grouped
+and sorted as ruff's isort rules do, the standard library first.
 """
 
 from __future__ import annotations
 
 import keyword
-from collections.abc import Iterable, Sequence
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-LINE_LENGTH = 88  # ruff's and black's default
+#: ruff's and black's default line length
+DEFAULT_LINE_LENGTH = 88
 INDENT = "    "
+_LINE_LENGTH: ContextVar[int] = ContextVar("line_length", default=DEFAULT_LINE_LENGTH)
+
+
+def line_length() -> int:
+    """The width generated source is laid out to (see ``laid_out_at``)."""
+    return _LINE_LENGTH.get()
+
+
+@contextmanager
+def laid_out_at(width: int | None) -> Iterator[None]:
+    """Lay source out to ``width`` columns (the project formatter's line length) while
+    this is held; None keeps the width already in force (88 unless told)."""
+    token = _LINE_LENGTH.set(width if width is not None else _LINE_LENGTH.get())
+    try:
+        yield
+    finally:
+        _LINE_LENGTH.reset(token)
 
 
 def string(value: str) -> str:
@@ -56,9 +78,18 @@ class Node:
     def lines(self, indent: int, prefix: str = "", suffix: str = "") -> list[str]:
         """Lines for ``prefix + self + suffix`` starting at ``indent`` levels."""
         one = INDENT * indent + prefix + self.flat() + suffix
-        if len(one) <= LINE_LENGTH or not self.can_break():
+        width = line_length()
+        if len(one) <= width or not self.can_break():
             return [one]
-        return self.broken(indent, prefix, suffix)
+        broken = self.broken(indent, prefix, suffix)
+        opening = INDENT * indent + prefix + "("
+        if len(broken[0]) > width >= len(opening) and prefix.endswith(" = ") and not suffix:
+            # The opening line alone is too long (a long name and annotation): ruff puts
+            # the right-hand side in parentheses, on lines of its own. (Longer still, it
+            # splits the annotation, which is not done here.)
+            inner = self.lines(indent + 1)
+            return [INDENT * indent + prefix + "(", *inner, INDENT * indent + ")"]
+        return broken
 
     def can_break(self) -> bool:
         return False
@@ -197,9 +228,7 @@ class Import:
         return self.name if self.name is not None else self.module.partition(".")[0]
 
 
-_STDLIB = frozenset(
-    {"datetime", "decimal", "enum", "typing", "uuid", "ipaddress", "collections", "__future__"}
-)
+_STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
 
 
 def _member_key(name: str) -> tuple[int, str]:

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from ..text import SourceRange, TextEdit, code_points, source_lines
 from .imports_in_file import after_imports, local_name, rename_in_code
-from .source import INDENT, LINE_LENGTH, Atom, Expr, Import, as_node
+from .source import INDENT, Atom, Expr, Import, as_node, line_length
 
 
 class SourceEditor:
@@ -143,7 +143,7 @@ class SourceEditor:
                 return [TextEdit(self.at(where.end_line, comma), "\n" + block.rstrip("\n"))]
             return [TextEdit(self.at(where.end_line, where.end_column), ",\n" + block[:-2])]
         flat = as_node(item).flat()
-        if len(self.lines[where.end_line].rstrip("\r\n")) + len(flat) + 2 > LINE_LENGTH:
+        if len(self.lines[where.end_line].rstrip("\r\n")) + len(flat) + 2 > line_length():
             broken = self.broken(container, [item], before or after or elements[-1], before is None)
             if broken is not None:
                 return [broken]
@@ -359,7 +359,7 @@ class SourceEditor:
                 end = self.span(last)
                 text = "".join(f", {a}" for a in added)
                 width = len(self.lines[end.end_line].rstrip("\r\n")) + len(text)
-                if not edits and not removed and width > LINE_LENGTH:
+                if not edits and not removed and width > line_length():
                     broken = self.broken(call, [Atom(a) for a in added], last, True)
                     if broken is not None:
                         return [broken]

@@ -63,6 +63,16 @@ class FileState:
 
         return migration_dialect(self.schema)
 
+    @property
+    def line_length(self) -> int | None:
+        """The line length of the project's formatter (ruff, black), for generated code:
+        read afresh, so an edited ruff.toml counts at once (a few small files at most)."""
+        from pathlib import Path
+
+        from ...config import formatter_line_length
+
+        return formatter_line_length(Path(self.path).parent)
+
     def to_client(self, where: SourceRange, lines: list[str] | None = None) -> types.Range:
         """A code-point range of this file in the client's position encoding."""
         return to_range(where, self.lines if lines is None else lines, self.folder.codec)

@@ -177,9 +177,10 @@ def _actions(
         pairs = [(d, None) for d in located if _overlaps(ranges[id(d)], where)]
     from ...render.model_edit import model_edit
 
+    width = state.line_length if pairs else None
     for difference, shown in pairs:
         attached = [shown] if shown is not None else None
-        fix = model_edit(difference, state.text, state.dialect)
+        fix = model_edit(difference, state.text, state.dialect, line_length=width)
         if fix is not None:
             edit = document_edit(state, text_edits(state, fix.edits), capabilities)
             actions.append(
@@ -333,6 +334,7 @@ async def _resolved(
             table,
             state.dialect,
             {c for c in classes if c},
+            line_length=state.line_length,
         )
         if insertion is not None:
             edits = text_edits(state, insertion.edits)

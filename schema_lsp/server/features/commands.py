@@ -6,6 +6,7 @@ file, or from a code lens)."""
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -74,7 +75,8 @@ async def entity(ls: LanguageServer, *args: Any) -> str | None:
         if inserted is not None:
             return inserted
     dialect = migration_dialect(folder.schema)
-    return await asyncio.to_thread(render_entities, [table], dialect)
+    width = state.line_length if state is not None else None
+    return await asyncio.to_thread(partial(render_entities, line_length=width), [table], dialect)
 
 
 async def _insert_entity(ls: LanguageServer, state: FileState, table_key: str) -> str | None:
@@ -86,7 +88,12 @@ async def _insert_entity(ls: LanguageServer, state: FileState, table_key: str) -
     entities = await state.run(lambda index: index.entities_in(state.path))
     classes = {e.class_name for e in entities if e.class_name}
     insertion = await asyncio.to_thread(
-        entity_insertion, state.path, state.text, table, state.dialect, classes
+        partial(entity_insertion, line_length=state.line_length),
+        state.path,
+        state.text,
+        table,
+        state.dialect,
+        classes,
     )
     if insertion is None:
         return None

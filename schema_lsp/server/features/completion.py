@@ -145,6 +145,7 @@ def _attribute_lines(
     from ...render.model_edit import model_edit
 
     out = []
+    width = state.line_length if missing else None
     for actual in missing:
         difference = SchemaDifference(
             "column_unmapped",
@@ -157,7 +158,7 @@ def _attribute_lines(
             declared_table=entity.table,
             actual_table=table,
         )
-        fix = model_edit(difference, text, state.dialect)
+        fix = model_edit(difference, text, state.dialect, line_length=width)
         if fix is None or not fix.edits:
             continue
         *imports, main = fix.edits
