@@ -75,7 +75,7 @@ class KindFacts:
     ``migration``, whether a migration has a statement for it, declines it with a comment
     (it moves data: a human writes it) or has nothing to say (it only describes);
     ``drops_data``, whether that statement deletes data; ``model_fix``, whether a quick
-    fix edits the model to match the database (``render/model_edit.py``)."""
+    fix edits the model to match the database (``render/fixes/``)."""
 
     code: str
     severity: Severity

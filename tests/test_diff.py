@@ -259,8 +259,8 @@ def test_difference_kinds_are_the_one_source_of_their_facts():
     (issue 12): what the migration renders, declines or ignores, and what a quick fix
     covers, all follow its facts."""
     from schema_lsp.diff import KINDS, DifferenceKind
+    from schema_lsp.render.fixes import FIXABLE_KINDS
     from schema_lsp.render.migration import INFORMATION_ONLY, NOT_RENDERED
-    from schema_lsp.render.model_edit import FIXABLE_KINDS
 
     assert {k.value for k in DifferenceKind if k.facts.migration == "none"} == INFORMATION_ONLY
     assert {k.value for k in DifferenceKind if k.facts.migration == "declined"} == NOT_RENDERED

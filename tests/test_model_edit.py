@@ -21,14 +21,9 @@ import sqlalchemy as sa
 from schema_lsp.diff import KINDS, CompareOptions, SchemaDifference, compare
 from schema_lsp.entities import WorkspaceIndex, parse_entities
 from schema_lsp.introspect import introspect_database
+from schema_lsp.render.fixes import FIXABLE_KINDS, ModelEdit, model_edit
 from schema_lsp.render.migration import migration_dialect
-from schema_lsp.render.model_edit import (
-    FIXABLE_KINDS,
-    ModelEdit,
-    TextEdit,
-    apply_edits,
-    model_edit,
-)
+from schema_lsp.text import TextEdit, apply_edits
 from tests.scenarios.catalog import SCENARIOS
 from tests.scenarios.runner import run
 

@@ -27,6 +27,7 @@ from schema_lsp.diff import KINDS, CompareOptions, SchemaDifference, compare
 from schema_lsp.entities import parse_entities
 from schema_lsp.entities.model import SourceRange
 from schema_lsp.introspect import introspect_database
+from schema_lsp.render.fixes import ModelEdit, model_edit
 from schema_lsp.render.migration import (
     migration_dialect,
     operations_for,
@@ -34,13 +35,13 @@ from schema_lsp.render.migration import (
     render_sql,
     sql_statements,
 )
-from schema_lsp.render.model_edit import ModelEdit, apply_edits, model_edit
 from schema_lsp.schema import (
     ColumnSchema,
     TableSchema,
     TypeSpec,
     UniqueConstraintSchema,
 )
+from schema_lsp.text import apply_edits
 
 MODELS = Path(__file__).parent / "models" / "drift.py"
 OPTIONS = CompareOptions(unmapped_tables=True)

@@ -175,7 +175,7 @@ def _actions(
                 break
     if not diagnostics:  # a client that does not send them: what the range touches
         pairs = [(d, None) for d in located if _overlaps(ranges[id(d)], where)]
-    from ...render.model_edit import model_edit
+    from ...render.fixes import model_edit
 
     width = state.line_length if pairs else None
     for difference, shown in pairs:

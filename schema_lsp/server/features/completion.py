@@ -142,7 +142,7 @@ def _attribute_lines(
 ) -> list[tuple[str, str, str, list[Any]]]:
     """(label, detail, attribute text, import edits) per missing column, from the quick
     fix for ``column_unmapped``."""
-    from ...render.model_edit import model_edit
+    from ...render.fixes import model_edit
 
     out = []
     width = state.line_length if missing else None

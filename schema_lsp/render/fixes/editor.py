@@ -1,0 +1,728 @@
+"""The editor every fixer builds on: it finds the declaration a difference points at
+(the attribute statement, the column call, the ``Table(...)`` or ``__table_args__`` site,
+the owning class, whether a mixin shares it), writes names the way the file imports them,
+and places items in calls and containers (on ``source_edit.SourceEditor``)."""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from ...dialects import rules_for
+from ...diff import SchemaDifference
+from ...naming import (
+    DEFAULT_CONVENTION,
+    NamingError,
+    NamingTarget,
+    convention_name,
+    normalize_convention,
+)
+from ...schema import (
+    CheckConstraintSchema,
+    ColumnSchema,
+    ForeignKeySchema,
+    IndexSchema,
+    TableSchema,
+    UniqueConstraintSchema,
+)
+from ...text import TextEdit
+from ..entity import EntityRenderer
+from ..python_types import python_type
+from ..source import (
+    INDENT,
+    Expr,
+    Import,
+    Node,
+    Pair,
+    Tuple,
+    as_node,
+    is_identifier,
+    line_length,
+    string,
+)
+from ..source_edit import (
+    SourceEditor,
+    block_lines,
+    call_arguments,
+    keyword_named,
+)
+
+_Object = TypeVar("_Object", IndexSchema, UniqueConstraintSchema, ForeignKeySchema)
+#: Calls that declare a column, by the name they are written with (last dotted part).
+_COLUMN_CALLS = frozenset({"mapped_column", "Column", "Field"})
+#: Positional arguments of a column call that are schema items, not its type.
+_SCHEMA_ITEMS = frozenset(
+    {"ForeignKey", "Sequence", "Identity", "Computed", "FetchedValue", "DefaultClause"}
+)
+
+
+@dataclass(frozen=True)
+class ModelEdit:
+    """A quick fix: what it does, and the edits to one file (applied together)."""
+
+    title: str
+    edits: tuple[TextEdit, ...]
+
+
+class ModelEditor(SourceEditor):
+    """Finds the declaration a difference points at and builds the edit; the fixers of
+    each kind (``columns.py``, ``indexes.py``, ``foreign_keys.py``, ``table_options.py``)
+    extend it."""
+
+    def __init__(
+        self, difference: SchemaDifference, source: str, tree: ast.Module, dialect: str
+    ) -> None:
+        self.difference = difference
+        self.where = difference.range
+        assert self.where is not None
+        super().__init__(source, tree, self.where.path)
+        #: The database's table: added columns and foreign keys are rendered from it.
+        self.table: TableSchema | None = difference.actual_table
+        self.renderer = EntityRenderer(dialect)
+
+    def statement(self) -> ast.AnnAssign | ast.Assign | None:
+        """The attribute statement whose target starts where the difference points."""
+        assert self.where is not None
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.AnnAssign):
+                targets: list[ast.expr] = [node.target]
+            elif isinstance(node, ast.Assign):
+                targets = node.targets
+            else:
+                continue
+            for target in targets:
+                line, column = self.position(target.lineno, target.col_offset)
+                if (line, column) == (self.where.start_line, self.where.start_column):
+                    return node
+        return None
+
+    def column_call(self, statement: ast.AnnAssign | ast.Assign) -> ast.Call | None:
+        value = statement.value
+        if isinstance(value, ast.Call) and _called_name(value) in _COLUMN_CALLS:
+            return value
+        return None
+
+    def column_site(self) -> tuple[ast.AnnAssign | ast.Assign | None, ast.Call | None]:
+        """The column the difference points at: its attribute statement (None for a
+        ``Column("name", ...)`` inside ``Table(...)``) and the call its keywords go to
+        (SQLModel's ``sa_column=Column(...)`` when a field has one)."""
+        assert self.where is not None
+        statement = self.statement()
+        if statement is not None:
+            call = self.column_call(statement)
+            return statement, _keyword_call(call) if call is not None else None
+        for node in ast.walk(self.tree):
+            if (
+                isinstance(node, ast.Call)
+                and _called_name(node) == "Column"
+                and node.args
+                and self.span(node.args[0]) == self.where
+            ):
+                return None, node
+        return None, None
+
+    def in_own_class(self, statement: ast.stmt) -> bool:
+        """The statement is in a class that maps the table: the one that names it, or a
+        single-table-inheritance subclass of it (not a mixin or an abstract base other
+        entities share: editing it there would change them too)."""
+        table = self.difference.declared_table
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.ClassDef) and statement in node.body:
+                return table is not None and self.maps(node, table.name, set())
+        return False
+
+    def maps(self, klass: ast.ClassDef, table: str, seen: set[str]) -> bool:
+        """``klass`` maps ``table``: it names it, or (naming no table, not abstract) it
+        inherits it from a class of this file that does."""
+        seen.add(klass.name)
+        sqlmodel_table = any(
+            k.arg == "table" and _constant(k.value) is True for k in klass.keywords
+        )
+        if sqlmodel_table and klass.name.lower() == table:
+            return True  # SQLModel's table name: the class name in lower case
+        names: dict[str, ast.expr | None] = {}
+        for item in klass.body:
+            if isinstance(item, (ast.Assign, ast.AnnAssign)):
+                for name in _assigned_names(item):
+                    names[name] = item.value
+        for key in ("__tablename__", "__table__"):
+            if key in names:
+                return _table_name(names[key]) == table
+        if "__abstract__" in names or sqlmodel_table:
+            return False
+        classes = {n.name: n for n in self.tree.body if isinstance(n, ast.ClassDef)}
+        return any(
+            isinstance(base, ast.Name)
+            and base.id in classes
+            and base.id not in seen
+            and self.maps(classes[base.id], table, seen)
+            for base in klass.bases
+        )
+
+    def shared(self, node: ast.AST) -> bool:
+        """``node`` is written in a class other than the entity's own (a mixin or a base
+        other entities share): editing it there would change them too."""
+        child: ast.AST | None = node
+        parent = self.parent(node)
+        while parent is not None and not isinstance(parent, ast.ClassDef):
+            child, parent = parent, self.parent(parent)
+        return isinstance(child, ast.stmt) and parent is not None and not self.in_own_class(child)
+
+    def fixed(
+        self, title: str, edit: TextEdit | Sequence[TextEdit], imports: Iterable[Import] = ()
+    ) -> ModelEdit:
+        """The fix with its names written the file's way and the imports it lacks."""
+        edits = [edit] if isinstance(edit, TextEdit) else list(edit)
+        imports = set(imports)
+        written = []
+        import_edits: list[TextEdit] = []
+        for one in edits:
+            text, import_edits = self.references(one.new_text, imports)
+            written.append(TextEdit(one.range, text))
+        return ModelEdit(title, (*import_edits, *written))
+
+    def bare(
+        self, statement: ast.AnnAssign | ast.Assign | None, arguments: str | None = None
+    ) -> TextEdit | None:
+        """For an annotation-only column (``age: Mapped[int]``): the edit that gives it
+        ``= mapped_column(arguments)`` (None: not such a column; no arguments: only asks)."""
+        if (
+            not isinstance(statement, ast.AnnAssign)
+            or statement.value is not None
+            or _mapped_argument(statement) is None
+            or self.shared(statement)
+        ):
+            return None
+        function = self.renderer.use("sqlalchemy.orm", "mapped_column")
+        end = self.span(statement.annotation)
+        return TextEdit(self.at(end.end_line, end.end_column), f" = {function}({arguments or ''})")
+
+    def python_type_edit(
+        self, statement: ast.AnnAssign | ast.Assign, call: ast.Call | None, new_type: Any
+    ) -> TextEdit | None:
+        """The annotation's Python type, when the new column type's values are of another
+        Python type (``Mapped[Decimal]`` to ``Mapped[str]``); ``Optional`` is kept."""
+        declared = self.difference.declared
+        inner = _value_annotation(statement, call)
+        if inner is None or not isinstance(declared, ColumnSchema):
+            return None
+        old = python_type(declared.sa_type.build())
+        new = python_type(new_type)
+        if old.annotation == new.annotation:
+            return None
+        self.renderer.imports.update(new.imports)
+        target = _unwrap_optional(inner) or inner
+        return self.edit(target, new.annotation)
+
+    def unmapped_object(
+        self, kind: type[_Object]
+    ) -> tuple[_Object, TableSchema, _TableSite] | None:
+        """For an index, unique constraint or foreign key only the database has: it, its
+        table, and where the model declares the table's items; None when one of its
+        columns is missing from the model too (that column comes first: column_unmapped)."""
+        actual, table = self.difference.actual, self.table
+        if not isinstance(actual, kind) or table is None:
+            return None
+        site = self.table_site()
+        declared = self.difference.declared_table
+        if site is None or declared is None:
+            return None
+        if not all(c in declared.column_names for c in actual.columns):
+            return None
+        return actual, table, site
+
+    def table_site(self) -> _TableSite | None:
+        """The table the difference's entity range names: a class, or the ``Table(...)``
+        call whose name literal it is."""
+        assert self.where is not None
+        klass = self.class_at(self.where)
+        if klass is not None:
+            for statement in klass.body:
+                if (
+                    isinstance(statement, ast.Assign)
+                    and _assigned_names(statement) == ["__table__"]
+                    and isinstance(statement.value, ast.Call)
+                    and _called_name(statement.value) == "Table"
+                ):
+                    return _TableSite(None, statement.value)  # ``__table__ = Table(...)``
+            return _TableSite(klass, None)
+        for node in ast.walk(self.tree):
+            if (
+                isinstance(node, ast.Call)
+                and _called_name(node) == "Table"
+                and node.args
+                and self.span(node.args[0]) == self.where
+            ):
+                return _TableSite(None, node)
+        return None
+
+    def site_column(self, site: _TableSite, name: str) -> ast.Call | None:
+        """The call declaring column ``name`` in the table (the call its keywords go to)."""
+        if site.call is not None:
+            for item in site.call.args:
+                if (
+                    isinstance(item, ast.Call)
+                    and _called_name(item) == "Column"
+                    and item.args
+                    and _literal(item.args[0]) == name
+                ):
+                    return item
+            return None
+        assert site.klass is not None
+        for node in site.klass.body:
+            if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+                continue
+            call = self.column_call(node)
+            names = _assigned_names(node)
+            if call is None or len(names) != 1:
+                continue
+            inner = _keyword_call(call)
+            first = inner.args[0] if inner.args else None
+            if (_literal(first) or names[0]) == name:
+                return inner
+        return None
+
+    def table_args(self, klass: ast.ClassDef) -> ast.Assign | ast.AnnAssign | None:
+        for node in klass.body:
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and _assigned_names(node) == [
+                "__table_args__"
+            ]:
+                return node
+        return None
+
+    def inherits_table_args(self, klass: ast.ClassDef) -> bool:
+        """A base class of this file (a mixin) declares ``__table_args__``."""
+        classes = {n.name: n for n in self.tree.body if isinstance(n, ast.ClassDef)}
+        seen: set[str] = set()
+        pending = [b.id for b in klass.bases if isinstance(b, ast.Name)]
+        while pending:
+            name = pending.pop()
+            base = classes.get(name)
+            if base is None or name in seen:
+                continue
+            seen.add(name)
+            if any(
+                isinstance(n, (ast.Assign, ast.AnnAssign, ast.FunctionDef))
+                and (
+                    _assigned_names(n) == ["__table_args__"]
+                    if not isinstance(n, ast.FunctionDef)
+                    else n.name == "__table_args__"
+                )
+                for n in base.body
+            ):
+                return True
+            pending += [b.id for b in base.bases if isinstance(b, ast.Name)]
+        return False
+
+    def add_table_item(self, site: _TableSite, item: Expr) -> list[TextEdit] | None:
+        """``item`` (an ``Index(...)``, a constraint) added to the table: one more argument
+        of ``Table(...)``, or one more ``__table_args__`` element (before its options dict;
+        a dict alone becomes ``(item, {...})``; no ``__table_args__`` gets one)."""
+        if site.call is not None:
+            return self.insert_element(site.call, list(site.call.args), item)
+        assert site.klass is not None
+        statement = self.table_args(site.klass)
+        if statement is None:
+            if self.inherits_table_args(site.klass):
+                return None  # a new __table_args__ would hide the inherited one
+            return [self.new_class_attribute(site.klass, "__table_args__", Tuple([item]))]
+        value = statement.value
+        if isinstance(value, (ast.Tuple, ast.List)):
+            elements = list(value.elts)
+            if elements and isinstance(elements[-1], ast.Dict):
+                return self.insert_element(value, elements, item, before=elements[-1])
+            return self.insert_element(value, elements, item)
+        if isinstance(value, ast.Dict):
+            options = self.text_of(value)
+            indent = " " * statement.col_offset
+            one = f"({as_node(item).flat()}, {options})"
+            width = len(indent) + len("__table_args__ = ") + len(one)
+            if "\n" not in options and width <= line_length():
+                return [self.edit(value, one)]
+            lines = ["("]
+            lines += block_lines(item, indent + INDENT, suffix=",")
+            options_lines = options.split("\n")
+            lines.append(f"{indent}{INDENT}{options_lines[0]}")
+            lines += [f"{INDENT}{line}" for line in options_lines[1:]]
+            lines[-1] += ","
+            lines.append(f"{indent})")
+            return [self.edit(value, "\n".join(lines))]
+        return None  # computed: not edited
+
+    def new_class_attribute(self, klass: ast.ClassDef, name: str, value: Node) -> TextEdit:
+        """``name = value`` after ``__tablename__`` (or first in the class body)."""
+        body = klass.body
+        anchor: ast.stmt | None = None
+        for node in body:
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and _assigned_names(node) == [
+                "__tablename__"
+            ]:
+                anchor = node
+        first = body[0]
+        indent = " " * first.col_offset
+        text = "".join(f"{line}\n" for line in block_lines(value, indent, f"{name} = "))
+        if anchor is not None:
+            return TextEdit(self.at(anchor.end_lineno or anchor.lineno, 0), text)
+        docstring = (
+            isinstance(first, ast.Expr)
+            and isinstance(first.value, ast.Constant)
+            and isinstance(first.value.value, str)
+        )
+        if docstring and len(body) > 1:
+            return TextEdit(self.at(first.end_lineno or first.lineno, 0), text)
+        return TextEdit(self.at(first.lineno - 1, 0), text)
+
+    def remove_item(self, node: ast.expr) -> TextEdit | None:
+        """Remove a table item wherever it is written: an argument of ``Table(...)`` or
+        of a column call, an element of ``__table_args__`` (the statement goes when
+        nothing is left), or a statement of its own (``Index("ix", t.c.a)``)."""
+        parent = self.parent(node)
+        if isinstance(parent, ast.Call) and node in parent.args:
+            return self.remove_element(call_arguments(parent), node)
+        if isinstance(parent, (ast.Tuple, ast.List)):
+            statement = self.parent(parent)
+            if not (
+                isinstance(statement, (ast.Assign, ast.AnnAssign))
+                and _assigned_names(statement) == ["__table_args__"]
+            ):
+                return None
+            rest = [e for e in parent.elts if e is not node]
+            if not rest:
+                return self.remove_statement(statement)
+            if len(rest) == 1 and isinstance(rest[0], ast.Dict):
+                return self.edit(parent, self.text_of(rest[0]))
+            if len(rest) == 1 and isinstance(parent, ast.Tuple):
+                # One element left: it needs its comma to stay a tuple.
+                kept = self.span(rest[0])
+                closing = self.span(parent)
+                after = self.text_between(
+                    self.stretch(
+                        kept.end_line, kept.end_column, closing.end_line, closing.end_column
+                    )
+                )
+                if parent.lineno == parent.end_lineno or "," not in after.split("#")[0]:
+                    return self.edit(parent, f"({self.text_of(rest[0])},)")
+            return self.remove_element(list(parent.elts), node)
+        if isinstance(parent, ast.Expr):
+            return self.remove_statement(parent)
+        return None
+
+    def column_option(self, call: ast.Call, name: str, value: str | None) -> list[TextEdit]:
+        """A column keyword (``server_default``, ``comment``): on a SQLModel ``Field`` it
+        lives in ``sa_column_kwargs={...}``."""
+        if _called_name(call) != "Field":
+            return self.set_keyword(call, name, value)
+        keyword = keyword_named(call, "sa_column_kwargs")
+        if keyword is None:
+            if value is None:
+                return []
+            return self.set_keyword(call, "sa_column_kwargs", f"{{{string(name)}: {value}}}")
+        options = keyword.value
+        if not isinstance(options, ast.Dict) or None in options.keys:
+            return []
+        for key, item in zip(options.keys, options.values, strict=True):
+            if _literal(key) == name:
+                if value is None:
+                    if len(options.keys) == 1:
+                        return [self.remove_argument(call, keyword)]
+                    pairs = self.pair_spans(options)
+                    return self.remove_spans(pairs, [pairs[options.values.index(item)]])
+                return [self.edit(item, value)]
+        if value is None:
+            return []
+        pair = f"{string(name)}: {value}"
+        if not options.keys:
+            return [self.edit(options, f"{{{pair}}}")]
+        return self.insert_element(options, options.values, Pair(string(name), value))
+
+    def flags(self, call: ast.Call, wanted: Mapping[str, bool]) -> list[TextEdit]:
+        """``index=True``/``unique=True`` set or removed."""
+        changes: dict[str, str | None] = {}
+        for name, on in wanted.items():
+            keyword = keyword_named(call, name)
+            if (keyword is not None and _constant(keyword.value) is True) != on:
+                changes[name] = "True" if on else None
+        return self.set_keywords(call, changes)
+
+    def convention(self) -> dict[str, str] | None:
+        """The naming convention this file's tables use, when the file says: a literal
+        ``naming_convention={...}`` here, or SQLAlchemy's default when nothing in the file
+        sets one and no base class comes from elsewhere. None: unknown (names are then
+        written explicitly)."""
+        found: list[ast.expr] = []
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.keyword) and node.arg == "naming_convention":
+                found.append(node.value)
+            if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Attribute) and t.attr == "naming_convention" for t in node.targets
+            ):
+                found.append(node.value)
+        if len(found) > 1:
+            return None
+        if found:
+            value = found[0]
+            if isinstance(value, ast.Name):
+                assigned = [
+                    n.value
+                    for n in self.tree.body
+                    if isinstance(n, ast.Assign) and _assigned_names(n) == [value.id]
+                ]
+                value = assigned[-1] if len(assigned) == 1 else value
+            try:
+                literal = ast.literal_eval(value)
+            except ValueError:
+                return None
+            return normalize_convention(literal) if isinstance(literal, dict) else None
+        for node in self.tree.body:
+            if isinstance(node, ast.ImportFrom) and (node.level or not _outside(node.module)):
+                return None  # a base (and its metadata) may come from there
+            if isinstance(node, ast.Import) and any(not _outside(a.name) for a in node.names):
+                return None
+        return dict(DEFAULT_CONVENTION)
+
+    def flag_name(self, kind: str, table: TableSchema, column: str) -> tuple[bool, str | None]:
+        """(known, name) a column flag (``index=True``: ix, ``unique=True``: uq) gives."""
+        convention = self.convention()
+        if convention is None:
+            return False, None
+        target = NamingTarget(kind, None, table.name, table.schema, [column])
+        try:
+            return True, convention_name(convention, target)
+        except NamingError:
+            return False, None
+
+    def remove_declared(
+        self, title: str, function: str, flags: tuple[str, ...]
+    ) -> ModelEdit | None:
+        """Remove the ``function(...)`` call the difference points at, or the column
+        flags when it points at a column."""
+        assert self.where is not None
+        call = self.call_at(self.where)
+        if call is not None and _called_name(call) == function:
+            edit = self.remove_item(call) if not self.shared(call) else None
+            return ModelEdit(title, (edit,)) if edit is not None else None
+        _, column = self.column_site()
+        if column is None or self.shared(column):
+            return None
+        found = self.flags(column, dict.fromkeys(flags, False))
+        return ModelEdit(title, tuple(found)) if found else None
+
+    def table_site_of(self, statement: ast.stmt | None, column: ast.Call) -> _TableSite | None:
+        """The table a column's declaration belongs to."""
+        node: ast.AST | None = statement if statement is not None else column
+        while node is not None:
+            if isinstance(node, ast.ClassDef):
+                return _TableSite(node, None)
+            if isinstance(node, ast.Call) and _called_name(node) == "Table":
+                return _TableSite(None, node)
+            node = self.parent(node)
+        return None
+
+    def index_elements(
+        self, elements: Sequence[ast.expr], actual: IndexSchema, wanted: list[Expr]
+    ) -> str | None:
+        """The index's columns written as the call writes them: strings, or
+        ``table.c.name``/``Class.name`` references of the same prefix as its first one."""
+        if all(_literal(e) is not None for e in elements):
+            return ", ".join(as_node(w).flat() for w in wanted)
+        first = elements[0]
+        if actual.expressions or not isinstance(first, ast.Attribute):
+            return None
+        prefix = self.text_of(first.value)
+        if not all(is_identifier(c) for c in actual.columns):
+            return None
+        return ", ".join(f"{prefix}.{c}" for c in actual.columns)
+
+
+def _called_name(call: ast.Call) -> str:
+    """The called name as SQLAlchemy spells it (``C`` of ``from sqlalchemy import Column
+    as C`` is ``Column``: see ``_note_aliases``)."""
+    aliased = getattr(call, _ALIASED, None)
+    if aliased is not None:
+        return str(aliased)
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
+
+
+def _type_argument(call: ast.Call) -> ast.expr | None:
+    """The positional argument that is the column's type (not its name or a schema item)."""
+    for argument in call.args:
+        if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+            continue
+        if isinstance(argument, ast.Call) and _called_name(argument) in _SCHEMA_ITEMS:
+            continue
+        return argument
+    keyword = keyword_named(call, "type_") or keyword_named(call, "sa_type")
+    return keyword.value if keyword is not None else None
+
+
+def _mapped_argument(statement: ast.AnnAssign | ast.Assign) -> ast.expr | None:
+    """``X`` of a ``Mapped[X]`` annotation."""
+    if not isinstance(statement, ast.AnnAssign):
+        return None
+    annotation = statement.annotation
+    if isinstance(annotation, ast.Subscript):
+        value = annotation.value
+        name = value.attr if isinstance(value, ast.Attribute) else getattr(value, "id", "")
+        if name == "Mapped":
+            return annotation.slice
+    return None
+
+
+def _value_annotation(
+    statement: ast.AnnAssign | ast.Assign, call: ast.Call | None
+) -> ast.expr | None:
+    """The annotation that states the values' Python type: ``X`` of ``Mapped[X]``, or a
+    SQLModel field's whole annotation."""
+    mapped = _mapped_argument(statement)
+    if mapped is not None:
+        return mapped
+    if isinstance(statement, ast.AnnAssign) and call is not None and _called_name(call) == "Field":
+        return statement.annotation
+    return None
+
+
+def _unwrap_optional(node: ast.expr) -> ast.expr | None:
+    """``X`` of ``Optional[X]``, ``X | None`` or ``None | X``; None if not optional."""
+    if isinstance(node, ast.Subscript):
+        value = node.value
+        name = value.attr if isinstance(value, ast.Attribute) else getattr(value, "id", "")
+        if name == "Optional":
+            return node.slice
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        for this, other in ((node.left, node.right), (node.right, node.left)):
+            if isinstance(other, ast.Constant) and other.value is None:
+                return this
+    return None
+
+
+def _assigned_names(statement: ast.Assign | ast.AnnAssign) -> list[str]:
+    targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+    return [target.id for target in targets if isinstance(target, ast.Name)]
+
+
+def _table_name(node: ast.expr | None) -> str | None:
+    """``"name"`` of ``__tablename__ = "name"`` or ``__table__ = Table("name", ...)``."""
+    if isinstance(node, ast.Call) and _called_name(node) == "Table" and node.args:
+        return _literal(node.args[0])
+    return _literal(node)
+
+
+def _literal(node: ast.expr | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+@dataclass(frozen=True)
+class _TableSite:
+    """Where a table is declared: a mapped class, or an imperative ``Table(...)`` call."""
+
+    klass: ast.ClassDef | None
+    call: ast.Call | None
+
+
+def _keyword_call(call: ast.Call) -> ast.Call:
+    """The call a column's keywords go to: SQLModel's ``sa_column=Column(...)`` if given."""
+    if _called_name(call) == "Field":
+        inner = keyword_named(call, "sa_column")
+        if inner is not None and isinstance(inner.value, ast.Call):
+            return inner.value
+    return call
+
+
+_ALIASED = "schema_lsp_name"
+
+
+def _note_aliases(tree: ast.Module) -> None:
+    """Mark each call of a name imported under another name from SQLAlchemy or SQLModel
+    (``C(...)`` after ``from sqlalchemy import Column as C``) with the original name."""
+    aliases: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and not node.level:
+            top = (node.module or "").partition(".")[0]
+            if top in ("sqlalchemy", "sqlmodel"):
+                for alias in node.names:
+                    if alias.asname and alias.asname != alias.name:
+                        aliases[alias.asname] = alias.name
+    if not aliases:
+        return
+    for call in ast.walk(tree):
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name):
+            original = aliases.get(call.func.id)
+            if original is not None:
+                setattr(call, _ALIASED, original)
+
+
+def _called_name_of(node: ast.AST) -> str:
+    return _called_name(node) if isinstance(node, ast.Call) else ""
+
+
+def _constant(node: ast.expr) -> object:
+    return node.value if isinstance(node, ast.Constant) else None
+
+
+def _outside(module: str | None) -> bool:
+    """A module no model base comes from (SQLAlchemy, SQLModel, the standard library)."""
+    top = (module or "").partition(".")[0]
+    return top in ("sqlalchemy", "sqlmodel", "typing_extensions", "__future__") or (
+        top in sys.stdlib_module_names
+    )
+
+
+def _describe(index: IndexSchema) -> str:
+    elements = index.expressions or index.columns
+    return f"{'unique ' if index.unique else ''}({', '.join(elements)})"
+
+
+def _target(fk: ForeignKeySchema, column: str | None = None) -> str:
+    """``table.column`` (``schema.table.column``) as ``ForeignKey`` takes it."""
+    table = f"{fk.referred_schema}.{fk.referred_table}" if fk.referred_schema else fk.referred_table
+    return f"{table}.{column or fk.referred_columns[0]}"
+
+
+def _action(action: str | None) -> str:
+    return (action or "NO ACTION").upper()
+
+
+def _initially(fk: ForeignKeySchema) -> str:
+    return (fk.initially or "IMMEDIATE").upper()
+
+
+def _automatic_unique_name(
+    dialect: str, table: TableSchema, unique: UniqueConstraintSchema
+) -> bool:
+    """The name is the one the database gives an unnamed unique constraint."""
+    if unique.name is None:
+        return True
+    return rules_for(dialect).is_automatic_unique_name(unique.name, table.name, unique.columns)
+
+
+def _automatic_fk_name(table: TableSchema, fk: ForeignKeySchema) -> bool:
+    """The name is the one the database gives an unnamed foreign key."""
+    if fk.name is None:
+        return True
+    if fk.name == f"{table.name}_{'_'.join(fk.columns)}_fkey"[:63]:
+        return True  # PostgreSQL
+    return re.fullmatch(rf"{re.escape(table.name)}_ibfk_\d+", fk.name) is not None  # MySQL
+
+
+def _without_backquotes(sql: str) -> str:
+    """MySQL quotes every identifier; plain lower-case ones read the same without."""
+    return re.sub(r"`([a-z_][a-z0-9_]*)`", r"\1", sql)
+
+
+def _automatic_check_name(table: TableSchema, check: CheckConstraintSchema) -> bool:
+    """The name is one the database gives an unnamed check constraint."""
+    name = check.name
+    if name is None:
+        return True
+    if re.fullmatch(r"CONSTRAINT_\d+", name) or re.fullmatch(
+        rf"{re.escape(table.name)}_chk_\d+", name
+    ):
+        return True  # MariaDB, MySQL
+    return name.startswith(f"{table.name}_") and name.endswith("_check")  # PostgreSQL
