@@ -82,7 +82,7 @@ START_TIMEOUT = 120.0
 
 SERVER = [sys.executable, "-m", "schema_lsp", "serve"]
 #: Settings of the second edit session: the ``debounce`` setting at 0 (every edit checked).
-NO_DEBOUNCE = {"debounce": 0}
+NO_DEBOUNCE: dict[str, object] = {"debounce": 0}
 
 
 # --- the fixture: database and workspace ------------------------------------------------

@@ -62,7 +62,7 @@ class TokenFunction:
 
 def normalize_convention(convention: Mapping[object, object]) -> dict[str, Any]:
     """Keys by short kind; values that are not plain strings are dropped by the caller."""
-    result: dict[str, str] = {}
+    result: dict[str, Any] = {}
     for key, value in convention.items():
         name = key if isinstance(key, str) else getattr(key, "__name__", None)
         if not isinstance(name, str) or not isinstance(value, (str, TokenFunction)):

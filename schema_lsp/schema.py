@@ -13,7 +13,7 @@ import inspect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 if TYPE_CHECKING:
     from sqlalchemy.types import TypeEngine
@@ -60,7 +60,7 @@ def _plain_scalar(value: Any) -> Any:
         return str.__str__(value)  # its characters (``str(member)`` would be ``Status.A``)
     for plain in (int, float):
         if isinstance(value, plain) and not isinstance(value, bool) and type(value) is not plain:
-            return plain.__new__(plain, value)
+            return cast(Any, plain).__new__(plain, value)
     return value
 
 

@@ -209,6 +209,7 @@ def import_file(path: Path, monkeypatch) -> ModuleType:
     """Import a generated module for real (SQLAlchemy resolves ``Mapped`` in its module)."""
     name = f"generated_{path.stem}"
     spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     monkeypatch.setitem(sys.modules, name, module)
     spec.loader.exec_module(module)

@@ -9,6 +9,7 @@ compares the model's dialect-neutral default with it. A round-trip test creates 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -266,7 +267,7 @@ def test_declared_default_against_reflected_default(case: Case, servers) -> None
 
 
 #: (server_default, the model's text for it): create_all, read back, no difference.
-ROUND_TRIP = [
+ROUND_TRIP: list[tuple[Any, Any, str]] = [
     (sa.String(10), "x", "'x'"),
     (sa.String(20), "it's", "'it''s'"),
     (sa.String(10), "", "''"),

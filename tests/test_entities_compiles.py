@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,6 +33,13 @@ from sqlalchemy.sql import expression, functions
 class Base(DeclarativeBase):
     pass
 """
+
+
+def _found(overrides: Any, value: Any, dialect: str | None) -> Any:
+    """The override that renders ``value`` on ``dialect``, which must exist."""
+    found = overrides.override_for(value, dialect)
+    assert found is not None
+    return found
 
 
 def _write(root: Path, files: dict[str, str]) -> None:
@@ -93,13 +101,13 @@ def test_overrides_are_found_by_what_compiles_resolves_to() -> None:
     import sqlalchemy as sa
     from sqlalchemy.sql import functions
 
-    assert overrides.override_for(sa.DateTime(), "mysql").function.name == "datetime_mysql"
+    assert _found(overrides, sa.DateTime(), "mysql").function.name == "datetime_mysql"
     assert overrides.override_for(sa.DateTime(), "postgresql") is None
-    assert overrides.override_for(functions.now(), "sqlite").function.name == "now_text"
-    assert overrides.override_for(functions.now(), "mysql").function.name == "now_text"
+    assert _found(overrides, functions.now(), "sqlite").function.name == "now_text"
+    assert _found(overrides, functions.now(), "mysql").function.name == "now_text"
     # a dialect-less override is every dialect's without its own; a neutral rendering too
-    assert overrides.override_for(sa.String(5), "postgresql").function.name == "any_string"
-    assert overrides.override_for(sa.String(5), None).function.name == "any_string"
+    assert _found(overrides, sa.String(5), "postgresql").function.name == "any_string"
+    assert _found(overrides, sa.String(5), None).function.name == "any_string"
     assert overrides.modules == frozenset({"overrides"})
 
 
@@ -163,7 +171,7 @@ def render(element, compiler, **kw):
     from sqlalchemy.sql import functions
 
     for dialect, text in expected.items():
-        override = overrides.override_for(functions.now(), dialect)
+        override = _found(overrides, functions.now(), dialect)
         assert overrides.render(evaluator, override, functions.now(), dialect) == text
 
 
@@ -193,7 +201,7 @@ def render(element, compiler, **kw):
     )
     from sqlalchemy.sql import functions
 
-    override = overrides.override_for(functions.now(), "sqlite")
+    override = _found(overrides, functions.now(), "sqlite")
     with pytest.raises(Unresolvable) as raised:
         overrides.render(evaluator, override, functions.now(), "sqlite")
     message = str(raised.value)

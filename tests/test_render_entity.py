@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -515,7 +516,7 @@ def test_round_trip_of_the_shared_fixture(dialect, request, tmp_path) -> None:
     if dialect == "sqlite":
         twin_url = f"sqlite:///{tmp_path / 'twin.db'}"
         twin = TestDatabase("sqlite", twin_url, sa.create_engine(twin_url, poolclass=sa.NullPool))
-        twins: Iterator[TestDatabase] | None = None
+        twins: Any = None
     else:
         twins = _server_database(POSTGRES_ADMIN_URL, "postgresql")
         twin = next(twins)
@@ -597,11 +598,12 @@ def test_generic_type_only_where_exact(dialect, type_, source, annotation) -> No
 
     from schema_lsp.render.column_types import column_type, dialect_for
     from schema_lsp.render.python_types import python_type
+    from schema_lsp.render.source import as_node
 
     built = eval(type_) if isinstance(type_, str) else type_
     chosen = column_type(TypeSpec.of(built), dialect)
     if source is not None:
-        assert chosen.expression.flat() == source
+        assert as_node(chosen.expression).flat() == source
     if annotation is not None:
         assert python_type(chosen.type).annotation == annotation
     if dialect != "mysql":  # MySQL: BOOL for TINYINT(1), default display widths dropped

@@ -145,7 +145,7 @@ class RawClient:
         while True:
             message = self.receive()
             if "method" not in message:
-                self.responses[message.get("id")] = message
+                self.responses[message["id"]] = message
             if message.get("id") == request_id and "method" not in message:
                 return message
             if "method" in message and "id" in message:

@@ -218,7 +218,7 @@ async def test_a_client_that_answers_configuration_late_does_not_block(tmp_path)
 
 def _ends(lsp) -> list[str]:
     return [
-        report.message
+        str(report.message)
         for reports in lsp.progress_reports.values()
         for report in reports
         if isinstance(report, types.WorkDoneProgressEnd)

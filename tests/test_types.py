@@ -10,6 +10,7 @@ differences (the "no drift on an unchanged schema" acceptance case).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -389,7 +390,7 @@ def test_declared_type_against_reflected_column(case: Case, servers) -> None:
 
 
 #: Common generic types: a table created from them must show no difference (no drift).
-ROUND_TRIP_TYPES = [
+ROUND_TRIP_TYPES: list[Any] = [
     sa.String(50),
     sa.Unicode(20),
     sa.CHAR(3),
@@ -427,7 +428,7 @@ ROUND_TRIP_TYPES = [
     sa.Enum("x", "yy", native_enum=False),
 ]
 
-DIALECT_ROUND_TRIP_TYPES = {
+DIALECT_ROUND_TRIP_TYPES: dict[str, list[Any]] = {
     "postgresql": [
         postgresql.JSONB(),
         postgresql.TIMESTAMP(precision=3),

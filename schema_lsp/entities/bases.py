@@ -212,7 +212,7 @@ class _StaticToken(TokenFunction):
         parameters = [a.arg for a in function.args.args]
         if len(parameters) != 2:
             raise NamingError(f"{self.definition.name}() takes other arguments")
-        bindings = {}
+        bindings: dict[str, ast.expr] = {}
         for parameter, value in zip(
             parameters,
             (_ConstraintValue(target), TableValue(target.table, target.schema)),

@@ -280,7 +280,10 @@ class CompileOverrides:
         function = override.function
         arguments = function.args
         positional = [*arguments.posonlyargs, *arguments.args]
-        passed = [_known(element, "element"), _known(_Compiler(dialect), "compiler")]
+        passed: list[ast.expr] = [
+            _known(element, "element"),
+            _known(_Compiler(dialect), "compiler"),
+        ]
         if len(positional) < 2 and arguments.vararg is None:
             raise Unresolvable(f"{function.name}() does not take (element, compiler)")
         bindings: dict[str, ast.expr] = {

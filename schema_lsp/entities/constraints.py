@@ -360,7 +360,7 @@ def _expression_sql(
         return None
 
 
-def _unqualified_sql(value: object, dialect: str | None = None) -> str:
+def _unqualified_sql(value: Any, dialect: str | None = None) -> str:
     """SQL as DDL writes it: column names without their table (``lower(email)``), on
     ``dialect`` when it is for one (``sqlite_where``: SQLite writes ``false`` as ``0``)."""
     from sqlalchemy.sql.elements import ClauseElement
@@ -375,7 +375,7 @@ def _unqualified_sql(value: object, dialect: str | None = None) -> str:
     value = _stored_values(value, dialect)
     try:
         # SQLAlchemy's dialect of the options' prefix (MariaDB's SQL is MySQL's here)
-        prefix = rules_for(dialect).option_prefix
+        prefix = rules_for(dialect or "").option_prefix
         target = real_dialect(prefix) if prefix else _dialect()
         compiled = value.compile(
             dialect=target, compile_kwargs={"literal_binds": True, "include_table": False}

@@ -293,8 +293,8 @@ def _class_value(
                 else []
             )
             if any(isinstance(t, ast.Name) and t.id == name for t in targets):
-                value = statement.value
-                assert value is not None
+                value = getattr(statement, "value", None)
+                assert isinstance(value, ast.expr)
                 return definition, value
     return None
 

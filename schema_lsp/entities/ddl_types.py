@@ -71,7 +71,7 @@ def _mysql(text: str, dialect: str) -> Any:
 def _mysql_parser(name: str) -> Any:
     from sqlalchemy.dialects.mysql.reflection import MySQLTableDefinitionParser
 
-    dialect = compiler_dialect(name)
+    dialect: Any = compiler_dialect(name)  # MySQL's: the names that reach here are its own
     return MySQLTableDefinitionParser(dialect, dialect.identifier_preparer)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import enum
 import logging
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import NoReturn
@@ -507,7 +508,7 @@ class DeclarativeReader:
         if bound is not None and isinstance(bound[1], ast.FunctionDef):
             # ``unique_columns`` a class property computes: its value for this class (a
             # base's plain ``unique_columns = None`` is shadowed by it)
-            owner, function = bound
+            owner, function = bound[0], bound[1]
             if any(_is_declared_attr(d) for d in function.decorator_list):
                 raise Unresolvable(f"{definition.name}.{attr}")
             expression = self._class_property(definition, owner, function, function)
@@ -804,10 +805,8 @@ class DeclarativeReader:
         for statement in file.statements:
             if isinstance(statement, ast.FunctionDef):  # ``@listens_for(T, "after_create")``
                 calls.extend(d for d in statement.decorator_list if isinstance(d, ast.Call))
-        for statement in calls:
-            call = (
-                statement if isinstance(statement, ast.Call) else getattr(statement, "value", None)
-            )
+        for item in calls:
+            call = item if isinstance(item, ast.Call) else getattr(item, "value", None)
             if not isinstance(call, ast.Call):
                 continue
             function = self.evaluator.inliner.function_of(file, call)
@@ -1099,8 +1098,8 @@ class DeclarativeReader:
             )
             if annotation is None and "type" not in column.unresolved and column.sa_type is None:
                 column.unresolved.add("type")
-                reason = NoteReason("the type of {}", str(annotation_error), advice)
-                column.notes.append(Note.about((attribute.key,), reason, key_range))
+                why = NoteReason("the type of {}", str(annotation_error), advice)
+                column.notes.append(Note.about((attribute.key,), why, key_range))
             return column
         is_column_call = isinstance(callee, External) and callee.is_sqlalchemy(
             "mapped_column", "Column"
@@ -1145,8 +1144,8 @@ class DeclarativeReader:
             column.type_range = file.range(attribute.annotation)
         if annotation_error and not legacy and call.type is None:
             column.unresolved.update({"type", "nullable"})
-            reason = NoteReason("the annotation of {}", annotation_error, advice)
-            column.notes.append(Note.about((attribute.key,), reason, key_range))
+            why = NoteReason("the annotation of {}", annotation_error, advice)
+            column.notes.append(Note.about((attribute.key,), why, key_range))
         return column
 
     def _annotation(self, file: ParsedFile, node: ast.expr) -> AnnotationInfo:
@@ -1539,8 +1538,9 @@ def _declared_lambda(statement: ast.Assign) -> ast.FunctionDef | None:
         body=[body],
         decorator_list=[value.func],
         returns=None,
-        type_params=[],
     )
+    if sys.version_info >= (3, 12):
+        function.type_params = []
     return ast.copy_location(function, statement)
 
 

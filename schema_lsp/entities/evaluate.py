@@ -333,15 +333,17 @@ class Evaluator:
                 return tuple(items)
             return items if isinstance(expr, ast.List) else set(items)
         if isinstance(expr, ast.Dict):
-            result = {}
-            for key, item in zip(expr.keys, expr.values, strict=False):
-                if key is None:
+            result: Any = {}
+            for key_node, item in zip(expr.keys, expr.values, strict=False):
+                if key_node is None:
                     merged = self.value(file, item, depth + 1)
                     if not isinstance(merged, dict):
                         raise Unresolvable("** of a non-dict")
                     result.update(merged)
                 else:
-                    result[self.value(file, key, depth + 1)] = self.value(file, item, depth + 1)
+                    result[self.value(file, key_node, depth + 1)] = self.value(
+                        file, item, depth + 1
+                    )
             return result
         if isinstance(expr, ast.UnaryOp):
             operand = self.value(file, expr.operand, depth + 1)
@@ -362,7 +364,7 @@ class Evaluator:
             right = self.value(file, expr.right, depth + 1)
             return _binary(expr.op, left, right)
         if isinstance(expr, ast.BoolOp):
-            result: Any = None
+            result = None
             for position, operand_node in enumerate(expr.values):
                 result = self.value(file, operand_node, depth + 1)
                 if _is_sql(result):  # ``a == 1 and b == 2`` on columns: and_(...)
@@ -1084,13 +1086,22 @@ _SET_OPERATORS: dict[type, Any] = {
 }
 
 
+_PLAIN = (str, int, float, tuple, list, type(None))
+
+
+def _is_plain(value: Any) -> bool:
+    """A value of a plain type: arithmetic on it is Python's own (a function, not an
+    ``isinstance`` in place, so the operands stay ``Any``: Python itself refuses the
+    combinations that make no sense, as the evaluator's caller expects)."""
+    return isinstance(value, _PLAIN)
+
+
 def _binary(op: ast.operator, left: Any, right: Any) -> Any:
     """Arithmetic and string building on plain values only (no user objects), and SQL
     expressions of a scratch table's columns (``a + 2``, ``first || last``)."""
     if _is_sql(left) or _is_sql(right):
         return _sql_operation(op, left, right)
-    plain = (str, int, float, tuple, list, type(None))
-    if not isinstance(left, plain) or not isinstance(right, plain):
+    if not (_is_plain(left) and _is_plain(right)):
         if isinstance(op, ast.BitOr) and isinstance(left, dict) and isinstance(right, dict):
             return {**left, **right}
         flags = isinstance(left, enum.Flag) and isinstance(right, enum.Flag)
@@ -1138,13 +1149,20 @@ def _binary(op: ast.operator, left: Any, right: Any) -> Any:
     raise Unresolvable(f"{type(op).__name__} of {type(left).__name__}")
 
 
+_COMPARABLE = (str, int, float, tuple, list, dict, set, frozenset, type(None), enum.Enum)
+
+
+def _is_comparable(value: Any) -> bool:
+    """A value Python compares by itself (see ``_is_plain``: the operands stay ``Any``)."""
+    return isinstance(value, _COMPARABLE)
+
+
 def _compare(op: ast.cmpop, left: Any, right: Any) -> bool:
     if isinstance(op, ast.Is):
         return left is right
     if isinstance(op, ast.IsNot):
         return left is not right
-    comparable = (str, int, float, tuple, list, dict, set, frozenset, type(None), enum.Enum)
-    if not isinstance(left, comparable) or not isinstance(right, comparable):
+    if not (_is_comparable(left) and _is_comparable(right)):
         raise Unresolvable(f"comparing {type(left).__name__}")
     if isinstance(op, ast.Eq):
         return bool(left == right)
@@ -1165,16 +1183,22 @@ def _compare(op: ast.cmpop, left: Any, right: Any) -> bool:
     raise Unresolvable(type(op).__name__)
 
 
-_VIEWS = (type({}.keys()), type({}.values()), type({}.items()))
+_VIEWS: tuple[type, ...] = (type({}.keys()), type({}.values()), type({}.items()))
+
+
+def _is_collection(value: Any) -> bool:
+    """A built-in collection the evaluator iterates (the operand stays ``Any``)."""
+    return isinstance(value, (str, tuple, list, set, frozenset, dict, range, *_VIEWS))
 
 
 def iterate(value: Any) -> list[Any]:
     if isinstance(value, enum.EnumMeta):  # a workspace enum's look-alike: its members
         return list(value)
-    if isinstance(value, (str, tuple, list, set, frozenset, dict, range, *_VIEWS)):
-        if len(value) > MAX_LENGTH:
+    if _is_collection(value):
+        sized: Any = value
+        if len(sized) > MAX_LENGTH:
             raise Unresolvable("too many items to iterate")
-        return list(value)
+        return list(sized)
     raise Unresolvable(f"iterating {type(value).__name__}")
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .evaluate import VALUE, ClassValue, Unresolvable, iterate
 from .resolve import LOCAL_CLASS, SCOPE, Definition, External, LocalDefinition
@@ -542,8 +542,10 @@ class _Runner:
             return node
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             left, right = self._container(node.left), self._container(node.right)
-            if type(left) is type(right) and isinstance(left, (ast.Tuple, ast.List)):
-                joined = type(left)(elts=[*left.elts, *right.elts], ctx=ast.Load())  # type: ignore[union-attr]
+            sequences = (ast.Tuple, ast.List)
+            same = type(left) is type(right)
+            if same and isinstance(left, sequences) and isinstance(right, sequences):
+                joined = type(left)(elts=[*left.elts, *right.elts], ctx=ast.Load())
                 return self.copier._mark(joined)
             return node
         if not isinstance(node, ast.Call) or node.keywords:
@@ -665,18 +667,22 @@ class _Runner:
         for member in statement.body:
             if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 own = _function_locals(member)
-                body.append(copier._generic(member, {k: v for k, v in env.items() if k not in own}))
+                kept = {k: v for k, v in env.items() if k not in own}
+                body.append(cast(ast.stmt, copier._generic(member, kept)))
             else:
-                body.append(copier._generic(member, env))
-        copied = copier._generic(
-            ast.ClassDef(
-                name=statement.name,
-                bases=statement.bases,
-                keywords=statement.keywords,
-                body=[],
-                decorator_list=statement.decorator_list,
+                body.append(cast(ast.stmt, copier._generic(member, env)))
+        copied = cast(
+            ast.ClassDef,
+            copier._generic(
+                ast.ClassDef(
+                    name=statement.name,
+                    bases=statement.bases,
+                    keywords=statement.keywords,
+                    body=[],
+                    decorator_list=statement.decorator_list,
+                ),
+                env,
             ),
-            env,
         )
         copied.body = body
         definition = LocalDefinition(self.site_file, statement.name, copied)
@@ -796,8 +802,8 @@ class _Runner:
                     if keyword.arg is None:
                         raise Unresolvable(f"{name}.update(**...)")
                     env[name] = _dict_set(
-                        env[name], keyword.arg, self.copier.copy(keyword.value, env)
-                    )  # type: ignore[arg-type]
+                        cast(ast.Dict, env[name]), keyword.arg, self.copier.copy(keyword.value, env)
+                    )
                 return
             if operation == "update" and len(call.args) == 1:
                 other = self._fold(self.copier.copy(call.args[0], env))

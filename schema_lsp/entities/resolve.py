@@ -156,10 +156,11 @@ class Resolver:
         for _ in range(8):
             if isinstance(callee, External):
                 return callee if callee.is_from("flask_sqlalchemy", "SQLAlchemy") else None
-            if not (isinstance(callee, Definition) and isinstance(callee.node, ast.ClassDef)):
+            node = callee.node if isinstance(callee, Definition) else None
+            if not isinstance(callee, Definition) or not isinstance(node, ast.ClassDef):
                 return None
             subclass = callee
-            parents = [self.resolve(subclass.file, b, _depth + 1) for b in subclass.node.bases]
+            parents = [self.resolve(subclass.file, b, _depth + 1) for b in node.bases]
             found = [p for p in parents if p is not None]
             if not found:
                 return None

@@ -110,7 +110,9 @@ def field_column(
     elif "default_factory" in keywords:
         call.keywords.setdefault("default", Argument(file, keywords["default_factory"]))
 
-    def sqlmodel_type(info: AnnotationInfo) -> TypeSpec | None:
+    def sqlmodel_type(
+        info: AnnotationInfo,
+    ) -> TypeSpec | tuple[TypeSpec, dict[str, TypeSpec]] | None:
         return _sqlmodel_type(context, file, info, keywords)
 
     draft = build_column(

@@ -151,9 +151,10 @@ def _narrowing(old: Any, new: Any, column: Any, dialect: str) -> tuple[str, Any]
     if old_family == new_family and (old_family in ("float", "boolean", "binary") or same_other):
         if old_family == "float" and _float_bits(new) < _float_bits(old):
             return "values lose precision", column.is_not(None)
-        if old_family == "binary" and _length(new) is not None:
+        new_length = _length(new)
+        if old_family == "binary" and new_length is not None:
             old_length = _length(old)
-            if old_length is None or _length(new) < old_length:
+            if old_length is None or new_length < old_length:
                 return (
                     f"values longer than {_length(new)} bytes are cut or refused",
                     sa.func.length(column) > _length(new),

@@ -42,7 +42,7 @@ def build_column(
         items.append(sa.Computed(sa.text(column.computed.sqltext), column.computed.persisted))
     default = column.default
     type_ = column.sa_type.build()
-    if rules_for(dialect).named_enum_types:
+    if rules_for(dialect or "").named_enum_types:
         type_ = postgresql_enum(type_) or type_
     return sa.Column(
         column.name,

@@ -578,7 +578,7 @@ def main() -> None:
     for fix in spec.get("fixes", ()):
         FIXES[fix](metadata)
     mappers = _mappers(metadata)
-    files = {_relative(getattr(module, "__file__", None)) for module in modules}
+    files: set[str | None] = {_relative(getattr(module, "__file__", None)) for module in modules}
     for mapper in mappers:
         defining = sys.modules.get(mapper.class_.__module__)
         files.add(_relative(getattr(defining, "__file__", None)))
@@ -595,10 +595,10 @@ def main() -> None:
     model_modules = [
         m for m in list(sys.modules.values()) if _relative(getattr(m, "__file__", None)) in files
     ]
-    tables = ground_truth(metadata, mappers, model_files)
+    truth = ground_truth(metadata, mappers, model_files)
     declared_in = {
         location.rpartition(":")[0]
-        for table in tables.values()
+        for table in truth.values()
         for group in (table["columns"], table["indexes"], table["foreign_keys"])
         for location in [table["at"], *group.values()]
         if location
@@ -617,7 +617,7 @@ def main() -> None:
                     [*model_files, *declared_in, *_used_files(model_modules, mappers, metadata)]
                 ),
                 "model_files": model_files,
-                "tables": tables,
+                "tables": truth,
                 "ddl": ddl,
             }
         )

@@ -146,8 +146,12 @@ class _Chooser:
                 if i.name in truth.indexes and not i.implicit and i.columns
                 and i.columns[0] not in keyed
             ]  # fmt: skip
-            found.sort(key=lambda i: (truth.indexes[i.name] is None, _order(kind, str(i.name))))
-            return [Mutation(kind, key, i.name, truth.indexes[i.name], name=i.name) for i in found]
+            found.sort(
+                key=lambda i: (truth.indexes[str(i.name)] is None, _order(kind, str(i.name)))
+            )
+            return [
+                Mutation(kind, key, i.name, truth.indexes[str(i.name)], name=i.name) for i in found
+            ]
         if kind == "add_index":
             pk = set(table.primary_key.columns if table.primary_key else ())
             columns = [
@@ -156,17 +160,17 @@ class _Chooser:
             columns.sort(key=lambda c: _order(kind, c.name))
             return [Mutation(kind, key, c.name, truth.at) for c in columns[:1]]
         if kind == "drop_foreign_key":
-            found = [
+            keys = [
                 k
                 for k in table.foreign_keys
                 if len(k.columns) == 1 and ",".join(k.columns) in truth.foreign_keys
                 and (k.name or self.dialect == "sqlite")
             ]  # fmt: skip
-            found.sort(key=lambda k: _order(kind, k.columns[0]))
+            keys.sort(key=lambda k: _order(kind, k.columns[0]))
             located = truth.foreign_keys
             return [
                 Mutation(kind, key, k.columns[0], located[k.columns[0]], constraint=k.name)
-                for k in found
+                for k in keys
             ]
         if kind == "drop_table":
             if table.name in self.referenced:

@@ -31,6 +31,11 @@ def recorded() -> dict[str, dict[str, object]]:
     return json.loads(SCORES.read_text()) if SCORES.exists() else {}
 
 
+def _names(recorded: object) -> set[str]:
+    """The table names a recorded score lists (none when it lists none)."""
+    return {str(name) for name in recorded} if isinstance(recorded, list) else set()
+
+
 def ratchet(result: Result, before: dict[str, object] | None) -> tuple[list[str], list[str]]:
     """(what got worse, what got better) than the recorded scores."""
     now = result.scores()
@@ -46,13 +51,13 @@ def ratchet(result: Result, before: dict[str, object] | None) -> tuple[list[str]
             worse.append(f"{result.key}: {field} {old} -> {new}")
         elif (new - old) * sign > 1e-9:
             better.append(f"{result.key}: {field} {old} -> {new}")
-    newly_lost = sorted(set(result.lost) - set(before.get("lost", [])))  # type: ignore[arg-type]
+    newly_lost = sorted(set(result.lost) - _names(before.get("lost")))
     if newly_lost:
         worse.append(f"{result.key}: tables lost (no entity): {newly_lost}")
-    newly_silent = sorted(set(result.silent) - set(before.get("silent", [])))  # type: ignore[arg-type]
+    newly_silent = sorted(set(result.silent) - _names(before.get("silent")))
     if newly_silent:
         worse.append(f"{result.key}: tables skipped without a note: {newly_silent}")
-    found_again = sorted(set(before.get("lost", [])) - set(result.lost))  # type: ignore[arg-type]
+    found_again = sorted(_names(before.get("lost")) - set(result.lost))
     if found_again:
         better.append(f"{result.key}: tables no longer lost: {found_again}")
     if before.get("mutations") != now["mutations"]:

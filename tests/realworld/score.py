@@ -23,6 +23,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from schema_lsp.diff import (
     CompareOptions,
@@ -103,8 +104,8 @@ def replay(db: TestDatabase, statements: list[list[object]]) -> None:
                 if parameters is None:
                     cursor.execute(statement)
                 else:
-                    args = parameters if isinstance(parameters, dict) else tuple(parameters)
-                    cursor.execute(statement, args)
+                    given: Any = parameters
+                    cursor.execute(statement, given if isinstance(given, dict) else tuple(given))
         finally:
             cursor.close()
 

@@ -728,7 +728,7 @@ class Item(Model):
     name = Column(String(20), unique=True)  # [name]
 """
 
-SCENARIOS = (
+SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "metadata_alias_of_base_clean",
         "metadata = Model.metadata, Model a class over a declarative_base() of another "

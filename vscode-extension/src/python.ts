@@ -4,31 +4,11 @@
  * the folder), else `python3`.
  */
 
+import { PVSC_EXTENSION_ID, PythonExtension } from "@vscode/python-extension";
 import * as vscode from "vscode";
 import { resolveInterpreterPath } from "./interpreter";
 
-const PYTHON_EXTENSION = "ms-python.python";
 const DEFAULT_PYTHON = process.platform === "win32" ? "python" : "python3";
-
-/** The part of the Python extension's public API used here (`@vscode/python-extension`). */
-interface EnvironmentPath {
-  readonly id: string;
-  readonly path: string;
-}
-interface ResolvedEnvironment {
-  readonly executable: { readonly uri: vscode.Uri | undefined };
-}
-interface ActiveEnvironmentPathChangeEvent extends EnvironmentPath {
-  readonly resource: vscode.WorkspaceFolder | vscode.Uri | undefined;
-}
-interface PythonEnvironments {
-  getActiveEnvironmentPath(resource?: vscode.Uri | vscode.WorkspaceFolder): EnvironmentPath;
-  resolveEnvironment(environment: EnvironmentPath | string): Promise<ResolvedEnvironment | undefined>;
-  readonly onDidChangeActiveEnvironmentPath: vscode.Event<ActiveEnvironmentPathChangeEvent>;
-}
-interface PythonExtensionApi {
-  readonly environments?: PythonEnvironments;
-}
 
 export interface Interpreter {
   /** The command to run. */
@@ -37,22 +17,21 @@ export interface Interpreter {
   readonly source: string;
 }
 
-async function environments(): Promise<PythonEnvironments | undefined> {
-  const extension = vscode.extensions.getExtension<PythonExtensionApi>(PYTHON_EXTENSION);
-  if (extension === undefined) {
+/** The Python extension's environments API, or undefined when it is not installed. */
+async function environments(): Promise<PythonExtension["environments"] | undefined> {
+  if (!hasPythonExtension()) {
     return undefined;
   }
   try {
-    const api = extension.isActive ? extension.exports : await extension.activate();
-    return api?.environments;
+    return (await PythonExtension.api()).environments;
   } catch {
-    return undefined;
+    return undefined; // disabled, or failed to activate: the setting decides
   }
 }
 
 /** Whether the Python extension is there to select an interpreter with. */
 export function hasPythonExtension(): boolean {
-  return vscode.extensions.getExtension(PYTHON_EXTENSION) !== undefined;
+  return vscode.extensions.getExtension(PVSC_EXTENSION_ID) !== undefined;
 }
 
 export async function interpreterFor(folder: vscode.WorkspaceFolder): Promise<Interpreter> {
