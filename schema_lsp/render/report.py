@@ -1,6 +1,6 @@
 """Differences as a report: linter-style text, JSON, or SARIF 2.1.0 for code scanning.
 
-All three are renderings of the same SchemaDifference list (see diff.py); paths are shown
+All three are renderings of the same SchemaDifference list (see the diff package); paths are shown
 relative to a base directory so reports are stable across machines.
 """
 
