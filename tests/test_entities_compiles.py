@@ -16,10 +16,11 @@ import pytest
 from schema_lsp.entities import WorkspaceIndex, parse_entities
 from schema_lsp.entities.compiles import CompileOverrides, override_sites
 from schema_lsp.entities.ddl_types import type_from_ddl
-from schema_lsp.entities.evaluate import Evaluator, Unresolvable
+from schema_lsp.entities.evaluate import Evaluator
 from schema_lsp.entities.model import EntitySchema
 from schema_lsp.entities.resolve import Resolver
 from schema_lsp.entities.source import parse_source
+from schema_lsp.entities.values import Unresolvable
 
 HEADER = """\
 import datetime

@@ -22,9 +22,10 @@ from ..naming import (
 )
 from ..schema import TypeSpec
 from .columns import AnnotationInfo, is_placeholder, library_type, spec_of
-from .evaluate import Evaluator, StaticObject, Unresolvable
+from .evaluate import Evaluator
 from .resolve import Definition, External
 from .source import ParsedFile, single_assignment
+from .values import StaticObject, Unresolvable
 
 #: A convention no object satisfies: names become unresolved when the real one is unknown.
 UNKNOWN_CONVENTION = {kind: UNREADABLE_TEMPLATE for kind in ("ix", "uq", "ck", "fk", "pk")}
@@ -205,7 +206,7 @@ class _StaticToken(TokenFunction):
         self.definition = definition
 
     def __call__(self, target: NamingTarget) -> str:
-        from .evaluate import VALUE, TableValue
+        from .values import VALUE, TableValue
 
         function = self.definition.node
         assert isinstance(function, ast.FunctionDef)

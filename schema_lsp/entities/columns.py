@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ..schema import ComputedSchema, IdentitySchema, TypeSpec
 from .compiles import DialectText
-from .evaluate import ColumnMeta, Evaluator, Placeholder, Unresolvable
+from .evaluate import Evaluator
 from .model import Note, NoteReason, SourceRange
 from .resolve import Definition, External
 from .source import SYNTHETIC, ParsedFile
 from .tables import ColumnDraft, ConstraintDraft, ForeignKeyDraft
+from .values import ColumnMeta, Placeholder, Unresolvable
 from .wrappers import Wrapper, sqlalchemy_callee
 
 if TYPE_CHECKING:
@@ -256,7 +257,7 @@ def written_type(
     (``String(250, **COLLATION_ARGS)``) with why each is not known."""
     from sqlalchemy.types import TypeEngine
 
-    from .evaluate import UNKNOWN_PARAMETERS
+    from .values import UNKNOWN_PARAMETERS
 
     value = evaluator.value(argument.file, argument.node)
     unknown: dict[str, str] = dict(getattr(value, UNKNOWN_PARAMETERS, {}))

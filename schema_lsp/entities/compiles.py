@@ -28,8 +28,8 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..schema import TypeSpec
-from .evaluate import VALUE, StaticObject, Unresolvable, import_external
 from .resolve import Definition, External
+from .values import VALUE, StaticObject, Unresolvable, import_external
 
 if TYPE_CHECKING:
     from .evaluate import Evaluator

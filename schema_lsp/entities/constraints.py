@@ -11,11 +11,11 @@ from typing import Any
 
 from ..dialects import rules_for
 from .columns import Argument, ColumnContext, read_foreign_key_options
-from .evaluate import Unresolvable
 from .model import Note
 from .resolve import External
 from .source import ParsedFile
 from .tables import ConstraintDraft, ForeignKeyDraft, IndexDraft, TableDraft
+from .values import Unresolvable
 
 _KINDS = (
     "Index",
@@ -299,7 +299,7 @@ def _with_columns(
     import sqlalchemy as sa
 
     from .custom_types import STORED, value_processor
-    from .evaluate import VALUE, copy_tree
+    from .values import VALUE, copy_tree
 
     columns: dict[str, sa.Column[object]] = {}
     for column in draft.columns:

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from .evaluate import VALUE, StaticObject, Unresolvable
 from .resolve import Definition, External
+from .values import VALUE, StaticObject, Unresolvable
 
 if TYPE_CHECKING:
     from .evaluate import Evaluator
@@ -242,7 +242,7 @@ def plain_type_base(evaluator: Evaluator, definition: Definition) -> Any:
     the DDL is the base's. None for any other class."""
     from sqlalchemy.types import TypeDecorator, TypeEngine, UserDefinedType
 
-    from .evaluate import import_external
+    from .values import import_external
 
     current = definition
     for _ in range(_MAX_CHAIN):

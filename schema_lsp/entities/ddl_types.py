@@ -19,7 +19,7 @@ from functools import cache
 from typing import Any
 
 from ..dialects.stored_types import compiler_dialect
-from .evaluate import Unresolvable
+from .values import Unresolvable
 
 #: A quoted string (kept) or a comma with spaces around it (outside quotes).
 _COMMAS = re.compile(r"('(?:[^'\\]|''|\\.)*')|\s*,\s*")

@@ -37,12 +37,13 @@ from .columns import (
     read_call,
 )
 from .constraints import constraint_kind, read_table_item
-from .evaluate import VALUE, ClassValue, Evaluator, TableValue, Unresolvable, with_constants
+from .evaluate import Evaluator
 from .model import Note, NoteReason
 from .resolve import Definition, External
 from .source import ParsedFile, class_body_scope, runtime_statements, unpacked
 from .sqlmodel import field_column
 from .tables import ColumnDraft, TableDraft
+from .values import VALUE, ClassValue, TableValue, Unresolvable, with_constants
 from .wrappers import sqlalchemy_callee
 
 _log = logging.getLogger(__name__)
@@ -1196,7 +1197,7 @@ class DeclarativeReader:
     def _reads_as_relationship(self, annotation: AnnotationInfo) -> bool:
         import typing
 
-        from .evaluate import Placeholder
+        from .values import Placeholder
 
         plain = annotation.plain
         origin = typing.get_origin(plain)

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from .bases import MetadataInfo, read_metadata
 from .columns import Argument, ColumnCall, ColumnContext, build_column, literal_string, read_call
 from .constraints import constraint_kind, read_table_item
-from .evaluate import Unresolvable, bind_target, iterate, with_constants
 from .model import Note
 from .resolve import Definition, External
 from .source import ParsedFile
 from .tables import TableDraft
+from .values import Unresolvable, bind_target, iterate, with_constants
 from .wrappers import sqlalchemy_callee
 
 

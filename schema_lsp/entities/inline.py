@@ -19,9 +19,9 @@ import ast
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
-from .evaluate import VALUE, ClassValue, Unresolvable, iterate
 from .resolve import LOCAL_CLASS, SCOPE, Definition, External, LocalDefinition
 from .source import SYNTHETIC
+from .values import VALUE, ClassValue, Unresolvable, iterate
 
 if TYPE_CHECKING:
     from .evaluate import Evaluator

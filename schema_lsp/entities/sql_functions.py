@@ -15,7 +15,7 @@ import ast
 from typing import TYPE_CHECKING, Any
 
 from .compiles import CHAIN, OPAQUE_INIT, class_attribute, class_chain, defines_method
-from .evaluate import Unresolvable
+from .values import Unresolvable
 
 if TYPE_CHECKING:
     from .evaluate import Evaluator

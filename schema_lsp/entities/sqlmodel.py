@@ -23,11 +23,11 @@ from .columns import (
     read_call,
     spec_of,
 )
-from .evaluate import Unresolvable
 from .model import SourceRange
 from .resolve import External
 from .source import ParsedFile
 from .tables import ColumnDraft
+from .values import Unresolvable
 
 _STRING_LIKE = (
     str,
