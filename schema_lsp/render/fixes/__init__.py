@@ -61,7 +61,7 @@ import re
 from collections.abc import Callable
 
 from ...diff import SchemaDifference
-from ...text import TextEdit
+from ...text import TextEdit, source_lines
 from ..source import laid_out_at
 from .columns import ColumnFixes
 from .editor import ModelEdit, _note_aliases
@@ -111,7 +111,7 @@ def _model_edit(difference: SchemaDifference, source_text: str, dialect: str) ->
         return None
     _note_aliases(tree)
     fix = handler(_Editor(difference, source_text, tree, dialect))
-    if fix is None or not fix.edits:
+    if fix is None or not fix.edits or _in_repeated_code(tree, source_text, fix.edits):
         return None
     if "\r\n" in source_text:  # new lines end the way the file's lines end
         edits = tuple(
@@ -119,6 +119,48 @@ def _model_edit(difference: SchemaDifference, source_text: str, dialect: str) ->
         )
         fix = ModelEdit(fix.title, edits)
     return fix
+
+
+#: Code that may run more than once, each time for another table.
+_REPEATING = (
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+)
+
+
+def _in_repeated_code(tree: ast.Module, source: str, edits: tuple[TextEdit, ...]) -> bool:
+    """Whether an edit starts in code that may declare several tables: a loop or
+    comprehension (``for entity in (...): Table(f"{entity}_map", ...)``), or a function
+    outside a class body (a helper called per table). Editing it there would change every
+    table it makes, so no fix is offered (a method of the entity's class is its own)."""
+    lines = source_lines(source)
+    spans: list[tuple[tuple[int, int], tuple[int, int]]] = []
+
+    def at(line: int, byte: int) -> tuple[int, int]:  # ast columns count UTF-8 bytes
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        return line - 1, len(text.encode("utf-8")[:byte].decode("utf-8", "ignore"))
+
+    def visit(node: ast.AST, in_class_body: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            function = isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))
+            repeating = isinstance(child, _REPEATING) or (function and not in_class_body)
+            if repeating and isinstance(child, (ast.stmt, ast.expr)):
+                end = at(child.end_lineno or child.lineno, child.end_col_offset or 0)
+                spans.append((at(child.lineno, child.col_offset), end))
+            else:
+                visit(child, isinstance(child, ast.ClassDef))
+
+    visit(tree, False)
+    return any(
+        start <= (edit.range.start_line, edit.range.start_column) < end
+        for edit in edits
+        for start, end in spans
+    )
 
 
 __all__ = ["FIXABLE_KINDS", "ModelEdit", "model_edit"]

@@ -110,6 +110,8 @@ class ColumnFixes(ModelEditor):
         wanted = actual.nullable
         title = f"Make {actual.name} {'nullable' if wanted else 'NOT NULL'} (as in the database)"
         if call is None:
+            if statement is not None and isinstance(statement.value, ast.Call):
+                return None  # a call this fixer cannot read may say nullable= itself
             mapped = _mapped_argument(statement) if statement is not None else None
             return self.nullable_annotation(title, mapped, wanted) if mapped else None
         keyword = keyword_named(call, "nullable")

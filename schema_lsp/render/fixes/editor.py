@@ -639,16 +639,28 @@ _ALIASED = "schema_lsp_name"
 
 
 def _note_aliases(tree: ast.Module) -> None:
-    """Mark each call of a name imported under another name from SQLAlchemy or SQLModel
-    (``C(...)`` after ``from sqlalchemy import Column as C``) with the original name."""
+    """Mark each call of a name bound to a SQLAlchemy or SQLModel name under another name
+    with the original: an import alias (``C(...)`` after ``from sqlalchemy import Column as
+    C``) or a module-level assignment (``_Column = mapped_column``), in a ``try``/``if``
+    block too, as the parser reads them."""
+    imported: dict[str, str] = {}
     aliases: dict[str, str] = {}
-    for node in tree.body:
+    for node in _module_statements(tree):
         if isinstance(node, ast.ImportFrom) and not node.level:
             top = (node.module or "").partition(".")[0]
             if top in ("sqlalchemy", "sqlmodel"):
                 for alias in node.names:
+                    imported[alias.asname or alias.name] = alias.name
                     if alias.asname and alias.asname != alias.name:
-                        aliases[alias.asname] = alias.name
+                        aliases.setdefault(alias.asname, alias.name)
+        elif (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in imported
+        ):
+            aliases.setdefault(node.targets[0].id, imported[node.value.id])
     if not aliases:
         return
     for call in ast.walk(tree):
@@ -656,6 +668,21 @@ def _note_aliases(tree: ast.Module) -> None:
             original = aliases.get(call.func.id)
             if original is not None:
                 setattr(call, _ALIASED, original)
+
+
+def _module_statements(tree: ast.Module) -> list[ast.stmt]:
+    """The module's own statements, those in its ``if``/``try`` blocks included (never a
+    function's or a class's), in source order."""
+    found: list[ast.stmt] = []
+    pending: list[ast.stmt] = list(tree.body)
+    while pending:
+        node = pending.pop(0)
+        found.append(node)
+        if isinstance(node, (ast.If, ast.Try)):
+            handlers = [s for h in getattr(node, "handlers", []) for s in h.body]
+            nested = [*node.body, *handlers, *node.orelse, *getattr(node, "finalbody", [])]
+            pending[0:0] = nested
+    return found
 
 
 def _called_name_of(node: ast.AST) -> str:
