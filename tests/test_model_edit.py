@@ -1307,10 +1307,6 @@ SHARED = {
     "declared_attr_foreign_key_missing": "the key comes from a mixin's declared_attr",
     "sqlmodel_helper_fields_drift": "the key is made by a project helper: never edited",
     "column_helpers_drift": "the columns are made by project helpers: never edited",
-    # A loop's code makes several tables: editing it changes them all, right only when all
-    # of them drifted alike (here they did; in jupyterhub one of three did, and the fix
-    # broke the other two: tests/test_realworld_fixes.py). Never guessed.
-    "tables_made_in_a_loop_drift": "the tables are made in a loop: never edited",
     "expression_indexes_drift": "an expression index in a declared_attr: not edited",
     "helpers_with_try_blocks": "the column comes from a mixin's declared_attr",
     "enum_members_in_index_where_drift": "the WHERE is a classmethod's enum members: not edited",

@@ -1,7 +1,8 @@
-"""Quick fixes on real code (issue 12's proof): on five corpus projects and all of their
+"""Quick fixes on real code (issue 12's proof): on every corpus project and all of its
 databases, every quick fix offered for a seeded mutation's difference applies to the
 project's own model file and makes that difference go away, adding no other claim. The fix
-and the diagnostic it fixes agree.
+and the diagnostic it fixes agree. Five projects in different styles must be offered fixes
+at all (the tiny ones may have none to offer).
 
 Nothing is written to the projects' cached sources: the edited text goes to the workspace
 index in memory (as the editor's unsaved text does), and is put back after each fix.
@@ -28,15 +29,16 @@ from tests.realworld.sources import DownloadFailed
 
 pytestmark = pytest.mark.realworld
 
-#: Five projects in different styles: imperative ``Table(...)`` (buildbot), SQLAlchemy 2.0
-#: ``Mapped`` classes (fief-server), legacy declarative (jupyterhub, keystone, optuna).
+#: Five projects in different styles, which must be offered fixes: imperative
+#: ``Table(...)`` (buildbot), SQLAlchemy 2.0 ``Mapped`` classes (fief-server), legacy
+#: declarative (jupyterhub, keystone, optuna).
 PROJECTS = ("buildbot", "fief-server", "jupyterhub", "keystone", "optuna")
 _FIXTURES = {"sqlite": "sqlite_db", "postgresql": "postgres_db", "mysql": "mysql_db"}
 _MARKS = {"postgresql": [pytest.mark.postgres], "mysql": [pytest.mark.mysql]}
 
 
 def _cases():  # type: ignore[no-untyped-def]
-    for name in PROJECTS:
+    for name in snapshot.available():
         for dialect in snapshot.load(name).dialects:
             yield pytest.param(name, dialect, id=f"{name}-{dialect}", marks=_MARKS.get(dialect, []))
 
@@ -80,7 +82,8 @@ def test_quick_fixes_of_seeded_mutations_make_them_go_away(name, dialect, reques
         for d in drifted
         if _what(d) not in {_what(c) for c in clean} and d.kind in FIXABLE_KINDS and d.path
     ]
-    assert seeded_ones, "the mutations gave no difference a quick fix covers"
+    if name in PROJECTS:
+        assert seeded_ones, "the mutations gave no difference a quick fix covers"
     applied, wrong = 0, []
     for difference in seeded_ones:
         assert difference.path is not None
@@ -100,4 +103,5 @@ def test_quick_fixes_of_seeded_mutations_make_them_go_away(name, dialect, reques
         if added:
             wrong.append(f"{fix.title}: it made {sorted(map(str, added))}")
     assert not wrong, "\n".join(wrong)
-    assert applied, "no quick fix was offered for any seeded difference"
+    if name in PROJECTS:
+        assert applied, "no quick fix was offered for any seeded difference"

@@ -980,3 +980,61 @@ async def test_generated_code_follows_the_projects_line_length(shop):
         text=True,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+SHARED_MIXIN = """\
+from sqlalchemy import String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Audited:
+    created_by: Mapped[str] = mapped_column(String(40))
+
+
+class Document(Audited, Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+class Folder(Audited, Base):
+    __tablename__ = "folders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+"""
+
+
+@pytest.mark.parametrize("drifted", [("documents",), ("documents", "folders")])
+async def test_a_mixins_column_is_fixed_only_when_every_table_drifted_alike(tmp_path, drifted):
+    """The fix edits the mixin, so every table that inherits it: offered when each of them
+    has the same difference, never for one table's sake (it would break the other)."""
+    folder = tmp_path / "audit"
+    models = write(folder / "models.py", SHARED_MIXIN)
+    length = {table: 60 if table in drifted else 40 for table in ("documents", "folders")}
+    url = sqlite_database(
+        tmp_path / "audit.db",
+        *(
+            f"CREATE TABLE {table} (id INTEGER NOT NULL PRIMARY KEY, "
+            f"created_by VARCHAR({length[table]}) NOT NULL)"
+            for table in ("documents", "folders")
+        ),
+    )
+    lsp = await start([folder], env=server_env(SCHEMA_LSP_DATABASE_URL=url))
+    try:
+        open_document(lsp, models)
+        found = await settled(lsp, models, 1)
+        types_differ = [d for d in found if d.code == "SL120"]
+        assert len(types_differ) == len(drifted)
+        actions = await actions_at(lsp, models, types_differ[:1])
+        fixes = [a for a in actions if a.title.startswith("Update model")]
+        if len(drifted) == 1:
+            assert fixes == []
+        else:
+            (fix,) = fixes
+            assert "String(60)" in fix.title
+    finally:
+        await stop(lsp)

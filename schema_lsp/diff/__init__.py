@@ -106,7 +106,49 @@ def compare(
             )
             for table in unmapped_tables(entities, database, views=False)
         )
-    return notes_once(sorted(found, key=source_order))
+    return notes_once(sorted(with_sharers(found, entities), key=source_order))
+
+
+def with_sharers(
+    found: list[SchemaDifference], entities: list[EntitySchema]
+) -> list[SchemaDifference]:
+    """Each difference on an object that other entities declare with the same code (a
+    mixin's column, a loop's ``Table(...)``) says which, and whether every one of them has
+    this same difference among ``found``: a quick fix in that code changes them all.
+    ``entities`` are all the workspace's (a sharer whose differences ``found`` lacks counts
+    as unlike: no fix is offered on a guess)."""
+    sites: dict[SourceRange, set[str]] = {}
+    for entity in entities:
+        for _, site in entity.ranges:
+            sites.setdefault(site, set()).add(entity.table.key)
+        sites.setdefault(entity.range, set()).add(entity.table.key)
+    if all(len(tables) == 1 for tables in sites.values()):
+        return found  # nothing is shared: the common case
+    alike: dict[tuple[object, ...], set[str]] = {}
+    for difference in found:
+        if difference.range is not None:
+            alike.setdefault(_same_change(difference), set()).add(difference.table)
+    marked = []
+    for difference in found:
+        at = difference.range
+        sharers = sites.get(at, set()) - {difference.table} if at is not None else set()
+        if sharers:
+            difference = replace(
+                difference,
+                sharers=tuple(sorted(sharers)),
+                sharers_alike=sharers <= alike[_same_change(difference)],
+            )
+        marked.append(difference)
+    return marked
+
+
+def _same_change(difference: SchemaDifference) -> tuple[object, ...]:
+    """What a fix of ``difference`` changes in its code: the same for two tables when the
+    object and what the database has are the same (the table aside)."""
+    actual = difference.actual
+    if isinstance(actual, TableSchema):
+        actual = None
+    return (difference.range, difference.kind, difference.column, difference.name, repr(actual))
 
 
 def notes_once(differences: Iterable[SchemaDifference]) -> list[SchemaDifference]:
@@ -178,4 +220,5 @@ __all__ = [
     "unread_differences",
     "unreadable_file_differences",
     "with_severities",
+    "with_sharers",
 ]

@@ -239,6 +239,14 @@ class SchemaDifference:
     actual_table: TableSchema | None = field(default=None, repr=False, compare=False)
     columns: tuple[str, ...] = ()
     expression: str | None = None
+    #: where the entity itself is declared (its class name, or its ``Table(...)`` call):
+    #: a fix must not edit code that is another class's (a mixin's, a shared base's)
+    entity_range: SourceRange | None = field(default=None, repr=False, compare=False)
+    #: the other tables whose declaration is the same code as this object's (a mixin's
+    #: column, the ``Table(...)`` of a loop), and whether each has this same difference:
+    #: a fix there changes them all, so it is right only then
+    sharers: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    sharers_alike: bool = field(default=False, repr=False, compare=False)
 
     @property
     def code(self) -> str:

@@ -393,7 +393,7 @@ class Folder:
         """``compare`` of the entities, reusing each unchanged entity's last result (the
         same entity object against the same schema object and options); ``every`` is the
         index's whole list, to forget replaced entities by. Worker only."""
-        from ..diff import compare, notes_once, source_order
+        from ..diff import compare, notes_once, source_order, with_sharers
 
         found: list[SchemaDifference] = []
         for entity in entities:  # in order: ties sort as a whole compare would
@@ -412,7 +412,7 @@ class Folder:
         if len(self._compared) > 2 * len(every) + 64:  # replaced entities pile up: drop them
             live = {id(e) for e in every}
             self._compared = {k: v for k, v in self._compared.items() if k in live}
-        return notes_once(sorted(found, key=source_order))
+        return notes_once(sorted(with_sharers(found, every), key=source_order))
 
     def differences_in(self, path: str) -> list[SchemaDifference]:
         """The differences behind a file's last diagnostics. Worker only."""

@@ -61,7 +61,7 @@ import re
 from collections.abc import Callable
 
 from ...diff import SchemaDifference
-from ...text import TextEdit, source_lines
+from ...text import TextEdit, code_points, source_lines
 from ..source import laid_out_at
 from .columns import ColumnFixes
 from .editor import ModelEdit, _note_aliases
@@ -110,15 +110,54 @@ def _model_edit(difference: SchemaDifference, source_text: str, dialect: str) ->
     if handler is None:
         return None
     _note_aliases(tree)
-    fix = handler(_Editor(difference, source_text, tree, dialect))
-    if fix is None or not fix.edits or _in_repeated_code(tree, source_text, fix.edits):
+    editor = _Editor(difference, source_text, tree, dialect)
+    fix = handler(editor)
+    if fix is None or not fix.edits:
         return None
+    shared = _in_repeated_code(tree, source_text, fix.edits) or _in_shared_class(editor, fix.edits)
+    if shared and difference.sharers and not difference.sharers_alike:
+        return None  # right for this table, wrong for others the same code makes
     if "\r\n" in source_text:  # new lines end the way the file's lines end
         edits = tuple(
             TextEdit(e.range, re.sub(r"(?<!\r)\n", "\r\n", e.new_text)) for e in fix.edits
         )
         fix = ModelEdit(fix.title, edits)
     return fix
+
+
+def _in_shared_class(editor: _Editor, edits: tuple[TextEdit, ...]) -> bool:
+    """Whether an edit falls in another class than the one the entity is declared in: a
+    mixin or a base (``created_on`` of an audit mixin, a settings base every schema's
+    ``settings`` table derives from), where editing changes every table that inherits
+    it. Checked once here for every kind's fixer."""
+    entity = editor.difference.entity_range
+    table = editor.difference.declared_table
+    here = editor.where.path if editor.where is not None else None
+    own = None
+    if entity is not None and entity.path == here:
+        own = _innermost_class(editor.tree, (entity.start_line, entity.start_column))
+    for edit in edits:
+        holder = _innermost_class(editor.tree, (edit.range.start_line, edit.range.start_column))
+        if holder is None or holder is own:
+            continue
+        if entity is not None:
+            return True  # the entity is declared elsewhere: this class is someone else's
+        # a difference built without the entity's place: the class must name the table
+        if table is None or not editor.maps(holder, table.name, set()):
+            return True
+    return False
+
+
+def _innermost_class(tree: ast.Module, position: tuple[int, int]) -> ast.ClassDef | None:
+    """The innermost class whose statement spans ``position`` (0-based line, column)."""
+    found = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            first = (node.lineno - 1, node.col_offset)
+            last = ((node.end_lineno or node.lineno) - 1, node.end_col_offset or 0)
+            if first <= position <= last and (found is None or node.lineno > found.lineno):
+                found = node
+    return found
 
 
 #: Code that may run more than once, each time for another table.
@@ -136,14 +175,14 @@ _REPEATING = (
 def _in_repeated_code(tree: ast.Module, source: str, edits: tuple[TextEdit, ...]) -> bool:
     """Whether an edit starts in code that may declare several tables: a loop or
     comprehension (``for entity in (...): Table(f"{entity}_map", ...)``), or a function
-    outside a class body (a helper called per table). Editing it there would change every
-    table it makes, so no fix is offered (a method of the entity's class is its own)."""
+    outside a class body (a helper called per table), where editing changes every table it
+    makes (a method of the entity's class is its own)."""
     lines = source_lines(source)
     spans: list[tuple[tuple[int, int], tuple[int, int]]] = []
 
     def at(line: int, byte: int) -> tuple[int, int]:  # ast columns count UTF-8 bytes
         text = lines[line - 1] if 0 < line <= len(lines) else ""
-        return line - 1, len(text.encode("utf-8")[:byte].decode("utf-8", "ignore"))
+        return line - 1, code_points(text, byte)
 
     def visit(node: ast.AST, in_class_body: bool) -> None:
         for child in ast.iter_child_nodes(node):

@@ -327,8 +327,9 @@ class ModelEditor(SourceEditor):
         assert site.klass is not None
         statement = self.table_args(site.klass)
         if statement is None:
-            if self.inherits_table_args(site.klass):
-                return None  # a new __table_args__ would hide the inherited one
+            if self.inherits_table_args(site.klass) or _computes_table_args(site.klass):
+                return None  # a new __table_args__ would hide the inherited one, or be
+                # hidden by the class's own ``def __table_args__`` (a declared_attr)
             return [self.new_class_attribute(site.klass, "__table_args__", Tuple([item]))]
         value = statement.value
         if isinstance(value, (ast.Tuple, ast.List)):
@@ -683,6 +684,15 @@ def _module_statements(tree: ast.Module) -> list[ast.stmt]:
             nested = [*node.body, *handlers, *node.orelse, *getattr(node, "finalbody", [])]
             pending[0:0] = nested
     return found
+
+
+def _computes_table_args(klass: ast.ClassDef) -> bool:
+    """The class computes ``__table_args__`` in a method (``@declared_attr``): an
+    assignment added to it would be shadowed, or shadow it."""
+    return any(
+        isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == "__table_args__"
+        for node in klass.body
+    )
 
 
 def _called_name_of(node: ast.AST) -> str:
