@@ -109,14 +109,19 @@ def _returned(function: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.expr | No
     return None
 
 
+#: The module-level ``X.metadata.naming_convention = ...`` statements (file, target, value,
+#: whether it is a whole assignment), or a callable giving those of the modules read so far.
+MetadataAssignments = (
+    Sequence[tuple[ParsedFile, ast.expr, ast.expr, bool]]
+    | Callable[[], Sequence[tuple[ParsedFile, ast.expr, ast.expr, bool]]]
+)
+
+
 class ClassHierarchy:
     """Classes of the workspace, with their hierarchy worked out once."""
 
     def __init__(
-        self,
-        evaluator: Evaluator,
-        metadata_assignments: Sequence[tuple[ParsedFile, ast.expr, ast.expr, bool]]
-        | Callable[[], Sequence[tuple[ParsedFile, ast.expr, ast.expr, bool]]] = (),
+        self, evaluator: Evaluator, metadata_assignments: MetadataAssignments = ()
     ) -> None:
         """``metadata_assignments`` are the module-level ``X.metadata.naming_convention =
         ...`` statements (they change X's metadata): of the workspace, and (as a callable)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import enum
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import NoReturn
 
@@ -16,7 +15,7 @@ from .bases import (
     base_from_registry,
     unknown_metadata,
 )
-from .class_hierarchy import Attribute, ClassHierarchy, _is_declared_attr
+from .class_hierarchy import Attribute, ClassHierarchy, MetadataAssignments, _is_declared_attr
 from .columns import (
     AnnotationInfo,
     ColumnContext,
@@ -159,14 +158,8 @@ class ClassInfoReader(ClassHierarchy):
     """Mapped classes' facts (``info``), on their hierarchy."""
 
     def __init__(
-        self,
-        evaluator: Evaluator,
-        metadata_assignments: Sequence[tuple[ParsedFile, ast.expr, ast.expr, bool]]
-        | Callable[[], Sequence[tuple[ParsedFile, ast.expr, ast.expr, bool]]] = (),
+        self, evaluator: Evaluator, metadata_assignments: MetadataAssignments = ()
     ) -> None:
-        """``metadata_assignments`` are the module-level ``X.metadata.naming_convention =
-        ...`` statements (they change X's metadata): of the workspace, and (as a callable)
-        of the modules read so far, where a base and its convention often live."""
         super().__init__(evaluator, metadata_assignments)
         self.context = ColumnContext(
             evaluator, self.table_of, self.column_name_of, metadata_of=self.metadata_of
