@@ -61,7 +61,7 @@ import re
 from collections.abc import Callable
 
 from ...diff import SchemaDifference
-from ...text import TextEdit, code_points, source_lines
+from ...text import SourceRange, TextEdit
 from ..source import laid_out_at
 from .columns import ColumnFixes
 from .editor import ModelEdit, _note_aliases
@@ -114,7 +114,7 @@ def _model_edit(difference: SchemaDifference, source_text: str, dialect: str) ->
     fix = handler(editor)
     if fix is None or not fix.edits:
         return None
-    shared = _in_repeated_code(tree, source_text, fix.edits) or _in_shared_class(editor, fix.edits)
+    shared = _in_repeated_code(editor, fix.edits) or _in_shared_class(editor, fix.edits)
     if shared and difference.sharers and not difference.sharers_alike:
         return None  # right for this table, wrong for others the same code makes
     if "\r\n" in source_text:  # new lines end the way the file's lines end
@@ -135,9 +135,9 @@ def _in_shared_class(editor: _Editor, edits: tuple[TextEdit, ...]) -> bool:
     here = editor.where.path if editor.where is not None else None
     own = None
     if entity is not None and entity.path == here:
-        own = _innermost_class(editor.tree, (entity.start_line, entity.start_column))
+        own = _innermost_class(editor, (entity.start_line, entity.start_column))
     for edit in edits:
-        holder = _innermost_class(editor.tree, (edit.range.start_line, edit.range.start_column))
+        holder = _innermost_class(editor, (edit.range.start_line, edit.range.start_column))
         if holder is None or holder is own:
             continue
         if entity is not None:
@@ -148,13 +148,13 @@ def _in_shared_class(editor: _Editor, edits: tuple[TextEdit, ...]) -> bool:
     return False
 
 
-def _innermost_class(tree: ast.Module, position: tuple[int, int]) -> ast.ClassDef | None:
+def _innermost_class(editor: _Editor, position: tuple[int, int]) -> ast.ClassDef | None:
     """The innermost class whose statement spans ``position`` (0-based line, column)."""
     found = None
-    for node in ast.walk(tree):
+    for node in ast.walk(editor.tree):
         if isinstance(node, ast.ClassDef):
-            first = (node.lineno - 1, node.col_offset)
-            last = ((node.end_lineno or node.lineno) - 1, node.end_col_offset or 0)
+            where = editor.span(node)
+            first, last = (where.start_line, where.start_column), (where.end_line, where.end_column)
             if first <= position <= last and (found is None or node.lineno > found.lineno):
                 found = node
     return found
@@ -172,33 +172,29 @@ _REPEATING = (
 )
 
 
-def _in_repeated_code(tree: ast.Module, source: str, edits: tuple[TextEdit, ...]) -> bool:
+def _in_repeated_code(editor: _Editor, edits: tuple[TextEdit, ...]) -> bool:
     """Whether an edit starts in code that may declare several tables: a loop or
     comprehension (``for entity in (...): Table(f"{entity}_map", ...)``), or a function
     outside a class body (a helper called per table), where editing changes every table it
     makes (a method of the entity's class is its own)."""
-    lines = source_lines(source)
-    spans: list[tuple[tuple[int, int], tuple[int, int]]] = []
-
-    def at(line: int, byte: int) -> tuple[int, int]:  # ast columns count UTF-8 bytes
-        text = lines[line - 1] if 0 < line <= len(lines) else ""
-        return line - 1, code_points(text, byte)
+    spans: list[SourceRange] = []
 
     def visit(node: ast.AST, in_class_body: bool) -> None:
         for child in ast.iter_child_nodes(node):
             function = isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))
             repeating = isinstance(child, _REPEATING) or (function and not in_class_body)
             if repeating and isinstance(child, (ast.stmt, ast.expr)):
-                end = at(child.end_lineno or child.lineno, child.end_col_offset or 0)
-                spans.append((at(child.lineno, child.col_offset), end))
+                spans.append(editor.span(child))
             else:
                 visit(child, isinstance(child, ast.ClassDef))
 
-    visit(tree, False)
+    visit(editor.tree, False)
     return any(
-        start <= (edit.range.start_line, edit.range.start_column) < end
+        (where.start_line, where.start_column)
+        <= (edit.range.start_line, edit.range.start_column)
+        < (where.end_line, where.end_column)
         for edit in edits
-        for start, end in spans
+        for where in spans
     )
 
 
