@@ -94,11 +94,10 @@ def column_type(spec: TypeSpec, dialect: str) -> TypeSource:
     rules = rules_for(dialect)
     if rules.booleans_are_integers and name == "TINYINT" and kwargs == {"display_width": 1}:
         return _source(Boolean, (), {})  # MySQL's BOOL *is* TINYINT(1)
-    if rules.display_widths:
-        widths = rules.display_widths.get(name)
-        if widths and kwargs.get("display_width") == widths[bool(kwargs.get("unsigned"))]:
-            del kwargs["display_width"]
-            original = type(original)(*args, **kwargs)
+    widths = rules.display_widths.get(name)  # written out, a default width changes nothing
+    if widths and kwargs.get("display_width") == widths[bool(kwargs.get("unsigned"))]:
+        del kwargs["display_width"]
+        original = type(original)(*args, **kwargs)
     ddl = _compile(original, target)
     original_class = type(original)
     if ddl is None:  # nothing to prove a stand-in exact with
