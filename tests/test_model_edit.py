@@ -405,12 +405,38 @@ DECLARATIVE_CASES = [
         ("    email: Mapped[str] = mapped_column(String(50), index=True)",),
     ),
     Case(
-        "a base from another module: names are written out",
+        "a base from another module: its naming convention, as the parser read it",
+        user_class().replace("class Base(DeclarativeBase):\n    pass\n", "from base import Base\n"),
+        users('sa.Index("ix_email", "email")'),
+        frozenset({"index_unmapped"}),
+        ("    email: Mapped[str] = mapped_column(String(50), index=True)",),
+        files=(
+            (
+                "base.py",
+                DECLARATIVE.replace(
+                    "from sqlalchemy import", "from sqlalchemy import MetaData,"
+                ).replace("    pass", "    metadata = MetaData(naming_convention=CONVENTION)")
+                + '\nCONVENTION = {"ix": "ix_%(column_0_name)s"}\n',
+            ),
+        ),
+    ),
+    Case(
+        "a base from another module whose convention names it otherwise: the name is written",
         user_class().replace("class Base(DeclarativeBase):\n    pass\n", "from base import Base\n"),
         users('sa.Index("ix_users_email", "email")'),
         frozenset({"index_unmapped"}),
         ('    __table_args__ = (Index("ix_users_email", "email"),)',),
-        files=(("base.py", DECLARATIVE),),
+        files=(
+            (
+                "base.py",
+                DECLARATIVE.replace(
+                    "from sqlalchemy import", "from sqlalchemy import MetaData,"
+                ).replace(
+                    "    pass",
+                    '    metadata = MetaData(naming_convention={"ix": "i_%(column_0_name)s"})',
+                ),
+            ),
+        ),
     ),
 ]
 
@@ -1194,7 +1220,7 @@ def assert_only_edited_lines_change(before: str, after: str, fix: ModelEdit) -> 
             assert changed <= touched, (fix.title, [old[i] for i in sorted(changed - touched)])
 
 
-def test_edits_never_overlap():
+def test_edits_never_overlap(tmp_path):
     """Removing two neighbouring keywords of one call is one edit per run, not two that
     overlap (clients reject overlapping edits)."""
     source = DECLARATIVE + (
@@ -1209,15 +1235,19 @@ def test_edits_never_overlap():
     line = source.splitlines().index(
         "    email: Mapped[str] = mapped_column(index=True, unique=True)"
     )
+    models = tmp_path / "m.py"
+    models.write_text(source)
+    (entity,) = parse_entities([models])
     difference = SchemaDifference(
         "index_missing",
         "users",
         "m",
-        SourceRange("m.py", line, 4, line, 9),
+        SourceRange(str(models), line, 4, line, 9),
         "error",
         name="ix_users_email",
         declared=IndexSchema("ix_users_email", ("email",), unique=True),
         declared_table=TableSchema("users", ()),
+        entity=entity,
     )
     fix = model_edit(difference, source, "sqlite")
     assert fix is not None

@@ -114,7 +114,7 @@ class TableBase:
                 actual_table=self.actual,
                 columns=columns,
                 expression=about.sqltext if isinstance(about, CheckConstraintSchema) else None,
-                entity_range=self.entity.range,
+                entity=self.entity,
             )
         )
 

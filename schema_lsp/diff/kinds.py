@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from ..schema import (
     CheckConstraintSchema,
@@ -16,6 +16,9 @@ from ..schema import (
     UniqueConstraintSchema,
 )
 from ..text import SourceRange
+
+if TYPE_CHECKING:
+    from ..entities.model import EntitySchema
 
 Severity = Literal["error", "warning", "info"]
 SchemaObject = (
@@ -239,9 +242,10 @@ class SchemaDifference:
     actual_table: TableSchema | None = field(default=None, repr=False, compare=False)
     columns: tuple[str, ...] = ()
     expression: str | None = None
-    #: where the entity itself is declared (its class name, or its ``Table(...)`` call):
-    #: a fix must not edit code that is another class's (a mixin's, a shared base's)
-    entity_range: SourceRange | None = field(default=None, repr=False, compare=False)
+    #: the entity the difference was found on, as compared (``for_dialect``): what the
+    #: parser recorded of its declaration (the classes that map it, its naming
+    #: convention, where each object is written), which a quick fix reads
+    entity: EntitySchema | None = field(default=None, repr=False, compare=False)
     #: the other tables whose declaration is the same code as this object's (a mixin's
     #: column, the ``Table(...)`` of a loop), and whether each has this same difference:
     #: a fix there changes them all, so it is right only then
@@ -251,6 +255,11 @@ class SchemaDifference:
     @property
     def code(self) -> str:
         return KINDS[self.kind].code
+
+    @property
+    def entity_range(self) -> SourceRange | None:
+        """Where the entity itself is declared (its class name, or its ``Table(...)``)."""
+        return self.entity.range if self.entity is not None else None
 
     @property
     def path(self) -> str | None:

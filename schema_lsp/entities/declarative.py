@@ -117,6 +117,7 @@ class DeclarativeReader(ClassInfoReader):
                 if table is not None:
                     table.class_name = name
                     table.range = file.class_name_range(node)
+                    table.class_range = file.range(node)
                     results.append(table)
                 continue
             if info.table is None:
@@ -290,6 +291,7 @@ class DeclarativeReader(ClassInfoReader):
             class_name=node.name,
             schema=info.table[1],
             convention=dict(info.base.metadata.convention),
+            class_range=file.range(node),
         )
         if not info.base.metadata.schema_known:
             draft.unresolved.add("table.schema")

@@ -8,9 +8,11 @@ and never compared; ``notes`` tell the user what was not checked and why.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from ..naming import DEFAULT_CONVENTION
 from ..schema import TableSchema, TypeSpec
 from ..text import SourceRange
 
@@ -155,12 +157,25 @@ class EntitySchema:
     conventional_names: frozenset[str] = frozenset()
     #: declared with ``extend_existing=True``: merged into another declaration of its table
     extend_existing: bool = False
+    #: the naming convention of the table's ``MetaData`` as the parser resolved it (across
+    #: the workspace, from a base imported from elsewhere too), items in order: the names
+    #: ``index=True`` or ``unique=True`` get. An unreadable one names nothing
+    #: (``naming.UNREADABLE_TEMPLATE``).
+    naming_convention: tuple[tuple[str, Any], ...] = tuple(DEFAULT_CONVENTION.items())
+    #: the whole ``class`` statements that map the table: the entity's class and its
+    #: single-table subclasses (empty for an imperative ``Table(...)``). Code in any other
+    #: class (a mixin, a shared base) is other tables' too.
+    classes: tuple[SourceRange, ...] = ()
     _ranges: dict[str, SourceRange] = field(
         init=False, repr=False, compare=False, hash=False, default_factory=dict
     )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_ranges", dict(self.ranges))
+
+    @property
+    def convention(self) -> Mapping[str, Any]:
+        return dict(self.naming_convention)
 
     def range_of(self, key: str) -> SourceRange:
         """Where an object is declared; falls back to the entity itself."""

@@ -23,6 +23,8 @@ _new_tuple = tuple.__new__
 #: Set on every node copied out of a project helper's body (``inline.py``): its position is
 #: the call's, so its text is not what the file has there.
 SYNTHETIC = "_schema_lsp_synthetic"
+#: The packages whose names ``ParsedFile.original_name`` follows an alias back to.
+_ORM_PACKAGES = frozenset({"sqlalchemy", "sqlmodel"})
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,6 +102,24 @@ class ParsedFile:
             raw = self.lines[line].encode("utf-8")
             return raw[start:end].decode("utf-8", "replace")
         return ast.unparse(node)
+
+    def original_name(self, name: str) -> str:
+        """The SQLAlchemy or SQLModel name a module-level name of this file stands for:
+        ``Column`` for ``C`` after ``from sqlalchemy import Column as C``, ``mapped_column``
+        for ``_Column`` after ``_Column = mapped_column`` (in a ``try``/``if`` block too);
+        any other name as it is."""
+        local, seen = name, set()
+        while local not in seen:
+            seen.add(local)
+            dotted = self.imports.get(local)
+            if dotted is not None:
+                top, _, rest = dotted.partition(".")
+                return rest.rpartition(".")[2] if rest and top in _ORM_PACKAGES else name
+            value = self.assignments.get(local)
+            if not isinstance(value, ast.Name):
+                break
+            local = value.id
+        return name
 
     def class_name_range(self, node: ast.ClassDef) -> SourceRange:
         """The span of the name in ``class Name(...)``: where table diagnostics go."""

@@ -148,6 +148,8 @@ class TableDraft:
     extend_existing: bool = False
     #: notes that concern one dialect only (an index's ``sqlite_where``): (dialect, note)
     dialect_notes: list[tuple[str, Note]] = field(default_factory=list)
+    #: the ``class`` statement that declares the table (``EntitySchema.classes``)
+    class_range: SourceRange | None = None
 
     def column(self, key_or_name: str) -> ColumnDraft | None:
         for column in self.columns:
@@ -423,6 +425,8 @@ def finish(draft: TableDraft) -> EntitySchema:
         dialect_only=tuple(dialect_only),
         conventional_names=frozenset(_conventional_keys(table, conventional)),
         extend_existing=draft.extend_existing,
+        naming_convention=tuple(draft.convention.items()),
+        classes=(draft.class_range,) if draft.class_range is not None else (),
     )
 
 

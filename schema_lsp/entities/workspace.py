@@ -564,6 +564,7 @@ def _extend(parent: EntitySchema, extension: EntitySchema) -> EntitySchema:
         ranges=tuple(ranges.items()),
         unresolved=parent.unresolved | extension.unresolved,
         notes=parent.notes + extension.notes,
+        classes=parent.classes + extension.classes,
     )
 
 

@@ -61,10 +61,11 @@ import re
 from collections.abc import Callable
 
 from ...diff import SchemaDifference
+from ...entities.source import parse_source
 from ...text import SourceRange, TextEdit
 from ..source import laid_out_at
 from .columns import ColumnFixes
-from .editor import ModelEdit, _note_aliases
+from .editor import ModelEdit
 from .foreign_keys import ForeignKeyFixes
 from .indexes import IndexFixes
 from .table_options import TableFixes
@@ -102,15 +103,13 @@ def model_edit(
 def _model_edit(difference: SchemaDifference, source_text: str, dialect: str) -> ModelEdit | None:
     if difference.range is None:
         return None
-    try:
-        tree = ast.parse(source_text)
-    except SyntaxError:
-        return None
     handler = _FIXES.get(difference.kind)
     if handler is None:
         return None
-    _note_aliases(tree)
-    editor = _Editor(difference, source_text, tree, dialect)
+    parsed = parse_source(source_text, difference.range.path)
+    if not parsed.ok:
+        return None
+    editor = _Editor(difference, source_text, parsed, dialect)
     fix = handler(editor)
     if fix is None or not fix.edits:
         return None
@@ -126,24 +125,13 @@ def _model_edit(difference: SchemaDifference, source_text: str, dialect: str) ->
 
 
 def _in_shared_class(editor: _Editor, edits: tuple[TextEdit, ...]) -> bool:
-    """Whether an edit falls in another class than the one the entity is declared in: a
-    mixin or a base (``created_on`` of an audit mixin, a settings base every schema's
-    ``settings`` table derives from), where editing changes every table that inherits
-    it. Checked once here for every kind's fixer."""
-    entity = editor.difference.entity_range
-    table = editor.difference.declared_table
-    here = editor.where.path if editor.where is not None else None
-    own = None
-    if entity is not None and entity.path == here:
-        own = _innermost_class(editor, (entity.start_line, entity.start_column))
+    """Whether an edit falls in a class that does not map the entity's table (by the
+    parser's ``EntitySchema.classes``): a mixin or a base (``created_on`` of an audit
+    mixin, a settings base every schema's ``settings`` table derives from), where editing
+    changes every table that inherits it. Checked once here for every kind's fixer."""
     for edit in edits:
         holder = _innermost_class(editor, (edit.range.start_line, edit.range.start_column))
-        if holder is None or holder is own:
-            continue
-        if entity is not None:
-            return True  # the entity is declared elsewhere: this class is someone else's
-        # a difference built without the entity's place: the class must name the table
-        if table is None or not editor.maps(holder, table.name, set()):
+        if holder is not None and not editor.own_class(holder):
             return True
     return False
 

@@ -34,13 +34,9 @@ from ..source_edit import (
 from .editor import (
     ModelEdit,
     ModelEditor,
-    _called_name,
-    _called_name_of,
     _mapped_argument,
     _target,
-    _type_argument,
     _unwrap_optional,
-    _value_annotation,
     _without_backquotes,
 )
 
@@ -68,7 +64,7 @@ class ColumnFixes(ModelEditor):
         source = self.renderer.column_type(actual)
         text = as_node(source.expression).flat()
         title = f"Change the type of {actual.name} to {text} (as in the database)"
-        existing = _type_argument(call) if call is not None else None
+        existing = self.type_argument(call) if call is not None else None
         edits: list[TextEdit] = []
         if call is None:
             bare = self.bare(statement, text)
@@ -76,7 +72,7 @@ class ColumnFixes(ModelEditor):
             edits.append(bare)
         elif existing is not None:
             edits.append(self.edit(existing, text))
-        elif _called_name(call) == "Field":
+        elif self.called(call) == "Field":
             # SQLModel's Field takes its default first: the type goes in sa_type=.
             edits += self.set_keyword(call, "sa_type", text)
         else:
@@ -117,7 +113,7 @@ class ColumnFixes(ModelEditor):
         keyword = keyword_named(call, "nullable")
         if keyword is not None:
             return self.fixed(title, self.edit(keyword.value, repr(wanted)))
-        annotated = _value_annotation(statement, call) if statement is not None else None
+        annotated = self.value_annotation(statement, call) if statement is not None else None
         if annotated is not None:
             return self.nullable_annotation(title, annotated, wanted)
         return self.fixed(title, self.set_keyword(call, "nullable", repr(wanted)))
@@ -186,7 +182,7 @@ class ColumnFixes(ModelEditor):
             return None
         self.renderer.imports = set()
         if site.call is not None:  # an imperative Table(...): one more Column(...) item
-            items = [a for a in site.call.args if _called_name_of(a) == "Column"]
+            items = [a for a in site.call.args if self.called(a) == "Column"]
             if not items:
                 return None
             source_type = self.renderer.column_type(actual)
@@ -210,7 +206,7 @@ class ColumnFixes(ModelEditor):
         if not columns:
             return None
         sqlmodel = any(
-            (call := self.column_call(node)) is not None and _called_name(call) == "Field"
+            (call := self.column_call(node)) is not None and self.called(call) == "Field"
             for node in columns
         )
         last = columns[-1]
@@ -294,10 +290,10 @@ class ColumnFixes(ModelEditor):
         if not isinstance(actual, ColumnSchema):
             return None
         _, call = self.column_site()
-        if call is None or _called_name(call) == "Field" or self.shared(call):
+        if call is None or self.called(call) == "Field" or self.shared(call):
             return None  # a bare annotation or a SQLModel Field: no argument to write
         existing = next(
-            (a for a in call.args if isinstance(a, ast.Call) and _called_name(a) == "Computed"),
+            (a for a in call.args if isinstance(a, ast.Call) and self.called(a) == "Computed"),
             None,
         )
         if actual.computed is None:

@@ -7,19 +7,17 @@ from __future__ import annotations
 
 import ast
 import re
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ...dialects import rules_for
 from ...diff import SchemaDifference
+from ...entities.source import ParsedFile
 from ...naming import (
-    DEFAULT_CONVENTION,
     NamingError,
     NamingTarget,
     convention_name,
-    normalize_convention,
 )
 from ...schema import (
     CheckConstraintSchema,
@@ -74,12 +72,14 @@ class ModelEditor(SourceEditor):
     extend it."""
 
     def __init__(
-        self, difference: SchemaDifference, source: str, tree: ast.Module, dialect: str
+        self, difference: SchemaDifference, source: str, parsed: ParsedFile, dialect: str
     ) -> None:
         self.difference = difference
         self.where = difference.range
         assert self.where is not None
-        super().__init__(source, tree, self.where.path)
+        super().__init__(source, parsed.tree, self.where.path)
+        #: the parser's reading of the file: its names (``original_name``) and imports
+        self.parsed = parsed
         #: The database's table: added columns and foreign keys are rendered from it.
         self.table: TableSchema | None = difference.actual_table
         self.renderer = EntityRenderer(dialect)
@@ -102,7 +102,7 @@ class ModelEditor(SourceEditor):
 
     def column_call(self, statement: ast.AnnAssign | ast.Assign) -> ast.Call | None:
         value = statement.value
-        if isinstance(value, ast.Call) and _called_name(value) in _COLUMN_CALLS:
+        if isinstance(value, ast.Call) and self.called(value) in _COLUMN_CALLS:
             return value
         return None
 
@@ -114,54 +114,28 @@ class ModelEditor(SourceEditor):
         statement = self.statement()
         if statement is not None:
             call = self.column_call(statement)
-            return statement, _keyword_call(call) if call is not None else None
+            return statement, self.keyword_call(call) if call is not None else None
         for node in ast.walk(self.tree):
             if (
                 isinstance(node, ast.Call)
-                and _called_name(node) == "Column"
+                and self.called(node) == "Column"
                 and node.args
                 and self.span(node.args[0]) == self.where
             ):
                 return None, node
         return None, None
 
-    def in_own_class(self, statement: ast.stmt) -> bool:
-        """The statement is in a class that maps the table: the one that names it, or a
-        single-table-inheritance subclass of it (not a mixin or an abstract base other
-        entities share: editing it there would change them too)."""
-        table = self.difference.declared_table
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.ClassDef) and statement in node.body:
-                return table is not None and self.maps(node, table.name, set())
-        return False
+    def own_class(self, klass: ast.ClassDef) -> bool:
+        """``klass`` maps the difference's table, as the parser found: the entity's class
+        or a single-table subclass of it (not a mixin or a base other entities share).
+        Unknown without the entity: never assumed."""
+        entity = self.difference.entity
+        return entity is not None and self.span(klass) in entity.classes
 
-    def maps(self, klass: ast.ClassDef, table: str, seen: set[str]) -> bool:
-        """``klass`` maps ``table``: it names it, or (naming no table, not abstract) it
-        inherits it from a class of this file that does."""
-        seen.add(klass.name)
-        sqlmodel_table = any(
-            k.arg == "table" and _constant(k.value) is True for k in klass.keywords
-        )
-        if sqlmodel_table and klass.name.lower() == table:
-            return True  # SQLModel's table name: the class name in lower case
-        names: dict[str, ast.expr | None] = {}
-        for item in klass.body:
-            if isinstance(item, (ast.Assign, ast.AnnAssign)):
-                for name in _assigned_names(item):
-                    names[name] = item.value
-        for key in ("__tablename__", "__table__"):
-            if key in names:
-                return _table_name(names[key]) == table
-        if "__abstract__" in names or sqlmodel_table:
-            return False
-        classes = {n.name: n for n in self.tree.body if isinstance(n, ast.ClassDef)}
-        return any(
-            isinstance(base, ast.Name)
-            and base.id in classes
-            and base.id not in seen
-            and self.maps(classes[base.id], table, seen)
-            for base in klass.bases
-        )
+    def in_own_class(self, statement: ast.stmt) -> bool:
+        """The statement is written directly in a class that maps the table."""
+        parent = self.parent(statement)
+        return isinstance(parent, ast.ClassDef) and self.own_class(parent)
 
     def shared(self, node: ast.AST) -> bool:
         """``node`` is written in a class other than the entity's own (a mixin or a base
@@ -170,7 +144,54 @@ class ModelEditor(SourceEditor):
         parent = self.parent(node)
         while parent is not None and not isinstance(parent, ast.ClassDef):
             child, parent = parent, self.parent(parent)
-        return isinstance(child, ast.stmt) and parent is not None and not self.in_own_class(child)
+        return (
+            isinstance(child, ast.stmt)
+            and isinstance(parent, ast.ClassDef)
+            and not self.own_class(parent)
+        )
+
+    def called(self, node: ast.AST | None) -> str:
+        """The called name as SQLAlchemy spells it (``C`` of ``from sqlalchemy import
+        Column as C`` is ``Column``, by the parser's reading of the file's names); ""
+        for what is not a call."""
+        if not isinstance(node, ast.Call):
+            return ""
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            return func.attr
+        return self.parsed.original_name(func.id) if isinstance(func, ast.Name) else ""
+
+    def type_argument(self, call: ast.Call) -> ast.expr | None:
+        """The argument that is the column's type (not its name or a schema item)."""
+        for argument in call.args:
+            if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                continue
+            if self.called(argument) in _SCHEMA_ITEMS:
+                continue
+            return argument
+        keyword = keyword_named(call, "type_") or keyword_named(call, "sa_type")
+        return keyword.value if keyword is not None else None
+
+    def value_annotation(
+        self, statement: ast.AnnAssign | ast.Assign, call: ast.Call | None
+    ) -> ast.expr | None:
+        """The annotation that states the values' Python type: ``X`` of ``Mapped[X]``, or
+        a SQLModel field's whole annotation."""
+        mapped = _mapped_argument(statement)
+        if mapped is not None:
+            return mapped
+        if isinstance(statement, ast.AnnAssign) and self.called(call) == "Field":
+            return statement.annotation
+        return None
+
+    def keyword_call(self, call: ast.Call) -> ast.Call:
+        """The call a column's keywords go to: SQLModel's ``sa_column=Column(...)`` if
+        given."""
+        if self.called(call) == "Field":
+            inner = keyword_named(call, "sa_column")
+            if inner is not None and isinstance(inner.value, ast.Call):
+                return inner.value
+        return call
 
     def fixed(
         self, title: str, edit: TextEdit | Sequence[TextEdit], imports: Iterable[Import] = ()
@@ -207,7 +228,7 @@ class ModelEditor(SourceEditor):
         """The annotation's Python type, when the new column type's values are of another
         Python type (``Mapped[Decimal]`` to ``Mapped[str]``); ``Optional`` is kept."""
         declared = self.difference.declared
-        inner = _value_annotation(statement, call)
+        inner = self.value_annotation(statement, call)
         if inner is None or not isinstance(declared, ColumnSchema):
             return None
         old = python_type(declared.sa_type.build())
@@ -246,14 +267,14 @@ class ModelEditor(SourceEditor):
                     isinstance(statement, ast.Assign)
                     and _assigned_names(statement) == ["__table__"]
                     and isinstance(statement.value, ast.Call)
-                    and _called_name(statement.value) == "Table"
+                    and self.called(statement.value) == "Table"
                 ):
                     return _TableSite(None, statement.value)  # ``__table__ = Table(...)``
             return _TableSite(klass, None)
         for node in ast.walk(self.tree):
             if (
                 isinstance(node, ast.Call)
-                and _called_name(node) == "Table"
+                and self.called(node) == "Table"
                 and node.args
                 and self.span(node.args[0]) == self.where
             ):
@@ -266,7 +287,7 @@ class ModelEditor(SourceEditor):
             for item in site.call.args:
                 if (
                     isinstance(item, ast.Call)
-                    and _called_name(item) == "Column"
+                    and self.called(item) == "Column"
                     and item.args
                     and _literal(item.args[0]) == name
                 ):
@@ -280,7 +301,7 @@ class ModelEditor(SourceEditor):
             names = _assigned_names(node)
             if call is None or len(names) != 1:
                 continue
-            inner = _keyword_call(call)
+            inner = self.keyword_call(call)
             first = inner.args[0] if inner.args else None
             if (_literal(first) or names[0]) == name:
                 return inner
@@ -415,7 +436,7 @@ class ModelEditor(SourceEditor):
     def column_option(self, call: ast.Call, name: str, value: str | None) -> list[TextEdit]:
         """A column keyword (``server_default``, ``comment``): on a SQLModel ``Field`` it
         lives in ``sa_column_kwargs={...}``."""
-        if _called_name(call) != "Field":
+        if self.called(call) != "Field":
             return self.set_keyword(call, name, value)
         keyword = keyword_named(call, "sa_column_kwargs")
         if keyword is None:
@@ -449,41 +470,12 @@ class ModelEditor(SourceEditor):
                 changes[name] = "True" if on else None
         return self.set_keywords(call, changes)
 
-    def convention(self) -> dict[str, str] | None:
-        """The naming convention this file's tables use, when the file says: a literal
-        ``naming_convention={...}`` here, or SQLAlchemy's default when nothing in the file
-        sets one and no base class comes from elsewhere. None: unknown (names are then
-        written explicitly)."""
-        found: list[ast.expr] = []
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.keyword) and node.arg == "naming_convention":
-                found.append(node.value)
-            if isinstance(node, ast.Assign) and any(
-                isinstance(t, ast.Attribute) and t.attr == "naming_convention" for t in node.targets
-            ):
-                found.append(node.value)
-        if len(found) > 1:
-            return None
-        if found:
-            value = found[0]
-            if isinstance(value, ast.Name):
-                assigned = [
-                    n.value
-                    for n in self.tree.body
-                    if isinstance(n, ast.Assign) and _assigned_names(n) == [value.id]
-                ]
-                value = assigned[-1] if len(assigned) == 1 else value
-            try:
-                literal = ast.literal_eval(value)
-            except ValueError:
-                return None
-            return normalize_convention(literal) if isinstance(literal, dict) else None
-        for node in self.tree.body:
-            if isinstance(node, ast.ImportFrom) and (node.level or not _outside(node.module)):
-                return None  # a base (and its metadata) may come from there
-            if isinstance(node, ast.Import) and any(not _outside(a.name) for a in node.names):
-                return None
-        return dict(DEFAULT_CONVENTION)
+    def convention(self) -> Mapping[str, Any] | None:
+        """The naming convention of the table's ``MetaData``, as the parser resolved it
+        (a base imported from another module included): the one the diagnostic used.
+        None without the entity (names are then written out)."""
+        entity = self.difference.entity
+        return entity.convention if entity is not None else None
 
     def flag_name(self, kind: str, table: TableSchema, column: str) -> tuple[bool, str | None]:
         """(known, name) a column flag (``index=True``: ix, ``unique=True``: uq) gives."""
@@ -503,7 +495,7 @@ class ModelEditor(SourceEditor):
         flags when it points at a column."""
         assert self.where is not None
         call = self.call_at(self.where)
-        if call is not None and _called_name(call) == function:
+        if call is not None and self.called(call) == function:
             edit = self.remove_item(call) if not self.shared(call) else None
             return ModelEdit(title, (edit,)) if edit is not None else None
         _, column = self.column_site()
@@ -518,7 +510,7 @@ class ModelEditor(SourceEditor):
         while node is not None:
             if isinstance(node, ast.ClassDef):
                 return _TableSite(node, None)
-            if isinstance(node, ast.Call) and _called_name(node) == "Table":
+            if isinstance(node, ast.Call) and self.called(node) == "Table":
                 return _TableSite(None, node)
             node = self.parent(node)
         return None
@@ -539,30 +531,6 @@ class ModelEditor(SourceEditor):
         return ", ".join(f"{prefix}.{c}" for c in actual.columns)
 
 
-def _called_name(call: ast.Call) -> str:
-    """The called name as SQLAlchemy spells it (``C`` of ``from sqlalchemy import Column
-    as C`` is ``Column``: see ``_note_aliases``)."""
-    aliased = getattr(call, _ALIASED, None)
-    if aliased is not None:
-        return str(aliased)
-    func = call.func
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return func.id if isinstance(func, ast.Name) else ""
-
-
-def _type_argument(call: ast.Call) -> ast.expr | None:
-    """The positional argument that is the column's type (not its name or a schema item)."""
-    for argument in call.args:
-        if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
-            continue
-        if isinstance(argument, ast.Call) and _called_name(argument) in _SCHEMA_ITEMS:
-            continue
-        return argument
-    keyword = keyword_named(call, "type_") or keyword_named(call, "sa_type")
-    return keyword.value if keyword is not None else None
-
-
 def _mapped_argument(statement: ast.AnnAssign | ast.Assign) -> ast.expr | None:
     """``X`` of a ``Mapped[X]`` annotation."""
     if not isinstance(statement, ast.AnnAssign):
@@ -573,19 +541,6 @@ def _mapped_argument(statement: ast.AnnAssign | ast.Assign) -> ast.expr | None:
         name = value.attr if isinstance(value, ast.Attribute) else getattr(value, "id", "")
         if name == "Mapped":
             return annotation.slice
-    return None
-
-
-def _value_annotation(
-    statement: ast.AnnAssign | ast.Assign, call: ast.Call | None
-) -> ast.expr | None:
-    """The annotation that states the values' Python type: ``X`` of ``Mapped[X]``, or a
-    SQLModel field's whole annotation."""
-    mapped = _mapped_argument(statement)
-    if mapped is not None:
-        return mapped
-    if isinstance(statement, ast.AnnAssign) and call is not None and _called_name(call) == "Field":
-        return statement.annotation
     return None
 
 
@@ -608,13 +563,6 @@ def _assigned_names(statement: ast.Assign | ast.AnnAssign) -> list[str]:
     return [target.id for target in targets if isinstance(target, ast.Name)]
 
 
-def _table_name(node: ast.expr | None) -> str | None:
-    """``"name"`` of ``__tablename__ = "name"`` or ``__table__ = Table("name", ...)``."""
-    if isinstance(node, ast.Call) and _called_name(node) == "Table" and node.args:
-        return _literal(node.args[0])
-    return _literal(node)
-
-
 def _literal(node: ast.expr | None) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
@@ -627,65 +575,6 @@ class _TableSite:
     call: ast.Call | None
 
 
-def _keyword_call(call: ast.Call) -> ast.Call:
-    """The call a column's keywords go to: SQLModel's ``sa_column=Column(...)`` if given."""
-    if _called_name(call) == "Field":
-        inner = keyword_named(call, "sa_column")
-        if inner is not None and isinstance(inner.value, ast.Call):
-            return inner.value
-    return call
-
-
-_ALIASED = "schema_lsp_name"
-
-
-def _note_aliases(tree: ast.Module) -> None:
-    """Mark each call of a name bound to a SQLAlchemy or SQLModel name under another name
-    with the original: an import alias (``C(...)`` after ``from sqlalchemy import Column as
-    C``) or a module-level assignment (``_Column = mapped_column``), in a ``try``/``if``
-    block too, as the parser reads them."""
-    imported: dict[str, str] = {}
-    aliases: dict[str, str] = {}
-    for node in _module_statements(tree):
-        if isinstance(node, ast.ImportFrom) and not node.level:
-            top = (node.module or "").partition(".")[0]
-            if top in ("sqlalchemy", "sqlmodel"):
-                for alias in node.names:
-                    imported[alias.asname or alias.name] = alias.name
-                    if alias.asname and alias.asname != alias.name:
-                        aliases.setdefault(alias.asname, alias.name)
-        elif (
-            isinstance(node, ast.Assign)
-            and len(node.targets) == 1
-            and isinstance(node.targets[0], ast.Name)
-            and isinstance(node.value, ast.Name)
-            and node.value.id in imported
-        ):
-            aliases.setdefault(node.targets[0].id, imported[node.value.id])
-    if not aliases:
-        return
-    for call in ast.walk(tree):
-        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name):
-            original = aliases.get(call.func.id)
-            if original is not None:
-                setattr(call, _ALIASED, original)
-
-
-def _module_statements(tree: ast.Module) -> list[ast.stmt]:
-    """The module's own statements, those in its ``if``/``try`` blocks included (never a
-    function's or a class's), in source order."""
-    found: list[ast.stmt] = []
-    pending: list[ast.stmt] = list(tree.body)
-    while pending:
-        node = pending.pop(0)
-        found.append(node)
-        if isinstance(node, (ast.If, ast.Try)):
-            handlers = [s for h in getattr(node, "handlers", []) for s in h.body]
-            nested = [*node.body, *handlers, *node.orelse, *getattr(node, "finalbody", [])]
-            pending[0:0] = nested
-    return found
-
-
 def _computes_table_args(klass: ast.ClassDef) -> bool:
     """The class computes ``__table_args__`` in a method (``@declared_attr``): an
     assignment added to it would be shadowed, or shadow it."""
@@ -695,20 +584,8 @@ def _computes_table_args(klass: ast.ClassDef) -> bool:
     )
 
 
-def _called_name_of(node: ast.AST) -> str:
-    return _called_name(node) if isinstance(node, ast.Call) else ""
-
-
 def _constant(node: ast.expr) -> object:
     return node.value if isinstance(node, ast.Constant) else None
-
-
-def _outside(module: str | None) -> bool:
-    """A module no model base comes from (SQLAlchemy, SQLModel, the standard library)."""
-    top = (module or "").partition(".")[0]
-    return top in ("sqlalchemy", "sqlmodel", "typing_extensions", "__future__") or (
-        top in sys.stdlib_module_names
-    )
 
 
 def _describe(index: IndexSchema) -> str:

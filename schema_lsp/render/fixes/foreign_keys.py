@@ -24,12 +24,10 @@ from .editor import (
     ModelEditor,
     _action,
     _automatic_fk_name,
-    _called_name,
     _initially,
     _literal,
     _mapped_argument,
     _target,
-    _type_argument,
 )
 
 
@@ -50,7 +48,7 @@ class ForeignKeyFixes(ModelEditor):
         title = f"Add the foreign key ({', '.join(fk.columns)}) -> {_target(fk)} to the model"
         self.renderer.imports = set()
         call = self.site_column(site, fk.columns[0]) if len(fk.columns) == 1 else None
-        if call is not None and _called_name(call) == "Field":
+        if call is not None and self.called(call) == "Field":
             if fk.on_update or fk.deferrable or fk.initially or fk.name:
                 call = None  # SQLModel's foreign_key= takes none of these
             else:
@@ -80,15 +78,15 @@ class ForeignKeyFixes(ModelEditor):
             edits = self.set_keywords(field[0], {"foreign_key": None, "ondelete": None})
             return ModelEdit(title, tuple(edits))
         call = self.call_at(self.where)
-        if call is None or _called_name(call) not in ("ForeignKey", "ForeignKeyConstraint"):
+        if call is None or self.called(call) not in ("ForeignKey", "ForeignKeyConstraint"):
             return None
         if self.shared(call):
             return None
         column = self.parent(call)
         if (
-            _called_name(call) == "ForeignKey"
+            self.called(call) == "ForeignKey"
             and isinstance(column, ast.Call)
-            and _type_argument(column) is None
+            and self.type_argument(column) is None
         ):
             statement = self.parent(column)
             typed = isinstance(statement, ast.AnnAssign) and _mapped_argument(statement)
@@ -106,7 +104,7 @@ class ForeignKeyFixes(ModelEditor):
     def foreign_key_keyword(self) -> tuple[ast.Call, ast.keyword] | None:
         """SQLModel's ``Field(foreign_key="t.c")`` the difference points at."""
         for node in ast.walk(self.tree):
-            if isinstance(node, ast.Call) and _called_name(node) == "Field":
+            if isinstance(node, ast.Call) and self.called(node) == "Field":
                 keyword = keyword_named(node, "foreign_key")
                 if keyword is not None and self.span(keyword.value) == self.where:
                     return node, keyword
@@ -135,7 +133,7 @@ class ForeignKeyFixes(ModelEditor):
             actions = [("ondelete", declared.on_delete, actual.on_delete)]
         else:
             found = self.call_at(self.where)
-            if found is None or _called_name(found) not in ("ForeignKey", "ForeignKeyConstraint"):
+            if found is None or self.called(found) not in ("ForeignKey", "ForeignKeyConstraint"):
                 return None
             call = found
             if self.shared(call):
@@ -174,7 +172,7 @@ class ForeignKeyFixes(ModelEditor):
 
     def retarget(self, call: ast.Call, actual: ForeignKeySchema) -> TextEdit | None:
         """The referenced column(s) of a ``ForeignKey``/``ForeignKeyConstraint``."""
-        if _called_name(call) == "ForeignKey":
+        if self.called(call) == "ForeignKey":
             target = call.args[0] if call.args else None
             if target is None:
                 keyword = keyword_named(call, "column")

@@ -26,7 +26,6 @@ from .editor import (
     ModelEdit,
     ModelEditor,
     _automatic_unique_name,
-    _called_name,
     _constant,
     _describe,
 )
@@ -82,7 +81,7 @@ class IndexFixes(ModelEditor):
         edits: list[TextEdit] = []
         if call is not None and self.shared(call):
             return None
-        if call is not None and _called_name(call) == "Index":
+        if call is not None and self.called(call) == "Index":
             elements = call.args[1:]
             rendered = self.renderer.index(table, actual)
             assert isinstance(rendered, Call)

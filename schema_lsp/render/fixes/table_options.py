@@ -24,7 +24,6 @@ from .editor import (
     ModelEdit,
     ModelEditor,
     _automatic_check_name,
-    _called_name,
     _constant,
     _literal,
     _TableSite,
@@ -57,7 +56,7 @@ class TableFixes(ModelEditor):
         self.renderer.imports = set()
         site = self.table_site()
         written = self.call_at(self.where)
-        if written is not None and _called_name(written) == "PrimaryKeyConstraint":
+        if written is not None and self.called(written) == "PrimaryKeyConstraint":
             site = self.table_site_of(None, written)
         elif site is None:
             statement, column = self.column_site()
@@ -106,7 +105,7 @@ class TableFixes(ModelEditor):
             if isinstance(value, (ast.Tuple, ast.List)):
                 items = list(value.elts)
         return next(
-            (i for i in items if isinstance(i, ast.Call) and _called_name(i) == function), None
+            (i for i in items if isinstance(i, ast.Call) and self.called(i) == function), None
         )
 
     def fix_check_unmapped(self) -> ModelEdit | None:
@@ -129,7 +128,7 @@ class TableFixes(ModelEditor):
             return None
         assert self.where is not None
         call = self.call_at(self.where)
-        if call is None or _called_name(call) != "CheckConstraint" or self.shared(call):
+        if call is None or self.called(call) != "CheckConstraint" or self.shared(call):
             return None
         edit = self.remove_item(call)
         title = f"Remove the check constraint ({declared.sqltext}) from the model"
