@@ -132,3 +132,47 @@ def any_db(request) -> TestDatabase:
     """The same test on SQLite, PostgreSQL and MariaDB/MySQL."""
     fixture = {"sqlite": "sqlite_db", "postgresql": "postgres_db", "mysql": "mysql_db"}
     return request.getfixturevalue(fixture[request.param])
+
+
+# -- the scenario suite's databases ----------------------------------------------------------
+
+#: The fixture of each dialect for the scenario suite (tests/scenarios) and its users.
+SCENARIO_FIXTURES = {
+    "sqlite": "sqlite_db",
+    "postgresql": "scenario_postgres",
+    "mysql": "scenario_mysql",
+}
+
+
+@pytest.fixture(scope="module")
+def _postgres_server() -> Iterator[TestDatabase]:
+    yield from _server_database(POSTGRES_ADMIN_URL, "postgresql")
+
+
+@pytest.fixture(scope="module")
+def _mysql_server() -> Iterator[TestDatabase]:
+    yield from _server_database(MYSQL_ADMIN_URL, "mysql")
+
+
+@pytest.fixture
+def scenario_postgres(_postgres_server: TestDatabase) -> TestDatabase:
+    """One database for the module, emptied before each scenario (a new database per
+    scenario costs more than the scenario)."""
+    _postgres_server.execute(
+        "DROP SCHEMA IF EXISTS app CASCADE",
+        "DROP SCHEMA public CASCADE",
+        "CREATE SCHEMA public",
+    )
+    return _postgres_server
+
+
+@pytest.fixture
+def scenario_mysql(_mysql_server: TestDatabase) -> TestDatabase:
+    """As scenario_postgres: the module's database, emptied (and its ``_app`` twin)."""
+    name = sa.make_url(_mysql_server.url).database
+    _mysql_server.execute(
+        f"DROP DATABASE IF EXISTS {name}_app",
+        f"DROP DATABASE {name}",
+        f"CREATE DATABASE {name}",
+    )
+    return _mysql_server

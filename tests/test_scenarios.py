@@ -10,56 +10,13 @@ from __future__ import annotations
 
 import importlib.util
 from collections import Counter
-from collections.abc import Iterator
 
 import pytest
-import sqlalchemy as sa
 
-from tests.conftest import (
-    MYSQL_ADMIN_URL,
-    POSTGRES_ADMIN_URL,
-    TestDatabase,
-    _server_database,
-)
+from tests.conftest import SCENARIO_FIXTURES
 from tests.scenarios.catalog import SCENARIOS
 from tests.scenarios.runner import Outcome, app_schema, run
 from tests.scenarios.scenario import ALL, APP, DIALECTS, Scenario
-
-_FIXTURES = {"sqlite": "sqlite_db", "postgresql": "scenario_postgres", "mysql": "scenario_mysql"}
-
-
-@pytest.fixture(scope="module")
-def _postgres_server() -> Iterator[TestDatabase]:
-    yield from _server_database(POSTGRES_ADMIN_URL, "postgresql")
-
-
-@pytest.fixture(scope="module")
-def _mysql_server() -> Iterator[TestDatabase]:
-    yield from _server_database(MYSQL_ADMIN_URL, "mysql")
-
-
-@pytest.fixture
-def scenario_postgres(_postgres_server: TestDatabase) -> TestDatabase:
-    """One database for the module, emptied before each scenario (a new database per
-    scenario costs more than the scenario)."""
-    _postgres_server.execute(
-        "DROP SCHEMA IF EXISTS app CASCADE",
-        "DROP SCHEMA public CASCADE",
-        "CREATE SCHEMA public",
-    )
-    return _postgres_server
-
-
-@pytest.fixture
-def scenario_mysql(_mysql_server: TestDatabase) -> TestDatabase:
-    """As scenario_postgres: the module's database, emptied (and its ``_app`` twin)."""
-    name = sa.make_url(_mysql_server.url).database
-    _mysql_server.execute(
-        f"DROP DATABASE IF EXISTS {name}_app",
-        f"DROP DATABASE {name}",
-        f"CREATE DATABASE {name}",
-    )
-    return _mysql_server
 
 
 def _cases():  # type: ignore[no-untyped-def]
@@ -92,7 +49,7 @@ def test_scenario(scenario: Scenario, dialect: str, request, tmp_path) -> None: 
     for module in scenario.needs:
         if importlib.util.find_spec(module) is None:
             pytest.skip(f"{module} is not installed (it belongs in the dev extra)")
-    db = request.getfixturevalue(_FIXTURES[dialect])
+    db = request.getfixturevalue(SCENARIO_FIXTURES[dialect])
     if APP in scenario.models and app_schema(dialect, db.url) is None:
         pytest.skip(f"{dialect}: no second schema in this test setup")
 
