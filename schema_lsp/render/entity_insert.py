@@ -9,6 +9,7 @@ import ast
 import re
 from dataclasses import dataclass
 
+from ..entities.source import parse_source
 from ..schema import TableSchema
 from ..text import SourceRange, TextEdit, source_lines
 from .entity import render_entities
@@ -62,10 +63,10 @@ def entity_insertion(
 def _entity_insertion(
     path: str, text: str, table: TableSchema, dialect: str, class_names: set[str]
 ) -> EntityInsertion | None:
-    try:
-        tree = ast.parse(text)
-    except SyntaxError:
+    parsed = parse_source(text, path)
+    if not parsed.ok:
         return None
+    tree = parsed.tree
     base = declarative_base(tree, class_names)
     if base is None:
         return None
@@ -96,7 +97,7 @@ def _entity_insertion(
     for item in sorted(set(imports)):
         if not re.search(rf"(?<![\w.]){re.escape(item.bound_name)}\b", code):
             continue  # used by the generator's own base only (DeclarativeBase)
-        local = local_name(tree, item)
+        local = local_name(parsed.imports, item)
         if local is None:
             missing.append(item)
         elif local != item.bound_name:

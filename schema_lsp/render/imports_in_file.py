@@ -7,48 +7,35 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Mapping
 
 from .source import Import
 
 
-def local_name(tree: ast.Module, item: Import) -> str | None:
-    """How the file names an import's object, or None if it does not import it."""
-    import importlib
-
-    for node in tree.body:
-        if isinstance(node, ast.ImportFrom) and node.module == item.module and item.name:
-            for alias in node.names:
-                if alias.name == item.name:
-                    return alias.asname or alias.name
-        if (
-            isinstance(node, ast.ImportFrom)
-            and not node.level
-            and (node.module or "").partition(".")[0] in ("sqlalchemy", "sqlmodel")
-            and item.module.startswith("sqlalchemy")
-            and item.name
-        ):
-            # ``from sqlmodel import String`` is SQLAlchemy's String too.
-            for alias in node.names:
-                if alias.name == item.name and _same_object(node.module or "", item):
-                    return alias.asname or alias.name
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                bound = alias.asname or alias.name
-                if alias.name == item.module:
-                    return f"{bound}.{item.name}" if item.name else bound
-                if (
-                    alias.name == "sqlalchemy"
-                    and item.module.startswith("sqlalchemy")
-                    and item.name
-                ):
-                    # ``sa.String`` reaches what ``sqlalchemy.types`` and friends export.
-                    try:
-                        top = importlib.import_module("sqlalchemy")
-                        module = importlib.import_module(item.module)
-                    except ImportError:
-                        continue
-                    if getattr(top, item.name, None) is getattr(module, item.name, object()):
-                        return f"{bound}.{item.name}"
+def local_name(bindings: Mapping[str, str], item: Import) -> str | None:
+    """How a file names an import's object, or None if it does not import it.
+    ``bindings`` are the file's module-level names as the parser read them
+    (``ParsedFile.imports``: local name -> the dotted name it stands for)."""
+    wanted = f"{item.module}.{item.name}" if item.name else item.module
+    for local, dotted in bindings.items():
+        if dotted == wanted:
+            return local
+    if item.name is None:
+        return None
+    for local, dotted in bindings.items():
+        if dotted == item.module:
+            return f"{local}.{item.name}"  # ``sa.String`` after ``import sqlalchemy as sa``
+    if not item.module.startswith("sqlalchemy"):
+        return None
+    for local, dotted in bindings.items():
+        # ``from sqlmodel import String`` is SQLAlchemy's String too.
+        module, _, name = dotted.rpartition(".")
+        top = module.partition(".")[0]
+        if name == item.name and top in ("sqlalchemy", "sqlmodel") and _same_object(module, item):
+            return local
+    for local, dotted in bindings.items():
+        if dotted == "sqlalchemy" and _same_object("sqlalchemy", item):
+            return f"{local}.{item.name}"  # ``sa.String`` reaches ``sqlalchemy.types``'
     return None
 
 

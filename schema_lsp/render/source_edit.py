@@ -24,11 +24,16 @@ from .source import INDENT, Atom, Expr, Import, as_node, line_length
 class SourceEditor:
     """Positions of a parsed module's nodes and layout-preserving edits of its text."""
 
-    def __init__(self, source: str, tree: ast.Module, path: str) -> None:
+    def __init__(
+        self, source: str, tree: ast.Module, path: str, bindings: Mapping[str, str]
+    ) -> None:
         self.source = source
         self.lines = source_lines(source)
         self.tree = tree
         self.path = path
+        #: the module-level names the file binds (local name -> the dotted name it stands
+        #: for), as the parser read them: how the file already spells what it imports
+        self.bindings = bindings
         self._parents: dict[int, ast.AST] = {}
 
     # -- positions -----------------------------------------------------------------------
@@ -97,7 +102,7 @@ class SourceEditor:
         the import lines the file still lacks."""
         added: list[str] = []
         for item in sorted(set(imports)):
-            local = local_name(self.tree, item)
+            local = local_name(self.bindings, item)
             if local is None:
                 if item.name is None:
                     added.append(f"import {item.module}")

@@ -60,7 +60,6 @@ class ColumnFixes(ModelEditor):
         statement, call = self.column_site()
         if call is None and self.bare(statement) is None:
             return None
-        self.renderer.imports = set()
         source = self.renderer.column_type(actual)
         text = as_node(source.expression).flat()
         title = f"Change the type of {actual.name} to {text} (as in the database)"
@@ -90,7 +89,7 @@ class ColumnFixes(ModelEditor):
             annotation = self.python_type_edit(statement, call, source.type)
         if annotation is not None:
             edits.append(annotation)
-        return self.fixed(title, edits, self.renderer.imports)
+        return self.fixed(title, edits)
 
     def uncast(self, column: ColumnSchema) -> ColumnSchema:
         """The column with PostgreSQL's cast of a literal default dropped when the
@@ -129,7 +128,7 @@ class ColumnFixes(ModelEditor):
         if unwrapped is not None:
             return None
         text = self.text_of(inner)
-        optional = local_name(self.tree, Import("typing", "Optional"))
+        optional = local_name(self.bindings, Import("typing", "Optional"))
         if optional is not None and f"{optional}[" in self.source:
             return self.fixed(title, self.edit(inner, f"{optional}[{text}]"))
         return self.fixed(title, self.edit(inner, f"{text} | None"))
@@ -140,7 +139,6 @@ class ColumnFixes(ModelEditor):
             return None
         actual = self.uncast(actual)
         statement, call = self.column_site()
-        self.renderer.imports = set()
         value = self.renderer.server_default(self.table, actual) if actual.default else None
         text = as_node(value).flat() if value is not None else None
         if text is None:
@@ -149,9 +147,9 @@ class ColumnFixes(ModelEditor):
             title = f"Set the server default of {actual.name} to {text} (as in the database)"
         if call is None:
             bare = self.bare(statement, f"server_default={text}") if text else None
-            return self.fixed(title, bare, self.renderer.imports) if bare else None
+            return self.fixed(title, bare) if bare else None
         edits = self.column_option(call, "server_default", text)
-        return self.fixed(title, edits, self.renderer.imports) if edits else None
+        return self.fixed(title, edits) if edits else None
 
     def fix_column_missing(self) -> ModelEdit | None:
         """The database has no such column: remove the attribute from the model (or the
@@ -180,7 +178,6 @@ class ColumnFixes(ModelEditor):
         site = self.table_site()
         if site is None:
             return None
-        self.renderer.imports = set()
         if site.call is not None:  # an imperative Table(...): one more Column(...) item
             items = [a for a in site.call.args if self.called(a) == "Column"]
             if not items:
@@ -191,7 +188,7 @@ class ColumnFixes(ModelEditor):
                 self.renderer.use("sqlalchemy", "Column"), string(actual.name), *arguments
             )
             edits = self.insert_element(site.call, list(site.call.args), column, after=items[-1])
-            return self.fixed(title, edits, self.renderer.imports)
+            return self.fixed(title, edits)
         klass = site.klass
         assert klass is not None
         columns = [
@@ -235,7 +232,7 @@ class ColumnFixes(ModelEditor):
         else:
             lines = self.renderer.render_column(self.table, actual, attribute)
             lines = [line.removeprefix("    ") for line in lines]
-            optional = local_name(self.tree, Import("typing", "Optional"))
+            optional = local_name(self.bindings, Import("typing", "Optional"))
             if optional is not None and f"{optional}[" in self.source:
                 # The file spells nullable columns Optional[...]: so does the new one.
                 lines[0] = re.sub(
@@ -247,7 +244,7 @@ class ColumnFixes(ModelEditor):
         text = "".join(f"{indent}{line}\n" for line in lines)
         end_line = last.end_lineno or last.lineno
         edit = TextEdit(self.at(end_line, 0), text)
-        return self.fixed(title, edit, self.renderer.imports)
+        return self.fixed(title, edit)
 
     def sqlmodel_field(self, actual: ColumnSchema, attribute: str) -> list[str] | None:
         """``name: T = Field(...)`` for a SQLModel class: the annotation says NULL or NOT
@@ -260,7 +257,7 @@ class ColumnFixes(ModelEditor):
         python = python_type(source_type.type).optional(actual.nullable)
         self.renderer.imports.update(python.imports)
         annotation = python.annotation
-        optional = local_name(self.tree, Import("typing", "Optional"))
+        optional = local_name(self.bindings, Import("typing", "Optional"))
         if optional is not None and f"{optional}[" in self.source:
             annotation = re.sub(r"^(.*) \| None$", rf"{optional}[\1]", annotation)
         items: list[Expr] = [Keyword("default", "None")] if actual.nullable else []
@@ -302,14 +299,13 @@ class ColumnFixes(ModelEditor):
             return ModelEdit(title, (removed,)) if removed is not None else None
         expression = _without_backquotes(unwrapped(actual.computed.sqltext))
         computed = replace(actual.computed, sqltext=expression)
-        self.renderer.imports = set()
         item = self.renderer.computed(replace(actual, computed=computed))
         title = f"Generate {actual.name} as ({expression}) (as in the database)"
         if existing is not None:
             edits = [self.edit(existing, as_node(item).flat())]
         else:
             edits = self.insert_positional(call, item)
-        return self.fixed(title, edits, self.renderer.imports)
+        return self.fixed(title, edits)
 
     def fix_autoincrement(self) -> ModelEdit | None:
         actual = self.difference.actual
@@ -319,9 +315,8 @@ class ColumnFixes(ModelEditor):
         said = "auto-incrementing" if actual.autoincrement else "not auto-incrementing"
         title = f"Make {actual.name} {said} (as in the database)"
         if call is None:
-            self.renderer.imports = set()
             bare = self.bare(statement, f"autoincrement={actual.autoincrement!r}")
-            return self.fixed(title, bare, self.renderer.imports) if bare else None
+            return self.fixed(title, bare) if bare else None
         if self.shared(call):
             return None
         edits = self.column_option(call, "autoincrement", repr(actual.autoincrement))

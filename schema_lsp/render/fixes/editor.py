@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -33,7 +33,6 @@ from ..python_types import python_type
 from ..source import (
     INDENT,
     Expr,
-    Import,
     Node,
     Pair,
     Tuple,
@@ -77,7 +76,7 @@ class ModelEditor(SourceEditor):
         self.difference = difference
         self.where = difference.range
         assert self.where is not None
-        super().__init__(source, parsed.tree, self.where.path)
+        super().__init__(source, parsed.tree, self.where.path, parsed.imports)
         #: the parser's reading of the file: its names (``original_name``) and imports
         self.parsed = parsed
         #: The database's table: added columns and foreign keys are rendered from it.
@@ -193,12 +192,11 @@ class ModelEditor(SourceEditor):
                 return inner.value
         return call
 
-    def fixed(
-        self, title: str, edit: TextEdit | Sequence[TextEdit], imports: Iterable[Import] = ()
-    ) -> ModelEdit:
-        """The fix with its names written the file's way and the imports it lacks."""
+    def fixed(self, title: str, edit: TextEdit | Sequence[TextEdit]) -> ModelEdit:
+        """The fix with its names written the file's way and the imports it lacks: those
+        of what this editor rendered (one editor, and one renderer, per fix)."""
         edits = [edit] if isinstance(edit, TextEdit) else list(edit)
-        imports = set(imports)
+        imports = set(self.renderer.imports)
         written = []
         import_edits: list[TextEdit] = []
         for one in edits:

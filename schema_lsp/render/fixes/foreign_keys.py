@@ -46,7 +46,6 @@ class ForeignKeyFixes(ModelEditor):
         actual, table, site = found
         fk = replace(actual, name=None) if _automatic_fk_name(table, actual) else actual
         title = f"Add the foreign key ({', '.join(fk.columns)}) -> {_target(fk)} to the model"
-        self.renderer.imports = set()
         call = self.site_column(site, fk.columns[0]) if len(fk.columns) == 1 else None
         if call is not None and self.called(call) == "Field":
             if fk.on_update or fk.deferrable or fk.initially or fk.name:
@@ -63,7 +62,7 @@ class ForeignKeyFixes(ModelEditor):
             if added is None:
                 return None
             edits = added
-        return self.fixed(title, edits, self.renderer.imports)
+        return self.fixed(title, edits)
 
     def fix_foreign_key_missing(self) -> ModelEdit | None:
         declared = self.difference.declared
@@ -95,9 +94,8 @@ class ForeignKeyFixes(ModelEditor):
                 actual = self.table.column(declared.columns[0]) if self.table else None
                 if actual is None:
                     return None
-                self.renderer.imports = set()
                 text = as_node(self.renderer.column_type(actual).expression).flat()
-                return self.fixed(title, self.edit(call, text), self.renderer.imports)
+                return self.fixed(title, self.edit(call, text))
         edit = self.remove_item(call)
         return ModelEdit(title, (edit,)) if edit is not None else None
 
@@ -120,7 +118,6 @@ class ForeignKeyFixes(ModelEditor):
             actual.referred_columns,
             actual.referred_schema,
         )
-        self.renderer.imports = set()
         edits: list[TextEdit] = []
         keywords: dict[str, str | None] = {}
         field = self.foreign_key_keyword()
@@ -168,7 +165,7 @@ class ForeignKeyFixes(ModelEditor):
             if actual.on_update:
                 said += f", ON UPDATE {actual.on_update}"
             title = f"Set the foreign key's {said} (as in the database)"
-        return self.fixed(title, edits, self.renderer.imports)
+        return self.fixed(title, edits)
 
     def retarget(self, call: ast.Call, actual: ForeignKeySchema) -> TextEdit | None:
         """The referenced column(s) of a ``ForeignKey``/``ForeignKeyConstraint``."""

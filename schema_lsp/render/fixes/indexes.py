@@ -47,7 +47,6 @@ class IndexFixes(ModelEditor):
             return None
         actual, table, site = found
         title = f"Add index {actual.name} to the model (as in the database)"
-        self.renderer.imports = set()
         plain = not (actual.expressions or actual.where or actual.method)
         if plain and len(actual.columns) == 1:
             known, name = self.flag_name("ix", table, actual.columns[0])
@@ -59,7 +58,7 @@ class IndexFixes(ModelEditor):
                 edits = self.flags(call, {"index": True, "unique": actual.unique})
                 return self.fixed(title, edits) if edits else None
         added = self.add_table_item(site, self.renderer.index(table, actual))
-        return self.fixed(title, added, self.renderer.imports) if added else None
+        return self.fixed(title, added) if added else None
 
     def fix_index_missing(self) -> ModelEdit | None:
         declared = self.difference.declared
@@ -76,7 +75,6 @@ class IndexFixes(ModelEditor):
             return None
         assert self.where is not None
         title = f"Make index {actual.name} {_describe(actual)} (as in the database)"
-        self.renderer.imports = set()
         call = self.call_at(self.where)
         edits: list[TextEdit] = []
         if call is not None and self.shared(call):
@@ -113,7 +111,7 @@ class IndexFixes(ModelEditor):
             if unique is not None and _constant(unique.value) is actual.unique:
                 del keywords["unique"]  # unique=False stays as written
             edits += self.set_keywords(call, keywords)
-            return self.fixed(title, edits, self.renderer.imports) if edits else None
+            return self.fixed(title, edits) if edits else None
         statement, column = self.column_site()
         if column is None or self.shared(column):
             return None
@@ -128,7 +126,7 @@ class IndexFixes(ModelEditor):
         if added is None:
             return None
         edits = self.flags(column, {"index": False, "unique": False}) + added
-        return self.fixed(title, edits, self.renderer.imports)
+        return self.fixed(title, edits)
 
     def fix_unique_unmapped(self) -> ModelEdit | None:
         found = self.unmapped_object(UniqueConstraintSchema)
@@ -136,7 +134,6 @@ class IndexFixes(ModelEditor):
             return None
         actual, table, site = found
         title = f"Add the unique constraint on ({', '.join(actual.columns)}) to the model"
-        self.renderer.imports = set()
         automatic = _automatic_unique_name(self.renderer.dialect, table, actual)
         if len(actual.columns) == 1:
             known, name = self.flag_name("uq", table, actual.columns[0])
@@ -152,7 +149,7 @@ class IndexFixes(ModelEditor):
                 return self.fixed(title, edits) if edits else None
         unique = replace(actual, name=None) if automatic else actual
         added = self.add_table_item(site, self.renderer.unique_constraint(unique))
-        return self.fixed(title, added, self.renderer.imports) if added else None
+        return self.fixed(title, added) if added else None
 
     def fix_unique_missing(self) -> ModelEdit | None:
         declared = self.difference.declared

@@ -53,7 +53,6 @@ class TableFixes(ModelEditor):
             return None
         assert self.where is not None
         title = f"Make ({', '.join(key.columns)}) the primary key (as in the database)"
-        self.renderer.imports = set()
         site = self.table_site()
         written = self.call_at(self.where)
         if written is not None and self.called(written) == "PrimaryKeyConstraint":
@@ -86,13 +85,12 @@ class TableFixes(ModelEditor):
             edits += self.flags(call, {"primary_key": name in key.columns})
         if tuple(c for c in declared.column_names if c in key.columns) != key.columns:
             # Flags give the columns' order; the database's order needs the constraint.
-            self.renderer.imports = set()
             function = self.renderer.use("sqlalchemy", "PrimaryKeyConstraint")
             added = self.add_table_item(site, Call(function, *(string(c) for c in key.columns)))
             if added is None:
                 return None
             edits += added
-        return self.fixed(title, edits, self.renderer.imports) if edits else None
+        return self.fixed(title, edits) if edits else None
 
     def site_constraint(self, site: _TableSite, function: str) -> ast.Call | None:
         """The table's ``function(...)`` item (in ``Table(...)`` or ``__table_args__``)."""
@@ -117,10 +115,9 @@ class TableFixes(ModelEditor):
             return None
         check = replace(actual, name=None) if _automatic_check_name(self.table, actual) else actual
         check = replace(check, sqltext=_without_backquotes(check.sqltext))
-        self.renderer.imports = set()
         edits = self.add_table_item(site, self.renderer.check_constraint(check))
         title = f"Add the check constraint ({actual.sqltext}) to the model"
-        return self.fixed(title, edits, self.renderer.imports) if edits else None
+        return self.fixed(title, edits) if edits else None
 
     def fix_check_missing(self) -> ModelEdit | None:
         declared = self.difference.declared
@@ -145,9 +142,8 @@ class TableFixes(ModelEditor):
             value = string(actual.comment) if actual.comment is not None else None
             title = f"Set the comment of {actual.name} as in the database"
             if call is None:
-                self.renderer.imports = set()
                 bare = self.bare(statement, f"comment={value}") if value else None
-                return self.fixed(title, bare, self.renderer.imports) if bare else None
+                return self.fixed(title, bare) if bare else None
             if self.shared(call):
                 return None
             edits = self.column_option(call, "comment", value)
