@@ -1139,6 +1139,66 @@ sa.Table(
     )
 )
 
+#: A file that writes nullable values ``Optional[X]``: what a fix adds is written so too.
+OPTIONAL_STYLE = (
+    DECLARATIVE.replace(
+        "from sqlalchemy import", "from typing import Optional\n\nfrom sqlalchemy import"
+    )
+    + """
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(50))
+    name: Mapped[str] = mapped_column(String(40))
+    nick: Mapped[Optional[str]] = mapped_column(String(20))
+"""
+)
+OPTIONAL_STYLE_DATABASE = DATABASE + USERS.replace(
+    '    sa.Column("name", sa.String(40), nullable=False),',
+    '    sa.Column("name", sa.String(40)),\n'
+    '    sa.Column("nick", sa.String(20)),\n'
+    '    sa.Column("age", sa.Integer),',
+).replace("    *ITEMS\n", "")
+SQLMODEL_OPTIONAL_STYLE = """\
+from typing import Optional
+
+from sqlmodel import Field, SQLModel
+
+
+class Hero(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+"""
+DECLARATIVE_CASES.append(
+    Case(
+        "a file that writes Optional[X]: nullable and new columns written so too",
+        OPTIONAL_STYLE,
+        OPTIONAL_STYLE_DATABASE,
+        frozenset({"nullable", "column_unmapped"}),
+        (
+            "    name: Mapped[Optional[str]] = mapped_column(String(40))",
+            "    age: Mapped[Optional[int]] = mapped_column(Integer)",
+        ),
+    )
+)
+SQLMODEL_CASES.append(
+    Case(
+        "SQLModel: a file that writes Optional[X]: a new field written so too",
+        SQLMODEL_OPTIONAL_STYLE,
+        DATABASE
+        + """
+sa.Table(
+    "hero",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("age", sa.Integer),
+)
+""",
+        frozenset({"column_unmapped"}),
+        ("    age: Optional[int] = Field(default=None, sa_type=Integer)",),
+    )
+)
+
 CASES = DECLARATIVE_CASES + LEGACY_CASES + IMPERATIVE_CASES + SQLMODEL_CASES
 FIXTURES = {"sqlite": "sqlite_db", "postgresql": "postgres_db", "mysql": "mysql_db"}
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..dialects import rules_for
@@ -75,16 +76,32 @@ _NEXTVAL = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class CodeStyle:
+    """How the code is written where it goes: a model file's own habits, so an added
+    column reads like its neighbours (the line length is ``source.laid_out_at``'s)."""
+
+    #: the file's name for ``typing.Optional`` when it writes nullable columns
+    #: ``Optional[X]`` (None: ``X | None``)
+    optional: str | None = None
+
+
 class EntityRenderer:
     """Renders TableSchema values for one dialect into one Python module."""
 
     def __init__(
-        self, dialect: str, *, base_name: str = "Base", line_length: int | None = None
+        self,
+        dialect: str,
+        *,
+        base_name: str = "Base",
+        line_length: int | None = None,
+        style: CodeStyle | None = None,
     ) -> None:
         self.dialect = dialect
         self.base_name = base_name
         #: the project formatter's line length (None: ruff's default)
         self.line_length = line_length
+        self.style = style or CodeStyle()
         self.imports: set[Import] = set()
         self._module_names = NameAllocator()
         self._reserved: frozenset[str] = frozenset()
@@ -203,7 +220,7 @@ class EntityRenderer:
         return Call(function, *arguments).lines(1, prefix)
 
     def annotation(self, column: ColumnSchema, type_source: TypeSource) -> str:
-        python = python_type(type_source.type).optional(column.nullable)
+        python = python_type(type_source.type).optional(column.nullable, self.style.optional)
         self.imports.update(python.imports)
         return python.annotation
 

@@ -32,10 +32,13 @@ class PythonType:
     annotation: str
     imports: frozenset[Import] = frozenset()
 
-    def optional(self, nullable: bool = True) -> PythonType:
-        """``X | None`` when the value may be NULL (Python 3.10+ syntax)."""
+    def optional(self, nullable: bool = True, spelling: str | None = None) -> PythonType:
+        """``X | None`` when the value may be NULL (Python 3.10+ syntax), or
+        ``Optional[X]`` with ``spelling`` the name a file gives ``typing.Optional``."""
         if not nullable:
             return self
+        if spelling is not None:
+            return PythonType(f"{spelling}[{self.annotation}]", self.imports)
         return PythonType(f"{self.annotation} | None", self.imports)
 
 

@@ -4,7 +4,6 @@ auto-increment, and a column missing on either side."""
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import replace
 from typing import ClassVar
 
@@ -14,14 +13,12 @@ from ...schema import (
 from ...sqltext import unwrapped
 from ...text import SourceRange, TextEdit
 from ..entity import plain_default
-from ..imports_in_file import local_name
 from ..names import attribute_name
-from ..python_types import python_type
+from ..python_types import PythonType, python_type
 from ..source import (
     Call,
     Dict,
     Expr,
-    Import,
     Keyword,
     Pair,
     as_node,
@@ -127,11 +124,8 @@ class ColumnFixes(ModelEditor):
             return self.fixed(title, self.edit(inner, self.text_of(unwrapped)))
         if unwrapped is not None:
             return None
-        text = self.text_of(inner)
-        optional = local_name(self.bindings, Import("typing", "Optional"))
-        if optional is not None and f"{optional}[" in self.source:
-            return self.fixed(title, self.edit(inner, f"{optional}[{text}]"))
-        return self.fixed(title, self.edit(inner, f"{text} | None"))
+        text = PythonType(self.text_of(inner)).optional(True, self.renderer.style.optional)
+        return self.fixed(title, self.edit(inner, text.annotation))
 
     def fix_server_default(self) -> ModelEdit | None:
         actual = self.difference.actual
@@ -232,14 +226,6 @@ class ColumnFixes(ModelEditor):
         else:
             lines = self.renderer.render_column(self.table, actual, attribute)
             lines = [line.removeprefix("    ") for line in lines]
-            optional = local_name(self.bindings, Import("typing", "Optional"))
-            if optional is not None and f"{optional}[" in self.source:
-                # The file spells nullable columns Optional[...]: so does the new one.
-                lines[0] = re.sub(
-                    r"^(\w+): Mapped\[(.*?) \| None\] = ",
-                    rf"\1: Mapped[{optional}[\2]] = ",
-                    lines[0],
-                )
         indent = " " * last.col_offset
         text = "".join(f"{indent}{line}\n" for line in lines)
         end_line = last.end_lineno or last.lineno
@@ -254,12 +240,11 @@ class ColumnFixes(ModelEditor):
         if attribute != actual.name or actual.identity or actual.computed or table is None:
             return None
         source_type = self.renderer.column_type(actual)
-        python = python_type(source_type.type).optional(actual.nullable)
+        python = python_type(source_type.type).optional(
+            actual.nullable, self.renderer.style.optional
+        )
         self.renderer.imports.update(python.imports)
         annotation = python.annotation
-        optional = local_name(self.bindings, Import("typing", "Optional"))
-        if optional is not None and f"{optional}[" in self.source:
-            annotation = re.sub(r"^(.*) \| None$", rf"{optional}[\1]", annotation)
         items: list[Expr] = [Keyword("default", "None")] if actual.nullable else []
         items.append(Keyword("sa_type", source_type.expression))
         for fk in table.foreign_keys:

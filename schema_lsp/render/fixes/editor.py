@@ -28,11 +28,13 @@ from ...schema import (
     UniqueConstraintSchema,
 )
 from ...text import TextEdit
-from ..entity import EntityRenderer
+from ..entity import CodeStyle, EntityRenderer
+from ..imports_in_file import local_name
 from ..python_types import python_type
 from ..source import (
     INDENT,
     Expr,
+    Import,
     Node,
     Pair,
     Tuple,
@@ -81,7 +83,10 @@ class ModelEditor(SourceEditor):
         self.parsed = parsed
         #: The database's table: added columns and foreign keys are rendered from it.
         self.table: TableSchema | None = difference.actual_table
-        self.renderer = EntityRenderer(dialect)
+        optional = local_name(self.bindings, Import("typing", "Optional"))
+        written = optional is not None and f"{optional}[" in source
+        #: renders what a fix adds, written as the file writes it
+        self.renderer = EntityRenderer(dialect, style=CodeStyle(optional if written else None))
 
     def statement(self) -> ast.AnnAssign | ast.Assign | None:
         """The attribute statement whose target starts where the difference points."""
