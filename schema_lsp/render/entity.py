@@ -125,23 +125,46 @@ class EntityRenderer:
     def _render_definitions(
         self, tables: Sequence[TableSchema], reserved: frozenset[str]
     ) -> list[list[str]]:
-        self._module_names = NameAllocator(reserved)
-        self._reserved = reserved
-        self._module_names.reserve(self.base_name)
+        self._start(reserved)
         blocks = [self.render_base()]
         views = []
         for table in tables:
             if table.is_view:
                 views.append(table)
             else:
-                if table.primary_key is None:
-                    block = self.render_table(table, self.table_variable(table))
-                else:
-                    block = self.render_class(table, self.class_name(table))
-                blocks.append(self._incomplete_warning(table) + block)
+                blocks.append(self._definition(table)[1])
         if views:
             blocks.append(self.render_views(views))
         return blocks
+
+    def table_definition(self, table: TableSchema) -> tuple[str, list[str]]:
+        """One table's class (a ``Table(...)`` without a primary key) for a module that
+        has its base already: the name it defines and its lines; ``imports`` holds what
+        they use, and nothing else."""
+        with laid_out_at(self.line_length):
+            # Once to learn the imports, then again with names that avoid them.
+            self.imports = set()
+            self._start(frozenset())
+            self._definition(table)
+            reserved = frozenset(i.bound_name for i in self.imports) | _ANNOTATION_BUILTINS
+            self.imports = set()
+            self._start(reserved)
+            return self._definition(table)
+
+    def _start(self, reserved: frozenset[str]) -> None:
+        """A new module: names allocated afresh, avoiding ``reserved`` and the base."""
+        self._module_names = NameAllocator(reserved)
+        self._reserved = reserved
+        self._module_names.reserve(self.base_name)
+
+    def _definition(self, table: TableSchema) -> tuple[str, list[str]]:
+        if table.primary_key is None:
+            name = self.table_variable(table)
+            block = self.render_table(table, name)
+        else:
+            name = self.class_name(table)
+            block = self.render_class(table, name)
+        return name, self._incomplete_warning(table) + block
 
     @staticmethod
     def _incomplete_warning(table: TableSchema) -> list[str]:

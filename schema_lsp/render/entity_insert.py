@@ -6,15 +6,14 @@ written the way the file imports them and the imports it lacks added after its l
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
 
 from ..entities.source import parse_source
 from ..schema import TableSchema
 from ..text import SourceRange, TextEdit, source_lines
-from .entity import render_entities
+from .entity import EntityRenderer
 from .imports_in_file import after_imports, local_name, rename_in_code
-from .source import Import, import_lines, laid_out_at
+from .source import Import, import_lines, laid_out_at, line_length
 
 #: Base classes that are not declarative SQLAlchemy (a SQLModel class is written otherwise).
 _NOT_DECLARATIVE = frozenset({"SQLModel", "object"})
@@ -68,35 +67,16 @@ def _entity_insertion(
         return None
     tree = parsed.tree
     base = declarative_base(tree, class_names)
-    if base is None:
+    if base is None or table.is_view:
         return None
-    module = render_entities([table], dialect, base_name=base)
-    generated = ast.parse(module)
-    taken = {n.name for n in tree.body if isinstance(n, ast.ClassDef)}
-    imports: list[Import] = []
-    blocks: list[str] = []
-    name = ""
-    for node in generated.body:
-        if isinstance(node, ast.ImportFrom) and node.module:
-            imports += [Import(node.module, alias.name) for alias in node.names]
-        elif isinstance(node, ast.Import):
-            imports += [Import(alias.name) for alias in node.names]
-        elif isinstance(node, ast.ClassDef) and node.name == base:
-            continue  # the generator's own base: the file has one
-        else:
-            segment = ast.get_source_segment(module, node, padded=True) or ""
-            if isinstance(node, ast.ClassDef):
-                name = node.name
-                if name in taken:
-                    return None  # a class of that name exists: not guessed
-            elif isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
-                name = node.targets[0].id
-            blocks.append(segment)
-    code = "\n\n\n".join(blocks)
+    renderer = EntityRenderer(dialect, base_name=base, line_length=line_length())
+    name, block = renderer.table_definition(table)
+    taken = {n.name for n in tree.body if isinstance(n, ast.ClassDef)} | set(parsed.assignments)
+    if name in taken:
+        return None  # a class or a name of that name exists: not guessed
+    code = "\n".join(block)
     missing: list[Import] = []
-    for item in sorted(set(imports)):
-        if not re.search(rf"(?<![\w.]){re.escape(item.bound_name)}\b", code):
-            continue  # used by the generator's own base only (DeclarativeBase)
+    for item in sorted(renderer.imports):
         local = local_name(parsed.imports, item)
         if local is None:
             missing.append(item)
