@@ -176,3 +176,13 @@ def scenario_mysql(_mysql_server: TestDatabase) -> TestDatabase:
         f"CREATE DATABASE {name}",
     )
     return _mysql_server
+
+
+@pytest.fixture
+def drifted(any_db: TestDatabase) -> TestDatabase:
+    """A database on each server that has drifted from ``tests/models/drift.py`` in every
+    way diff knows (``tests/support/drift.py``)."""
+    from tests.support.drift import drifted_metadata
+
+    drifted_metadata().create_all(any_db.engine)
+    return any_db

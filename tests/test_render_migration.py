@@ -7,8 +7,7 @@ The story: a database was built from an older version of ``tests/models/drift.py
 * the Alembic revision ``render_alembic_revision`` prints runs in a real Alembic
   environment: after ``upgrade head`` diff finds nothing, after ``downgrade -1`` the
   database is the drifted one again;
-* the model edits ``model_edit`` proposes are applied to a copy of the models file, and diff
-  finds nothing left of the kinds it covers.
+* the model edits ``model_edit`` proposes make the models match (tests/test_render_fixes.py).
 """
 
 from __future__ import annotations
@@ -25,9 +24,7 @@ import sqlalchemy as sa
 
 from schema_lsp.diff import KINDS, CompareOptions, SchemaDifference, compare
 from schema_lsp.entities import parse_entities
-from schema_lsp.entities.model import SourceRange
 from schema_lsp.introspect import introspect_database
-from schema_lsp.render.fixes import ModelEdit, model_edit
 from schema_lsp.render.migration import (
     migration_dialect,
     operations_for,
@@ -41,81 +38,11 @@ from schema_lsp.schema import (
     TypeSpec,
     UniqueConstraintSchema,
 )
-from schema_lsp.text import apply_edits
-
-MODELS = Path(__file__).parent / "models" / "drift.py"
-OPTIONS = CompareOptions(unmapped_tables=True)
-#: Every kind the drifted database shows, each of which render_sql must fix.
-DRIFT_KINDS = {
-    "table_missing",
-    "table_unmapped",
-    "column_missing",
-    "column_unmapped",
-    "type",
-    "nullable",
-    "server_default",
-    "index_missing",
-    "index_unmapped",
-    "index_changed",
-    "unique_missing",
-    "unique_unmapped",
-    "foreign_key_missing",
-    "foreign_key_unmapped",
-    "foreign_key_changed",
-}
-#: What model_edit fixes on the model side (tables: "Generate entity class" instead).
-MODEL_EDIT_KINDS = DRIFT_KINDS - {"table_missing", "table_unmapped"}
-
-
-def drifted_metadata() -> sa.MetaData:
-    """The tables as an older version of the models made them."""
-    metadata = sa.MetaData()
-    sa.Table("legacy_refs", metadata, sa.Column("code", sa.String(40), primary_key=True))
-    sa.Table(
-        "customers",
-        metadata,
-        sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("email", sa.String(100), nullable=False),
-        sa.Column("name", sa.String(50), nullable=False),
-        sa.Column("nickname", sa.String(30), nullable=False),
-        sa.Column("status", sa.String(20), nullable=False, server_default="old"),
-        sa.Column("score", sa.Integer, nullable=False),
-        sa.Column("legacy_code", sa.String(10)),
-        sa.UniqueConstraint("nickname", name="uq_customers_nickname"),
-        sa.Index("ix_customers_status", "status"),
-        sa.Index("ix_customers_email_name", "email", "name"),
-        sa.Index("ix_customers_legacy_code", "legacy_code"),
-    )
-    sa.Table(
-        "orders",
-        metadata,
-        sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column(
-            "customer_id",
-            sa.Integer,
-            sa.ForeignKey("customers.id", name="fk_orders_customer"),
-            nullable=False,
-        ),
-        sa.Column("total", sa.String(20), nullable=False),
-        sa.Column(
-            "reference",
-            sa.String(40),
-            sa.ForeignKey("legacy_refs.code", name="fk_orders_reference"),
-        ),
-    )
-    sa.Table(
-        "Order Items",
-        metadata,
-        sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("order_id", sa.Integer, nullable=False, index=True),
-        sa.Column("select", sa.String(10), nullable=False),
-    )
-    return metadata
-
-
-def differences(url: str, dialect: str, models: Path = MODELS) -> list[SchemaDifference]:
-    found = compare(parse_entities([models]), introspect_database(url), OPTIONS)
-    return [d for d in found if d.table != "alembic_version"]
+from tests.support.drift import (
+    DRIFT_KINDS,
+    dialect_of,
+    differences,
+)
 
 
 def errors_and_warnings(found: list[SchemaDifference]) -> list[str]:
@@ -147,17 +74,6 @@ def shape(url: str) -> dict[str, tuple]:
         for table in database.tables
         if table.name != "alembic_version"
     }
-
-
-def dialect_of(db) -> str:
-    """What to render for the test database (``mariadb`` for the MariaDB server)."""
-    return migration_dialect(introspect_database(db.url))
-
-
-@pytest.fixture
-def drifted(any_db):
-    drifted_metadata().create_all(any_db.engine)
-    return any_db
 
 
 def test_the_mysql_fixture_is_mariadb(mysql_db):
@@ -707,109 +623,6 @@ def test_alembic_revision_is_ruff_clean(dialect, tmp_path):
     assert "# skipped (it can lose data): drop column customers.legacy" in path.read_text()
 
 
-# -- models to database: source edits --------------------------------------------------------
-
-
-def test_model_edits_make_the_models_match_the_database(drifted, tmp_path):
-    models = tmp_path / "models.py"
-    models.write_text(MODELS.read_text())
-    before = differences(drifted.url, drifted.dialect, models)
-    expected_left = {
-        (d.kind, d.table, d.column, d.name) for d in before if d.kind not in MODEL_EDIT_KINDS
-    }
-
-    applied = 0
-    for _ in range(50):  # one edit at a time: positions move after each one
-        fix = None
-        for difference in differences(drifted.url, drifted.dialect, models):
-            fix = model_edit(difference, models.read_text(), dialect_of(drifted))
-            if fix is not None:
-                break
-        if fix is None:
-            break
-        models.write_text(apply_edits(models.read_text(), fix.edits))
-        compile(models.read_text(), str(models), "exec")
-        applied += 1
-
-    after = differences(drifted.url, drifted.dialect, models)
-    assert applied >= len([d for d in before if d.kind in MODEL_EDIT_KINDS])
-    assert {(d.kind, d.table, d.column, d.name) for d in after} == expected_left
-
-
-def _first(found: list[SchemaDifference], kind: str, column: str | None = None):
-    return next(d for d in found if d.kind == kind and (column is None or d.column == column))
-
-
-def _edited_lines(fix: ModelEdit | None, source: str) -> list[str]:
-    assert fix is not None
-    before = source.splitlines()
-    return [line for line in apply_edits(source, fix.edits).splitlines() if line not in before]
-
-
-def test_model_edits_keep_the_users_layout(sqlite_db, tmp_path):
-    drifted_metadata().create_all(sqlite_db.engine)
-    models = tmp_path / "models.py"
-    source = MODELS.read_text()
-    models.write_text(source)
-    found = differences(sqlite_db.url, "sqlite", models)
-
-    def edit(kind: str, column: str | None = None) -> list[str]:
-        return _edited_lines(model_edit(_first(found, kind, column), source, "sqlite"), source)
-
-    assert edit("type", "name") == ["    name: Mapped[str] = mapped_column(String(50))"]
-    assert edit("nullable", "nickname") == ["    nickname: Mapped[str] = mapped_column(String(30))"]
-    assert edit("server_default", "status") == [
-        '    status: Mapped[str] = mapped_column(String(20), server_default="old")'
-    ]
-    assert edit("server_default", "score") == ["    score: Mapped[int] = mapped_column(Integer)"]
-    assert edit("column_unmapped", "legacy_code") == [
-        "    legacy_code: Mapped[Optional[str]] = mapped_column(String(10))"
-    ]
-    assert edit("foreign_key_changed") == [
-        '        ForeignKey("customers.id", name="fk_orders_customer")'
-    ]
-    removed = model_edit(_first(found, "column_missing", "notes"), source, "sqlite")
-    assert removed is not None
-    after = apply_edits(source, removed.edits)
-    assert "notes" not in after
-    assert len(after.splitlines()) == len(source.splitlines()) - 1
-    assert model_edit(_first(found, "table_missing"), source, "sqlite") is None
-
-
-def test_model_edit_adds_the_import_a_new_type_needs(tmp_path):
-    source = (
-        "import sqlalchemy as sa\n"
-        "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\n"
-        "class Base(DeclarativeBase):\n    pass\n\n\n"
-        "class Thing(Base):\n    __tablename__ = 'things'\n"
-        "    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)\n"
-        "    size: Mapped[int] = mapped_column(sa.Integer)\n"
-    )
-    jsonb = TypeSpec("sqlalchemy.dialects.postgresql.json:JSONB")
-    text = TypeSpec("sqlalchemy.sql.sqltypes:TEXT")
-    where = SourceRange("m.py", 11, 4, 11, 8)
-    for spec, expected in (
-        (text, "str] = mapped_column(sa.Text"),
-        (jsonb, "Any] = mapped_column(postgresql.JSONB"),
-    ):
-        difference = SchemaDifference(
-            "type",
-            "things",
-            "m",
-            where,
-            "error",
-            column="size",
-            declared=ColumnSchema("size", "Integer", TypeSpec("sqlalchemy.sql.sqltypes:Integer")),
-            actual=ColumnSchema("size", spec.name, spec),
-        )
-        fix = model_edit(difference, source, "postgresql")
-        assert fix is not None
-        edited = apply_edits(source, fix.edits)
-        assert f"    size: Mapped[{expected})\n" in edited
-        compile(edited, "m.py", "exec")
-    assert "from sqlalchemy.dialects import postgresql\nfrom typing import Any\n" in edited
-
-
 def test_serial_of_quoted_table_is_automatic(postgres_db):
     """The sequence's name is quoted in the default ("Order Items_id_seq"): still a SERIAL."""
     from schema_lsp.defaults import is_automatic_default
@@ -904,63 +717,6 @@ def test_postgresql_enum_types_are_created_when_missing(postgres_db, tmp_path):
     # The SQL script, applied to the same (downgraded) database, does as well.
     apply_sql(postgres_db.engine, script)
     assert compare(parse_entities([models]), introspect_database(postgres_db.url)) == []
-
-
-LEGACY_MODELS = """\
-# a legacy model\f (with a form feed, which is not a line break)
-from sqlalchemy import Column, Integer, String
-from sqlalchemy.orm import Mapped, declarative_base, mapped_column
-
-Base = declarative_base()
-
-
-class Stamped:
-    legacy: Mapped[str | None] = mapped_column(String(5))
-
-
-class Item(Stamped, Base):
-    __tablename__ = "items"
-
-    id = Column(Integer, primary_key=True)
-    name = Column(String(20))
-    code = Column(String(5), nullable=False)
-"""
-
-
-def test_model_edits_on_legacy_columns(sqlite_db, tmp_path):
-    """``Column(...)`` attributes get keywords, an added column is written as a
-    ``Column``, and a column declared in a mixin is not removed (other entities share it)."""
-    sqlite_db.execute(
-        "CREATE TABLE items (id INTEGER PRIMARY KEY, name VARCHAR(20) NOT NULL, "
-        "code VARCHAR(5), price INTEGER DEFAULT 3)"
-    )
-    models = tmp_path / "legacy.py"
-    models.write_text(LEGACY_MODELS)
-    found = differences(sqlite_db.url, "sqlite", models)
-    assert {(d.kind, d.column) for d in found} == {
-        ("nullable", "name"),
-        ("nullable", "code"),
-        ("column_unmapped", "price"),
-        ("column_missing", "legacy"),
-    }
-    source = models.read_text()
-    missing = _first(found, "column_missing")
-    assert model_edit(missing, source, "sqlite") is None
-
-    for kind, column in (("nullable", "name"), ("nullable", "code"), ("column_unmapped", None)):
-        fresh = differences(sqlite_db.url, "sqlite", models)
-        fix = model_edit(_first(fresh, kind, column), models.read_text(), "sqlite")
-        assert fix is not None
-        models.write_text(apply_edits(models.read_text(), fix.edits))
-    edited = models.read_text()
-    assert "    name = Column(String(20), nullable=False)\n" in edited
-    assert "    code = Column(String(5), nullable=True)\n" in edited
-    assert '    price = Column(Integer, server_default=text("3"))\n' in edited
-    imports = "from sqlalchemy.orm import Mapped, declarative_base, mapped_column\n"
-    assert imports + "from sqlalchemy import text\n" in edited
-    assert [(d.kind, d.column) for d in differences(sqlite_db.url, "sqlite", models)] == [
-        ("column_missing", "legacy")
-    ]
 
 
 SCHEMA_MODELS = """\

@@ -24,11 +24,13 @@ from schema_lsp.entities import WorkspaceIndex, parse_entities
 from schema_lsp.introspect import introspect_database
 from schema_lsp.render.fixes import FIXABLE_KINDS, ModelEdit, model_edit
 from schema_lsp.render.migration import migration_dialect
-from schema_lsp.text import TextEdit, apply_edits
+from schema_lsp.schema import ColumnSchema, TypeSpec
+from schema_lsp.text import SourceRange, TextEdit, apply_edits
 from tests.conftest import SCENARIO_FIXTURES
 from tests.scenarios.catalog import SCENARIOS
 from tests.scenarios.runner import app_schema, run
 from tests.scenarios.scenario import ALL, APP
+from tests.support.drift import MODEL_EDIT_KINDS, MODELS, dialect_of, differences, drifted_metadata
 
 #: The kinds a model edit fixes; tables get "Generate entity class" instead, and primary
 #: keys, names and notes are left to a human.
@@ -1542,3 +1544,163 @@ def test_a_generated_column_is_written_into_the_model(any_db, tmp_path):
     ) in edited
     path.write_text(edited)
     assert compare(parse_entities([path]), database) == []
+
+
+# -- models to database: source edits --------------------------------------------------------
+
+
+def test_model_edits_make_the_models_match_the_database(drifted, tmp_path):
+    models = tmp_path / "models.py"
+    models.write_text(MODELS.read_text())
+    before = differences(drifted.url, drifted.dialect, models)
+    expected_left = {
+        (d.kind, d.table, d.column, d.name) for d in before if d.kind not in MODEL_EDIT_KINDS
+    }
+
+    applied = 0
+    for _ in range(50):  # one edit at a time: positions move after each one
+        fix = None
+        for difference in differences(drifted.url, drifted.dialect, models):
+            fix = model_edit(difference, models.read_text(), dialect_of(drifted))
+            if fix is not None:
+                break
+        if fix is None:
+            break
+        models.write_text(apply_edits(models.read_text(), fix.edits))
+        compile(models.read_text(), str(models), "exec")
+        applied += 1
+
+    after = differences(drifted.url, drifted.dialect, models)
+    assert applied >= len([d for d in before if d.kind in MODEL_EDIT_KINDS])
+    assert {(d.kind, d.table, d.column, d.name) for d in after} == expected_left
+
+
+def _first(found: list[SchemaDifference], kind: str, column: str | None = None):
+    return next(d for d in found if d.kind == kind and (column is None or d.column == column))
+
+
+def _edited_lines(fix: ModelEdit | None, source: str) -> list[str]:
+    assert fix is not None
+    before = source.splitlines()
+    return [line for line in apply_edits(source, fix.edits).splitlines() if line not in before]
+
+
+def test_model_edits_keep_the_users_layout(sqlite_db, tmp_path):
+    drifted_metadata().create_all(sqlite_db.engine)
+    models = tmp_path / "models.py"
+    source = MODELS.read_text()
+    models.write_text(source)
+    found = differences(sqlite_db.url, "sqlite", models)
+
+    def edit(kind: str, column: str | None = None) -> list[str]:
+        return _edited_lines(model_edit(_first(found, kind, column), source, "sqlite"), source)
+
+    assert edit("type", "name") == ["    name: Mapped[str] = mapped_column(String(50))"]
+    assert edit("nullable", "nickname") == ["    nickname: Mapped[str] = mapped_column(String(30))"]
+    assert edit("server_default", "status") == [
+        '    status: Mapped[str] = mapped_column(String(20), server_default="old")'
+    ]
+    assert edit("server_default", "score") == ["    score: Mapped[int] = mapped_column(Integer)"]
+    assert edit("column_unmapped", "legacy_code") == [
+        "    legacy_code: Mapped[Optional[str]] = mapped_column(String(10))"
+    ]
+    assert edit("foreign_key_changed") == [
+        '        ForeignKey("customers.id", name="fk_orders_customer")'
+    ]
+    removed = model_edit(_first(found, "column_missing", "notes"), source, "sqlite")
+    assert removed is not None
+    after = apply_edits(source, removed.edits)
+    assert "notes" not in after
+    assert len(after.splitlines()) == len(source.splitlines()) - 1
+    assert model_edit(_first(found, "table_missing"), source, "sqlite") is None
+
+
+def test_model_edit_adds_the_import_a_new_type_needs(tmp_path):
+    source = (
+        "import sqlalchemy as sa\n"
+        "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\n"
+        "class Base(DeclarativeBase):\n    pass\n\n\n"
+        "class Thing(Base):\n    __tablename__ = 'things'\n"
+        "    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)\n"
+        "    size: Mapped[int] = mapped_column(sa.Integer)\n"
+    )
+    jsonb = TypeSpec("sqlalchemy.dialects.postgresql.json:JSONB")
+    text = TypeSpec("sqlalchemy.sql.sqltypes:TEXT")
+    where = SourceRange("m.py", 11, 4, 11, 8)
+    for spec, expected in (
+        (text, "str] = mapped_column(sa.Text"),
+        (jsonb, "Any] = mapped_column(postgresql.JSONB"),
+    ):
+        difference = SchemaDifference(
+            "type",
+            "things",
+            "m",
+            where,
+            "error",
+            column="size",
+            declared=ColumnSchema("size", "Integer", TypeSpec("sqlalchemy.sql.sqltypes:Integer")),
+            actual=ColumnSchema("size", spec.name, spec),
+        )
+        fix = model_edit(difference, source, "postgresql")
+        assert fix is not None
+        edited = apply_edits(source, fix.edits)
+        assert f"    size: Mapped[{expected})\n" in edited
+        compile(edited, "m.py", "exec")
+    assert "from sqlalchemy.dialects import postgresql\nfrom typing import Any\n" in edited
+
+
+LEGACY_MODELS = """\
+# a legacy model\f (with a form feed, which is not a line break)
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import Mapped, declarative_base, mapped_column
+
+Base = declarative_base()
+
+
+class Stamped:
+    legacy: Mapped[str | None] = mapped_column(String(5))
+
+
+class Item(Stamped, Base):
+    __tablename__ = "items"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(20))
+    code = Column(String(5), nullable=False)
+"""
+
+
+def test_model_edits_on_legacy_columns(sqlite_db, tmp_path):
+    """``Column(...)`` attributes get keywords, an added column is written as a
+    ``Column``, and a column declared in a mixin is not removed (other entities share it)."""
+    sqlite_db.execute(
+        "CREATE TABLE items (id INTEGER PRIMARY KEY, name VARCHAR(20) NOT NULL, "
+        "code VARCHAR(5), price INTEGER DEFAULT 3)"
+    )
+    models = tmp_path / "legacy.py"
+    models.write_text(LEGACY_MODELS)
+    found = differences(sqlite_db.url, "sqlite", models)
+    assert {(d.kind, d.column) for d in found} == {
+        ("nullable", "name"),
+        ("nullable", "code"),
+        ("column_unmapped", "price"),
+        ("column_missing", "legacy"),
+    }
+    source = models.read_text()
+    missing = _first(found, "column_missing")
+    assert model_edit(missing, source, "sqlite") is None
+
+    for kind, column in (("nullable", "name"), ("nullable", "code"), ("column_unmapped", None)):
+        fresh = differences(sqlite_db.url, "sqlite", models)
+        fix = model_edit(_first(fresh, kind, column), models.read_text(), "sqlite")
+        assert fix is not None
+        models.write_text(apply_edits(models.read_text(), fix.edits))
+    edited = models.read_text()
+    assert "    name = Column(String(20), nullable=False)\n" in edited
+    assert "    code = Column(String(5), nullable=True)\n" in edited
+    assert '    price = Column(Integer, server_default=text("3"))\n' in edited
+    imports = "from sqlalchemy.orm import Mapped, declarative_base, mapped_column\n"
+    assert imports + "from sqlalchemy import text\n" in edited
+    assert [(d.kind, d.column) for d in differences(sqlite_db.url, "sqlite", models)] == [
+        ("column_missing", "legacy")
+    ]
