@@ -1294,7 +1294,6 @@ def test_edits_never_overlap(tmp_path):
         "    id: Mapped[int] = mapped_column(Integer, primary_key=True)\n"
         "    email: Mapped[str] = mapped_column(index=True, unique=True)\n"
     )
-    from schema_lsp.entities.model import SourceRange
     from schema_lsp.schema import IndexSchema, TableSchema
 
     line = source.splitlines().index(
@@ -1626,7 +1625,10 @@ def test_model_edit_adds_the_import_a_new_type_needs(tmp_path):
     )
     jsonb = TypeSpec("sqlalchemy.dialects.postgresql.json:JSONB")
     text = TypeSpec("sqlalchemy.sql.sqltypes:TEXT")
-    where = SourceRange("m.py", 11, 4, 11, 8)
+    models = tmp_path / "m.py"
+    models.write_text(source)
+    (entity,) = parse_entities([models])
+    where = entity.range_of("column:size")
     for spec, expected in (
         (text, "str] = mapped_column(sa.Text"),
         (jsonb, "Any] = mapped_column(postgresql.JSONB"),
@@ -1640,6 +1642,7 @@ def test_model_edit_adds_the_import_a_new_type_needs(tmp_path):
             column="size",
             declared=ColumnSchema("size", "Integer", TypeSpec("sqlalchemy.sql.sqltypes:Integer")),
             actual=ColumnSchema("size", spec.name, spec),
+            entity=entity,
         )
         fix = model_edit(difference, source, "postgresql")
         assert fix is not None

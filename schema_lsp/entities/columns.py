@@ -323,6 +323,14 @@ def spec_of(value: Any) -> TypeSpec:
     return TypeSpec.of(value)
 
 
+def written_call(file: ParsedFile, node: ast.expr | None) -> SourceRange | None:
+    """Where a column's call is written, when it is a call of this file as written (not
+    syntax copied out of a project helper's body, whose text is elsewhere)."""
+    if not isinstance(node, ast.Call) or getattr(node, SYNTHETIC, False):
+        return None
+    return file.range(node)
+
+
 def build_column(
     context: ColumnContext,
     call: ColumnCall,
@@ -333,10 +341,17 @@ def build_column(
     annotation: AnnotationInfo | None,
     annotation_type: Callable[[AnnotationInfo], Any] | None,
     legacy: bool,
+    call_range: SourceRange | None = None,
 ) -> ColumnDraft:
     """A column draft from merged call arguments and the annotation, if any."""
     evaluator = context.evaluator
-    draft = ColumnDraft(key=key, name=key, range=key_range, statement_range=statement_range)
+    draft = ColumnDraft(
+        key=key,
+        name=key,
+        range=key_range,
+        statement_range=statement_range,
+        call_range=call_range,
+    )
 
     def note(message: str, where: Argument | None = None) -> None:
         place = where.file.range(where.node) if where else key_range

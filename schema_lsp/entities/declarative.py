@@ -25,6 +25,7 @@ from .columns import (
     build_column,
     read_annotation,
     read_call,
+    written_call,
 )
 from .constraints import constraint_kind, read_table_item
 from .evaluate import Evaluator
@@ -473,6 +474,7 @@ class DeclarativeReader(ClassInfoReader):
             annotation=None if legacy else annotation,
             annotation_type=base.annotation_type,
             legacy=legacy,
+            call_range=written_call(file, value) if is_column_call else None,
         )
         if column.sa_type is None and annotation is None and not legacy and annotation_error:
             column.unresolved.add("type")

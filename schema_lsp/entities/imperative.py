@@ -9,7 +9,15 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from .bases import MetadataInfo, read_metadata
-from .columns import Argument, ColumnCall, ColumnContext, build_column, literal_string, read_call
+from .columns import (
+    Argument,
+    ColumnCall,
+    ColumnContext,
+    build_column,
+    literal_string,
+    read_call,
+    written_call,
+)
 from .constraints import constraint_kind, read_table_item
 from .model import Note
 from .resolve import Definition, External
@@ -341,6 +349,7 @@ def _read_column(
         annotation=None,
         annotation_type=None,
         legacy=True,
+        call_range=written_call(file, item),
     )
     draft.add_column(column)
 

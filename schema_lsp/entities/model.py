@@ -177,6 +177,10 @@ class EntitySchema:
     def convention(self) -> Mapping[str, Any]:
         return dict(self.naming_convention)
 
+    def recorded(self, key: str) -> SourceRange | None:
+        """Where the parser recorded ``key`` (``column:email.call``), None if nowhere."""
+        return self._ranges.get(key)
+
     def range_of(self, key: str) -> SourceRange:
         """Where an object is declared; falls back to the entity itself."""
         return self._ranges.get(key, self.range)

@@ -22,6 +22,7 @@ from .columns import (
     is_placeholder,
     read_call,
     spec_of,
+    written_call,
 )
 from .model import SourceRange
 from .resolve import External
@@ -58,7 +59,9 @@ def field_column(
 ) -> ColumnDraft:
     """The column SQLModel's ``get_column_from_field`` makes for one field."""
     keywords: dict[str, ast.expr] = {}
+    field_call: ast.Call | None = None  # ``Field(...)``, when the value is one
     if isinstance(value, ast.Call) and is_field_call(context, file, value):
+        field_call = value
         keywords = {k.arg: k.value for k in value.keywords if k.arg}
         default_node = value.args[0] if value.args else keywords.get("default")
         sa_column = keywords.get("sa_column")
@@ -81,6 +84,7 @@ def field_column(
                 annotation=None,
                 annotation_type=None,
                 legacy=True,
+                call_range=written_call(file, sa_column),
             )
     else:
         default_node = value
@@ -124,6 +128,7 @@ def field_column(
         annotation=annotation,
         annotation_type=sqlmodel_type,
         legacy=True,
+        call_range=written_call(file, field_call),
     )
     if call.type is None and annotation is not None and draft.sa_type is not None:
         draft.type_text = "AutoString" if draft.sa_type.name == "String" else draft.type_text

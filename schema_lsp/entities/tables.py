@@ -79,6 +79,10 @@ class ColumnDraft:
     sa_type: TypeSpec | None = None  # None: unknown (unresolved unless a FK gives it)
     type_range: SourceRange | None = None
     statement_range: SourceRange | None = None
+    #: the call whose arguments declare the column, when it is written in the statement
+    #: itself (``mapped_column(...)``, ``Column(...)``, SQLModel's ``Field(...)`` or its
+    #: ``sa_column=Column(...)``): a quick fix edits that call, never a helper's
+    call_range: SourceRange | None = None
     nullable: bool | None = None  # None: the default for the construct
     #: SQLAlchemy keeps ``nullable`` even on a primary key column: an explicit
     #: ``nullable=``, or ``Optional[...]`` with ``primary_key=True`` on the column itself
@@ -259,6 +263,8 @@ def finish(draft: TableDraft) -> EntitySchema:
             ranges[f"{key}.type"] = column.type_range
         if column.statement_range is not None:
             ranges[f"{key}.statement"] = column.statement_range
+        if column.call_range is not None:
+            ranges[f"{key}.call"] = column.call_range
         if column.unresolved:
             unresolved.update(f"{key}.{name}" for name in column.unresolved)
         if column.notes:

@@ -27,7 +27,7 @@ from ...schema import (
     TableSchema,
     UniqueConstraintSchema,
 )
-from ...text import TextEdit
+from ...text import SourceRange, TextEdit
 from ..entity import CodeStyle, EntityRenderer
 from ..imports_in_file import local_name
 from ..python_types import python_type
@@ -81,6 +81,7 @@ class ModelEditor(SourceEditor):
         super().__init__(source, parsed.tree, self.where.path, parsed.imports)
         #: the parser's reading of the file: its names (``original_name``) and imports
         self.parsed = parsed
+        self._by_span: dict[SourceRange, list[ast.AST]] | None = None
         #: The database's table: added columns and foreign keys are rendered from it.
         self.table: TableSchema | None = difference.actual_table
         optional = local_name(self.bindings, Import("typing", "Optional"))
@@ -88,46 +89,57 @@ class ModelEditor(SourceEditor):
         #: renders what a fix adds, written as the file writes it
         self.renderer = EntityRenderer(dialect, style=CodeStyle(optional if written else None))
 
-    def statement(self) -> ast.AnnAssign | ast.Assign | None:
-        """The attribute statement whose target starts where the difference points."""
-        assert self.where is not None
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.AnnAssign):
-                targets: list[ast.expr] = [node.target]
-            elif isinstance(node, ast.Assign):
-                targets = node.targets
-            else:
-                continue
-            for target in targets:
-                line, column = self.position(target.lineno, target.col_offset)
-                if (line, column) == (self.where.start_line, self.where.start_column):
-                    return node
-        return None
-
     def column_call(self, statement: ast.AnnAssign | ast.Assign) -> ast.Call | None:
+        """The statement's value when it is a column call by name (a neighbour whose
+        style a new column follows; what the parser read is ``column_site``)."""
         value = statement.value
         if isinstance(value, ast.Call) and self.called(value) in _COLUMN_CALLS:
             return value
         return None
 
     def column_site(self) -> tuple[ast.AnnAssign | ast.Assign | None, ast.Call | None]:
-        """The column the difference points at: its attribute statement (None for a
-        ``Column("name", ...)`` inside ``Table(...)``) and the call its keywords go to
-        (SQLModel's ``sa_column=Column(...)`` when a field has one)."""
-        assert self.where is not None
-        statement = self.statement()
-        if statement is not None:
-            call = self.column_call(statement)
-            return statement, self.keyword_call(call) if call is not None else None
-        for node in ast.walk(self.tree):
-            if (
-                isinstance(node, ast.Call)
-                and self.called(node) == "Column"
-                and node.args
-                and self.span(node.args[0]) == self.where
-            ):
-                return None, node
-        return None, None
+        """The column the difference points at, where the parser recorded it: its
+        attribute statement (None for a ``Column("name", ...)`` inside ``Table(...)``)
+        and the call its keywords go to (SQLModel's ``sa_column=Column(...)`` when a
+        field has one; None when a helper or an annotation alone makes the column)."""
+        key = self._column_key_at(self.where)
+        if key is None:
+            return None, None
+        statement = self.node_at(self._recorded(f"{key}.statement"), (ast.AnnAssign, ast.Assign))
+        call = self.node_at(self._recorded(f"{key}.call"), (ast.Call,))
+        return statement, call  # type: ignore[return-value]
+
+    def recorded_column(self, name: str) -> ast.Call | None:
+        """The call declaring column ``name`` of the difference's table, as recorded."""
+        return self.node_at(self._recorded(f"column:{name}.call"), (ast.Call,))  # type: ignore[return-value]
+
+    def node_at(self, where: SourceRange | None, kinds: tuple[type, ...]) -> ast.AST | None:
+        """The node of one of ``kinds`` spanning exactly ``where`` in this file."""
+        if where is None or where.path != self.path:
+            return None
+        if self._by_span is None:
+            self._by_span = {}
+            for node in ast.walk(self.tree):
+                if isinstance(node, (ast.stmt, ast.expr)):
+                    self._by_span.setdefault(self.span(node), []).append(node)
+        return next((n for n in self._by_span.get(where, ()) if isinstance(n, kinds)), None)
+
+    def _recorded(self, key: str) -> SourceRange | None:
+        entity = self.difference.entity
+        return entity.recorded(key) if entity is not None else None
+
+    def _column_key_at(self, where: SourceRange | None) -> str | None:
+        """The object key of the column the parser recorded at ``where``."""
+        entity = self.difference.entity
+        if entity is None or where is None:
+            return None
+        name = self.difference.column
+        if name is not None and entity.recorded(f"column:{name}") == where:
+            return f"column:{name}"
+        for column in entity.table.columns:
+            if entity.recorded(f"column:{column.name}") == where:
+                return f"column:{column.name}"
+        return None
 
     def own_class(self, klass: ast.ClassDef) -> bool:
         """``klass`` maps the difference's table, as the parser found: the entity's class
@@ -187,15 +199,6 @@ class ModelEditor(SourceEditor):
         if isinstance(statement, ast.AnnAssign) and self.called(call) == "Field":
             return statement.annotation
         return None
-
-    def keyword_call(self, call: ast.Call) -> ast.Call:
-        """The call a column's keywords go to: SQLModel's ``sa_column=Column(...)`` if
-        given."""
-        if self.called(call) == "Field":
-            inner = keyword_named(call, "sa_column")
-            if inner is not None and isinstance(inner.value, ast.Call):
-                return inner.value
-        return call
 
     def fixed(self, title: str, edit: TextEdit | Sequence[TextEdit]) -> ModelEdit:
         """The fix with its names written the file's way and the imports it lacks: those
@@ -285,30 +288,17 @@ class ModelEditor(SourceEditor):
         return None
 
     def site_column(self, site: _TableSite, name: str) -> ast.Call | None:
-        """The call declaring column ``name`` in the table (the call its keywords go to)."""
-        if site.call is not None:
-            for item in site.call.args:
-                if (
-                    isinstance(item, ast.Call)
-                    and self.called(item) == "Column"
-                    and item.args
-                    and _literal(item.args[0]) == name
-                ):
-                    return item
+        """The call declaring column ``name`` in the table's own declaration (the call its
+        keywords go to), as the parser recorded it; None when it is written elsewhere (a
+        mixin, a helper)."""
+        call = self.recorded_column(name)
+        holder = site.klass if site.klass is not None else site.call
+        if call is None or holder is None:
             return None
-        assert site.klass is not None
-        for node in site.klass.body:
-            if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
-                continue
-            call = self.column_call(node)
-            names = _assigned_names(node)
-            if call is None or len(names) != 1:
-                continue
-            inner = self.keyword_call(call)
-            first = inner.args[0] if inner.args else None
-            if (_literal(first) or names[0]) == name:
-                return inner
-        return None
+        inside, outer = self.span(call), self.span(holder)
+        start, end = (inside.start_line, inside.start_column), (inside.end_line, inside.end_column)
+        first, last = (outer.start_line, outer.start_column), (outer.end_line, outer.end_column)
+        return call if first <= start and end <= last else None
 
     def table_args(self, klass: ast.ClassDef) -> ast.Assign | ast.AnnAssign | None:
         for node in klass.body:
