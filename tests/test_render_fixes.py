@@ -1141,6 +1141,36 @@ sa.Table(
     )
 )
 
+DEFERRED = """\
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base, deferred
+
+Base = declarative_base()
+
+
+class Note(Base):
+    __tablename__ = "notes"
+
+    id = Column(Integer, primary_key=True)
+    body = deferred(Column(String(200)))
+"""
+DECLARATIVE_CASES.append(
+    Case(
+        "deferred(Column(...)): the column the parser read is the one edited",
+        DEFERRED,
+        DATABASE
+        + """
+sa.Table(
+    "notes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("body", sa.String(200), nullable=False),
+)
+""",
+        frozenset({"nullable"}),
+        ("    body = deferred(Column(String(200), nullable=False))",),
+    )
+)
 #: A file that writes nullable values ``Optional[X]``: what a fix adds is written so too.
 OPTIONAL_STYLE = (
     DECLARATIVE.replace(
