@@ -1737,3 +1737,18 @@ def test_model_edits_on_legacy_columns(sqlite_db, tmp_path):
     assert [(d.kind, d.column) for d in differences(sqlite_db.url, "sqlite", models)] == [
         ("column_missing", "legacy")
     ]
+
+
+def test_generated_names_take_the_files_spelling_only_where_python_reads_a_name():
+    """What a fix writes is renamed to the file's spelling by Python's tokenizer: strings,
+    comments, attributes and keyword names keep their text, indented pieces are read too."""
+    from schema_lsp.render.imports_in_file import rename_in_code
+
+    piece = (
+        "        Index(\"Index\", 'ix'),  # an Index\n"
+        '        CheckConstraint("text > 1", name="Index"),\n'
+        "    )"
+    )
+    renamed = rename_in_code(piece, "Index", "sa.Index")
+    assert renamed == piece.replace('Index("Index"', 'sa.Index("Index"', 1)
+    assert rename_in_code("x.text(text, text=text)", "text", "t") == "x.text(t, text=t)"

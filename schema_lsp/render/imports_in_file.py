@@ -6,7 +6,8 @@ and the insertion of generated entity classes."""
 from __future__ import annotations
 
 import ast
-import re
+import io
+import tokenize
 from collections.abc import Mapping
 
 from .source import Import
@@ -39,17 +40,34 @@ def local_name(bindings: Mapping[str, str], item: Import) -> str | None:
     return None
 
 
-_STRING_LITERAL = re.compile(r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')""")
-
-
 def rename_in_code(text: str, name: str, local: str) -> str:
-    """``name`` written as ``local`` in code, never inside a string literal (a comment
-    or a check's SQL may well say "text")."""
-    pattern = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
-    parts = _STRING_LITERAL.split(text)
-    return "".join(
-        part if position % 2 else pattern.sub(local, part) for position, part in enumerate(parts)
-    )
+    """``name`` written as ``local`` wherever Python's tokenizer reads it as that name:
+    never inside a string literal or a comment (a check's SQL or a note may well say
+    "text"), never an attribute (``x.text``) or a keyword (``text=``). ``text`` is
+    generated code, a whole statement or a piece of one, read inside parentheses so its
+    indentation and line breaks mean nothing to the tokenizer."""
+    tokens: list[tokenize.TokenInfo] = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(f"({text}\n)").readline):
+            if token.type not in (tokenize.NL, tokenize.COMMENT):
+                tokens.append(token)
+    except (tokenize.TokenError, SyntaxError):
+        pass  # the names before the piece stops being Python are found
+    starts: list[tuple[int, int]] = []
+    for index, token in enumerate(tokens):
+        if token.type != tokenize.NAME or token.string != name:
+            continue
+        before = tokens[index - 1].string if index else ""
+        after = tokens[index + 1].string if index + 1 < len(tokens) else ""
+        if before == "." or after == "=":
+            continue  # an attribute, or a keyword argument's name
+        row, column = token.start
+        starts.append((row - 1, column - 1 if row == 1 else column))
+    lines = text.split("\n")
+    for row, column in reversed(starts):
+        line = lines[row]
+        lines[row] = line[:column] + local + line[column + len(name) :]
+    return "\n".join(lines)
 
 
 def _same_object(module_name: str, item: Import) -> bool:
