@@ -1395,6 +1395,55 @@ def test_what_other_entities_share_is_left_alone(sqlite_db, tmp_path):
     assert [model_edit(d, MIXIN, "sqlite") for d in found] == [None, None]
 
 
+def test_table_args_from_a_mixin_in_another_module_are_never_hidden(sqlite_db, tmp_path):
+    """The parser finds ``__table_args__`` through the class's bases in every module: a
+    class whose arguments come from a mixin elsewhere gets no own ``__table_args__`` (it
+    would hide the mixin's index), nor does one that computes them in a method."""
+    sqlite_db.execute(
+        "CREATE TABLE alpha (id INTEGER PRIMARY KEY, code VARCHAR(10) NOT NULL, "
+        "name VARCHAR(10) NOT NULL)",
+        "CREATE INDEX alpha_by_code ON alpha (code)",
+        "CREATE INDEX alpha_by_name ON alpha (name, id)",
+        "CREATE TABLE beta (id INTEGER PRIMARY KEY, name VARCHAR(10) NOT NULL)",
+        "CREATE INDEX beta_by_name ON beta (name, id)",
+    )
+    (tmp_path / "mixins.py").write_text(
+        "from sqlalchemy import Index, String\n"
+        "from sqlalchemy.orm import Mapped, mapped_column\n\n\n"
+        "class Coded:\n"
+        '    __table_args__ = (Index("alpha_by_code", "code"),)\n\n'
+        "    code: Mapped[str] = mapped_column(String(10))\n"
+    )
+    models = (
+        DECLARATIVE.replace(
+            "from sqlalchemy.orm import", "from sqlalchemy.orm import declared_attr,"
+        )
+        + "from mixins import Coded\n\n\n"
+        "class Alpha(Coded, Base):\n"
+        '    __tablename__ = "alpha"\n\n'
+        "    id: Mapped[int] = mapped_column(Integer, primary_key=True)\n"
+        "    name: Mapped[str] = mapped_column(String(10))\n\n\n"
+        "class Beta(Base):\n"
+        '    __tablename__ = "beta"\n\n'
+        "    @declared_attr.directive\n"
+        "    def __table_args__(cls):\n"
+        "        return ()\n\n"
+        "    id: Mapped[int] = mapped_column(Integer, primary_key=True)\n"
+        "    name: Mapped[str] = mapped_column(String(10))\n"
+    )
+    path = tmp_path / "models.py"
+    path.write_text(models)
+    found = compare(
+        parse_entities([path, tmp_path / "mixins.py"], roots=[tmp_path]),
+        introspect_database(sqlite_db.url),
+    )
+    assert {(d.kind, d.table, d.name) for d in found} == {
+        ("index_unmapped", "alpha", "alpha_by_name"),
+        ("index_unmapped", "beta", "beta_by_name"),
+    }
+    assert [model_edit(d, models, "sqlite") for d in found] == [None, None]
+
+
 def test_names_inside_strings_are_not_renamed(postgres_db, tmp_path):
     """``text`` is written ``sa.text`` in code, but a comment saying "plain text" keeps
     its words."""

@@ -29,7 +29,7 @@ from .columns import (
 )
 from .constraints import constraint_kind, read_table_item
 from .evaluate import Evaluator
-from .model import Note, NoteReason
+from .model import TABLE_ARGS, Note, NoteReason
 from .resolve import Definition, External
 from .source import ParsedFile
 from .sqlmodel import field_column
@@ -556,7 +556,12 @@ class DeclarativeReader(ClassInfoReader):
 
     def _read_table_args(self, info: ClassInfo, draft: TableDraft) -> None:
         attribute = self._table_args(info.definition)
-        if attribute is None or attribute.value is None:
+        if attribute is None:
+            return
+        # where SQLAlchemy takes the arguments from (this class, a mixin or base in any
+        # module, a method computing them): a fix must never write a second, hiding one
+        draft.extra_ranges[TABLE_ARGS] = attribute.file.range(attribute.statement)
+        if attribute.value is None:
             return
         previous = self.evaluator.class_scope
         self.evaluator.class_scope = self._scope_of(attribute)

@@ -94,6 +94,11 @@ def grouped_notes(notes: Iterable[Note]) -> list[Note]:
     return result
 
 
+#: The key of ``EntitySchema.ranges`` that says where the ``__table_args__`` SQLAlchemy
+#: uses for a class is written (the class, a mixin or base, a ``declared_attr``).
+TABLE_ARGS = "table_args"
+
+
 def object_key(kind: str, name: str | None, columns: tuple[str, ...] = ()) -> str:
     """The key of a table-level object in ``EntitySchema.ranges``: ``column:email``,
     ``index:ix_users_email`` (or ``index:(email,name)`` when unnamed), ``unique:...``,

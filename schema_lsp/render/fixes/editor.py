@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from ...dialects import rules_for
 from ...diff import SchemaDifference
+from ...entities.model import TABLE_ARGS
 from ...entities.source import ParsedFile
 from ...naming import (
     NamingError,
@@ -301,36 +302,20 @@ class ModelEditor(SourceEditor):
         return call if first <= start and end <= last else None
 
     def table_args(self, klass: ast.ClassDef) -> ast.Assign | ast.AnnAssign | None:
-        for node in klass.body:
-            if isinstance(node, (ast.Assign, ast.AnnAssign)) and _assigned_names(node) == [
-                "__table_args__"
-            ]:
-                return node
+        """The class's own ``__table_args__ = ...``, when that is where the parser found
+        the table's arguments."""
+        node = self.node_at(self._recorded(TABLE_ARGS), (ast.Assign, ast.AnnAssign))
+        if node is not None and self.parent(node) is klass:
+            return node  # type: ignore[return-value]
         return None
 
-    def inherits_table_args(self, klass: ast.ClassDef) -> bool:
-        """A base class of this file (a mixin) declares ``__table_args__``."""
-        classes = {n.name: n for n in self.tree.body if isinstance(n, ast.ClassDef)}
-        seen: set[str] = set()
-        pending = [b.id for b in klass.bases if isinstance(b, ast.Name)]
-        while pending:
-            name = pending.pop()
-            base = classes.get(name)
-            if base is None or name in seen:
-                continue
-            seen.add(name)
-            if any(
-                isinstance(n, (ast.Assign, ast.AnnAssign, ast.FunctionDef))
-                and (
-                    _assigned_names(n) == ["__table_args__"]
-                    if not isinstance(n, ast.FunctionDef)
-                    else n.name == "__table_args__"
-                )
-                for n in base.body
-            ):
-                return True
-            pending += [b.id for b in base.bases if isinstance(b, ast.Name)]
-        return False
+    def table_args_elsewhere(self, klass: ast.ClassDef) -> bool:
+        """The table's arguments come from where a new ``__table_args__`` in ``klass``
+        would hide them or be hidden: a mixin or base (in any module), or a method that
+        computes them; unknown without the entity, so never assumed absent."""
+        if self.difference.entity is None:
+            return True
+        return self._recorded(TABLE_ARGS) is not None and self.table_args(klass) is None
 
     def add_table_item(self, site: _TableSite, item: Expr) -> list[TextEdit] | None:
         """``item`` (an ``Index(...)``, a constraint) added to the table: one more argument
@@ -341,7 +326,7 @@ class ModelEditor(SourceEditor):
         assert site.klass is not None
         statement = self.table_args(site.klass)
         if statement is None:
-            if self.inherits_table_args(site.klass) or _computes_table_args(site.klass):
+            if self.table_args_elsewhere(site.klass):
                 return None  # a new __table_args__ would hide the inherited one, or be
                 # hidden by the class's own ``def __table_args__`` (a declared_attr)
             return [self.new_class_attribute(site.klass, "__table_args__", Tuple([item]))]
@@ -566,15 +551,6 @@ class _TableSite:
 
     klass: ast.ClassDef | None
     call: ast.Call | None
-
-
-def _computes_table_args(klass: ast.ClassDef) -> bool:
-    """The class computes ``__table_args__`` in a method (``@declared_attr``): an
-    assignment added to it would be shadowed, or shadow it."""
-    return any(
-        isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == "__table_args__"
-        for node in klass.body
-    )
 
 
 def _constant(node: ast.expr) -> object:

@@ -165,7 +165,7 @@ class TableFixes(ModelEditor):
         """A ``__table_args__`` options-dict entry set, replaced or removed."""
         statement = self.table_args(klass)
         if statement is None:
-            if value is None or self.inherits_table_args(klass):
+            if value is None or self.table_args_elsewhere(klass):
                 return []
             return [
                 self.new_class_attribute(klass, "__table_args__", Dict([Pair(string(name), value)]))
