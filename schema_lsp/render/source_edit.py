@@ -35,6 +35,7 @@ class SourceEditor:
         #: for), as the parser read them: how the file already spells what it imports
         self.bindings = bindings
         self._parents: dict[int, ast.AST] = {}
+        self._by_span: dict[SourceRange, list[ast.AST]] | None = None
 
     # -- positions -----------------------------------------------------------------------
 
@@ -59,17 +60,20 @@ class SourceEditor:
 
     # -- finding nodes --------------------------------------------------------------------
 
-    def call_at(self, where: SourceRange) -> ast.Call | None:
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.Call) and self.span(node) == where:
-                return node
-        return None
+    def node_at(self, where: SourceRange | None, kinds: tuple[type, ...]) -> ast.AST | None:
+        """The node of one of ``kinds`` spanning exactly ``where`` in this file."""
+        if where is None or where.path != self.path:
+            return None
+        if self._by_span is None:
+            self._by_span = {}
+            for node in ast.walk(self.tree):
+                if isinstance(node, (ast.stmt, ast.expr)):
+                    self._by_span.setdefault(self.span(node), []).append(node)
+        return next((n for n in self._by_span.get(where, ()) if isinstance(n, kinds)), None)
 
-    def class_at(self, where: SourceRange) -> ast.ClassDef | None:
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.ClassDef) and node.lineno - 1 == where.start_line:
-                return node
-        return None
+    def call_at(self, where: SourceRange) -> ast.Call | None:
+        found = self.node_at(where, (ast.Call,))
+        return found if isinstance(found, ast.Call) else None
 
     def parent(self, node: ast.AST) -> ast.AST | None:
         if not self._parents:

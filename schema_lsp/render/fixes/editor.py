@@ -82,7 +82,6 @@ class ModelEditor(SourceEditor):
         super().__init__(source, parsed.tree, self.where.path, parsed.imports)
         #: the parser's reading of the file: its names (``original_name``) and imports
         self.parsed = parsed
-        self._by_span: dict[SourceRange, list[ast.AST]] | None = None
         #: The database's table: added columns and foreign keys are rendered from it.
         self.table: TableSchema | None = difference.actual_table
         optional = local_name(self.bindings, Import("typing", "Optional"))
@@ -113,17 +112,6 @@ class ModelEditor(SourceEditor):
     def recorded_column(self, name: str) -> ast.Call | None:
         """The call declaring column ``name`` of the difference's table, as recorded."""
         return self.node_at(self._recorded(f"column:{name}.call"), (ast.Call,))  # type: ignore[return-value]
-
-    def node_at(self, where: SourceRange | None, kinds: tuple[type, ...]) -> ast.AST | None:
-        """The node of one of ``kinds`` spanning exactly ``where`` in this file."""
-        if where is None or where.path != self.path:
-            return None
-        if self._by_span is None:
-            self._by_span = {}
-            for node in ast.walk(self.tree):
-                if isinstance(node, (ast.stmt, ast.expr)):
-                    self._by_span.setdefault(self.span(node), []).append(node)
-        return next((n for n in self._by_span.get(where, ()) if isinstance(n, kinds)), None)
 
     def _recorded(self, key: str) -> SourceRange | None:
         entity = self.difference.entity
@@ -264,28 +252,29 @@ class ModelEditor(SourceEditor):
         return actual, table, site
 
     def table_site(self) -> _TableSite | None:
-        """The table the difference's entity range names: a class, or the ``Table(...)``
-        call whose name literal it is."""
-        assert self.where is not None
-        klass = self.class_at(self.where)
-        if klass is not None:
+        """The table the difference is on, where the parser found it: the entity's class
+        that holds the difference's place (its ``__table__ = Table(...)`` if it has one),
+        or the ``Table(...)`` call whose name literal the entity's range is."""
+        entity = self.difference.entity
+        where = self.where
+        if entity is None or where is None:
+            return None
+        for span in entity.classes:
+            klass = self.node_at(span, (ast.ClassDef,))
+            if not isinstance(klass, ast.ClassDef) or not _within(where, span):
+                continue
             for statement in klass.body:
                 if (
                     isinstance(statement, ast.Assign)
                     and _assigned_names(statement) == ["__table__"]
                     and isinstance(statement.value, ast.Call)
-                    and self.called(statement.value) == "Table"
                 ):
                     return _TableSite(None, statement.value)  # ``__table__ = Table(...)``
             return _TableSite(klass, None)
-        for node in ast.walk(self.tree):
-            if (
-                isinstance(node, ast.Call)
-                and self.called(node) == "Table"
-                and node.args
-                and self.span(node.args[0]) == self.where
-            ):
-                return _TableSite(None, node)
+        name = self.node_at(entity.range, (ast.expr,))
+        call = self.parent(name) if name is not None else None
+        if where == entity.range and isinstance(call, ast.Call) and call.args[:1] == [name]:
+            return _TableSite(None, call)
         return None
 
     def site_column(self, site: _TableSite, name: str) -> ast.Call | None:
@@ -609,3 +598,12 @@ def _automatic_check_name(table: TableSchema, check: CheckConstraintSchema) -> b
     ):
         return True  # MariaDB, MySQL
     return name.startswith(f"{table.name}_") and name.endswith("_check")  # PostgreSQL
+
+
+def _within(inner: SourceRange, outer: SourceRange) -> bool:
+    """``inner`` lies in ``outer`` (same file)."""
+    return (
+        inner.path == outer.path
+        and (outer.start_line, outer.start_column) <= (inner.start_line, inner.start_column)
+        and (inner.end_line, inner.end_column) <= (outer.end_line, outer.end_column)
+    )

@@ -101,11 +101,13 @@ class ForeignKeyFixes(ModelEditor):
 
     def foreign_key_keyword(self) -> tuple[ast.Call, ast.keyword] | None:
         """SQLModel's ``Field(foreign_key="t.c")`` the difference points at."""
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.Call) and self.called(node) == "Field":
-                keyword = keyword_named(node, "foreign_key")
-                if keyword is not None and self.span(keyword.value) == self.where:
-                    return node, keyword
+        value = self.node_at(self.where, (ast.expr,))
+        keyword = self.parent(value) if value is not None else None
+        call = self.parent(keyword) if isinstance(keyword, ast.keyword) else None
+        if isinstance(call, ast.Call) and self.called(call) == "Field":
+            assert isinstance(keyword, ast.keyword)
+            if keyword.arg == "foreign_key":
+                return call, keyword
         return None
 
     def fix_foreign_key_changed(self) -> ModelEdit | None:

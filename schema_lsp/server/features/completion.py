@@ -8,11 +8,13 @@ from __future__ import annotations
 import ast
 import asyncio
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
 from ...diff import KINDS, SchemaDifference
+from ...entities.source import parse_source
 from ...text import SourceRange
 from .access import FileState, file_state, guarded, load_renderers, table_of, unmapped_tables
 from .edits import text_edits
@@ -75,12 +77,11 @@ async def _columns(
     if line < len(all_lines):
         all_lines[line] = "\n"
     text = "".join(all_lines)
-    try:
-        tree = ast.parse(text)
-    except SyntaxError:
+    parsed = parse_source(text, state.path)
+    if not parsed.ok:
         return []
     klass = None
-    for node in tree.body:
+    for node in parsed.tree.body:
         if node.lineno - 1 < line:
             klass = node
     if not isinstance(klass, ast.ClassDef) or len(indent) <= klass.col_offset:
@@ -109,7 +110,9 @@ async def _columns(
         for c in table.columns
         if c.name not in entity.table.column_names and c.name not in written
     ]
-    where = SourceRange(state.path, klass.lineno - 1, klass.col_offset, klass.lineno - 1, 0)
+    # The entity as this text has it: the class being typed in is where columns go.
+    where = parsed.class_name_range(klass)
+    entity = replace(entity, range=where, classes=(parsed.range(klass),))
     await load_renderers()
     start = column - len(prefix)
     replaced = state.to_client(SourceRange(state.path, line, start, line, column))
@@ -157,6 +160,7 @@ def _attribute_lines(
             actual=actual,
             declared_table=entity.table,
             actual_table=table,
+            entity=entity,
         )
         fix = model_edit(difference, text, state.dialect, line_length=width)
         if fix is None or not fix.edits:
