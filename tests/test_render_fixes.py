@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 import importlib.util
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
@@ -1801,3 +1801,32 @@ def test_generated_names_take_the_files_spelling_only_where_python_reads_a_name(
     renamed = rename_in_code(piece, "Index", "sa.Index")
     assert renamed == piece.replace('Index("Index"', 'sa.Index("Index"', 1)
     assert rename_in_code("x.text(text, text=text)", "text", "t") == "x.text(t, text=t)"
+
+
+def test_a_fix_edits_the_callers_parse_only_when_it_read_the_same_text(tmp_path):
+    """The server hands the fixer the workspace's parse of the file; a parse of another
+    version of the text (an edit since) is not used: the text is parsed again."""
+    from schema_lsp.entities.source import parse_source
+
+    source = user_class()
+    models = tmp_path / "m.py"
+    models.write_text(source)
+    (entity,) = parse_entities([models])
+    difference = SchemaDifference(
+        "nullable",
+        "users",
+        "m",
+        entity.range_of("column:name"),
+        "error",
+        column="name",
+        declared=entity.table.column("name"),
+        actual=replace(entity.table.column("name"), nullable=True),
+        declared_table=entity.table,
+        entity=entity,
+    )
+    expected = model_edit(difference, source, "sqlite")
+    assert expected is not None
+    same = parse_source(source, str(models))
+    older = parse_source("# an older version\n" + source, str(models))
+    assert model_edit(difference, source, "sqlite", parsed=same) == expected
+    assert model_edit(difference, source, "sqlite", parsed=older) == expected

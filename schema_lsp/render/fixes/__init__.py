@@ -61,7 +61,7 @@ import re
 from collections.abc import Callable
 
 from ...diff import SchemaDifference
-from ...entities.source import parse_source
+from ...entities.source import ParsedFile, parse_source
 from ...text import SourceRange, TextEdit
 from ..source import laid_out_at
 from .columns import ColumnFixes
@@ -90,23 +90,29 @@ def model_edit(
     dialect: str,
     *,
     line_length: int | None = None,
+    parsed: ParsedFile | None = None,
 ) -> ModelEdit | None:
     """The edit that makes the model declare what the database has, or None when this
     kind is not covered or the declaration cannot be found exactly. ``source_text`` is the
     file at ``difference.range.path``; ``dialect`` is the database's (it decides which
     SQLAlchemy type reproduces the database's type); ``line_length`` is the project
-    formatter's (``config.formatter_line_length``)."""
+    formatter's (``config.formatter_line_length``); ``parsed`` is the parser's reading of
+    that text when the caller holds it (the workspace index), else the text is parsed."""
     with laid_out_at(line_length):
-        return _model_edit(difference, source_text, dialect)
+        return _model_edit(difference, source_text, dialect, parsed)
 
 
-def _model_edit(difference: SchemaDifference, source_text: str, dialect: str) -> ModelEdit | None:
+def _model_edit(
+    difference: SchemaDifference, source_text: str, dialect: str, parsed: ParsedFile | None
+) -> ModelEdit | None:
     if difference.range is None:
         return None
     handler = _FIXES.get(difference.kind)
     if handler is None:
         return None
-    parsed = parse_source(source_text, difference.range.path)
+    path = difference.range.path
+    if parsed is None or parsed.path != path or parsed.lines != tuple(source_text.splitlines()):
+        parsed = parse_source(source_text, path)  # not the text the caller's parse read
     if not parsed.ok:
         return None
     editor = _Editor(difference, source_text, parsed, dialect)

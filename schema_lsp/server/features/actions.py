@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from pygls.lsp.server import LanguageServer
 
     from ...entities.model import EntitySchema
+    from ...entities.source import ParsedFile
 
 _log = logging.getLogger(__name__)
 #: Tables offered "Generate entity class" when source actions are asked for, and in a
@@ -60,6 +61,8 @@ UNASKED_ENTITY_ACTIONS = 5
 class _Found:
     differences: list[SchemaDifference]
     entities: list[EntitySchema]
+    #: the parser's reading of the file, which the quick fixes edit (never parsed twice)
+    parsed: ParsedFile | None = None
 
 
 def _key(difference: SchemaDifference) -> list[Any]:
@@ -97,7 +100,7 @@ async def _found(state: FileState) -> _Found:
 
     def work(index: Any) -> _Found:
         shown = with_severities(differences_in(state.folder, state.path), levels)
-        return _Found(shown, index.entities())
+        return _Found(shown, index.entities(), index.parsed(state.path))
 
     return await state.run(work)
 
@@ -180,7 +183,9 @@ def _actions(
     width = state.line_length if pairs else None
     for difference, shown in pairs:
         attached = [shown] if shown is not None else None
-        fix = model_edit(difference, state.text, state.dialect, line_length=width)
+        fix = model_edit(
+            difference, state.text, state.dialect, line_length=width, parsed=found.parsed
+        )
         if fix is not None:
             edit = document_edit(state, text_edits(state, fix.edits), capabilities)
             actions.append(
