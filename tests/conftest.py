@@ -186,3 +186,16 @@ def drifted(any_db: TestDatabase) -> TestDatabase:
 
     drifted_metadata().create_all(any_db.engine)
     return any_db
+
+
+@pytest.fixture
+def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path):  # type: ignore[no-untyped-def]
+    """Run from an empty directory without the URL variable, so no configuration leaks in;
+    the registries made are disposed of afterwards."""
+    from schema_lsp.config import DATABASE_URL_ENV
+    from schema_lsp.registry import SchemaRegistry
+
+    monkeypatch.delenv(DATABASE_URL_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    yield
+    SchemaRegistry.dispose_instances()

@@ -28,12 +28,8 @@ SECRET = "hunter2pw"
 
 
 @pytest.fixture(autouse=True)
-def isolated(monkeypatch, tmp_path):
-    """Run from an empty directory without the URL variable, so no configuration leaks in."""
-    monkeypatch.delenv(DATABASE_URL_ENV, raising=False)
-    monkeypatch.chdir(tmp_path)
-    yield
-    SchemaRegistry.dispose_instances()
+def _isolated(isolated):
+    """Every test here runs isolated (``conftest.isolated``)."""
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

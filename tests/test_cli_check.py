@@ -14,9 +14,7 @@ import pytest
 
 from schema_lsp import snapshot
 from schema_lsp.cli import main
-from schema_lsp.config import DATABASE_URL_ENV
 from schema_lsp.introspect import introspect_database
-from schema_lsp.registry import SchemaRegistry
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOP_DB = ROOT / "examples" / "shop.db"
@@ -24,11 +22,8 @@ SHOP_MODELS = ROOT / "examples" / "shop_models.py"
 
 
 @pytest.fixture(autouse=True)
-def isolated(monkeypatch, tmp_path):
-    monkeypatch.delenv(DATABASE_URL_ENV, raising=False)
-    monkeypatch.chdir(tmp_path)
-    yield
-    SchemaRegistry.dispose_instances()
+def _isolated(isolated):
+    """Every test here runs isolated (``conftest.isolated``)."""
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -30,6 +29,7 @@ from schema_lsp.schema import (
     TypeSpec,
     UniqueConstraintSchema,
 )
+from tests.support.generated import assert_ruff_formatted, load_module
 
 from . import fixture_schema
 from .conftest import MYSQL_ADMIN_URL, POSTGRES_ADMIN_URL, TestDatabase, _server_database
@@ -271,14 +271,6 @@ def read(db: TestDatabase) -> DatabaseSchema:
         introspector.dispose()
 
 
-def load_module(source: str, name: str = "generated_models") -> ModuleType:
-    """Run generated code as a module (test code executing our own output)."""
-    module = ModuleType(name)
-    # dont_inherit: this test file's `from __future__ import annotations` must not leak in.
-    exec(compile(source, f"<{name}>", "exec", dont_inherit=True), module.__dict__)
-    return module
-
-
 def comparable(table: TableSchema, dialect: str) -> TableSchema:
     """The table as the round trip can promise it."""
     if dialect != "mysql":
@@ -325,7 +317,7 @@ def test_generated_module_is_formatted_lint_clean_and_typed(any_db: TestDatabase
     original = read(any_db)
     path = tmp_path / "models.py"
     path.write_text(render_entities(original.tables, original.dialect))
-    assert_ruff_clean(path)
+    assert_ruff_formatted(path)
     typed = subprocess.run(
         [str(VENV_BIN / "mypy"), "--strict", "--no-incremental", path.name],
         capture_output=True,
@@ -333,26 +325,6 @@ def test_generated_module_is_formatted_lint_clean_and_typed(any_db: TestDatabase
         cwd=tmp_path,
     )
     assert typed.returncode == 0, typed.stdout + typed.stderr
-
-
-def assert_ruff_clean(path: Path) -> None:
-    """``ruff format`` changes nothing at ruff's default line length or a longer one, and
-    ``ruff check`` finds no unsorted import, unused import or undefined name."""
-    ruff = str(VENV_BIN / "ruff")
-    for line_length in ("88", "100", "120"):
-        formatted = subprocess.run(
-            [ruff, "format", "--isolated", "--line-length", line_length, "--diff", str(path)],
-            capture_output=True,
-            text=True,
-        )
-        assert formatted.returncode == 0, formatted.stdout + formatted.stderr
-    linted = subprocess.run(
-        # E501 aside: a long SQL default or comment is one string that cannot be split.
-        [ruff, "check", "--isolated", "--select", "I,F,E,W", "--ignore", "E501", str(path)],
-        capture_output=True,
-        text=True,
-    )
-    assert linted.returncode == 0, linted.stdout + linted.stderr
 
 
 # -- whole generated text for a hand-built schema --------------------------------------
@@ -470,7 +442,7 @@ def test_whole_module_for_a_hand_built_schema(tmp_path) -> None:
     assert generated == expected
     path = tmp_path / "models.py"
     path.write_text(generated)
-    assert_ruff_clean(path)
+    assert_ruff_formatted(path)
 
 
 def test_hand_built_module_imports_and_maps(tmp_path) -> None:
@@ -641,7 +613,7 @@ def test_string_literals_read_back_and_are_ruff_normal(value, tmp_path) -> None:
     assert eval(literal) == value
     path = tmp_path / "literal.py"
     path.write_text(f"x = {literal}\n")
-    assert_ruff_clean(path)
+    assert_ruff_formatted(path)
 
 
 @pytest.mark.parametrize("line_length", [60, 79, 120])

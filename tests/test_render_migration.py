@@ -13,9 +13,6 @@ The story: a database was built from an older version of ``tests/models/drift.py
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -43,6 +40,7 @@ from tests.support.drift import (
     dialect_of,
     differences,
 )
+from tests.support.generated import assert_ruff_clean
 
 
 def errors_and_warnings(found: list[SchemaDifference]) -> list[str]:
@@ -570,19 +568,6 @@ def test_a_revision_after_several_heads_merges_them(sqlite_db, tmp_path, heads):
     assert errors_and_warnings(differences(sqlite_db.url, "sqlite", path)) == []
     command.downgrade(config, branches[0])
     assert "title" not in [c.name for c in shape(sqlite_db.url)["notes"][0]]
-
-
-def assert_ruff_clean(path: Path) -> None:
-    """``ruff check`` and ``ruff format --check`` with the project's settings."""
-    ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
-    if not Path(ruff).exists():
-        pytest.skip("ruff is not installed")
-    config = str(Path(__file__).parents[1] / "pyproject.toml")
-    for command in (["check"], ["format", "--check"]):
-        run = subprocess.run(
-            [ruff, *command, "--config", config, str(path)], capture_output=True, text=True
-        )
-        assert run.returncode == 0, run.stdout + run.stderr
 
 
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql", "mysql", "mariadb"])

@@ -7,7 +7,6 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -15,9 +14,10 @@ from sqlalchemy.dialects import postgresql
 from schema_lsp.introspect import introspect_database
 from schema_lsp.render.types import render_row_types
 from schema_lsp.schema import ColumnSchema, DatabaseSchema, TableSchema, TypeSpec
+from tests.support.generated import assert_ruff_formatted, load_module
 
 from .conftest import TestDatabase
-from .test_render_entity import FIXTURE, SCHEMAS, assert_ruff_clean
+from .test_render_entity import FIXTURE, SCHEMAS
 
 EXPECTED = Path(__file__).parent / "expected"
 MYPY = str(Path(sys.executable).parent / "mypy")
@@ -91,7 +91,7 @@ def test_whole_module_for_a_hand_built_database(tmp_path: Path) -> None:
     assert generated == (EXPECTED / "row_types.py").read_text()
     path = tmp_path / "row_types.py"
     path.write_text(generated)
-    assert_ruff_clean(path)
+    assert_ruff_formatted(path)
 
 
 def test_mypy_strict_accepts_the_module_and_checks_rows(tmp_path: Path) -> None:
@@ -120,19 +120,13 @@ def test_mypy_strict_accepts_the_module_and_checks_rows(tmp_path: Path) -> None:
     assert 'TypedDict item "my col" has type "int"' in result.stdout
 
 
-def load_module(source: str) -> ModuleType:
-    module = ModuleType("row_types")
-    exec(compile(source, "<row_types>", "exec", dont_inherit=True), module.__dict__)
-    return module
-
-
 def test_real_database_row_types_run_and_list_every_column(
     any_db: TestDatabase, tmp_path: Path
 ) -> None:
     any_db.execute(*FIXTURE[any_db.dialect])
     database = introspect_database(any_db.url, schemas=SCHEMAS[any_db.dialect])
     source = render_row_types(database)
-    module = load_module(source)
+    module = load_module(source, "row_types")
     row_types = module.Database.__annotations__
     assert list(row_types) == [table.key for table in database.tables]
     users = database.table("users")

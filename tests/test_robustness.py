@@ -12,12 +12,10 @@ from pathlib import Path
 import pytest
 
 from schema_lsp.cli import main
-from schema_lsp.config import DATABASE_URL_ENV
 from schema_lsp.entities.declarative import DeclarativeReader
 from schema_lsp.entities.workspace import WorkspaceIndex
 from schema_lsp.errors import UnknownSchema
 from schema_lsp.introspect import introspect_database
-from schema_lsp.registry import SchemaRegistry
 
 GOOD = """\
 from sqlalchemy import Column, Integer, String
@@ -47,11 +45,8 @@ class Order(Base):
 
 
 @pytest.fixture(autouse=True)
-def isolated(monkeypatch, tmp_path):
-    monkeypatch.delenv(DATABASE_URL_ENV, raising=False)
-    monkeypatch.chdir(tmp_path)
-    yield
-    SchemaRegistry.dispose_instances()
+def _isolated(isolated):
+    """Every test here runs isolated (``conftest.isolated``)."""
 
 
 @pytest.fixture
