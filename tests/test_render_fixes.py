@@ -1476,8 +1476,6 @@ def test_names_inside_strings_are_not_renamed(postgres_db, tmp_path):
 #: Scenarios whose drift lives in what several entities share, or in a project helper's
 #: call (whose arguments may mean anything): the fix is left to a human.
 SHARED = {
-    "abstract_base_unique_missing": "the unique column is an abstract base's",
-    "declared_attr_foreign_key_missing": "the key comes from a mixin's declared_attr",
     "sqlmodel_helper_fields_drift": "the key is made by a project helper: never edited",
     "column_helpers_drift": "the columns are made by project helpers: never edited",
     "expression_indexes_drift": "an expression index in a declared_attr: not edited",
@@ -1830,3 +1828,41 @@ def test_a_fix_edits_the_callers_parse_only_when_it_read_the_same_text(tmp_path)
     older = parse_source("# an older version\n" + source, str(models))
     assert model_edit(difference, source, "sqlite", parsed=same) == expected
     assert model_edit(difference, source, "sqlite", parsed=older) == expected
+
+
+@pytest.mark.parametrize(
+    "server",
+    [
+        pytest.param("postgres_db", marks=pytest.mark.postgres),
+        pytest.param("mysql_db", marks=pytest.mark.mysql),
+    ],
+)
+def test_no_fix_makes_a_key_column_auto_incrementing(server, request, tmp_path):
+    """A single integer primary key column with a foreign key is not auto-incrementing in
+    SQLAlchemy; removing the key would make it so where the database's is not (a new
+    difference), so that removal is not offered. (On SQLite such a column is the rowid,
+    auto-incrementing in the database too: there the removal is right.)"""
+    db = request.getfixturevalue(server)
+    db.execute(
+        "CREATE TABLE parents (id INTEGER PRIMARY KEY)",
+        "CREATE TABLE details (parent_id INTEGER NOT NULL PRIMARY KEY, note VARCHAR(20))",
+    )
+    source = (
+        "from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table\n\n"
+        "metadata = MetaData()\n"
+        "parents = Table(\n"
+        '    "parents", metadata, Column("id", Integer, primary_key=True, autoincrement=False)\n'
+        ")\n"
+        "details = Table(\n"
+        '    "details",\n'
+        "    metadata,\n"
+        '    Column("parent_id", Integer, ForeignKey("parents.id"), primary_key=True),\n'
+        '    Column("note", String(20)),\n'
+        ")\n"
+    )
+    path = tmp_path / "models.py"
+    path.write_text(source)
+    database = introspect_database(db.url)
+    found = compare(parse_entities([path]), database)
+    assert [d.kind for d in found] == ["foreign_key_missing"]
+    assert model_edit(found[0], source, migration_dialect(database)) is None

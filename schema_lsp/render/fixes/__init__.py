@@ -120,7 +120,7 @@ def _model_edit(
     if fix is None or not fix.edits:
         return None
     shared = _in_repeated_code(editor, fix.edits) or _in_shared_class(editor, fix.edits)
-    if shared and difference.sharers and not difference.sharers_alike:
+    if shared and not editor.alike_everywhere():
         return None  # right for this table, wrong for others the same code makes
     if "\r\n" in source_text:  # new lines end the way the file's lines end
         edits = tuple(

@@ -143,17 +143,28 @@ class ModelEditor(SourceEditor):
         return isinstance(parent, ast.ClassDef) and self.own_class(parent)
 
     def shared(self, node: ast.AST) -> bool:
-        """``node`` is written in a class other than the entity's own (a mixin or a base
-        other entities share): editing it there would change them too."""
+        """``node`` is written in a class other than the entity's own (a mixin or a base)
+        and editing it there would be wrong for another table that class makes: one
+        without this same difference (``SchemaDifference.sharers_alike``). The one rule
+        for every fixer; ``model_edit`` applies it to every edit as well."""
         child: ast.AST | None = node
         parent = self.parent(node)
         while parent is not None and not isinstance(parent, ast.ClassDef):
             child, parent = parent, self.parent(parent)
-        return (
+        elsewhere = (
             isinstance(child, ast.stmt)
             and isinstance(parent, ast.ClassDef)
             and not self.own_class(parent)
         )
+        return elsewhere and not self.alike_everywhere()
+
+    def alike_everywhere(self) -> bool:
+        """Every other table the difference's code makes has the same difference (or
+        none does): a fix there is right for all of them. Unknown without the entity."""
+        difference = self.difference
+        if difference.entity is None:
+            return False
+        return not difference.sharers or difference.sharers_alike
 
     def called(self, node: ast.AST | None) -> str:
         """The called name as SQLAlchemy spells it (``C`` of ``from sqlalchemy import

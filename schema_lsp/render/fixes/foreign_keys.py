@@ -8,9 +8,7 @@ from dataclasses import replace
 from typing import ClassVar
 
 from ...dialects import rules_for
-from ...schema import (
-    ForeignKeySchema,
-)
+from ...schema import ForeignKeySchema, TypeSpec
 from ...text import TextEdit
 from ..source import (
     as_node,
@@ -70,6 +68,8 @@ class ForeignKeyFixes(ModelEditor):
             return None
         assert self.where is not None
         title = f"Remove the foreign key ({', '.join(declared.columns)}) -> {_target(declared)}"
+        if self.becomes_autoincrement(declared):
+            return None
         field = self.foreign_key_keyword()
         if field is not None:
             if self.shared(field[0]):
@@ -98,6 +98,26 @@ class ForeignKeyFixes(ModelEditor):
                 return self.fixed(title, self.edit(call, text))
         edit = self.remove_item(call)
         return ModelEdit(title, (edit,)) if edit is not None else None
+
+    def becomes_autoincrement(self, fk: ForeignKeySchema) -> bool:
+        """SQLAlchemy makes a table's single integer key column auto-incrementing unless a
+        foreign key is on it: removing the key would make the model's column so where the
+        database's is not, a new difference (not written: the fix is left to a human)."""
+        declared_table, table = self.difference.declared_table, self.table
+        if declared_table is None or table is None or declared_table.primary_key is None:
+            return False
+        if len(fk.columns) != 1 or declared_table.primary_key.columns != fk.columns:
+            return False
+        declared = declared_table.column(fk.columns[0])
+        actual = table.column(fk.columns[0])
+        if declared is None or actual is None or declared.autoincrement or actual.autoincrement:
+            return False
+        if declared.default is not None:
+            return False  # a server default keeps it from auto-incrementing anyway
+        call = self.recorded_column(declared.name)
+        if call is not None and keyword_named(call, "autoincrement") is not None:
+            return False  # said explicitly: the key does not decide
+        return declared.sa_type is not None and _integer(declared.sa_type)
 
     def foreign_key_keyword(self) -> tuple[ast.Call, ast.keyword] | None:
         """SQLModel's ``Field(foreign_key="t.c")`` the difference points at."""
@@ -187,3 +207,13 @@ class ForeignKeyFixes(ModelEditor):
             return None
         targets = [string(_target(actual, c)) for c in actual.referred_columns]
         return self.edit(remote, f"[{', '.join(targets)}]")
+
+
+def _integer(spec: TypeSpec) -> bool:
+    """An integer type: the kind SQLAlchemy may make auto-incrementing."""
+    import sqlalchemy
+
+    try:
+        return isinstance(spec.build(), sqlalchemy.Integer)
+    except Exception:  # a type that cannot be built is not assumed one
+        return False
