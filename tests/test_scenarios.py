@@ -8,14 +8,12 @@ does not make).
 
 from __future__ import annotations
 
-import importlib.util
 from collections import Counter
 
 import pytest
 
-from tests.conftest import SCENARIO_FIXTURES
 from tests.scenarios.catalog import SCENARIOS
-from tests.scenarios.runner import Outcome, app_schema, run
+from tests.scenarios.runner import Outcome, database_for, run
 from tests.scenarios.scenario import ALL, APP, DIALECTS, Scenario
 
 
@@ -43,16 +41,7 @@ def _explain(outcome: Outcome) -> str:
 
 @pytest.mark.parametrize(("scenario", "dialect"), list(_cases()))
 def test_scenario(scenario: Scenario, dialect: str, request, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    skip = scenario.skip_on.get(dialect) or scenario.skip_on.get(ALL)
-    if skip:
-        pytest.skip(skip)
-    for module in scenario.needs:
-        if importlib.util.find_spec(module) is None:
-            pytest.skip(f"{module} is not installed (it belongs in the dev extra)")
-    db = request.getfixturevalue(SCENARIO_FIXTURES[dialect])
-    if APP in scenario.models and app_schema(dialect, db.url) is None:
-        pytest.skip(f"{dialect}: no second schema in this test setup")
-
+    db = database_for(scenario, dialect, request)
     outcome = run(scenario, db, tmp_path)
     app = outcome.app or APP
 

@@ -25,7 +25,7 @@ from schema_lsp.diff import SchemaDifference, compare
 from schema_lsp.entities import parse_entities
 from schema_lsp.introspect import introspect_database
 
-from .scenario import APP, Scenario
+from .scenario import ALL, APP, Scenario
 
 Fact = tuple[str, str, str | None]  # (our kind, table key, subject)
 
@@ -83,6 +83,25 @@ def app_schema(dialect: str, database_url: str) -> str | None:
     if dialect == "mysql":
         return f"{sa.make_url(database_url).database}_app"
     return None
+
+
+def database_for(scenario: Scenario, dialect: str, request: Any) -> Any:
+    """The emptied database a scenario runs on for ``dialect`` (``conftest``'s scenario
+    fixtures), or a pytest skip saying why the story does not run there."""
+    import pytest
+
+    from tests.conftest import SCENARIO_FIXTURES
+
+    skip = scenario.skip_on.get(dialect) or scenario.skip_on.get(ALL)
+    if skip:
+        pytest.skip(skip)
+    for module in scenario.needs:
+        if importlib.util.find_spec(module) is None:
+            pytest.skip(f"{module} is not installed (it belongs in the dev extra)")
+    db = request.getfixturevalue(SCENARIO_FIXTURES[dialect])
+    if APP in scenario.models and app_schema(dialect, db.url) is None:
+        pytest.skip(f"{dialect}: no second schema in this test setup")
+    return db
 
 
 def run(scenario: Scenario, db: Any, workdir: Path) -> Outcome:
