@@ -36,7 +36,7 @@ def local_name(bindings: Mapping[str, str], item: Import) -> str | None:
             return local
     for local, dotted in bindings.items():
         if dotted == "sqlalchemy" and _same_object("sqlalchemy", item):
-            return f"{local}.{item.name}"  # ``sa.String`` reaches ``sqlalchemy.types``'
+            return f"{local}.{item.name}"  # ``sa.String`` reaches ``sqlalchemy.types`` too
     return None
 
 

@@ -106,12 +106,14 @@ class ModelEditor(SourceEditor):
         if key is None:
             return None, None
         statement = self.node_at(self._recorded(f"{key}.statement"), (ast.AnnAssign, ast.Assign))
-        call = self.node_at(self._recorded(f"{key}.call"), (ast.Call,))
-        return statement, call  # type: ignore[return-value]
+        if not isinstance(statement, (ast.AnnAssign, ast.Assign)):
+            statement = None
+        return statement, self.recorded_column(key.removeprefix("column:"))
 
     def recorded_column(self, name: str) -> ast.Call | None:
         """The call declaring column ``name`` of the difference's table, as recorded."""
-        return self.node_at(self._recorded(f"column:{name}.call"), (ast.Call,))  # type: ignore[return-value]
+        call = self.node_at(self._recorded(f"column:{name}.call"), (ast.Call,))
+        return call if isinstance(call, ast.Call) else None
 
     def _recorded(self, key: str) -> SourceRange | None:
         entity = self.difference.entity
@@ -305,8 +307,8 @@ class ModelEditor(SourceEditor):
         """The class's own ``__table_args__ = ...``, when that is where the parser found
         the table's arguments."""
         node = self.node_at(self._recorded(TABLE_ARGS), (ast.Assign, ast.AnnAssign))
-        if node is not None and self.parent(node) is klass:
-            return node  # type: ignore[return-value]
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and self.parent(node) is klass:
+            return node
         return None
 
     def table_args_elsewhere(self, klass: ast.ClassDef) -> bool:
