@@ -1230,6 +1230,25 @@ sa.Table(
     )
 )
 
+DECLARATIVE_CASES.append(
+    Case(
+        "a name imported for type checkers only is not used: the fix imports it",
+        user_class().replace(
+            "from sqlalchemy.orm import",
+            "from typing import TYPE_CHECKING\n\n"
+            "if TYPE_CHECKING:\n    from sqlalchemy import Text\n"
+            "from sqlalchemy.orm import",
+        ),
+        users().replace(
+            'sa.Column("name", sa.String(40), nullable=False)',
+            'sa.Column("name", sa.Text, nullable=False)',
+        ),
+        frozenset({"type"}),
+        ("    name: Mapped[str] = mapped_column(Text)", "\nfrom sqlalchemy import Text\n"),
+        dialects=("sqlite",),
+    )
+)
+
 CASES = DECLARATIVE_CASES + LEGACY_CASES + IMPERATIVE_CASES + SQLMODEL_CASES
 FIXTURES = {"sqlite": "sqlite_db", "postgresql": "postgres_db", "mysql": "mysql_db"}
 

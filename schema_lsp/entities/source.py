@@ -58,10 +58,20 @@ class ParsedFile:
     #: the text is ASCII: byte and code point columns are the same
     ascii: bool = True
     problem: FileProblem | None = None
+    #: names imported only under ``if TYPE_CHECKING:``: they do not exist when the module
+    #: runs, so generated code must not use them
+    type_checking_only: frozenset[str] = frozenset()
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def runtime_imports(self) -> dict[str, str]:
+        """``imports`` without the names bound for type checkers only."""
+        if not self.type_checking_only:
+            return self.imports
+        return {k: v for k, v in self.imports.items() if k not in self.type_checking_only}
 
     def range(self, node: ast.AST) -> SourceRange:
         """The span of a node (0-based lines; columns as code points of the line, where
@@ -241,7 +251,32 @@ def parse_source(text: str, path: str, module: str | None = None) -> ParsedFile:
         metadata_assignments=tuple(metadata_assignments),
         star_imports=tuple(star_imports),
         ascii=text.isascii(),
+        type_checking_only=_type_checking_only(tree.body),
     )
+
+
+def _type_checking_only(body: list[ast.stmt]) -> frozenset[str]:
+    """Names imported in ``if TYPE_CHECKING:`` blocks and nowhere else at module level."""
+    guards = [s for s in body if isinstance(s, ast.If) and _is_type_checking(s.test)]
+    guarded = _imported_names(_module_statements([n for g in guards for n in g.body]))
+    elsewhere = _imported_names(_module_statements([s for s in body if s not in guards]))
+    return frozenset(guarded - elsewhere)
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    """``TYPE_CHECKING`` or ``typing.TYPE_CHECKING``."""
+    name = test.attr if isinstance(test, ast.Attribute) else getattr(test, "id", None)
+    return name == "TYPE_CHECKING"
+
+
+def _imported_names(statements: list[ast.stmt]) -> set[str]:
+    names: set[str] = set()
+    for node in statements:
+        if isinstance(node, ast.ImportFrom):
+            names.update(alias.asname or alias.name for alias in node.names)
+        elif isinstance(node, ast.Import):
+            names.update(alias.asname or alias.name.partition(".")[0] for alias in node.names)
+    return names
 
 
 #: Marks the hidden name of an earlier binding that a reassignment refers to.

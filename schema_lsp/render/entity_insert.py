@@ -77,7 +77,7 @@ def _entity_insertion(
     code = "\n".join(block)
     missing: list[Import] = []
     for item in sorted(renderer.imports):
-        local = local_name(parsed.imports, item)
+        local = local_name(parsed.runtime_imports, item)
         if local is None:
             missing.append(item)
         elif local != item.bound_name:

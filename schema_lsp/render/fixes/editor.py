@@ -79,7 +79,7 @@ class ModelEditor(SourceEditor):
         self.difference = difference
         self.where = difference.range
         assert self.where is not None
-        super().__init__(source, parsed.tree, self.where.path, parsed.imports)
+        super().__init__(source, parsed.tree, self.where.path, parsed.runtime_imports)
         #: the parser's reading of the file: its names (``original_name``) and imports
         self.parsed = parsed
         #: The database's table: added columns and foreign keys are rendered from it.
