@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
-from .render.entity import EntityRenderer
+from .render.entity import CodeStyle, EntityRenderer
 from .render.types import render_row_types
 from .schema import DatabaseSchema, TableSchema
 
@@ -52,7 +52,9 @@ class SchemaGenerator:
                 if table not in tables:
                     tables.append(table)
         renderer = EntityRenderer(
-            database.dialect, base_name=self.base_name, line_length=self.line_length
+            database.dialect,
+            base_name=self.base_name,
+            style=CodeStyle(line_length=self.line_length),
         )
         return renderer.render(tables)
 

@@ -78,12 +78,15 @@ _NEXTVAL = re.compile(
 
 @dataclass(frozen=True)
 class CodeStyle:
-    """How the code is written where it goes: a model file's own habits, so an added
-    column reads like its neighbours (the line length is ``source.laid_out_at``'s)."""
+    """How the code is written where it goes: the project's formatter and a model file's
+    own habits, so an added column reads like its neighbours."""
 
     #: the file's name for ``typing.Optional`` when it writes nullable columns
     #: ``Optional[X]`` (None: ``X | None``)
     optional: str | None = None
+    #: the project formatter's line length (``config.formatter_line_length``; None: the
+    #: width in force, ruff's default unless ``source.laid_out_at`` says otherwise)
+    line_length: int | None = None
 
 
 class EntityRenderer:
@@ -94,13 +97,10 @@ class EntityRenderer:
         dialect: str,
         *,
         base_name: str = "Base",
-        line_length: int | None = None,
         style: CodeStyle | None = None,
     ) -> None:
         self.dialect = dialect
         self.base_name = base_name
-        #: the project formatter's line length (None: ruff's default)
-        self.line_length = line_length
         self.style = style or CodeStyle()
         self.imports: set[Import] = set()
         self._module_names = NameAllocator()
@@ -110,7 +110,7 @@ class EntityRenderer:
 
     def render(self, tables: Sequence[TableSchema]) -> str:
         """The whole module: imports, the declarative base, then one class per table."""
-        with laid_out_at(self.line_length):
+        with laid_out_at(self.style.line_length):
             return self._render(tables)
 
     def _render(self, tables: Sequence[TableSchema]) -> str:
@@ -141,7 +141,7 @@ class EntityRenderer:
         """One table's class (a ``Table(...)`` without a primary key) for a module that
         has its base already: the name it defines and its lines; ``imports`` holds what
         they use, and nothing else."""
-        with laid_out_at(self.line_length):
+        with laid_out_at(self.style.line_length):
             # Once to learn the imports, then again with names that avoid them.
             self.imports = set()
             self._start(frozenset())
@@ -519,7 +519,8 @@ def render_entities(
     line_length: int | None = None,
 ) -> str:
     """One importable module with a declarative base and a class per table."""
-    return EntityRenderer(dialect, base_name=base_name, line_length=line_length).render(tables)
+    style = CodeStyle(line_length=line_length)
+    return EntityRenderer(dialect, base_name=base_name, style=style).render(tables)
 
 
 def render_entity(table: TableSchema, dialect: str) -> str:

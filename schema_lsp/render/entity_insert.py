@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from ..entities.source import parse_source
 from ..schema import TableSchema
 from ..text import SourceRange, TextEdit, source_lines
-from .entity import EntityRenderer
+from .entity import CodeStyle, EntityRenderer
 from .imports_in_file import after_imports, local_name, rename_in_code
 from .source import Import, import_lines, laid_out_at, line_length
 
@@ -69,7 +69,7 @@ def _entity_insertion(
     base = declarative_base(tree, class_names)
     if base is None or table.is_view:
         return None
-    renderer = EntityRenderer(dialect, base_name=base, line_length=line_length())
+    renderer = EntityRenderer(dialect, base_name=base, style=CodeStyle(line_length=line_length()))
     name, block = renderer.table_definition(table)
     taken = {n.name for n in tree.body if isinstance(n, ast.ClassDef)} | set(parsed.assignments)
     if name in taken:
