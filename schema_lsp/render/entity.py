@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..dialects import rules_for
 from ..printable import printable
@@ -89,6 +89,9 @@ class CodeStyle:
     line_length: int | None = None
 
 
+_Drawn = TypeVar("_Drawn")
+
+
 class EntityRenderer:
     """Renders TableSchema values for one dialect into one Python module."""
 
@@ -114,18 +117,11 @@ class EntityRenderer:
             return self._render(tables)
 
     def _render(self, tables: Sequence[TableSchema]) -> str:
-        # Render once to learn the imports, then again with names that avoid them.
-        self._render_definitions(tables, reserved=frozenset())
-        reserved = frozenset(i.bound_name for i in self.imports) | _ANNOTATION_BUILTINS
-        self.imports = set()
-        blocks = self._render_definitions(tables, reserved=reserved)
+        blocks = self._avoiding_imports(lambda: self._render_definitions(tables))
         header = import_lines(self.imports)
         return "\n\n\n".join(["\n".join(header), *("\n".join(b) for b in blocks)]) + "\n"
 
-    def _render_definitions(
-        self, tables: Sequence[TableSchema], reserved: frozenset[str]
-    ) -> list[list[str]]:
-        self._start(reserved)
+    def _render_definitions(self, tables: Sequence[TableSchema]) -> list[list[str]]:
         blocks = [self.render_base()]
         views = []
         for table in tables:
@@ -142,14 +138,18 @@ class EntityRenderer:
         has its base already: the name it defines and its lines; ``imports`` holds what
         they use, and nothing else."""
         with laid_out_at(self.style.line_length):
-            # Once to learn the imports, then again with names that avoid them.
-            self.imports = set()
-            self._start(frozenset())
-            self._definition(table)
-            reserved = frozenset(i.bound_name for i in self.imports) | _ANNOTATION_BUILTINS
-            self.imports = set()
-            self._start(reserved)
-            return self._definition(table)
+            return self._avoiding_imports(lambda: self._definition(table))
+
+    def _avoiding_imports(self, draw: Callable[[], _Drawn]) -> _Drawn:
+        """``draw`` once to learn the imports, then again with names that avoid them;
+        ``imports`` is then what the second drawing uses."""
+        self.imports = set()
+        self._start(frozenset())
+        draw()
+        reserved = frozenset(i.bound_name for i in self.imports) | _ANNOTATION_BUILTINS
+        self.imports = set()
+        self._start(reserved)
+        return draw()
 
     def _start(self, reserved: frozenset[str]) -> None:
         """A new module: names allocated afresh, avoiding ``reserved`` and the base."""

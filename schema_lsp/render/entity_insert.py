@@ -71,7 +71,7 @@ def _entity_insertion(
         return None
     renderer = EntityRenderer(dialect, base_name=base, style=CodeStyle(line_length=line_length()))
     name, block = renderer.table_definition(table)
-    taken = {n.name for n in tree.body if isinstance(n, ast.ClassDef)} | set(parsed.assignments)
+    taken = set(parsed.classes) | set(parsed.assignments) | set(parsed.functions)
     if name in taken:
         return None  # a class or a name of that name exists: not guessed
     code = "\n".join(block)
